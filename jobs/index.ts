@@ -1,0 +1,16 @@
+import { parseCronItems, type TaskList } from "graphile-worker";
+import type { WorkerIdentity } from "../lib/workers/worker-identity";
+import { toGraphileTask, type TaskDefinition } from "./define-task";
+import { heartbeatTask } from "./heartbeat";
+
+/** Every task this worker runs, listed by hand (style-guide §5). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const createTasks = (identity: WorkerIdentity): TaskDefinition<any>[] => [heartbeatTask(identity)];
+
+export const createTaskList = (identity: WorkerIdentity): TaskList =>
+  Object.fromEntries(createTasks(identity).map((t) => [t.name, toGraphileTask(t)]));
+
+/** Recurring schedules. Flow polling schedules come from each flow's settings, swept by one cron item. */
+export const cronItems = parseCronItems([
+  { task: "heartbeat", match: "* * * * *", identifier: "heartbeat", options: { backfillPeriod: 0, maxAttempts: 1 } },
+]);

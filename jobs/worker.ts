@@ -1,0 +1,48 @@
+import { run } from "graphile-worker";
+import { db } from "../lib/db";
+import { env } from "../lib/env";
+import { createWorkerIdentity } from "../lib/workers/worker-identity";
+import { enqueue } from "./enqueue";
+import { heartbeatTask } from "./heartbeat";
+import { createTaskList, cronItems } from "./index";
+
+/**
+ * The worker process (`npm run worker`). Run as many as you like against one Postgres: graphile-worker
+ * hands each job to exactly one of them. Stops gracefully on SIGINT/SIGTERM: running jobs finish first.
+ */
+const main = async () => {
+  const { DATABASE_URL, WORKER_CONCURRENCY } = env();
+  if (!DATABASE_URL) {
+    console.error("ml-connector worker: DATABASE_URL is not set (use `npm start`, or set DATABASE_URL to the app's database)");
+    process.exit(2);
+  }
+  const identity = createWorkerIdentity();
+  const runner = await run({
+    connectionString: DATABASE_URL,
+    concurrency: WORKER_CONCURRENCY,
+    taskList: createTaskList(identity),
+    parsedCronItems: cronItems,
+    noHandleSignals: true,
+    pollInterval: 1000,
+  });
+  await enqueue(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
+  console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`ml-connector worker: ${signal}, finishing running jobs`);
+    await runner.stop();
+    await db().$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  await runner.promise;
+};
+
+main().catch((error) => {
+  console.error("ml-connector worker failed:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});
