@@ -22,7 +22,7 @@ export class EmbeddedPgError extends Error {}
 const isRoot = () => process.getuid?.() === 0;
 
 /** Resolves false when something already listens on 127.0.0.1:port. */
-const isPortFree = (port: number) =>
+export const isPortFree = (port: number) =>
   new Promise<boolean>((resolve) => {
     const server = net.createServer();
     server.once("error", () => resolve(false));
