@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -7,6 +8,8 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
     globalSetup: ["test/global-setup.ts"],
+    // A fresh credentials key per run: no test depends on a key someone has on disk.
+    env: { ML_CONNECTOR_KEY: randomBytes(32).toString("base64"), NODE_ENV: "test" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: files run in parallel in a few forks; each file has its own database.

@@ -1,0 +1,8 @@
+import type { Db } from "../db";
+import { decryptJson } from "../crypto";
+
+/** The decrypted secrets of one connection, for the connector that calls the vendor (server side only). */
+export const readConnectionSecrets = async ({ db, connectionId }: { db: Db; connectionId: string }): Promise<unknown> => {
+  const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { id: true, credentials: true } });
+  return decryptJson(row.credentials, { context: row.id });
+};
