@@ -1,0 +1,190 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { decryptSecret, encryptSecret, type Keyring } from "../crypto";
+import type { Db } from "../db";
+
+/** A token as a vendor's token endpoint issued it. */
+export type TokenSet = {
+  accessToken: string;
+  /** omitted by client-credentials grants, and by some refresh responses (the old one is then kept) */
+  refreshToken?: string;
+  /** lifetime in seconds from now, as in the token response's `expires_in` */
+  expiresInSeconds: number;
+};
+
+/**
+ * Gets a new token. `refreshToken` is the stored refresh token, if any; a vendor without refresh
+ * tokens ignores it. Throw a VendorHttpError (code "unauthorized") when the credentials are refused.
+ */
+export type FetchToken = (input: { refreshToken: string | undefined }) => Promise<TokenSet>;
+
+export type TokenCacheOptions = {
+  db: Db;
+  /** usually the connection id; one cached token per key */
+  key: string;
+  /**
+   * Identifies the credentials behind the token (use `hashCredentials`); a token stored for other
+   * credentials (after the admin edited the connection) is discarded, refresh token included.
+   */
+  credentialsHash: string;
+  fetchToken: FetchToken;
+  /** replace a token this long before it expires (capped at a quarter of its lifetime); default 5 min */
+  refreshBeforeMs?: number;
+  /** key ring for the stored envelopes; default ML_CONNECTOR_KEY from the environment */
+  keyring?: Keyring;
+  /** longest a refresh (including waiting for another process's refresh) may take; default 60 s */
+  refreshTimeoutMs?: number;
+};
+
+/** sha256 over the credential values in a fixed order, for TokenCacheOptions.credentialsHash. */
+export const hashCredentials = (parts: readonly (string | undefined)[]) =>
+  createHash("sha256").update(JSON.stringify(parts.map((p) => p ?? null))).digest("hex");
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+type Cached = { token: string; hash: string; credentialsHash: string; refreshAtLocal: number };
+
+/**
+ * Per-process state, keyed by Db so two Prisma clients in one test behave like two processes:
+ * the in-memory token and the single-flight promise of a refresh in progress.
+ */
+type ProcessState = { tokens: Map<string, Cached>; inflight: Map<string, Promise<string>> };
+const states = new WeakMap<Db, ProcessState>();
+const stateOf = (db: Db): ProcessState => {
+  let s = states.get(db);
+  if (!s) {
+    s = { tokens: new Map(), inflight: new Map() };
+    states.set(db, s);
+  }
+  return s;
+};
+
+const rowSchema = z.object({
+  accessToken: z.string().nullable(),
+  accessTokenHash: z.string().nullable(),
+  refreshToken: z.string().nullable(),
+  credentialsHash: z.string().nullable(),
+  remainingMs: z.coerce.number().nullable(),
+});
+
+/**
+ * Access tokens cached per connection in memory and in "VendorToken" (encrypted with lib/crypto),
+ * reused until shortly before expiry. Concurrent callers in one process share one refresh (single
+ * flight); processes share the row, and a refresh holds its row lock (`SELECT ... FOR UPDATE`) while
+ * calling the vendor, so a process that waited on the lock finds the new token and fetches none.
+ * `invalidate(token)` expires exactly the token a 401 rejected: if another caller already replaced
+ * it, nothing happens and the newer token is used.
+ */
+export class TokenCache {
+  private readonly opts: TokenCacheOptions;
+
+  constructor(opts: TokenCacheOptions) {
+    this.opts = opts;
+  }
+
+  private get encryptionContext() {
+    return `vendor-token:${this.opts.key}`;
+  }
+
+  /** A valid access token, fetching one only when none is fresh. */
+  async getAccessToken(): Promise<string> {
+    const state = stateOf(this.opts.db);
+    const cached = state.tokens.get(this.opts.key);
+    if (cached && cached.credentialsHash === this.opts.credentialsHash && cached.refreshAtLocal > Date.now()) {
+      return cached.token;
+    }
+    const running = state.inflight.get(this.opts.key);
+    if (running) return running;
+    const promise = this.loadOrRefresh().finally(() => state.inflight.delete(this.opts.key));
+    state.inflight.set(this.opts.key, promise);
+    return promise;
+  }
+
+  /** Marks `token` as rejected (after a 401). Tokens other than the stored one are left alone. */
+  async invalidate(token: string): Promise<void> {
+    const hash = hashToken(token);
+    const state = stateOf(this.opts.db);
+    const cached = state.tokens.get(this.opts.key);
+    if (cached?.hash === hash) state.tokens.delete(this.opts.key);
+    await this.opts.db.$executeRaw`
+      UPDATE "VendorToken" SET "expiresAt" = NULL, "updatedAt" = clock_timestamp()
+      WHERE "key" = ${this.opts.key} AND "accessTokenHash" = ${hash}`;
+  }
+
+  /** Drops the stored token and refresh token (e.g. when the connection's credentials change or it is deleted). */
+  static async forget(db: Db, key: string): Promise<void> {
+    stateOf(db).tokens.delete(key);
+    await db.$executeRaw`DELETE FROM "VendorToken" WHERE "key" = ${key}`;
+  }
+
+  private remember(token: string, remainingMs: number) {
+    stateOf(this.opts.db).tokens.set(this.opts.key, {
+      token,
+      hash: hashToken(token),
+      credentialsHash: this.opts.credentialsHash,
+      refreshAtLocal: Date.now() + remainingMs,
+    });
+    return token;
+  }
+
+  private decrypt(envelope: string) {
+    return decryptSecret(envelope, { context: this.encryptionContext, keyring: this.opts.keyring });
+  }
+
+  private encrypt(plaintext: string) {
+    return encryptSecret(plaintext, { context: this.encryptionContext, keyring: this.opts.keyring });
+  }
+
+  private usable(row: z.infer<typeof rowSchema> | undefined): row is z.infer<typeof rowSchema> & { accessToken: string; remainingMs: number } {
+    return Boolean(
+      row?.accessToken && row.credentialsHash === this.opts.credentialsHash && row.remainingMs !== null && row.remainingMs > 0,
+    );
+  }
+
+  private async loadOrRefresh(): Promise<string> {
+    const { db, key } = this.opts;
+    const rows = await db.$queryRaw`
+      SELECT "accessToken", "accessTokenHash", "refreshToken", "credentialsHash",
+             (EXTRACT(EPOCH FROM ("expiresAt" - clock_timestamp())) * 1000)::float8 AS "remainingMs"
+      FROM "VendorToken" WHERE "key" = ${key}`;
+    const row = z.array(rowSchema).parse(rows)[0];
+    if (this.usable(row)) return this.remember(this.decrypt(row.accessToken), row.remainingMs);
+    return this.refreshLocked();
+  }
+
+  private async refreshLocked(): Promise<string> {
+    const { db, key, credentialsHash } = this.opts;
+    const timeout = this.opts.refreshTimeoutMs ?? 60_000;
+    return db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`INSERT INTO "VendorToken" ("key") VALUES (${key}) ON CONFLICT ("key") DO NOTHING`;
+        const rows = await tx.$queryRaw`
+          SELECT "accessToken", "accessTokenHash", "refreshToken", "credentialsHash",
+                 (EXTRACT(EPOCH FROM ("expiresAt" - clock_timestamp())) * 1000)::float8 AS "remainingMs"
+          FROM "VendorToken" WHERE "key" = ${key} FOR UPDATE`;
+        const row = z.array(rowSchema).parse(rows)[0];
+        if (this.usable(row)) return this.remember(this.decrypt(row.accessToken), row.remainingMs);
+
+        const sameCredentials = row?.credentialsHash === credentialsHash;
+        const storedRefresh = sameCredentials && row?.refreshToken ? this.decrypt(row.refreshToken) : undefined;
+        const fresh = await this.opts.fetchToken({ refreshToken: storedRefresh });
+        const lifetimeMs = Math.max(0, fresh.expiresInSeconds * 1000);
+        const earlyMs = Math.min(this.opts.refreshBeforeMs ?? 5 * 60_000, lifetimeMs / 4);
+        const usableMs = lifetimeMs - earlyMs;
+        const refreshToken = fresh.refreshToken ?? storedRefresh;
+        await tx.$executeRaw`
+          UPDATE "VendorToken" SET
+            "accessToken" = ${this.encrypt(fresh.accessToken)},
+            "accessTokenHash" = ${hashToken(fresh.accessToken)},
+            "refreshToken" = ${refreshToken ? this.encrypt(refreshToken) : null},
+            "expiresAt" = clock_timestamp() + ${usableMs}::float8 * interval '1 millisecond',
+            "credentialsHash" = ${credentialsHash},
+            "fetchCount" = "fetchCount" + 1,
+            "updatedAt" = clock_timestamp()
+          WHERE "key" = ${key}`;
+        return this.remember(fresh.accessToken, usableMs);
+      },
+      { timeout, maxWait: timeout },
+    );
+  }
+}

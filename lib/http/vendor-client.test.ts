@@ -1,0 +1,312 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createTestDb, type TestDb } from "../../test/db";
+import { createDb, type Db } from "../db";
+import { VendorHttpError } from "./errors";
+import { parseRetryAfter } from "./retry";
+import { sendJson, startLoopbackServer } from "./test-server";
+import { PlainHttpClient, VendorHttpClient, type VendorHttpClientOptions } from "./vendor-client";
+
+const okSchema = z.object({ ok: z.literal(true) });
+
+let server: Awaited<ReturnType<typeof startLoopbackServer>>;
+let testDb: TestDb;
+
+beforeAll(async () => {
+  server = await startLoopbackServer((_req, res) => sendJson(res, 200, { ok: true }));
+  testDb = await createTestDb();
+});
+afterAll(async () => {
+  await server.close();
+  await testDb.drop();
+});
+afterEach(() => {
+  server.seen.length = 0;
+});
+
+const client = (opts: Partial<VendorHttpClientOptions> = {}) =>
+  new PlainHttpClient({ vendor: "test", baseUrl: `${server.url}/tenant`, retry: { baseDelayMs: 20, maxDelayMs: 100 }, ...opts });
+
+const failure = async (promise: Promise<unknown>): Promise<VendorHttpError> => {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof VendorHttpError) return err;
+    throw err;
+  }
+  throw new Error("expected a VendorHttpError");
+};
+
+describe("VendorHttpClient retries", () => {
+  it("joins the base URL's path and retries a 429, waiting the Retry-After seconds", async () => {
+    let calls = 0;
+    server.setHandler((_req, res) => {
+      calls++;
+      if (calls === 1) return sendJson(res, 429, { message: "slow down" }, { "retry-after": "1" });
+      sendJson(res, 200, { ok: true });
+    });
+    const started = performance.now();
+    const res = await client().send({ method: "GET", path: "/v1/things", outputSchema: okSchema });
+    const elapsed = performance.now() - started;
+    expect(res.data).toEqual({ ok: true });
+    expect(server.seen.map((r) => r.url)).toEqual(["/tenant/v1/things", "/tenant/v1/things"]);
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(res.summaries.map((s) => [s.status, s.attempt])).toEqual([
+      [429, 1],
+      [200, 2],
+    ]);
+    expect(res.summaries[0]?.retryAfterMs).toBe(1000);
+  });
+
+  it("backs off on 503 and succeeds", async () => {
+    let calls = 0;
+    server.setHandler((_req, res) => (++calls < 3 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: true })));
+    const res = await client().send({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(res.summaries.map((s) => s.status)).toEqual([503, 503, 200]);
+  });
+
+  it("retries a dropped connection (ECONNRESET) on a GET", async () => {
+    let calls = 0;
+    server.setHandler((_req, res, raw) => {
+      if (++calls === 1) {
+        raw.socket.destroy();
+        return;
+      }
+      sendJson(res, 200, { ok: true });
+    });
+    const res = await client().send({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(res.summaries).toHaveLength(2);
+    expect(res.summaries[0]?.status).toBeNull();
+    expect(res.summaries[0]?.error).toMatch(/ECONNRESET|UND_ERR_SOCKET|network/);
+  });
+
+  it("gives up after maxAttempts and reports the error as retryable", async () => {
+    server.setHandler((_req, res) => sendJson(res, 503, { message: "down" }));
+    const err = await failure(client({ retry: { maxAttempts: 3, baseDelayMs: 10 } }).send({ method: "GET", path: "x", outputSchema: okSchema }));
+    expect(err.status).toBe(503);
+    expect(err.retryable).toBe(true);
+    expect(err.code).toBe("http");
+    expect(err.summaries).toHaveLength(3);
+    expect(server.seen).toHaveLength(3);
+  });
+
+  it("does not wait out a Retry-After beyond the cap: fails at once, retryable, with the wait", async () => {
+    server.setHandler((_req, res) => sendJson(res, 429, {}, { "retry-after": "600" }));
+    const err = await failure(client().send({ method: "GET", path: "x", outputSchema: okSchema }));
+    expect(err.code).toBe("rate-limited");
+    expect(err.retryable).toBe(true);
+    expect(err.retryAfterMs).toBe(600_000);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("reads Zuora's ratelimit-reset when a 429 has no Retry-After", async () => {
+    let calls = 0;
+    server.setHandler((_req, res) =>
+      ++calls === 1 ? sendJson(res, 429, {}, { "ratelimit-remaining": "0", "ratelimit-reset": "1" }) : sendJson(res, 200, { ok: true }),
+    );
+    const c = client({ rateLimitHeaders: { retryAfter: ["retry-after"], remaining: "ratelimit-remaining", reset: "ratelimit-reset" } });
+    const started = performance.now();
+    const res = await c.send({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(res.summaries[0]?.retryAfterMs).toBe(1000);
+  });
+
+  it("resends a POST after a 500 only when it carries an Idempotency-Key", async () => {
+    server.setHandler((_req, res) => sendJson(res, 500, {}));
+    const plain = await failure(client().send({ method: "POST", path: "x", body: { json: { a: 1 } }, outputSchema: okSchema }));
+    expect(plain.summaries).toHaveLength(1);
+    expect(plain.retryable).toBe(true);
+    server.seen.length = 0;
+    const keyed = await failure(
+      client({ retry: { maxAttempts: 3, baseDelayMs: 5 } }).send({
+        method: "POST",
+        path: "x",
+        headers: { "Idempotency-Key": "k-1" },
+        body: { json: { a: 1 } },
+        outputSchema: okSchema,
+      }),
+    );
+    expect(keyed.summaries).toHaveLength(3);
+    expect(server.seen.every((r) => r.headers["idempotency-key"] === "k-1")).toBe(true);
+  });
+
+  it("times out a slow answer", async () => {
+    server.setHandler((_req, res) => {
+      setTimeout(() => sendJson(res, 200, { ok: true }), 400);
+    });
+    const err = await failure(client({ timeoutMs: 100, retry: { maxAttempts: 1 } }).send({ method: "GET", path: "x", outputSchema: okSchema }));
+    expect(err.code).toBe("timeout");
+    expect(err.retryable).toBe(true);
+  });
+
+  it("does not retry a 400 and keeps the redacted body", async () => {
+    server.setHandler((_req, res) => sendJson(res, 400, { message: "bad", access_token: "leaked-token-value" }));
+    const err = await failure(client().send({ method: "GET", path: "x", query: { client_secret: "s3cr3t", page: 2 }, outputSchema: okSchema }));
+    expect(err.retryable).toBe(false);
+    expect(err.summaries).toHaveLength(1);
+    expect(err.url).toBe(`${server.url}/tenant/x?client_secret=[redacted]&page=2`);
+    expect(err.bodySnippet).not.toContain("leaked-token-value");
+    expect(JSON.stringify(err)).not.toContain("s3cr3t");
+    expect(err.summaries[0]?.path).toBe("/tenant/x?client_secret=[redacted]&page=2");
+  });
+});
+
+describe("VendorHttpClient responses", () => {
+  it("turns a body that fails its schema into a clear non-retryable error naming the field", async () => {
+    server.setHandler((_req, res) => sendJson(res, 200, { invoice: { number: 42 } }));
+    const schema = z.object({ invoice: z.object({ number: z.string() }) });
+    const err = await failure(client().send({ method: "GET", path: "x", outputSchema: schema }));
+    expect(err.code).toBe("schema");
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain("invoice.number");
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("parses an empty 204 as undefined", async () => {
+    server.setHandler((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    const res = await client().send({ method: "DELETE", path: "x", outputSchema: z.undefined() });
+    expect(res.status).toBe(204);
+    expect(res.data).toBeUndefined();
+  });
+
+  it("reports a refused connection as a network error", async () => {
+    const closed = await startLoopbackServer(() => {});
+    await closed.close();
+    const err = await failure(
+      new PlainHttpClient({ vendor: "test", baseUrl: closed.url, retry: { maxAttempts: 2, baseDelayMs: 5 } }).send({
+        method: "GET",
+        path: "x",
+        outputSchema: okSchema,
+      }),
+    );
+    expect(err.code).toBe("network");
+    expect(err.message).toContain("ECONNREFUSED");
+    expect(err.summaries).toHaveLength(2);
+  });
+});
+
+class TokenClient extends VendorHttpClient {
+  tokens = 0;
+  current = "t1";
+  protected async authHeaders() {
+    return { authorization: `Bearer ${this.current}` };
+  }
+  protected override async onUnauthorized(refused: Record<string, string>) {
+    if (refused.authorization === `Bearer ${this.current}`) {
+      this.tokens++;
+      this.current = `t${this.tokens + 1}`;
+    }
+    return true;
+  }
+}
+
+describe("VendorHttpClient 401", () => {
+  it("refreshes the token once and resends", async () => {
+    server.setHandler((req, res) => (req.headers.authorization === "Bearer t2" ? sendJson(res, 200, { ok: true }) : sendJson(res, 401, {})));
+    const c = new TokenClient({ vendor: "test", baseUrl: server.url });
+    const res = await c.send({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(c.tokens).toBe(1);
+    expect(res.summaries.map((s) => s.status)).toEqual([401, 200]);
+  });
+
+  it("stops after one refresh when the new token is refused as well", async () => {
+    server.setHandler((_req, res) => sendJson(res, 401, {}));
+    const c = new TokenClient({ vendor: "test", baseUrl: server.url });
+    const err = await failure(c.send({ method: "GET", path: "x", outputSchema: okSchema }));
+    expect(err.code).toBe("unauthorized");
+    expect(err.retryable).toBe(false);
+    expect(c.tokens).toBe(1);
+    expect(server.seen).toHaveLength(2);
+  });
+});
+
+describe("shared limits across processes", () => {
+  let second: Db;
+  beforeAll(() => {
+    second = createDb(testDb.url, { max: 5 });
+  });
+  afterAll(async () => {
+    await second.$disconnect();
+  });
+
+  it("never exceeds the configured rate when two processes send together", async () => {
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    const key = `rate-${Math.random()}`;
+    const rate = 20;
+    const make = (db: Db) => client({ limits: { db, key, requestsPerSecond: rate, burst: 1 } });
+    const a = make(testDb.db);
+    const b = make(second);
+    const n = 40;
+    await Promise.all(Array.from({ length: n }, (_, i) => (i % 2 ? a : b).request({ method: "GET", path: "x", outputSchema: okSchema })));
+    const times = server.seen.map((r) => r.at).sort((x, y) => x - y);
+    expect(times).toHaveLength(n);
+    // Send times are reserved 50 ms apart in the database; what the server sees adds a few ms of
+    // scheduling jitter, which can move one extra request into a window, never more.
+    const maxInWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(maxInWindow).toBeLessThanOrEqual(rate + 1);
+    expect(maxInWindow).toBeGreaterThanOrEqual(rate - 2);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((n - 1) * (1000 / rate) - 60);
+  });
+
+  it("keeps the concurrency limit across two processes", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    server.setHandler((_req, res) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        sendJson(res, 200, { ok: true });
+      }, 60);
+    });
+    const key = `conc-${Math.random()}`;
+    const make = (db: Db) => client({ limits: { db, key, maxConcurrent: 3 } });
+    const a = make(testDb.db);
+    const b = make(second);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).request({ method: "GET", path: "x", outputSchema: okSchema })));
+    expect(server.seen).toHaveLength(16);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    expect(maxInFlight).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a vendor's Retry-After pauses the other process too", async () => {
+    const key = `pause-${Math.random()}`;
+    let calls = 0;
+    server.setHandler((_req, res) => (++calls === 1 ? sendJson(res, 429, {}, { "retry-after": "1" }) : sendJson(res, 200, { ok: true })));
+    const a = client({ limits: { db: testDb.db, key } });
+    const b = client({ limits: { db: second, key } });
+    const first = a.request({ method: "GET", path: "a", outputSchema: okSchema });
+    await new Promise((r) => setTimeout(r, 200));
+    const started = performance.now();
+    await b.request({ method: "GET", path: "b", outputSchema: okSchema });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(600);
+    await first;
+  });
+
+  it("fails fast with a retryable error when the shared queue is longer than the caller may wait", async () => {
+    const key = `queue-${Math.random()}`;
+    const c = client({ limits: { db: testDb.db, key, requestsPerSecond: 1, maxQueueWaitMs: 1500 } });
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    const rejected = results.filter((r) => r.status === "rejected");
+    expect(rejected.length).toBeGreaterThanOrEqual(1);
+    for (const r of rejected) {
+      expect(r.reason).toBeInstanceOf(VendorHttpError);
+      expect(r.reason).toMatchObject({ code: "rate-limited", retryable: true });
+    }
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads seconds and HTTP dates", () => {
+    const now = Date.parse("2026-11-23T10:00:00Z");
+    expect(parseRetryAfter("30", now)).toBe(30_000);
+    expect(parseRetryAfter("Mon, 23 Nov 2026 10:00:45 GMT", now)).toBe(45_000);
+    expect(parseRetryAfter("Mon, 23 Nov 2026 09:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});

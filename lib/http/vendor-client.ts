@@ -1,0 +1,465 @@
+import { z } from "zod";
+import { VendorHttpError, type VendorErrorCode } from "./errors";
+import { acquireSlot, pauseKey, QueueFullError, takeRateToken, type SharedLimits } from "./limits";
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseResetHeader, parseRetryAfter, sleep, type RetryPolicy } from "./retry";
+import type { ExchangeSummary } from "./summary";
+import { DEFAULT_REDACTED_QUERY_PARAMS, joinUrl, redactBody, redactedPath, redactUrl, type Query } from "./url";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Where a vendor states how long to wait and how much budget is left (static facts from config.ts). */
+export type RateLimitHeaders = {
+  /** headers read, in order, for the wait after a 429/503: default ["retry-after"] */
+  retryAfter?: readonly string[];
+  /** a "requests left in this window" header, e.g. Zuora's `ratelimit-remaining` */
+  remaining?: string;
+  /** seconds until that window resets, e.g. Zuora's `ratelimit-reset` */
+  reset?: string;
+};
+
+export type VendorHttpClientOptions = {
+  /** vendor id, used in errors and summaries */
+  vendor: string;
+  /** base URL, which may carry a path (`http://127.0.0.1:4010/zuora`) */
+  baseUrl: string;
+  /** limits shared by every process through Postgres; omit for one-off calls (token endpoints) */
+  limits?: SharedLimits;
+  /** per-attempt timeout including reading the body; default 30 s */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  rateLimitHeaders?: RateLimitHeaders;
+  /** response headers that carry the vendor's request id, first match wins */
+  requestIdHeaders?: readonly string[];
+  /** query parameter names (substrings) redacted in summaries and errors */
+  redactedQueryParams?: readonly string[];
+  /** keep a redacted body snippet in summaries of failed attempts; default false */
+  logResponseBodies?: boolean;
+  /** called after every attempt (for logs and the audit trail) */
+  onExchange?: (summary: ExchangeSummary) => void;
+  /** sent with every request, e.g. a pinned API minor version */
+  defaultHeaders?: Record<string, string>;
+};
+
+/** A request body: JSON (any value) or an urlencoded form. */
+export type RequestBody = { json: unknown } | { form: Record<string, string> };
+
+export type RequestOptions<S extends z.ZodType> = {
+  method: HttpMethod;
+  /** path relative to the base URL, without query */
+  path: string;
+  query?: Query;
+  body?: RequestBody;
+  headers?: Record<string, string>;
+  /** the answer's shape; a mismatch is a non-retryable "schema" error naming the field */
+  outputSchema: S;
+  /**
+   * True when resending after a lost answer cannot create a second effect. GET/PUT/DELETE are
+   * idempotent; POST/PATCH only with an Idempotency-Key header (detected) or when the caller says so.
+   * 429s are always retried (the vendor refused the request before doing anything).
+   */
+  idempotent?: boolean;
+  /** attach auth headers (default true) */
+  auth?: boolean;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  /** statuses that are answers, not errors (e.g. 404 for a look-up); parsed with outputSchema */
+  acceptStatuses?: readonly number[];
+};
+
+export type VendorResponse<T> = {
+  status: number;
+  headers: Headers;
+  data: T;
+  /** one entry per attempt */
+  summaries: ExchangeSummary[];
+};
+
+/** What a vendor's error body says, as extracted by `describeError`. */
+export type VendorErrorDescription = {
+  message: string;
+  /** overrides the status-based classification */
+  retryable?: boolean;
+  details?: unknown;
+};
+
+type AttemptFailure = {
+  code: VendorErrorCode;
+  status: number | null;
+  message: string;
+  bodySnippet: string;
+  retryable: boolean;
+  retryAfterMs?: number;
+  requestId?: string;
+  details?: unknown;
+  cause?: unknown;
+  /** the request surely never reached the vendor (refused, DNS), so any method may be resent */
+  notSent?: boolean;
+};
+
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/** Errors where the request surely never reached the vendor, so any method may be resent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+const errorCodeOf = (err: unknown): string | undefined => {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const code = "code" in current ? current.code : undefined;
+    if (typeof code === "string" && code) return code;
+    current = "cause" in current ? current.cause : undefined;
+  }
+  return undefined;
+};
+
+const isTimeout = (err: unknown) => err instanceof Error && (err.name === "TimeoutError" || errorCodeOf(err) === "UND_ERR_HEADERS_TIMEOUT");
+const isAbort = (err: unknown) => err instanceof Error && err.name === "AbortError";
+
+/** "invoiceItems.0.chargeAmount: Invalid input: expected number, received string" (first 3 issues). */
+const describeSchemaIssues = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.message}`)
+    .join("; ");
+
+/**
+ * Base class of every vendor client (style guide §4): one place for URL joining, auth headers,
+ * timeouts, retries with full-jitter backoff and Retry-After, shared rate and concurrency limits,
+ * one token refresh on 401, response parsing with zod, and secret-free summaries and errors.
+ * Subclasses supply `authHeaders()`, optionally `onUnauthorized()` and `describeError()`.
+ */
+export abstract class VendorHttpClient {
+  readonly vendor: string;
+  readonly baseUrl: string;
+  protected readonly options: VendorHttpClientOptions;
+
+  constructor(options: VendorHttpClientOptions) {
+    this.options = options;
+    this.vendor = options.vendor;
+    this.baseUrl = options.baseUrl;
+  }
+
+  /** Headers that authenticate a request (e.g. `Authorization: Bearer …`). */
+  protected abstract authHeaders(): Promise<Record<string, string>>;
+
+  /**
+   * Called once per call on a 401 with the headers that were refused. Return true after
+   * invalidating that token so the request is sent once more with fresh headers.
+   */
+  protected async onUnauthorized(_refused: Record<string, string>): Promise<boolean> {
+    return false;
+  }
+
+  /**
+   * Reads the vendor's error body. Called for error statuses and for 2xx bodies (return a
+   * description only when a 2xx body reports a failure, like Zuora's `success: false`).
+   */
+  protected describeError(_input: { status: number; body: unknown; text: string }): VendorErrorDescription | undefined {
+    return undefined;
+  }
+
+  /** Sends a request and returns the parsed body. */
+  async request<S extends z.ZodType>(opts: RequestOptions<S>): Promise<z.output<S>> {
+    return (await this.send(opts)).data;
+  }
+
+  /** Sends a request and returns status, headers, the parsed body and per-attempt summaries. */
+  async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
+    const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...this.options.retry, ...opts.retry };
+    const url = joinUrl(this.baseUrl, opts.path, opts.query);
+    const redacted = this.options.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS;
+    const safeUrl = redactUrl(url, redacted);
+    const safePath = redactedPath(url, redacted);
+    const headersIn = opts.headers ?? {};
+    const hasIdempotencyKey = Object.keys(headersIn).some((h) => h.toLowerCase() === "idempotency-key");
+    const idempotent = opts.idempotent ?? (opts.method === "GET" || opts.method === "PUT" || opts.method === "DELETE" || hasIdempotencyKey);
+    const summaries: ExchangeSummary[] = [];
+    const useAuth = opts.auth ?? true;
+    let refreshed = false;
+    let waitedMs = 0;
+
+    const fail = (f: AttemptFailure): never => {
+      throw new VendorHttpError({
+        vendor: this.vendor,
+        method: opts.method,
+        url: safeUrl,
+        status: f.status,
+        bodySnippet: f.bodySnippet,
+        retryable: f.retryable,
+        code: f.code,
+        message: `[${this.vendor}] ${opts.method} ${safePath}: ${f.message}`,
+        retryAfterMs: f.retryAfterMs,
+        requestId: f.requestId,
+        summaries,
+        details: f.details,
+        cause: f.cause,
+      });
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      if (this.options.limits) {
+        try {
+          await takeRateToken(this.options.limits, opts.signal);
+        } catch (err) {
+          if (err instanceof QueueFullError) {
+            fail({ code: "rate-limited", status: null, message: err.message, bodySnippet: "", retryable: true, retryAfterMs: err.waitMs });
+          }
+          throw err;
+        }
+      }
+      let lease: { release: () => Promise<void> } = { release: async () => {} };
+      if (this.options.limits?.maxConcurrent) {
+        try {
+          lease = await acquireSlot(this.options.limits, opts.signal);
+        } catch (err) {
+          if (err instanceof QueueFullError) {
+            fail({ code: "rate-limited", status: null, message: err.message, bodySnippet: "", retryable: true, retryAfterMs: 1000 });
+          }
+          throw err;
+        }
+      }
+
+      const auth = useAuth ? await this.authHeaders() : {};
+      const started = performance.now();
+      let outcome: { kind: "ok"; value: VendorResponse<z.output<S>> } | { kind: "fail"; failure: AttemptFailure; unauthorized?: boolean };
+      try {
+        outcome = await this.attempt(opts, url, { ...auth });
+      } finally {
+        await lease.release();
+      }
+      const durationMs = Math.round(performance.now() - started);
+
+      if (outcome.kind === "ok") {
+        this.record(summaries, {
+          method: opts.method,
+          path: safePath,
+          status: outcome.value.status,
+          durationMs,
+          attempt,
+          requestId: this.requestIdOf(outcome.value.headers),
+        });
+        await this.notePauseFromHeaders(outcome.value.headers);
+        return { ...outcome.value, summaries };
+      }
+
+      const f = outcome.failure;
+      this.record(summaries, {
+        method: opts.method,
+        path: safePath,
+        status: f.status,
+        durationMs,
+        attempt,
+        retryAfterMs: f.retryAfterMs,
+        requestId: f.requestId,
+        error: f.status === null ? f.message : this.options.logResponseBodies ? f.bodySnippet.slice(0, 200) : undefined,
+      });
+
+      if (outcome.unauthorized && useAuth && !refreshed) {
+        refreshed = true;
+        if (await this.onUnauthorized(auth)) {
+          attempt--;
+          continue;
+        }
+      }
+      if (outcome.unauthorized) fail({ ...f, code: "unauthorized", retryable: false });
+
+      const isRateLimit = f.status === 429;
+      const mayResend = f.retryable && (idempotent || isRateLimit || f.notSent === true);
+      if (!mayResend || attempt >= policy.maxAttempts) fail(f);
+
+      let waitMs: number;
+      if (f.retryAfterMs !== undefined) {
+        if (this.options.limits) await pauseKey(this.options.limits, f.retryAfterMs);
+        if (f.retryAfterMs > policy.maxRetryAfterMs) {
+          fail({ ...f, code: isRateLimit ? "rate-limited" : f.code, message: `${f.message} (the vendor asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s)` });
+        }
+        waitMs = f.retryAfterMs + Math.floor(Math.random() * Math.min(1000, f.retryAfterMs / 10 + 50));
+      } else {
+        waitMs = backoffDelay(attempt, policy);
+      }
+      if (waitedMs + waitMs > policy.maxTotalWaitMs) fail({ ...f, message: `${f.message} (retries gave up after ${attempt} attempts)` });
+      waitedMs += waitMs;
+      await sleep(waitMs, opts.signal);
+    }
+  }
+
+  private record(summaries: ExchangeSummary[], summary: ExchangeSummary) {
+    const clean = Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
+    const parsed: ExchangeSummary = { ...summary, ...clean };
+    summaries.push(parsed);
+    this.options.onExchange?.(parsed);
+  }
+
+  private requestIdOf(headers: Headers): string | undefined {
+    for (const name of this.options.requestIdHeaders ?? ["request-id", "x-request-id"]) {
+      const v = headers.get(name);
+      if (v) return v.slice(0, 100);
+    }
+    return undefined;
+  }
+
+  private retryAfterOf(headers: Headers): number | undefined {
+    const names = this.options.rateLimitHeaders?.retryAfter ?? ["retry-after"];
+    for (const name of names) {
+      const v = headers.get(name);
+      const ms = name.toLowerCase() === "retry-after" ? parseRetryAfter(v) : parseResetHeader(v);
+      if (ms !== undefined) return ms;
+    }
+    const reset = this.options.rateLimitHeaders?.reset;
+    return reset ? parseResetHeader(headers.get(reset)) : undefined;
+  }
+
+  /** A successful answer saying the window is used up pauses every process until it resets. */
+  private async notePauseFromHeaders(headers: Headers) {
+    const { remaining, reset } = this.options.rateLimitHeaders ?? {};
+    if (!remaining || !reset || !this.options.limits) return;
+    const left = Number(headers.get(remaining));
+    if (headers.get(remaining) === null || !Number.isFinite(left) || left > 0) return;
+    const ms = parseResetHeader(headers.get(reset));
+    if (ms !== undefined && ms > 0) await pauseKey(this.options.limits, Math.min(ms, 15 * 60_000));
+  }
+
+  private async attempt<S extends z.ZodType>(
+    opts: RequestOptions<S>,
+    url: string,
+    auth: Record<string, string>,
+  ): Promise<{ kind: "ok"; value: VendorResponse<z.output<S>> } | { kind: "fail"; failure: AttemptFailure; unauthorized?: boolean }> {
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    const headers: Record<string, string> = { accept: "application/json", ...this.options.defaultHeaders, ...opts.headers, ...auth };
+    let body: string | undefined;
+    if (opts.body && "json" in opts.body) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(opts.body.json);
+    } else if (opts.body && "form" in opts.body) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(opts.body.form).toString();
+    }
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method: opts.method, headers, body, signal, redirect: "manual" });
+      text = await response.text();
+    } catch (err) {
+      if (opts.signal?.aborted && !timeout.aborted) throw err;
+      if (isTimeout(err) || timeout.aborted) {
+        return {
+          kind: "fail",
+          failure: { code: "timeout", status: null, message: `no complete answer within ${timeoutMs} ms`, bodySnippet: "", retryable: true, cause: err },
+        };
+      }
+      if (isAbort(err)) throw err;
+      const code = errorCodeOf(err) ?? "network error";
+      const notSent = NOT_SENT_CODES.has(code);
+      const causeText = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+      return {
+        kind: "fail",
+        failure: {
+          code: "network",
+          notSent,
+          status: null,
+          message: causeText && !causeText.includes(code) ? `${code}: ${causeText}` : (causeText ?? code),
+          bodySnippet: "",
+          retryable: NETWORK_CODES.has(code) || code === "network error",
+          cause: err,
+        },
+      };
+    }
+
+    const requestId = this.requestIdOf(response.headers);
+    let parsedBody: unknown = undefined;
+    let isJson = false;
+    if (text.length > 0) {
+      try {
+        parsedBody = JSON.parse(text);
+        isJson = true;
+      } catch {
+        parsedBody = text;
+      }
+    }
+    const snippet = redactBody(text);
+    const status = response.status;
+    const accepted = opts.acceptStatuses?.includes(status) ?? false;
+
+    if ((status < 200 || status >= 300) && !accepted) {
+      const described = this.describeError({ status, body: parsedBody, text });
+      const retryAfterMs = status === 429 || status === 503 ? this.retryAfterOf(response.headers) : undefined;
+      const retryable = described?.retryable ?? (status === 408 || status === 429 || status >= 500);
+      const statusText = response.statusText ? ` ${response.statusText}` : "";
+      return {
+        kind: "fail",
+        unauthorized: status === 401,
+        failure: {
+          code: status === 429 ? "rate-limited" : "http",
+          status,
+          message: described?.message ? `${status}: ${described.message}` : `${status}${statusText}`,
+          bodySnippet: snippet,
+          retryable,
+          retryAfterMs,
+          requestId,
+          details: described?.details,
+        },
+      };
+    }
+
+    if (!accepted) {
+      const described = this.describeError({ status, body: parsedBody, text });
+      if (described) {
+        return {
+          kind: "fail",
+          failure: {
+            code: "vendor",
+            status,
+            message: described.message,
+            bodySnippet: snippet,
+            retryable: described.retryable ?? false,
+            retryAfterMs: described.retryable ? this.retryAfterOf(response.headers) : undefined,
+            requestId,
+            details: described.details,
+          },
+        };
+      }
+    }
+
+    const result = opts.outputSchema.safeParse(isJson || text.length === 0 ? parsedBody : text);
+    if (!result.success) {
+      return {
+        kind: "fail",
+        failure: {
+          code: "schema",
+          status,
+          message: `the answer (${status}) does not have the expected shape: ${describeSchemaIssues(result.error)}`,
+          bodySnippet: snippet,
+          retryable: false,
+          requestId,
+          details: { issues: result.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })) },
+        },
+      };
+    }
+    return { kind: "ok", value: { status, headers: response.headers, data: result.data, summaries: [] } };
+  }
+}
+
+/** A client for unauthenticated calls, such as token endpoints. */
+export class PlainHttpClient extends VendorHttpClient {
+  protected async authHeaders() {
+    return {};
+  }
+}
