@@ -3,13 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { authenticateUser } from "./authenticate-user";
-
-/** Sign-in error codes passed from `authorize` to the login page (next-auth puts them in `?error=`). */
-export const LOGIN_ERROR = {
-  INVALID: "INVALID_CREDENTIALS",
-  /** Followed by ":<minutes>". */
-  THROTTLED: "THROTTLED",
-} as const;
+import { LOGIN_ERROR } from "./login-error";
 
 /** A finance admin's working day; after that, sign in again. */
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;

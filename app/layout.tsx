@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "ml-connector", template: "%s · ml-connector" },
+  description: "Moves invoices, payments, credit memos and customers between billing and ERP systems.",
+};
+
+const RootLayout = ({ children }: { children: ReactNode }) => (
+  <html lang="en">
+    <body className="min-h-screen font-sans">
+      <Providers>{children}</Providers>
+    </body>
+  </html>
+);
+
+export default RootLayout;

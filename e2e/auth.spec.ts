@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN, NAV_LABELS, pageAlert, signIn, uniqueEmail } from "./support";
+
+test("admin signs in, finds the shell and every section, and signs out", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2F$/);
+  await signIn(page, E2E_ADMIN);
+  await expect(page).toHaveURL(/\/$/);
+
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const label of NAV_LABELS) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("current-user")).toContainText(E2E_ADMIN.email);
+  await expect(page.getByTestId("current-user")).toContainText("Admin");
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  // start.ts runs a worker, so the dashboard must see its heartbeat.
+  await expect(page.getByText(/1 running, last seen \d+s ago|\d+ running/)).toBeVisible();
+
+  const sections = [
+    ["Connections", "No connections yet", "Add Zuora and Acumatica to start."],
+    ["Flows", "No flows yet", "Add your connections first"],
+    ["Mappings", "No mappings yet", "Create a flow first"],
+    ["Records", "No records yet", "Records appear here once"],
+  ] as const;
+  for (const [label, emptyTitle, nextStep] of sections) {
+    await nav.getByRole("link", { name: label, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: label })).toBeVisible();
+    await expect(nav.getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("heading", { name: emptyTitle })).toBeVisible();
+    await expect(page.getByText(nextStep)).toBeVisible();
+  }
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/records");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Frecords$/);
+});
+
+test("signed-out visits to any page go to the login page and come back after signing in", async ({ page }) => {
+  for (const path of ["/records", "/connections", "/flows", "/mappings", "/settings/users", "/records?status=held"]) {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(200);
+    await expect(page).toHaveURL(`/login?callbackUrl=${encodeURIComponent(path)}`);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  }
+  await signIn(page, E2E_ADMIN);
+  await expect(page).toHaveURL("/records?status=held");
+  await expect(page.getByRole("heading", { level: 1, name: "Records" })).toBeVisible();
+});
+
+test("a login link cannot send the user to another site after sign-in", async ({ page }) => {
+  await page.goto("/login?callbackUrl=https%3A%2F%2Fevil.example%2F");
+  await signIn(page, E2E_ADMIN);
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+});
+
+test("a wrong password and an unknown e-mail get the same clear error", async ({ page }) => {
+  await page.goto("/login");
+  await signIn(page, { email: E2E_ADMIN.email, password: "not-the-password-0" }, { expectSuccess: false });
+  await expect(pageAlert(page)).toHaveText("Email or password is incorrect.");
+  await expect(page).toHaveURL(/\/login/);
+
+  await signIn(page, { email: uniqueEmail("nobody"), password: E2E_ADMIN.password }, { expectSuccess: false });
+  await expect(pageAlert(page)).toHaveText("Email or password is incorrect.");
+
+  // One failure does not lock the admin out, and the success clears the count.
+  await signIn(page, E2E_ADMIN);
+});
+
+test("repeated failures are refused for a while with a clear message", async ({ page }) => {
+  const email = uniqueEmail("locked");
+  await page.goto("/login");
+  for (let i = 0; i < 5; i++) {
+    await signIn(page, { email, password: `wrong-password-${i}` }, { expectSuccess: false });
+    await expect(pageAlert(page)).toHaveText("Email or password is incorrect.");
+  }
+  await signIn(page, { email, password: "wrong-password-5" }, { expectSuccess: false });
+  await expect(pageAlert(page)).toHaveText(/^Too many attempts\. Try again in 1[45] minutes\.$/);
+});

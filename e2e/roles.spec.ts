@@ -1,0 +1,65 @@
+import { expect, test, type Page } from "@playwright/test";
+import { E2E_ADMIN, pageAlert, signIn, uniqueEmail } from "./support";
+
+test.describe.configure({ mode: "serial" });
+
+const viewer = { email: uniqueEmail("viewer"), password: "" };
+let inviteActionId = "";
+
+const invite = async (page: Page, email: string, role: "Viewer" | "Admin") => {
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Role").selectOption({ label: role });
+  const actionRequest = page.waitForRequest((req) => req.method() === "POST" && !!req.headers()["next-action"]);
+  await page.getByRole("button", { name: "Invite user" }).click();
+  return (await actionRequest).headers()["next-action"]!;
+};
+
+test("an admin invites a viewer and sees the initial password once", async ({ page }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+
+  inviteActionId = await invite(page, viewer.email, "Viewer");
+  await expect(page.getByRole("status").filter({ hasText: viewer.email })).toContainText("shown only once");
+  viewer.password = (await page.getByTestId("initial-password").textContent())!.trim();
+  expect(viewer.password.length).toBeGreaterThanOrEqual(20);
+  await expect(page.getByRole("cell", { name: viewer.email })).toBeVisible();
+  await expect(page.getByRole("row", { name: new RegExp(viewer.email) })).toContainText("Viewer");
+
+  await invite(page, viewer.email, "Viewer");
+  await expect(pageAlert(page)).toHaveText(`A user with the e-mail ${viewer.email} already exists.`);
+
+  await invite(page, "not-an-email", "Viewer");
+  await expect(pageAlert(page)).toHaveText("email: Enter a valid e-mail address");
+});
+
+test("a viewer signs in, sees no invite form, and the server refuses the invite action", async ({ page }) => {
+  expect(viewer.password, "the invite journey must run first").not.toBe("");
+  await signIn(page, viewer);
+  await expect(page.getByTestId("current-user")).toContainText(viewer.email);
+  await expect(page.getByTestId("current-user")).toContainText("Viewer");
+
+  await page.goto("/settings/users");
+  await expect(page.getByText("You have viewer access. Only an admin can invite users")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Invite user" })).toHaveCount(0);
+
+  // Hiding the button is not the protection: call the same server action the admin's form called.
+  const sneaky = uniqueEmail("sneaky");
+  const res = await page.request.post("/settings/users", {
+    headers: { "Next-Action": inviteActionId, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
+    data: JSON.stringify([{ email: sneaky, role: "admin" }]),
+  });
+  expect(res.status()).toBe(200);
+  const body = await res.text();
+  expect(body).toContain('"ok":false');
+  expect(body).toContain('"code":"FORBIDDEN"');
+  expect(body).toContain("Only an admin can do this.");
+  expect(body).not.toContain("initialPassword");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, E2E_ADMIN);
+  await page.goto("/settings/users");
+  await expect(page.getByRole("cell", { name: viewer.email })).toBeVisible();
+  await expect(page.getByRole("cell", { name: sneaky })).toHaveCount(0);
+});

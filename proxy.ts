@@ -1,0 +1,37 @@
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
+
+/**
+ * Paths reachable without a session: the login page, next-auth's own endpoints, the health
+ * probe and vendor webhooks (which authenticate by signature, not by session).
+ */
+const PUBLIC_PATHS = [/^\/login$/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/api\/webhooks\//];
+
+/**
+ * The first gate: no valid session JWT means a redirect to /login (pages, with a callbackUrl)
+ * or 401 JSON (API). Pages, actions and route handlers still check the session and role
+ * themselves (lib/auth), since a proxy matcher is easy to get wrong.
+ */
+export const proxy = async (request: NextRequest) => {
+  const { pathname, search } = request.nextUrl;
+  if (PUBLIC_PATHS.some((re) => re.test(pathname))) return NextResponse.next();
+
+  const token = await getToken({ req: request, secret: env().NEXTAUTH_SECRET });
+  if (token) return NextResponse.next();
+
+  if (pathname.startsWith("/api/")) {
+    return NextResponse.json(
+      { error: { code: "UNAUTHENTICATED", message: "Sign in to use this API." } },
+      { status: 401, headers: { "Cache-Control": "no-store" } },
+    );
+  }
+  const login = new URL("/login", request.url);
+  login.searchParams.set("callbackUrl", `${pathname}${search}`);
+  return NextResponse.redirect(login);
+};
+
+export const config = {
+  // Everything except Next's static assets and files served from public/.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|.*\\.(?:svg|png|ico|txt)$).*)"],
+};
