@@ -24,8 +24,10 @@ export type VendorHttpErrorInit = {
   /** true when the same request may succeed later (429, 5xx, network, timeout, vendor "retry" categories) */
   retryable: boolean;
   code: VendorErrorCode;
-  /** human-readable reason; becomes `message` */
+  /** human-readable message: `[vendor] METHOD /path: reason` */
   message: string;
+  /** the reason alone, without vendor, method and path (for messages shown to admins) */
+  reason?: string;
   /** milliseconds the vendor asked us to wait before trying again, when it said */
   retryAfterMs?: number;
   requestId?: string;
@@ -50,6 +52,7 @@ export class VendorHttpError extends Error {
   readonly requestId: string | undefined;
   readonly summaries: ExchangeSummary[];
   readonly details: unknown;
+  readonly reason: string;
 
   constructor(init: VendorHttpErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -64,6 +67,7 @@ export class VendorHttpError extends Error {
     this.requestId = init.requestId;
     this.summaries = init.summaries ?? [];
     this.details = init.details;
+    this.reason = init.reason ?? init.message;
   }
 
   /** A plain, secret-free object for audit rows and JSON logs. */
@@ -71,6 +75,7 @@ export class VendorHttpError extends Error {
     return {
       name: this.name,
       message: this.message,
+      reason: this.reason,
       vendor: this.vendor,
       method: this.method,
       url: this.url,

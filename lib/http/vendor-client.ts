@@ -203,6 +203,7 @@ export abstract class VendorHttpClient {
         retryable: f.retryable,
         code: f.code,
         message: `[${this.vendor}] ${opts.method} ${safePath}: ${f.message}`,
+        reason: f.message,
         retryAfterMs: f.retryAfterMs,
         requestId: f.requestId,
         summaries,

@@ -1,0 +1,195 @@
+import { z } from "zod";
+import { VendorHttpClient, type TokenCache, type VendorErrorDescription } from "../../http";
+import type { ConnectionContext } from "../types";
+import { zuoraConfig, type ZuoraPollObject } from "./config";
+import {
+  zuoraAccountSchema,
+  zuoraCreditMemoSchema,
+  zuoraErrorBodySchema,
+  zuoraInvoiceItemsPageSchema,
+  zuoraInvoiceSchema,
+  zuoraPaymentSchema,
+  zuoraQueryPageSchema,
+  zuoraQueryRecordSchemas,
+  type ZuoraInvoice,
+  type ZuoraInvoiceItem,
+  type ZuoraQueryRecord,
+  type ZuoraSettings,
+} from "./schemas";
+
+/** One page of changed records, in ascending `updatedDate` order. */
+export type ZuoraChangesPage<O extends ZuoraPollObject> = {
+  records: ZuoraQueryRecord[O][];
+  /** pass back as `cursor` for the next page; null on the last page */
+  nextCursor: string | null;
+  /** largest `updatedDate` on this page (ISO with offset, as Zuora wrote it), null when empty */
+  maxUpdatedDate: string | null;
+};
+
+const encodeKey = (key: string) => encodeURIComponent(key);
+
+/** Zuora's Object Query wants ISO-8601 datetimes; a Date is sent in UTC. */
+const toZuoraDateTime = (since: Date | string) => (typeof since === "string" ? since : since.toISOString().replace(/\.\d{3}Z$/, "Z"));
+
+/**
+ * Zuora Billing REST client. Every call carries a cached bearer token (one refresh on 401);
+ * 200 answers with `success: false` are errors; writes require an Idempotency-Key.
+ */
+export class ZuoraClient extends VendorHttpClient {
+  private readonly tokens: TokenCache;
+
+  constructor(ctx: ConnectionContext, settings: ZuoraSettings, tokens: TokenCache) {
+    super({
+      vendor: zuoraConfig.id,
+      baseUrl: ctx.baseUrl,
+      requestIdHeaders: zuoraConfig.requestIdHeaders,
+      rateLimitHeaders: zuoraConfig.rateLimitHeaders,
+      onExchange: ctx.onExchange,
+      defaultHeaders: {
+        ...(settings.minorVersion ? { "zuora-version": settings.minorVersion } : {}),
+        ...(settings.entityId ? { "zuora-entity-ids": settings.entityId } : {}),
+      },
+      limits: {
+        db: ctx.db,
+        key: ctx.connectionId,
+        requestsPerSecond: settings.requestsPerSecond ?? zuoraConfig.limits.requestsPerSecond,
+        burst: zuoraConfig.limits.burst,
+        maxConcurrent: settings.maxConcurrent ?? zuoraConfig.limits.maxConcurrent,
+      },
+    });
+    this.tokens = tokens;
+  }
+
+  protected async authHeaders() {
+    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
+  }
+
+  protected override async onUnauthorized(refused: Record<string, string>) {
+    const token = refused.authorization?.replace(/^Bearer /, "");
+    if (token) await this.tokens.invalidate(token);
+    return true;
+  }
+
+  protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {
+    const parsed = zuoraErrorBodySchema.safeParse(body);
+    if (!parsed.success) return undefined;
+    const b = parsed.data;
+    const failed = b.success === false || b.Success === false;
+    if (status >= 200 && status < 300 && !failed) return undefined;
+    const reasons = b.reasons ?? [];
+    const categories = reasons.map((r) => Number(String(r.code ?? "").slice(-2))).filter((n) => Number.isFinite(n));
+    const retryableCategory = categories.some((c) => zuoraConfig.retryableCategories.some((r) => r === c));
+    const message =
+      reasons.map((r) => (r.code ? `${r.message} (${r.code})` : r.message)).join("; ") ||
+      b.Errors?.map((e) => e.Message).join("; ") ||
+      b.message ||
+      b.error_description ||
+      b.error;
+    if (!message && !failed) return undefined;
+    return {
+      message: message || "Zuora reported a failure without a reason",
+      retryable: status === 429 || status >= 500 || retryableCategory,
+      details: reasons.length ? { reasons } : undefined,
+    };
+  }
+
+  /** GET /v1/accounts/{key} (id or account number) */
+  getAccount(key: string) {
+    return this.request({ method: "GET", path: `v1/accounts/${encodeKey(key)}`, outputSchema: zuoraAccountSchema });
+  }
+
+  /** GET /v1/invoices/{key} (id or invoice number) */
+  getInvoice(key: string) {
+    return this.request({ method: "GET", path: `v1/invoices/${encodeKey(key)}`, outputSchema: zuoraInvoiceSchema });
+  }
+
+  /** All items of an invoice: GET /v1/invoices/{key}/items, pages of 40 until a short page. */
+  async getInvoiceItems(key: string): Promise<ZuoraInvoiceItem[]> {
+    const items: ZuoraInvoiceItem[] = [];
+    const pageSize = zuoraConfig.itemsPageSize;
+    for (let page = 1; ; page++) {
+      const res = await this.request({
+        method: "GET",
+        path: `v1/invoices/${encodeKey(key)}/items`,
+        query: { page, pageSize },
+        outputSchema: zuoraInvoiceItemsPageSchema,
+      });
+      items.push(...res.invoiceItems);
+      if (res.invoiceItems.length < pageSize || !res.nextPage) return items;
+    }
+  }
+
+  /** An invoice and all its items (2+ calls; prefer `listChanged("invoices")`, which expands items). */
+  async getInvoiceWithItems(key: string): Promise<{ invoice: ZuoraInvoice; items: ZuoraInvoiceItem[] }> {
+    const invoice = await this.getInvoice(key);
+    return { invoice, items: await this.getInvoiceItems(invoice.id) };
+  }
+
+  /** GET /v1/payments/{key} (id or number; needs Invoice Settlement) */
+  getPayment(key: string) {
+    return this.request({ method: "GET", path: `v1/payments/${encodeKey(key)}`, outputSchema: zuoraPaymentSchema });
+  }
+
+  /** GET /v1/credit-memos/{key} (id or number; needs Invoice Settlement) */
+  getCreditMemo(key: string) {
+    return this.request({ method: "GET", path: `v1/credit-memos/${encodeKey(key)}`, outputSchema: zuoraCreditMemoSchema });
+  }
+
+  /**
+   * One page of records changed at or after `since`, oldest first (Object Query:
+   * `filter[]=updateddate.GE:<since>`, `sort[]=updateddate.ASC`, `pageSize=99`, `cursor`).
+   * GE (not GT) plus the caller's dedupe on (id, updatedDate) avoids losing records that share
+   * the boundary timestamp. Invoices come with their items (`expand[]=invoiceitems`), so an
+   * invoice costs no extra call unless it has more items than the page size (`itemsTruncated`).
+   */
+  async listChanged<O extends ZuoraPollObject>(
+    object: O,
+    { since, cursor, pageSize = zuoraConfig.objectQueryPageSize }: { since: Date | string; cursor?: string | null; pageSize?: number },
+  ): Promise<ZuoraChangesPage<O>> {
+    const recordSchema: z.ZodType<ZuoraQueryRecord[O]> = zuoraQueryRecordSchemas[object];
+    const page = await this.request({
+      method: "GET",
+      path: `object-query/${object}`,
+      query: {
+        "filter[]": [`updateddate.GE:${toZuoraDateTime(since)}`],
+        "sort[]": ["updateddate.ASC"],
+        pageSize,
+        ...(object === "invoices" ? { "expand[]": ["invoiceitems"] } : {}),
+        ...(cursor ? { cursor } : {}),
+      },
+      outputSchema: zuoraQueryPageSchema(recordSchema),
+    });
+    const dates = page.data.map((r) => r.updatedDate);
+    const latest = dates.reduce<string | null>((max, d) => (max === null || Date.parse(d) > Date.parse(max) ? d : max), null);
+    return { records: page.data, nextCursor: page.nextPage ?? null, maxUpdatedDate: latest };
+  }
+
+  /** True when an Object Query invoice's expanded items may be cut off at the page size. */
+  static itemsTruncated(invoice: { invoiceItems?: unknown[] }, pageSize: number = zuoraConfig.objectQueryPageSize) {
+    return (invoice.invoiceItems?.length ?? 0) >= pageSize;
+  }
+
+  /**
+   * A write (POST/PATCH) with Zuora's Idempotency-Key: a retried or replayed write returns the
+   * first result instead of a second document. Pass a key stable per record and action (e.g. the
+   * audit event id).
+   */
+  write<S extends z.ZodType>({
+    method,
+    path,
+    body,
+    idempotencyKey,
+    outputSchema,
+  }: {
+    method: "POST" | "PATCH";
+    path: string;
+    body: unknown;
+    idempotencyKey: string;
+    outputSchema: S;
+  }) {
+    if (!idempotencyKey || idempotencyKey.length > zuoraConfig.idempotencyKeyMaxLength) {
+      throw new Error(`Zuora Idempotency-Key must be 1..${zuoraConfig.idempotencyKeyMaxLength} characters`);
+    }
+    return this.request({ method, path, body: { json: body }, headers: { "Idempotency-Key": idempotencyKey }, outputSchema });
+  }
+}

@@ -1,0 +1,86 @@
+// Zuora Billing REST v1. Auth: OAuth client credentials on the tenant host (token ~1 h, the token
+// endpoint is limited per IP, so tokens are cached in Postgres and shared). Paging: Object Query
+// cursors (`nextPage` -> `cursor`, pageSize <= 99), v1 lists by page/pageSize <= 40. Limits:
+// `ratelimit-*` headers and `Retry-After` on 429; 200 answers may still carry `success: false`.
+// Writes take an Idempotency-Key. Callouts carry ids only, optionally HMAC-signed (no timestamp).
+import { z } from "zod";
+import { PlainHttpClient } from "../../http";
+import { describeFailure } from "../describe-failure";
+import type { ConnectionContext, Connector, TestConnectionContext, TestStep } from "../types";
+import { createZuoraTokenCache, fetchZuoraToken } from "./auth";
+import { ZuoraClient } from "./client";
+import { zuoraConfig } from "./config";
+import { zuoraQueryAccountSchema, zuoraQueryPageSchema, zuoraSecretsSchema, zuoraSettingsSchema } from "./schemas";
+import { parseCallout, verifyCallout } from "./webhooks";
+
+export { ZuoraClient, type ZuoraChangesPage } from "./client";
+export { zuoraConfig, ZUORA_POLL_OBJECTS, type ZuoraPollObject } from "./config";
+export * from "./schemas";
+export { parseCallout, signCallout, verifyCallout, type VerifyCalloutResult, type ZuoraCalloutEvent, type ZuoraObjectType } from "./webhooks";
+
+/** A Zuora client for one connection (settings and secrets are parsed here). */
+export const createZuoraClient = (ctx: ConnectionContext): ZuoraClient => {
+  const settings = zuoraSettingsSchema.parse(ctx.settings ?? {});
+  const secrets = zuoraSecretsSchema.parse(ctx.secrets);
+  return new ZuoraClient(ctx, settings, createZuoraTokenCache(ctx, secrets));
+};
+
+/** Authenticates and reads one account; a fresh token, nothing cached or stored. */
+export const testZuoraConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
+  const steps: TestStep[] = [];
+  const settings = zuoraSettingsSchema.safeParse(ctx.settings ?? {});
+  const secrets = zuoraSecretsSchema.safeParse(ctx.secrets);
+  if (!settings.success || !secrets.success) {
+    const issue = (settings.success ? undefined : settings.error.issues[0]) ?? (secrets.success ? undefined : secrets.error.issues[0]);
+    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
+  }
+  let token: string;
+  try {
+    const t = await fetchZuoraToken({ baseUrl: ctx.baseUrl, secrets: secrets.data, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
+    token = t.accessToken;
+    steps.push({ step: "auth", ok: true, message: `Signed in with client ID ${secrets.data.clientId.slice(0, 8)}…; the token lasts ${Math.round(t.expiresInSeconds / 60)} min.` });
+  } catch (err) {
+    steps.push({ step: "auth", ok: false, message: describeFailure(err, "The Zuora token endpoint (/oauth/token)", ctx.baseUrl) });
+    return steps;
+  }
+  try {
+    const client = new PlainHttpClient({ vendor: zuoraConfig.id, baseUrl: ctx.baseUrl, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
+    const page = await client.request({
+      method: "GET",
+      path: "object-query/accounts",
+      query: { pageSize: 1 },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(settings.data.entityId ? { "zuora-entity-ids": settings.data.entityId } : {}),
+      },
+      outputSchema: zuoraQueryPageSchema(zuoraQueryAccountSchema),
+    });
+    const first = page.data[0];
+    steps.push({
+      step: "read",
+      ok: true,
+      message: first ? `Read account ${first.accountNumber}${first.name ? ` (${first.name})` : ""}.` : "Read accounts: the tenant has none yet.",
+    });
+  } catch (err) {
+    steps.push({ step: "read", ok: false, message: describeFailure(err, "Reading accounts (/object-query/accounts)", ctx.baseUrl) });
+  }
+  return steps;
+};
+
+export const zuora = {
+  id: "zuora",
+  label: zuoraConfig.label,
+  config: zuoraConfig,
+  settingsSchema: zuoraSettingsSchema,
+  secretsSchema: zuoraSecretsSchema,
+  createClient: createZuoraClient,
+  testConnection: testZuoraConnection,
+  /** verify + parse a callout with the connection's settings and secrets */
+  verifyWebhook: ({ rawBody, headers, settings, secrets }: { rawBody: Buffer | string; headers: Record<string, string | string[] | undefined>; settings: unknown; secrets: unknown }) => {
+    const s = zuoraSettingsSchema.safeParse(settings ?? {});
+    const sec = z.object({ calloutHmacSecret: z.string().optional() }).safeParse(secrets ?? {});
+    if (!s.success || !sec.success) return { ok: false as const, reason: "connection settings are invalid" };
+    return verifyCallout({ rawBody, headers, settings: s.data.callout, secret: sec.data.calloutHmacSecret });
+  },
+  parseWebhook: parseCallout,
+} satisfies Connector<ZuoraClient> & Record<string, unknown>;

@@ -1,0 +1,245 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { zuoraConfig } from "./config";
+import { zuoraCalloutSettingsSchema, type ZuoraCalloutSettings } from "./schemas";
+
+/** One Zuora callout as an InboundEvent row wants it. */
+export type ZuoraCalloutEvent = {
+  /** Zuora-Notification-Id (stable across Zuora's retries: the dedupe key) */
+  vendorEventId: string;
+  /** e.g. "InvoicePosted", "PaymentProcessed", "CreditMemoPosted" (as the template sends it) */
+  eventType: string;
+  /** "invoice" | "payment" | "credit-memo" | "account", null when the body names no object */
+  objectType: ZuoraObjectType | null;
+  objectId: string | null;
+  /** the parsed body, kept for the audit trail */
+  payload: unknown;
+};
+
+export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account";
+
+export type VerifyCalloutResult =
+  | { ok: true; events: ZuoraCalloutEvent[]; /** false when the connection has no HMAC secret configured */ verified: boolean }
+  | { ok: false; reason: string };
+
+type Headers = Record<string, string | string[] | undefined> | globalThis.Headers;
+
+const NODE_ALGORITHMS: Record<ZuoraCalloutSettings["algorithm"], string> = {
+  MD5: "md5",
+  "SHA-1": "sha1",
+  "SHA-224": "sha224",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
+
+const headerOf = (headers: Headers, name: string): string | undefined => {
+  if (headers instanceof globalThis.Headers) return headers.get(name) ?? undefined;
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === lower) return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+};
+
+const PLACEHOLDER = /\{\{\s*Request\.(Body|Headers\.([A-Za-z0-9_-]+))\s*\}\}/g;
+
+/** The signed message: the template with the raw body bytes and header values put in. */
+const signedBytes = (template: string, rawBody: Buffer, headers: Headers): Buffer | { missing: string } => {
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    parts.push(Buffer.from(template.slice(last, m.index), "utf8"));
+    if (m[1] === "Body") {
+      parts.push(rawBody);
+    } else {
+      const name = m[2] ?? "";
+      const value = headerOf(headers, name);
+      if (value === undefined) return { missing: name };
+      parts.push(Buffer.from(value, "utf8"));
+    }
+    last = (m.index ?? 0) + m[0].length;
+  }
+  parts.push(Buffer.from(template.slice(last), "utf8"));
+  return Buffer.concat(parts);
+};
+
+/** Reads a timestamp header: HTTP date, ISO-8601, or epoch seconds/milliseconds. */
+const parseTimestamp = (value: string): number | undefined => {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const n = Number(trimmed);
+    return n > 1e12 ? n : n * 1000;
+  }
+  const t = Date.parse(trimmed);
+  return Number.isNaN(t) ? undefined : t;
+};
+
+/** Extracts the signature from a header value built by the template around `{{Request.HMAC.Signed}}`. */
+const extractSignature = (headerValue: string, template: string): string | undefined => {
+  const [prefix = "", suffix = ""] = template.split("{{Request.HMAC.Signed}}");
+  const v = headerValue.trim();
+  if (!v.startsWith(prefix.trim()) || !v.endsWith(suffix.trim())) return undefined;
+  return v.slice(prefix.trim().length, v.length - suffix.trim().length).trim();
+};
+
+const decodeSignature = (signature: string, encoding: ZuoraCalloutSettings["encoding"]): Buffer | undefined => {
+  if (encoding === "HEX") return /^[0-9a-fA-F]+$/.test(signature) && signature.length % 2 === 0 ? Buffer.from(signature, "hex") : undefined;
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(signature)) return undefined;
+  return Buffer.from(signature.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+};
+
+const OBJECT_ID_KEYS: [ZuoraObjectType, RegExp][] = [
+  ["invoice", /^invoice[._]?id$/i],
+  ["payment", /^payment[._]?id$/i],
+  ["credit-memo", /^credit[._]?memo[._]?id$/i],
+  ["account", /^account[._]?id$/i],
+];
+const OBJECT_NUMBER_KEYS: [ZuoraObjectType, RegExp][] = [
+  ["invoice", /^invoice[._]?number$/i],
+  ["payment", /^payment[._]?number$/i],
+  ["credit-memo", /^(credit[._]?memo|memo)[._]?number$/i],
+  ["account", /^account[._]?number$/i],
+];
+const EVENT_TYPE_KEYS = /^(event[._]?type|event|event[._]?category|type|notification[._]?type)$/i;
+
+const objectTypeFromEvent = (eventType: string): ZuoraObjectType | null => {
+  const t = eventType.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (t.includes("creditmemo") || /^27\d\d$/.test(t)) return "credit-memo";
+  if (t.includes("invoice") || /^11\d\d$/.test(t)) return "invoice";
+  if (t.includes("payment") || /^2[1-4]\d\d$/.test(t)) return "payment";
+  if (t.includes("account") || /^15\d\d$/.test(t)) return "account";
+  return null;
+};
+
+const scalar = z.union([z.string(), z.number()]).transform(String);
+
+/** Turns one callout body object (ids only, shape set by the tenant's template) into an event. */
+const toEvent = (item: unknown, vendorEventId: string): ZuoraCalloutEvent => {
+  const entries = item && typeof item === "object" && !Array.isArray(item) ? Object.entries(item) : [];
+  const value = (re: RegExp) => {
+    for (const [k, v] of entries) {
+      if (!re.test(k)) continue;
+      const parsed = scalar.safeParse(v);
+      if (parsed.success && parsed.data) return parsed.data;
+    }
+    return undefined;
+  };
+  const eventType = value(EVENT_TYPE_KEYS) ?? "unknown";
+  const hinted = objectTypeFromEvent(eventType);
+  const order = hinted ? [...OBJECT_ID_KEYS].sort(([a]) => (a === hinted ? -1 : 0)) : OBJECT_ID_KEYS;
+  for (const [type, re] of order) {
+    const id = value(re);
+    if (id) return { vendorEventId, eventType, objectType: type, objectId: id, payload: item };
+  }
+  const numberOrder = hinted ? [...OBJECT_NUMBER_KEYS].sort(([a]) => (a === hinted ? -1 : 0)) : OBJECT_NUMBER_KEYS;
+  for (const [type, re] of numberOrder) {
+    const n = value(re);
+    if (n) return { vendorEventId, eventType, objectType: type, objectId: n, payload: item };
+  }
+  const generic = value(/^(id|object[._]?id)$/i);
+  return { vendorEventId, eventType, objectType: generic ? hinted : null, objectId: generic ?? null, payload: item };
+};
+
+/** Parses a callout body (one object, or an array of them) into events. Never throws. */
+export const parseCallout = ({ rawBody, headers }: { rawBody: Buffer | string; headers: Headers }):
+  | { ok: true; events: ZuoraCalloutEvent[] }
+  | { ok: false; reason: string } => {
+  const raw = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return { ok: false, reason: "callout body is not JSON" };
+  }
+  const notificationId =
+    headerOf(headers, zuoraConfig.notificationIdHeader) ?? `body-sha256:${createHash("sha256").update(raw).digest("hex")}`;
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length === 0) return { ok: false, reason: "callout body holds no event" };
+  const events = items.map((item, i) => toEvent(item, items.length === 1 ? notificationId : `${notificationId}#${i}`));
+  return { ok: true, events };
+};
+
+/**
+ * Verifies a Zuora callout over the RAW request bytes, as the tenant's callout template signs it
+ * (algorithm, output encoding, header name, signed-data and header-value templates), compares in
+ * constant time, optionally checks a timestamp header against a tolerance, then parses the body.
+ * Without a configured HMAC secret the callout is accepted with `verified: false` (callouts carry
+ * ids only; the job re-fetches every record). Never throws.
+ */
+export const verifyCallout = ({
+  rawBody,
+  headers,
+  settings,
+  secret,
+  now = Date.now(),
+}: {
+  rawBody: Buffer | string;
+  headers: Headers;
+  /** the connection's `callout` settings (unparsed is fine: defaults apply) */
+  settings: unknown;
+  /** the connection's `calloutHmacSecret` */
+  secret: string | undefined;
+  now?: number;
+}): VerifyCalloutResult => {
+  try {
+    const parsedSettings = zuoraCalloutSettingsSchema.safeParse(settings ?? {});
+    if (!parsedSettings.success) return { ok: false, reason: "callout settings are invalid" };
+    const s = parsedSettings.data;
+    const raw = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
+
+    if (!secret) {
+      const parsed = parseCallout({ rawBody: raw, headers });
+      return parsed.ok ? { ...parsed, verified: false } : parsed;
+    }
+
+    const headerValue = headerOf(headers, s.headerName);
+    if (!headerValue) return { ok: false, reason: `missing signature header ${s.headerName}` };
+    const signature = extractSignature(headerValue, s.headerValue);
+    const provided = signature ? decodeSignature(signature, s.encoding) : undefined;
+    if (!provided || provided.length === 0) return { ok: false, reason: `malformed signature in ${s.headerName}` };
+
+    const message = signedBytes(s.signedData, raw, headers);
+    if (!Buffer.isBuffer(message)) return { ok: false, reason: `missing header ${message.missing}, which the signature covers` };
+    const expected = createHmac(NODE_ALGORITHMS[s.algorithm], secret).update(message).digest();
+    if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
+      return { ok: false, reason: "signature does not match" };
+    }
+
+    if (s.timestampToleranceSeconds) {
+      const tsHeader = s.timestampHeader ?? [...s.signedData.matchAll(PLACEHOLDER)].find((m) => m[2])?.[2];
+      if (!tsHeader) return { ok: false, reason: "a timestamp tolerance is set but no timestamp header is signed" };
+      const value = headerOf(headers, tsHeader);
+      const at = value ? parseTimestamp(value) : undefined;
+      if (at === undefined) return { ok: false, reason: `missing or unreadable timestamp header ${tsHeader}` };
+      if (Math.abs(now - at) > s.timestampToleranceSeconds * 1000) {
+        return { ok: false, reason: `timestamp in ${tsHeader} is outside the ${s.timestampToleranceSeconds} s tolerance` };
+      }
+    }
+
+    const parsed = parseCallout({ rawBody: raw, headers });
+    return parsed.ok ? { ...parsed, verified: true } : parsed;
+  } catch {
+    return { ok: false, reason: "callout could not be verified" };
+  }
+};
+
+/** Signs a body the way a callout template with these settings would (tests, demo callouts). */
+export const signCallout = ({
+  rawBody,
+  headers = {},
+  settings,
+  secret,
+}: {
+  rawBody: Buffer | string;
+  headers?: Record<string, string>;
+  settings: unknown;
+  secret: string;
+}): { name: string; value: string } => {
+  const s = zuoraCalloutSettingsSchema.parse(settings ?? {});
+  const raw = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
+  const message = signedBytes(s.signedData, raw, headers);
+  if (!Buffer.isBuffer(message)) throw new Error(`missing header ${message.missing}`);
+  const digest = createHmac(NODE_ALGORITHMS[s.algorithm], secret).update(message).digest(s.encoding === "HEX" ? "hex" : "base64");
+  return { name: s.headerName, value: s.headerValue.replace("{{Request.HMAC.Signed}}", digest) };
+};
