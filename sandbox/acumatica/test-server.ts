@@ -20,6 +20,8 @@ export type TestAcumatica = {
   call(method: string, path: string, opts?: { body?: unknown; form?: Record<string, string>; headers?: Record<string, string>; bearer?: string | false }): Promise<TestResponse>;
   /** `call` under `/entity/Default/24.200.001` with a cached bearer token. */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Drops the cached token of `api` (after `control.reset()`, which ends every token). */
+  forgetToken(): void;
 };
 
 export const startAcumatica = async (options?: AcumaticaSandboxOptions): Promise<TestAcumatica> => {
@@ -75,7 +77,11 @@ export const startAcumatica = async (options?: AcumaticaSandboxOptions): Promise
     return call(method, `/entity/Default/24.200.001${path}`, { body, headers, bearer: cachedToken });
   };
 
-  return { sandbox, origin: address, instanceUrl, close: () => app.close(), token, call, api };
+  const forgetToken = () => {
+    cachedToken = undefined;
+  };
+
+  return { sandbox, origin: address, instanceUrl, close: () => app.close(), token, call, api, forgetToken };
 };
 
 /** Wraps flat values as the contract wants them: `{ A: 1 }` -> `{ A: { value: 1 } }`; arrays of objects recurse. */
