@@ -47,6 +47,11 @@ export type RequestOptions<S extends z.ZodType> = {
   method: HttpMethod;
   /** path relative to the base URL, without query */
   path: string;
+  /**
+   * A full URL to call instead of base URL + path, e.g. a `Location` the vendor returned. It must
+   * have the base URL's origin, so a vendor answer cannot send our token elsewhere.
+   */
+  absoluteUrl?: string;
   query?: Query;
   body?: RequestBody;
   headers?: Record<string, string>;
@@ -181,7 +186,7 @@ export abstract class VendorHttpClient {
   /** Sends a request and returns status, headers, the parsed body and per-attempt summaries. */
   async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
     const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...this.options.retry, ...opts.retry };
-    const url = joinUrl(this.baseUrl, opts.path, opts.query);
+    const url = opts.absoluteUrl ? this.checkedAbsoluteUrl(opts.absoluteUrl, opts.query) : joinUrl(this.baseUrl, opts.path, opts.query);
     const redacted = this.options.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS;
     const safeUrl = redactUrl(url, redacted);
     const safePath = redactedPath(url, redacted);
@@ -297,6 +302,23 @@ export abstract class VendorHttpClient {
       waitedMs += waitMs;
       await sleep(waitMs, opts.signal);
     }
+  }
+
+  private checkedAbsoluteUrl(absolute: string, query: Query | undefined): string {
+    const target = new URL(absolute);
+    if (target.origin !== new URL(this.baseUrl).origin) {
+      throw new VendorHttpError({
+        vendor: this.vendor,
+        method: "GET",
+        url: redactUrl(absolute),
+        status: null,
+        bodySnippet: "",
+        retryable: false,
+        code: "http",
+        message: `[${this.vendor}] refusing to follow ${target.origin}: not the connection's host`,
+      });
+    }
+    return joinUrl(`${target.origin}${target.pathname}${target.search}`, "", query);
   }
 
   private record(summaries: ExchangeSummary[], summary: ExchangeSummary) {

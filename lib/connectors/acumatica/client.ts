@@ -1,0 +1,396 @@
+import { z } from "zod";
+import { joinUrl, sleep, VendorHttpClient, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import type { ConnectionContext } from "../types";
+import { acumaticaConfig, type AcumaticaEntity } from "./config";
+import {
+  acumaticaCustomerSchema,
+  acumaticaErrorBodySchema,
+  acumaticaInvoiceSchema,
+  acumaticaJournalTransactionSchema,
+  acumaticaPaymentSchema,
+  type AcumaticaSettings,
+} from "./schemas";
+import { collectFieldErrors, describeFieldError, odataString, wrap, wrapped, type PlainRecord } from "./values";
+
+/** A customer as ml-connector creates or updates it. */
+export type CustomerInput = {
+  customerId: string;
+  name: string;
+  customerClass?: string;
+  currencyId?: string;
+  email?: string;
+  terms?: string;
+  status?: string;
+};
+
+/** A line of an AR invoice or credit memo, on a GL account. */
+export type ArDocumentLine = {
+  account: string;
+  subaccount?: string;
+  branch?: string;
+  inventoryId?: string;
+  description?: string;
+  /** default 1 */
+  quantity?: number;
+  unitPrice: number;
+  taxCategory?: string;
+};
+
+/** An AR invoice or credit memo; `externalRef` (the Zuora number) goes to CustomerOrder. */
+export type ArDocumentInput = {
+  customerId: string;
+  externalRef: string;
+  date: string;
+  dueDate?: string;
+  postPeriod?: string;
+  description?: string;
+  terms?: string;
+  /** default false, so the document can be released */
+  hold?: boolean;
+  lines: ArDocumentLine[];
+};
+
+/** A customer payment applied to AR documents; `externalRef` (the Zuora payment number) goes to ExternalRef. */
+export type PaymentInput = {
+  customerId: string;
+  externalRef: string;
+  applicationDate: string;
+  amount: number;
+  paymentMethod?: string;
+  cashAccount?: string;
+  currencyId?: string;
+  paymentRef?: string;
+  description?: string;
+  hold?: boolean;
+  applyTo: { docType: "Invoice" | "Debit Memo" | "Credit Memo"; referenceNbr: string; amountPaid: number }[];
+};
+
+/** A GL journal transaction; `externalRef` is stored as its Description (the look-up key). */
+export type JournalTransactionInput = {
+  externalRef: string;
+  transactionDate: string;
+  ledgerId?: string;
+  branchId?: string;
+  currencyId?: string;
+  postPeriod?: string;
+  hold?: boolean;
+  lines: { account: string; subaccount?: string; branchId?: string; debit?: number; credit?: number; description?: string; referenceNbr?: string }[];
+};
+
+export type ListOptions = { filter?: string; select?: string; expand?: string; top?: number; skip?: number };
+
+/** Acumatica action state: 202 + Location while running, 204 when done. */
+const actionDoneSchema = z.unknown();
+
+/**
+ * Acumatica contract-based REST client on `{instance}/entity/{endpoint}/{version}`. Every value is
+ * wrapped in one place (values.ts); field errors become readable, non-retryable errors; there is
+ * no idempotency key, so documents are looked up by natural key before they are created, and
+ * inserts use `If-None-Match: *` so a concurrent duplicate fails (412) instead of updating.
+ */
+export class AcumaticaClient extends VendorHttpClient {
+  private readonly tokens: TokenCache;
+  readonly settings: AcumaticaSettings;
+  readonly instanceUrl: string;
+
+  constructor(ctx: ConnectionContext, settings: AcumaticaSettings, tokens: TokenCache) {
+    const perMinute = settings.requestsPerMinute ?? acumaticaConfig.limits.requestsPerMinute;
+    super({
+      vendor: acumaticaConfig.id,
+      baseUrl: joinUrl(ctx.baseUrl, `entity/${settings.endpointName}/${settings.endpointVersion}`),
+      onExchange: ctx.onExchange,
+      requestIdHeaders: ["request-id", "x-request-id"],
+      limits: {
+        db: ctx.db,
+        key: ctx.connectionId,
+        requestsPerSecond: perMinute / 60,
+        burst: acumaticaConfig.limits.burst,
+        maxConcurrent: settings.maxConcurrent ?? acumaticaConfig.limits.maxConcurrent,
+      },
+    });
+    this.tokens = tokens;
+    this.settings = settings;
+    this.instanceUrl = ctx.baseUrl;
+  }
+
+  protected async authHeaders() {
+    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
+  }
+
+  protected override async onUnauthorized(refused: Record<string, string>) {
+    const token = refused.authorization?.replace(/^Bearer /, "");
+    if (token) await this.tokens.invalidate(token);
+    return true;
+  }
+
+  protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {
+    if (status >= 200 && status < 300) return undefined;
+    const fieldErrors = collectFieldErrors(body);
+    if (fieldErrors.length > 0) {
+      return { message: fieldErrors.map(describeFieldError).join("; "), retryable: false, details: { fieldErrors } };
+    }
+    const parsed = acumaticaErrorBodySchema.safeParse(body);
+    if (!parsed.success) return undefined;
+    const b = parsed.data;
+    const modelState = b.modelState ? Object.values(b.modelState).flat().join("; ") : "";
+    const message = b.exceptionMessage || modelState || b.messageDetail || b.message;
+    if (!message) return undefined;
+    // PX.* exceptions are business-rule refusals (closed period, inactive account ...): resending fails again.
+    const isBusinessRule = Boolean(b.exceptionType?.startsWith("PX."));
+    return { message, retryable: status === 429 ? true : status >= 500 && !isBusinessRule };
+  }
+
+  /** GET one record by key values (`Invoice/Invoice/INV001`) or by id. */
+  get<S extends z.ZodType>(entity: AcumaticaEntity, keys: string | readonly string[], schema: S, opts: Pick<ListOptions, "select" | "expand"> = {}) {
+    const keyPath = (typeof keys === "string" ? [keys] : keys).map(encodeURIComponent).join("/");
+    return this.request({
+      method: "GET",
+      path: `${entity}/${keyPath}`,
+      query: { $select: opts.select, $expand: opts.expand },
+      outputSchema: wrapped(schema),
+    });
+  }
+
+  /** GET a list with `$filter`/`$top`/`$skip`; records are unwrapped and checked with `schema`. */
+  list<S extends z.ZodType>(entity: AcumaticaEntity, schema: S, opts: ListOptions = {}) {
+    return this.request({
+      method: "GET",
+      path: entity,
+      query: { $filter: opts.filter, $select: opts.select, $expand: opts.expand, $top: opts.top, $skip: opts.skip },
+      outputSchema: wrapped(z.array(schema)),
+    });
+  }
+
+  /**
+   * Natural-key look-up for many values at once: `$filter=Field eq 'a' or Field eq 'b' ...`, in
+   * batches of 25. Returns every match per value (more than one means duplicates already exist).
+   */
+  async findBy<S extends z.ZodType<Record<string, unknown>>>(
+    entity: AcumaticaEntity,
+    field: string,
+    values: readonly string[],
+    schema: S,
+    opts: { select?: string; expand?: string; extraFilter?: string } = {},
+  ): Promise<Map<string, z.output<S>[]>> {
+    const unique = [...new Set(values)];
+    const found = new Map<string, z.output<S>[]>(unique.map((v) => [v, []]));
+    for (let i = 0; i < unique.length; i += acumaticaConfig.filterBatchSize) {
+      const batch = unique.slice(i, i + acumaticaConfig.filterBatchSize);
+      const any = batch.map((v) => `${field} eq ${odataString(v)}`).join(" or ");
+      const filter = opts.extraFilter ? `(${any}) and ${opts.extraFilter}` : any;
+      const rows = await this.list(entity, schema, { filter, select: opts.select, expand: opts.expand });
+      for (const row of rows) {
+        const key = row[field];
+        if (typeof key === "string") found.get(key)?.push(row);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * PUT a record. `insert` sends `If-None-Match: *` (a 412 means it exists already), `update`
+   * sends `If-Match: *`, `upsert` neither (matched by key fields).
+   */
+  put<S extends z.ZodType>(entity: AcumaticaEntity, record: PlainRecord, schema: S, opts: { mode?: "insert" | "update" | "upsert"; expand?: string } = {}) {
+    const mode = opts.mode ?? "upsert";
+    return this.request({
+      method: "PUT",
+      path: entity,
+      query: { $expand: opts.expand },
+      headers: {
+        ...(mode === "insert" ? { "If-None-Match": "*" } : mode === "update" ? { "If-Match": "*" } : {}),
+        ...(this.settings.branch ? { "PX-CbApiBranch": this.settings.branch } : {}),
+      },
+      body: { json: wrap(record) },
+      // An insert lost in transit must not be resent blindly: the caller looks it up first.
+      idempotent: mode !== "insert",
+      outputSchema: wrapped(schema),
+    });
+  }
+
+  /**
+   * Runs an action (`POST /{Entity}/{Action}`) and waits for it: 204 = done, 202 = running (poll
+   * the Location until 204). Not resent after a lost answer; callers re-read the document instead.
+   */
+  async invokeAction(entity: AcumaticaEntity, action: string, keys: PlainRecord, parameters: PlainRecord = {}) {
+    const res = await this.send({
+      method: "POST",
+      path: `${entity}/${action}`,
+      body: { json: { entity: wrap(keys), parameters: wrap(parameters) } },
+      outputSchema: actionDoneSchema,
+    });
+    if (res.status !== 202) return;
+    const location = res.headers.get("location");
+    if (!location) return;
+    const target = new URL(location, joinUrl(this.instanceUrl, "/"));
+    const deadline = Date.now() + acumaticaConfig.actionPollTimeoutMs;
+    for (let wait = 250; Date.now() < deadline; wait = Math.min(wait * 2, 5000)) {
+      await sleep(wait);
+      const poll = await this.send({ method: "GET", path: "", absoluteUrl: target.toString(), outputSchema: actionDoneSchema });
+      if (poll.status === 204 || poll.status === 200) return;
+    }
+    throw new VendorHttpError({
+      vendor: this.vendor,
+      method: "POST",
+      url: `${this.baseUrl}/${entity}/${action}`,
+      status: 202,
+      bodySnippet: "",
+      retryable: true,
+      code: "timeout",
+      message: `[acumatica] ${entity}/${action} still running after ${acumaticaConfig.actionPollTimeoutMs / 1000} s`,
+      reason: `${action} still running after ${acumaticaConfig.actionPollTimeoutMs / 1000} s`,
+    });
+  }
+
+  /** Customers by CustomerID (one call per 25 ids). */
+  findCustomers(customerIds: readonly string[]) {
+    return this.findBy("Customer", "CustomerID", customerIds, acumaticaCustomerSchema);
+  }
+
+  /** Creates or updates a customer (matched by CustomerID). */
+  upsertCustomer(input: CustomerInput) {
+    return this.put(
+      "Customer",
+      {
+        CustomerID: input.customerId,
+        CustomerName: input.name,
+        CustomerClass: input.customerClass,
+        CurrencyID: input.currencyId,
+        Terms: input.terms,
+        Status: input.status,
+        ...(input.email ? { MainContact: { Email: input.email } } : {}),
+      },
+      acumaticaCustomerSchema,
+    );
+  }
+
+  /** AR documents of `type` by their Zuora number (CustomerOrder). */
+  findArDocuments(externalRefs: readonly string[], type: "Invoice" | "Credit Memo" | "Debit Memo" = "Invoice") {
+    return this.findBy("Invoice", acumaticaConfig.naturalKeyFields.Invoice, externalRefs, acumaticaInvoiceSchema, {
+      extraFilter: `Type eq ${odataString(type)}`,
+    });
+  }
+
+  private putArDocument(type: "Invoice" | "Credit Memo" | "Debit Memo", input: ArDocumentInput) {
+    return this.put(
+      "Invoice",
+      {
+        Type: type,
+        Customer: input.customerId,
+        CustomerOrder: input.externalRef,
+        Date: input.date,
+        DueDate: input.dueDate,
+        PostPeriod: input.postPeriod,
+        Description: input.description,
+        Terms: input.terms,
+        Hold: input.hold ?? false,
+        Details: input.lines.map((l) => ({
+          InventoryID: l.inventoryId,
+          TransactionDescription: l.description,
+          Qty: l.quantity ?? 1,
+          UnitPrice: l.unitPrice,
+          Account: l.account,
+          Subaccount: l.subaccount,
+          Branch: l.branch,
+          TaxCategory: l.taxCategory,
+        })),
+      },
+      acumaticaInvoiceSchema,
+      { mode: "insert", expand: "Details" },
+    );
+  }
+
+  /** Creates an AR invoice (insert only; look it up with findArDocuments first). */
+  createInvoice(input: ArDocumentInput) {
+    return this.putArDocument("Invoice", input);
+  }
+
+  /** Creates an AR credit memo (Invoice entity, Type "Credit Memo"). */
+  createCreditMemo(input: ArDocumentInput) {
+    return this.putArDocument("Credit Memo", input);
+  }
+
+  /** Releases an AR document so payments can be applied to it. */
+  releaseArDocument(type: "Invoice" | "Credit Memo" | "Debit Memo", referenceNbr: string) {
+    return this.invokeAction("Invoice", "ReleaseInvoice", { Type: type, ReferenceNbr: referenceNbr });
+  }
+
+  /** Payments by their Zuora number (ExternalRef). */
+  findPayments(externalRefs: readonly string[]) {
+    return this.findBy("Payment", acumaticaConfig.naturalKeyFields.Payment, externalRefs, acumaticaPaymentSchema);
+  }
+
+  /** Creates a payment applied to the given documents (insert only). */
+  createPayment(input: PaymentInput) {
+    return this.put(
+      "Payment",
+      {
+        Type: "Payment",
+        CustomerID: input.customerId,
+        ExternalRef: input.externalRef,
+        ApplicationDate: input.applicationDate,
+        PaymentAmount: input.amount,
+        PaymentMethod: input.paymentMethod,
+        CashAccount: input.cashAccount,
+        CurrencyID: input.currencyId,
+        PaymentRef: input.paymentRef ?? input.externalRef,
+        Description: input.description,
+        Hold: input.hold ?? false,
+        DocumentsToApply: input.applyTo.map((d) => ({ DocType: d.docType, ReferenceNbr: d.referenceNbr, AmountPaid: d.amountPaid })),
+      },
+      acumaticaPaymentSchema,
+      { mode: "insert", expand: "DocumentsToApply" },
+    );
+  }
+
+  /** Releases a payment (applies it). */
+  releasePayment(referenceNbr: string, type = "Payment") {
+    return this.invokeAction("Payment", "ReleasePayment", { Type: type, ReferenceNbr: referenceNbr });
+  }
+
+  /** Journal transactions by their external reference (stored as Description). */
+  findJournalTransactions(externalRefs: readonly string[]) {
+    return this.findBy("JournalTransaction", acumaticaConfig.naturalKeyFields.JournalTransaction, externalRefs, acumaticaJournalTransactionSchema);
+  }
+
+  /** Creates a GL journal transaction (insert only). Debits must equal credits; the caller checks. */
+  createJournalTransaction(input: JournalTransactionInput) {
+    return this.put(
+      "JournalTransaction",
+      {
+        Module: "GL",
+        Description: input.externalRef,
+        TransactionDate: input.transactionDate,
+        LedgerID: input.ledgerId,
+        BranchID: input.branchId,
+        CurrencyID: input.currencyId,
+        PostPeriod: input.postPeriod,
+        Hold: input.hold ?? false,
+        Details: input.lines.map((l) => ({
+          Account: l.account,
+          Subaccount: l.subaccount,
+          BranchID: l.branchId,
+          DebitAmount: l.debit ?? 0,
+          CreditAmount: l.credit ?? 0,
+          TransactionDescription: l.description,
+          ReferenceNbr: l.referenceNbr,
+        })),
+      },
+      acumaticaJournalTransactionSchema,
+      { mode: "insert", expand: "Details" },
+    );
+  }
+
+  /**
+   * One page of records modified after `since` (`LastModifiedDateTime gt datetimeoffset'…'`,
+   * `$top`/`$skip`). `$skip` paging over a changing set can miss rows: callers keep an overlap.
+   */
+  listModified<S extends z.ZodType>(entity: AcumaticaEntity, schema: S, opts: { since: Date; top?: number; skip?: number; expand?: string }) {
+    return this.list(entity, schema, {
+      filter: `LastModifiedDateTime gt datetimeoffset'${opts.since.toISOString()}'`,
+      top: opts.top ?? 100,
+      skip: opts.skip,
+      expand: opts.expand,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/** Static facts about Acumatica's contract-based REST API (vendor-apis.md §2). */
+export const acumaticaConfig = {
+  id: "acumatica",
+  label: "Acumatica",
+  /** OAuth 2.0 on the instance: password grant to start, refresh_token grant after */
+  auth: { kind: "oauth2-password", tokenPath: "identity/connect/token", scope: "api offline_access" },
+  endpointName: "Default",
+  /** the version new connections pin; the instance must offer it (`GET /entity` lists them) */
+  defaultEndpointVersion: "24.200.001",
+  /**
+   * Where each document keeps its Zuora natural key, for look-ups before create (Acumatica has no
+   * idempotency key). Invoice and credit memo: `CustomerOrder` (the "Customer Order Nbr."),
+   * payment: `ExternalRef`; both exist in Default 23/24.200.001. Journal transactions have no
+   * reference field at header level in the Default endpoint, so `Description` carries the key.
+   */
+  naturalKeyFields: {
+    Customer: "CustomerID",
+    Invoice: "CustomerOrder",
+    Payment: "ExternalRef",
+    JournalTransaction: "Description",
+  },
+  /**
+   * Default shared limits; licences allow roughly 100-150 requests/min and few concurrent
+   * requests (429 beyond). Overridable per connection.
+   */
+  limits: { requestsPerMinute: 120, burst: 5, maxConcurrent: 3 },
+  /** values per `$filter=X eq 'a' or X eq 'b' ...` look-up (keeps URLs short) */
+  filterBatchSize: 25,
+  /** how long to follow a 202 Location of a long-running action */
+  actionPollTimeoutMs: 120_000,
+} as const;
+
+export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});
