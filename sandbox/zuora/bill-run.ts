@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { createRandom } from "../core/random";
+import { isoDate, round2, type ZuoraStore } from "./store";
+import type { Account } from "./types";
+
+/*
+ * A bill run as the demo and benchmarks need it: post N invoices over the tenant's active accounts, then
+ * settle some of them with credit memos (only with Invoice Settlement), electronic payments (accounts with
+ * a payment method) and external payments (cheque / wire). Each step raises its own Zuora event.
+ */
+
+export const billRunInputSchema = z.strictObject({
+  /** Invoices to post. */
+  invoices: z.number().int().min(1).max(100_000),
+  /** Restrict to these accounts (id or number); default all active accounts. */
+  accounts: z.array(z.string()).optional(),
+  currency: z.string().length(3).optional(),
+  /** Invoice date (YYYY-MM-DD); default today. */
+  invoiceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** Share of invoices paid by an electronic payment (gateway), 0..1. */
+  electronicPaymentRate: z.number().min(0).max(1).default(0.4),
+  /** Share of invoices paid by an external payment (cheque, wire), 0..1. */
+  externalPaymentRate: z.number().min(0).max(1).default(0.3),
+  /** Share of invoices that get a credit memo for part of their amount, 0..1 (needs Invoice Settlement). */
+  creditMemoRate: z.number().min(0).max(1).default(0.1),
+  /** Seed of the choices (accounts, lines, which invoices are paid). */
+  seed: z.number().int().optional(),
+});
+export type BillRunInput = z.input<typeof billRunInputSchema>;
+
+export type BillRunResult = {
+  billRunId: string;
+  invoices: { id: string; number: string }[];
+  payments: { id: string; number: string; type: "Electronic" | "External" }[];
+  creditMemos: { id: string; number: string }[];
+};
+
+const CREDIT_REASONS = ["Correcting invoice error", "Goodwill", "Service outage credit"];
+
+export const runBillRun = (options: {
+  store: ZuoraStore;
+  input: BillRunInput;
+  isInvoiceSettlement: boolean;
+  now: () => Date;
+}): BillRunResult => {
+  const input = billRunInputSchema.parse(options.input);
+  const { store } = options;
+  const random = createRandom(input.seed ?? store.invoices.size + 1);
+  let accounts: Account[] = input.accounts
+    ? input.accounts.map((key) => {
+        const a = store.findAccount(key);
+        if (!a) throw new Error(`Unknown account ${key}`);
+        return a;
+      })
+    : [...store.accounts.values()].filter((a) => a.status === "Active");
+  if (input.currency) accounts = accounts.filter((a) => a.currency === input.currency);
+  if (accounts.length === 0) throw new Error("No active account to bill (seed accounts first)");
+  const charges = [...store.charges.values()];
+  if (charges.length === 0) throw new Error("No product charges to bill (seed the catalog first)");
+  const recurring = charges.filter((c) => c.chargeType === "Recurring");
+  const others = charges.filter((c) => c.chargeType !== "Recurring");
+
+  const billRunId = store.nextBillRunId();
+  const invoiceDate = input.invoiceDate ?? isoDate(options.now().getTime());
+  const result: BillRunResult = { billRunId, invoices: [], payments: [], creditMemos: [] };
+
+  for (let n = 0; n < input.invoices; n += 1) {
+    const account = accounts[n % accounts.length] as Account;
+    const lines = [{ chargeId: random.pick(recurring.length > 0 ? recurring : charges).id, quantity: random.int(1, 25) }];
+    const extra = random.int(0, 2);
+    for (let i = 0; i < extra && others.length > 0; i += 1) {
+      const charge = random.pick(others);
+      lines.push({ chargeId: charge.id, quantity: charge.chargeType === "Usage" ? random.int(100, 5_000) : 1 });
+    }
+    const invoice = store.postInvoice({ accountId: account.id, lines, invoiceDate, billRunId });
+    result.invoices.push({ id: invoice.id, number: invoice.invoiceNumber });
+
+    if (options.isInvoiceSettlement && random.next() < input.creditMemoRate) {
+      const share = random.int(5, 30) / 100;
+      const memo = store.postCreditMemoFromInvoice({
+        invoiceId: invoice.id,
+        amount: round2(invoice.amount * share),
+        reasonCode: random.pick(CREDIT_REASONS),
+        billRun: true,
+      });
+      result.creditMemos.push({ id: memo.id, number: memo.number });
+    }
+
+    const draw = random.next();
+    const current = store.invoices.get(invoice.id);
+    if (!current || current.balance <= 0) continue;
+    const electronic = draw < input.electronicPaymentRate && account.defaultPaymentMethodId !== null;
+    const external = !electronic && draw < input.electronicPaymentRate + input.externalPaymentRate;
+    if (!electronic && !external) continue;
+    const payment = store.processPayment({
+      accountId: account.id,
+      type: electronic ? "Electronic" : "External",
+      amount: current.balance,
+      currency: current.currency,
+      referenceId: electronic ? null : `${random.pick(["CHK", "WIRE"])}-${random.int(100_000, 999_999)}`,
+      comment: electronic ? null : "Received outside Zuora",
+      invoices: [{ invoiceId: current.id, amount: current.balance }],
+    });
+    result.payments.push({ id: payment.id, number: payment.number, type: payment.type });
+  }
+  return result;
+};

@@ -1,0 +1,488 @@
+import { createRandom, type Random } from "../core/random";
+import type {
+  Account,
+  Charge,
+  CreditMemo,
+  Invoice,
+  InvoiceItem,
+  Payment,
+  PaymentApplication,
+  ZuoraEvent,
+} from "./types";
+
+/*
+ * The tenant's data. Every lookup is O(1): maps by id plus maps from number to id. Updates replace
+ * records (see types.ts) and keep updatedDate non-decreasing, so sorting by (updatedDate, id) is stable.
+ */
+
+export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export type StoreState = {
+  accounts: Account[];
+  charges: Charge[];
+  invoices: Invoice[];
+  payments: Payment[];
+  creditMemos: CreditMemo[];
+  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number };
+  randomState: number;
+};
+
+export class ZuoraStoreError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+/** "2024-05-01" in the tenant's time zone (UTC in the sandbox). */
+export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const addDays = (date: string, days: number) => isoDate(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000);
+
+export const createStore = (options: { now: () => Date; seed: number }) => {
+  let random: Random = createRandom(options.seed);
+  let randomCalls = 0;
+  const id = () => {
+    randomCalls += 1;
+    return random.hex32();
+  };
+  let lastStamp = 0;
+  /** Current time truncated to seconds, never earlier than the previous stamp. */
+  const stamp = () => {
+    const t = Math.floor(options.now().getTime() / 1000) * 1000;
+    lastStamp = Math.max(lastStamp, t);
+    return lastStamp;
+  };
+
+  const accounts = new Map<string, Account>();
+  const accountIdByNumber = new Map<string, string>();
+  const charges = new Map<string, Charge>();
+  const invoices = new Map<string, Invoice>();
+  const invoiceIdByNumber = new Map<string, string>();
+  const payments = new Map<string, Payment>();
+  const paymentIdByNumber = new Map<string, string>();
+  const creditMemos = new Map<string, CreditMemo>();
+  const creditMemoIdByNumber = new Map<string, string>();
+  /** accountId -> ids of its invoices / payments / credit memos, for balances without a scan. */
+  const invoicesByAccount = new Map<string, Set<string>>();
+  const paymentsByAccount = new Map<string, Set<string>>();
+  const creditMemosByAccount = new Map<string, Set<string>>();
+  const index = (map: Map<string, Set<string>>, accountId: string | null, id: string) => {
+    if (!accountId) return;
+    let set = map.get(accountId);
+    if (!set) map.set(accountId, (set = new Set()));
+    set.add(id);
+  };
+  let counters: StoreState["counters"] = { account: 0, invoice: 0, payment: 0, creditMemo: 0, billRun: 0 };
+  const listeners: ((event: ZuoraEvent) => void)[] = [];
+  /** Bumped on every change; the state file is written only when it moved. */
+  let version = 0;
+
+  const emit = (event: ZuoraEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+
+  const putAccount = (a: Account) => {
+    accounts.set(a.id, a);
+    accountIdByNumber.set(a.accountNumber, a.id);
+    version += 1;
+  };
+  const putInvoice = (i: Invoice) => {
+    invoices.set(i.id, i);
+    invoiceIdByNumber.set(i.invoiceNumber, i.id);
+    index(invoicesByAccount, i.accountId, i.id);
+    version += 1;
+  };
+  const putPayment = (p: Payment) => {
+    payments.set(p.id, p);
+    paymentIdByNumber.set(p.number, p.id);
+    index(paymentsByAccount, p.accountId, p.id);
+    version += 1;
+  };
+  const putCreditMemo = (c: CreditMemo) => {
+    creditMemos.set(c.id, c);
+    creditMemoIdByNumber.set(c.number, c.id);
+    index(creditMemosByAccount, c.accountId, c.id);
+    version += 1;
+  };
+
+  const byKey = <T>(map: Map<string, T>, numbers: Map<string, string>, key: string): T | undefined =>
+    map.get(key) ?? map.get(numbers.get(key) ?? "");
+
+  const findAccount = (key: string) => byKey(accounts, accountIdByNumber, key);
+  const findInvoice = (key: string) => byKey(invoices, invoiceIdByNumber, key);
+  const findPayment = (key: string) => byKey(payments, paymentIdByNumber, key);
+  const findCreditMemo = (key: string) => byKey(creditMemos, creditMemoIdByNumber, key);
+
+  /** Open amounts of one account (Zuora's account metrics). */
+  const accountBalances = (accountId: string) => {
+    let totalInvoiceBalance = 0;
+    for (const id of invoicesByAccount.get(accountId) ?? []) totalInvoiceBalance += invoices.get(id)?.balance ?? 0;
+    let unappliedPaymentAmount = 0;
+    for (const id of paymentsByAccount.get(accountId) ?? []) unappliedPaymentAmount += payments.get(id)?.unappliedAmount ?? 0;
+    let unappliedCreditMemoAmount = 0;
+    for (const id of creditMemosByAccount.get(accountId) ?? []) unappliedCreditMemoAmount += creditMemos.get(id)?.unappliedAmount ?? 0;
+    return {
+      balance: round2(totalInvoiceBalance),
+      totalInvoiceBalance: round2(totalInvoiceBalance),
+      unappliedPaymentAmount: round2(unappliedPaymentAmount),
+      unappliedCreditMemoAmount: round2(unappliedCreditMemoAmount),
+    };
+  };
+
+  const nextBillRunId = () => {
+    counters = { ...counters, billRun: counters.billRun + 1 };
+    return `BR-${pad(counters.billRun, 8)}`;
+  };
+
+  const addAccount = (input: Omit<Account, "id" | "accountNumber" | "createdDate" | "updatedDate"> & { accountNumber?: string }) => {
+    counters = { ...counters, account: counters.account + 1 };
+    const t = stamp();
+    const account: Account = {
+      ...input,
+      id: id(),
+      accountNumber: input.accountNumber ?? `A${pad(counters.account, 8)}`,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putAccount(account);
+    return account;
+  };
+
+  const addCharge = (input: Omit<Charge, "id" | "productId"> & { productId?: string }) => {
+    const charge: Charge = { ...input, id: id(), productId: input.productId ?? id() };
+    charges.set(charge.id, charge);
+    version += 1;
+    return charge;
+  };
+
+  /** Creates a posted invoice (Invoice Posted is raised) from charge lines. */
+  const postInvoice = (input: {
+    accountId: string;
+    lines: { chargeId: string; quantity: number }[];
+    invoiceDate: string;
+    billRunId: string | null;
+  }) => {
+    const account = accounts.get(input.accountId);
+    if (!account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.accountId}'.`);
+    const t = stamp();
+    const subscriptionNumber = `A-S${account.accountNumber.slice(1)}`;
+    const items: InvoiceItem[] = input.lines.map((line) => {
+      const charge = charges.get(line.chargeId);
+      if (!charge) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${line.chargeId}'.`);
+      const unitPrice = charge.prices[account.currency];
+      if (unitPrice === undefined) throw new ZuoraStoreError(50000020, `Charge ${charge.chargeName} has no ${account.currency} price.`);
+      const chargeAmount = round2(unitPrice * line.quantity);
+      const taxAmount = round2((chargeAmount * account.taxRate) / 100);
+      const serviceEndDate = charge.chargeType === "Recurring" ? addDays(input.invoiceDate, 29) : input.invoiceDate;
+      return {
+        id: id(),
+        chargeId: id(),
+        productRatePlanChargeId: charge.id,
+        chargeName: charge.chargeName,
+        chargeType: charge.chargeType,
+        productName: charge.productName,
+        sku: charge.sku,
+        description: `${charge.productName}: ${charge.chargeName}`,
+        quantity: line.quantity,
+        unitPrice,
+        unitOfMeasure: charge.unitOfMeasure,
+        chargeAmount,
+        taxAmount,
+        taxRate: account.taxRate,
+        taxCode: account.taxCode,
+        balance: round2(chargeAmount + taxAmount),
+        serviceStartDate: input.invoiceDate,
+        serviceEndDate,
+        chargeDate: t,
+        subscriptionId: id(),
+        subscriptionName: subscriptionNumber,
+        accountingCode: charge.accountingCode,
+        deferredRevenueAccountingCode: charge.deferredRevenueAccountingCode,
+        taxationItemId: id(),
+      };
+    });
+    const amountWithoutTax = round2(items.reduce((s, i) => s + i.chargeAmount, 0));
+    const taxAmount = round2(items.reduce((s, i) => s + i.taxAmount, 0));
+    counters = { ...counters, invoice: counters.invoice + 1 };
+    const termDays = Number(/\d+/.exec(account.paymentTerm)?.[0] ?? 30);
+    const invoice: Invoice = {
+      id: id(),
+      invoiceNumber: `INV${pad(counters.invoice, 8)}`,
+      accountId: account.id,
+      status: "Posted",
+      currency: account.currency,
+      amount: round2(amountWithoutTax + taxAmount),
+      amountWithoutTax,
+      taxAmount,
+      balance: round2(amountWithoutTax + taxAmount),
+      paymentAmount: 0,
+      creditMemoAmount: 0,
+      invoiceDate: input.invoiceDate,
+      dueDate: addDays(input.invoiceDate, termDays),
+      targetDate: input.invoiceDate,
+      postedDate: isoDate(t),
+      postedBy: SYSTEM_USER_ID,
+      paymentTerm: account.paymentTerm,
+      billRunId: input.billRunId,
+      source: input.billRunId ? "BillRun" : "API",
+      sourceId: input.billRunId,
+      comments: "",
+      items,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putInvoice(invoice);
+    emit({ name: "InvoicePosted", invoice, account });
+    return invoice;
+  };
+
+  /** Reduces an invoice's balance, spreading the amount over its items in order. */
+  const applyToInvoice = (invoice: Invoice, amount: number, kind: "payment" | "credit") => {
+    let left = amount;
+    const items = invoice.items.map((item) => {
+      const take = round2(Math.min(item.balance, left));
+      left = round2(left - take);
+      return take > 0 ? { ...item, balance: round2(item.balance - take) } : item;
+    });
+    const updated: Invoice = {
+      ...invoice,
+      items,
+      balance: round2(invoice.balance - amount),
+      paymentAmount: kind === "payment" ? round2(invoice.paymentAmount + amount) : invoice.paymentAmount,
+      creditMemoAmount: kind === "credit" ? round2(invoice.creditMemoAmount + amount) : invoice.creditMemoAmount,
+      updatedDate: stamp(),
+    };
+    putInvoice(updated);
+    return updated;
+  };
+
+  /** Creates a processed payment applied to the given invoices; raises (External) Payment Processed. */
+  const processPayment = (input: {
+    accountId: string | null;
+    type: Payment["type"];
+    amount: number;
+    currency: string;
+    effectiveDate?: string;
+    paymentMethodId?: string | null;
+    gatewayId?: string | null;
+    referenceId?: string | null;
+    comment?: string | null;
+    invoices: PaymentApplication[];
+  }) => {
+    const account = input.accountId ? accounts.get(input.accountId) : undefined;
+    if (input.accountId && !account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.accountId}'.`);
+    if (!(input.amount > 0)) throw new ZuoraStoreError(50000020, "'amount' must be greater than 0.");
+    if (account && account.currency !== input.currency) {
+      throw new ZuoraStoreError(50000020, `The currency ${input.currency} of the payment must be the same as the currency ${account.currency} of the customer account.`);
+    }
+    const applied = round2(input.invoices.reduce((s, a) => s + a.amount, 0));
+    if (applied > input.amount + 0.000001) {
+      throw new ZuoraStoreError(50000030, "The total amount applied to invoices cannot exceed the payment amount.");
+    }
+    const targets = input.invoices.map((application) => {
+      const invoice = invoices.get(application.invoiceId);
+      if (!invoice) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${application.invoiceId}'.`);
+      if (!account || invoice.accountId !== account.id) {
+        throw new ZuoraStoreError(50000030, `Invoice ${invoice.invoiceNumber} does not belong to the payment's account.`);
+      }
+      if (invoice.status !== "Posted") throw new ZuoraStoreError(50000030, `Invoice ${invoice.invoiceNumber} is not posted.`);
+      if (application.amount > invoice.balance + 0.000001) {
+        throw new ZuoraStoreError(50000030, `The amount applied exceeds the balance of invoice ${invoice.invoiceNumber}.`);
+      }
+      return { invoice, amount: round2(application.amount) };
+    });
+    const paymentMethodId = input.type === "Electronic" ? (input.paymentMethodId ?? account?.defaultPaymentMethodId ?? null) : (input.paymentMethodId ?? null);
+    if (input.type === "Electronic" && !paymentMethodId) {
+      throw new ZuoraStoreError(50000022, "An electronic payment needs a payment method: 'paymentMethodId' is required.");
+    }
+    for (const { invoice, amount } of targets) applyToInvoice(invoice, amount, "payment");
+    counters = { ...counters, payment: counters.payment + 1 };
+    const t = stamp();
+    const electronic = input.type === "Electronic";
+    const payment: Payment = {
+      id: id(),
+      number: `P-${pad(counters.payment, 8)}`,
+      accountId: account?.id ?? null,
+      type: input.type,
+      status: "Processed",
+      currency: input.currency,
+      amount: round2(input.amount),
+      appliedAmount: applied,
+      unappliedAmount: round2(input.amount - applied),
+      effectiveDate: input.effectiveDate ?? isoDate(t),
+      paymentMethodId,
+      gatewayId: electronic ? (input.gatewayId ?? (account?.paymentGateway ? GATEWAY_ID : null)) : (input.gatewayId ?? null),
+      gatewayState: electronic ? "Submitted" : "NotSubmitted",
+      gatewayResponse: electronic ? "Approved" : null,
+      gatewayResponseCode: electronic ? "approve" : null,
+      referenceId: input.referenceId ?? (electronic ? `ch_${id().slice(0, 24)}` : null),
+      comment: input.comment ?? null,
+      applications: targets.map(({ invoice, amount }) => ({ invoiceId: invoice.id, amount })),
+      createdDate: t,
+      updatedDate: t,
+    };
+    putPayment(payment);
+    emit({ name: electronic ? "PaymentProcessed" : "ExternalPaymentProcessed", payment, account });
+    return payment;
+  };
+
+  /** Creates a posted credit memo from an invoice and applies what the invoice still owes; raises Credit Memo Posted. */
+  const postCreditMemoFromInvoice = (input: { invoiceId: string; amount: number; reasonCode: string; billRun: boolean }) => {
+    const invoice = invoices.get(input.invoiceId);
+    if (!invoice) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.invoiceId}'.`);
+    const account = accounts.get(invoice.accountId);
+    if (!account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${invoice.accountId}'.`);
+    const amount = round2(Math.min(input.amount, invoice.amount));
+    const firstItem = invoice.items[0];
+    const rate = firstItem?.taxRate ?? 0;
+    const taxAmount = round2(amount - amount / (1 + rate / 100));
+    counters = { ...counters, creditMemo: counters.creditMemo + 1 };
+    const t = stamp();
+    const applied = round2(Math.min(amount, invoice.balance));
+    const memo: CreditMemo = {
+      id: id(),
+      number: `CM${pad(counters.creditMemo, 8)}`,
+      accountId: account.id,
+      status: "Posted",
+      currency: invoice.currency,
+      amount,
+      taxAmount,
+      appliedAmount: applied,
+      unappliedAmount: round2(amount - applied),
+      creditMemoDate: isoDate(t),
+      reasonCode: input.reasonCode,
+      referredInvoiceId: invoice.id,
+      source: input.billRun ? "BillRun" : "API",
+      sourceType: "Invoice",
+      postedOn: t,
+      comment: "",
+      items: [
+        {
+          id: id(),
+          sourceItemId: firstItem?.id ?? "",
+          amount: round2(amount - taxAmount),
+          taxAmount,
+          skuName: firstItem?.sku ?? "",
+          accountingCode: firstItem?.accountingCode ?? "",
+        },
+      ],
+      createdDate: t,
+      updatedDate: t,
+    };
+    if (applied > 0) applyToInvoice(invoice, applied, "credit");
+    putCreditMemo(memo);
+    emit({ name: "CreditMemoPosted", creditMemo: memo, account });
+    return memo;
+  };
+
+  /** Simulates an edit in the Zuora UI: bumps updatedDate (and the comment) so pollers see a change. */
+  const touch = (object: "invoices" | "payments" | "credit-memos" | "accounts", key: string, comment = "edited") => {
+    const t = stamp();
+    if (object === "invoices") {
+      const r = findInvoice(key);
+      if (!r) return undefined;
+      putInvoice({ ...r, comments: comment, updatedDate: t });
+      return r.id;
+    }
+    if (object === "payments") {
+      const r = findPayment(key);
+      if (!r) return undefined;
+      putPayment({ ...r, comment, updatedDate: t });
+      return r.id;
+    }
+    if (object === "credit-memos") {
+      const r = findCreditMemo(key);
+      if (!r) return undefined;
+      putCreditMemo({ ...r, comment, updatedDate: t });
+      return r.id;
+    }
+    const r = findAccount(key);
+    if (!r) return undefined;
+    putAccount({ ...r, notes: comment, updatedDate: t });
+    return r.id;
+  };
+
+  const reset = (seed = options.seed) => {
+    accounts.clear();
+    accountIdByNumber.clear();
+    charges.clear();
+    invoices.clear();
+    invoiceIdByNumber.clear();
+    payments.clear();
+    paymentIdByNumber.clear();
+    creditMemos.clear();
+    creditMemoIdByNumber.clear();
+    invoicesByAccount.clear();
+    paymentsByAccount.clear();
+    creditMemosByAccount.clear();
+    counters = { account: 0, invoice: 0, payment: 0, creditMemo: 0, billRun: 0 };
+    random = createRandom(seed);
+    randomCalls = 0;
+    version += 1;
+  };
+
+  const snapshot = (): StoreState => ({
+    accounts: [...accounts.values()],
+    charges: [...charges.values()],
+    invoices: [...invoices.values()],
+    payments: [...payments.values()],
+    creditMemos: [...creditMemos.values()],
+    counters,
+    randomState: randomCalls,
+  });
+
+  const restore = (state: StoreState) => {
+    reset();
+    for (const a of state.accounts) putAccount(a);
+    for (const c of state.charges) charges.set(c.id, c);
+    for (const i of state.invoices) putInvoice(i);
+    for (const p of state.payments) putPayment(p);
+    for (const c of state.creditMemos) putCreditMemo(c);
+    counters = state.counters;
+    // Replays the id generator so ids minted after a restart do not repeat earlier ones.
+    for (let i = 0; i < state.randomState; i += 1) id();
+    for (const r of [...invoices.values(), ...payments.values(), ...creditMemos.values(), ...accounts.values()]) {
+      lastStamp = Math.max(lastStamp, r.updatedDate);
+    }
+  };
+
+  return {
+    accounts,
+    charges,
+    invoices,
+    payments,
+    creditMemos,
+    findAccount,
+    findInvoice,
+    findPayment,
+    findCreditMemo,
+    accountBalances,
+    addAccount,
+    addCharge,
+    postInvoice,
+    processPayment,
+    postCreditMemoFromInvoice,
+    touch,
+    nextBillRunId,
+    newId: id,
+    stamp,
+    onEvent: (listener: (event: ZuoraEvent) => void) => {
+      listeners.push(listener);
+    },
+    version: () => version,
+    reset,
+    snapshot,
+    restore,
+  };
+};
+
+export type ZuoraStore = ReturnType<typeof createStore>;
+
+/** The id shown as createdById/updatedById/postedBy for changes the sandbox makes itself. */
+export const SYSTEM_USER_ID = "2c93808457d787030157e031bd4d0001";
+
+/** Id of the demo tenant's one payment gateway ("Stripe Gateway"). */
+export const GATEWAY_ID = "2c92c0f85a4d1b0e015a4f2c7e9d1234";

@@ -1,0 +1,166 @@
+/*
+ * The Zuora sandbox's own records (not wire shapes; format.ts renders those). Records are immutable:
+ * an update replaces the object, so a paging snapshot that holds the old object keeps seeing the old
+ * version. Times are epoch milliseconds truncated to whole seconds, Zuora's precision.
+ */
+
+export type Contact = {
+  id: string;
+  firstName: string;
+  lastName: string;
+  workEmail: string;
+  address1: string;
+  city: string;
+  state: string;
+  zipCode: string;
+  country: string;
+};
+
+export type Account = {
+  id: string;
+  accountNumber: string;
+  name: string;
+  currency: string;
+  status: "Active" | "Draft" | "Canceled";
+  billCycleDay: number;
+  paymentTerm: string;
+  autoPay: boolean;
+  crmId: string;
+  batch: string;
+  salesRep: string;
+  notes: string;
+  /** Sales tax / VAT rate in percent applied to this account's invoices. */
+  taxRate: number;
+  taxCode: string;
+  billTo: Contact;
+  soldTo: Contact;
+  /** Electronic payments need one; external payments do not. */
+  defaultPaymentMethodId: string | null;
+  paymentGateway: string | null;
+  createdDate: number;
+  updatedDate: number;
+};
+
+export type Charge = {
+  id: string;
+  productId: string;
+  productName: string;
+  sku: string;
+  chargeName: string;
+  chargeType: "Recurring" | "OneTime" | "Usage";
+  unitOfMeasure: string;
+  /** Unit price per currency. */
+  prices: Record<string, number>;
+  /** Revenue accounting code (the GL account the ERP posts to). */
+  accountingCode: string;
+  deferredRevenueAccountingCode: string;
+};
+
+export type InvoiceItem = {
+  id: string;
+  chargeId: string;
+  productRatePlanChargeId: string;
+  chargeName: string;
+  chargeType: Charge["chargeType"];
+  productName: string;
+  sku: string;
+  description: string;
+  quantity: number;
+  unitPrice: number;
+  unitOfMeasure: string;
+  chargeAmount: number;
+  taxAmount: number;
+  taxRate: number;
+  taxCode: string;
+  balance: number;
+  serviceStartDate: string;
+  serviceEndDate: string;
+  chargeDate: number;
+  subscriptionId: string;
+  subscriptionName: string;
+  accountingCode: string;
+  deferredRevenueAccountingCode: string;
+  taxationItemId: string;
+};
+
+export type Invoice = {
+  id: string;
+  invoiceNumber: string;
+  accountId: string;
+  status: "Draft" | "Posted" | "Canceled";
+  currency: string;
+  amount: number;
+  amountWithoutTax: number;
+  taxAmount: number;
+  balance: number;
+  paymentAmount: number;
+  creditMemoAmount: number;
+  invoiceDate: string;
+  dueDate: string;
+  targetDate: string;
+  postedDate: string | null;
+  postedBy: string | null;
+  paymentTerm: string;
+  billRunId: string | null;
+  source: "BillRun" | "API";
+  sourceId: string | null;
+  comments: string;
+  items: InvoiceItem[];
+  createdDate: number;
+  updatedDate: number;
+};
+
+export type PaymentApplication = { invoiceId: string; amount: number };
+
+export type Payment = {
+  id: string;
+  number: string;
+  accountId: string | null;
+  type: "Electronic" | "External";
+  status: "Processed" | "Error" | "Canceled";
+  currency: string;
+  amount: number;
+  appliedAmount: number;
+  unappliedAmount: number;
+  effectiveDate: string;
+  paymentMethodId: string | null;
+  gatewayId: string | null;
+  gatewayState: "Submitted" | "Settled" | "NotSubmitted";
+  gatewayResponse: string | null;
+  gatewayResponseCode: string | null;
+  referenceId: string | null;
+  comment: string | null;
+  applications: PaymentApplication[];
+  createdDate: number;
+  updatedDate: number;
+};
+
+export type CreditMemo = {
+  id: string;
+  number: string;
+  accountId: string;
+  status: "Draft" | "Posted" | "Canceled";
+  currency: string;
+  amount: number;
+  taxAmount: number;
+  appliedAmount: number;
+  unappliedAmount: number;
+  creditMemoDate: string;
+  reasonCode: string;
+  referredInvoiceId: string | null;
+  source: "BillRun" | "API";
+  sourceType: "Invoice" | "Standalone";
+  postedOn: number | null;
+  comment: string;
+  items: { id: string; sourceItemId: string; amount: number; taxAmount: number; skuName: string; accountingCode: string }[];
+  createdDate: number;
+  updatedDate: number;
+};
+
+/** Events the sandbox raises itself (callout notifications hang off these). */
+export type ZuoraEventName = "InvoicePosted" | "PaymentProcessed" | "ExternalPaymentProcessed" | "CreditMemoPosted";
+
+export type ZuoraEvent =
+  | { name: "InvoicePosted"; invoice: Invoice; account: Account }
+  | { name: "PaymentProcessed" | "ExternalPaymentProcessed"; payment: Payment; account: Account | undefined }
+  | { name: "CreditMemoPosted"; creditMemo: CreditMemo; account: Account };
