@@ -1,0 +1,14 @@
+import type { Db } from "../lib/db";
+import { db } from "../lib/db";
+import { processRecordJob } from "../lib/sync/job-specs";
+import { processRecord } from "../lib/sync/process-record";
+import { defineTask } from "./define-task";
+
+/** Map and post one record; the job's attempt count lets the last attempt fail the record instead of retrying. */
+export const createProcessRecordTask = ({ getDb = db }: { getDb?: () => Db } = {}) =>
+  defineTask({
+    ...processRecordJob,
+    run: async ({ recordId }, helpers) => {
+      await processRecord({ db: getDb(), recordId, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
+    },
+  });

@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+// Persisted JSON: RecordEvent.detail is written and read through these schemas. Changing a schema
+// needs a data migration of the existing rows (or a new kind beside the old one).
+
+/** Where a record came from: a vendor callout, a scheduled or manual poll, a replay or a dependency. */
+export const recordOriginSchema = z.enum(["callout", "poll", "replay", "dependency"]);
+export type RecordOrigin = z.infer<typeof recordOriginSchema>;
+
+/** One thing the record waits on: a value map (kind + sourceKey) or another record (kind = its object type). */
+export const missingKeySchema = z.object({
+  kind: z.string().min(1),
+  sourceKey: z.string().min(1),
+  /** human hint: which setting chose the key ("charge"), or the document number waited on */
+  label: z.string().optional(),
+  /** true when this is another record to be posted first (not a mapping an admin adds) */
+  dependency: z.boolean().optional(),
+});
+export type MissingKey = z.infer<typeof missingKeySchema>;
+
+const requestSummarySchema = z.object({
+  /** e.g. "create Invoice", "find Invoice by CustomerOrder" */
+  operation: z.string(),
+  /** target entity, e.g. "Invoice" */
+  entity: z.string().optional(),
+  /** the natural key looked up or written, never credentials */
+  naturalKey: z.string().optional(),
+});
+
+const postedDocumentSchema = z.object({
+  entity: z.string(),
+  targetId: z.string(),
+  targetRef: z.string().nullable(),
+  via: z.enum(["created", "found-existing"]),
+});
+
+/**
+ * The audit vocabulary. Details never carry secrets or raw HTTP bodies with credentials: only ids,
+ * summaries and readable vendor messages.
+ */
+export const recordEventSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("received"),
+    detail: z.object({ origin: recordOriginSchema, inboundEventId: z.string().optional(), sourceVersion: z.string().nullable() }),
+  }),
+  z.object({
+    kind: z.literal("fetched"),
+    detail: z.object({ origin: recordOriginSchema, sourceVersion: z.string().nullable(), naturalKey: z.string().nullable() }),
+  }),
+  z.object({
+    kind: z.literal("source-updated"),
+    detail: z.object({
+      previousVersion: z.string().nullable(),
+      sourceVersion: z.string().nullable(),
+      /** top-level fields whose value differs from the version kept, e.g. balance */
+      changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+      /** what the engine did: a posted document is never re-posted */
+      action: z.enum(["kept-posted", "reprocess", "kept"]),
+    }),
+  }),
+  z.object({ kind: z.literal("mapped"), detail: z.object({ target: z.string(), lines: z.number().int().optional() }) }),
+  z.object({
+    kind: z.literal("held"),
+    detail: z.object({ reason: z.string(), missing: z.array(missingKeySchema) }),
+  }),
+  z.object({
+    kind: z.literal("released"),
+    detail: z.object({ trigger: z.object({ kind: z.string().optional(), sourceKey: z.string().optional() }), by: z.string().optional() }),
+  }),
+  z.object({
+    kind: z.literal("attempt"),
+    detail: z.object({
+      attempt: z.number().int(),
+      request: z.array(requestSummarySchema),
+      /** HTTP status of the last target answer, null when none came */
+      targetStatus: z.number().int().nullable(),
+      error: z.string().optional(),
+      retryable: z.boolean().optional(),
+      durationMs: z.number().int().nonnegative(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("posted"),
+    detail: z.object({
+      targetId: z.string(),
+      targetRef: z.string().nullable(),
+      via: z.enum(["created", "found-existing"]),
+      /** further documents posted for the same record (e.g. the GL journal of an invoice) */
+      related: z.array(postedDocumentSchema).optional(),
+    }),
+  }),
+  z.object({ kind: z.literal("failed"), detail: z.object({ reason: z.string(), retryable: z.boolean() }) }),
+  z.object({ kind: z.literal("skipped"), detail: z.object({ reason: z.string() }) }),
+  z.object({ kind: z.literal("replayed"), detail: z.object({ by: z.string().nullable(), previousStatus: z.string() }) }),
+]);
+
+export type RecordEventInput = z.infer<typeof recordEventSchema>;
+export type RecordEventKind = RecordEventInput["kind"];
+export type RecordEventDetail<K extends RecordEventKind> = Extract<RecordEventInput, { kind: K }>["detail"];
+
+/** Parses a stored row's kind + detail; unknown kinds or shapes throw (they need a data migration). */
+export const parseRecordEvent = (row: { kind: string; detail: unknown }): RecordEventInput => recordEventSchema.parse(row);

@@ -1,0 +1,218 @@
+import { describe, expect, it } from "vitest";
+import { indexValueMaps, type ValueMapEntry } from "../mapping/value-map-index";
+import { deriveCustomerId } from "../mapping/derive-customer-id";
+import {
+  mapAccountToCustomer,
+  mapCreditMemo,
+  mapInvoice,
+  mapJournal,
+  mapPayment,
+  zuoraAcumaticaSettingsSchema,
+  type ZaInvoice,
+  type ZaLine,
+} from "./zuora-acumatica-mapping";
+
+const settings = (over: Record<string, unknown> = {}) => zuoraAcumaticaSettingsSchema.parse(over);
+const gl = (entries: [string, string][]): ValueMapEntry[] => entries.map(([sourceKey, targetValue]) => ({ kind: "gl-account", sourceKey, targetValue }));
+
+const line = (over: Partial<ZaLine> = {}): ZaLine => ({
+  id: "L1",
+  chargeName: "Platform Fee",
+  productName: "Platform",
+  accountingCode: "4000-SaaS",
+  description: "Platform Fee May",
+  quantity: 1,
+  amount: 100,
+  taxAmount: 0,
+  ...over,
+});
+
+const invoice = (over: Partial<ZaInvoice> = {}): ZaInvoice => ({
+  id: "inv-1",
+  invoiceNumber: "INV00000001",
+  account: { id: "acc-1", accountNumber: "A00000001", name: "Acme" },
+  status: "Posted",
+  currency: "USD",
+  amount: 100,
+  taxAmount: 0,
+  balance: 100,
+  invoiceDate: "2026-11-01",
+  dueDate: "2026-12-01",
+  lines: [line()],
+  ...over,
+});
+
+const customer = { customerId: "C001", currency: "USD" };
+
+describe("mapInvoice", () => {
+  const cases: {
+    name: string;
+    input: Partial<ZaInvoice>;
+    maps: ValueMapEntry[];
+    settings?: Record<string, unknown>;
+    customer?: typeof customer | null;
+    missing?: { kind: string; sourceKey: string; label?: string; dependency?: boolean }[];
+    invalid?: RegExp;
+    accounts?: string[];
+  }[] = [
+    { name: "maps each line by charge name (default)", input: {}, maps: gl([["Platform Fee", "40100"]]), accounts: ["40100"] },
+    { name: "keys by product name", input: {}, settings: { glAccountKey: "product" }, maps: gl([["Platform", "40200"]]), accounts: ["40200"] },
+    { name: "keys by Zuora accounting code", input: {}, settings: { glAccountKey: "account" }, maps: gl([["4000-SaaS", "40300"]]), accounts: ["40300"] },
+    {
+      name: "names each missing GL key once",
+      input: { amount: 300, lines: [line(), line({ id: "L2", chargeName: "Seats" }), line({ id: "L3" })] },
+      maps: [],
+      missing: [
+        { kind: "gl-account", sourceKey: "Platform Fee", label: "charge" },
+        { kind: "gl-account", sourceKey: "Seats", label: "charge" },
+      ],
+    },
+    {
+      name: "tax goes to the Tax account, which must be mapped too",
+      input: { amount: 110, lines: [line({ taxAmount: 10 })] },
+      maps: gl([["Platform Fee", "40100"]]),
+      missing: [{ kind: "gl-account", sourceKey: "Tax", label: "tax" }],
+    },
+    {
+      name: "tax line posted when mapped",
+      input: { amount: 110, lines: [line({ taxAmount: 10 })] },
+      maps: gl([["Platform Fee", "40100"], ["Tax", "23000"]]),
+      accounts: ["40100", "23000"],
+    },
+    {
+      name: "unresolved customer with createCustomers on is a dependency",
+      input: {},
+      maps: gl([["Platform Fee", "40100"]]),
+      customer: null,
+      missing: [{ kind: "customer", sourceKey: "A00000001", label: "Acme", dependency: true }],
+    },
+    {
+      name: "unresolved customer with createCustomers off is a missing mapping",
+      input: {},
+      settings: { createCustomers: false },
+      maps: gl([["Platform Fee", "40100"]]),
+      customer: null,
+      missing: [{ kind: "customer", sourceKey: "A00000001", label: "Acme" }],
+    },
+    { name: "currency must match the customer's", input: { currency: "EUR" }, maps: gl([["Platform Fee", "40100"]]), invalid: /in EUR but Acumatica customer C001 uses USD/ },
+    { name: "lines must add up to the amount", input: { amount: 120 }, maps: gl([["Platform Fee", "40100"]]), invalid: /add up to 100 but the invoice amount is 120/ },
+    { name: "a line without the key field is invalid", input: { lines: [line({ chargeName: null })] }, maps: [], invalid: /has no charge name/ },
+  ];
+
+  for (const c of cases) {
+    it(c.name, () => {
+      const result = mapInvoice({
+        invoice: invoice(c.input),
+        customer: c.customer === undefined ? customer : c.customer,
+        maps: indexValueMaps(c.maps),
+        settings: settings(c.settings),
+      });
+      if (c.accounts) {
+        expect(result.issues).toEqual([]);
+        expect(result.output?.Details.map((d) => d.Account)).toEqual(c.accounts);
+        expect(result.output).toMatchObject({ Type: "Invoice", Customer: "C001", CustomerOrder: "INV00000001", Hold: false });
+        expect(result.output!.Details.reduce((s, d) => s + d.ExtendedPrice, 0)).toBeCloseTo(invoice(c.input).amount, 2);
+      } else {
+        expect(result.output).toBeNull();
+        if (c.missing) expect(result.issues.flatMap((i) => (i.type === "missing" ? [i.missing] : []))).toEqual(c.missing);
+        if (c.invalid) expect(result.issues.some((i) => i.type === "invalid" && c.invalid!.test(i.message))).toBe(true);
+      }
+    });
+  }
+});
+
+describe("mapPayment", () => {
+  const payment = {
+    id: "pay-1",
+    number: "P-00000001",
+    account: { id: "acc-1", accountNumber: "A00000001", name: "Acme" },
+    type: "External",
+    status: "Processed",
+    currency: "USD",
+    amount: 100,
+    effectiveDate: "2026-11-05",
+    applications: [{ invoiceId: "inv-1", invoiceNumber: "INV00000001", amount: 100 }],
+  };
+
+  it("applies to the posted invoice's Acumatica reference", () => {
+    const r = mapPayment({ payment, customer, invoiceRefs: new Map([["inv-1", "AR000123"]]), maps: new Map(), settings: settings({ cashAccount: "10200" }) });
+    expect(r.output).toMatchObject({
+      Type: "Payment",
+      CustomerID: "C001",
+      PaymentAmount: 100,
+      PaymentMethod: "CHECK",
+      CashAccount: "10200",
+      ExternalRef: "P-00000001",
+      DocumentsToApply: [{ DocType: "Invoice", ReferenceNbr: "AR000123", AmountPaid: 100 }],
+    });
+  });
+
+  it("waits for an invoice that is not posted yet", () => {
+    const r = mapPayment({ payment, customer, invoiceRefs: new Map(), maps: new Map(), settings: settings() });
+    expect(r.output).toBeNull();
+    expect(r.issues).toEqual([{ type: "missing", missing: { kind: "invoice", sourceKey: "inv-1", label: "INV00000001", dependency: true } }]);
+  });
+
+  it("uses the electronic payment method for electronic payments", () => {
+    const r = mapPayment({
+      payment: { ...payment, type: "Electronic" },
+      customer,
+      invoiceRefs: new Map([["inv-1", "AR1"]]),
+      maps: new Map(),
+      settings: settings({ electronicPaymentMethod: "CARD" }),
+    });
+    expect(r.output?.PaymentMethod).toBe("CARD");
+  });
+
+  it("refuses applications above the payment amount", () => {
+    const r = mapPayment({ payment: { ...payment, amount: 50 }, customer, invoiceRefs: new Map([["inv-1", "AR1"]]), maps: new Map(), settings: settings() });
+    expect(r.issues[0]).toMatchObject({ type: "invalid", field: "applications" });
+  });
+});
+
+describe("mapCreditMemo, mapJournal, mapAccountToCustomer", () => {
+  it("maps a credit memo's lines like an invoice's", () => {
+    const r = mapCreditMemo({
+      memo: {
+        id: "cm-1",
+        number: "CM00000001",
+        account: { id: "acc-1", accountNumber: "A00000001", name: "Acme" },
+        status: "Posted",
+        currency: "USD",
+        amount: 20,
+        memoDate: "2026-11-03",
+        referredInvoiceId: "inv-1",
+        reasonCode: "Correcting invoice error",
+        lines: [line({ amount: 20 })],
+      },
+      customer,
+      maps: indexValueMaps(gl([["Platform Fee", "40100"]])),
+      settings: settings(),
+    });
+    expect(r.output).toMatchObject({ Type: "Credit Memo", CustomerOrder: "CM00000001", Details: [{ Account: "40100", ExtendedPrice: 20 }] });
+  });
+
+  it("builds a balanced journal from a mapped invoice", () => {
+    const inv = invoice({ amount: 110, lines: [line({ taxAmount: 10 })] });
+    const mapped = mapInvoice({ invoice: inv, customer, maps: indexValueMaps(gl([["Platform Fee", "40100"], ["Tax", "23000"]])), settings: settings() }).output!;
+    const j = mapJournal({ invoice: inv, mapped, settings: settings({ postJournal: true, journalArAccount: "11000" }) });
+    const debit = j.output!.Details.reduce((s, d) => s + d.DebitAmount, 0);
+    const credit = j.output!.Details.reduce((s, d) => s + d.CreditAmount, 0);
+    expect(debit).toBe(110);
+    expect(credit).toBe(110);
+    expect(mapJournal({ invoice: inv, mapped, settings: settings({ postJournal: true }) }).output).toBeNull();
+  });
+
+  it("derives the same CustomerID for the same account every time, or uses the mapped one", () => {
+    const account = { id: "acc-1", accountNumber: "A00000001", name: "Acme", currency: "USD" };
+    expect(mapAccountToCustomer({ account, maps: new Map(), settings: settings() }).output?.CustomerID).toBe("ZA00000001");
+    expect(deriveCustomerId({ accountNumber: "A00000001" })).toBe("ZA00000001");
+    const long = deriveCustomerId({ accountNumber: "ACCOUNT-NUMBER-THAT-IS-VERY-LONG-1234" });
+    expect(long.length).toBeLessThanOrEqual(20);
+    expect(long).toBe(deriveCustomerId({ accountNumber: "ACCOUNT-NUMBER-THAT-IS-VERY-LONG-1234" }));
+    expect(long).not.toBe(deriveCustomerId({ accountNumber: "ACCOUNT-NUMBER-THAT-IS-VERY-LONG-1235" }));
+    const mapped = indexValueMaps([{ kind: "customer", sourceKey: "A00000001", targetValue: "ACME" }]);
+    expect(mapAccountToCustomer({ account, maps: mapped, settings: settings() }).output?.CustomerID).toBe("ACME");
+    expect(mapAccountToCustomer({ account: { ...account, currency: "" }, maps: new Map(), settings: settings() }).output).toBeNull();
+  });
+});

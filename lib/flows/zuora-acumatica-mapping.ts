@@ -1,0 +1,370 @@
+import { z } from "zod";
+import type { MissingKey } from "../audit/events";
+import { createMappingContext, type MappingResult } from "../mapping/create-mapping-context";
+import { deriveCustomerId } from "../mapping/derive-customer-id";
+import type { ValueMapIndex } from "../mapping/value-map-index";
+
+// Persisted JSON: Flow.settings of "zuora-acumatica" flows and SyncRecord.sourcePayload of their
+// records are parsed with these schemas. Changing them needs a data migration.
+
+/** Settings of a Zuora -> Acumatica flow (Flow.settings). */
+export const zuoraAcumaticaSettingsSchema = z.object({
+  /** create an Acumatica customer for a billing account with no "customer" value map */
+  createCustomers: z.boolean().default(true),
+  /** prefix of created CustomerIDs: prefix + Zuora account number */
+  customerIdPrefix: z.string().regex(/^[A-Z0-9]{0,4}$/).default("Z"),
+  /** customer class of created customers (Acumatica default when absent) */
+  customerClass: z.string().min(1).optional(),
+  /** which invoice-line field keys the "gl-account" value maps: product name, charge name or Zuora accounting code */
+  glAccountKey: z.enum(["product", "charge", "account"]).default("charge"),
+  /** the tenant has Invoice Settlement: credit memos are posted (otherwise skipped with that reason) */
+  invoiceSettlement: z.boolean().default(true),
+  /** also post a GL journal transaction for each invoice (debit `journalArAccount`, credit the revenue lines) */
+  postJournal: z.boolean().default(false),
+  journalArAccount: z.string().min(1).optional(),
+  /** Acumatica payment method and cash account of posted payments, per Zuora payment type */
+  paymentMethod: z.string().min(1).default("CHECK"),
+  electronicPaymentMethod: z.string().min(1).optional(),
+  cashAccount: z.string().min(1).optional(),
+  /** post external (manual) payments; off: recorded as skipped */
+  postExternalPayments: z.boolean().default(true),
+  /** Object Query page size (1..99) and pages per poll job */
+  pollPageSize: z.number().int().min(1).max(99).default(50),
+  pollPagesPerJob: z.number().int().min(1).max(100).default(10),
+  /** re-read this far behind the high-water mark (clock skew, equal timestamps) */
+  pollOverlapSeconds: z.number().int().min(0).max(86_400).default(300),
+});
+export type ZuoraAcumaticaSettings = z.infer<typeof zuoraAcumaticaSettingsSchema>;
+
+const money = z.number();
+
+/** A billing account as stored in sourcePayload. */
+export const zaAccountSchema = z.object({
+  id: z.string(),
+  accountNumber: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  status: z.string().nullish(),
+  email: z.string().nullish(),
+  paymentTerm: z.string().nullish(),
+});
+export type ZaAccount = z.infer<typeof zaAccountSchema>;
+
+/** An account as other documents reference it. */
+export const zaAccountRefSchema = z.object({ id: z.string(), accountNumber: z.string(), name: z.string().nullish() });
+
+export const zaLineSchema = z.object({
+  id: z.string(),
+  chargeName: z.string().nullish(),
+  productName: z.string().nullish(),
+  accountingCode: z.string().nullish(),
+  description: z.string().nullish(),
+  quantity: z.number().nullish(),
+  amount: money,
+  taxAmount: money.nullish(),
+});
+export type ZaLine = z.infer<typeof zaLineSchema>;
+
+export const zaInvoiceSchema = z.object({
+  id: z.string(),
+  invoiceNumber: z.string(),
+  account: zaAccountRefSchema,
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  taxAmount: money.nullish(),
+  balance: money.nullish(),
+  invoiceDate: z.string(),
+  dueDate: z.string().nullish(),
+  lines: z.array(zaLineSchema),
+});
+export type ZaInvoice = z.infer<typeof zaInvoiceSchema>;
+
+export const zaPaymentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zaAccountRefSchema,
+  type: z.string(),
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  effectiveDate: z.string(),
+  /** the invoices this payment is applied to */
+  applications: z.array(z.object({ invoiceId: z.string(), invoiceNumber: z.string().nullish(), amount: money })),
+});
+export type ZaPayment = z.infer<typeof zaPaymentSchema>;
+
+export const zaCreditMemoSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zaAccountRefSchema,
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  memoDate: z.string(),
+  referredInvoiceId: z.string().nullish(),
+  reasonCode: z.string().nullish(),
+  lines: z.array(zaLineSchema),
+});
+export type ZaCreditMemo = z.infer<typeof zaCreditMemoSchema>;
+
+/** The customer a document posts to, with its Acumatica currency. */
+export type ResolvedCustomer = { customerId: string; currency: string | null };
+
+/** The source key of a line's GL account, as chosen by `glAccountKey`. */
+export const glKeyOf = (line: ZaLine, key: ZuoraAcumaticaSettings["glAccountKey"]): string | null => {
+  const raw = key === "product" ? line.productName : key === "charge" ? line.chargeName : line.accountingCode;
+  const trimmed = raw?.trim();
+  return trimmed ? trimmed : null;
+};
+
+/** Value-map key of the GL account that takes an invoice's tax total. */
+export const TAX_GL_KEY = "Tax";
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Plain (unwrapped) Acumatica documents. Field names are the Default endpoint's; the connector wraps
+ * them as `{ value }`. The natural key sits in CustomerOrder (invoices, credit memos), ExternalRef
+ * (payments) or Description (journal transactions): see lib/connectors/acumatica/config.ts.
+ */
+export type AcumaticaLine = { TransactionDescription: string; Qty: number; UnitPrice: number; ExtendedPrice: number; Account: string };
+export type AcumaticaCustomerDoc = { CustomerID: string; CustomerName: string; CurrencyID: string; CustomerClass?: string; MainContact?: { Email: string } };
+export type AcumaticaInvoiceDoc = {
+  Type: "Invoice" | "Credit Memo";
+  Customer: string;
+  Date: string;
+  DueDate?: string;
+  Description: string;
+  CustomerOrder: string;
+  Hold: false;
+  Details: AcumaticaLine[];
+};
+export type AcumaticaPaymentDoc = {
+  Type: "Payment";
+  CustomerID: string;
+  ApplicationDate: string;
+  PaymentAmount: number;
+  CurrencyID: string;
+  PaymentMethod: string;
+  CashAccount?: string;
+  PaymentRef: string;
+  ExternalRef: string;
+  Description: string;
+  Hold: false;
+  DocumentsToApply: { DocType: "Invoice"; ReferenceNbr: string; AmountPaid: number }[];
+};
+export type AcumaticaJournalDoc = {
+  Module: "GL";
+  TransactionDate: string;
+  CurrencyID: string;
+  Description: string;
+  Hold: false;
+  Details: { Account: string; DebitAmount: number; CreditAmount: number; TransactionDescription: string }[];
+};
+
+/**
+ * Billing account -> Acumatica customer, used when `createCustomers` is on: the CustomerID is the
+ * "customer" value map of the account number when one exists, else derived deterministically.
+ */
+export const mapAccountToCustomer = ({
+  account,
+  maps,
+  settings,
+}: {
+  account: ZaAccount;
+  maps: ValueMapIndex;
+  settings: ZuoraAcumaticaSettings;
+}): MappingResult<AcumaticaCustomerDoc> => {
+  const ctx = createMappingContext(maps);
+  const customerId = maps.get("customer")?.get(account.accountNumber) ?? deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber: account.accountNumber });
+  if (!account.name.trim()) ctx.invalid("name", `Billing account ${account.accountNumber} has no name`);
+  if (!/^[A-Z]{3}$/.test(account.currency)) ctx.invalid("currency", `Billing account ${account.accountNumber} has no valid currency ("${account.currency}")`);
+  return ctx.finish(() => ({
+    CustomerID: customerId,
+    CustomerName: account.name.trim().slice(0, 255),
+    CurrencyID: account.currency,
+    ...(settings.customerClass ? { CustomerClass: settings.customerClass } : {}),
+    ...(account.email ? { MainContact: { Email: account.email } } : {}),
+  }));
+};
+
+/**
+ * The customer key a document needs: the "customer" value map of its account number. With
+ * `createCustomers` on, a missing one is a dependency (the account posts first and writes the map);
+ * otherwise a mapping the admin must add.
+ */
+export const customerKeyOf = (account: z.infer<typeof zaAccountRefSchema>, settings: ZuoraAcumaticaSettings): MissingKey =>
+  settings.createCustomers
+    ? { kind: "customer", sourceKey: account.accountNumber, label: account.name ?? account.accountNumber, dependency: true }
+    : { kind: "customer", sourceKey: account.accountNumber, label: account.name ?? account.accountNumber };
+
+const mapLines = (
+  ctx: ReturnType<typeof createMappingContext>,
+  lines: ZaLine[],
+  taxTotal: number,
+  settings: ZuoraAcumaticaSettings,
+  what: string,
+): (() => AcumaticaLine[]) => {
+  const accounts = lines.map((line) => {
+    const key = glKeyOf(line, settings.glAccountKey);
+    if (key === null) {
+      ctx.invalid(`lines.${line.id}`, `${what} line ${line.id} has no ${settings.glAccountKey} name to choose its GL account`);
+      return undefined;
+    }
+    return ctx.lookup("gl-account", key, settings.glAccountKey);
+  });
+  const taxAccount = taxTotal !== 0 ? ctx.lookup("gl-account", TAX_GL_KEY, "tax") : undefined;
+  return () => [
+    ...lines.map((line, i) => ({
+      TransactionDescription: (line.description || line.chargeName || line.productName || `Line ${i + 1}`).slice(0, 255),
+      Qty: 1,
+      UnitPrice: round2(line.amount),
+      ExtendedPrice: round2(line.amount),
+      Account: accounts[i]!,
+    })),
+    ...(taxTotal !== 0 ? [{ TransactionDescription: "Tax", Qty: 1, UnitPrice: round2(taxTotal), ExtendedPrice: round2(taxTotal), Account: taxAccount! }] : []),
+  ];
+};
+
+const checkCurrency = (ctx: ReturnType<typeof createMappingContext>, currency: string, customer: ResolvedCustomer | null, what: string) => {
+  if (customer?.currency && customer.currency !== currency) {
+    ctx.invalid("currency", `${what} is in ${currency} but Acumatica customer ${customer.customerId} uses ${customer.currency}`);
+  }
+};
+
+/** Posted invoice -> Acumatica AR invoice; every line on a mapped GL account, tax on the "Tax" account. */
+export const mapInvoice = ({
+  invoice,
+  customer,
+  maps,
+  settings,
+}: {
+  invoice: ZaInvoice;
+  /** null when the customer is not resolved yet (its key is then reported missing) */
+  customer: ResolvedCustomer | null;
+  maps: ValueMapIndex;
+  settings: ZuoraAcumaticaSettings;
+}): MappingResult<AcumaticaInvoiceDoc> => {
+  const ctx = createMappingContext(maps);
+  if (!customer) ctx.require(customerKeyOf(invoice.account, settings));
+  if (invoice.lines.length === 0) ctx.invalid("lines", `Invoice ${invoice.invoiceNumber} has no lines`);
+  const taxTotal = round2(invoice.lines.reduce((sum, l) => sum + (l.taxAmount ?? 0), 0));
+  const lines = mapLines(ctx, invoice.lines, taxTotal, settings, `Invoice ${invoice.invoiceNumber}`);
+  checkCurrency(ctx, invoice.currency, customer, `Invoice ${invoice.invoiceNumber}`);
+  const total = round2(invoice.lines.reduce((sum, l) => sum + l.amount, 0) + taxTotal);
+  if (Math.abs(total - invoice.amount) > 0.005) {
+    ctx.invalid("amount", `Invoice ${invoice.invoiceNumber} lines add up to ${total} but the invoice amount is ${invoice.amount}`);
+  }
+  return ctx.finish(() => ({
+    Type: "Invoice",
+    Customer: customer!.customerId,
+    Date: invoice.invoiceDate,
+    ...(invoice.dueDate ? { DueDate: invoice.dueDate } : {}),
+    Description: `Zuora invoice ${invoice.invoiceNumber}`,
+    CustomerOrder: invoice.invoiceNumber,
+    Hold: false,
+    Details: lines(),
+  }));
+};
+
+/** Credit memo -> Acumatica credit memo (AR Invoice entity, Type "Credit Memo"). */
+export const mapCreditMemo = ({
+  memo,
+  customer,
+  maps,
+  settings,
+}: {
+  memo: ZaCreditMemo;
+  customer: ResolvedCustomer | null;
+  maps: ValueMapIndex;
+  settings: ZuoraAcumaticaSettings;
+}): MappingResult<AcumaticaInvoiceDoc> => {
+  const ctx = createMappingContext(maps);
+  if (!customer) ctx.require(customerKeyOf(memo.account, settings));
+  if (memo.lines.length === 0) ctx.invalid("lines", `Credit memo ${memo.number} has no lines`);
+  const taxTotal = round2(memo.lines.reduce((sum, l) => sum + (l.taxAmount ?? 0), 0));
+  const lines = mapLines(ctx, memo.lines, taxTotal, settings, `Credit memo ${memo.number}`);
+  checkCurrency(ctx, memo.currency, customer, `Credit memo ${memo.number}`);
+  return ctx.finish(() => ({
+    Type: "Credit Memo",
+    Customer: customer!.customerId,
+    Date: memo.memoDate,
+    Description: `Zuora credit memo ${memo.number}${memo.reasonCode ? ` (${memo.reasonCode})` : ""}`,
+    CustomerOrder: memo.number,
+    Hold: false,
+    Details: lines(),
+  }));
+};
+
+/**
+ * Payment -> Acumatica payment applied to the AR invoices its Zuora applications name. An invoice
+ * not posted yet is a dependency: the payment waits for it.
+ */
+export const mapPayment = ({
+  payment,
+  customer,
+  invoiceRefs,
+  maps,
+  settings,
+}: {
+  payment: ZaPayment;
+  customer: ResolvedCustomer | null;
+  /** Acumatica ReferenceNbr of each posted invoice, by Zuora invoice id */
+  invoiceRefs: ReadonlyMap<string, string>;
+  maps: ValueMapIndex;
+  settings: ZuoraAcumaticaSettings;
+}): MappingResult<AcumaticaPaymentDoc> => {
+  const ctx = createMappingContext(maps);
+  if (!customer) ctx.require(customerKeyOf(payment.account, settings));
+  for (const app of payment.applications) {
+    if (!invoiceRefs.has(app.invoiceId)) ctx.require({ kind: "invoice", sourceKey: app.invoiceId, label: app.invoiceNumber ?? app.invoiceId, dependency: true });
+  }
+  checkCurrency(ctx, payment.currency, customer, `Payment ${payment.number}`);
+  const applied = round2(payment.applications.reduce((s, a) => s + a.amount, 0));
+  if (applied - payment.amount > 0.005) ctx.invalid("applications", `Payment ${payment.number} applies ${applied}, more than its amount ${payment.amount}`);
+  const method = payment.type === "Electronic" ? (settings.electronicPaymentMethod ?? settings.paymentMethod) : settings.paymentMethod;
+  return ctx.finish(() => ({
+    Type: "Payment",
+    CustomerID: customer!.customerId,
+    ApplicationDate: payment.effectiveDate,
+    PaymentAmount: round2(payment.amount),
+    CurrencyID: payment.currency,
+    PaymentMethod: method,
+    ...(settings.cashAccount ? { CashAccount: settings.cashAccount } : {}),
+    PaymentRef: payment.number,
+    ExternalRef: payment.number,
+    Description: `Zuora ${payment.type.toLowerCase()} payment ${payment.number}`,
+    Hold: false,
+    DocumentsToApply: payment.applications.map((a) => ({ DocType: "Invoice" as const, ReferenceNbr: invoiceRefs.get(a.invoiceId)!, AmountPaid: round2(a.amount) })),
+  }));
+};
+
+/** Natural key (Description) of the journal transaction posted for an invoice. */
+export const journalKeyOf = (invoiceNumber: string) => `Zuora ${invoiceNumber} revenue`;
+
+/** The GL journal of a mapped invoice: debit the AR account with the total, credit each line's account. */
+export const mapJournal = ({
+  invoice,
+  mapped,
+  settings,
+}: {
+  invoice: ZaInvoice;
+  mapped: AcumaticaInvoiceDoc;
+  settings: ZuoraAcumaticaSettings;
+}): MappingResult<AcumaticaJournalDoc> => {
+  const ctx = createMappingContext(new Map());
+  if (!settings.journalArAccount) ctx.invalid("settings.journalArAccount", "postJournal is on but the flow has no journalArAccount");
+  const total = round2(mapped.Details.reduce((s, l) => s + l.ExtendedPrice, 0));
+  return ctx.finish(() => ({
+    Module: "GL",
+    TransactionDate: invoice.invoiceDate,
+    CurrencyID: invoice.currency,
+    Description: journalKeyOf(invoice.invoiceNumber),
+    Hold: false,
+    Details: [
+      { Account: settings.journalArAccount!, DebitAmount: total, CreditAmount: 0, TransactionDescription: `AR ${invoice.invoiceNumber}` },
+      ...mapped.Details.map((l) => ({ Account: l.Account, DebitAmount: 0, CreditAmount: l.ExtendedPrice, TransactionDescription: l.TransactionDescription })),
+    ],
+  }));
+};

@@ -1,0 +1,27 @@
+import type { z } from "zod";
+import type { Prisma } from "../db";
+import type { JobSpec } from "./job-specs";
+
+type SqlRunner = Pick<Prisma.TransactionClient, "$executeRaw">;
+
+/**
+ * graphile_worker.add_job in the caller's transaction (the same SQL as jobs/enqueue.ts, by spec
+ * rather than task object, so lib/ does not import jobs/).
+ */
+export const enqueueJob = async <S extends z.ZodType>(
+  tx: SqlRunner,
+  spec: JobSpec<S>,
+  payload: z.input<S>,
+  options: { jobKey?: string; jobKeyMode?: "replace" | "preserve_run_at"; queueName?: string; runAt?: Date } = {},
+) => {
+  const parsed = spec.schema.parse(payload);
+  await tx.$executeRaw`SELECT graphile_worker.add_job(
+    identifier => ${spec.name}::text,
+    payload => ${JSON.stringify(parsed)}::json,
+    queue_name => ${options.queueName ?? null}::text,
+    run_at => ${options.runAt ?? null}::timestamptz,
+    max_attempts => ${spec.maxAttempts}::int,
+    job_key => ${options.jobKey ?? null}::text,
+    job_key_mode => ${options.jobKeyMode ?? null}::text
+  )`;
+};

@@ -1,0 +1,13 @@
+import type { Prisma } from "../db";
+import { enqueueJob } from "./enqueue-job";
+import { processRecordJob } from "./job-specs";
+
+/**
+ * Queues processing of one record: one pending job per record (job key `record:<id>`), writes to one
+ * target connection serialised on queue `post:<targetConnectionId>`.
+ */
+export const enqueueRecord = (
+  tx: Pick<Prisma.TransactionClient, "$executeRaw">,
+  { recordId, targetConnectionId, runAt }: { recordId: string; targetConnectionId: string; runAt?: Date },
+) =>
+  enqueueJob(tx, processRecordJob, { recordId }, { jobKey: `record:${recordId}`, queueName: `post:${targetConnectionId}`, runAt });

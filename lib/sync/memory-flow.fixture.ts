@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { createMappingContext, missingKeysOf } from "../mapping/create-mapping-context";
+import type { FlowDefinition, FlowRuntime, SourceDocument, TargetDocumentRef } from "./ports";
+
+/*
+ * An in-memory flow kind ("memory") for the engine's own tests: a source and a target held in
+ * Maps, with the same contract as a real vendor pair (look-up by natural key, create, faults).
+ * It is a real implementation of the ports, not a mock of our database, queue or HTTP.
+ */
+
+const invoiceSchema = z.object({ number: z.string(), lines: z.array(z.object({ key: z.string(), amount: z.number() })) });
+const paymentSchema = z.object({ number: z.string(), invoiceId: z.string(), amount: z.number() });
+
+export type MemoryWorld = {
+  source: Map<string, SourceDocument>;
+  target: Map<string, { entity: string; naturalKey: string; document: unknown; targetId: string }>;
+  /** thrown (once each, in order) by the next target writes */
+  writeFaults: Error[];
+  creates: number;
+};
+
+export const createMemoryWorld = (): MemoryWorld => ({ source: new Map(), target: new Map(), writeFaults: [], creates: 0 });
+
+export const memoryDocument = (objectType: string, sourceId: string, version: string, payload: unknown): SourceDocument => ({
+  objectType,
+  sourceId,
+  sourceVersion: version,
+  naturalKey: (payload as { number?: string }).number ?? null,
+  amount: null,
+  currency: "USD",
+  documentDate: "2026-11-01",
+  payload,
+});
+
+export const createMemoryFlowDefinition = (world: MemoryWorld): FlowDefinition => {
+  const runtime: FlowRuntime = {
+    source: {
+      fetchDocument: async ({ objectType, sourceId }) => world.source.get(`${objectType}:${sourceId}`) ?? null,
+      listChanged: async ({ objectType, since, cursor, pageSize }) => {
+        const all = [...world.source.values()]
+          .filter((d) => d.objectType === objectType && (d.sourceVersion ?? "") >= since.toISOString())
+          .sort((a, b) => (a.sourceVersion! < b.sourceVersion! ? -1 : a.sourceVersion! > b.sourceVersion! ? 1 : a.sourceId < b.sourceId ? -1 : 1));
+        const offset = cursor ? Number(cursor) : 0;
+        const page = all.slice(offset, offset + pageSize);
+        return { documents: page, nextCursor: offset + pageSize < all.length ? String(offset + pageSize) : null };
+      },
+    },
+    target: {
+      findDocument: async ({ entity, naturalKey }) => {
+        const hit = world.target.get(`${entity}:${naturalKey}`);
+        return hit ? { targetId: hit.targetId, targetRef: naturalKey } : null;
+      },
+      createDocument: async ({ entity, naturalKey, document }): Promise<TargetDocumentRef> => {
+        const fault = world.writeFaults.shift();
+        if (fault) throw fault;
+        world.creates += 1;
+        const targetId = `T${world.creates}`;
+        world.target.set(`${entity}:${naturalKey}`, { entity, naturalKey, document, targetId });
+        return { targetId, targetRef: naturalKey };
+      },
+    },
+    plan: async ({ record, maps, ledger }) => {
+      const ctx = createMappingContext(maps);
+      if (record.objectType === "invoice") {
+        const inv = invoiceSchema.parse(record.sourcePayload);
+        const accounts = inv.lines.map((l) => ctx.lookup("gl-account", l.key, "charge"));
+        const result = ctx.finish(() => ({ number: inv.number, lines: inv.lines.map((l, i) => ({ account: accounts[i]!, amount: l.amount })) }));
+        if (!result.output) return { action: "hold", reason: "mapping-missing", missing: missingKeysOf(result.issues) };
+        return { action: "post", documents: [{ entity: "Invoice", naturalKey: inv.number, document: result.output }], mapped: result.output };
+      }
+      if (record.objectType === "payment") {
+        const pay = paymentSchema.parse(record.sourcePayload);
+        const invoice = await ledger.postedRecord({ objectType: "invoice", sourceId: pay.invoiceId });
+        if (!invoice) return { action: "hold", reason: "waiting-for-invoice", missing: [{ kind: "invoice", sourceKey: pay.invoiceId, dependency: true }] };
+        const mapped = { number: pay.number, appliedTo: invoice.targetRef, amount: pay.amount };
+        return { action: "post", documents: [{ entity: "Payment", naturalKey: pay.number, document: mapped }], mapped };
+      }
+      return { action: "skip", reason: `object type ${record.objectType} is not synced` };
+    },
+  };
+  return { kind: "memory", objectTypes: ["invoice", "payment", "note"], parseSettings: (s) => s, connect: async () => runtime };
+};

@@ -1,0 +1,225 @@
+import type { MissingKey } from "../audit/events";
+import { recordEvent } from "../audit/record-event";
+import type { Db, Prisma } from "../db";
+import { getFlowDefinition } from "../flows/registry";
+import { indexValueMaps } from "../mapping/value-map-index";
+import { describeSyncError } from "./describe-sync-error";
+import { ingestDocument } from "./ingest-document";
+import { lockFlowDependencies } from "./lock-flow-dependencies";
+import type { FlowRuntime, LedgerReader, ProcessPlan, TargetCallSummary, TargetDocumentRef } from "./ports";
+import { releaseHeldRecords } from "./release-held-records";
+
+/** Test and tooling seams of processRecord; production passes none. */
+export type ProcessHooks = {
+  /**
+   * Runs after each target document was created or found and before the record is marked posted.
+   * A throw here behaves like a crash between the vendor's write and our commit.
+   */
+  afterTargetWrite?: (info: { recordId: string; entity: string; ref: TargetDocumentRef; via: "created" | "found-existing" }) => Promise<void> | void;
+};
+
+export type ProcessOutcome =
+  | { status: "posted"; via: "created" | "found-existing"; targetId: string }
+  | { status: "held"; reason: string; missing: MissingKey[] }
+  | { status: "skipped"; reason: string }
+  | { status: "failed"; reason: string; retryable: boolean }
+  /** the record was not pending (already posted, held, ... or gone): nothing to do */
+  | { status: "noop"; current: string | null };
+
+/** Long enough for a few vendor calls with their own retries; the row lock is held meanwhile. */
+const TX_OPTIONS = { timeout: 10 * 60_000, maxWait: 60_000 } as const;
+
+const flowSelect = {
+  id: true,
+  kind: true,
+  sourceConnectionId: true,
+  targetConnectionId: true,
+  enabled: true,
+  schedule: true,
+  backfillFrom: true,
+  settings: true,
+  createdAt: true,
+} as const;
+
+const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
+
+/**
+ * Maps and posts one record, exactly once per source document:
+ * under a row lock, the flow plans (post / hold / skip / fail); to post, each target document is
+ * looked up by natural key and created only if absent, and the target id is stored in the SAME
+ * transaction that marks the record posted. A crash anywhere before that commit leaves the record
+ * pending, and the next attempt finds the document instead of creating a second one.
+ *
+ * Errors: a retryable error (429, 5xx, network) is recorded as an attempt and rethrown so the job
+ * retries with backoff, except on the last attempt (`attempt >= maxAttempts`), which marks the
+ * record failed. A non-retryable error fails the record at once with the vendor's readable message.
+ */
+export const processRecord = async ({
+  db,
+  recordId,
+  attempt = 1,
+  maxAttempts = 1,
+  hooks = {},
+  runtime,
+}: {
+  db: Db;
+  recordId: string;
+  /** 1-based attempt number of the job running this (graphile-worker job.attempts) */
+  attempt?: number;
+  /** the job's max_attempts: the attempt that reaches it fails the record instead of retrying */
+  maxAttempts?: number;
+  hooks?: ProcessHooks;
+  /** overrides the flow's runtime (vendor adapters), e.g. for tooling; defaults to its definition's connect() */
+  runtime?: FlowRuntime;
+}): Promise<ProcessOutcome> => {
+  const record = await db.syncRecord.findUnique({
+    where: { id: recordId },
+    select: { id: true, status: true, flowId: true, objectType: true, sourceId: true, naturalKey: true, sourcePayload: true, flow: { select: flowSelect } },
+  });
+  if (!record) return { status: "noop", current: null };
+  if (record.status !== "pending") return { status: "noop", current: record.status };
+  const { flow } = record;
+
+  const started = Date.now();
+  const calls: TargetCallSummary[] = [];
+  let plan: ProcessPlan | undefined;
+  try {
+    const rt = runtime ?? (await getFlowDefinition(flow.kind).connect({ db, flow }));
+    const maps = indexValueMaps(await db.valueMap.findMany({ where: { flowId: flow.id }, select: { kind: true, sourceKey: true, targetValue: true } }));
+    const ledger: LedgerReader = {
+      postedRecord: async ({ objectType, sourceId }) => {
+        const row = await db.syncRecord.findUnique({
+          where: { flowId_objectType_sourceId: { flowId: flow.id, objectType, sourceId } },
+          select: { status: true, targetId: true, targetRef: true, mappedPayload: true },
+        });
+        return row && row.status === "posted" && row.targetId ? { targetId: row.targetId, targetRef: row.targetRef, mappedPayload: row.mappedPayload } : null;
+      },
+    };
+
+    return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
+      const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
+      if (!locked || locked.status !== "pending") return { status: "noop", current: locked?.status ?? null };
+
+      plan = await rt.plan({
+        record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey: record.naturalKey, sourcePayload: record.sourcePayload },
+        maps,
+        ledger,
+      });
+
+      if (plan.action === "skip") {
+        await tx.syncRecord.update({ where: { id: recordId }, data: { status: "skipped", statusReason: plan.reason, missing: undefined } });
+        await recordEvent(tx, { recordId, kind: "skipped", detail: { reason: plan.reason } });
+        return { status: "skipped", reason: plan.reason };
+      }
+      if (plan.action === "fail") {
+        await tx.syncRecord.update({ where: { id: recordId }, data: { status: "failed", statusReason: "invalid-source", lastError: plan.reason } });
+        await recordEvent(tx, { recordId, kind: "failed", detail: { reason: plan.reason, retryable: false } });
+        return { status: "failed", reason: plan.reason, retryable: false };
+      }
+      if (plan.action === "hold") {
+        await tx.syncRecord.update({ where: { id: recordId }, data: { status: "held", statusReason: plan.reason, missing: jsonValue(plan.missing) } });
+        await recordEvent(tx, { recordId, kind: "held", detail: { reason: plan.reason, missing: plan.missing } });
+        for (const dependency of plan.ensure ?? []) {
+          const known = await tx.syncRecord.findUnique({
+            where: { flowId_objectType_sourceId: { flowId: flow.id, objectType: dependency.objectType, sourceId: dependency.sourceId } },
+            select: { id: true },
+          });
+          if (known) continue;
+          const document = await rt.source.fetchDocument(dependency);
+          if (document) await ingestDocument({ tx, flow, document, origin: "dependency" });
+        }
+        // What it waits on may have become available while we planned: re-check under the dependency lock.
+        const released = await releaseHeldRecords({ db, tx, flowId: flow.id, recordIds: [recordId], actorUserId: null });
+        return released > 0 ? { status: "noop", current: "pending" } : { status: "held", reason: plan.reason, missing: plan.missing };
+      }
+
+      const posted: { entity: string; targetId: string; targetRef: string | null; via: "created" | "found-existing" }[] = [];
+      for (const doc of plan.documents) {
+        calls.push({ operation: "find", entity: doc.entity, naturalKey: doc.naturalKey });
+        const existing = await rt.target.findDocument({ entity: doc.entity, naturalKey: doc.naturalKey });
+        let ref: TargetDocumentRef;
+        let via: "created" | "found-existing";
+        if (existing) {
+          ref = existing;
+          via = "found-existing";
+          if (rt.target.completeDocument) {
+            calls.push({ operation: "complete", entity: doc.entity, naturalKey: doc.naturalKey });
+            await rt.target.completeDocument({ entity: doc.entity, naturalKey: doc.naturalKey, ref, document: doc.document });
+          }
+        } else {
+          calls.push({ operation: "create", entity: doc.entity, naturalKey: doc.naturalKey });
+          ref = await rt.target.createDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document });
+          via = "created";
+        }
+        posted.push({ entity: doc.entity, ...ref, via });
+        await hooks.afterTargetWrite?.({ recordId, entity: doc.entity, ref, via });
+      }
+
+      const [primary, ...related] = posted as [(typeof posted)[number], ...typeof posted];
+      await lockFlowDependencies(tx, { flowId: flow.id });
+      await tx.syncRecord.update({
+        where: { id: recordId },
+        data: {
+          status: "posted",
+          statusReason: null,
+          missing: undefined,
+          mappedPayload: jsonValue(plan.mapped),
+          targetId: primary.targetId,
+          targetRef: primary.targetRef,
+          postedAt: new Date(),
+          attempts: { increment: 1 },
+          lastError: null,
+        },
+      });
+      await recordEvent(tx, { recordId, kind: "mapped", detail: { target: primary.entity } });
+      await recordEvent(tx, {
+        recordId,
+        kind: "attempt",
+        detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started },
+      });
+      await recordEvent(tx, {
+        recordId,
+        kind: "posted",
+        detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) },
+      });
+      for (const map of plan.valueMaps ?? []) {
+        await tx.valueMap.upsert({
+          where: { flowId_kind_sourceKey: { flowId: flow.id, kind: map.kind, sourceKey: map.sourceKey } },
+          create: { flowId: flow.id, ...map },
+          update: {},
+        });
+      }
+      // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
+      const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(plan.satisfies ?? []), ...(plan.valueMaps ?? [])];
+      for (const key of satisfied) {
+        await releaseHeldRecords({ db, tx, flowId: flow.id, kind: key.kind, sourceKey: key.sourceKey, actorUserId: null });
+      }
+      return { status: "posted", via: primary.via, targetId: primary.targetId };
+    }, TX_OPTIONS);
+  } catch (err) {
+    const { message, retryable, targetStatus } = describeSyncError(err);
+    const isFinal = !retryable || attempt >= maxAttempts;
+    const mapped = plan?.action === "post" ? plan : undefined;
+    await db.$transaction(async (tx) => {
+      const changed = await tx.syncRecord.updateMany({
+        where: { id: recordId, status: "pending" },
+        data: {
+          attempts: { increment: 1 },
+          lastError: message,
+          ...(mapped ? { mappedPayload: jsonValue(mapped.mapped) } : {}),
+          ...(isFinal ? { status: "failed", statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
+        },
+      });
+      if (changed.count === 0) return;
+      if (mapped) await recordEvent(tx, { recordId, kind: "mapped", detail: { target: mapped.documents[0].entity } });
+      await recordEvent(tx, {
+        recordId,
+        kind: "attempt",
+        detail: { attempt, request: calls, targetStatus, error: message, retryable, durationMs: Date.now() - started },
+      });
+      if (isFinal) await recordEvent(tx, { recordId, kind: "failed", detail: { reason: message, retryable } });
+    });
+    if (!isFinal) throw err;
+    return { status: "failed", reason: message, retryable };
+  }
+};

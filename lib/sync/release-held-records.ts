@@ -1,0 +1,62 @@
+import { recordEvent } from "../audit/record-event";
+import type { Db, Prisma } from "../db";
+import { enqueueRecord } from "./enqueue-record";
+import { lockFlowDependencies } from "./lock-flow-dependencies";
+
+/**
+ * Re-queues held records of a flow whose every missing key is now satisfied: a ValueMap exists for
+ * (kind, sourceKey), or a record of object type `kind` with source id `sourceKey` is posted.
+ * `kind`/`sourceKey` narrow the search to records waiting on that key; `recordIds` to those records.
+ * Records still waiting on something else stay held. Returns how many were released.
+ *
+ * Runs under the flow's dependency lock (see lockFlowDependencies), so a record being held at the
+ * same moment is either seen here or sees the satisfied key itself.
+ */
+export const releaseHeldRecords = async ({
+  db,
+  tx,
+  flowId,
+  kind,
+  sourceKey,
+  recordIds,
+  actorUserId,
+}: {
+  db: Db;
+  tx?: Prisma.TransactionClient;
+  flowId: string;
+  kind?: string;
+  sourceKey?: string;
+  recordIds?: string[];
+  /** the admin who asked, null when the engine released by itself */
+  actorUserId?: string | null;
+}): Promise<number> => {
+  const run = async (t: Prisma.TransactionClient) => {
+    await lockFlowDependencies(t, { flowId });
+    const filter = kind === undefined ? null : JSON.stringify([sourceKey === undefined ? { kind } : { kind, sourceKey }]);
+    const rows = await t.$queryRaw<{ id: string; targetConnectionId: string }[]>`
+      SELECT r.id, f."targetConnectionId" FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId"
+      WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
+        AND (${filter}::jsonb IS NULL OR r.missing @> ${filter}::jsonb)
+        AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
+        AND NOT EXISTS (
+          SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m
+          WHERE NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
+            AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
+                            AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))
+      ORDER BY r."createdAt", r.id
+      FOR UPDATE OF r SKIP LOCKED`;
+    // SKIP LOCKED: a locked record is inside processRecord, which re-checks its holds under the same lock.
+    for (const row of rows) {
+      await t.$executeRaw`UPDATE "SyncRecord" SET status = 'pending', "statusReason" = NULL, missing = NULL, "updatedAt" = now() WHERE id = ${row.id}::uuid`;
+      await recordEvent(t, {
+        recordId: row.id,
+        kind: "released",
+        detail: { trigger: { ...(kind === undefined ? {} : { kind }), ...(sourceKey === undefined ? {} : { sourceKey }) }, ...(actorUserId ? { by: actorUserId } : {}) },
+        actorUserId: actorUserId ?? null,
+      });
+      await enqueueRecord(t, { recordId: row.id, targetConnectionId: row.targetConnectionId });
+    }
+    return rows.length;
+  };
+  return tx ? run(tx) : db.$transaction(run);
+};
