@@ -75,7 +75,7 @@ export const zuoraAccountSchema = z.looseObject({
     status: text.optional(),
     crmId: text.nullish(),
   }),
-  billingAndPayment: z.looseObject({ currency: text, paymentTerm: text.nullish(), billCycleDay: z.number().nullish() }).optional(),
+  billingAndPayment: z.looseObject({ currency: text, paymentTerm: text.nullish() }).optional(),
   billToContact: z
     .looseObject({ firstName: text.nullish(), lastName: text.nullish(), workEmail: text.nullish(), country: text.nullish() })
     .nullish(),
