@@ -1,12 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { isPublicPath } from "@/lib/auth/is-public-path";
 import { env } from "@/lib/env";
-
-/**
- * Paths reachable without a session: the login page, next-auth's own endpoints, the health
- * probe and vendor webhooks (which authenticate by signature, not by session).
- */
-const PUBLIC_PATHS = [/^\/login$/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/api\/webhooks\//];
 
 /**
  * The first gate: no valid session JWT means a redirect to /login (pages, with a callbackUrl)
@@ -15,7 +10,7 @@ const PUBLIC_PATHS = [/^\/login$/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/
  */
 export const proxy = async (request: NextRequest) => {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PATHS.some((re) => re.test(pathname))) return NextResponse.next();
+  if (isPublicPath(pathname)) return NextResponse.next();
 
   const token = await getToken({ req: request, secret: env().NEXTAUTH_SECRET });
   if (token) return NextResponse.next();

@@ -26,3 +26,12 @@ test("a signed-in API call returns the user and role", async ({ page }) => {
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ email: E2E_ADMIN.email, role: "admin" });
 });
+
+test("every answer carries the security headers", async ({ request }) => {
+  for (const path of ["/login", "/api/health"]) {
+    const headers = (await request.get(path)).headers();
+    expect(headers["x-frame-options"], path).toBe("DENY");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["x-powered-by"], path).toBeUndefined();
+  }
+});

@@ -1,13 +1,6 @@
-import { requireUser } from "@/lib/auth/require-user";
-import { toHttpResponse } from "@/lib/errors";
+import { route } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/me – the signed-in user (id, email, name, role); 401 without a session.
-export const GET = async () => {
-  try {
-    return Response.json(await requireUser());
-  } catch (err) {
-    return toHttpResponse(err);
-  }
-};
+export const GET = route({}, async ({ user }) => user);

@@ -17,6 +17,7 @@ const ROLE_LABEL: Record<UserRole, string> = { admin: "Admin", viewer: "Viewer" 
 const InviteForm = () => {
   const router = useRouter();
   const [invited, setInvited] = useState<{ email: string; initialPassword: string } | null>(null);
+  const [isCopied, setIsCopied] = useState(false);
   const invite = useMutation({
     mutationFn: async (input: { email: string; role: UserRole }) => {
       const result = await inviteUserAction(input);
@@ -33,6 +34,7 @@ const InviteForm = () => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setInvited(null);
+    setIsCopied(false);
     invite.mutate(
       { email: String(form.get("email") ?? ""), role: form.get("role") === "admin" ? "admin" : "viewer" },
       { onSuccess: () => (event.target as HTMLFormElement).reset() },
@@ -74,8 +76,11 @@ const InviteForm = () => {
               <code data-testid="initial-password" className="rounded bg-white px-2 py-0.5 font-mono text-sm text-zinc-900 ring-1 ring-emerald-200">
                 {invited.initialPassword}
               </code>
-              <Button variant="secondary" onClick={() => navigator.clipboard?.writeText(invited.initialPassword)}>
-                Copy
+              <Button
+                variant="secondary"
+                onClick={() => void navigator.clipboard?.writeText(invited.initialPassword).then(() => setIsCopied(true))}
+              >
+                {isCopied ? "Copied" : "Copy"}
               </Button>
             </p>
           </Alert>
