@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from "../../../test/db";
 import { createKeyring, generateKey } from "../../crypto";
 import { startLoopbackServer } from "../../http/test-server";
 import type { ExchangeSummary } from "../../http";
-import { createZuoraClient, testZuoraConnection } from "./index";
+import { createZuoraClient, testZuoraConnection, type ZuoraChangesPage } from "./index";
 
 /** A loopback URL where nothing listens any more (connection refused). */
 const closedPortUrl = async () => {
@@ -55,7 +55,7 @@ describe("Zuora connector against the sandbox", () => {
     let pages = 0;
     let last = "";
     do {
-      const page = await client.listChanged("invoices", { since: new Date("2000-01-01T00:00:00Z"), cursor, pageSize: 3 });
+      const page: ZuoraChangesPage<"invoices"> = await client.listChanged("invoices", { since: new Date("2000-01-01T00:00:00Z"), cursor, pageSize: 3 });
       for (const inv of page.records) {
         seen.push(inv.id);
         expect(Date.parse(inv.updatedDate)).toBeGreaterThanOrEqual(last ? Date.parse(last) : 0);
