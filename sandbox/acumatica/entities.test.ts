@@ -287,6 +287,17 @@ describe("reads: keys, id, $expand, $select", () => {
     expect(missing.status).toBe(404);
   });
 
+  it("serves the same records under 23.200.001, valid against that version's Swagger 2.0 document", async () => {
+    const invoice = await createInvoice();
+    const { access_token } = await acu.token();
+    const res = await acu.call("GET", `/entity/Default/23.200.001/Invoice/Invoice/${String(val(invoice, "ReferenceNbr"))}?$expand=Details`, { bearer: access_token });
+    expect(res.status).toBe(200);
+    expect(spec.errors("Invoice", res.body, "23.200.001")).toEqual([]);
+    expect((res.body as { _links: { self: string } })._links.self).toBe(`/acumatica/entity/Default/23.200.001/Invoice/${String(invoice.id)}`);
+    const broken = { ...(res.body as Entity), Amount: 5 };
+    expect(spec.errors("Invoice", broken, "23.200.001")).not.toEqual([]);
+  });
+
   it("limits fields with $select", async () => {
     await createInvoice();
     const res = await checked("Invoice", "GET", "/Invoice?$select=ReferenceNbr,Balance");
