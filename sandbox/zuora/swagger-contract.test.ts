@@ -1,0 +1,103 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSwaggerValidator } from "../core/swagger-validator";
+import { startSandbox, type RunningSandbox } from "../index";
+import { getToken, zuoraGet, zuoraPost } from "./test-support";
+
+/* The sandbox's Zuora v1 answers checked against Zuora's own Swagger 2.0 documents (shared/vendor-specs/zuora). */
+
+const SPECS = path.resolve(import.meta.dirname, "../../../shared/vendor-specs/zuora");
+const spec = (name: string) => loadSwaggerValidator(path.join(SPECS, `zuora-${name}.swagger2.yml`));
+
+describe("Zuora v1 answers match Zuora's Swagger documents", () => {
+  let sandbox: RunningSandbox;
+  let token: string;
+  let specs: Record<"oauth" | "accounts" | "invoices" | "payments" | "creditMemos", Awaited<ReturnType<typeof spec>>>;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, demo: { accounts: 12 } });
+    await sandbox.control.zuora.billRun({ invoices: 30, electronicPaymentRate: 0.4, externalPaymentRate: 0.4, creditMemoRate: 0.3, seed: 2 });
+    token = await getToken(sandbox);
+    const [oauth, accounts, invoices, payments, creditMemos] = await Promise.all([spec("oauth"), spec("accounts"), spec("invoices"), spec("payments"), spec("credit-memos")]);
+    specs = { oauth, accounts, invoices, payments, creditMemos };
+  }, 120_000);
+  afterAll(() => sandbox.close());
+
+  it("the validator catches a wrong shape (so a pass means something)", () => {
+    expect(specs.invoices.validate({ path: "/v1/invoices/{invoiceKey}", method: "get" }, { status: "Open", amount: true })).not.toEqual([]);
+    expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}", method: "get" }, { type: "Cash" })).not.toEqual([]);
+  });
+
+  it("POST /oauth/token", async () => {
+    const { clientId, clientSecret } = sandbox.credentials.zuora;
+    const response = await fetch(`${sandbox.zuoraBaseUrl}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" }),
+    });
+    expect(specs.oauth.validate({ path: "/oauth/token", method: "post" }, await response.json())).toEqual([]);
+    for (const header of specs.oauth.documentedHeaders({ path: "/oauth/token", method: "post" })) {
+      if (header !== "Zuora-Track-Id") expect(response.headers.has(header), header).toBe(true);
+    }
+  });
+
+  it("GET /v1/accounts/{account-key} for USD and EUR accounts", async () => {
+    for (const key of ["A00000001", "A00000003"]) {
+      const r = await zuoraGet(sandbox, token, `/v1/accounts/${key}`);
+      expect(r.body.success).toBe(true);
+      expect(specs.accounts.validate({ path: "/v1/accounts/{account-key}", method: "get" }, r.body)).toEqual([]);
+    }
+  });
+
+  it("GET /v1/invoices/{invoiceKey} and /items, by id and by number", async () => {
+    const byNumber = await zuoraGet(sandbox, token, "/v1/invoices/INV00000003");
+    const byId = await zuoraGet(sandbox, token, `/v1/invoices/${String(byNumber.body.id)}`);
+    expect(byId.body).toEqual(byNumber.body);
+    expect(specs.invoices.validate({ path: "/v1/invoices/{invoiceKey}", method: "get" }, byNumber.body)).toEqual([]);
+    for (const header of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Zuora-Request-Id"]) {
+      expect(specs.invoices.documentedHeaders({ path: "/v1/invoices/{invoiceKey}", method: "get" })).toContain(header);
+      expect(byNumber.headers.has(header), header).toBe(true);
+    }
+    const items = await zuoraGet(sandbox, token, "/v1/invoices/INV00000003/items?pageSize=1");
+    expect((items.body.invoiceItems as unknown[]).length).toBe(1);
+    expect(specs.invoices.validate({ path: "/v1/invoices/{invoiceKey}/items", method: "get" }, items.body)).toEqual([]);
+  });
+
+  it("GET /v1/payments/{paymentKey} (electronic and external) and POST /v1/payments", async () => {
+    const stats = await sandbox.control.zuora.stats();
+    expect(stats.payments).toBeGreaterThan(2);
+    const types = new Set<string>();
+    for (let n = 1; n <= Math.min(stats.payments ?? 0, 8); n += 1) {
+      const r = await zuoraGet(sandbox, token, `/v1/payments/P-${String(n).padStart(8, "0")}`);
+      types.add(String(r.body.type));
+      expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}", method: "get" }, r.body)).toEqual([]);
+    }
+    expect(types).toEqual(new Set(["Electronic", "External"]));
+    const open = (await zuoraGet(sandbox, token, `/object-query/invoices?pageSize=1&filter[]=balance.GT:0`)).body.data as { id: string; accountId: string; balance: number; currency: string }[];
+    const invoice = open[0];
+    expect(invoice).toBeDefined();
+    const created = await zuoraPost(sandbox, token, "/v1/payments", {
+      accountId: invoice!.accountId,
+      type: "External",
+      amount: invoice!.balance,
+      currency: invoice!.currency,
+      invoices: [{ invoiceId: invoice!.id, amount: invoice!.balance }],
+    });
+    expect(created.body.success).toBe(true);
+    expect(specs.payments.validate({ path: "/v1/payments", method: "post" }, created.body)).toEqual([]);
+  });
+
+  it("GET /v1/creditmemos/{creditMemoKey} and its /v1/credit-memos alias", async () => {
+    const memo = await zuoraGet(sandbox, token, "/v1/creditmemos/CM00000001");
+    expect(memo.body.success).toBe(true);
+    expect(specs.creditMemos.validate({ path: "/v1/creditmemos/{creditMemoKey}", method: "get" }, memo.body)).toEqual([]);
+    expect((await zuoraGet(sandbox, token, "/v1/credit-memos/CM00000001")).body).toEqual(memo.body);
+    const items = await zuoraGet(sandbox, token, "/v1/creditmemos/CM00000001/items");
+    expect(specs.creditMemos.validate({ path: "/v1/creditmemos/{creditMemoKey}/items", method: "get" }, items.body)).toEqual([]);
+  });
+
+  it("answers an unknown key with success:false and a not-found code", async () => {
+    const r = await zuoraGet(sandbox, token, "/v1/invoices/INV99999999");
+    expect(r.body).toMatchObject({ success: false, reasons: [{ code: 50000040 }] });
+    expect(specs.invoices.validate({ path: "/v1/invoices/{invoiceKey}", method: "get" }, r.body)).toEqual([]);
+  });
+});
