@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
@@ -18,6 +18,11 @@ const baseURL = external ?? `http://127.0.0.1:${PORT}`;
 // Playwright evaluates this file again in each worker; the env var keeps one folder per run.
 // Postgres runs as its own user when we are root, so the folder must be world-traversable.
 if (!external && !process.env.E2E_DATA_DIR) {
+  // Folders of earlier runs whose Postgres has stopped (no postmaster.pid) are only disk space.
+  for (const name of readdirSync(os.tmpdir()).filter((n) => n.startsWith("mlc-e2e-"))) {
+    const old = path.join(os.tmpdir(), name);
+    if (!existsSync(path.join(old, "pg", "postmaster.pid"))) rmSync(old, { recursive: true, force: true });
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), "mlc-e2e-"));
   chmodSync(dir, 0o755);
   process.env.E2E_DATA_DIR = dir;
