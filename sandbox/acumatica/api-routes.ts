@@ -139,16 +139,21 @@ export const createApiPlugin = (deps: ApiDeps): FastifyPluginAsync => {
   };
 
   return async (app: FastifyInstance) => {
-    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    });
-    app.addContentTypeParser("text/json", { parseAs: "string" }, (_req, body, done) => {
-      try {
-        done(null, JSON.parse(String(body)));
-      } catch {
-        done(badRequest("The request body is not valid JSON."), undefined);
-      }
-    });
+    // A parser the host server already registered at its root is inherited; adding it again would throw.
+    if (!app.hasContentTypeParser("application/x-www-form-urlencoded")) {
+      app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      });
+    }
+    if (!app.hasContentTypeParser("text/json")) {
+      app.addContentTypeParser("text/json", { parseAs: "string" }, (_req, body, done) => {
+        try {
+          done(null, JSON.parse(String(body)));
+        } catch {
+          done(badRequest("The request body is not valid JSON."), undefined);
+        }
+      });
+    }
 
     app.addHook("onRequest", async () => {
       stats.requests++;

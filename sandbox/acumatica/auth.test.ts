@@ -199,3 +199,35 @@ describe("cookie login", () => {
     }
   });
 });
+
+describe("mounting", () => {
+  it("works under a host server that already parses form bodies at its root, at any prefix", async () => {
+    const { default: Fastify } = await import("fastify");
+    const { createAcumaticaSandbox } = await import("./index");
+    const host = Fastify();
+    host.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    await host.register(createAcumaticaSandbox().plugin, { prefix: "/tenant-b/AcumaticaERP" });
+    const origin = await host.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const token = await fetch(`${origin}/tenant-b/AcumaticaERP/identity/connect/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(passwordForm()).toString(),
+      });
+      expect(token.status).toBe(200);
+      const { access_token } = (await token.json()) as { access_token: string };
+      const put = await fetch(`${origin}/tenant-b/AcumaticaERP/entity/Default/24.200.001/Customer`, {
+        method: "PUT",
+        headers: { "content-type": "text/json", authorization: `Bearer ${access_token}` },
+        body: JSON.stringify({ CustomerID: { value: "TJ" }, CustomerName: { value: "Text Json" } }),
+      });
+      expect(put.status).toBe(200);
+      const body = (await put.json()) as { _links: { self: string } };
+      expect(body._links.self).toMatch(/^\/tenant-b\/AcumaticaERP\/entity\/Default\/24\.200\.001\/Customer\/[0-9a-f-]{36}$/);
+    } finally {
+      await host.close();
+    }
+  });
+});
