@@ -1,11 +1,22 @@
 import { parseCronItems, type TaskList } from "graphile-worker";
+import "../lib/flows/register-flows";
 import type { WorkerIdentity } from "../lib/workers/worker-identity";
 import { toGraphileTask, type TaskDefinition } from "./define-task";
 import { heartbeatTask } from "./heartbeat";
+import { createPollDueFlowsTask } from "./poll-due-flows";
+import { createPollFlowTask } from "./poll-flow";
+import { createProcessCalloutTask } from "./process-callout";
+import { createProcessRecordTask } from "./process-record";
 
 /** Every task this worker runs, listed by hand (style-guide §5). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const createTasks = (identity: WorkerIdentity): TaskDefinition<any>[] => [heartbeatTask(identity)];
+export const createTasks = (identity: WorkerIdentity): TaskDefinition<any>[] => [
+  heartbeatTask(identity),
+  createPollDueFlowsTask(),
+  createPollFlowTask(),
+  createProcessCalloutTask(),
+  createProcessRecordTask(),
+];
 
 export const createTaskList = (identity: WorkerIdentity): TaskList =>
   Object.fromEntries(createTasks(identity).map((t) => [t.name, toGraphileTask(t)]));
@@ -13,4 +24,5 @@ export const createTaskList = (identity: WorkerIdentity): TaskList =>
 /** Recurring schedules. Flow polling schedules come from each flow's settings, swept by one cron item. */
 export const cronItems = parseCronItems([
   { task: "heartbeat", match: "* * * * *", identifier: "heartbeat", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "poll-due-flows", match: "* * * * *", identifier: "poll-due-flows", options: { backfillPeriod: 0, maxAttempts: 1 } },
 ]);

@@ -109,9 +109,9 @@ describe("mapInvoice", () => {
       });
       if (c.accounts) {
         expect(result.issues).toEqual([]);
-        expect(result.output?.Details.map((d) => d.Account)).toEqual(c.accounts);
-        expect(result.output).toMatchObject({ Type: "Invoice", Customer: "C001", CustomerOrder: "INV00000001", Hold: false });
-        expect(result.output!.Details.reduce((s, d) => s + d.ExtendedPrice, 0)).toBeCloseTo(invoice(c.input).amount, 2);
+        expect(result.output?.lines.map((d) => d.account)).toEqual(c.accounts);
+        expect(result.output).toMatchObject({ customerId: "C001", externalRef: "INV00000001", hold: false });
+        expect(result.output!.lines.reduce((s, d) => s + d.unitPrice * (d.quantity ?? 1), 0)).toBeCloseTo(invoice(c.input).amount, 2);
       } else {
         expect(result.output).toBeNull();
         if (c.missing) expect(result.issues.flatMap((i) => (i.type === "missing" ? [i.missing] : []))).toEqual(c.missing);
@@ -137,13 +137,12 @@ describe("mapPayment", () => {
   it("applies to the posted invoice's Acumatica reference", () => {
     const r = mapPayment({ payment, customer, invoiceRefs: new Map([["inv-1", "AR000123"]]), maps: new Map(), settings: settings({ cashAccount: "10200" }) });
     expect(r.output).toMatchObject({
-      Type: "Payment",
-      CustomerID: "C001",
-      PaymentAmount: 100,
-      PaymentMethod: "CHECK",
-      CashAccount: "10200",
-      ExternalRef: "P-00000001",
-      DocumentsToApply: [{ DocType: "Invoice", ReferenceNbr: "AR000123", AmountPaid: 100 }],
+      customerId: "C001",
+      amount: 100,
+      paymentMethod: "CHECK",
+      cashAccount: "10200",
+      externalRef: "P-00000001",
+      applyTo: [{ docType: "Invoice", referenceNbr: "AR000123", amountPaid: 100 }],
     });
   });
 
@@ -161,7 +160,7 @@ describe("mapPayment", () => {
       maps: new Map(),
       settings: settings({ electronicPaymentMethod: "CARD" }),
     });
-    expect(r.output?.PaymentMethod).toBe("CARD");
+    expect(r.output?.paymentMethod).toBe("CARD");
   });
 
   it("refuses applications above the payment amount", () => {
@@ -189,15 +188,15 @@ describe("mapCreditMemo, mapJournal, mapAccountToCustomer", () => {
       maps: indexValueMaps(gl([["Platform Fee", "40100"]])),
       settings: settings(),
     });
-    expect(r.output).toMatchObject({ Type: "Credit Memo", CustomerOrder: "CM00000001", Details: [{ Account: "40100", ExtendedPrice: 20 }] });
+    expect(r.output).toMatchObject({ externalRef: "CM00000001", lines: [{ account: "40100", unitPrice: 20 }] });
   });
 
   it("builds a balanced journal from a mapped invoice", () => {
     const inv = invoice({ amount: 110, lines: [line({ taxAmount: 10 })] });
     const mapped = mapInvoice({ invoice: inv, customer, maps: indexValueMaps(gl([["Platform Fee", "40100"], ["Tax", "23000"]])), settings: settings() }).output!;
     const j = mapJournal({ invoice: inv, mapped, settings: settings({ postJournal: true, journalArAccount: "11000" }) });
-    const debit = j.output!.Details.reduce((s, d) => s + d.DebitAmount, 0);
-    const credit = j.output!.Details.reduce((s, d) => s + d.CreditAmount, 0);
+    const debit = j.output!.lines.reduce((s, d) => s + (d.debit ?? 0), 0);
+    const credit = j.output!.lines.reduce((s, d) => s + (d.credit ?? 0), 0);
     expect(debit).toBe(110);
     expect(credit).toBe(110);
     expect(mapJournal({ invoice: inv, mapped, settings: settings({ postJournal: true }) }).output).toBeNull();
@@ -205,14 +204,14 @@ describe("mapCreditMemo, mapJournal, mapAccountToCustomer", () => {
 
   it("derives the same CustomerID for the same account every time, or uses the mapped one", () => {
     const account = { id: "acc-1", accountNumber: "A00000001", name: "Acme", currency: "USD" };
-    expect(mapAccountToCustomer({ account, maps: new Map(), settings: settings() }).output?.CustomerID).toBe("ZA00000001");
+    expect(mapAccountToCustomer({ account, maps: new Map(), settings: settings() }).output?.customerId).toBe("ZA00000001");
     expect(deriveCustomerId({ accountNumber: "A00000001" })).toBe("ZA00000001");
     const long = deriveCustomerId({ accountNumber: "ACCOUNT-NUMBER-THAT-IS-VERY-LONG-1234" });
     expect(long.length).toBeLessThanOrEqual(20);
     expect(long).toBe(deriveCustomerId({ accountNumber: "ACCOUNT-NUMBER-THAT-IS-VERY-LONG-1234" }));
     expect(long).not.toBe(deriveCustomerId({ accountNumber: "ACCOUNT-NUMBER-THAT-IS-VERY-LONG-1235" }));
     const mapped = indexValueMaps([{ kind: "customer", sourceKey: "A00000001", targetValue: "ACME" }]);
-    expect(mapAccountToCustomer({ account, maps: mapped, settings: settings() }).output?.CustomerID).toBe("ACME");
+    expect(mapAccountToCustomer({ account, maps: mapped, settings: settings() }).output?.customerId).toBe("ACME");
     expect(mapAccountToCustomer({ account: { ...account, currency: "" }, maps: new Map(), settings: settings() }).output).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import type { MissingKey } from "../audit/events";
 import { createMappingContext, type MappingResult } from "../mapping/create-mapping-context";
 import { deriveCustomerId } from "../mapping/derive-customer-id";
 import type { ValueMapIndex } from "../mapping/value-map-index";
+import type { ArDocumentInput, ArDocumentLine, CustomerInput, JournalTransactionInput, PaymentInput } from "../connectors/acumatica/client";
 
 // Persisted JSON: Flow.settings of "zuora-acumatica" flows and SyncRecord.sourcePayload of their
 // records are parsed with these schemas. Changing them needs a data migration.
@@ -123,45 +124,12 @@ export const TAX_GL_KEY = "Tax";
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/**
- * Plain (unwrapped) Acumatica documents. Field names are the Default endpoint's; the connector wraps
- * them as `{ value }`. The natural key sits in CustomerOrder (invoices, credit memos), ExternalRef
- * (payments) or Description (journal transactions): see lib/connectors/acumatica/config.ts.
- */
-export type AcumaticaLine = { TransactionDescription: string; Qty: number; UnitPrice: number; ExtendedPrice: number; Account: string };
-export type AcumaticaCustomerDoc = { CustomerID: string; CustomerName: string; CurrencyID: string; CustomerClass?: string; MainContact?: { Email: string } };
-export type AcumaticaInvoiceDoc = {
-  Type: "Invoice" | "Credit Memo";
-  Customer: string;
-  Date: string;
-  DueDate?: string;
-  Description: string;
-  CustomerOrder: string;
-  Hold: false;
-  Details: AcumaticaLine[];
-};
-export type AcumaticaPaymentDoc = {
-  Type: "Payment";
-  CustomerID: string;
-  ApplicationDate: string;
-  PaymentAmount: number;
-  CurrencyID: string;
-  PaymentMethod: string;
-  CashAccount?: string;
-  PaymentRef: string;
-  ExternalRef: string;
-  Description: string;
-  Hold: false;
-  DocumentsToApply: { DocType: "Invoice"; ReferenceNbr: string; AmountPaid: number }[];
-};
-export type AcumaticaJournalDoc = {
-  Module: "GL";
-  TransactionDate: string;
-  CurrencyID: string;
-  Description: string;
-  Hold: false;
-  Details: { Account: string; DebitAmount: number; CreditAmount: number; TransactionDescription: string }[];
-};
+/** Acumatica documents as the connector's create functions take them (it wraps values, sets natural-key fields). */
+export type AcumaticaCustomerDoc = CustomerInput & { currencyId: string };
+export type AcumaticaArDoc = ArDocumentInput;
+export type AcumaticaPaymentDoc = PaymentInput;
+export type AcumaticaJournalDoc = JournalTransactionInput;
+type AcumaticaLine = ArDocumentLine;
 
 /**
  * Billing account -> Acumatica customer, used when `createCustomers` is on: the CustomerID is the
@@ -181,11 +149,11 @@ export const mapAccountToCustomer = ({
   if (!account.name.trim()) ctx.invalid("name", `Billing account ${account.accountNumber} has no name`);
   if (!/^[A-Z]{3}$/.test(account.currency)) ctx.invalid("currency", `Billing account ${account.accountNumber} has no valid currency ("${account.currency}")`);
   return ctx.finish(() => ({
-    CustomerID: customerId,
-    CustomerName: account.name.trim().slice(0, 255),
-    CurrencyID: account.currency,
-    ...(settings.customerClass ? { CustomerClass: settings.customerClass } : {}),
-    ...(account.email ? { MainContact: { Email: account.email } } : {}),
+    customerId,
+    name: account.name.trim().slice(0, 255),
+    currencyId: account.currency,
+    ...(settings.customerClass ? { customerClass: settings.customerClass } : {}),
+    ...(account.email ? { email: account.email } : {}),
   }));
 };
 
@@ -215,15 +183,15 @@ const mapLines = (
     return ctx.lookup("gl-account", key, settings.glAccountKey);
   });
   const taxAccount = taxTotal !== 0 ? ctx.lookup("gl-account", TAX_GL_KEY, "tax") : undefined;
+  // Quantity 1 at the line amount: Zuora's amount already carries proration and discounts.
   return () => [
     ...lines.map((line, i) => ({
-      TransactionDescription: (line.description || line.chargeName || line.productName || `Line ${i + 1}`).slice(0, 255),
-      Qty: 1,
-      UnitPrice: round2(line.amount),
-      ExtendedPrice: round2(line.amount),
-      Account: accounts[i]!,
+      description: (line.description || line.chargeName || line.productName || `Line ${i + 1}`).slice(0, 255),
+      quantity: 1,
+      unitPrice: round2(line.amount),
+      account: accounts[i]!,
     })),
-    ...(taxTotal !== 0 ? [{ TransactionDescription: "Tax", Qty: 1, UnitPrice: round2(taxTotal), ExtendedPrice: round2(taxTotal), Account: taxAccount! }] : []),
+    ...(taxTotal !== 0 ? [{ description: "Tax", quantity: 1, unitPrice: round2(taxTotal), account: taxAccount! }] : []),
   ];
 };
 
@@ -245,7 +213,7 @@ export const mapInvoice = ({
   customer: ResolvedCustomer | null;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
-}): MappingResult<AcumaticaInvoiceDoc> => {
+}): MappingResult<AcumaticaArDoc> => {
   const ctx = createMappingContext(maps);
   if (!customer) ctx.require(customerKeyOf(invoice.account, settings));
   if (invoice.lines.length === 0) ctx.invalid("lines", `Invoice ${invoice.invoiceNumber} has no lines`);
@@ -257,14 +225,13 @@ export const mapInvoice = ({
     ctx.invalid("amount", `Invoice ${invoice.invoiceNumber} lines add up to ${total} but the invoice amount is ${invoice.amount}`);
   }
   return ctx.finish(() => ({
-    Type: "Invoice",
-    Customer: customer!.customerId,
-    Date: invoice.invoiceDate,
-    ...(invoice.dueDate ? { DueDate: invoice.dueDate } : {}),
-    Description: `Zuora invoice ${invoice.invoiceNumber}`,
-    CustomerOrder: invoice.invoiceNumber,
-    Hold: false,
-    Details: lines(),
+    customerId: customer!.customerId,
+    externalRef: invoice.invoiceNumber,
+    date: invoice.invoiceDate,
+    ...(invoice.dueDate ? { dueDate: invoice.dueDate } : {}),
+    description: `Zuora invoice ${invoice.invoiceNumber}`,
+    hold: false,
+    lines: lines(),
   }));
 };
 
@@ -279,7 +246,7 @@ export const mapCreditMemo = ({
   customer: ResolvedCustomer | null;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
-}): MappingResult<AcumaticaInvoiceDoc> => {
+}): MappingResult<AcumaticaArDoc> => {
   const ctx = createMappingContext(maps);
   if (!customer) ctx.require(customerKeyOf(memo.account, settings));
   if (memo.lines.length === 0) ctx.invalid("lines", `Credit memo ${memo.number} has no lines`);
@@ -287,13 +254,12 @@ export const mapCreditMemo = ({
   const lines = mapLines(ctx, memo.lines, taxTotal, settings, `Credit memo ${memo.number}`);
   checkCurrency(ctx, memo.currency, customer, `Credit memo ${memo.number}`);
   return ctx.finish(() => ({
-    Type: "Credit Memo",
-    Customer: customer!.customerId,
-    Date: memo.memoDate,
-    Description: `Zuora credit memo ${memo.number}${memo.reasonCode ? ` (${memo.reasonCode})` : ""}`,
-    CustomerOrder: memo.number,
-    Hold: false,
-    Details: lines(),
+    customerId: customer!.customerId,
+    externalRef: memo.number,
+    date: memo.memoDate,
+    description: `Zuora credit memo ${memo.number}${memo.reasonCode ? ` (${memo.reasonCode})` : ""}`,
+    hold: false,
+    lines: lines(),
   }));
 };
 
@@ -325,18 +291,17 @@ export const mapPayment = ({
   if (applied - payment.amount > 0.005) ctx.invalid("applications", `Payment ${payment.number} applies ${applied}, more than its amount ${payment.amount}`);
   const method = payment.type === "Electronic" ? (settings.electronicPaymentMethod ?? settings.paymentMethod) : settings.paymentMethod;
   return ctx.finish(() => ({
-    Type: "Payment",
-    CustomerID: customer!.customerId,
-    ApplicationDate: payment.effectiveDate,
-    PaymentAmount: round2(payment.amount),
-    CurrencyID: payment.currency,
-    PaymentMethod: method,
-    ...(settings.cashAccount ? { CashAccount: settings.cashAccount } : {}),
-    PaymentRef: payment.number,
-    ExternalRef: payment.number,
-    Description: `Zuora ${payment.type.toLowerCase()} payment ${payment.number}`,
-    Hold: false,
-    DocumentsToApply: payment.applications.map((a) => ({ DocType: "Invoice" as const, ReferenceNbr: invoiceRefs.get(a.invoiceId)!, AmountPaid: round2(a.amount) })),
+    customerId: customer!.customerId,
+    externalRef: payment.number,
+    applicationDate: payment.effectiveDate,
+    amount: round2(payment.amount),
+    paymentMethod: method,
+    ...(settings.cashAccount ? { cashAccount: settings.cashAccount } : {}),
+    currencyId: payment.currency,
+    paymentRef: payment.number,
+    description: `Zuora ${payment.type.toLowerCase()} payment ${payment.number}`,
+    hold: false,
+    applyTo: payment.applications.map((a) => ({ docType: "Invoice" as const, referenceNbr: invoiceRefs.get(a.invoiceId)!, amountPaid: round2(a.amount) })),
   }));
 };
 
@@ -350,21 +315,21 @@ export const mapJournal = ({
   settings,
 }: {
   invoice: ZaInvoice;
-  mapped: AcumaticaInvoiceDoc;
+  mapped: AcumaticaArDoc;
   settings: ZuoraAcumaticaSettings;
 }): MappingResult<AcumaticaJournalDoc> => {
   const ctx = createMappingContext(new Map());
   if (!settings.journalArAccount) ctx.invalid("settings.journalArAccount", "postJournal is on but the flow has no journalArAccount");
-  const total = round2(mapped.Details.reduce((s, l) => s + l.ExtendedPrice, 0));
+  const amountOf = (l: AcumaticaLine) => round2((l.quantity ?? 1) * l.unitPrice);
+  const total = round2(mapped.lines.reduce((s, l) => s + amountOf(l), 0));
   return ctx.finish(() => ({
-    Module: "GL",
-    TransactionDate: invoice.invoiceDate,
-    CurrencyID: invoice.currency,
-    Description: journalKeyOf(invoice.invoiceNumber),
-    Hold: false,
-    Details: [
-      { Account: settings.journalArAccount!, DebitAmount: total, CreditAmount: 0, TransactionDescription: `AR ${invoice.invoiceNumber}` },
-      ...mapped.Details.map((l) => ({ Account: l.Account, DebitAmount: 0, CreditAmount: l.ExtendedPrice, TransactionDescription: l.TransactionDescription })),
+    externalRef: journalKeyOf(invoice.invoiceNumber),
+    transactionDate: invoice.invoiceDate,
+    currencyId: invoice.currency,
+    hold: false,
+    lines: [
+      { account: settings.journalArAccount!, debit: total, credit: 0, description: `AR ${invoice.invoiceNumber}` },
+      ...mapped.lines.map((l) => ({ account: l.account, debit: 0, credit: amountOf(l), description: l.description })),
     ],
   }));
 };

@@ -17,8 +17,15 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
   let world: MemoryWorld;
   let flow: { id: string; targetConnectionId: string };
 
-  const drain = () =>
-    runOnce({ connectionString: t.url, concurrency: 1, logger: quiet, taskList: { "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })) } });
+  /** Runs jobs until none is runnable (runOnce stops when a fetch comes back empty, even if a job it ran added more). */
+  const drain = async () => {
+    for (let round = 0; round < 20; round++) {
+      await runOnce({ connectionString: t.url, concurrency: 1, logger: quiet, taskList: { "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })) } });
+      const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
+      if (Number(ready!.n) === 0) return;
+    }
+    throw new Error("jobs kept coming");
+  };
 
   const ingest = (doc: ReturnType<typeof memoryDocument>, origin: "poll" | "callout" = "poll") =>
     t.db.$transaction((tx) => ingestDocument({ tx, flow, document: doc, origin }));

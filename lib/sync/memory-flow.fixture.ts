@@ -17,9 +17,13 @@ export type MemoryWorld = {
   /** thrown (once each, in order) by the next target writes */
   writeFaults: Error[];
   creates: number;
+  listCalls: number;
+  fetches: number;
+  /** runs after each listChanged call (tests change the source between pages) */
+  onList?: (call: number) => void;
 };
 
-export const createMemoryWorld = (): MemoryWorld => ({ source: new Map(), target: new Map(), writeFaults: [], creates: 0 });
+export const createMemoryWorld = (): MemoryWorld => ({ source: new Map(), target: new Map(), writeFaults: [], creates: 0, listCalls: 0, fetches: 0 });
 
 export const memoryDocument = (objectType: string, sourceId: string, version: string, payload: unknown): SourceDocument => ({
   objectType,
@@ -35,14 +39,25 @@ export const memoryDocument = (objectType: string, sourceId: string, version: st
 export const createMemoryFlowDefinition = (world: MemoryWorld): FlowDefinition => {
   const runtime: FlowRuntime = {
     source: {
-      fetchDocument: async ({ objectType, sourceId }) => world.source.get(`${objectType}:${sourceId}`) ?? null,
+      fetchDocument: async ({ objectType, sourceId }) => {
+        world.fetches += 1;
+        return world.source.get(`${objectType}:${sourceId}`) ?? null;
+      },
       listChanged: async ({ objectType, since, cursor, pageSize }) => {
         const all = [...world.source.values()]
           .filter((d) => d.objectType === objectType && (d.sourceVersion ?? "") >= since.toISOString())
           .sort((a, b) => (a.sourceVersion! < b.sourceVersion! ? -1 : a.sourceVersion! > b.sourceVersion! ? 1 : a.sourceId < b.sourceId ? -1 : 1));
+        // Offset paging over the live set, like a vendor cursor that is not a snapshot: the overlap
+        // window and the (id, version) dedupe must cover what shifts between pages.
         const offset = cursor ? Number(cursor) : 0;
         const page = all.slice(offset, offset + pageSize);
-        return { documents: page, nextCursor: offset + pageSize < all.length ? String(offset + pageSize) : null };
+        world.listCalls += 1;
+        world.onList?.(world.listCalls);
+        return {
+          items: page.map((d) => ({ sourceId: d.sourceId, sourceVersion: d.sourceVersion! })),
+          nextCursor: offset + pageSize < all.length ? String(offset + pageSize) : null,
+          maxVersion: page.at(-1)?.sourceVersion ?? null,
+        };
       },
     },
     target: {
@@ -78,5 +93,12 @@ export const createMemoryFlowDefinition = (world: MemoryWorld): FlowDefinition =
       return { action: "skip", reason: `object type ${record.objectType} is not synced` };
     },
   };
-  return { kind: "memory", objectTypes: ["invoice", "payment", "note"], parseSettings: (s) => s, connect: async () => runtime };
+  return {
+    kind: "memory",
+    objectTypes: ["invoice", "payment"],
+    parseSettings: (s) => s,
+    pollOptions: (s) => ({ pageSize: 2, pagesPerJob: 2, overlapSeconds: 60, ...(s as object) }),
+    calloutObjectTypes: (t) => [t],
+    connect: async () => runtime,
+  };
 };

@@ -26,8 +26,15 @@ export type SourceDocument = {
   payload: unknown;
 };
 
-/** One page of changed documents, oldest first, and the vendor's cursor for the next page (null: last page). */
-export type ChangedPage = { documents: SourceDocument[]; nextCursor: string | null };
+/** Identity and version of a changed document, as a change listing returns it. */
+export type ChangedItem = { sourceId: string; sourceVersion: string };
+
+/**
+ * One page of changed documents, oldest first: their ids and versions (full documents are fetched
+ * only for versions the ledger has not seen), the vendor's cursor for the next page (null: last
+ * page) and the page's largest version (the high-water candidate).
+ */
+export type ChangedPage = { items: ChangedItem[]; nextCursor: string | null; maxVersion: string | null };
 
 export type SourcePort = {
   /** The full current document, or null when the source no longer has it. */
@@ -97,13 +104,17 @@ export type FlowRuntime = {
 };
 
 /** Callout events after verification: ids only. */
-export type CalloutEvent = { vendorEventId: string; eventType: string; objectType: string | null; objectId: string | null };
+export type CalloutEvent = { vendorEventId: string; eventType: string; objectType: string | null; objectId: string | null; /** the parsed body (ids only), kept for the audit */ payload?: unknown };
 
 export type FlowDefinition = {
   /** Flow.kind, e.g. "zuora-acumatica" */
   kind: string;
   /** object types in dependency order (earlier ones post first when polled in one sweep) */
   objectTypes: readonly string[];
+  /** Polling options from the flow's settings. */
+  pollOptions: (settings: unknown) => { pageSize: number; pagesPerJob: number; overlapSeconds: number };
+  /** Which object types a callout's object type feeds (e.g. "invoice" -> ["invoice"]). */
+  calloutObjectTypes?: (objectType: string) => string[];
   /** Parses Flow.settings; throws a ZodError naming the bad setting. */
   parseSettings: (settings: unknown) => unknown;
   connect: (options: { db: Db; flow: FlowRow }) => Promise<FlowRuntime>;

@@ -1,0 +1,398 @@
+// Zuora -> Acumatica (integrations.md §1). Zuora is the system of record; nothing is written back.
+// Objects, in dependency order: account -> Customer, invoice -> AR Invoice (+ optional GL journal),
+// payment -> Payment applied to the posted AR invoices and released, credit memo -> AR Credit Memo
+// (only with Invoice Settlement). Natural keys (Acumatica has no idempotency key): CustomerID,
+// Invoice/Credit Memo CustomerOrder = Zuora number, Payment ExternalRef, Journal Description.
+import { z } from "zod";
+import type { MissingKey } from "../audit/events";
+import { readConnectionSecrets } from "../connections/read-connection-secrets";
+import { createAcumaticaClient, type AcumaticaClient } from "../connectors/acumatica";
+import type { ArDocumentInput, CustomerInput, JournalTransactionInput, PaymentInput } from "../connectors/acumatica/client";
+import { createZuoraClient, zuora, zuoraQueryAccountSchema, type ZuoraClient, type ZuoraPollObject } from "../connectors/zuora";
+import type { Db } from "../db";
+import type { MappingIssue } from "../mapping/create-mapping-context";
+import type { CalloutVerifier, FlowDefinition, FlowRuntime, ProcessPlan, SourceDocument, TargetDocumentRef } from "../sync/ports";
+import {
+  journalKeyOf,
+  mapAccountToCustomer,
+  mapCreditMemo,
+  mapInvoice,
+  mapJournal,
+  mapPayment,
+  zaAccountSchema,
+  zaCreditMemoSchema,
+  zaInvoiceSchema,
+  zaPaymentSchema,
+  zuoraAcumaticaSettingsSchema,
+  type ResolvedCustomer,
+  type ZaLine,
+  type ZuoraAcumaticaSettings,
+} from "./zuora-acumatica-mapping";
+
+export const ZUORA_ACUMATICA = "zuora-acumatica";
+
+/** Object types of this flow in dependency order, and their Object Query names. */
+const OBJECTS = { account: "accounts", invoice: "invoices", payment: "payments", "credit-memo": "credit-memos" } as const satisfies Record<string, ZuoraPollObject>;
+type ObjectType = keyof typeof OBJECTS;
+const isObjectType = (t: string): t is ObjectType => Object.hasOwn(OBJECTS, t);
+
+/**
+ * Zuora stamps are whole seconds: v1 GETs write "2026-11-20 10:00:00" (tenant time; UTC assumed, the
+ * tenant default of the sandbox; real tenants in another zone need the offset here), Object Query
+ * ISO with an offset. Both become ISO UTC with milliseconds, so versions compare as strings.
+ */
+export const toVersion = (stamp: string | null | undefined): string | null => {
+  if (!stamp) return null;
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stamp) ? `${stamp.replace(" ", "T")}Z` : stamp;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+};
+
+// Wire shapes the Zuora connector does not read yet (move to lib/connectors/zuora when it does).
+const paymentPartsSchema = z.object({ parts: z.array(z.looseObject({ invoiceId: z.string().nullish(), amount: z.number() })) });
+const creditMemoItemsSchema = z.object({
+  items: z.array(
+    z.looseObject({
+      id: z.string(),
+      amount: z.number(),
+      skuName: z.string().nullish(),
+      sourceItemId: z.string().nullish(),
+      financeInformation: z.looseObject({ revenueAccountingCode: z.string().nullish() }).nullish(),
+    }),
+  ),
+});
+
+const contextOf = async (db: Db, connectionId: string) => {
+  const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { id: true, baseUrl: true, settings: true } });
+  return { connectionId: row.id, baseUrl: row.baseUrl, settings: row.settings, secrets: await readConnectionSecrets({ db, connectionId }), db };
+};
+
+/** The Zuora side: normalised documents (see zuora-acumatica-mapping.ts) fetched by id. */
+const createSource = (client: ZuoraClient) => {
+  const accounts = new Map<string, Promise<z.infer<typeof zuoraQueryAccountSchema>>>();
+  const accountOf = (id: string) => {
+    let hit = accounts.get(id);
+    if (!hit) {
+      hit = client.request({ method: "GET", path: `object-query/accounts/${encodeURIComponent(id)}`, outputSchema: zuoraQueryAccountSchema });
+      hit.catch(() => accounts.delete(id));
+      accounts.set(id, hit);
+    }
+    return hit;
+  };
+  const accountRef = async (id: string) => {
+    const a = await accountOf(id);
+    return { id: a.id, accountNumber: a.accountNumber, name: a.name ?? null };
+  };
+  const document = (objectType: ObjectType, sourceId: string, version: string | null, payload: { currency?: string | null; amount?: number | null }, naturalKey: string | null, documentDate: string | null): SourceDocument => ({
+    objectType,
+    sourceId,
+    sourceVersion: version,
+    naturalKey,
+    amount: payload.amount ?? null,
+    currency: payload.currency ?? null,
+    documentDate,
+    payload,
+  });
+
+  const fetchDocument = async ({ objectType, sourceId }: { objectType: string; sourceId: string }): Promise<SourceDocument | null> => {
+    if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
+    if (objectType === "account") {
+      const a = await accountOf(sourceId);
+      accounts.delete(sourceId);
+      const payload = zaAccountSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status });
+      return document("account", a.id, toVersion(a.updatedDate), { ...payload, amount: null }, a.accountNumber, null);
+    }
+    if (objectType === "invoice") {
+      const { invoice, items } = await client.getInvoiceWithItems(sourceId);
+      const payload = zaInvoiceSchema.parse({
+        id: invoice.id,
+        invoiceNumber: invoice.invoiceNumber,
+        account: await accountRef(invoice.accountId),
+        status: invoice.status,
+        currency: invoice.currency ?? "",
+        amount: invoice.amount,
+        taxAmount: invoice.taxAmount,
+        balance: invoice.balance,
+        invoiceDate: invoice.invoiceDate,
+        dueDate: invoice.dueDate,
+        lines: items.map((x) => ({
+          id: x.id,
+          chargeName: x.chargeName,
+          productName: x.productName,
+          accountingCode: x.accountingCode,
+          description: x.chargeDescription || x.description,
+          quantity: x.quantity,
+          amount: x.chargeAmount,
+          taxAmount: x.taxAmount,
+        })),
+      });
+      return document("invoice", invoice.id, toVersion(invoice.updatedDate), payload, invoice.invoiceNumber, invoice.invoiceDate);
+    }
+    if (objectType === "payment") {
+      const p = await client.getPayment(sourceId);
+      const parts = await client.request({ method: "GET", path: `v1/payments/${encodeURIComponent(p.id)}/parts`, outputSchema: paymentPartsSchema });
+      const payload = zaPaymentSchema.parse({
+        id: p.id,
+        number: p.number,
+        account: p.accountNumber ? { id: p.accountId, accountNumber: p.accountNumber, name: null } : await accountRef(p.accountId),
+        type: p.type,
+        status: p.status,
+        currency: p.currency,
+        amount: p.amount,
+        effectiveDate: p.effectiveDate,
+        applications: parts.parts.flatMap((x) => (x.invoiceId ? [{ invoiceId: x.invoiceId, amount: x.amount }] : [])),
+      });
+      return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
+    }
+    const memo = await client.getCreditMemo(sourceId);
+    const { items } = await client.request({ method: "GET", path: `v1/credit-memos/${encodeURIComponent(memo.id)}/items`, outputSchema: creditMemoItemsSchema });
+    // Credit memo items name only the SKU; charge and product names come from the invoice items they credit.
+    const invoiceItems = memo.referredInvoiceId ? new Map((await client.getInvoiceItems(memo.referredInvoiceId)).map((x) => [x.id, x])) : new Map();
+    const lines: ZaLine[] = items.map((x) => {
+      const source = x.sourceItemId ? invoiceItems.get(x.sourceItemId) : undefined;
+      return {
+        id: x.id,
+        chargeName: source?.chargeName ?? x.skuName,
+        productName: source?.productName ?? x.skuName,
+        accountingCode: x.financeInformation?.revenueAccountingCode ?? source?.accountingCode,
+        description: source?.chargeName ?? x.skuName,
+        amount: x.amount,
+        taxAmount: 0,
+      };
+    });
+    const taxAmount = typeof memo.taxAmount === "number" ? memo.taxAmount : 0;
+    if (taxAmount !== 0 && lines[0]) lines[0] = { ...lines[0], taxAmount };
+    const payload = zaCreditMemoSchema.parse({
+      id: memo.id,
+      number: memo.number,
+      account: memo.accountNumber && typeof memo.accountNumber === "string" ? { id: memo.accountId, accountNumber: memo.accountNumber, name: null } : await accountRef(memo.accountId),
+      status: memo.status,
+      currency: memo.currency ?? "",
+      amount: memo.amount,
+      memoDate: memo.creditMemoDate,
+      referredInvoiceId: memo.referredInvoiceId,
+      reasonCode: memo.reasonCode,
+      lines,
+    });
+    return document("credit-memo", memo.id, toVersion(memo.updatedDate), payload, memo.number, memo.creditMemoDate);
+  };
+
+  return {
+    fetchDocument,
+    listChanged: async ({ objectType, since, cursor, pageSize }: { objectType: string; since: Date; cursor: string | null; pageSize: number }) => {
+      if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
+      const page = await client.listChanged(OBJECTS[objectType], { since, cursor, pageSize });
+      return {
+        items: page.records.flatMap((r) => {
+          const version = toVersion(r.updatedDate);
+          return version ? [{ sourceId: r.id, sourceVersion: version }] : [];
+        }),
+        nextCursor: page.nextCursor,
+        maxVersion: toVersion(page.maxUpdatedDate),
+      };
+    },
+  };
+};
+
+/** Entities of the target port; "CreditMemo" is Acumatica's Invoice entity with Type "Credit Memo". */
+type Entity = "Customer" | "Invoice" | "CreditMemo" | "Payment" | "JournalTransaction";
+
+/** The Acumatica side: natural-key look-ups, insert-only creates, release of AR documents and payments. */
+const createTarget = (client: AcumaticaClient) => {
+  const statusOf = new Map<string, string | null>();
+  const one = <T extends { id: string }>(entity: Entity, key: string, rows: T[] | undefined) => {
+    const row = rows?.[0];
+    if (rows && rows.length > 1) throw Object.assign(new Error(`Acumatica already holds ${rows.length} ${entity} documents for ${key}; resolve the duplicate there first`), { retryable: false });
+    return row;
+  };
+  const release = async (entity: Entity, ref: TargetDocumentRef) => {
+    if (!ref.targetRef) return;
+    if (entity === "Invoice") await client.releaseArDocument("Invoice", ref.targetRef);
+    if (entity === "CreditMemo") await client.releaseArDocument("Credit Memo", ref.targetRef);
+    if (entity === "Payment") await client.releasePayment(ref.targetRef);
+  };
+  return {
+    findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
+      const e = entity as Entity;
+      if (e === "Customer") {
+        const row = one(e, naturalKey, (await client.findCustomers([naturalKey])).get(naturalKey));
+        return row ? { targetId: row.id, targetRef: row.CustomerID } : null;
+      }
+      if (e === "Invoice" || e === "CreditMemo") {
+        const row = one(e, naturalKey, (await client.findArDocuments([naturalKey], e === "Invoice" ? "Invoice" : "Credit Memo")).get(naturalKey));
+        if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
+        return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
+      }
+      if (e === "Payment") {
+        const row = one(e, naturalKey, (await client.findPayments([naturalKey])).get(naturalKey));
+        if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
+        return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
+      }
+      const row = one(e, naturalKey, (await client.findJournalTransactions([naturalKey])).get(naturalKey));
+      return row ? { targetId: row.id, targetRef: row.BatchNbr ?? null } : null;
+    },
+    createDocument: async ({ entity, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
+      const e = entity as Entity;
+      if (e === "Customer") {
+        const c = await client.upsertCustomer(document as CustomerInput);
+        return { targetId: c.id, targetRef: c.CustomerID };
+      }
+      if (e === "JournalTransaction") {
+        const j = await client.createJournalTransaction(document as JournalTransactionInput);
+        return { targetId: j.id, targetRef: j.BatchNbr ?? null };
+      }
+      const created =
+        e === "Payment"
+          ? await client.createPayment(document as PaymentInput)
+          : e === "CreditMemo"
+            ? await client.createCreditMemo(document as ArDocumentInput)
+            : await client.createInvoice(document as ArDocumentInput);
+      const ref = { targetId: created.id, targetRef: created.ReferenceNbr ?? null };
+      await release(e, ref);
+      return ref;
+    },
+    /** A document found by natural key that an earlier attempt created but did not release is released now. */
+    completeDocument: async ({ entity, naturalKey, ref }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
+      const status = statusOf.get(`${entity}:${naturalKey}`);
+      if (status === "Balanced" || status === "On Hold") await release(entity as Entity, ref);
+    },
+  };
+};
+
+const holdReason = (missing: MissingKey[]) =>
+  missing.some((m) => !m.dependency) ? "mapping-missing" : missing.some((m) => m.kind === "invoice") ? "waiting-for-invoice" : "waiting-for-customer";
+
+/** Turns a mapping result into a plan: invalid data fails, missing keys hold, else `post`. */
+const planFrom = <T>(
+  result: { output: T | null; issues: MappingIssue[] },
+  post: (output: T) => ProcessPlan,
+  ensureFor: (missing: MissingKey) => { objectType: string; sourceId: string } | null,
+): ProcessPlan => {
+  const invalid = result.issues.flatMap((i) => (i.type === "invalid" ? [i.message] : []));
+  if (invalid.length > 0) return { action: "fail", reason: invalid.join("; ") };
+  const missing = result.issues.flatMap((i) => (i.type === "missing" ? [i.missing] : []));
+  if (missing.length > 0) {
+    const ensure = missing.flatMap((m) => (m.dependency ? [ensureFor(m)].filter((x) => x !== null) : []));
+    return { action: "hold", reason: holdReason(missing), missing, ...(ensure.length > 0 ? { ensure } : {}) };
+  }
+  return post(result.output as T);
+};
+
+const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaClient): FlowRuntime["plan"] => {
+  const customers = new Map<string, ResolvedCustomer | null>();
+  /** The customer a document's account maps to, with its Acumatica currency; null when not mapped yet. */
+  const resolveCustomer = async (accountNumber: string, maps: Parameters<FlowRuntime["plan"]>[0]["maps"]): Promise<ResolvedCustomer | null | "absent"> => {
+    const customerId = maps.get("customer")?.get(accountNumber);
+    if (!customerId) return null;
+    if (!customers.has(customerId)) {
+      const row = (await acumatica.findCustomers([customerId])).get(customerId)?.[0];
+      customers.set(customerId, row ? { customerId, currency: row.CurrencyID ?? null } : null);
+    }
+    return customers.get(customerId) ?? "absent";
+  };
+  const absent = (customerId: string | undefined, accountNumber: string): ProcessPlan => ({
+    action: "fail",
+    reason: `Acumatica has no customer ${customerId} (mapped from Zuora account ${accountNumber}); fix the customer mapping, then replay`,
+  });
+
+  return async ({ record, maps, ledger }) => {
+    const type = record.objectType;
+    if (type === "account") {
+      if (!settings.createCustomers) return { action: "skip", reason: "createCustomers is off: accounts are matched to existing customers by value map" };
+      const account = zaAccountSchema.parse(record.sourcePayload);
+      const result = mapAccountToCustomer({ account, maps, settings });
+      return planFrom(result, (doc) => ({
+        action: "post",
+        documents: [{ entity: "Customer", naturalKey: doc.customerId, document: doc }],
+        mapped: doc,
+        valueMaps: maps.get("customer")?.has(account.accountNumber)
+          ? []
+          : [{ kind: "customer", sourceKey: account.accountNumber, sourceLabel: account.name, targetValue: doc.customerId, targetLabel: "created by ml-connector" }],
+      }), () => null);
+    }
+
+    if (type === "invoice") {
+      const invoice = zaInvoiceSchema.parse(record.sourcePayload);
+      if (invoice.status !== "Posted") return { action: "skip", reason: `invoice status is ${invoice.status}: only posted invoices are synced` };
+      const customer = await resolveCustomer(invoice.account.accountNumber, maps);
+      if (customer === "absent") return absent(maps.get("customer")?.get(invoice.account.accountNumber), invoice.account.accountNumber);
+      const result = mapInvoice({ invoice, customer, maps, settings });
+      return planFrom(result, (doc) => {
+        if (!settings.postJournal) return { action: "post", documents: [{ entity: "Invoice", naturalKey: invoice.invoiceNumber, document: doc }], mapped: doc };
+        const journal = mapJournal({ invoice, mapped: doc, settings });
+        if (!journal.output) return { action: "fail", reason: journal.issues.map((i) => (i.type === "invalid" ? i.message : i.missing.sourceKey)).join("; ") };
+        return {
+          action: "post",
+          documents: [
+            { entity: "Invoice", naturalKey: invoice.invoiceNumber, document: doc },
+            { entity: "JournalTransaction", naturalKey: journalKeyOf(invoice.invoiceNumber), document: journal.output },
+          ],
+          mapped: { invoice: doc, journal: journal.output },
+        };
+      }, () => ({ objectType: "account", sourceId: invoice.account.id }));
+    }
+
+    if (type === "payment") {
+      const payment = zaPaymentSchema.parse(record.sourcePayload);
+      if (payment.status !== "Processed") return { action: "skip", reason: `payment status is ${payment.status}: only processed payments are synced` };
+      if (payment.type === "External" && !settings.postExternalPayments) return { action: "skip", reason: "external payments are not posted (postExternalPayments is off)" };
+      const customer = await resolveCustomer(payment.account.accountNumber, maps);
+      if (customer === "absent") return absent(maps.get("customer")?.get(payment.account.accountNumber), payment.account.accountNumber);
+      const invoiceRefs = new Map<string, string>();
+      for (const app of payment.applications) {
+        const posted = await ledger.postedRecord({ objectType: "invoice", sourceId: app.invoiceId });
+        if (posted?.targetRef) invoiceRefs.set(app.invoiceId, posted.targetRef);
+      }
+      const result = mapPayment({ payment, customer, invoiceRefs, maps, settings });
+      return planFrom(
+        result,
+        (doc) => ({ action: "post", documents: [{ entity: "Payment", naturalKey: payment.number, document: doc }], mapped: doc }),
+        (m) => (m.kind === "invoice" ? { objectType: "invoice", sourceId: m.sourceKey } : { objectType: "account", sourceId: payment.account.id }),
+      );
+    }
+
+    if (type === "credit-memo") {
+      if (!settings.invoiceSettlement) return { action: "skip", reason: "invoice-settlement-off: credit memos are posted only where the tenant has Invoice Settlement" };
+      const memo = zaCreditMemoSchema.parse(record.sourcePayload);
+      if (memo.status !== "Posted") return { action: "skip", reason: `credit memo status is ${memo.status}: only posted credit memos are synced` };
+      if (memo.referredInvoiceId && !(await ledger.postedRecord({ objectType: "invoice", sourceId: memo.referredInvoiceId }))) {
+        const missing: MissingKey[] = [{ kind: "invoice", sourceKey: memo.referredInvoiceId, dependency: true }];
+        return { action: "hold", reason: "waiting-for-invoice", missing, ensure: [{ objectType: "invoice", sourceId: memo.referredInvoiceId }] };
+      }
+      const customer = await resolveCustomer(memo.account.accountNumber, maps);
+      if (customer === "absent") return absent(maps.get("customer")?.get(memo.account.accountNumber), memo.account.accountNumber);
+      const result = mapCreditMemo({ memo, customer, maps, settings });
+      return planFrom(
+        result,
+        (doc) => ({ action: "post", documents: [{ entity: "CreditMemo", naturalKey: memo.number, document: doc }], mapped: doc }),
+        () => ({ objectType: "account", sourceId: memo.account.id }),
+      );
+    }
+    return { action: "skip", reason: `object type ${type} is not synced by this flow` };
+  };
+};
+
+export const zuoraAcumaticaFlow: FlowDefinition = {
+  kind: ZUORA_ACUMATICA,
+  objectTypes: Object.keys(OBJECTS),
+  parseSettings: (settings) => zuoraAcumaticaSettingsSchema.parse(settings ?? {}),
+  pollOptions: (settings) => {
+    const s = zuoraAcumaticaSettingsSchema.parse(settings ?? {});
+    return { pageSize: s.pollPageSize, pagesPerJob: s.pollPagesPerJob, overlapSeconds: s.pollOverlapSeconds };
+  },
+  calloutObjectTypes: (objectType) => (isObjectType(objectType) ? [objectType] : []),
+  connect: async ({ db, flow }) => {
+    const settings = zuoraAcumaticaSettingsSchema.parse(flow.settings ?? {});
+    const zuoraClient = createZuoraClient(await contextOf(db, flow.sourceConnectionId));
+    const acumaticaClient = createAcumaticaClient(await contextOf(db, flow.targetConnectionId));
+    return { source: createSource(zuoraClient), target: createTarget(acumaticaClient), plan: createPlanner(settings, acumaticaClient) };
+  },
+};
+
+/** Zuora callouts: HMAC over the raw bytes as the connection's callout template signs them (where configured). */
+export const verifyZuoraCallout: CalloutVerifier = async ({ db, connection, rawBody, headers }) => {
+  const secrets = await readConnectionSecrets({ db, connectionId: connection.id });
+  const result = zuora.verifyWebhook({ rawBody: Buffer.from(rawBody), headers: Object.fromEntries(headers.entries()), settings: connection.settings, secrets });
+  if (!result.ok) return result;
+  return { ok: true, events: result.events.map((e) => ({ vendorEventId: e.vendorEventId, eventType: e.eventType, objectType: e.objectType, objectId: e.objectId, payload: e.payload })) };
+};

@@ -1,0 +1,129 @@
+import { Logger, runOnce } from "graphile-worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../test/db";
+import { toGraphileTask } from "../../jobs/define-task";
+import { createPollDueFlowsTask } from "../../jobs/poll-due-flows";
+import { createPollFlowTask } from "../../jobs/poll-flow";
+import { createProcessRecordTask } from "../../jobs/process-record";
+import { createConnection } from "../connections/create-connection";
+import { registerFlowDefinition } from "../flows/registry";
+import { createMemoryFlowDefinition, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
+import { isScheduleDue, pollDueFlows } from "./poll-due-flows";
+import { pollFlow } from "./poll-flow";
+import { syncFlowNow } from "./sync-flow-now";
+
+const quiet = new Logger(() => () => {});
+const T0 = Date.parse("2026-11-20T10:00:00.000Z");
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+const invoice = (id: string, seconds: number, extra: Record<string, unknown> = {}) =>
+  memoryDocument("invoice", id, at(seconds), { number: `INV-${id}`, lines: [{ key: "Fee", amount: 1 }], ...extra });
+
+describe("polling (memory flow, real Postgres and graphile-worker)", () => {
+  let t: TestDb;
+  let world: MemoryWorld;
+  let flowId: string;
+
+  const taskList = () => ({
+    "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+    "poll-flow": toGraphileTask(createPollFlowTask({ getDb: () => t.db })),
+    "poll-due-flows": toGraphileTask(createPollDueFlowsTask({ getDb: () => t.db })),
+  });
+  /** Runs jobs until none is runnable (runOnce stops when a fetch comes back empty, even if a job it ran added more). */
+  const drain = async () => {
+    for (let round = 0; round < 20; round++) {
+      await runOnce({ connectionString: t.url, concurrency: 1, logger: quiet, taskList: taskList() });
+      const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
+      if (Number(ready!.n) === 0) return;
+    }
+    throw new Error("jobs kept coming");
+  };
+  const put = (doc: ReturnType<typeof invoice>) => world.source.set(`${doc.objectType}:${doc.sourceId}`, doc);
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    world = createMemoryWorld();
+    registerFlowDefinition(createMemoryFlowDefinition(world));
+    const source = await createConnection({ db: t.db, input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { x: "1" } } });
+    const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
+    const flow = await t.db.flow.create({
+      data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true, schedule: "*/5 * * * *", backfillFrom: new Date(T0 - 3600_000) },
+    });
+    flowId = flow.id;
+    await t.db.valueMap.create({ data: { flowId, kind: "gl-account", sourceKey: "Fee", targetValue: "40000" } });
+  });
+  afterAll(() => t.drop());
+
+  it("misses and doubles nothing while the source changes between pages", async () => {
+    for (let i = 1; i <= 7; i++) put(invoice(`d${i}`, i));
+    // Tie: two more documents share d4's timestamp.
+    put(invoice("d4b", 4));
+    put(invoice("d4c", 4));
+    world.onList = (call) => {
+      if (call === 1) {
+        put(invoice("d1", 100, { note: "changed during paging" })); // moves to the end of the listing
+        put(invoice("late", 3)); // committed late with an older timestamp, behind the first page
+      }
+      if (call === 3) put(invoice("d9", 50));
+    };
+
+    const first = await pollFlow({ db: t.db, flowId, objectType: "invoice" });
+    expect(first.status).toBe("continued");
+    const cursorMid = await t.db.syncCursor.findUniqueOrThrow({ where: { flowId_objectType: { flowId, objectType: "invoice" } } });
+    expect(cursorMid.highWater).toBeNull(); // moves only when a run completes
+    expect(cursorMid.state).toMatchObject({ pageCursor: null });
+    // the continuation job was queued in the last page's transaction; the worker runs it and the records
+    await drain();
+    world.onList = undefined;
+
+    const records = await t.db.syncRecord.findMany({ where: { flowId, objectType: "invoice" } });
+    const expected = ["d1", "d2", "d3", "d4", "d4b", "d4c", "d5", "d6", "d7", "late", "d9"];
+    expect(records.map((r) => r.sourceId).sort()).toEqual([...expected].sort());
+    expect(records.filter((r) => r.status !== "posted").map((r) => [r.sourceId, r.status, r.lastError])).toEqual([]);
+    expect(world.creates).toBe(expected.length);
+    expect(new Set([...world.target.values()].map((d) => d.naturalKey)).size).toBe(expected.length);
+
+    const cursor = await t.db.syncCursor.findUniqueOrThrow({ where: { flowId_objectType: { flowId, objectType: "invoice" } } });
+    expect(cursor.highWater?.toISOString()).toBe(at(100));
+    expect(cursor.state).toBeNull();
+    const run = await t.db.flowRun.findFirstOrThrow({ where: { flowId, objectType: "invoice" }, orderBy: { startedAt: "desc" } });
+    expect(run).toMatchObject({ status: "succeeded", created: expected.length });
+    expect(run.finishedAt).not.toBeNull();
+  });
+
+  it("re-reads the overlap window without fetching or posting again, and catches a late commit inside it", async () => {
+    const fetchesBefore = world.fetches;
+    const quietRun = await pollFlow({ db: t.db, flowId, objectType: "invoice" });
+    expect(quietRun).toMatchObject({ status: "done", created: 0, updated: 0 });
+    expect(world.fetches).toBe(fetchesBefore);
+
+    put(invoice("late2", 90)); // older than the high-water mark (100 s) but inside the 60 s overlap
+    const next = await pollFlow({ db: t.db, flowId, objectType: "invoice" });
+    expect(next).toMatchObject({ status: "done", created: 1 });
+    await drain();
+    expect((await t.db.syncRecord.findFirstOrThrow({ where: { flowId, sourceId: "late2" } })).status).toBe("posted");
+    expect(world.creates).toBe(12);
+  });
+
+  it("schedules polls by each flow's cron and lets an admin sync now", async () => {
+    expect(isScheduleDue("*/5 * * * *", new Date("2026-11-20T10:05:00Z"))).toBe(true);
+    expect(isScheduleDue("*/5 * * * *", new Date("2026-11-20T10:06:00Z"))).toBe(false);
+    expect(isScheduleDue("not a cron", new Date())).toBe(false);
+
+    expect((await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:06:00Z") })).due).toEqual([]);
+    expect((await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:10:00Z") })).due).toEqual([flowId]);
+    // a second sweep while the polls still wait does not queue them twice
+    await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:15:00Z") });
+    const jobs = await t.db.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'poll-flow' ORDER BY key`;
+    expect(jobs.map((j) => j.key)).toEqual([`poll:${flowId}:invoice`, `poll:${flowId}:payment`]);
+
+    put(invoice("d10", 200));
+    expect(await syncFlowNow({ db: t.db, flowId })).toEqual({ status: "queued", objectTypes: ["invoice", "payment"] });
+    await drain();
+    expect((await t.db.syncRecord.findFirstOrThrow({ where: { flowId, sourceId: "d10" } })).status).toBe("posted");
+
+    await t.db.flow.update({ where: { id: flowId }, data: { enabled: false } });
+    expect(await syncFlowNow({ db: t.db, flowId })).toEqual({ status: "disabled" });
+    expect(await pollFlow({ db: t.db, flowId, objectType: "invoice" })).toEqual({ status: "disabled" });
+    await t.db.flow.update({ where: { id: flowId }, data: { enabled: true } });
+  });
+});

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { Prisma, type Db } from "../db";
+import { getFlowDefinition } from "../flows/registry";
+import { enqueueJob } from "./enqueue-job";
+import { ingestDocument, type IngestOutcome } from "./ingest-document";
+import { pollFlowJob } from "./job-specs";
+import type { FlowRuntime, SourceDocument } from "./ports";
+
+// Persisted JSON: SyncCursor.state. Changing it needs a data migration (or a reset of running polls).
+const pollStateSchema = z.object({
+  runId: z.uuid(),
+  /** the run reads changes at or after this instant (ISO) */
+  since: z.string(),
+  /** the vendor's cursor of the next page, null for the first page */
+  pageCursor: z.string().nullable(),
+  /** largest version seen so far in this run (ISO), the next high-water mark */
+  maxVersion: z.string().nullable(),
+  trigger: z.enum(["schedule", "manual"]),
+});
+type PollState = z.infer<typeof pollStateSchema>;
+
+export type PollResult =
+  | { status: "done" | "continued"; pages: number; created: number; updated: number; unchanged: number }
+  | { status: "not_found" | "disabled" };
+
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/**
+ * Reads one object type's changes from the source, page by page, into the ledger.
+ *
+ * Nothing missed: each run starts at the high-water mark minus an overlap window (clock skew,
+ * late commits at the source), pages are keyed by version (each page starts at the previous page's
+ * largest version), and the high-water mark moves only when a run has read its last page. Nothing doubled: each (sourceId, version) is ingested once; only unseen versions are
+ * fetched in full. Each page's records, their jobs and the cursor state commit in ONE transaction,
+ * so a crash resumes at the last committed page. After `pagesPerJob` pages the job re-enqueues
+ * itself (in the last page's transaction) rather than holding a large poll in one job.
+ */
+export const pollFlow = async ({
+  db,
+  flowId,
+  objectType,
+  trigger = "schedule",
+  runtime,
+  now = () => new Date(),
+}: {
+  db: Db;
+  flowId: string;
+  objectType: string;
+  trigger?: "schedule" | "manual";
+  /** overrides the flow's vendor adapters (tooling); default: its definition's connect() */
+  runtime?: FlowRuntime;
+  now?: () => Date;
+}): Promise<PollResult> => {
+  const flow = await db.flow.findUnique({ where: { id: flowId } });
+  if (!flow) return { status: "not_found" };
+  if (!flow.enabled) return { status: "disabled" };
+  const definition = getFlowDefinition(flow.kind);
+  const options = definition.pollOptions(flow.settings);
+  const rt = runtime ?? (await definition.connect({ db, flow }));
+
+  const cursor = await db.syncCursor.upsert({
+    where: { flowId_objectType: { flowId, objectType } },
+    create: { flowId, objectType },
+    update: {},
+  });
+  let state: PollState;
+  const resumed = pollStateSchema.safeParse(cursor.state);
+  if (resumed.success) {
+    state = resumed.data;
+  } else {
+    // First run ever: from backfillFrom, else from the flow's creation (history is never posted unasked).
+    const start = cursor.highWater ? new Date(cursor.highWater.getTime() - options.overlapSeconds * 1000) : (flow.backfillFrom ?? flow.createdAt);
+    const run = await db.flowRun.create({ data: { flowId, objectType, trigger, since: start } });
+    state = { runId: run.id, since: start.toISOString(), pageCursor: null, maxVersion: cursor.highWater?.toISOString() ?? null, trigger };
+    await db.syncCursor.update({ where: { flowId_objectType: { flowId, objectType } }, data: { state: state as Prisma.InputJsonValue } });
+  }
+
+  const totals = { pages: 0, created: 0, updated: 0, unchanged: 0 };
+  try {
+    for (let page = 1; page <= options.pagesPerJob; page++) {
+      const listed = await rt.source.listChanged({ objectType, since: new Date(state.since), cursor: state.pageCursor, pageSize: options.pageSize });
+      const ids = listed.items.map((i) => i.sourceId);
+      const known = new Map(
+        (
+          await db.syncRecord.findMany({ where: { flowId, objectType, sourceId: { in: ids } }, select: { sourceId: true, sourceVersion: true } })
+        ).map((r) => [r.sourceId, r.sourceVersion]),
+      );
+      const documents: SourceDocument[] = [];
+      let skipped = 0;
+      for (const item of listed.items) {
+        const stored = known.get(item.sourceId);
+        if (stored != null && stored >= item.sourceVersion) {
+          skipped += 1;
+          continue;
+        }
+        const document = await rt.source.fetchDocument({ objectType, sourceId: item.sourceId });
+        if (document) documents.push(document);
+      }
+
+      const isLast = listed.nextCursor === null;
+      const maxVersion = later(state.maxVersion, listed.maxVersion);
+      // Keyset by version: the next page starts again at this page's largest version (its ties are
+      // re-listed and skipped as seen), so rows that shift while we page can never fall between two
+      // pages, whatever the vendor's cursor is. Only a full page of one single version (a tie run
+      // longer than a page) follows the vendor's cursor.
+      const advances = listed.maxVersion !== null && listed.maxVersion > state.since;
+      const next: PollState = advances
+        ? { ...state, since: listed.maxVersion!, pageCursor: null, maxVersion }
+        : { ...state, pageCursor: listed.nextCursor, maxVersion };
+      const counts = await db.$transaction(async (tx) => {
+        const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
+        for (const document of documents) outcomes[(await ingestDocument({ tx, flow, document, origin: "poll" })).outcome] += 1;
+        await tx.syncCursor.update({
+          where: { flowId_objectType: { flowId, objectType } },
+          data: isLast
+            ? { highWater: next.maxVersion ? new Date(next.maxVersion) : cursor.highWater, state: Prisma.DbNull }
+            : { state: next as Prisma.InputJsonValue },
+        });
+        await tx.flowRun.update({
+          where: { id: state.runId },
+          data: {
+            pages: { increment: 1 },
+            listed: { increment: listed.items.length },
+            created: { increment: outcomes.new },
+            updated: { increment: outcomes.reprocess + outcomes["source-updated"] },
+            unchanged: { increment: outcomes.unchanged },
+            ...(isLast ? { status: "succeeded", finishedAt: now(), error: null } : {}),
+          },
+        });
+        if (!isLast && page === options.pagesPerJob) {
+          await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
+        }
+        return outcomes;
+      });
+      totals.pages += 1;
+      totals.created += counts.new;
+      totals.updated += counts.reprocess + counts["source-updated"];
+      totals.unchanged += counts.unchanged;
+      state = next;
+      if (isLast) return { status: "done", ...totals };
+    }
+    return { status: "continued", ...totals };
+  } catch (err) {
+    await db.flowRun.update({ where: { id: state.runId }, data: { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) } });
+    throw err;
+  }
+};
