@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, signIn } from "./support";
+import { expect, test } from "./fixtures";
+import { E2E_ADMIN } from "./support";
 
 test("signed-out API calls get 401 JSON while /api/health answers", async ({ request }) => {
   for (const path of ["/api/me", "/api/connections", "/api/anything/else"]) {
@@ -20,9 +20,8 @@ test("signed-out API calls get 401 JSON while /api/health answers", async ({ req
   expect(health.headers()["cache-control"]).toBe("no-store");
 });
 
-test("a signed-in API call returns the user and role", async ({ page }) => {
-  await signIn(page, E2E_ADMIN);
-  const res = await page.request.get("/api/me");
+test("a signed-in API call returns the user and role", async ({ adminPage }) => {
+  const res = await adminPage.request.get("/api/me");
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ email: E2E_ADMIN.email, role: "admin" });
 });

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { E2E_ADMIN, signIn } from "./support";
+import { expect, test } from "./fixtures";
+import { E2E_ADMIN } from "./support";
 
 test("the login form and the shell work from the keyboard alone", async ({ page }) => {
   await page.goto("/login");
@@ -24,8 +24,7 @@ test("the login form and the shell work from the keyboard alone", async ({ page 
   await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
 });
 
-test("a signed-in user who opens the login page goes straight to the app", async ({ page }) => {
-  await signIn(page, E2E_ADMIN);
+test("a signed-in user who opens the login page goes straight to the app", async ({ adminPage: page }) => {
   await page.goto("/login?callbackUrl=%2Fflows");
   await expect(page).toHaveURL(/\/flows$/);
   await expect(page.getByRole("heading", { level: 1, name: "Flows" })).toBeVisible();

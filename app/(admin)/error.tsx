@@ -8,7 +8,7 @@ const AdminError = ({ error, reset }: { error: Error & { digest?: string }; rese
     <h1 className="text-base font-semibold text-zinc-900">This page could not be loaded</h1>
     <p className="mt-1 text-zinc-600">
       Check that the database is running (see System on the dashboard), then try again.
-      {error.digest ? <span className="ml-1 text-zinc-400">Reference: {error.digest}</span> : null}
+      {error.digest ? <span className="ml-1 text-zinc-500">Reference: {error.digest}</span> : null}
     </p>
     <Button variant="secondary" className="mt-4" onClick={reset}>
       Try again

@@ -42,7 +42,7 @@ const DashboardPage = async () => {
           {STEPS.map((step, i) => (
             <li key={step.href}>
               <Link href={step.href} className="block h-full rounded-lg border border-zinc-200 bg-white p-4 hover:border-zinc-300 hover:shadow-xs">
-                <span className="text-xs font-medium text-zinc-400">Step {i + 1}</span>
+                <span className="text-xs font-medium text-zinc-500">Step {i + 1}</span>
                 <span className="mt-1 block font-medium text-zinc-900">{step.title}</span>
                 <span className="mt-1 block text-zinc-500">{step.text}</span>
               </Link>

@@ -49,7 +49,7 @@ export const NavLinks = () => {
     <nav aria-label="Main" className="space-y-5">
       <NavList items={NAV_ITEMS} pathname={pathname} />
       <div>
-        <p className="px-2.5 pb-1 text-xs font-medium uppercase tracking-wide text-zinc-400">Settings</p>
+        <p className="px-2.5 pb-1 text-xs font-medium uppercase tracking-wide text-zinc-500">Settings</p>
         <NavList items={SETTINGS_ITEMS} pathname={pathname} />
       </div>
     </nav>

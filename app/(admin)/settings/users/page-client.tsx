@@ -110,7 +110,7 @@ export const UsersPageClient = ({ users, isAdmin, currentUserId }: { users: User
             <tr key={u.id}>
               <td className="px-4 py-2 text-zinc-900">
                 {u.email}
-                {u.id === currentUserId ? <span className="ml-2 text-xs text-zinc-400">(you)</span> : null}
+                {u.id === currentUserId ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
               </td>
               <td className="px-4 py-2 text-zinc-700">{ROLE_LABEL[u.role]}</td>
               <td className="px-4 py-2 tabular-nums text-zinc-500">{u.createdAt.slice(0, 10)}</td>
