@@ -20,6 +20,16 @@ export type AuthedActionOptions = {
  * input with `schema`, runs `fn`, and turns every failure into `{ ok: false, error }` (ZodError ->
  * INVALID_INPUT, AppError -> its code, anything else -> INTERNAL, logged). `fn` never runs for a
  * caller without the role or with invalid input.
+ *
+ * @example
+ * // lib/actions/create-connection.ts
+ * "use server";
+ * export const createConnectionAction = authedAction(
+ *   createConnectionInputSchema,
+ *   ({ input, user }) => createConnection({ db: db(), ...input, actorUserId: user.id }),
+ *   { role: "admin" },
+ * );
+ * // client: const result = await createConnectionAction(values); if (!result.ok) show(result.error.message);
  */
 export const authedAction =
   <S extends z.ZodType, T>(

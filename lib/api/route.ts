@@ -49,6 +49,13 @@ const readJson = async (req: Request): Promise<unknown> => {
  * Wraps a route handler: checks the session and role, parses params, query and body with their
  * schemas before `handler` runs, and maps every failure through `toHttpResponse` (401/403/422/...).
  * A handler may return a `Response` or any JSON-serialisable value (sent as 200 JSON).
+ *
+ * @example
+ * // app/api/connections/[connectionId]/route.ts
+ * // GET /api/connections/[connectionId] – one connection without its secrets.
+ * export const GET = route({ params: z.strictObject({ connectionId: z.uuid() }) }, ({ params }) =>
+ *   getConnection({ db: db(), id: params.connectionId }),
+ * );
  */
 export const route =
   <P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined, A extends "public" | UserRole = "viewer">(

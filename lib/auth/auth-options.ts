@@ -23,11 +23,15 @@ export const authOptions = (): NextAuthOptions =>
       CredentialsProvider({
         name: "E-mail and password",
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+        // next-auth sends a thrown error's message to the browser, so only our codes may be thrown.
         authorize: async (credentials) => {
           const result = await authenticateUser({
             db: db(),
             email: credentials?.email ?? "",
             password: credentials?.password ?? "",
+          }).catch((err: unknown) => {
+            console.error("[ml-connector] sign-in check failed", err);
+            throw new Error(LOGIN_ERROR.UNAVAILABLE);
           });
           if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role };
           if (result.code === "THROTTLED") throw new Error(`${LOGIN_ERROR.THROTTLED}:${result.retryAfterMinutes}`);

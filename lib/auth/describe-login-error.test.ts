@@ -14,3 +14,9 @@ describe("describeLoginError", () => {
     expect(describeLoginError("Configuration")).not.toContain("Configuration");
   });
 });
+
+describe("describeLoginError (server trouble)", () => {
+  it("explains an unavailable database without details", () => {
+    expect(describeLoginError("UNAVAILABLE")).toMatch(/^Sign-in is unavailable right now/);
+  });
+});

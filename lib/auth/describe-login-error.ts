@@ -10,6 +10,7 @@ export const describeLoginError = (code: string): string => {
     const minutes = Number(code.slice(LOGIN_ERROR.THROTTLED.length + 1)) || 15;
     return `Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
   }
+  if (code === LOGIN_ERROR.UNAVAILABLE) return "Sign-in is unavailable right now: ml-connector cannot reach its database. Try again in a minute.";
   if (code === "SessionRequired") return "Sign in to continue.";
   return "Sign-in failed. Try again, and contact your administrator if it keeps failing.";
 };
