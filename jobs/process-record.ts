@@ -8,7 +8,7 @@ import { defineTask } from "./define-task";
 export const createProcessRecordTask = ({ getDb = db }: { getDb?: () => Db } = {}) =>
   defineTask({
     ...processRecordJob,
-    run: async ({ recordId }, helpers) => {
-      await processRecord({ db: getDb(), recordId, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
+    run: async ({ recordId, refetch }, helpers) => {
+      await processRecord({ db: getDb(), recordId, refetch, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
     },
   });

@@ -8,6 +8,6 @@ import { processRecordJob } from "./job-specs";
  */
 export const enqueueRecord = (
   tx: Pick<Prisma.TransactionClient, "$executeRaw">,
-  { recordId, targetConnectionId, runAt }: { recordId: string; targetConnectionId: string; runAt?: Date },
+  { recordId, targetConnectionId, runAt, refetch }: { recordId: string; targetConnectionId: string; runAt?: Date; refetch?: boolean },
 ) =>
-  enqueueJob(tx, processRecordJob, { recordId }, { jobKey: `record:${recordId}`, queueName: `post:${targetConnectionId}`, runAt });
+  enqueueJob(tx, processRecordJob, refetch ? { recordId, refetch } : { recordId }, { jobKey: `record:${recordId}`, queueName: `post:${targetConnectionId}`, runAt });

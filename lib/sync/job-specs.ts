@@ -10,7 +10,7 @@ export type JobSpec<S extends z.ZodType> = { name: string; schema: S; maxAttempt
 /** Map and post one record. Job key `record:<recordId>`, queue `post:<targetConnectionId>`. */
 export const processRecordJob = {
   name: "process-record",
-  schema: z.object({ recordId: z.uuid() }),
+  schema: z.object({ recordId: z.uuid(), /** re-fetch the source document first (replay) */ refetch: z.boolean().optional() }),
   maxAttempts: 8,
 } satisfies JobSpec<z.ZodType>;
 

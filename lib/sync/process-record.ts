@@ -61,6 +61,7 @@ export const processRecord = async ({
   maxAttempts = 1,
   hooks = {},
   runtime,
+  refetch = false,
 }: {
   db: Db;
   recordId: string;
@@ -71,6 +72,8 @@ export const processRecord = async ({
   hooks?: ProcessHooks;
   /** overrides the flow's runtime (vendor adapters), e.g. for tooling; defaults to its definition's connect() */
   runtime?: FlowRuntime;
+  /** fetch the source document again before mapping (replay: it may have changed at the vendor) */
+  refetch?: boolean;
 }): Promise<ProcessOutcome> => {
   const record = await db.syncRecord.findUnique({
     where: { id: recordId },
@@ -100,8 +103,26 @@ export const processRecord = async ({
       const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
       if (!locked || locked.status !== "pending") return { status: "noop", current: locked?.status ?? null };
 
+      let sourcePayload: unknown = record.sourcePayload;
+      let naturalKey = record.naturalKey;
+      if (refetch) {
+        const fresh = await rt.source.fetchDocument({ objectType: record.objectType, sourceId: record.sourceId });
+        if (!fresh) {
+          const reason = "the source no longer has this document";
+          await tx.syncRecord.update({ where: { id: recordId }, data: { status: "failed", statusReason: "source-missing", lastError: reason } });
+          await recordEvent(tx, { recordId, kind: "failed", detail: { reason, retryable: false } });
+          return { status: "failed", reason, retryable: false };
+        }
+        ({ payload: sourcePayload, naturalKey } = fresh);
+        await tx.$executeRaw`
+          UPDATE "SyncRecord" SET "sourcePayload" = ${JSON.stringify(fresh.payload ?? null)}::jsonb, "sourceVersion" = ${fresh.sourceVersion},
+            "naturalKey" = ${fresh.naturalKey}, "amount" = ${fresh.amount}::numeric, "currency" = ${fresh.currency}, "documentDate" = ${fresh.documentDate}::date
+          WHERE id = ${recordId}::uuid`;
+        await recordEvent(tx, { recordId, kind: "fetched", detail: { origin: "replay", sourceVersion: fresh.sourceVersion, naturalKey: fresh.naturalKey } });
+      }
+
       plan = await rt.plan({
-        record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey: record.naturalKey, sourcePayload: record.sourcePayload },
+        record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload },
         maps,
         ledger,
       });

@@ -1,0 +1,73 @@
+import type { Db } from "../db";
+import { buildRecordWhere } from "./build-record-where";
+import { decodeRecordCursor, encodeRecordCursor, recordFilterSchema, type RecordFilter } from "./schemas";
+
+/** One row of the records list: never the payload columns (they can be large). */
+export type RecordListItem = {
+  id: string;
+  flowId: string;
+  objectType: string;
+  sourceId: string;
+  naturalKey: string | null;
+  status: "pending" | "posted" | "held" | "failed" | "skipped";
+  statusReason: string | null;
+  amount: string | null;
+  currency: string | null;
+  documentDate: Date | null;
+  targetRef: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  postedAt: Date | null;
+};
+
+/**
+ * Records newest first, keyset-paginated on (createdAt desc, id desc) (the schema's indexes), so
+ * page N costs the same as page 1. `nextCursor` is null on the last page. `limit` 1..200.
+ */
+export const listRecords = async ({
+  db,
+  filter = {},
+  cursor,
+  limit = 50,
+}: {
+  db: Db;
+  filter?: RecordFilter;
+  cursor?: string | null;
+  limit?: number;
+}): Promise<{ items: RecordListItem[]; nextCursor: string | null }> => {
+  const where = buildRecordWhere(recordFilterSchema.parse(filter));
+  const take = Math.min(Math.max(Math.trunc(limit), 1), 200);
+  const after = cursor ? decodeRecordCursor(cursor) : null;
+  const rows = await db.syncRecord.findMany({
+    where: after
+      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      : where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    select: {
+      id: true,
+      flowId: true,
+      objectType: true,
+      sourceId: true,
+      naturalKey: true,
+      status: true,
+      statusReason: true,
+      amount: true,
+      currency: true,
+      documentDate: true,
+      targetRef: true,
+      attempts: true,
+      lastError: true,
+      createdAt: true,
+      updatedAt: true,
+      postedAt: true,
+    },
+  });
+  const page = rows.slice(0, take);
+  return {
+    items: page.map((r) => ({ ...r, amount: r.amount === null ? null : r.amount.toString() })),
+    nextCursor: rows.length > take ? encodeRecordCursor(page.at(-1)!) : null,
+  };
+};

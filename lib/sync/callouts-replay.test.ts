@@ -1,0 +1,171 @@
+import { Logger, runOnce } from "graphile-worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../test/db";
+import { toGraphileTask } from "../../jobs/define-task";
+import { createProcessCalloutTask } from "../../jobs/process-callout";
+import { createProcessRecordTask } from "../../jobs/process-record";
+import { createConnection } from "../connections/create-connection";
+import { signCallout } from "../connectors/zuora";
+import { registerCalloutVerifier, registerFlowDefinition } from "../flows/registry";
+import { verifyZuoraCallout } from "../flows/zuora-acumatica";
+import { countRecordsByStatus } from "../records/count-records-by-status";
+import { getRecord } from "../records/get-record";
+import { listRecords } from "../records/list-records";
+import { listMissingMappings } from "./list-missing-mappings";
+import { createMemoryFlowDefinition, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
+import { receiveCallout } from "./receive-callout";
+import { releaseHeldRecords } from "./release-held-records";
+import { replayRecord } from "./replay-record";
+import { replayRecords } from "./replay-records";
+
+const quiet = new Logger(() => () => {});
+const SECRET = "callout-hmac-secret-for-tests";
+
+describe("callouts, replay, records queries (memory flow behind a real Zuora callout verifier)", () => {
+  let t: TestDb;
+  let world: MemoryWorld;
+  let flowId: string;
+  let sourceId: string;
+
+  const drain = async () => {
+    for (let round = 0; round < 20; round++) {
+      await runOnce({
+        connectionString: t.url,
+        concurrency: 1,
+        logger: quiet,
+        taskList: {
+          "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+          "process-callout": toGraphileTask(createProcessCalloutTask({ getDb: () => t.db })),
+        },
+      });
+      const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
+      if (Number(ready!.n) === 0) return;
+    }
+    throw new Error("jobs kept coming");
+  };
+  const put = (doc: ReturnType<typeof memoryDocument>) => world.source.set(`${doc.objectType}:${doc.sourceId}`, doc);
+  const callout = (body: object, notificationId: string, sign = true) => {
+    const rawBody = Buffer.from(JSON.stringify(body));
+    const headers = new Headers({ "content-type": "application/json", "Zuora-Notification-Id": notificationId });
+    if (sign) {
+      const sig = signCallout({ rawBody, settings: {}, secret: SECRET });
+      headers.set(sig.name, sig.value);
+    }
+    return receiveCallout({ db: t.db, connectionId: sourceId, rawBody, headers });
+  };
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    world = createMemoryWorld();
+    registerFlowDefinition(createMemoryFlowDefinition(world));
+    registerCalloutVerifier("zuora", verifyZuoraCallout);
+    const source = await createConnection({
+      db: t.db,
+      input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { clientId: "c", clientSecret: "s", calloutHmacSecret: SECRET } },
+    });
+    const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
+    sourceId = source.id;
+    flowId = (await t.db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true } })).id;
+    await t.db.valueMap.create({ data: { flowId, kind: "gl-account", sourceKey: "Fee", targetValue: "40000" } });
+  });
+  afterAll(() => t.drop());
+
+  it("refuses bad or missing signatures without storing anything, and 404s unknown connections", async () => {
+    expect(await callout({ EventType: "InvoicePosted", InvoiceId: "c1" }, "n-0", false)).toEqual({ status: 401 });
+    const rawBody = Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: "c1" }));
+    const forged = new Headers({ "Zuora-Notification-Id": "n-0", "X-Zuora-Signature": signCallout({ rawBody, settings: {}, secret: "wrong" }).value });
+    expect(await receiveCallout({ db: t.db, connectionId: sourceId, rawBody, headers: forged })).toEqual({ status: 401 });
+    expect(await receiveCallout({ db: t.db, connectionId: "7f7a4a1e-0000-4000-8000-000000000000", rawBody, headers: forged })).toEqual({ status: 404 });
+    expect(await receiveCallout({ db: t.db, connectionId: "not-a-uuid", rawBody, headers: forged })).toEqual({ status: 404 });
+    expect(await t.db.inboundEvent.count()).toBe(0);
+  });
+
+  it("processes a callout delivered twice and out of order exactly once", async () => {
+    put(memoryDocument("invoice", "c1", "2026-11-01T10:00:00.000Z", { number: "INV-C1", lines: [{ key: "Fee", amount: 4 }] }));
+    put(memoryDocument("payment", "cp1", "2026-11-01T10:05:00.000Z", { number: "PAY-C1", invoiceId: "c1", amount: 4 }));
+    // the payment's callout arrives first, then the invoice's twice (Zuora retry: same notification id),
+    // then another notification for the same invoice version
+    expect(await callout({ EventType: "PaymentProcessed", PaymentId: "cp1" }, "n-pay")).toMatchObject({ status: 200, accepted: 1 });
+    await drain();
+    expect((await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: "cp1" } })).status).toBe("held");
+    expect(await callout({ EventType: "InvoicePosted", InvoiceId: "c1" }, "n-inv")).toMatchObject({ status: 200, accepted: 1 });
+    expect(await callout({ EventType: "InvoicePosted", InvoiceId: "c1" }, "n-inv")).toMatchObject({ status: 200, accepted: 0, duplicates: 1 });
+    expect(await callout({ EventType: "InvoicePosted", InvoiceId: "c1" }, "n-inv-2")).toMatchObject({ status: 200, accepted: 1 });
+    await drain();
+
+    expect(await t.db.inboundEvent.count()).toBe(3);
+    expect(await t.db.inboundEvent.count({ where: { processedAt: null } })).toBe(0);
+    const records = await t.db.syncRecord.findMany({ where: { flowId }, orderBy: { objectType: "asc" } });
+    expect(records.map((r) => [r.objectType, r.sourceId, r.status])).toEqual([
+      ["invoice", "c1", "posted"],
+      ["payment", "cp1", "posted"],
+    ]);
+    expect(world.creates).toBe(2);
+    const detail = await getRecord({ db: t.db, id: records[0]!.id });
+    expect(detail?.events.map((e) => e.kind)).toEqual(["received", "fetched", "mapped", "attempt", "posted"]);
+    expect(detail?.events[0]).toMatchObject({ kind: "received", detail: { origin: "callout" } });
+  });
+
+  it("replays a failed record from a fresh fetch once the cause is fixed, and never replays a posted one", async () => {
+    put(memoryDocument("invoice", "r1", "2026-11-02T10:00:00.000Z", { number: "INV-R1", lines: [{ key: "Fee", amount: 9 }] }));
+    world.writeFaults.push(Object.assign(new Error("Date: The financial period 11-2026 is closed."), { retryable: false, status: 422 }));
+    await callout({ EventType: "InvoicePosted", InvoiceId: "r1" }, "n-r1");
+    await drain();
+    const failed = await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: "r1" } });
+    expect(failed).toMatchObject({ status: "failed", lastError: "Date: The financial period 11-2026 is closed." });
+
+    // the period is reopened and the invoice changed at the source meanwhile
+    put(memoryDocument("invoice", "r1", "2026-11-03T10:00:00.000Z", { number: "INV-R1", lines: [{ key: "Fee", amount: 10 }] }));
+    const admin = await t.db.user.create({ data: { email: "admin@example.com", passwordHash: "x", role: "admin" } });
+    expect(await replayRecord({ db: t.db, recordId: failed.id, actorUserId: admin.id })).toEqual({ status: "queued" });
+    expect(await replayRecord({ db: t.db, recordId: failed.id, actorUserId: admin.id })).toMatchObject({ status: "not_replayable" });
+    await drain();
+    const posted = await getRecord({ db: t.db, id: failed.id });
+    expect(posted?.status).toBe("posted");
+    expect(posted?.sourceVersion).toBe("2026-11-03T10:00:00.000Z");
+    expect(world.target.get("Invoice:INV-R1")?.document).toMatchObject({ lines: [{ amount: 10 }] });
+    const kinds = posted!.events.map((e) => e.kind);
+    expect(kinds).toEqual(["received", "fetched", "mapped", "attempt", "failed", "replayed", "fetched", "mapped", "attempt", "posted"]);
+    expect(posted!.events.find((e) => e.kind === "replayed")).toMatchObject({ detail: { by: admin.id, previousStatus: "failed" }, actor: { email: "admin@example.com" } });
+    expect(await replayRecord({ db: t.db, recordId: failed.id, actorUserId: admin.id })).toEqual({ status: "not_replayable", reason: "posted records are never posted again" });
+    expect(await replayRecord({ db: t.db, recordId: "7f7a4a1e-0000-4000-8000-000000000000", actorUserId: null })).toEqual({ status: "not_found" });
+  });
+
+  it("reports what each missing mapping holds, and pages the records list by keyset without payloads", async () => {
+    for (let i = 0; i < 5; i++) {
+      put(memoryDocument("invoice", `m${i}`, "2026-11-04T10:00:00.000Z", { number: `INV-M${i}`, lines: [{ key: i < 3 ? "Seats" : "Usage", amount: 1 }] }));
+      await callout({ EventType: "InvoicePosted", InvoiceId: `m${i}` }, `n-m${i}`);
+    }
+    await drain();
+    await t.db.$executeRaw`UPDATE "SyncRecord" SET amount = 25.5 WHERE "sourceId" LIKE 'm%'`;
+    expect(await listMissingMappings({ db: t.db, flowId })).toEqual([
+      { kind: "gl-account", sourceKey: "Seats", label: "charge", records: 3, amountByCurrency: { USD: "76.5000" } },
+      { kind: "gl-account", sourceKey: "Usage", label: "charge", records: 2, amountByCurrency: { USD: "51.0000" } },
+    ]);
+    expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toEqual({ pending: 0, posted: 3, held: 5, failed: 0, skipped: 0 });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof listRecords>> = await listRecords({ db: t.db, filter: { flowId }, cursor, limit: 3 });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      for (const item of page.items) expect(item).not.toHaveProperty("sourcePayload");
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(8);
+    expect((await listRecords({ db: t.db, filter: { flowId, status: "held", q: "INV-M" }, limit: 50 })).items).toHaveLength(5);
+
+    const admin = await t.db.user.findFirstOrThrow();
+    await t.db.valueMap.create({ data: { flowId, kind: "gl-account", sourceKey: "Seats", targetValue: "41000" } });
+    expect(await releaseHeldRecords({ db: t.db, flowId, kind: "gl-account", sourceKey: "Seats", actorUserId: admin.id })).toBe(3);
+    await drain();
+    expect(await listMissingMappings({ db: t.db, flowId })).toEqual([
+      { kind: "gl-account", sourceKey: "Usage", label: "charge", records: 2, amountByCurrency: { USD: "51.0000" } },
+    ]);
+    // bulk replay re-runs the held ones: still unmapped, so they are held again (nothing posted half-mapped)
+    expect(await replayRecords({ db: t.db, filter: { flowId, status: "held" }, actorUserId: admin.id })).toEqual({ queued: 2 });
+    await drain();
+    expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toMatchObject({ posted: 6, held: 2 });
+  });
+});
