@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../test/db";
+import { readConnectionSecrets } from "../../lib/connections/read-connection-secrets";
+import { seedDemoFlow } from "./seed-demo-flow";
+
+const sandbox = {
+  zuoraBaseUrl: "http://127.0.0.1:4010/zuora",
+  acumaticaBaseUrl: "http://127.0.0.1:4010/acumatica",
+  credentials: {
+    zuora: { clientId: "zc", clientSecret: "zs-secret-value" },
+    acumatica: { tenant: "Company", clientId: "ac@Company", clientSecret: "as", username: "admin", password: "ap-secret-value", endpointVersion: "24.200.001" },
+  },
+};
+
+describe("seedDemoFlow", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(() => t.drop());
+
+  it("creates connections with encrypted secrets, an enabled flow and partial maps, once", async () => {
+    const flowId = await seedDemoFlow({ db: t.db, sandbox });
+    expect(flowId).not.toBeNull();
+    expect(await seedDemoFlow({ db: t.db, sandbox })).toBeNull();
+    expect(await t.db.flow.count()).toBe(1);
+    const flow = await t.db.flow.findUniqueOrThrow({ where: { id: flowId! } });
+    expect(flow).toMatchObject({ kind: "zuora-acumatica", enabled: true, schedule: "*/5 * * * *" });
+    expect(await t.db.valueMap.count({ where: { flowId: flowId!, kind: "gl-account" } })).toBe(6);
+    const conns = await t.db.connection.findMany();
+    expect(JSON.stringify(conns)).not.toContain("ap-secret-value");
+    const target = conns.find((c) => c.vendor === "acumatica")!;
+    expect(await readConnectionSecrets({ db: t.db, connectionId: target.id })).toMatchObject({ password: "ap-secret-value" });
+  });
+});

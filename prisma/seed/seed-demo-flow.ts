@@ -1,0 +1,71 @@
+import { createConnection } from "../../lib/connections/create-connection";
+import type { Db } from "../../lib/db";
+import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica";
+import { zuoraAcumaticaSettingsSchema } from "../../lib/flows/zuora-acumatica-mapping";
+
+/** The sandbox's demo credentials (structurally sandbox/server.ts SandboxCredentials; no import of sandbox/). */
+export type DemoSandbox = {
+  zuoraBaseUrl: string;
+  acumaticaBaseUrl: string;
+  credentials: {
+    zuora: { clientId: string; clientSecret: string };
+    acumatica: { tenant: string; clientId: string; clientSecret: string; username: string; password: string; endpointVersion: string };
+  };
+};
+
+/**
+ * GL value maps of the demo: the sandbox catalog's charges by charge name, EXCEPT "Training Day"
+ * and "API Calls (per 1,000)", left unmapped so the demo shows held records and the coverage view.
+ */
+const DEMO_GL_MAPS: [string, string][] = [
+  ["Platform Subscription – Starter", "40100"],
+  ["Platform Subscription – Business", "40100"],
+  ["Platform Subscription – Enterprise", "40100"],
+  ["Premium Support", "40200"],
+  ["Implementation Package", "40200"],
+  ["Tax", "23100"],
+];
+
+/**
+ * Creates the demo's two connections (secrets encrypted by createConnection), an enabled
+ * Zuora -> Acumatica flow polling every 5 minutes from 30 days back, and its value maps. Idempotent:
+ * does nothing when any flow exists. Returns the flow id, or null when it did nothing.
+ */
+export const seedDemoFlow = async ({ db, sandbox, now = new Date() }: { db: Db; sandbox: DemoSandbox; now?: Date }): Promise<string | null> => {
+  if ((await db.flow.count()) > 0) return null;
+  return db.$transaction(async (tx) => {
+    const source = await createConnection({
+      db,
+      tx,
+      input: { vendor: "zuora", name: "Zuora (sandbox)", baseUrl: sandbox.zuoraBaseUrl, secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret } },
+    });
+    const a = sandbox.credentials.acumatica;
+    const target = await createConnection({
+      db,
+      tx,
+      input: {
+        vendor: "acumatica",
+        name: "Acumatica (sandbox)",
+        baseUrl: sandbox.acumaticaBaseUrl,
+        settings: { endpointVersion: a.endpointVersion, tenant: a.tenant },
+        secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
+      },
+    });
+    const flow = await tx.flow.create({
+      data: {
+        kind: ZUORA_ACUMATICA,
+        name: "Zuora → Acumatica (demo)",
+        sourceConnectionId: source.id,
+        targetConnectionId: target.id,
+        enabled: true,
+        schedule: "*/5 * * * *",
+        backfillFrom: new Date(now.getTime() - 30 * 86_400_000),
+        settings: zuoraAcumaticaSettingsSchema.parse({ createCustomers: true, glAccountKey: "charge", invoiceSettlement: true, cashAccount: "10200" }),
+      },
+    });
+    await tx.valueMap.createMany({
+      data: DEMO_GL_MAPS.map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, sourceLabel: sourceKey, targetValue })),
+    });
+    return flow.id;
+  });
+};
