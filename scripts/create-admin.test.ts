@@ -14,7 +14,7 @@ const SCRIPT = path.resolve(import.meta.dirname, "create-admin.ts");
 const createAdmin = async (args: string[], env: Record<string, string>) => {
   try {
     const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", SCRIPT, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
       cwd: path.resolve(import.meta.dirname, ".."),
     });
     return { code: 0, stdout, stderr };
