@@ -46,7 +46,10 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    { name: "api", testMatch: /api\.spec\.ts$/, use: { ...devices["Desktop Chrome"] } },
+    { name: "ui", testIgnore: /api\.spec\.ts$/, use: { ...devices["Desktop Chrome"] } },
+  ],
   webServer: external
     ? undefined
     : {
