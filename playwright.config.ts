@@ -30,6 +30,7 @@ if (!external && !process.env.E2E_DATA_DIR) {
 
 export default defineConfig({
   testDir: "e2e",
+  globalTeardown: "./e2e/global-teardown.ts",
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: 1,
@@ -53,7 +54,9 @@ export default defineConfig({
   webServer: external
     ? undefined
     : {
-        command: process.env.E2E_SKIP_BUILD ? "npx tsx scripts/start.ts" : "npx next build && npx tsx scripts/start.ts",
+        // `exec`: start.ts must be the process that gets Playwright's SIGTERM and is waited for, so it
+        // stops its embedded Postgres; behind a lingering `sh` it is orphaned and Postgres keeps running.
+        command: process.env.E2E_SKIP_BUILD ? "exec npx tsx scripts/start.ts" : "npx next build && exec npx tsx scripts/start.ts",
         // /api/health answers 200 only once the database is up and a worker has beaten.
         url: `http://127.0.0.1:${PORT}/api/health`,
         timeout: 5 * 60_000,
