@@ -8,7 +8,7 @@ let inviteActionId = "";
 
 const invite = async (page: Page, email: string, role: "Viewer" | "Admin") => {
   await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Role").selectOption({ label: role });
+  await page.getByLabel("Role", { exact: true }).selectOption({ label: role });
   const actionRequest = page.waitForRequest((req) => req.method() === "POST" && !!req.headers()["next-action"]);
   await page.getByRole("button", { name: "Invite user" }).click();
   return (await actionRequest).headers()["next-action"]!;
@@ -56,10 +56,46 @@ test("a viewer signs in, sees no invite form, and the server refuses the invite 
   expect(body).toContain("Only an admin can do this.");
   expect(body).not.toContain("initialPassword");
 
+  await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveCount(0);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }).click();
+  await page.getByLabel("Current password").fill("not-my-password");
+  await page.getByLabel("New password").fill("viewer-own-password-1");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(pageAlert(page)).toHaveText("The current password is not correct.");
+  await page.getByLabel("Current password").fill(viewer.password);
+  await page.getByLabel("New password").fill("viewer-own-password-1");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("main").getByRole("status")).toHaveText(/Password changed/);
+
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, { email: viewer.email, password: viewer.password }, { expectSuccess: false });
+  await expect(pageAlert(page)).toHaveText("Email or password is incorrect.");
+  viewer.password = "viewer-own-password-1";
+  await signIn(page, viewer);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
   await signIn(page, E2E_ADMIN);
   await page.goto("/settings/users");
   await expect(page.getByRole("cell", { name: viewer.email })).toBeVisible();
   await expect(page.getByRole("cell", { name: sneaky })).toHaveCount(0);
+});
+
+test("an admin changes roles, but the only admin cannot demote themselves", async ({ page }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.goto("/settings/users");
+  await page.getByRole("combobox", { name: `Role of ${E2E_ADMIN.email}` }).selectOption("viewer");
+  await expect(pageAlert(page)).toHaveText("This is the only admin. Make another user admin first.");
+  await expect(page.getByRole("combobox", { name: `Role of ${E2E_ADMIN.email}` })).toHaveValue("admin");
+
+  const viewerRole = page.getByRole("combobox", { name: `Role of ${viewer.email}` });
+  await viewerRole.selectOption("admin");
+  await expect(viewerRole).toHaveValue("admin");
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveValue("admin");
+  await page.getByRole("combobox", { name: `Role of ${viewer.email}` }).selectOption("viewer");
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveValue("viewer");
 });

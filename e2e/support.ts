@@ -4,7 +4,7 @@ import { expect, type Page } from "@playwright/test";
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password-2026" } as const;
 
 /** The sidebar destinations every signed-in user must see. */
-export const NAV_LABELS = ["Dashboard", "Connections", "Flows", "Mappings", "Records", "Users"] as const;
+export const NAV_LABELS = ["Dashboard", "Connections", "Flows", "Mappings", "Records", "Users", "Account"] as const;
 
 /** A unique address per call, so journeys never depend on each other's users or throttle rows. */
 export const uniqueEmail = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.test`;

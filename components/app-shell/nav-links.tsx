@@ -12,7 +12,10 @@ export const NAV_ITEMS = [
   { href: "/records", label: "Records", icon: "M5 4h14v16H5zM9 8h6M9 12h6M9 16h4" },
 ] as const;
 
-export const SETTINGS_ITEMS = [{ href: "/settings/users", label: "Users", icon: "M16 19v-1a4 4 0 00-4-4H8a4 4 0 00-4 4v1M10 10a3 3 0 100-6 3 3 0 000 6zM20 19v-1a4 4 0 00-3-3.87M15 4.13a3 3 0 010 5.75" }] as const;
+export const SETTINGS_ITEMS = [
+  { href: "/settings/users", label: "Users", icon: "M16 19v-1a4 4 0 00-4-4H8a4 4 0 00-4 4v1M10 10a3 3 0 100-6 3 3 0 000 6zM20 19v-1a4 4 0 00-3-3.87M15 4.13a3 3 0 010 5.75" },
+  { href: "/settings/account", label: "Account", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 20a8 8 0 0116 0" },
+] as const;
 
 type NavItem = { href: string; label: string; icon: string };
 

@@ -1,12 +1,10 @@
 import type { Db } from "@/lib/db";
 import { createUser } from "./create-user";
 import { generatePassword } from "./generate-password";
+import { lockUsers } from "./lock-users";
 
 /** Used when the operator gives no ADMIN_EMAIL. */
 export const DEFAULT_ADMIN_EMAIL = "admin@ml-connector.local";
-
-/** Arbitrary constant: the advisory lock that serialises first-admin creation across processes. */
-const FIRST_ADMIN_LOCK = 7_340_021;
 
 export type EnsureFirstAdminResult =
   | { created: false }
@@ -31,7 +29,7 @@ export const ensureFirstAdmin = async ({
   if ((await db.user.count()) > 0) return { created: false };
   const generated = password ? undefined : generatePassword();
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ADMIN_LOCK}::bigint)`;
+    await lockUsers(tx);
     if ((await tx.user.count()) > 0) return { created: false } as const;
     const user = await createUser({
       db,

@@ -31,3 +31,17 @@ export const inviteUserInputSchema = z.strictObject({
   role: roleSchema,
 });
 export type InviteUserInput = z.infer<typeof inviteUserInputSchema>;
+
+export const changePasswordInputSchema = z
+  .strictObject({
+    currentPassword: z.string().min(1, "Enter your current password"),
+    newPassword: passwordSchema,
+  })
+  .refine((v) => v.currentPassword !== v.newPassword, {
+    path: ["newPassword"],
+    message: "The new password must differ from the current one",
+  });
+export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
+
+export const changeUserRoleInputSchema = z.strictObject({ userId: z.uuid(), role: roleSchema });
+export type ChangeUserRoleInput = z.infer<typeof changeUserRoleInputSchema>;

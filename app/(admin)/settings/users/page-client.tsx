@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, Select, TextInput } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { changeUserRoleAction } from "@/lib/actions/change-user-role";
 import { inviteUserAction } from "@/lib/actions/invite-user";
 import type { UserRole } from "@/lib/users/schemas";
 
@@ -90,34 +91,67 @@ const InviteForm = () => {
   );
 };
 
+/** The role of one user; admins change it in place (the server refuses to demote the last admin). */
+const RoleCell = ({ user, isEditable, onError }: { user: UserRow; isEditable: boolean; onError: (message: string | null) => void }) => {
+  const router = useRouter();
+  const change = useMutation({
+    mutationFn: async (role: UserRole) => {
+      const result = await changeUserRoleAction({ userId: user.id, role });
+      if (!result.ok) throw new Error(result.error.message);
+    },
+    onMutate: () => onError(null),
+    onError: (err) => onError(err.message),
+    onSettled: () => router.refresh(),
+  });
+  if (!isEditable) return <>{ROLE_LABEL[user.role]}</>;
+  return (
+    <Select
+      aria-label={`Role of ${user.email}`}
+      className="w-32"
+      value={change.isPending && change.variables ? change.variables : user.role}
+      disabled={change.isPending}
+      onChange={(e) => change.mutate(e.target.value === "admin" ? "admin" : "viewer")}
+    >
+      <option value="viewer">Viewer</option>
+      <option value="admin">Admin</option>
+    </Select>
+  );
+};
+
 /** Users and their roles; admins can invite. Viewers see the list but no invite form (the server refuses them anyway). */
-export const UsersPageClient = ({ users, isAdmin, currentUserId }: { users: UserRow[]; isAdmin: boolean; currentUserId: string }) => (
-  <>
-    <PageHeader title="Users" description="Who can sign in. Admins change settings; viewers can look but not change." />
-    {isAdmin ? <InviteForm /> : <Alert tone="info">You have viewer access. Only an admin can invite users or change roles.</Alert>}
-    <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Users</caption>
-        <thead className="border-b border-zinc-200 bg-zinc-50 text-xs font-medium text-zinc-500">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Email</th>
-            <th scope="col" className="px-4 py-2 font-medium">Role</th>
-            <th scope="col" className="px-4 py-2 font-medium">Added</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {users.map((u) => (
-            <tr key={u.id}>
-              <td className="px-4 py-2 text-zinc-900">
-                {u.email}
-                {u.id === currentUserId ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
-              </td>
-              <td className="px-4 py-2 text-zinc-700">{ROLE_LABEL[u.role]}</td>
-              <td className="px-4 py-2 tabular-nums text-zinc-500">{u.createdAt.slice(0, 10)}</td>
+export const UsersPageClient = ({ users, isAdmin, currentUserId }: { users: UserRow[]; isAdmin: boolean; currentUserId: string }) => {
+  const [roleError, setRoleError] = useState<string | null>(null);
+  return (
+    <>
+      <PageHeader title="Users" description="Who can sign in. Admins change settings; viewers can look but not change." />
+      {isAdmin ? <InviteForm /> : <Alert tone="info">You have viewer access. Only an admin can invite users or change roles.</Alert>}
+      {roleError ? <Alert tone="error">{roleError}</Alert> : null}
+      <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Users</caption>
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs font-medium text-zinc-500">
+            <tr>
+              <th scope="col" className="px-4 py-2 font-medium">Email</th>
+              <th scope="col" className="px-4 py-2 font-medium">Role</th>
+              <th scope="col" className="px-4 py-2 font-medium">Added</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  </>
-);
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td className="px-4 py-2 text-zinc-900">
+                  {u.email}
+                  {u.id === currentUserId ? <span className="ml-2 text-xs text-zinc-500">(you)</span> : null}
+                </td>
+                <td className="px-4 py-1.5 text-zinc-700">
+                  <RoleCell user={u} isEditable={isAdmin} onError={setRoleError} />
+                </td>
+                <td className="px-4 py-2 tabular-nums text-zinc-500">{u.createdAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+};

@@ -1,0 +1,21 @@
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { lockUsers } from "./lock-users";
+import { changeUserRoleInputSchema, type ChangeUserRoleInput } from "./schemas";
+
+/**
+ * Sets the role of `userId`. Refuses (AppError LAST_ADMIN, 409) to demote the only admin, so
+ * nobody is left who can manage users; NOT_FOUND when the user does not exist.
+ */
+export const changeUserRole = async ({ db, ...input }: ChangeUserRoleInput & { db: Db }) => {
+  const { userId, role } = changeUserRoleInputSchema.parse(input);
+  return db.$transaction(async (tx) => {
+    await lockUsers(tx);
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true } });
+    if (!user) throw new AppError("NOT_FOUND", { userMessage: "That user no longer exists." });
+    if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
+      throw new AppError("LAST_ADMIN", { status: 409, userMessage: "This is the only admin. Make another user admin first." });
+    }
+    return tx.user.update({ where: { id: userId }, data: { role }, select: { id: true, email: true, role: true } });
+  });
+};
