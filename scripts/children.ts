@@ -16,7 +16,7 @@ export const startChild = ({
   name: string;
   command: string;
   args: string[];
-  env: Record<string, string | undefined>;
+  env: NodeJS.ProcessEnv;
   onUnexpectedExit: (name: string, code: number | null) => void;
 }): Child => {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });

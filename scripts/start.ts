@@ -42,6 +42,17 @@ const runToCompletion = (name: string, command: string, args: string[], childEnv
     void child.exited.then((code) => (code === 0 ? resolve() : reject(new StartError(`${name} failed (exit code ${code})`))));
   });
 
+/** Waits for the web app to answer and the worker to beat, so the banner comes when sign-in works. */
+const waitUntilHealthy = async (url: string, timeoutMs = 120_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  say(`the app did not report healthy within ${timeoutMs / 1000} s; see the [web] and [worker] lines above`);
+};
+
 const main = async () => {
   const config = env();
   const dataDir = path.resolve(root, config.DATA_DIR);
@@ -77,6 +88,7 @@ const main = async () => {
       dataDir: path.join(dataDir, "pg"),
       port: config.PG_PORT,
       password: local.pgPassword,
+      log: say,
     });
     await ensureDatabase(embedded.connectionString());
     databaseUrl = embedded.connectionString(DATABASE_NAME);
@@ -122,13 +134,14 @@ const main = async () => {
   children.push(startChild({ name: "web", command: process.execPath, args: [nextBin, "start", "-p", String(config.PORT)], env: childEnv, onUnexpectedExit }));
   children.push(startChild({ name: "worker", command: process.execPath, args: tsx("jobs/worker.ts"), env: childEnv, onUnexpectedExit }));
 
+  await waitUntilHealthy(`http://127.0.0.1:${config.PORT}/api/health`);
   const login = admin.created
     ? `${admin.email} / ${admin.password ?? "(the ADMIN_PASSWORD you set)"}${admin.password ? "   <- shown once, write it down" : ""}`
     : "with your existing account (new users: npm run create-admin)";
   console.log(
     [
       "",
-      "  ml-connector is starting",
+      "  ml-connector is running",
       `  App:      ${appUrl}`,
       `  Sign in:  ${login}`,
       ...(isEmbedded || config.SANDBOX ? [`  Sandbox:  http://127.0.0.1:${config.SANDBOX_PORT} (Zuora at /zuora, Acumatica at /acumatica)`] : []),
