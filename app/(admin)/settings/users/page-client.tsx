@@ -105,16 +105,17 @@ const RoleCell = ({ user, isEditable, onError }: { user: UserRow; isEditable: bo
   });
   if (!isEditable) return <>{ROLE_LABEL[user.role]}</>;
   return (
-    <Select
-      aria-label={`Role of ${user.email}`}
-      className="w-32"
-      value={change.isPending && change.variables ? change.variables : user.role}
-      disabled={change.isPending}
-      onChange={(e) => change.mutate(e.target.value === "admin" ? "admin" : "viewer")}
-    >
-      <option value="viewer">Viewer</option>
-      <option value="admin">Admin</option>
-    </Select>
+    <div className="w-32">
+      <Select
+        aria-label={`Role of ${user.email}`}
+        value={change.isPending && change.variables ? change.variables : user.role}
+        disabled={change.isPending}
+        onChange={(e) => change.mutate(e.target.value === "admin" ? "admin" : "viewer")}
+      >
+        <option value="viewer">Viewer</option>
+        <option value="admin">Admin</option>
+      </Select>
+    </div>
   );
 };
 
