@@ -32,6 +32,8 @@ const envSchema = z.object({
   PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   /** Port of the vendor sandbox started by `npm start` and `npm run sandbox`. */
   SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+  /** Where `npm run db:seed` finds the vendor sandbox (default http://127.0.0.1:SANDBOX_PORT). */
+  SANDBOX_URL: z.url().optional(),
   /** Start the vendor sandbox with demo data (default: only in the embedded default). */
   SANDBOX: booleanString.optional(),
   /** First admin created on an empty database when no user exists. */

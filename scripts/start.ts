@@ -53,25 +53,27 @@ const waitUntilHealthy = async (url: string, timeoutMs = 120_000) => {
   say(`the app did not report healthy within ${timeoutMs / 1000} s; see the [web] and [worker] lines above`);
 };
 
+const children: Child[] = [];
+let embedded: EmbeddedPg | undefined;
+let shuttingDown = false;
+
+/** Stops the children first (running jobs finish), then Postgres, then exits. */
+const shutdown = async (reason: string, exitCode: number) => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  if (children.length || embedded) say(`${reason}: stopping`);
+  await Promise.all(children.map((c) => stopChild(c)));
+  if (embedded) await embedded.stop().catch(() => {});
+  if (children.length || embedded) say("stopped");
+  process.exit(exitCode);
+};
+
 const main = async () => {
+  process.on("SIGINT", () => void shutdown("Ctrl-C", 0));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   const config = env();
   const dataDir = path.resolve(root, config.DATA_DIR);
   const isEmbedded = !config.DATABASE_URL;
-  const children: Child[] = [];
-  let embedded: EmbeddedPg | undefined;
-  let shuttingDown = false;
-
-  const shutdown = async (reason: string, exitCode: number) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    say(`${reason}: stopping`);
-    await Promise.all(children.map((c) => stopChild(c)));
-    if (embedded) await embedded.stop().catch(() => {});
-    say("stopped");
-    process.exit(exitCode);
-  };
-  process.on("SIGINT", () => void shutdown("Ctrl-C", 0));
-  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
 
   for (const [name, port] of [["PORT", config.PORT], ["SANDBOX_PORT", config.SANDBOX_PORT]] as const) {
     if ((name === "PORT" || isEmbedded || config.SANDBOX) && !(await isPortFree(port))) {
@@ -134,6 +136,9 @@ const main = async () => {
   children.push(startChild({ name: "web", command: process.execPath, args: [nextBin, "start", "-p", String(config.PORT)], env: childEnv, onUnexpectedExit }));
   children.push(startChild({ name: "worker", command: process.execPath, args: tsx("jobs/worker.ts"), env: childEnv, onUnexpectedExit }));
 
+  if (isEmbedded || config.SANDBOX) {
+    await runToCompletion("seed", process.execPath, tsx("scripts/seed-demo.ts"), { ...childEnv, SANDBOX_URL: `http://127.0.0.1:${config.SANDBOX_PORT}` });
+  }
   await waitUntilHealthy(`http://127.0.0.1:${config.PORT}/api/health`);
   const login = admin.created
     ? `${admin.email} / ${admin.password ?? "(the ADMIN_PASSWORD you set)"}${admin.password ? "   <- shown once, write it down" : ""}`
@@ -157,5 +162,5 @@ main().catch((error) => {
   const known = error instanceof StartError || error instanceof EmbeddedPgError;
   console.error(`\nml-connector could not start: ${error instanceof Error ? error.message : String(error)}`);
   if (!known && error instanceof Error && error.stack) console.error(error.stack);
-  process.exit(1);
+  void shutdown("start-up failed", 1);
 });
