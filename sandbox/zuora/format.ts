@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { SYSTEM_USER_ID } from "./store";
 import type { Account, Contact, CreditMemo, Invoice, InvoiceItem, Payment } from "./types";
 
@@ -237,6 +238,26 @@ export const paymentV1 = (p: Payment, lookup: Lookup) => ({
   updatedDate: v1DateTime(p.updatedDate),
   success: true,
 });
+
+/** Stable 32-hex id of a payment part: the store keeps applications without ids. */
+const partId = (paymentId: string, n: number) => createHash("sha256").update(`${paymentId}:part:${n}`).digest("hex").slice(0, 32);
+
+/**
+ * `GET /v1/payments/{paymentKey}/parts` items (GETPaymentPartTypewithSuccess): one part per invoice the
+ * payment is applied to, then the unapplied part (no invoiceId, no debitMemoId) when some is left
+ * (the spec: "a payment can consist of an unapplied part, and several parts applied to invoices").
+ */
+export const paymentPartsV1 = (p: Payment) => {
+  const applied = p.applications.map((a, n) => ({ id: partId(p.id, n), invoiceId: a.invoiceId, debitMemoId: null, amount: a.amount }));
+  const unapplied = p.unappliedAmount > 0 ? [{ id: partId(p.id, applied.length), invoiceId: null, debitMemoId: null, amount: p.unappliedAmount }] : [];
+  return [...applied, ...unapplied].map((part) => ({
+    ...part,
+    createdById: SYSTEM_USER_ID,
+    createdDate: v1DateTime(p.createdDate),
+    updatedById: SYSTEM_USER_ID,
+    updatedDate: v1DateTime(p.createdDate),
+  }));
+};
 
 export const creditMemoV1 = (c: CreditMemo, lookup: Lookup) => ({
   id: c.id,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { invoiceSettlementRequired, notFound, unauthenticated, zuoraFailure } from "./errors";
-import { creditMemoItemV1, creditMemoV1, invoiceItemV1, invoiceV1, paymentV1, accountV1 } from "./format";
+import { creditMemoItemV1, creditMemoV1, invoiceItemV1, invoiceV1, paymentPartsV1, paymentV1, accountV1 } from "./format";
 import type { IdempotencyRecord } from "./idempotency";
 import { ObjectQueryError, type ObjectName } from "./object-query";
 import { ZuoraStoreError } from "./store";
@@ -193,6 +193,26 @@ export const createZuoraVendorPlugin = (tenant: ZuoraTenant): FastifyPluginAsync
     if (!tenant.settings.invoiceSettlement) return invoiceSettlementRequired();
     const payment = tenant.store.findPayment(request.params.paymentKey);
     return payment ? paymentV1(payment, { account: (id) => tenant.store.accounts.get(id) }) : notFound(request.params.paymentKey);
+  });
+
+  // GET /v1/payments/{paymentKey}/parts – applied parts (one per invoice) and the unapplied part; page (from 1) and
+  // pageSize (<= 40, default 20); nextPage is a URL; needs Invoice Settlement.
+  app.get<{ Params: { paymentKey: string }; Querystring: { page?: string; pageSize?: string } }>("/v1/payments/:paymentKey/parts", async (request, reply) => {
+    if (!tenant.settings.invoiceSettlement) return invoiceSettlementRequired();
+    const payment = tenant.store.findPayment(request.params.paymentKey);
+    if (!payment) return notFound(request.params.paymentKey);
+    const page = Number(request.query.page ?? 1);
+    const pageSize = Number(request.query.pageSize ?? 20);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 40) {
+      return reply.code(400).send(zuoraFailure(50000020, "page must be >= 1 and pageSize between 1 and 40."));
+    }
+    const all = paymentPartsV1(payment);
+    const start = (page - 1) * pageSize;
+    const body: { parts: unknown[]; nextPage?: string; success: true } = { parts: all.slice(start, start + pageSize), success: true };
+    if (start + pageSize < all.length) {
+      body.nextPage = `${request.protocol}://${request.host}${tenant.prefix}/v1/payments/${encodeURIComponent(request.params.paymentKey)}/parts?page=${page + 1}&pageSize=${pageSize}`;
+    }
+    return body;
   });
 
   // POST /v1/payments – creates a processed payment applied to invoices; needs Invoice Settlement.
