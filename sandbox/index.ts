@@ -57,7 +57,8 @@ export type RunningSandbox = {
 /** Options of the embedded default, read from lib/env.ts. */
 export const embeddedSandboxOptions = (): StartSandboxOptions => {
   const { SANDBOX_PORT, DATA_DIR } = env();
-  return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: true };
+  // A first bill run gives a new install documents to sync right away (some with unmapped charges).
+  return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
 type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown };

@@ -15,6 +15,8 @@ export type DemoSeedOptions = {
   accounts?: number;
   /** Share of Zuora accounts that already exist as Acumatica customers (default 0.6). */
   existingCustomerRate?: number;
+  /** Invoices of a first bill run, so a new install has documents to sync (default 0). */
+  invoices?: number;
   seed?: number;
 };
 
@@ -87,5 +89,7 @@ export const seedDemo = (options: {
     }
   }
   acumatica.seed({ accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })), customers });
+  const invoices = options.input?.invoices ?? 0;
+  if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length };
 };
