@@ -3,12 +3,11 @@
 // payment -> Payment applied to the posted AR invoices and released, credit memo -> AR Credit Memo
 // (only with Invoice Settlement). Natural keys (Acumatica has no idempotency key): CustomerID,
 // Invoice/Credit Memo CustomerOrder = Zuora number, Payment ExternalRef, Journal Description.
-import { z } from "zod";
 import type { MissingKey } from "../audit/events";
 import { readConnectionSecrets } from "../connections/read-connection-secrets";
 import { createAcumaticaClient, type AcumaticaClient } from "../connectors/acumatica";
 import type { ArDocumentInput, CustomerInput, JournalTransactionInput, PaymentInput } from "../connectors/acumatica/client";
-import { createZuoraClient, zuora, zuoraQueryAccountSchema, type ZuoraClient, type ZuoraPollObject } from "../connectors/zuora";
+import { createZuoraClient, zuora, type ZuoraClient, type ZuoraPollObject } from "../connectors/zuora";
 import type { Db } from "../db";
 import type { MappingIssue } from "../mapping/create-mapping-context";
 import type { CalloutVerifier, FlowDefinition, FlowRuntime, ProcessPlan, SourceDocument, TargetDocumentRef } from "../sync/ports";
@@ -48,20 +47,6 @@ export const toVersion = (stamp: string | null | undefined): string | null => {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 };
 
-// Wire shapes the Zuora connector does not read yet (move to lib/connectors/zuora when it does).
-const paymentPartsSchema = z.object({ parts: z.array(z.looseObject({ invoiceId: z.string().nullish(), amount: z.number() })) });
-const creditMemoItemsSchema = z.object({
-  items: z.array(
-    z.looseObject({
-      id: z.string(),
-      amount: z.number(),
-      skuName: z.string().nullish(),
-      sourceItemId: z.string().nullish(),
-      financeInformation: z.looseObject({ revenueAccountingCode: z.string().nullish() }).nullish(),
-    }),
-  ),
-});
-
 const contextOf = async (db: Db, connectionId: string) => {
   const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { id: true, baseUrl: true, settings: true } });
   return { connectionId: row.id, baseUrl: row.baseUrl, settings: row.settings, secrets: await readConnectionSecrets({ db, connectionId }), db };
@@ -69,11 +54,11 @@ const contextOf = async (db: Db, connectionId: string) => {
 
 /** The Zuora side: normalised documents (see zuora-acumatica-mapping.ts) fetched by id. */
 const createSource = (client: ZuoraClient) => {
-  const accounts = new Map<string, Promise<z.infer<typeof zuoraQueryAccountSchema>>>();
+  const accounts = new Map<string, ReturnType<ZuoraClient["getAccountRecord"]>>();
   const accountOf = (id: string) => {
     let hit = accounts.get(id);
     if (!hit) {
-      hit = client.request({ method: "GET", path: `object-query/accounts/${encodeURIComponent(id)}`, outputSchema: zuoraQueryAccountSchema });
+      hit = client.getAccountRecord(id);
       hit.catch(() => accounts.delete(id));
       accounts.set(id, hit);
     }
@@ -130,7 +115,7 @@ const createSource = (client: ZuoraClient) => {
     }
     if (objectType === "payment") {
       const p = await client.getPayment(sourceId);
-      const parts = await client.request({ method: "GET", path: `v1/payments/${encodeURIComponent(p.id)}/parts`, outputSchema: paymentPartsSchema });
+      const parts = await client.getPaymentParts(p.id);
       const payload = zaPaymentSchema.parse({
         id: p.id,
         number: p.number,
@@ -140,12 +125,13 @@ const createSource = (client: ZuoraClient) => {
         currency: p.currency,
         amount: p.amount,
         effectiveDate: p.effectiveDate,
-        applications: parts.parts.flatMap((x) => (x.invoiceId ? [{ invoiceId: x.invoiceId, amount: x.amount }] : [])),
+        // Parts without an invoice are debit memos (not synced by this flow) or the unapplied rest.
+        applications: parts.flatMap((x) => (x.invoiceId ? [{ invoiceId: x.invoiceId, amount: x.amount }] : [])),
       });
       return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
     }
     const memo = await client.getCreditMemo(sourceId);
-    const { items } = await client.request({ method: "GET", path: `v1/credit-memos/${encodeURIComponent(memo.id)}/items`, outputSchema: creditMemoItemsSchema });
+    const items = await client.getCreditMemoItems(memo.id);
     // Credit memo items name only the SKU; charge and product names come from the invoice items they credit.
     const invoiceItems = memo.referredInvoiceId ? new Map((await client.getInvoiceItems(memo.referredInvoiceId)).map((x) => [x.id, x])) : new Map();
     const lines: ZaLine[] = items.map((x) => {
@@ -160,12 +146,12 @@ const createSource = (client: ZuoraClient) => {
         taxAmount: 0,
       };
     });
-    const taxAmount = typeof memo.taxAmount === "number" ? memo.taxAmount : 0;
+    const taxAmount = memo.taxAmount ?? 0;
     if (taxAmount !== 0 && lines[0]) lines[0] = { ...lines[0], taxAmount };
     const payload = zaCreditMemoSchema.parse({
       id: memo.id,
       number: memo.number,
-      account: memo.accountNumber && typeof memo.accountNumber === "string" ? { id: memo.accountId, accountNumber: memo.accountNumber, name: null } : await accountRef(memo.accountId),
+      account: memo.accountNumber ? { id: memo.accountId, accountNumber: memo.accountNumber, name: null } : await accountRef(memo.accountId),
       status: memo.status,
       currency: memo.currency ?? "",
       amount: memo.amount,

@@ -4,15 +4,20 @@ import type { ConnectionContext } from "../types";
 import { zuoraConfig, type ZuoraPollObject } from "./config";
 import {
   zuoraAccountSchema,
+  zuoraCreditMemoItemsPageSchema,
   zuoraCreditMemoSchema,
   zuoraErrorBodySchema,
   zuoraInvoiceItemsPageSchema,
   zuoraInvoiceSchema,
+  zuoraPaymentPartsPageSchema,
   zuoraPaymentSchema,
+  zuoraQueryAccountSchema,
   zuoraQueryPageSchema,
   zuoraQueryRecordSchemas,
+  type ZuoraCreditMemoItem,
   type ZuoraInvoice,
   type ZuoraInvoiceItem,
+  type ZuoraPaymentPart,
   type ZuoraQueryRecord,
   type ZuoraSettings,
 } from "./schemas";
@@ -130,9 +135,42 @@ export class ZuoraClient extends VendorHttpClient {
     return this.request({ method: "GET", path: `v1/payments/${encodeKey(key)}`, outputSchema: zuoraPaymentSchema });
   }
 
-  /** GET /v1/credit-memos/{key} (id or number; needs Invoice Settlement) */
+  /**
+   * Every part of a payment: `GET /v1/payments/{key}/parts`, pages of 40 until a short page (needs
+   * Invoice Settlement). Parts with an `invoiceId` say which invoices it paid and how much.
+   */
+  getPaymentParts(key: string): Promise<ZuoraPaymentPart[]> {
+    return this.allPages(`v1/payments/${encodeKey(key)}/parts`, zuoraPaymentPartsPageSchema, (page) => page.parts);
+  }
+
+  /** GET /v1/creditmemos/{key} (the spec's spelling; id or number; needs Invoice Settlement) */
   getCreditMemo(key: string) {
-    return this.request({ method: "GET", path: `v1/credit-memos/${encodeKey(key)}`, outputSchema: zuoraCreditMemoSchema });
+    return this.request({ method: "GET", path: `v1/creditmemos/${encodeKey(key)}`, outputSchema: zuoraCreditMemoSchema });
+  }
+
+  /** Every item of a credit memo: `GET /v1/creditmemos/{key}/items`, pages of 40 until a short page. */
+  getCreditMemoItems(key: string): Promise<ZuoraCreditMemoItem[]> {
+    return this.allPages(`v1/creditmemos/${encodeKey(key)}/items`, zuoraCreditMemoItemsPageSchema, (page) => page.items);
+  }
+
+  /**
+   * One account by id or number as Object Query spells it (`GET /object-query/accounts/{key}`), with
+   * the `updatedDate` a change listing compares (v1 `GET /v1/accounts/{key}` has no such stamp).
+   */
+  getAccountRecord(key: string) {
+    return this.request({ method: "GET", path: `object-query/accounts/${encodeKey(key)}`, outputSchema: zuoraQueryAccountSchema });
+  }
+
+  /** A v1 list paged by `page`/`pageSize` (max 40), read until a short page or no `nextPage`. */
+  private async allPages<S extends z.ZodType<{ nextPage?: string | null }>, T>(path: string, schema: S, rows: (page: z.output<S>) => T[]): Promise<T[]> {
+    const all: T[] = [];
+    const pageSize = zuoraConfig.itemsPageSize;
+    for (let page = 1; ; page++) {
+      const res = await this.request({ method: "GET", path, query: { page, pageSize }, outputSchema: schema });
+      const got = rows(res);
+      all.push(...got);
+      if (got.length < pageSize || !res.nextPage) return all;
+    }
   }
 
   /**

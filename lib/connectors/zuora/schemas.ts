@@ -141,7 +141,9 @@ export const zuoraCreditMemoSchema = z.looseObject({
   id: text,
   number: text,
   accountId: text,
+  accountNumber: text.nullish(),
   amount: money,
+  taxAmount: money.nullish(),
   currency: text.optional(),
   creditMemoDate: text,
   status: text,
@@ -150,6 +152,34 @@ export const zuoraCreditMemoSchema = z.looseObject({
   updatedDate: text.optional(),
 });
 export type ZuoraCreditMemo = z.infer<typeof zuoraCreditMemoSchema>;
+
+/**
+ * One part of a payment (`GET /v1/payments/{key}/parts`, Invoice Settlement): applied to an invoice
+ * (`invoiceId`) or a debit memo (`debitMemoId`), or the unapplied rest (neither).
+ */
+export const zuoraPaymentPartSchema = z.looseObject({
+  id: text,
+  invoiceId: text.nullish(),
+  debitMemoId: text.nullish(),
+  amount: money,
+});
+export type ZuoraPaymentPart = z.infer<typeof zuoraPaymentPartSchema>;
+
+export const zuoraPaymentPartsPageSchema = z.object({ parts: z.array(zuoraPaymentPartSchema), nextPage: z.string().nullish() });
+
+/** A credit memo item (`GET /v1/creditmemos/{key}/items`): names only the SKU; `sourceItemId` is the credited invoice item. */
+export const zuoraCreditMemoItemSchema = z.looseObject({
+  id: text,
+  amount: money,
+  amountWithoutTax: money.nullish(),
+  skuName: text.nullish(),
+  sourceItemId: text.nullish(),
+  sourceItemType: text.nullish(),
+  financeInformation: z.looseObject({ revenueAccountingCode: text.nullish() }).nullish(),
+});
+export type ZuoraCreditMemoItem = z.infer<typeof zuoraCreditMemoItemSchema>;
+
+export const zuoraCreditMemoItemsPageSchema = z.object({ items: z.array(zuoraCreditMemoItemSchema), nextPage: z.string().nullish() });
 
 // Object Query spells fields differently from v1 GETs (paymentNumber, memoNumber, totalAmount ...).
 

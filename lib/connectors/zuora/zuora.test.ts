@@ -80,6 +80,33 @@ describe("Zuora connector against the sandbox", () => {
     expect(account.basicInfo.id).toBe(invoice.accountId);
   });
 
+  it("reads a payment's parts, a credit memo with its items and one account record, on the spec's paths", async () => {
+    const { client, exchanges } = connection();
+    const run = await sandbox.control.zuora.billRun({ invoices: 4, electronicPaymentRate: 0, externalPaymentRate: 1, creditMemoRate: 1, seed: 5 });
+    const paymentId = run.payments[0]!.id;
+    const payment = await client.getPayment(paymentId);
+    const parts = await client.getPaymentParts(payment.number);
+    const applied = parts.filter((p) => p.invoiceId);
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.reduce((s, p) => s + p.amount, 0)).toBeCloseTo(payment.appliedAmount ?? Number.NaN, 2);
+    const paidInvoice = await client.getInvoice(applied[0]!.invoiceId!);
+    expect(paidInvoice.accountId).toBe(payment.accountId);
+
+    const memo = await client.getCreditMemo(run.creditMemos[0]!.number);
+    const items = await client.getCreditMemoItems(memo.id);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.reduce((s, x) => s + x.amount, 0) + (memo.taxAmount ?? 0)).toBeCloseTo(memo.amount, 2);
+    const credited = await client.getInvoiceItems(memo.referredInvoiceId!);
+    expect(credited.map((x) => x.id)).toContain(items[0]!.sourceItemId);
+    expect(exchanges.some((e) => e.path.includes("/v1/creditmemos/"))).toBe(true);
+    expect(exchanges.some((e) => e.path.includes("/v1/credit-memos/"))).toBe(false);
+
+    const account = await client.getAccountRecord(payment.accountId);
+    expect(account).toMatchObject({ id: payment.accountId, accountNumber: payment.accountNumber });
+    expect(Number.isNaN(Date.parse(account.updatedDate))).toBe(false);
+    await expect(client.getPaymentParts("P-99999999")).rejects.toThrow(/Cannot find entity/);
+  });
+
   it("reuses one token and refreshes once after the vendor expires it", async () => {
     const { client, tokenCalls, exchanges } = connection();
     await client.listChanged("accounts", { since: "2000-01-01T00:00:00Z", pageSize: 1 });
