@@ -1,0 +1,9 @@
+"use server";
+
+import { db } from "@/lib/db";
+import { deleteValueMap } from "@/lib/mapping-admin/delete-value-map";
+import { deleteValueMapInputSchema } from "@/lib/mapping-admin/schemas";
+import { authedAction } from "./authed-action";
+
+/** Admin only: remove one mapping (posted records keep their accounts). */
+export const deleteValueMapAction = authedAction(deleteValueMapInputSchema, ({ input }) => deleteValueMap({ db: db(), input }), { role: "admin" });

@@ -1,0 +1,9 @@
+"use server";
+
+import { db } from "@/lib/db";
+import { saveValueMap } from "@/lib/mapping-admin/save-value-map";
+import { saveValueMapInputSchema } from "@/lib/mapping-admin/schemas";
+import { authedAction } from "./authed-action";
+
+/** Admin only: create or replace one mapping; answers how many held records wait on it and can be released. */
+export const saveValueMapAction = authedAction(saveValueMapInputSchema, ({ input }) => saveValueMap({ db: db(), input }), { role: "admin" });

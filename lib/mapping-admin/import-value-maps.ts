@@ -1,0 +1,59 @@
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { listTargetValues } from "./list-target-values";
+import { parseValueMapCsv, type CsvRowError } from "./parse-value-map-csv";
+import { importValueMapsInputSchema, VALUE_MAP_KINDS, type ImportValueMapsInput, type ValueMapKind } from "./schemas";
+
+export type ImportValueMapsResult =
+  | { ok: true; created: number; updated: number; unchanged: number; releasable: number; targetsChecked: boolean }
+  | { ok: false; errors: CsvRowError[] };
+
+/**
+ * Imports value maps from CSV all or nothing: every row is validated first (including that each target
+ * exists in the target system, read through the catalogue cache), and rows are written in one
+ * transaction only when none is bad. Rows of the file replace the maps with the same (kind, sourceKey);
+ * other maps stay. `releasable`: held records every missing key of which is now mapped.
+ */
+export const importValueMaps = async ({ db, input, checkTargets = true }: { db: Db; input: ImportValueMapsInput; checkTargets?: boolean }): Promise<ImportValueMapsResult> => {
+  const { flowId, csv } = importValueMapsInputSchema.parse(input);
+  if (!(await db.flow.findUnique({ where: { id: flowId }, select: { id: true } }))) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });
+  const targets: Partial<Record<ValueMapKind, Set<string>>> = {};
+  let targetsChecked = checkTargets;
+  if (checkTargets) {
+    for (const kind of VALUE_MAP_KINDS) {
+      const read = await listTargetValues({ db, flowId, kind });
+      if (read.error) targetsChecked = false;
+      else targets[kind] = new Set(read.values.map((v) => v.key));
+    }
+  }
+  const { rows, errors } = parseValueMapCsv({ csv, flowId, targets });
+  if (errors.length > 0) return { ok: false, errors };
+  return db.$transaction(async (tx) => {
+    const existing = await tx.valueMap.findMany({ where: { flowId }, select: { kind: true, sourceKey: true, targetValue: true, targetLabel: true } });
+    const byKey = new Map(existing.map((e) => [`${e.kind}\u0000${e.sourceKey}`, e]));
+    let created = 0;
+    let updated = 0;
+    let unchanged = 0;
+    for (const r of rows) {
+      const before = byKey.get(`${r.kind}\u0000${r.sourceKey}`);
+      if (before && before.targetValue === r.targetValue && (before.targetLabel ?? undefined) === r.targetLabel) {
+        unchanged += 1;
+        continue;
+      }
+      await tx.valueMap.upsert({
+        where: { flowId_kind_sourceKey: { flowId, kind: r.kind, sourceKey: r.sourceKey } },
+        create: { flowId, kind: r.kind, sourceKey: r.sourceKey, sourceLabel: r.sourceLabel ?? null, targetValue: r.targetValue, targetLabel: r.targetLabel ?? null },
+        update: { targetValue: r.targetValue, targetLabel: r.targetLabel ?? null, ...(r.sourceLabel ? { sourceLabel: r.sourceLabel } : {}) },
+      });
+      if (before) updated += 1;
+      else created += 1;
+    }
+    const [row] = await tx.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM "SyncRecord" r
+      WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held' AND NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m
+        WHERE NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
+          AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind' AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))`;
+    return { ok: true as const, created, updated, unchanged, releasable: Number(row?.n ?? 0), targetsChecked };
+  });
+};

@@ -1,0 +1,24 @@
+import type { Db, Prisma } from "../db";
+import { AppError } from "../errors";
+import { countReleasableRecords } from "./count-releasable-records";
+import { saveValueMapInputSchema, type SaveValueMapInput } from "./schemas";
+
+/**
+ * Creates or replaces the mapping of (flow, kind, sourceKey). Returns the saved row and how many held
+ * records wait on it / could be released now, so the UI can offer the release with the number.
+ */
+export const saveValueMap = async ({ db, tx, input }: { db: Db; tx?: Prisma.TransactionClient; input: SaveValueMapInput }) => {
+  const { flowId, kind, sourceKey, sourceLabel, targetValue, targetLabel } = saveValueMapInputSchema.parse(input);
+  const run = async (t: Prisma.TransactionClient) => {
+    const flow = await t.flow.findUnique({ where: { id: flowId }, select: { id: true } });
+    if (!flow) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });
+    const saved = await t.valueMap.upsert({
+      where: { flowId_kind_sourceKey: { flowId, kind, sourceKey } },
+      create: { flowId, kind, sourceKey, sourceLabel: sourceLabel ?? null, targetValue, targetLabel: targetLabel ?? null },
+      update: { targetValue, targetLabel: targetLabel ?? null, ...(sourceLabel ? { sourceLabel } : {}) },
+      select: { id: true, kind: true, sourceKey: true, sourceLabel: true, targetValue: true, targetLabel: true },
+    });
+    return { valueMap: saved, ...(await countReleasableRecords({ db: t, flowId, kind, sourceKey })) };
+  };
+  return tx ? run(tx) : db.$transaction(run);
+};
