@@ -249,7 +249,8 @@ describe("shared limits across processes", () => {
     const maxInWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
     expect(maxInWindow).toBeLessThanOrEqual(rate + 2);
     expect(maxInWindow).toBeGreaterThanOrEqual(rate - 2);
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((n - 1) * (1000 / rate) - 60);
+    // The span is measured between two jittery arrivals, so allow 20%: unlimited, it would be ~100 ms, not ~1,950.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((n - 1) * (1000 / rate) * 0.8);
   });
 
   it("keeps the concurrency limit across two processes", async () => {
