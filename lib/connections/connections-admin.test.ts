@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { createTestDb, type TestDb } from "../../test/db";
+import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica";
+import { checkTenantUrl } from "./check-tenant-url";
+import { deleteConnection } from "./delete-connection";
+import { connectionFormSchema, type ConnectionForm } from "./form-schemas";
+import { getConnection } from "./get-connection";
+import { isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
+import { listConnections } from "./list-connections";
+import { readConnectionSecrets } from "./read-connection-secrets";
+import { saveConnection } from "./save-connection";
+import { testConnection } from "./test-connection";
+
+let sandbox: RunningSandbox;
+let t: TestDb;
+
+beforeAll(async () => {
+  [sandbox, t] = await Promise.all([startSandbox({ port: 0 }), createTestDb()]);
+});
+afterAll(async () => {
+  await Promise.all([sandbox?.close(), t?.drop()]);
+});
+
+const callout = { headerName: "X-Zuora-Signature", algorithm: "SHA-256", encoding: "BASE64", signedData: "{{Request.Body}}" } as const;
+const zuoraForm = (over: Partial<Extract<ConnectionForm, { vendor: "zuora" }>> = {}): ConnectionForm => ({
+  vendor: "zuora",
+  name: `Zuora ${Math.random().toString(36).slice(2, 7)}`,
+  baseUrl: sandbox.credentials.zuora.baseUrl,
+  settings: { callout },
+  secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret },
+  ...over,
+});
+const acumaticaForm = (endpointVersion: string, over: Partial<Extract<ConnectionForm, { vendor: "acumatica" }>> = {}): ConnectionForm => {
+  const a = sandbox.credentials.acumatica;
+  return {
+    vendor: "acumatica",
+    name: `Acumatica ${Math.random().toString(36).slice(2, 7)}`,
+    baseUrl: a.baseUrl,
+    settings: { endpointVersion, tenant: a.tenant },
+    secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
+    ...over,
+  };
+};
+const parse = (form: ConnectionForm) => connectionFormSchema.parse(form);
+
+describe("tenant URL safety", () => {
+  it.each([
+    ["http://169.254.169.254/latest/meta-data", true],
+    ["https://[fd00:ec2::254]/", true],
+    ["https://[fe80::1]/", true],
+    ["https://[::ffff:169.254.169.254]/", true],
+    ["http://metadata.google.internal/computeMetadata/v1", true],
+    ["https://rest.eu.zuora.com", false],
+    ["http://127.0.0.1:4010/zuora", false],
+    ["https://169.255.0.1", false],
+  ])("%s forbidden: %s", (url, expected) => {
+    expect(isForbiddenTenantUrl(url)).toBe(expected);
+  });
+
+  it("refuses a metadata URL in the form schema and a name resolving to link-local on the server", async () => {
+    const parsed = connectionFormSchema.safeParse(zuoraForm({ baseUrl: "http://169.254.169.254/" }));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/link-local or cloud metadata/);
+    await expect(checkTenantUrl("https://tenant.example.com", { resolve: async () => [{ address: "169.254.10.1" }] })).rejects.toThrow(/link-local/);
+    await expect(checkTenantUrl("https://tenant.example.com", { resolve: async () => [{ address: "203.0.113.9" }] })).resolves.toBeUndefined();
+  });
+});
+
+describe("connections for the admin UI", () => {
+  it("creates a connection whose view says which secrets are set but never carries them", async () => {
+    const view = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
+    expect(view.secretsSet.sort()).toEqual(["clientId", "clientSecret"]);
+    expect(view.settings).toMatchObject({ callout });
+    const everything = JSON.stringify([view, await listConnections({ db: t.db })]);
+    expect(everything).not.toContain(sandbox.credentials.zuora.clientSecret);
+    expect(everything).not.toContain(sandbox.credentials.zuora.clientId);
+  });
+
+  it("keeps stored secrets when a field is left blank, replaces them when entered, and refuses missing ones on create", async () => {
+    const created = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
+    const edited = await saveConnection({ db: t.db, form: parse(zuoraForm({ id: created.id, name: created.name, secrets: { clientSecret: "", calloutHmacSecret: "hmac-secret-1" } })) });
+    expect(edited.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
+    expect(await readConnectionSecrets({ db: t.db, connectionId: created.id })).toEqual({
+      clientId: sandbox.credentials.zuora.clientId,
+      clientSecret: sandbox.credentials.zuora.clientSecret,
+      calloutHmacSecret: "hmac-secret-1",
+    });
+    await expect(saveConnection({ db: t.db, form: parse(zuoraForm({ secrets: { clientId: "x" } })) })).rejects.toThrow(/client secret/);
+    await expect(saveConnection({ db: t.db, form: parse(zuoraForm({ name: created.name })) })).rejects.toThrow(/already exists/);
+  });
+
+  it("tests a saved Zuora connection step by step and stores the result", async () => {
+    const created = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
+    const result = await testConnection({ db: t.db, connectionId: created.id });
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([["auth", true], ["read", true]]);
+    expect(result.isStored).toBe(true);
+    const view = await getConnection({ db: t.db, connectionId: created.id });
+    expect(view.lastTestResult?.ok).toBe(true);
+    expect(view.lastTestAt).toBe(result.testedAt);
+
+    const wrong = await testConnection({ db: t.db, form: parse(zuoraForm({ id: created.id, name: created.name, secrets: { clientSecret: "wrong-secret" } })) });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.isStored).toBe(false);
+    expect(JSON.stringify(wrong)).not.toContain("wrong-secret");
+    expect((await getConnection({ db: t.db, connectionId: created.id })).lastTestResult?.ok).toBe(true);
+  });
+
+  it("names the endpoint versions an Acumatica instance offers when the pinned one is wrong", async () => {
+    const bad = await saveConnection({ db: t.db, form: parse(acumaticaForm("22.200.001")) });
+    const result = await testConnection({ db: t.db, connectionId: bad.id });
+    expect(result.ok).toBe(false);
+    expect(result.steps[0]).toMatchObject({ step: "auth", ok: true });
+    expect(result.steps[1]).toMatchObject({ step: "version", ok: false });
+    expect(result.steps[1]!.message).toContain("23.200.001, 24.200.001");
+    expect(result.offeredVersions).toEqual(["24.200.001", "23.200.001"]);
+
+    const good = await testConnection({ db: t.db, form: parse(acumaticaForm("24.200.001", { id: bad.id, name: bad.name, secrets: {} })) });
+    expect(good.ok).toBe(true);
+    expect(good.isStored).toBe(false);
+  });
+
+  it("refuses to delete a connection a flow uses, naming the flow, and deletes an unused one", async () => {
+    const source = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
+    const target = await saveConnection({ db: t.db, form: parse(acumaticaForm("24.200.001")) });
+    await t.db.flow.create({ data: { kind: ZUORA_ACUMATICA, name: "Month-end flow", sourceConnectionId: source.id, targetConnectionId: target.id } });
+    await expect(deleteConnection({ db: t.db, connectionId: source.id })).rejects.toThrow(/"Month-end flow"/);
+    expect((await getConnection({ db: t.db, connectionId: source.id })).usedBy.map((f) => f.name)).toEqual(["Month-end flow"]);
+
+    const spare = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
+    await t.db.vendorToken.create({ data: { key: spare.id } });
+    await deleteConnection({ db: t.db, connectionId: spare.id });
+    expect(await t.db.connection.count({ where: { id: spare.id } })).toBe(0);
+    expect(await t.db.vendorToken.count({ where: { key: spare.id } })).toBe(0);
+  });
+});

@@ -1,0 +1,30 @@
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { TokenCache } from "../http";
+
+/**
+ * Deletes a connection that no flow uses (its callouts go with it) and forgets its cached token.
+ * A connection a flow reads from or posts to is refused with AppError CONNECTION_IN_USE (409),
+ * naming the flows.
+ */
+export const deleteConnection = async ({ db, connectionId }: { db: Db; connectionId: string }): Promise<{ id: string; name: string }> => {
+  const deleted = await db.$transaction(async (tx) => {
+    const row = await tx.connection.findUnique({
+      where: { id: connectionId },
+      select: { id: true, name: true, sourceFlows: { select: { name: true } }, targetFlows: { select: { name: true } } },
+    });
+    if (!row) throw new AppError("NOT_FOUND", { userMessage: "This connection does not exist (any more)." });
+    const flows = [...new Set([...row.sourceFlows, ...row.targetFlows].map((f) => f.name))];
+    if (flows.length > 0) {
+      const names = flows.map((n) => `"${n}"`).join(", ");
+      throw new AppError("CONNECTION_IN_USE", {
+        status: 409,
+        userMessage: `"${row.name}" cannot be deleted: the flow${flows.length > 1 ? "s" : ""} ${names} use${flows.length > 1 ? "" : "s"} it. Delete the flow or choose another connection for it first.`,
+      });
+    }
+    await tx.connection.delete({ where: { id: connectionId } });
+    return { id: row.id, name: row.name };
+  });
+  await TokenCache.forget(db, connectionId);
+  return deleted;
+};

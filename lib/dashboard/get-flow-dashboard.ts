@@ -1,0 +1,79 @@
+import type { Db } from "../db";
+import { countRecordsByStatus } from "../records/count-records-by-status";
+import { listMissingMappings, type MissingMapping } from "../sync/list-missing-mappings";
+import { getPeriodReconciliation, type PeriodReconciliation } from "./get-period-reconciliation";
+
+export type StatusCounts = { pending: number; posted: number; held: number; failed: number; skipped: number };
+
+export type FlowDashboard = {
+  flow: { id: string; name: string; enabled: boolean; sourceName: string; targetName: string };
+  /** records created since 00:00 UTC today, per status */
+  today: StatusCounts;
+  /** records created in the last 30 days, per status */
+  last30Days: StatusCounts;
+  /** one entry per UTC day of the last 30 days (oldest first), zeros included */
+  daily: ({ day: string } & StatusCounts)[];
+  missingMappings: MissingMapping[];
+  recentFailures: { id: string; objectType: string; naturalKey: string | null; lastError: string | null; updatedAt: string }[];
+  /** finish time of the latest successful poll run, and receipt time of the latest callout */
+  lastSuccessfulPollAt: string | null;
+  lastCalloutAt: string | null;
+  reconciliation: PeriodReconciliation;
+};
+
+const DAY = 86_400_000;
+
+const emptyCounts = (): StatusCounts => ({ pending: 0, posted: 0, held: 0, failed: 0, skipped: 0 });
+
+/**
+ * Everything the dashboard shows for one flow: status counts today and over 30 days (per day for
+ * the chart), held records grouped by missing mapping, recent failures with their error, last
+ * successful poll and callout, and billed vs posted for the period. Null for an unknown flow.
+ */
+export const getFlowDashboard = async ({ db, flowId, period, now = new Date() }: { db: Db; flowId: string; period?: string; now?: Date }): Promise<FlowDashboard | null> => {
+  const flow = await db.flow.findUnique({
+    where: { id: flowId },
+    select: { id: true, name: true, enabled: true, sourceConnectionId: true, source: { select: { name: true } }, target: { select: { name: true } } },
+  });
+  if (!flow) return null;
+  const todayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const windowStart = new Date(todayStart.getTime() - 29 * DAY);
+
+  const [today, last30Days, dailyRows, missingMappings, failures, lastPoll, lastCallout, reconciliation] = await Promise.all([
+    countRecordsByStatus({ db, filter: { flowId, from: todayStart } }),
+    countRecordsByStatus({ db, filter: { flowId, from: windowStart } }),
+    db.$queryRaw<{ day: string; status: keyof StatusCounts; n: bigint }[]>`
+      SELECT to_char(("createdAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, status::text AS status, count(*) AS n
+      FROM "SyncRecord" WHERE "flowId" = ${flowId}::uuid AND "createdAt" >= ${windowStart}
+      GROUP BY 1, 2`,
+    listMissingMappings({ db, flowId }),
+    db.syncRecord.findMany({
+      where: { flowId, status: "failed" },
+      orderBy: { updatedAt: "desc" },
+      take: 8,
+      select: { id: true, objectType: true, naturalKey: true, lastError: true, updatedAt: true },
+    }),
+    db.flowRun.findFirst({ where: { flowId, status: "succeeded" }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } }),
+    db.inboundEvent.findFirst({ where: { connectionId: flow.sourceConnectionId }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
+    getPeriodReconciliation({ db, flowId, period, now }),
+  ]);
+
+  const daily = Array.from({ length: 30 }, (_, i) => ({ day: new Date(windowStart.getTime() + i * DAY).toISOString().slice(0, 10), ...emptyCounts() }));
+  const byDay = new Map(daily.map((d) => [d.day, d]));
+  for (const row of dailyRows) {
+    const entry = byDay.get(row.day);
+    if (entry && row.status in entry) entry[row.status] += Number(row.n);
+  }
+
+  return {
+    flow: { id: flow.id, name: flow.name, enabled: flow.enabled, sourceName: flow.source.name, targetName: flow.target.name },
+    today,
+    last30Days,
+    daily,
+    missingMappings,
+    recentFailures: failures.map((f) => ({ ...f, updatedAt: f.updatedAt.toISOString() })),
+    lastSuccessfulPollAt: lastPoll?.finishedAt?.toISOString() ?? null,
+    lastCalloutAt: lastCallout?.receivedAt.toISOString() ?? null,
+    reconciliation,
+  };
+};
