@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../test/db";
-import { enqueue } from "./enqueue";
+import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -44,7 +44,7 @@ describe("worker process (npm run worker)", () => {
 
   it("picks up a job enqueued by another process and runs it", async () => {
     await t.db.workerHeartbeat.deleteMany();
-    await enqueue(t.db, heartbeatTask({ workerId: "enqueuer", hostname: "x", pid: 0, startedAt: new Date() }), {});
+    await enqueueJob(t.db, heartbeatTask({ workerId: "enqueuer", hostname: "x", pid: 0, startedAt: new Date() }), {});
     const beat = await waitFor(async () => (await t.db.workerHeartbeat.findFirst()) ?? undefined);
     expect(beat.pid).toBe(worker.pid);
     const left = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'heartbeat'`;

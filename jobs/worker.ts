@@ -2,7 +2,7 @@ import { run } from "graphile-worker";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
 import { createWorkerIdentity } from "../lib/workers/worker-identity";
-import { enqueue } from "./enqueue";
+import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
 import { createTaskList, cronItems } from "./index";
 
@@ -25,7 +25,7 @@ const main = async () => {
     noHandleSignals: true,
     pollInterval: 1000,
   });
-  await enqueue(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
+  await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
   console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY})`);
 
   let stopping = false;

@@ -5,12 +5,13 @@ import type { JobSpec } from "./job-specs";
 type SqlRunner = Pick<Prisma.TransactionClient, "$executeRaw">;
 
 /**
- * graphile_worker.add_job in the caller's transaction (the same SQL as jobs/enqueue.ts, by spec
- * rather than task object, so lib/ does not import jobs/).
+ * graphile_worker.add_job in the caller's transaction, so a job exists exactly when the write that
+ * asked for it commits. Takes a spec (name, schema, maxAttempts) rather than a task object, so lib/
+ * never imports jobs/; the task definitions in jobs/ satisfy the same shape.
  */
 export const enqueueJob = async <S extends z.ZodType>(
   tx: SqlRunner,
-  spec: JobSpec<S>,
+  spec: Pick<JobSpec<S>, "name" | "schema"> & { maxAttempts?: number },
   payload: z.input<S>,
   options: { jobKey?: string; jobKeyMode?: "replace" | "preserve_run_at"; queueName?: string; runAt?: Date } = {},
 ) => {
@@ -20,7 +21,7 @@ export const enqueueJob = async <S extends z.ZodType>(
     payload => ${JSON.stringify(parsed)}::json,
     queue_name => ${options.queueName ?? null}::text,
     run_at => ${options.runAt ?? null}::timestamptz,
-    max_attempts => ${spec.maxAttempts}::int,
+    max_attempts => ${spec.maxAttempts ?? null}::int,
     job_key => ${options.jobKey ?? null}::text,
     job_key_mode => ${options.jobKeyMode ?? null}::text
   )`;
