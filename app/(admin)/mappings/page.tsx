@@ -1,15 +1,41 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/require-user";
+import { db } from "@/lib/db";
+import { listFlowOptions } from "@/lib/mapping-admin/list-flow-options";
+import { VALUE_MAP_KINDS, type ValueMapKind } from "@/lib/mapping-admin/schemas";
+import { listMissingMappings } from "@/lib/sync/list-missing-mappings";
+import { MappingsPageClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Mappings" };
 
-// Issue 2 ships the empty state only; the issue that adds mappings lists them here from lib/.
-const MappingsPage = () => (
-  <>
-    <PageHeader title="Mappings" description="How source values become target values: GL accounts, customers, products, tax codes." />
-    <EmptyState title="No mappings yet">Create a flow first. Its mappings then list every source value that still needs a target, with the records waiting on it.</EmptyState>
-  </>
-);
+const DESCRIPTION = "How source values become target values: GL accounts and customers. Unmapped values hold records until they are mapped.";
+
+const MappingsPage = async ({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) => {
+  const user = await requireUser();
+  const params = await searchParams;
+  const one = (k: string) => (Array.isArray(params[k]) ? params[k][0] : params[k]) ?? undefined;
+  const database = db();
+  const flows = await listFlowOptions({ db: database });
+  if (flows.length === 0) {
+    return (
+      <>
+        <PageHeader title="Mappings" description={DESCRIPTION} />
+        <EmptyState title="No mappings yet">Create a flow first. Its mappings then list every source value that still needs a target, with the records waiting on it.</EmptyState>
+      </>
+    );
+  }
+  const flowId = flows.find((f) => f.id === one("flowId"))?.id ?? flows[0]!.id;
+  const kindParam = one("kind");
+  const kind: ValueMapKind = VALUE_MAP_KINDS.includes(kindParam as ValueMapKind) ? (kindParam as ValueMapKind) : "gl-account";
+  const coverage = await listMissingMappings({ db: database, flowId });
+  return (
+    <>
+      <PageHeader title="Mappings" description={DESCRIPTION} />
+      <MappingsPageClient flows={flows} flowId={flowId} kind={kind} initialQuery={one("q")?.slice(0, 100) ?? ""} initialCoverage={coverage} isAdmin={user.role === "admin"} />
+    </>
+  );
+};
 
 export default MappingsPage;

@@ -1,0 +1,158 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { formatAmount, formatDateTime } from "@/components/records/format";
+import { RecordTimeline, type TimelineEvent } from "@/components/records/record-timeline";
+import { JsonView } from "@/components/records/json-view";
+import { StatusBadge, type RecordStatus } from "@/components/records/status-badge";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { replayRecordAction } from "@/lib/actions/replay-record";
+import type { RecordLink } from "@/lib/records/build-record-links";
+
+/** GET /api/records/[recordId] as JSON. */
+export type RecordPageData = {
+  record: {
+    id: string;
+    flowId: string;
+    flow: { id: string; name: string; kind: string };
+    objectType: string;
+    sourceId: string;
+    naturalKey: string | null;
+    sourceVersion: string | null;
+    status: RecordStatus;
+    statusReason: string | null;
+    missing: { kind: string; sourceKey: string; label?: string; dependency?: boolean }[] | null;
+    amount: string | null;
+    currency: string | null;
+    documentDate: string | null;
+    sourcePayload: unknown;
+    mappedPayload: unknown;
+    targetId: string | null;
+    targetRef: string | null;
+    attempts: number;
+    lastError: string | null;
+    createdAt: string;
+    updatedAt: string;
+    postedAt: string | null;
+    events: TimelineEvent[];
+  };
+  links: RecordLink[];
+  source: string | null;
+  target: string | null;
+};
+
+const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
+  <div>
+    <dt className="text-xs text-zinc-500">{label}</dt>
+    <dd className="mt-0.5 text-sm text-zinc-900">{children}</dd>
+  </div>
+);
+
+/** One record: what it is, where it stands, why, its audit trail and payloads; admins can replay it. */
+export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData; isAdmin: boolean }) => {
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const key = ["record", initial.record.id];
+  const { data } = useQuery({
+    queryKey: key,
+    queryFn: async () => {
+      const res = await fetch(`/api/records/${initial.record.id}`);
+      const body = await res.json();
+      if (!res.ok) throw new Error(body?.error?.message ?? `Request failed (${res.status})`);
+      return body as RecordPageData;
+    },
+    initialData: initial,
+    // while queued or processing, follow it until it settles
+    refetchInterval: (q) => (q.state.data?.record.status === "pending" ? 1500 : false),
+  });
+  const { record, links } = data;
+  const replay = useMutation({
+    mutationFn: async () => {
+      const r = await replayRecordAction({ recordId: record.id });
+      if (!r.ok) throw new Error(r.error.message);
+    },
+    onSuccess: () => setNotice({ tone: "success", text: "Queued for replay. This page follows it until it settles." }),
+    onError: (err) => setNotice({ tone: "error", text: err.message }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: key });
+      void queryClient.invalidateQueries({ queryKey: ["records"] });
+    },
+  });
+  const isReplayable = record.status === "failed" || record.status === "held" || record.status === "skipped";
+  const title = `${record.objectType} ${record.naturalKey ?? record.sourceId}`;
+  const pendingMissing = (record.missing ?? []).filter((m) => !m.dependency);
+
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={title}
+        description={`${record.flow.name} · received ${formatDateTime(record.createdAt)}`}
+        actions={
+          <>
+            <Link href="/records" className="text-sm text-zinc-600 hover:text-zinc-900">All records</Link>
+            {isAdmin && isReplayable ? (
+              <Button variant="primary" onClick={() => replay.mutate()} disabled={replay.isPending}>
+                {replay.isPending ? "Replaying…" : "Replay"}
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
+      <section aria-label="Summary" className="rounded-lg border border-zinc-200 bg-white p-4">
+        <dl className="grid grid-cols-2 gap-4 md:grid-cols-4">
+          <Fact label="Status">
+            <span data-testid="record-status"><StatusBadge status={record.status} reason={record.statusReason} /></span>
+          </Fact>
+          <Fact label="Amount"><span className="tabular-nums">{formatAmount(record.amount, record.currency) || "—"}</span></Fact>
+          <Fact label="Document date"><span className="tabular-nums">{record.documentDate?.slice(0, 10) ?? "—"}</span></Fact>
+          <Fact label="Attempts"><span className="tabular-nums">{record.attempts}</span></Fact>
+          <Fact label={`Source (${data.source ?? "—"})`}>{record.sourceId}</Fact>
+          <Fact label={`Target (${data.target ?? "—"})`}>{record.targetRef ?? record.targetId ?? "not posted"}</Fact>
+          <Fact label="Posted">{record.postedAt ? formatDateTime(record.postedAt) : "—"}</Fact>
+          <Fact label="Source version">{record.sourceVersion ? formatDateTime(record.sourceVersion) : "—"}</Fact>
+        </dl>
+        {record.status === "failed" && record.lastError ? (
+          <div className="mt-3"><Alert tone="error">Target answer: {record.lastError}</Alert></div>
+        ) : null}
+        {record.status === "held" && pendingMissing.length > 0 ? (
+          <div className="mt-3">
+            <Alert tone="info">
+              Held until these mappings exist:{" "}
+              {pendingMissing.map((m, i) => (
+                <span key={`${m.kind}:${m.sourceKey}`}>
+                  {i > 0 ? ", " : ""}
+                  <Link className="font-medium underline" href={`/mappings?flowId=${record.flowId}&kind=${encodeURIComponent(m.kind)}&q=${encodeURIComponent(m.sourceKey)}`}>
+                    {m.kind} “{m.sourceKey}”
+                  </Link>
+                </span>
+              ))}
+              .
+            </Alert>
+          </div>
+        ) : null}
+        {links.length > 0 ? (
+          <ul className="mt-3 flex flex-wrap gap-4 text-sm">
+            {links.map((l) => (
+              <li key={l.href}>
+                <a href={l.href} target="_blank" rel="noreferrer" className="text-blue-800 hover:underline">{l.label} ↗</a>
+                {l.bestEffort ? <span className="ml-1 text-xs text-zinc-500">(best effort: Zuora’s UI addresses vary by tenant)</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+        <RecordTimeline events={record.events} />
+        <div className="space-y-3">
+          <JsonView title="Source payload (as fetched)" value={record.sourcePayload} />
+          <JsonView title="Mapped payload (sent to the target)" value={record.mappedPayload} />
+        </div>
+      </div>
+    </div>
+  );
+};

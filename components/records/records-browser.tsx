@@ -1,0 +1,313 @@
+"use client";
+
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState, type FormEvent } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Select, TextInput } from "@/components/ui/field";
+import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
+import { replayRecordsAction } from "@/lib/actions/replay-records";
+import { ConfirmDialog } from "./confirm-dialog";
+import { formatAmount, formatDateTime } from "./format";
+import { OBJECT_TYPES, RECORD_STATUSES, toApiQuery, toRecordFilter, type RecordsSearch } from "./records-filter";
+import { StatusBadge, type RecordStatus } from "./status-badge";
+
+/** A records list row as JSON (dates as ISO strings). */
+export type RecordRow = {
+  id: string;
+  flowId: string;
+  objectType: string;
+  sourceId: string;
+  naturalKey: string | null;
+  status: RecordStatus;
+  statusReason: string | null;
+  amount: string | null;
+  currency: string | null;
+  documentDate: string | null;
+  targetRef: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+};
+export type RecordsPage = { items: RecordRow[]; nextCursor: string | null };
+export type StatusCounts = Record<RecordStatus, number>;
+
+const PAGE_SIZE = 100;
+
+const fetchJson = async <T,>(url: string): Promise<T> => {
+  const res = await fetch(url);
+  const body = await res.json();
+  if (!res.ok) throw new Error(body?.error?.message ?? `Request failed (${res.status})`);
+  return body as T;
+};
+
+type BulkAction = { kind: "replay" | "release"; scope: "selection" | "filter"; count: number };
+
+/**
+ * The records browser: server-side filters kept in the URL, counts per status, keyset pages of 100
+ * (newest first; "Load more" fetches the next page by cursor), and for admins a selection with bulk
+ * Replay / Release, or the same on everything the filter matches, each confirmed with its count.
+ */
+export const RecordsBrowser = ({
+  search,
+  flows,
+  initialPage,
+  initialCounts,
+  isAdmin,
+}: {
+  search: RecordsSearch;
+  flows: { id: string; name: string }[];
+  initialPage: RecordsPage;
+  initialCounts: StatusCounts;
+  isAdmin: boolean;
+}) => {
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  const searchKey = toApiQuery(search);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [pending, setPending] = useState<BulkAction | null>(null);
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+
+  useEffect(() => setSelected(new Set()), [searchKey]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "/" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement)) {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('form[aria-label="Filter records"] input[name="q"]')?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const pages = useInfiniteQuery({
+    queryKey: ["records", searchKey],
+    queryFn: ({ pageParam }) => fetchJson<RecordsPage>(`/api/records?${toApiQuery(search, { limit: String(PAGE_SIZE), cursor: pageParam ?? undefined })}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    initialData: { pages: [initialPage], pageParams: [null] },
+    staleTime: 5_000,
+  });
+  const { status: _s, ...countSearch } = search;
+  const counts = useQuery({
+    queryKey: ["records-counts", toApiQuery(countSearch)],
+    queryFn: () => fetchJson<StatusCounts>(`/api/records/counts?${toApiQuery(countSearch)}`),
+    initialData: initialCounts,
+    staleTime: 5_000,
+  });
+  const rows = pages.data.pages.flatMap((p) => p.items);
+  const total = RECORD_STATUSES.reduce((sum, s) => sum + counts.data[s], 0);
+
+  const navigate = (next: RecordsSearch) => {
+    const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v) as [string, string][]);
+    router.replace(q.size ? `${pathname}?${q}` : pathname, { scroll: false });
+  };
+  const onFilter = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const v = (k: string) => String(f.get(k) ?? "").trim() || undefined;
+    navigate({ ...search, flowId: v("flowId"), objectType: v("objectType"), from: v("from"), to: v("to"), q: v("q") });
+  };
+
+  const replayable = (s: RecordStatus) => s === "failed" || s === "held" || s === "skipped";
+  const selectedRows = rows.filter((r) => selected.has(r.id));
+  const filterCount = (kind: "replay" | "release") => {
+    const statuses: RecordStatus[] = kind === "release" ? ["held"] : ["failed", "held", "skipped"];
+    return statuses.filter((s) => !search.status || s === search.status).reduce((sum, s) => sum + counts.data[s], 0);
+  };
+
+  const bulk = useMutation({
+    mutationFn: async (action: BulkAction) => {
+      const input = action.scope === "selection" ? { ids: [...selected] } : { filter: toRecordFilter(search) };
+      if (action.kind === "replay") {
+        const r = await replayRecordsAction(input);
+        if (!r.ok) throw new Error(r.error.message);
+        return `Queued ${r.data.queued} of ${r.data.considered} record${r.data.considered === 1 ? "" : "s"} for replay.`;
+      }
+      const r = await releaseHeldRecordsAction(input);
+      if (!r.ok) throw new Error(r.error.message);
+      const still = r.data.considered - r.data.released;
+      return `Released ${r.data.released} held record${r.data.released === 1 ? "" : "s"}.${still > 0 ? ` ${still} still wait on a missing mapping and stay held.` : ""}`;
+    },
+    onSuccess: (text) => {
+      setNotice({ tone: "success", text });
+      setSelected(new Set());
+    },
+    onError: (err) => setNotice({ tone: "error", text: err.message }),
+    onSettled: () => {
+      setPending(null);
+      void queryClient.invalidateQueries({ queryKey: ["records"] });
+      void queryClient.invalidateQueries({ queryKey: ["records-counts"] });
+    },
+  });
+
+  const toggle = (id: string) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const actionable = rows.filter((r) => replayable(r.status));
+  const isAllSelected = actionable.length > 0 && actionable.every((r) => selected.has(r.id));
+
+  return (
+    <div className="space-y-3">
+      <form onSubmit={onFilter} className="flex flex-wrap items-end gap-2" aria-label="Filter records" key={searchKey}>
+        <label className="w-56 text-xs font-medium text-zinc-700">
+          Flow
+          <Select name="flowId" defaultValue={search.flowId ?? ""} className="mt-1">
+            <option value="">All flows</option>
+            {flows.map((f) => (
+              <option key={f.id} value={f.id}>{f.name}</option>
+            ))}
+          </Select>
+        </label>
+        <label className="w-40 text-xs font-medium text-zinc-700">
+          Object type
+          <Select name="objectType" defaultValue={search.objectType ?? ""} className="mt-1">
+            <option value="">All types</option>
+            {OBJECT_TYPES.map((o) => (
+              <option key={o.value} value={o.value}>{o.label}</option>
+            ))}
+          </Select>
+        </label>
+        <label className="w-36 text-xs font-medium text-zinc-700">
+          Received from
+          <TextInput type="date" name="from" defaultValue={search.from ?? ""} className="mt-1" />
+        </label>
+        <label className="w-36 text-xs font-medium text-zinc-700">
+          Received to
+          <TextInput type="date" name="to" defaultValue={search.to ?? ""} className="mt-1" />
+        </label>
+        <label className="w-48 text-xs font-medium text-zinc-700">
+          Document number
+          <TextInput name="q" defaultValue={search.q ?? ""} placeholder="Starts with… ( / )" className="mt-1" />
+        </label>
+        <Button type="submit" variant="primary">Apply</Button>
+        {Object.keys(search).length > 0 ? <Button onClick={() => navigate({})}>Clear</Button> : null}
+      </form>
+
+      <nav aria-label="Status" className="flex flex-wrap gap-1 border-b border-zinc-200">
+        {[{ key: undefined, label: "All", n: total }, ...RECORD_STATUSES.map((s) => ({ key: s, label: s[0]!.toUpperCase() + s.slice(1), n: counts.data[s] }))].map((tab) => {
+          const isCurrent = search.status === tab.key;
+          return (
+            <button
+              key={tab.label}
+              type="button"
+              aria-current={isCurrent ? "page" : undefined}
+              onClick={() => navigate({ ...search, status: tab.key })}
+              className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${isCurrent ? "border-blue-700 font-medium text-zinc-900" : "border-transparent text-zinc-600 hover:text-zinc-900"}`}
+            >
+              {tab.label} <span className="tabular-nums text-zinc-500" data-testid={`count-${tab.key ?? "all"}`}>{tab.n.toLocaleString("en-US")}</span>
+            </button>
+          );
+        })}
+      </nav>
+
+      {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
+
+      {isAdmin ? (
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <span className="text-zinc-500">{selected.size > 0 ? `${selected.size} selected` : "Select records, or act on the whole filter:"}</span>
+          {selected.size > 0 ? (
+            <>
+              <Button onClick={() => setPending({ kind: "replay", scope: "selection", count: selectedRows.filter((r) => replayable(r.status)).length })}>Replay selected</Button>
+              <Button onClick={() => setPending({ kind: "release", scope: "selection", count: selectedRows.filter((r) => r.status === "held").length })}>Release selected</Button>
+            </>
+          ) : (
+            <>
+              <Button disabled={filterCount("replay") === 0} onClick={() => setPending({ kind: "replay", scope: "filter", count: Math.min(filterCount("replay"), 5000) })}>
+                Replay all matching ({filterCount("replay").toLocaleString("en-US")})
+              </Button>
+              <Button disabled={filterCount("release") === 0} onClick={() => setPending({ kind: "release", scope: "filter", count: Math.min(filterCount("release"), 5000) })}>
+                Release all held matching ({filterCount("release").toLocaleString("en-US")})
+              </Button>
+            </>
+          )}
+        </div>
+      ) : (
+        <p className="text-xs text-zinc-500">You have viewer access: you can read every record but not replay or release.</p>
+      )}
+
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Records</caption>
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500">
+            <tr>
+              {isAdmin ? (
+                <th scope="col" className="w-8 px-3 py-2">
+                  <input type="checkbox" aria-label="Select all replayable records shown" checked={isAllSelected} onChange={() => setSelected(isAllSelected ? new Set() : new Set(actionable.map((r) => r.id)))} />
+                </th>
+              ) : null}
+              <th scope="col" className="px-3 py-2 font-medium">Document</th>
+              <th scope="col" className="px-3 py-2 font-medium">Type</th>
+              <th scope="col" className="px-3 py-2 font-medium">Status</th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">Amount</th>
+              <th scope="col" className="px-3 py-2 font-medium">Document date</th>
+              <th scope="col" className="px-3 py-2 font-medium">Target</th>
+              <th scope="col" className="px-3 py-2 font-medium">Received</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {rows.map((r) => (
+              <tr key={r.id} className={selected.has(r.id) ? "bg-blue-50/60" : "hover:bg-zinc-50"}>
+                {isAdmin ? (
+                  <td className="px-3 py-1.5">
+                    <input type="checkbox" aria-label={`Select ${r.naturalKey ?? r.sourceId}`} checked={selected.has(r.id)} disabled={!replayable(r.status)} onChange={() => toggle(r.id)} />
+                  </td>
+                ) : null}
+                <td className="px-3 py-1.5 font-medium">
+                  <Link href={`/records/${r.id}`} className="text-blue-800 hover:underline">{r.naturalKey ?? r.sourceId}</Link>
+                </td>
+                <td className="px-3 py-1.5 text-zinc-600">{r.objectType}</td>
+                <td className="px-3 py-1.5">
+                  <StatusBadge status={r.status} reason={r.statusReason} />
+                  {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={r.lastError}>{r.lastError}</p> : null}
+                </td>
+                <td className="px-3 py-1.5 text-right tabular-nums">{formatAmount(r.amount, r.currency)}</td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{r.documentDate?.slice(0, 10) ?? ""}</td>
+                <td className="px-3 py-1.5 text-zinc-600">{r.targetRef ?? ""}</td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-500">{formatDateTime(r.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 ? <p className="px-4 py-8 text-center text-sm text-zinc-500">No records match this filter.</p> : null}
+      </div>
+      <div className="flex items-center gap-3 text-sm text-zinc-500">
+        <span>Showing {rows.length.toLocaleString("en-US")} record{rows.length === 1 ? "" : "s"}, newest first.</span>
+        {pages.hasNextPage ? (
+          <Button onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+            {pages.isFetchingNextPage ? "Loading…" : `Load ${PAGE_SIZE} more`}
+          </Button>
+        ) : null}
+        {pages.isError ? <Alert tone="error">{pages.error.message}</Alert> : null}
+      </div>
+
+      <ConfirmDialog
+        isOpen={pending !== null}
+        isBusy={bulk.isPending}
+        title={pending?.kind === "replay" ? "Replay records" : "Release held records"}
+        confirmLabel={pending ? `${pending.kind === "replay" ? "Replay" : "Release"} ${pending.count.toLocaleString("en-US")} record${pending.count === 1 ? "" : "s"}` : "Confirm"}
+        onCancel={() => setPending(null)}
+        onConfirm={() => pending && bulk.mutate(pending)}
+      >
+        {pending?.kind === "replay" ? (
+          <p>
+            {pending.count.toLocaleString("en-US")} failed, held or skipped record{pending.count === 1 ? "" : "s"} {pending.scope === "filter" ? "matching this filter" : "you selected"} will be fetched again from the
+            source and posted. Each is looked up in the target first, so nothing already posted is posted twice.{pending.scope === "filter" && pending.count >= 5000 ? " At most 5,000 are replayed per click." : ""}
+          </p>
+        ) : pending ? (
+          <p>
+            Up to {pending.count.toLocaleString("en-US")} held record{pending.count === 1 ? "" : "s"} {pending.scope === "filter" ? "matching this filter" : "you selected"} will be released. Only those whose missing mappings now exist are
+            queued; the others stay held.
+          </p>
+        ) : null}
+      </ConfirmDialog>
+    </div>
+  );
+};

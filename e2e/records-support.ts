@@ -1,0 +1,42 @@
+import { expect, type APIRequestContext } from "@playwright/test";
+
+/** The e2e sandbox's control API (playwright.config.ts SANDBOX_PORT). */
+export const SANDBOX_CONTROL = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? "4110"}/_sandbox`;
+
+type Missing = { kind: string; sourceKey: string; dependency?: boolean };
+type RecordDetail = { record: { id: string; flowId: string; status: string; statusReason: string | null; naturalKey: string | null; missing: Missing[] | null; lastError: string | null } };
+
+export const getRecord = async (request: APIRequestContext, id: string) => {
+  const res = await request.get(`/api/records/${id}`);
+  expect(res.status(), `GET /api/records/${id}`).toBe(200);
+  return ((await res.json()) as RecordDetail).record;
+};
+
+/**
+ * Waits until the demo flow's first poll has held records, then returns the held records that wait on
+ * exactly one mapping, `sourceKey` (so adding that mapping alone frees them).
+ */
+export const heldWaitingOnlyOn = async (request: APIRequestContext, sourceKey: string, { timeoutMs = 180_000 } = {}) => {
+  let found: RecordDetail["record"][] = [];
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get("/api/records?status=held&objectType=invoice&limit=200");
+        const { items } = (await res.json()) as { items: { id: string }[] };
+        found = [];
+        for (const item of items) {
+          const r = await getRecord(request, item.id);
+          const needed = r.missing ?? [];
+          if (needed.length === 1 && needed[0]!.kind === "gl-account" && needed[0]!.sourceKey === sourceKey) found.push(r);
+        }
+        return found.length;
+      },
+      { message: `held invoices waiting only on "${sourceKey}"`, timeout: timeoutMs, intervals: [3000] },
+    )
+    .toBeGreaterThan(0);
+  return found;
+};
+
+/** Waits until a record reaches `status` (the worker posts released/replayed records asynchronously). */
+export const waitForStatus = async (request: APIRequestContext, id: string, status: string, timeoutMs = 90_000) =>
+  expect.poll(async () => (await getRecord(request, id)).status, { message: `record ${id} becomes ${status}`, timeout: timeoutMs, intervals: [1000] }).toBe(status);
