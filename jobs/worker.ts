@@ -1,10 +1,12 @@
-import { run } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { run, type WorkerEvents } from "graphile-worker";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
 import { createWorkerIdentity } from "../lib/workers/worker-identity";
 import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
 import { createTaskList, cronItems } from "./index";
+import { startLiveness } from "./worker-liveness";
 
 /**
  * The worker process (`npm run worker`). Run as many as you like against one Postgres: graphile-worker
@@ -17,14 +19,20 @@ const main = async () => {
     process.exit(2);
   }
   const identity = createWorkerIdentity();
+  // Jobs of a worker process that died (SIGKILL, OOM) go back to the queue within seconds, not 4 hours.
+  const liveness = startLiveness({ connectionString: DATABASE_URL });
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => liveness.hold(worker.workerId));
   const runner = await run({
     connectionString: DATABASE_URL,
+    events,
     concurrency: WORKER_CONCURRENCY,
     taskList: createTaskList(identity),
     parsedCronItems: cronItems,
     noHandleSignals: true,
     pollInterval: 1000,
   });
+  await liveness.sweep().catch((err) => console.warn(`ml-connector worker: first liveness sweep failed: ${err instanceof Error ? err.message : err}`));
   await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
   console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY})`);
 
@@ -34,6 +42,7 @@ const main = async () => {
     stopping = true;
     console.log(`ml-connector worker: ${signal}, finishing running jobs`);
     await runner.stop();
+    await liveness.stop();
     await db().$disconnect();
     process.exit(0);
   };

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../test/db";
+import { unlockDeadWorkers } from "./worker-liveness";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("timed out");
+};
+
+/** A heartbeat job locked by `worker`, `ageSeconds` ago, as a worker that took it would leave it. */
+const lockedJob = async (client: pg.Client, worker: string, ageSeconds: number) => {
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM graphile_worker.add_job('heartbeat', '{}'::json, max_attempts => 1)`);
+  const id = rows[0]!.id;
+  await client.query(`UPDATE graphile_worker._private_jobs SET locked_by = $1, locked_at = now() - make_interval(secs => $2) WHERE id = $3`, [worker, ageSeconds, id]);
+  return id;
+};
+
+describe("recovering the jobs of dead worker processes", () => {
+  let t: TestDb;
+  let client: pg.Client;
+  let alive: pg.Client;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    client = new pg.Client({ connectionString: t.url });
+    alive = new pg.Client({ connectionString: t.url });
+    await Promise.all([client.connect(), alive.connect()]);
+  });
+  afterAll(async () => {
+    await Promise.all([client?.end(), alive?.end()]);
+    await t?.drop();
+  });
+
+  it("unlocks jobs of workers whose advisory lock nobody holds, keeps live and fresh ones", async () => {
+    await client.query(`DELETE FROM graphile_worker._private_jobs`);
+    const dead = await lockedJob(client, "worker-dead-1", 60);
+    const live = await lockedJob(client, "worker-live-1", 60);
+    const fresh = await lockedJob(client, "worker-fresh-1", 0);
+    await alive.query(`SELECT pg_advisory_lock(hashtextextended('mlc-graphile-worker:worker-live-1', 0))`);
+
+    expect(await unlockDeadWorkers(client, { graceMs: 5_000 })).toEqual(["worker-dead-1"]);
+    const { rows } = await client.query<{ id: string; locked_by: string | null }>(`SELECT id, locked_by FROM graphile_worker._private_jobs ORDER BY id`);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.locked_by]))).toEqual({ [dead]: null, [live]: "worker-live-1", [fresh]: "worker-fresh-1" });
+
+    // the sweep released the probe lock it took: a second sweep finds nothing more, the live lock is intact
+    expect(await unlockDeadWorkers(client, { graceMs: 5_000 })).toEqual([]);
+    await alive.query(`SELECT pg_advisory_unlock_all()`);
+    expect(await unlockDeadWorkers(client, { graceMs: 5_000 })).toEqual(["worker-live-1"]);
+  });
+
+  it("a worker process started after a SIGKILLed one runs the job the dead one had locked", async () => {
+    await client.query(`DELETE FROM graphile_worker._private_jobs`);
+    await t.db.workerHeartbeat.deleteMany();
+    const spawnWorker = () =>
+      spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "test", WORKER_CONCURRENCY: "2" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    let output = "";
+    const first: ChildProcess = spawnWorker();
+    first.stdout!.on("data", (d) => (output += d));
+    await waitFor(async () => (output.includes("running") ? true : undefined));
+    // the live worker's own ids are held: a sweep from elsewhere must not take its jobs
+    const { rows: held } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    expect(Number(held[0]!.n)).toBeGreaterThanOrEqual(2);
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+
+    // what a dead process leaves: a job locked by a worker id nobody holds
+    const orphan = await lockedJob(client, "worker-killed-by-test", 30);
+    const second = spawnWorker();
+    let out2 = "";
+    second.stdout!.on("data", (d) => (out2 += d));
+    try {
+      await waitFor(async () => {
+        const { rows } = await client.query(`SELECT 1 FROM graphile_worker._private_jobs WHERE id = $1`, [orphan]);
+        return rows.length === 0 ? true : undefined;
+      });
+      expect(out2).toContain("gave back the jobs of");
+    } finally {
+      second.kill("SIGKILL");
+      await new Promise((r) => second.once("exit", r));
+    }
+  }, 90_000);
+});
