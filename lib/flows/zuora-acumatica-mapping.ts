@@ -12,6 +12,11 @@ import type { ArDocumentInput, ArDocumentLine, CustomerInput, JournalTransaction
 export const zuoraAcumaticaSettingsSchema = z.object({
   /** create an Acumatica customer for a billing account with no "customer" value map */
   createCustomers: z.boolean().default(true),
+  /**
+   * before creating a customer for an account with no "customer" value map, look for an Acumatica
+   * customer whose CustomerID is the Zuora account number and use it (the map is written on post)
+   */
+  matchExistingCustomers: z.boolean().default(true),
   /** prefix of created CustomerIDs: prefix + Zuora account number */
   customerIdPrefix: z.string().regex(/^[A-Z0-9]{0,4}$/).default("Z"),
   /** customer class of created customers (Acumatica default when absent) */

@@ -3,6 +3,7 @@
 // payment -> Payment applied to the posted AR invoices and released, credit memo -> AR Credit Memo
 // (only with Invoice Settlement). Natural keys (Acumatica has no idempotency key): CustomerID,
 // Invoice/Credit Memo CustomerOrder = Zuora number, Payment ExternalRef, Journal Description.
+import { z } from "zod";
 import type { MissingKey } from "../audit/events";
 import { readConnectionSecrets } from "../connections/read-connection-secrets";
 import { createAcumaticaClient, type AcumaticaClient } from "../connectors/acumatica";
@@ -10,7 +11,8 @@ import type { ArDocumentInput, CustomerInput, JournalTransactionInput, PaymentIn
 import { createZuoraClient, zuora, type ZuoraClient, type ZuoraPollObject } from "../connectors/zuora";
 import type { Db } from "../db";
 import type { MappingIssue } from "../mapping/create-mapping-context";
-import type { CalloutVerifier, FlowDefinition, FlowRuntime, ProcessPlan, SourceDocument, TargetDocumentRef } from "../sync/ports";
+import type { ValueMapIndex } from "../mapping/value-map-index";
+import type { CalloutVerifier, FlowDefinition, FlowRuntime, LedgerReader, ProcessPlan, SourceDocument, TargetDocumentRef } from "../sync/ports";
 import {
   journalKeyOf,
   mapAccountToCustomer,
@@ -264,15 +266,27 @@ const planFrom = <T>(
   return post(result.output as T);
 };
 
+/** The part of an account record's mapped payload (AcumaticaCustomerDoc) the planner trusts. */
+const postedCustomerSchema = z.object({ customerId: z.string(), currencyId: z.string().nullish() });
+
 const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaClient): FlowRuntime["plan"] => {
   const customers = new Map<string, ResolvedCustomer | null>();
-  /** The customer a document's account maps to, with its Acumatica currency; null when not mapped yet. */
-  const resolveCustomer = async (accountNumber: string, maps: Parameters<FlowRuntime["plan"]>[0]["maps"]): Promise<ResolvedCustomer | null | "absent"> => {
-    const customerId = maps.get("customer")?.get(accountNumber);
+  /**
+   * The customer a document's account maps to, with its Acumatica currency; null when not mapped yet.
+   * A customer this flow posted for the account (ledger) is known without asking Acumatica; a map an
+   * admin entered is checked there once per job.
+   */
+  const resolveCustomer = async (account: { id: string; accountNumber: string }, maps: ValueMapIndex, ledger: LedgerReader): Promise<ResolvedCustomer | null | "absent"> => {
+    const customerId = maps.get("customer")?.get(account.accountNumber);
     if (!customerId) return null;
     if (!customers.has(customerId)) {
-      const row = (await acumatica.findCustomers([customerId])).get(customerId)?.[0];
-      customers.set(customerId, row ? { customerId, currency: row.CurrencyID ?? null } : null);
+      const posted = postedCustomerSchema.safeParse((await ledger.postedRecord({ objectType: "account", sourceId: account.id }))?.mappedPayload);
+      if (posted.success && posted.data.customerId === customerId) {
+        customers.set(customerId, { customerId, currency: posted.data.currencyId ?? null });
+      } else {
+        const row = (await acumatica.findCustomers([customerId])).get(customerId)?.[0];
+        customers.set(customerId, row ? { customerId, currency: row.CurrencyID ?? null } : null);
+      }
     }
     return customers.get(customerId) ?? "absent";
   };
@@ -286,6 +300,20 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
     if (type === "account") {
       if (!settings.createCustomers) return { action: "skip", reason: "createCustomers is off: accounts are matched to existing customers by value map" };
       const account = zaAccountSchema.parse(record.sourcePayload);
+      if (settings.matchExistingCustomers && !maps.get("customer")?.has(account.accountNumber)) {
+        const existing = (await acumatica.findCustomers([account.accountNumber])).get(account.accountNumber) ?? [];
+        if (existing.length > 1) return { action: "fail", reason: `Acumatica has ${existing.length} customers ${account.accountNumber}; resolve the duplicate there first` };
+        const match = existing[0];
+        if (match) {
+          const doc = { customerId: match.CustomerID, name: match.CustomerName ?? account.name, currencyId: match.CurrencyID ?? account.currency };
+          return {
+            action: "post",
+            documents: [{ entity: "Customer", naturalKey: match.CustomerID, document: doc }],
+            mapped: doc,
+            valueMaps: [{ kind: "customer", sourceKey: account.accountNumber, sourceLabel: account.name, targetValue: match.CustomerID, targetLabel: "matched by account number" }],
+          };
+        }
+      }
       const result = mapAccountToCustomer({ account, maps, settings });
       return planFrom(result, (doc) => ({
         action: "post",
@@ -300,7 +328,7 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
     if (type === "invoice") {
       const invoice = zaInvoiceSchema.parse(record.sourcePayload);
       if (invoice.status !== "Posted") return { action: "skip", reason: `invoice status is ${invoice.status}: only posted invoices are synced` };
-      const customer = await resolveCustomer(invoice.account.accountNumber, maps);
+      const customer = await resolveCustomer(invoice.account, maps, ledger);
       if (customer === "absent") return absent(maps.get("customer")?.get(invoice.account.accountNumber), invoice.account.accountNumber);
       const result = mapInvoice({ invoice, customer, maps, settings });
       return planFrom(result, (doc) => {
@@ -322,7 +350,7 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
       const payment = zaPaymentSchema.parse(record.sourcePayload);
       if (payment.status !== "Processed") return { action: "skip", reason: `payment status is ${payment.status}: only processed payments are synced` };
       if (payment.type === "External" && !settings.postExternalPayments) return { action: "skip", reason: "external payments are not posted (postExternalPayments is off)" };
-      const customer = await resolveCustomer(payment.account.accountNumber, maps);
+      const customer = await resolveCustomer(payment.account, maps, ledger);
       if (customer === "absent") return absent(maps.get("customer")?.get(payment.account.accountNumber), payment.account.accountNumber);
       const invoiceRefs = new Map<string, string>();
       for (const app of payment.applications) {
@@ -345,7 +373,7 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
         const missing: MissingKey[] = [{ kind: "invoice", sourceKey: memo.referredInvoiceId, dependency: true }];
         return { action: "hold", reason: "waiting-for-invoice", missing, ensure: [{ objectType: "invoice", sourceId: memo.referredInvoiceId }] };
       }
-      const customer = await resolveCustomer(memo.account.accountNumber, maps);
+      const customer = await resolveCustomer(memo.account, maps, ledger);
       if (customer === "absent") return absent(maps.get("customer")?.get(memo.account.accountNumber), memo.account.accountNumber);
       const result = mapCreditMemo({ memo, customer, maps, settings });
       return planFrom(
