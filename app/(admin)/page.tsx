@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
+import { getFlowDashboard } from "@/lib/dashboard/get-flow-dashboard";
 import { db } from "@/lib/db";
+import { listFlows } from "@/lib/flows-admin/list-flows";
 import { env } from "@/lib/env";
 import { getHealth } from "@/lib/health/get-health";
+import { DashboardClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -25,7 +28,9 @@ const StatusRow = ({ label, isOk, detail }: { label: string; isOk: boolean; deta
 );
 
 const DashboardPage = async () => {
-  const health = await getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS });
+  const now = new Date();
+  const [health, flows] = await Promise.all([getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS }), listFlows({ db: db() })]);
+  const initial = flows[0] ? await getFlowDashboard({ db: db(), flowId: flows[0].id, now }) : null;
   const workerDetail = health.worker.ok
     ? `${health.worker.workers} running, last seen ${health.worker.ageSeconds}s ago`
     : health.worker.lastHeartbeatAt
@@ -34,6 +39,8 @@ const DashboardPage = async () => {
   return (
     <>
       <PageHeader title="Dashboard" description="Where your finance records stand across billing and ERP." />
+      {initial ? <DashboardClient flows={flows.map((f) => ({ id: f.id, name: f.name }))} initial={initial} now={now.getTime()} /> : null}
+      {initial ? null : (
       <section aria-labelledby="get-started" className="space-y-3">
         <h2 id="get-started" className="text-sm font-semibold text-zinc-900">
           Getting started
@@ -50,6 +57,7 @@ const DashboardPage = async () => {
           ))}
         </ol>
       </section>
+      )}
       <section aria-labelledby="system" className="space-y-3">
         <h2 id="system" className="text-sm font-semibold text-zinc-900">
           System

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/require-user";
+import { listConnections } from "@/lib/connections/list-connections";
+import { db } from "@/lib/db";
+import { ConnectionsPageClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Connections" };
 
-// Issue 2 ships the empty state only; the issue that adds connections lists them here from lib/.
-const ConnectionsPage = () => (
-  <>
-    <PageHeader title="Connections" description="The billing and ERP systems ml-connector reads from and posts to." />
-    <EmptyState title="No connections yet">Add Zuora and Acumatica to start. Each connection stores its API credentials encrypted and can be tested before use.</EmptyState>
-  </>
-);
+const ConnectionsPage = async () => {
+  const user = await requireUser();
+  const connections = await listConnections({ db: db() });
+  return <ConnectionsPageClient initialConnections={connections} isAdmin={user.role === "admin"} />;
+};
 
 export default ConnectionsPage;

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/require-user";
+import { db } from "@/lib/db";
+import { listFlows } from "@/lib/flows-admin/list-flows";
+import { FlowsPageClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Flows" };
 
-// Issue 2 ships the empty state only; the issue that adds flows lists them here from lib/.
-const FlowsPage = () => (
-  <>
-    <PageHeader title="Flows" description="What moves between your systems, in which direction, and how often." />
-    <EmptyState title="No flows yet">Add your connections first, then create a flow such as Zuora invoices to Acumatica AR invoices.</EmptyState>
-  </>
-);
+const FlowsPage = async () => {
+  const user = await requireUser();
+  const [flows, connections] = await Promise.all([listFlows({ db: db() }), db().connection.count()]);
+  return <FlowsPageClient initialFlows={flows} hasConnections={connections > 0} isAdmin={user.role === "admin"} />;
+};
 
 export default FlowsPage;

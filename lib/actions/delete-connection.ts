@@ -1,0 +1,9 @@
+"use server";
+
+import { deleteConnection } from "@/lib/connections/delete-connection";
+import { idInputSchema } from "@/lib/connections/form-schemas";
+import { db } from "@/lib/db";
+import { authedAction } from "./authed-action";
+
+/** Admin only: delete a connection no flow uses. */
+export const deleteConnectionAction = authedAction(idInputSchema, ({ input }) => deleteConnection({ db: db(), connectionId: input.id }), { role: "admin" });

@@ -1,0 +1,9 @@
+"use server";
+
+import { saveConnection } from "@/lib/connections/save-connection";
+import { connectionFormSchema } from "@/lib/connections/form-schemas";
+import { db } from "@/lib/db";
+import { authedAction } from "./authed-action";
+
+/** Admin only: create or edit a connection (blank secret fields keep the stored secrets). */
+export const saveConnectionAction = authedAction(connectionFormSchema, ({ input }) => saveConnection({ db: db(), form: input }), { role: "admin" });

@@ -1,0 +1,9 @@
+"use server";
+
+import { db } from "@/lib/db";
+import { setFlowEnabledInputSchema } from "@/lib/flows-admin/schemas";
+import { setFlowEnabled } from "@/lib/flows-admin/set-flow-enabled";
+import { authedAction } from "./authed-action";
+
+/** Admin only: turn a flow on or off. */
+export const setFlowEnabledAction = authedAction(setFlowEnabledInputSchema, ({ input }) => setFlowEnabled({ db: db(), ...input }), { role: "admin" });
