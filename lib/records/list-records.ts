@@ -24,7 +24,8 @@ export type RecordListItem = {
 
 /**
  * Records newest first, keyset-paginated on (createdAt desc, id desc) (the schema's indexes), so
- * page N costs the same as page 1. `nextCursor` is null on the last page. `limit` 1..200.
+ * page N costs the same as page 1: `createdAt <= cursor` is the index seek (the OR alone would only
+ * filter, and a deep page would cost its depth). `nextCursor` is null on the last page. `limit` 1..200.
  */
 export const listRecords = async ({
   db,
@@ -42,7 +43,7 @@ export const listRecords = async ({
   const after = cursor ? decodeRecordCursor(cursor) : null;
   const rows = await db.syncRecord.findMany({
     where: after
-      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      ? { AND: [where, { createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
       : where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: take + 1,

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../test/db";
+import { countRecordsByStatus } from "./count-records-by-status";
+import { listRecords } from "./list-records";
+import type { RecordFilter } from "./schemas";
+import { selectRecordIds } from "./select-record-ids";
+
+type Row = { id: string; flowId: string; objectType: string; status: "pending" | "posted" | "held" | "failed" | "skipped"; naturalKey: string; createdAt: Date };
+
+let t: TestDb;
+let flows: string[] = [];
+const rows: Row[] = [];
+const STATUSES = ["posted", "posted", "held", "failed", "skipped", "pending"] as const;
+const TYPES = ["invoice", "payment", "credit-memo"] as const;
+const base = Date.parse("2026-10-01T00:00:00Z");
+
+beforeAll(async () => {
+  t = await createTestDb();
+  const conn = (vendor: "zuora" | "acumatica") => t.db.connection.create({ data: { vendor, name: `${vendor}-${randomUUID()}`, baseUrl: "http://127.0.0.1:9", credentials: "unused" } });
+  const [s, g] = [await conn("zuora"), await conn("acumatica")];
+  for (const n of [1, 2]) flows.push((await t.db.flow.create({ data: { kind: "zuora-acumatica", name: `flow-${n}-${randomUUID()}`, sourceConnectionId: s.id, targetConnectionId: g.id } })).id);
+  // 250 records; every 5th shares its createdAt with the previous one (ties are broken by id)
+  for (let i = 0; i < 250; i++) {
+    const createdAt = new Date(base + (i - (i % 5 === 0 && i > 0 ? 1 : 0)) * 3_600_000);
+    rows.push({ id: randomUUID(), flowId: flows[i % 2]!, objectType: TYPES[i % 3]!, status: STATUSES[i % 6]!, naturalKey: `${TYPES[i % 3] === "invoice" ? "INV" : "DOC"}${String(i).padStart(5, "0")}`, createdAt });
+  }
+  await t.db.syncRecord.createMany({ data: rows.map((r) => ({ ...r, sourceId: r.id, amount: "10.00", currency: "USD", sourcePayload: { big: "x".repeat(1000) } })) });
+});
+afterAll(async () => t?.drop());
+
+/** The expected page order: newest first, id descending on ties (what the keyset promises). */
+const expected = (pred: (r: Row) => boolean) =>
+  rows.filter(pred).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).map((r) => r.id);
+
+const pageAll = async (filter: RecordFilter, limit: number) => {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page: Awaited<ReturnType<typeof listRecords>> = await listRecords({ db: t.db, filter, cursor, limit });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    ids.push(...page.items.map((r) => r.id));
+    cursor = page.nextCursor;
+    pages += 1;
+  } while (cursor && pages < 100);
+  return ids;
+};
+
+describe("listRecords", () => {
+  it("pages through everything once, in order, across equal timestamps", async () => {
+    expect(await pageAll({}, 17)).toEqual(expected(() => true));
+  });
+
+  it("filters by flow, status, object type, date range and document number prefix, on every page", async () => {
+    const from = new Date(base + 40 * 3_600_000);
+    const to = new Date(base + 180 * 3_600_000);
+    const cases: [RecordFilter, (r: Row) => boolean][] = [
+      [{ flowId: flows[0] }, (r) => r.flowId === flows[0]],
+      [{ status: "held" }, (r) => r.status === "held"],
+      [{ objectType: "payment" }, (r) => r.objectType === "payment"],
+      [{ flowId: flows[0], status: "posted", objectType: "invoice" }, (r) => r.flowId === flows[0] && r.status === "posted" && r.objectType === "invoice"],
+      [{ from, to }, (r) => r.createdAt >= from && r.createdAt < to],
+      [{ q: "INV001" }, (r) => r.naturalKey.startsWith("INV001")],
+    ];
+    for (const [filter, pred] of cases) {
+      const want = expected(pred);
+      expect(want.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(await pageAll(filter, 7), JSON.stringify(filter)).toEqual(want);
+    }
+  });
+
+  it("never returns payload columns", async () => {
+    const { items } = await listRecords({ db: t.db, limit: 1 });
+    expect(Object.keys(items[0]!)).not.toContain("sourcePayload");
+    expect(Object.keys(items[0]!)).not.toContain("mappedPayload");
+  });
+
+  it("counts per status for a filter, ignoring its status", async () => {
+    const counts = await countRecordsByStatus({ db: t.db, filter: { flowId: flows[0], status: "posted" } });
+    const mine = rows.filter((r) => r.flowId === flows[0]);
+    expect(counts).toEqual({
+      pending: mine.filter((r) => r.status === "pending").length,
+      posted: mine.filter((r) => r.status === "posted").length,
+      held: mine.filter((r) => r.status === "held").length,
+      failed: mine.filter((r) => r.status === "failed").length,
+      skipped: mine.filter((r) => r.status === "skipped").length,
+    });
+  });
+
+  it("selects the records a bulk action may touch: replay takes failed/held/skipped, release only held", async () => {
+    const replay = await selectRecordIds({ db: t.db, filter: { flowId: flows[1] }, action: "replay" });
+    expect(new Set(replay.map((r) => r.id))).toEqual(new Set(rows.filter((r) => r.flowId === flows[1] && ["failed", "held", "skipped"].includes(r.status)).map((r) => r.id)));
+    const release = await selectRecordIds({ db: t.db, filter: { objectType: "invoice" }, action: "release" });
+    expect(new Set(release.map((r) => r.id))).toEqual(new Set(rows.filter((r) => r.objectType === "invoice" && r.status === "held").map((r) => r.id)));
+    expect(await selectRecordIds({ db: t.db, filter: { status: "posted" }, action: "replay" })).toEqual([]);
+  });
+});
