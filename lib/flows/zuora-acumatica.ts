@@ -55,7 +55,7 @@ const contextOf = async (db: Db, connectionId: string) => {
 };
 
 /** The Zuora side: normalised documents (see zuora-acumatica-mapping.ts) fetched by id. */
-const createSource = (client: ZuoraClient) => {
+const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettings) => {
   const accounts = new Map<string, ReturnType<ZuoraClient["getAccountRecord"]>>();
   const accountOf = (id: string) => {
     let hit = accounts.get(id);
@@ -114,6 +114,18 @@ const createSource = (client: ZuoraClient) => {
         })),
       });
       return document("invoice", invoice.id, toVersion(invoice.updatedDate), payload, invoice.invoiceNumber, invoice.invoiceDate);
+    }
+    if (!settings.invoiceSettlement) {
+      // Without Invoice Settlement /v1/payments and /v1/creditmemos answer "not enabled": read the
+      // record through Object Query for the ledger (the planner records it as skipped).
+      if (objectType === "payment") {
+        const p = await client.getRecord("payments", sourceId);
+        const payload = { id: p.id, number: p.paymentNumber, accountId: p.accountId ?? null, type: p.type ?? null, status: p.status ?? null, currency: p.currency ?? null, amount: p.amount ?? null, effectiveDate: p.effectiveDate ?? null };
+        return document("payment", p.id, toVersion(p.updatedDate), payload, p.paymentNumber, p.effectiveDate ?? null);
+      }
+      const m = await client.getRecord("credit-memos", sourceId);
+      const payload = { id: m.id, number: m.memoNumber, accountId: m.accountId, status: m.status ?? null, currency: m.currency ?? null, amount: m.totalAmount ?? null, memoDate: m.memoDate ?? null };
+      return document("credit-memo", m.id, toVersion(m.updatedDate), payload, m.memoNumber, m.memoDate ?? null);
     }
     if (objectType === "payment") {
       const p = await client.getPayment(sourceId);
@@ -347,6 +359,9 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
     }
 
     if (type === "payment") {
+      if (!settings.invoiceSettlement) {
+        return { action: "skip", reason: "invoice-settlement-off: without Invoice Settlement Zuora does not say which invoices a payment paid (/v1/payments/{key}/parts needs it); apply it in Acumatica by hand" };
+      }
       const payment = zaPaymentSchema.parse(record.sourcePayload);
       if (payment.status !== "Processed") return { action: "skip", reason: `payment status is ${payment.status}: only processed payments are synced` };
       if (payment.type === "External" && !settings.postExternalPayments) return { action: "skip", reason: "external payments are not posted (postExternalPayments is off)" };
@@ -399,7 +414,7 @@ export const zuoraAcumaticaFlow: FlowDefinition = {
     const settings = zuoraAcumaticaSettingsSchema.parse(flow.settings ?? {});
     const zuoraClient = createZuoraClient(await contextOf(db, flow.sourceConnectionId));
     const acumaticaClient = createAcumaticaClient(await contextOf(db, flow.targetConnectionId));
-    return { source: createSource(zuoraClient), target: createTarget(acumaticaClient), plan: createPlanner(settings, acumaticaClient) };
+    return { source: createSource(zuoraClient, settings), target: createTarget(acumaticaClient), plan: createPlanner(settings, acumaticaClient) };
   },
 };
 

@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { AppError } from "../errors";
+import { VendorHttpError } from "../http";
 
 const MAX_MESSAGE = 2000;
 
@@ -18,6 +19,13 @@ export const describeSyncError = (err: unknown): { message: string; retryable: b
     return { message: `Unexpected data: ${where}${issue?.message ?? "invalid"}`.slice(0, MAX_MESSAGE), retryable: false, targetStatus: status };
   }
   if (err instanceof AppError) return { message: err.userMessage.slice(0, MAX_MESSAGE), retryable: false, targetStatus: status };
+  if (err instanceof VendorHttpError) {
+    // What an admin reads: the vendor and its own words, not our request line.
+    const vendor = err.vendor.charAt(0).toUpperCase() + err.vendor.slice(1);
+    const reason = err.status ? err.reason.replace(new RegExp(`^${err.status}:\\s*`), "") : err.reason;
+    const message = `${vendor}${err.status ? ` (HTTP ${err.status})` : ""}: ${reason}`;
+    return { message: message.slice(0, MAX_MESSAGE), retryable: err.retryable, targetStatus: status };
+  }
   if (typeof err === "object" && err !== null && "retryable" in err && typeof err.retryable === "boolean" && err instanceof Error) {
     return { message: err.message.slice(0, MAX_MESSAGE), retryable: err.retryable, targetStatus: status };
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Logger, run, type Runner } from "graphile-worker";
 import { toGraphileTask } from "../../jobs/define-task";
 import { createPollFlowTask } from "../../jobs/poll-flow";
@@ -47,17 +48,18 @@ export const createFlow = async ({
   /** the connection's shared request budget (default of the connector: 120/min, a licence's typical limit) */
   acumaticaRequestsPerMinute?: number;
 }) => {
+  const suffix = randomBytes(3).toString("hex");
   const z = sandbox.credentials.zuora;
   const a = sandbox.credentials.acumatica;
   const source = await createConnection({
     db: t.db,
-    input: { vendor: "zuora", name: "Zuora (sandbox)", baseUrl: z.baseUrl, settings: zuoraSettings, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, calloutHmacSecret: "e2e-callout-secret" } },
+    input: { vendor: "zuora", name: `Zuora (sandbox ${suffix})`, baseUrl: z.baseUrl, settings: zuoraSettings, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, calloutHmacSecret: "e2e-callout-secret" } },
   });
   const target = await createConnection({
     db: t.db,
     input: {
       vendor: "acumatica",
-      name: "Acumatica (sandbox)",
+      name: `Acumatica (sandbox ${suffix})`,
       baseUrl: a.baseUrl,
       settings: { endpointVersion: a.endpointVersion, tenant: a.tenant, requestsPerMinute: acumaticaRequestsPerMinute },
       secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
@@ -66,7 +68,7 @@ export const createFlow = async ({
   const flow = await t.db.flow.create({
     data: {
       kind: ZUORA_ACUMATICA,
-      name: "e2e",
+      name: `e2e ${suffix}`,
       sourceConnectionId: source.id,
       targetConnectionId: target.id,
       enabled: true,

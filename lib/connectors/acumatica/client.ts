@@ -127,7 +127,10 @@ export class AcumaticaClient extends VendorHttpClient {
     if (status >= 200 && status < 300) return undefined;
     const fieldErrors = collectFieldErrors(body);
     if (fieldErrors.length > 0) {
-      return { message: fieldErrors.map(describeFieldError).join("; "), retryable: false, details: { fieldErrors } };
+      // The entity-level "Inserting 'X' record raised at least one error. Please review the errors." says
+      // nothing the field errors do not; it is kept in details, not in the message.
+      const specific = fieldErrors.some((e) => e.path) ? fieldErrors.filter((e) => e.path) : fieldErrors;
+      return { message: specific.map(describeFieldError).join("; "), retryable: false, details: { fieldErrors } };
     }
     const parsed = acumaticaErrorBodySchema.safeParse(body);
     if (!parsed.success) return undefined;

@@ -161,6 +161,15 @@ export class ZuoraClient extends VendorHttpClient {
     return this.request({ method: "GET", path: `object-query/accounts/${encodeKey(key)}`, outputSchema: zuoraQueryAccountSchema });
   }
 
+  /**
+   * One record by id or number through Object Query (`GET /object-query/{object}/{key}`), Object
+   * Query spelling. Needs no Invoice Settlement, unlike `/v1/payments` and `/v1/creditmemos`.
+   */
+  getRecord<O extends ZuoraPollObject>(object: O, key: string): Promise<ZuoraQueryRecord[O]> {
+    const schema: z.ZodType<ZuoraQueryRecord[O]> = zuoraQueryRecordSchemas[object];
+    return this.request({ method: "GET", path: `object-query/${object}/${encodeKey(key)}`, outputSchema: schema });
+  }
+
   /** A v1 list paged by `page`/`pageSize` (max 40), read until a short page or no `nextPage`. */
   private async allPages<S extends z.ZodType<{ nextPage?: string | null }>, T>(path: string, schema: S, rows: (page: z.output<S>) => T[]): Promise<T[]> {
     const all: T[] = [];

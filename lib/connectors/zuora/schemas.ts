@@ -200,9 +200,12 @@ export const zuoraQueryInvoiceSchema = z.looseObject({
 export const zuoraQueryPaymentSchema = z.looseObject({
   ...objectQueryBase,
   paymentNumber: text,
-  accountId: text,
+  accountId: text.nullish(),
   status: text.optional(),
+  type: text.optional(),
   amount: money.optional(),
+  currency: text.optional(),
+  effectiveDate: text.optional(),
 });
 export const zuoraQueryCreditMemoSchema = z.looseObject({
   ...objectQueryBase,
@@ -210,6 +213,8 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   accountId: text,
   status: text.optional(),
   totalAmount: money.optional(),
+  currency: text.optional(),
+  memoDate: text.optional(),
 });
 export const zuoraQueryAccountSchema = z.looseObject({
   ...objectQueryBase,
