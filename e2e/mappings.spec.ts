@@ -4,7 +4,7 @@ import { getRecord, heldWaitingOnlyOn, waitForStatus } from "./records-support";
 test.describe.configure({ mode: "serial" });
 
 test("an admin draws a mapping on the canvas from a Zuora charge to a GL account; the held records are released and posted", async ({ adminPage: page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(900_000);
   // The demo leaves "Training Day" unmapped: after the first poll, invoices wait on it.
   const waiting = await heldWaitingOnlyOn(page.request, "Training Day");
   const record = waiting[0]!;

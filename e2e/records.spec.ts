@@ -16,7 +16,7 @@ const setAccountActive = async (page: Page, active: boolean) => {
 };
 
 test("a failed posting is replayed after the fault is cleared and becomes posted", async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(900_000);
   await signInByApi(page.request, E2E_ADMIN);
   const waiting = await heldWaitingOnlyOn(page.request, CHARGE);
 

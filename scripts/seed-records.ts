@@ -74,8 +74,8 @@ const seedBatch = async (client: pg.Client, flows: string[], from: number, to: n
      CROSS JOIN LATERAL (SELECT now() - (($5::int - i)::float8 * 31.536) * interval '1 second' AS ts) c
      CROSS JOIN LATERAL (SELECT (ARRAY['invoice', 'payment', 'credit-memo', 'account'])[1 + (i / 2) % 4] AS type,
                                 (ARRAY['INV', 'P-', 'CM', 'A'])[1 + (i / 2) % 4] AS prefix) t
-     CROSS JOIN LATERAL (SELECT CASE WHEN (i * 7919) % 100 < 80 THEN 'posted' WHEN (i * 7919) % 100 < 88 THEN 'held'
-                                     WHEN (i * 7919) % 100 < 93 THEN 'failed' WHEN (i * 7919) % 100 < 97 THEN 'skipped' ELSE 'pending' END AS status) s
+     CROSS JOIN LATERAL (SELECT CASE WHEN (i::bigint * 7919) % 100 < 80 THEN 'posted' WHEN (i::bigint * 7919) % 100 < 88 THEN 'held'
+                                     WHEN (i::bigint * 7919) % 100 < 93 THEN 'failed' WHEN (i::bigint * 7919) % 100 < 97 THEN 'skipped' ELSE 'pending' END AS status) s
      RETURNING id, status::text AS status, "targetId", "targetRef", missing, "lastError", "createdAt")
      INSERT INTO "RecordEvent" ("recordId", kind, detail, "createdAt")
      SELECT r.id, e.kind, e.detail, r."createdAt"
