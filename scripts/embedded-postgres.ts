@@ -170,7 +170,12 @@ export const startEmbeddedPostgres = async ({
   }
 
   const stop = async () => {
-    await execFileAsync(pg_ctl, ["stop", "-D", dir, "-m", "fast", "-w", "-t", "60"], { ...user }).catch(() => {});
+    try {
+      await execFileAsync(pg_ctl, ["stop", "-D", dir, "-m", "fast", "-w", "-t", "60"], { ...user });
+    } catch (error) {
+      const detail = String((error as { stderr?: string }).stderr || error).trim();
+      throw new EmbeddedPgError(`The embedded Postgres in ${dir} did not stop: ${detail}`);
+    }
     if (!persistent) await rm(dir, { recursive: true, force: true });
   };
   const connectionString = (database = "postgres") =>

@@ -63,7 +63,12 @@ const shutdown = async (reason: string, exitCode: number) => {
   shuttingDown = true;
   if (children.length || embedded) say(`${reason}: stopping`);
   await Promise.all(children.map((c) => stopChild(c)));
-  if (embedded) await embedded.stop().catch(() => {});
+  if (embedded) {
+    await embedded.stop().catch((error: Error) => {
+      console.error(`[start] ${error.message}`);
+      exitCode = exitCode || 1;
+    });
+  }
   if (children.length || embedded) say("stopped");
   process.exit(exitCode);
 };
