@@ -120,4 +120,52 @@ describe("Zuora bill run -> Acumatica, end to end against the sandbox", () => {
         `Acumatica by route ${JSON.stringify(aStats.byRoute)}`,
     );
   }, 180_000);
+
+  it("with seeded 429s, 503s and dropped connections on both vendors, everything posts eventually and nothing twice", async () => {
+    const faulty = await startSandbox({ port: 0, seed: 7, demo: { accounts: 10, existingCustomerRate: 0.5 } });
+    try {
+      const flow = await createFlow({ t, sandbox: faulty });
+      const run = await faulty.control.zuora.billRun({ invoices: 20, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.2, seed: 13 });
+      const rules = (["zuora", "acumatica"] as const).flatMap((vendor) => [
+        { id: `${vendor}-429`, vendor, probability: 0.06, action: { kind: "status" as const, status: 429 as const, retryAfterSeconds: 1 } },
+        { id: `${vendor}-503`, vendor, probability: 0.06, action: { kind: "status" as const, status: 503 as const } },
+        { id: `${vendor}-drop-before`, vendor, probability: 0.03, action: { kind: "drop" as const, when: "before" as const } },
+        { id: `${vendor}-drop-after`, vendor, probability: 0.03, action: { kind: "drop" as const, when: "after" as const } },
+      ]);
+      await faulty.control.faults.set({ seed: 42, rules });
+
+      const started = Date.now();
+      await pollAndSettle(t, flow.flowId, 280_000);
+      const durationMs = Date.now() - started;
+
+      const notPosted = await t.db.syncRecord.findMany({ where: { flowId: flow.flowId, status: { not: "posted" } }, select: { naturalKey: true, status: true, statusReason: true, lastError: true } });
+      expect(notPosted).toEqual([]);
+      expect(await statusCounts(t, flow.flowId)).toEqual({
+        "account/posted": 10,
+        "credit-memo/posted": run.creditMemos.length,
+        "invoice/posted": 20,
+        "payment/posted": run.payments.length,
+      });
+      expect(await faulty.control.acumatica.duplicates()).toEqual([]);
+      const acu = await acumaticaDocuments(faulty);
+      expect(acu.counts).toMatchObject({ invoices: 20, creditMemos: run.creditMemos.length, payments: run.payments.length });
+      for (const p of run.payments) expect(acu.payments.get(p.number), p.number).toMatchObject({ Status: expect.stringMatching(/^(Open|Closed)$/) });
+      for (const i of run.invoices) expect(acu.invoices.get(i.number), i.number).toMatchObject({ Status: expect.stringMatching(/^(Open|Closed)$/) });
+
+      // the faults really fired, of every kind, on both vendors, including writes whose answer was lost
+      const log = await faulty.control.faults.log();
+      const fired = new Set(log.map((f) => f.ruleId));
+      for (const r of rules) expect(fired, r.id).toContain(r.id);
+      const lostWrites = log.filter((f) => f.ruleId === "acumatica-drop-after" && f.method !== "GET");
+      const retriedRecords = await t.db.recordEvent.count({ where: { record: { flowId: flow.flowId }, kind: "attempt", detail: { path: ["retryable"], equals: true } } });
+      const foundExisting = await t.db.recordEvent.count({ where: { record: { flowId: flow.flowId, objectType: { not: "account" } }, kind: "posted", detail: { path: ["via"], equals: "found-existing" } } });
+      console.log(
+        `[e2e faults] ${log.length} faults fired (${[...fired].map((id) => `${id} ${log.filter((f) => f.ruleId === id).length}`).join(", ")}); ` +
+          `${lostWrites.length} Acumatica writes done with the answer lost; ${retriedRecords} record attempts retried by the job; ` +
+          `${foundExisting} documents posted by finding what an earlier attempt created; all posted in ${durationMs} ms`,
+      );
+    } finally {
+      await faulty.close();
+    }
+  }, 300_000);
 });

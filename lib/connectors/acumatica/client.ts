@@ -138,9 +138,11 @@ export class AcumaticaClient extends VendorHttpClient {
     const modelState = b.modelState ? Object.values(b.modelState).flat().join("; ") : "";
     const message = b.exceptionMessage || modelState || b.messageDetail || b.message;
     if (!message) return undefined;
-    // PX.* exceptions are business-rule refusals (closed period, inactive account ...): resending fails again.
-    const isBusinessRule = Boolean(b.exceptionType?.startsWith("PX."));
-    return { message, retryable: status === 429 ? true : status >= 500 && !isBusinessRule };
+    // A 500 carrying a PX.* exception is a business-rule refusal (closed period, inactive account ...):
+    // resending fails again. 502/503/504 come from the gateway or an instance being recycled, whatever the body says.
+    const isBusinessRule = status === 500 && Boolean(b.exceptionType?.startsWith("PX."));
+    const isTransient = status === 429 || status === 502 || status === 503 || status === 504;
+    return { message, retryable: isTransient || (status >= 500 && !isBusinessRule) };
   }
 
   /** GET one record by key values (`Invoice/Invoice/INV001`) or by id. */
