@@ -25,13 +25,17 @@ export const isScheduleDue = (schedule: string, at: Date): boolean => {
 };
 
 /**
- * The per-minute sweep: for each enabled flow whose schedule matches this minute, queues one
+ * The per-minute sweep: for each enabled flow whose schedule matches this minute (or that was never
+ * polled: the first poll does not wait for the schedule's next slot), queues one
  * `poll-flow` per object type (job key `poll:<flowId>:<objectType>` with preserve_run_at, so a poll
  * still waiting is not queued twice; queue `poll:<flowId>` so object types are read in dependency order).
  * Returns the flows that were due; flows with an invalid schedule are listed in `invalid`.
  */
 export const pollDueFlows = async ({ db, at = new Date() }: { db: Db; at?: Date }) => {
-  const flows = await db.flow.findMany({ where: { enabled: true, schedule: { not: null } }, select: { id: true, kind: true, schedule: true } });
+  const flows = await db.flow.findMany({
+    where: { enabled: true, schedule: { not: null } },
+    select: { id: true, kind: true, schedule: true, _count: { select: { cursors: true } } },
+  });
   const due: string[] = [];
   const invalid: string[] = [];
   for (const flow of flows) {
@@ -39,7 +43,9 @@ export const pollDueFlows = async ({ db, at = new Date() }: { db: Db; at?: Date 
       invalid.push(flow.id);
       continue;
     }
-    if (!isScheduleDue(flow.schedule!, at)) continue;
+    // A flow never polled (no cursor yet: just created or enabled) is due at once, not at its next slot.
+    const isNew = flow._count.cursors === 0;
+    if (!isNew && !isScheduleDue(flow.schedule!, at)) continue;
     const { objectTypes } = getFlowDefinition(flow.kind);
     await db.$transaction(async (tx) => {
       for (const objectType of objectTypes) {

@@ -126,4 +126,16 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
     expect(await pollFlow({ db: t.db, flowId, objectType: "invoice" })).toEqual({ status: "disabled" });
     await t.db.flow.update({ where: { id: flowId }, data: { enabled: true } });
   });
+
+  it("polls a flow that never ran at the next sweep, not at its schedule's next slot", async () => {
+    const old = await t.db.flow.findUniqueOrThrow({ where: { id: flowId } });
+    const fresh = await t.db.flow.create({
+      data: { kind: "memory", name: "fresh", sourceConnectionId: old.sourceConnectionId, targetConnectionId: old.targetConnectionId, enabled: true, schedule: "0 3 * * *" },
+    });
+    expect((await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:06:00Z") })).due).toEqual([fresh.id]);
+    await drain();
+    expect(await t.db.syncCursor.count({ where: { flowId: fresh.id } })).toBe(2);
+    expect((await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:07:00Z") })).due).toEqual([]);
+    await t.db.flow.delete({ where: { id: fresh.id } });
+  });
 });
