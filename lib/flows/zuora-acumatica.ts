@@ -8,6 +8,7 @@ import type { MissingKey } from "../audit/events";
 import { readConnectionSecrets } from "../connections/read-connection-secrets";
 import { createAcumaticaClient, type AcumaticaClient } from "../connectors/acumatica";
 import type { ArDocumentInput, CustomerInput, JournalTransactionInput, PaymentInput } from "../connectors/acumatica/client";
+import type { AcumaticaCustomer } from "../connectors/acumatica/schemas";
 import { createZuoraClient, zuora, type ZuoraClient, type ZuoraPollObject } from "../connectors/zuora";
 import type { Db } from "../db";
 import type { MappingIssue } from "../mapping/create-mapping-context";
@@ -194,11 +195,33 @@ const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettings) => 
   };
 };
 
+/**
+ * Customer look-ups by CustomerID, remembered for one runtime (one job): the planner's look-up and the
+ * engine's find before create then cost one call. Safe to reuse: customers are written by upsert on
+ * their key, so a stale "absent" cannot create a second one.
+ */
+const createCustomerLookup = (client: AcumaticaClient) => {
+  const seen = new Map<string, Promise<AcumaticaCustomer[]>>();
+  return {
+    find: (customerId: string) => {
+      let hit = seen.get(customerId);
+      if (!hit) {
+        hit = client.findCustomers([customerId]).then((m) => m.get(customerId) ?? []);
+        hit.catch(() => seen.delete(customerId));
+        seen.set(customerId, hit);
+      }
+      return hit;
+    },
+    forget: (customerId: string) => void seen.delete(customerId),
+  };
+};
+type CustomerLookup = ReturnType<typeof createCustomerLookup>;
+
 /** Entities of the target port; "CreditMemo" is Acumatica's Invoice entity with Type "Credit Memo". */
 type Entity = "Customer" | "Invoice" | "CreditMemo" | "Payment" | "JournalTransaction";
 
 /** The Acumatica side: natural-key look-ups, insert-only creates, release of AR documents and payments. */
-const createTarget = (client: AcumaticaClient) => {
+const createTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
   const statusOf = new Map<string, string | null>();
   const one = <T extends { id: string }>(entity: Entity, key: string, rows: T[] | undefined) => {
     const row = rows?.[0];
@@ -215,7 +238,7 @@ const createTarget = (client: AcumaticaClient) => {
     findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
       const e = entity as Entity;
       if (e === "Customer") {
-        const row = one(e, naturalKey, (await client.findCustomers([naturalKey])).get(naturalKey));
+        const row = one(e, naturalKey, await customers.find(naturalKey));
         return row ? { targetId: row.id, targetRef: row.CustomerID } : null;
       }
       if (e === "Invoice" || e === "CreditMemo") {
@@ -231,9 +254,10 @@ const createTarget = (client: AcumaticaClient) => {
       const row = one(e, naturalKey, (await client.findJournalTransactions([naturalKey])).get(naturalKey));
       return row ? { targetId: row.id, targetRef: row.BatchNbr ?? null } : null;
     },
-    createDocument: async ({ entity, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
+    createDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
       const e = entity as Entity;
       if (e === "Customer") {
+        customers.forget(naturalKey);
         const c = await client.upsertCustomer(document as CustomerInput);
         return { targetId: c.id, targetRef: c.CustomerID };
       }
@@ -281,7 +305,7 @@ const planFrom = <T>(
 /** The part of an account record's mapped payload (AcumaticaCustomerDoc) the planner trusts. */
 const postedCustomerSchema = z.object({ customerId: z.string(), currencyId: z.string().nullish() });
 
-const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaClient): FlowRuntime["plan"] => {
+const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: CustomerLookup): FlowRuntime["plan"] => {
   const customers = new Map<string, ResolvedCustomer | null>();
   /**
    * The customer a document's account maps to, with its Acumatica currency; null when not mapped yet.
@@ -296,7 +320,7 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
       if (posted.success && posted.data.customerId === customerId) {
         customers.set(customerId, { customerId, currency: posted.data.currencyId ?? null });
       } else {
-        const row = (await acumatica.findCustomers([customerId])).get(customerId)?.[0];
+        const row = (await lookup.find(customerId))[0];
         customers.set(customerId, row ? { customerId, currency: row.CurrencyID ?? null } : null);
       }
     }
@@ -313,7 +337,7 @@ const createPlanner = (settings: ZuoraAcumaticaSettings, acumatica: AcumaticaCli
       if (!settings.createCustomers) return { action: "skip", reason: "createCustomers is off: accounts are matched to existing customers by value map" };
       const account = zaAccountSchema.parse(record.sourcePayload);
       if (settings.matchExistingCustomers && !maps.get("customer")?.has(account.accountNumber)) {
-        const existing = (await acumatica.findCustomers([account.accountNumber])).get(account.accountNumber) ?? [];
+        const existing = await lookup.find(account.accountNumber);
         if (existing.length > 1) return { action: "fail", reason: `Acumatica has ${existing.length} customers ${account.accountNumber}; resolve the duplicate there first` };
         const match = existing[0];
         if (match) {
@@ -414,7 +438,8 @@ export const zuoraAcumaticaFlow: FlowDefinition = {
     const settings = zuoraAcumaticaSettingsSchema.parse(flow.settings ?? {});
     const zuoraClient = createZuoraClient(await contextOf(db, flow.sourceConnectionId));
     const acumaticaClient = createAcumaticaClient(await contextOf(db, flow.targetConnectionId));
-    return { source: createSource(zuoraClient, settings), target: createTarget(acumaticaClient), plan: createPlanner(settings, acumaticaClient) };
+    const customers = createCustomerLookup(acumaticaClient);
+    return { source: createSource(zuoraClient, settings), target: createTarget(acumaticaClient, customers), plan: createPlanner(settings, customers) };
   },
 };
 
