@@ -70,15 +70,17 @@ describe("recovering the jobs of dead worker processes", () => {
     let output = "";
     const first: ChildProcess = spawnWorker();
     first.stdout!.on("data", (d) => (output += d));
-    await waitFor(async () => (output.includes("running") ? true : undefined));
-    // the live worker's own ids are held: a sweep from elsewhere must not take its jobs
-    const { rows: held } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'`);
-    expect(Number(held[0]!.n)).toBeGreaterThanOrEqual(2);
+    await waitFor(async () => (output.includes(" running ") ? true : undefined));
+    // the live worker holds its pool's lock: a job locked under its pool id stays with it
+    const pool = /\((?:concurrency \d+, )?(pool-[0-9a-f]+)\)/.exec(output)?.[1];
+    expect(pool, output).toBeDefined();
+    const orphan = await lockedJob(client, pool!, 60);
+    expect(await unlockDeadWorkers(client, { graceMs: 0 })).toEqual([]);
+    expect((await client.query(`SELECT locked_by FROM graphile_worker._private_jobs WHERE id = $1`, [orphan])).rows[0]).toEqual({ locked_by: pool });
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
 
-    // what a dead process leaves: a job locked by a worker id nobody holds
-    const orphan = await lockedJob(client, "worker-killed-by-test", 30);
+    // once its process is dead, the next worker process gives that job back and runs it
     const second = spawnWorker();
     let out2 = "";
     second.stdout!.on("data", (d) => (out2 += d));

@@ -6,7 +6,8 @@ import pg from "pg";
  * graphile-worker 0.17 marks a job it runs with `locked_by = <its worker id>` and only gives it back
  * after 4 hours (its resetLockedAt sweep) when the process dies without finishing it (SIGKILL, OOM,
  * power loss). Each worker process therefore holds, on one dedicated Postgres session, an advisory
- * lock per graphile worker id it runs. Postgres drops those locks the moment that session ends (the
+ * lock per graphile worker pool id it runs (0.17 writes the pool's id,
+ * `pool-…`, into `locked_by`). Postgres drops those locks the moment that session ends (the
  * process died, its socket closed). Every worker process sweeps at start and every `intervalMs`: for
  * each `locked_by` of a job (or job queue) locked longer than `graceMs` ago, if its advisory lock can
  * be taken, nobody holds it, so that worker is dead and `graphile_worker.force_unlock_workers` gives
@@ -17,7 +18,7 @@ import pg from "pg";
 const lockKey = (workerId: string) => `mlc-graphile-worker:${workerId}`;
 
 export type Liveness = {
-  /** holds the advisory lock of one graphile worker id of this process (call from `worker:create`) */
+  /** holds the advisory lock of one graphile worker pool id of this process (call from `pool:create`) */
   hold: (workerId: string) => void;
   /** one sweep now; answers the dead worker ids whose jobs were unlocked */
   sweep: () => Promise<string[]>;

@@ -22,7 +22,12 @@ const main = async () => {
   // Jobs of a worker process that died (SIGKILL, OOM) go back to the queue within seconds, not 4 hours.
   const liveness = startLiveness({ connectionString: DATABASE_URL });
   const events: WorkerEvents = new EventEmitter();
-  events.on("worker:create", ({ worker }) => liveness.hold(worker.workerId));
+  // graphile-worker 0.17 locks jobs with the worker POOL's id (locked_by = "pool-…")
+  const pools: string[] = [];
+  events.on("pool:create", ({ workerPool }) => {
+    pools.push(workerPool.id);
+    liveness.hold(workerPool.id);
+  });
   const runner = await run({
     connectionString: DATABASE_URL,
     events,
@@ -34,7 +39,7 @@ const main = async () => {
   });
   await liveness.sweep().catch((err) => console.warn(`ml-connector worker: first liveness sweep failed: ${err instanceof Error ? err.message : err}`));
   await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
-  console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY})`);
+  console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY}, ${pools.join(", ")})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
