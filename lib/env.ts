@@ -40,7 +40,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").optional(),
   /** Jobs one worker process runs at once. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** A worker that has not beaten for this many seconds is reported down by /api/health. */
   WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(90),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -3,11 +3,14 @@ import { enqueueJob } from "./enqueue-job";
 import { processRecordJob } from "./job-specs";
 
 /**
- * Queues processing of one record: one pending job per record (job key `record:<id>`), writes to one
- * target connection serialised on queue `post:<targetConnectionId>`.
+ * Queues processing of one record: one pending job per record (job key `record:<id>`). Records of one
+ * target are not serialised on a queue: exactly-once comes from the record's row lock and the natural-key
+ * look-up before create, ordering from holds (an invoice waits for its customer, a payment for its
+ * invoice), and the vendor's rate and concurrency limits from lib/http's per-connection limits shared
+ * through Postgres. A serial queue per connection capped throughput at one record per vendor round trip
+ * (about 1 record/s with Acumatica's release actions).
  */
 export const enqueueRecord = (
   tx: Pick<Prisma.TransactionClient, "$executeRaw">,
-  { recordId, targetConnectionId, runAt, refetch }: { recordId: string; targetConnectionId: string; runAt?: Date; refetch?: boolean },
-) =>
-  enqueueJob(tx, processRecordJob, refetch ? { recordId, refetch } : { recordId }, { jobKey: `record:${recordId}`, queueName: `post:${targetConnectionId}`, runAt });
+  { recordId, runAt, refetch }: { recordId: string; runAt?: Date; refetch?: boolean },
+) => enqueueJob(tx, processRecordJob, refetch ? { recordId, refetch } : { recordId }, { jobKey: `record:${recordId}`, runAt });

@@ -73,7 +73,7 @@ export const ingestDocument = async ({
       detail: { origin, sourceVersion: d.sourceVersion, ...(inboundEventId ? { inboundEventId } : {}) },
     });
     await recordEvent(tx, { recordId: created.id, kind: "fetched", detail: { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey } });
-    await enqueueRecord(tx, { recordId: created.id, targetConnectionId: flow.targetConnectionId });
+    await enqueueRecord(tx, { recordId: created.id });
     return { outcome: "new", recordId: created.id };
   }
 
@@ -108,7 +108,7 @@ export const ingestDocument = async ({
     detail: { previousVersion: stored.sourceVersion, sourceVersion: d.sourceVersion, changes, action: "reprocess" },
   });
   await recordEvent(tx, { recordId: stored.id, kind: "fetched", detail: { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey } });
-  await enqueueRecord(tx, { recordId: stored.id, targetConnectionId: flow.targetConnectionId });
+  await enqueueRecord(tx, { recordId: stored.id });
   return { outcome: "reprocess", recordId: stored.id };
 };
 

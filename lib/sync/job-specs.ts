@@ -7,7 +7,7 @@ import { z } from "zod";
 
 export type JobSpec<S extends z.ZodType> = { name: string; schema: S; maxAttempts: number };
 
-/** Map and post one record. Job key `record:<recordId>`, queue `post:<targetConnectionId>`. */
+/** Map and post one record. Job key `record:<recordId>`; no queue (see enqueue-record.ts). */
 export const processRecordJob = {
   name: "process-record",
   schema: z.object({ recordId: z.uuid(), /** re-fetch the source document first (replay) */ refetch: z.boolean().optional() }),

@@ -1,5 +1,5 @@
 import { recordEvent } from "../audit/record-event";
-import type { Db, Prisma } from "../db";
+import { Prisma, type Db } from "../db";
 import { enqueueRecord } from "./enqueue-record";
 import { lockFlowDependencies } from "./lock-flow-dependencies";
 
@@ -30,6 +30,11 @@ export const releaseHeldRecords = async ({
   /** the admin who asked, null when the engine released by itself */
   actorUserId?: string | null;
 }): Promise<number> => {
+  /** A missing key `m` of held record `r` is satisfied by a value map or by a posted record it named. */
+  const satisfied = Prisma.sql`(
+    EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
+    OR EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
+               AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))`;
   const run = async (t: Prisma.TransactionClient) => {
     await lockFlowDependencies(t, { flowId });
     const filter = kind === undefined ? null : JSON.stringify([sourceKey === undefined ? { kind } : { kind, sourceKey }]);
@@ -38,11 +43,7 @@ export const releaseHeldRecords = async ({
       WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
         AND (${filter}::jsonb IS NULL OR r.missing @> ${filter}::jsonb)
         AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
-        AND NOT EXISTS (
-          SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m
-          WHERE NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
-            AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
-                            AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))
+        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m WHERE NOT ${satisfied})
       ORDER BY r."createdAt", r.id
       FOR UPDATE OF r SKIP LOCKED`;
     // SKIP LOCKED: a locked record is inside processRecord, which re-checks its holds under the same lock.
@@ -54,8 +55,19 @@ export const releaseHeldRecords = async ({
         detail: { trigger: { ...(kind === undefined ? {} : { kind }), ...(sourceKey === undefined ? {} : { sourceKey }) }, ...(actorUserId ? { by: actorUserId } : {}) },
         actorUserId: actorUserId ?? null,
       });
-      await enqueueRecord(t, { recordId: row.id, targetConnectionId: row.targetConnectionId });
+      await enqueueRecord(t, { recordId: row.id });
     }
+    // Records still waiting on something else keep only what is still missing, so the coverage view
+    // and the record page never name a key that was satisfied in the meantime.
+    await t.$executeRaw`
+      UPDATE "SyncRecord" r SET missing = (
+          SELECT COALESCE(jsonb_agg(m), '[]'::jsonb) FROM jsonb_array_elements(r.missing) m
+          WHERE NOT ${satisfied}),
+        "updatedAt" = now()
+      WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
+        AND (${filter}::jsonb IS NULL OR r.missing @> ${filter}::jsonb)
+        AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m WHERE ${satisfied})`;
     return rows.length;
   };
   return tx ? run(tx) : db.$transaction(run);

@@ -29,7 +29,7 @@ export const replayRecord = async ({
     if (row.status === "pending") return { status: "not_replayable", reason: "the record is already queued" };
     await t.syncRecord.update({ where: { id: recordId }, data: { status: "pending", statusReason: null, missing: undefined } });
     await recordEvent(t, { recordId, kind: "replayed", detail: { by: actorUserId, previousStatus: row.status }, actorUserId });
-    await enqueueRecord(t, { recordId, targetConnectionId: row.targetConnectionId, refetch: true });
+    await enqueueRecord(t, { recordId, refetch: true });
     return { status: "queued" };
   };
   return tx ? run(tx) : db.$transaction(run);

@@ -181,7 +181,14 @@ describe("Zuora -> Acumatica scenarios against the sandbox", () => {
     await settle(t);
     const posted = await t.db.syncRecord.findUniqueOrThrow({ where: { id: failed.id }, include: { events: { orderBy: { id: "asc" } } } });
     expect(posted.status).toBe("posted");
-    expect(posted.events.map((e) => e.kind)).toEqual(["received", "fetched", "mapped", "attempt", "failed", "replayed", "fetched", "mapped", "attempt", "posted"]);
+    // Records are processed concurrently, so the invoice may first wait for its customer to post
+    // (held, then released by the engine); past that the trail is exact.
+    const kinds = posted.events.map((e) => e.kind);
+    const waitedForCustomer = kinds[2] === "held" && kinds[3] === "released";
+    if (waitedForCustomer) expect(posted.events[2]!.detail).toMatchObject({ missing: [{ kind: "customer" }] });
+    expect(waitedForCustomer ? [...kinds.slice(0, 2), ...kinds.slice(4)] : kinds).toEqual([
+      "received", "fetched", "mapped", "attempt", "failed", "replayed", "fetched", "mapped", "attempt", "posted",
+    ]);
     expect((await acumaticaDocuments(s)).counts.invoices).toBe(1);
     expect(await s.control.acumatica.duplicates()).toEqual([]);
   }, 120_000);
