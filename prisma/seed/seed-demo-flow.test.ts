@@ -26,7 +26,8 @@ describe("seedDemoFlow", () => {
     expect(await t.db.flow.count()).toBe(1);
     const flow = await t.db.flow.findUniqueOrThrow({ where: { id: flowId! } });
     expect(flow).toMatchObject({ kind: "zuora-acumatica", enabled: true, schedule: "*/5 * * * *" });
-    expect(await t.db.valueMap.count({ where: { flowId: flowId!, kind: "gl-account" } })).toBe(6);
+    expect(await t.db.valueMap.count({ where: { flowId: flowId!, kind: "gl-account" } })).toBe(7);
+    expect(await t.db.valueMap.count({ where: { flowId: flowId!, sourceKey: "Training Day" } })).toBe(0);
     const conns = await t.db.connection.findMany();
     expect(JSON.stringify(conns)).not.toContain("ap-secret-value");
     const target = conns.find((c) => c.vendor === "acumatica")!;

@@ -14,14 +14,16 @@ export type DemoSandbox = {
 };
 
 /**
- * GL value maps of the demo: the sandbox catalog's charges by charge name, EXCEPT "Training Day"
- * and "API Calls (per 1,000)", left unmapped so the demo shows held records and the coverage view.
+ * GL value maps of the demo: the sandbox catalog's charges by charge name, EXCEPT "Training Day", left
+ * unmapped so the demo shows held records and the coverage view. (With "API Calls (per 1,000)" unmapped
+ * too, about half of the demo bill run's invoices held: two of the three add-on charges a bill run draws.)
  */
 const DEMO_GL_MAPS: [string, string][] = [
   ["Platform Subscription – Starter", "40100"],
   ["Platform Subscription – Business", "40100"],
   ["Platform Subscription – Enterprise", "40100"],
   ["Premium Support", "40200"],
+  ["API Calls (per 1,000)", "40000"],
   ["Implementation Package", "40200"],
   ["Tax", "23100"],
 ];
@@ -47,7 +49,9 @@ export const seedDemoFlow = async ({ db, sandbox, now = new Date() }: { db: Db; 
         vendor: "acumatica",
         name: "Acumatica (sandbox)",
         baseUrl: sandbox.acumaticaBaseUrl,
-        settings: { endpointVersion: a.endpointVersion, tenant: a.tenant },
+        // The sandbox instance has no licence limit; a real tenant's admin enters its licence's figures
+        // (the connector defaults to a conservative 120 requests/min and 3 at once).
+        settings: { endpointVersion: a.endpointVersion, tenant: a.tenant, requestsPerMinute: 6000, maxConcurrent: 8 },
         secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
       },
     });
