@@ -2,7 +2,10 @@ import { EventEmitter } from "node:events";
 import { run, type WorkerEvents } from "graphile-worker";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
+import { recordHeartbeat } from "../lib/workers/record-heartbeat";
 import { createWorkerIdentity } from "../lib/workers/worker-identity";
+
+const HEARTBEAT_INTERVAL_MS = 15_000;
 import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
 import { createTaskList, cronItems } from "./index";
@@ -39,6 +42,9 @@ const main = async () => {
   });
   await liveness.sweep().catch((err) => console.warn(`ml-connector worker: first liveness sweep failed: ${err instanceof Error ? err.message : err}`));
   await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
+  // The heartbeat job proves the job loop runs; this timer keeps a busy worker (every slot taken by
+  // long vendor calls) from looking dead to /api/health while it works through a backlog.
+  const beat = setInterval(() => void recordHeartbeat({ db: db(), identity }).catch(() => {}), HEARTBEAT_INTERVAL_MS);
   console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY}, ${pools.join(", ")})`);
 
   let stopping = false;
@@ -46,6 +52,7 @@ const main = async () => {
     if (stopping) return;
     stopping = true;
     console.log(`ml-connector worker: ${signal}, finishing running jobs`);
+    clearInterval(beat);
     await runner.stop();
     await liveness.stop();
     await db().$disconnect();
