@@ -56,7 +56,39 @@ describe("recovering the jobs of dead worker processes", () => {
     expect(await unlockDeadWorkers(client, { graceMs: 5_000 })).toEqual([]);
     await alive.query(`SELECT pg_advisory_unlock_all()`);
     expect(await unlockDeadWorkers(client, { graceMs: 5_000 })).toEqual(["worker-live-1"]);
+
+    // the holder's own session: its try-lock would succeed (re-entrant), so its own ids are skipped
+    const mine = await lockedJob(client, "worker-mine-1", 60);
+    await alive.query(`SELECT pg_advisory_lock(hashtextextended('mlc-graphile-worker:worker-mine-1', 0))`);
+    expect(await unlockDeadWorkers(alive, { graceMs: 5_000, own: new Set(["worker-mine-1"]) })).toEqual([]);
+    expect((await client.query(`SELECT locked_by FROM graphile_worker._private_jobs WHERE id = $1`, [mine])).rows[0]).toEqual({ locked_by: "worker-mine-1" });
+    await alive.query(`SELECT pg_advisory_unlock_all()`);
   });
+
+  it("a live worker process never gives back its own running jobs", async () => {
+    await client.query(`DELETE FROM graphile_worker._private_jobs`);
+    const w = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "test", WORKER_CONCURRENCY: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    w.stdout!.on("data", (d) => (output += d));
+    w.stderr!.on("data", (d) => (output += d));
+    try {
+      await waitFor(async () => (output.includes(" running ") ? true : undefined));
+      const pool = /(pool-[0-9a-f]+)\)/.exec(output)?.[1];
+      expect(pool, output).toBeDefined();
+      // a job its pool holds (as if running for a minute), then two of its own sweeps (start + 10 s interval) must keep it
+      const job = await lockedJob(client, pool!, 60);
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect((await client.query(`SELECT locked_by FROM graphile_worker._private_jobs WHERE id = $1`, [job])).rows[0]).toEqual({ locked_by: pool });
+      expect(output).not.toContain("gave back");
+    } finally {
+      w.kill("SIGKILL");
+      await new Promise((r) => w.once("exit", r));
+    }
+  }, 60_000);
 
   it("a worker process started after a SIGKILLed one runs the job the dead one had locked", async () => {
     await client.query(`DELETE FROM graphile_worker._private_jobs`);

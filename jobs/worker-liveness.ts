@@ -25,7 +25,14 @@ export type Liveness = {
   stop: () => Promise<void>;
 };
 
-export const unlockDeadWorkers = async (client: pg.ClientBase, { graceMs = 5_000 }: { graceMs?: number } = {}): Promise<string[]> => {
+/**
+ * `own`: ids whose lock this very session holds. They must be skipped: an advisory lock is re-entrant,
+ * so the holder's own try-lock succeeds and would declare itself dead.
+ */
+export const unlockDeadWorkers = async (
+  client: pg.ClientBase,
+  { graceMs = 5_000, own = new Set<string>() }: { graceMs?: number; own?: ReadonlySet<string> } = {},
+): Promise<string[]> => {
   const { rows } = await client.query<{ locked_by: string }>(
     `SELECT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $1::float8 / 1000)
      UNION
@@ -34,6 +41,7 @@ export const unlockDeadWorkers = async (client: pg.ClientBase, { graceMs = 5_000
   );
   const dead: string[] = [];
   for (const { locked_by } of rows) {
+    if (own.has(locked_by)) continue;
     const { rows: got } = await client.query<{ got: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got`, [lockKey(locked_by)]);
     if (!got[0]?.got) continue; // its process is alive and holds it
     await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lockKey(locked_by)]);
@@ -88,7 +96,7 @@ export const startLiveness = ({
   const sweep = async () => {
     if (stopped) return [];
     const c = await session();
-    const dead = await unlockDeadWorkers(c, { graceMs });
+    const dead = await unlockDeadWorkers(c, { graceMs, own: held });
     if (dead.length > 0) log(`ml-connector worker: gave back the jobs of ${dead.length} dead worker(s): ${dead.join(", ")}`);
     return dead;
   };
