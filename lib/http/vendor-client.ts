@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { VendorHttpError, type VendorErrorCode } from "./errors";
+import { forbiddenHostReason, type ResolveHost } from "./outbound-host";
 import { acquireSlot, pauseKey, QueueFullError, takeRateToken, type SharedLimits } from "./limits";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseResetHeader, parseRetryAfter, sleep, type RetryPolicy } from "./retry";
 import type { ExchangeSummary } from "./summary";
@@ -38,6 +39,13 @@ export type VendorHttpClientOptions = {
   onExchange?: (summary: ExchangeSummary) => void;
   /** sent with every request, e.g. a pinned API minor version */
   defaultHeaders?: Record<string, string>;
+  /**
+   * Allow link-local and cloud metadata hosts (169.254.0.0/16, fe80::/10, fd00:ec2::254,
+   * metadata.google.internal), refused by default (see outbound-host.ts). Loopback is always allowed.
+   */
+  allowLinkLocal?: boolean;
+  /** DNS resolution for that check (tests) */
+  resolveHost?: ResolveHost;
 };
 
 /** A request body: JSON (any value) or an urlencoded form. */
@@ -190,6 +198,22 @@ export abstract class VendorHttpClient {
     const redacted = this.options.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS;
     const safeUrl = redactUrl(url, redacted);
     const safePath = redactedPath(url, redacted);
+    if (!this.options.allowLinkLocal) {
+      const refused = await forbiddenHostReason(url, { resolve: this.options.resolveHost });
+      if (refused) {
+        throw new VendorHttpError({
+          vendor: this.vendor,
+          method: opts.method,
+          url: safeUrl,
+          status: null,
+          bodySnippet: "",
+          retryable: false,
+          code: "http",
+          message: `[${this.vendor}] ${opts.method} ${safePath}: ${refused}`,
+          reason: refused,
+        });
+      }
+    }
     const headersIn = opts.headers ?? {};
     const hasIdempotencyKey = Object.keys(headersIn).some((h) => h.toLowerCase() === "idempotency-key");
     const idempotent = opts.idempotent ?? (opts.method === "GET" || opts.method === "PUT" || opts.method === "DELETE" || hasIdempotencyKey);
