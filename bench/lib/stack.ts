@@ -1,0 +1,262 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createConnection } from "../../lib/connections/create-connection";
+import type { Db, Prisma } from "../../lib/db";
+import { migrate } from "../../lib/db/migrate";
+import "../../lib/flows/register-flows";
+import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica";
+import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "../../lib/flows/zuora-acumatica-mapping";
+import { freePort, startEmbeddedPostgres, type EmbeddedPg } from "../../scripts/embedded-postgres";
+import type { RunningSandbox } from "../../sandbox/index";
+
+/*
+ * The real parts the reliability tests and benchmarks run on: an embedded Postgres of their own (so it
+ * can be restarted without touching other tests), a Zuora -> Acumatica flow on real connections to a
+ * sandbox, worker processes spawned exactly as `npm run worker` runs them, and waits on real state.
+ * No vitest import here: bench/run.ts uses it as well.
+ */
+
+export const root = path.resolve(import.meta.dirname, "../..");
+
+/** GL accounts of the demo catalogue's charges (sandbox/demo), by charge name. */
+export const DEMO_GL_MAPS: Record<string, string> = {
+  "Platform Subscription – Starter": "40100",
+  "Platform Subscription – Business": "40100",
+  "Platform Subscription – Enterprise": "40100",
+  "Premium Support": "40200",
+  "API Calls (per 1,000)": "40000",
+  "Implementation Package": "40200",
+  "Training Day": "40200",
+  Tax: "23100",
+};
+
+export type OwnPostgres = EmbeddedPg & { url: string; dataDir: string; restart: (downMs?: number) => Promise<void>; destroy: () => Promise<void> };
+
+/** A throw-away embedded Postgres with one migrated database; `restart` stops and starts the same cluster. */
+export const startOwnPostgres = async (): Promise<OwnPostgres> => {
+  const parent = await mkdtemp(path.join(os.tmpdir(), "mlc-rel-pg-"));
+  await chmod(parent, 0o755);
+  const dataDir = path.join(parent, "pg");
+  const password = randomBytes(12).toString("hex");
+  const port = await freePort();
+  let server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true });
+  const admin = new pg.Client({ connectionString: server.connectionString() });
+  await admin.connect();
+  await admin.query("CREATE DATABASE mlc");
+  await admin.end();
+  const url = server.connectionString("mlc");
+  await migrate({ connectionString: url });
+  return {
+    get port() {
+      return server.port;
+    },
+    connectionString: (db?: string) => server.connectionString(db),
+    url,
+    dataDir,
+    stop: () => server.stop(),
+    restart: async (downMs = 0) => {
+      await server.stop();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true });
+    },
+    destroy: async () => {
+      await server.stop();
+      await rm(parent, { recursive: true, force: true });
+    },
+  };
+};
+
+export type FlowIds = { flowId: string; sourceConnectionId: string; targetConnectionId: string };
+
+/** A Zuora -> Acumatica flow against `sandbox`, with every demo charge mapped. */
+export const createSandboxFlow = async ({
+  db,
+  sandbox,
+  settings = {},
+  zuoraBaseUrl,
+  acumaticaBaseUrl,
+  acumaticaLimits,
+  zuoraLimits,
+}: {
+  db: Db;
+  sandbox: RunningSandbox;
+  settings?: Partial<ZuoraAcumaticaSettings>;
+  /** e.g. a proxy in front of the sandbox */
+  zuoraBaseUrl?: string;
+  acumaticaBaseUrl?: string;
+  /** the connection's limits (connector defaults: Acumatica 120/min, 3 concurrent; Zuora 40/s, 20 concurrent) */
+  acumaticaLimits?: { requestsPerMinute?: number; maxConcurrent?: number };
+  zuoraLimits?: { requestsPerSecond?: number; maxConcurrent?: number };
+}): Promise<FlowIds> => {
+  const z = sandbox.credentials.zuora;
+  const a = sandbox.credentials.acumatica;
+  const source = await createConnection({
+    db,
+    input: { vendor: "zuora", name: "Zuora (sandbox)", baseUrl: zuoraBaseUrl ?? z.baseUrl, settings: { ...zuoraLimits }, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, calloutHmacSecret: BENCH_CALLOUT_SECRET } },
+  });
+  const target = await createConnection({
+    db,
+    input: {
+      vendor: "acumatica",
+      name: "Acumatica (sandbox)",
+      baseUrl: acumaticaBaseUrl ?? a.baseUrl,
+      settings: { endpointVersion: a.endpointVersion, tenant: a.tenant, ...acumaticaLimits },
+      secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
+    },
+  });
+  const flow = await db.flow.create({
+    data: {
+      kind: ZUORA_ACUMATICA,
+      name: "reliability",
+      sourceConnectionId: source.id,
+      targetConnectionId: target.id,
+      enabled: true,
+      schedule: null,
+      backfillFrom: new Date(Date.now() - 86_400_000),
+      settings: zuoraAcumaticaSettingsSchema.parse({ cashAccount: "10200", ...settings }) as Prisma.InputJsonValue,
+    },
+  });
+  await db.valueMap.createMany({ data: Object.entries(DEMO_GL_MAPS).map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, targetValue })) });
+  return { flowId: flow.id, sourceConnectionId: source.id, targetConnectionId: target.id };
+};
+
+export const BENCH_CALLOUT_SECRET = "bench-callout-secret-9Qw2";
+
+export type WorkerProcess = {
+  child: ChildProcess;
+  output: () => string;
+  /** largest resident set seen by the sampler (bytes) */
+  peakRss: () => number;
+  exited: Promise<number | null>;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+};
+
+const rssOf = (pid: number): number => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+
+/** `node --import tsx jobs/worker.ts` (what `npm run worker` runs) against `databaseUrl`, RSS sampled every 100 ms. */
+export const spawnWorker = ({ databaseUrl, concurrency = 4, env = {} }: { databaseUrl: string; concurrency?: number; env?: Record<string, string> }): WorkerProcess => {
+  const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: String(concurrency), LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const keep = (d: Buffer) => {
+    out += d.toString("utf8");
+    if (out.length > 2_000_000) out = out.slice(-1_000_000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  let peak = 0;
+  const sampler = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, rssOf(child.pid));
+  }, 100);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      clearInterval(sampler);
+      resolve(code);
+    }),
+  );
+  return {
+    child,
+    output: () => out,
+    peakRss: () => peak,
+    exited,
+    kill: async (signal = "SIGKILL") => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+};
+
+/** Jobs not finished: queued, running, or waiting for a retry (permanently failed ones excluded). */
+export const openJobs = async (db: Db) => {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE (attempts < max_attempts OR locked_at IS NOT NULL) AND task_identifier NOT IN ('heartbeat', 'poll-due-flows')`;
+  return Number(row!.n);
+};
+
+/** Records of a flow counted by "objectType/status". */
+export const statusCounts = async (db: Db, flowId: string) => {
+  const rows = await db.syncRecord.groupBy({ by: ["objectType", "status"], where: { flowId }, _count: true });
+  return Object.fromEntries(rows.map((r) => [`${r.objectType}/${r.status}`, r._count as number] as const).sort(([a], [b]) => a.localeCompare(b))) as Record<string, number>;
+};
+
+/**
+ * Waits until `done(counts)` holds and no flow job is open, twice in a row `intervalMs` apart. Errors
+ * of a probe (database restarting) are retried until the deadline.
+ */
+export const waitForSync = async ({
+  db,
+  flowId,
+  done,
+  timeoutMs,
+  intervalMs = 250,
+  onTick,
+}: {
+  db: Db;
+  flowId: string;
+  done: (counts: Record<string, number>) => boolean;
+  timeoutMs: number;
+  intervalMs?: number;
+  onTick?: (counts: Record<string, number>) => void;
+}) => {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  let last: Record<string, number> = {};
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await statusCounts(db, flowId);
+      onTick?.(last);
+      quiet = done(last) && (await openJobs(db)) === 0 ? quiet + 1 : 0;
+      if (quiet >= 2) return last;
+    } catch (err) {
+      lastError = err;
+      quiet = 0;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const jobs = await db.$queryRaw<unknown[]>`
+    SELECT task_identifier, queue_name, attempts, max_attempts, left(last_error, 300) AS last_error, run_at, locked_at, locked_by
+    FROM graphile_worker.jobs WHERE task_identifier NOT IN ('heartbeat', 'poll-due-flows') ORDER BY locked_at NULLS LAST, run_at LIMIT 8`.catch((e: unknown) => String(e));
+  const stuck = await db.syncRecord
+    .findMany({ where: { flowId, status: { not: "posted" } }, select: { objectType: true, naturalKey: true, status: true, statusReason: true, lastError: true }, take: 5 })
+    .catch((e: unknown) => String(e));
+  throw new Error(
+    `sync not done after ${timeoutMs} ms: ${JSON.stringify(last)}${lastError ? ` (last probe error: ${String(lastError)})` : ""}\njobs: ${JSON.stringify(jobs, null, 1)}\nnot posted: ${JSON.stringify(stuck, null, 1)}`,
+  );
+};
+
+/**
+ * Records whose trail is not complete: it must start with `received`, hold `fetched`, `mapped` and an
+ * `attempt` before `posted`, and end with the one `posted` (failed attempts and holds may come between).
+ */
+export const incompleteTrails = async (db: Db, flowId: string) => {
+  const rows = await db.$queryRaw<{ id: string; naturalKey: string | null; kinds: string[] }[]>`
+    SELECT r.id, r."naturalKey", array_agg(e.kind::text ORDER BY e.id) AS kinds
+    FROM "SyncRecord" r JOIN "RecordEvent" e ON e."recordId" = r.id
+    WHERE r."flowId" = ${flowId}::uuid GROUP BY r.id, r."naturalKey"`;
+  const bad: string[] = [];
+  for (const r of rows) {
+    const posted = r.kinds.indexOf("posted");
+    const before = (k: string) => {
+      const i = r.kinds.indexOf(k);
+      return i >= 0 && i < posted;
+    };
+    const ok = r.kinds[0] === "received" && before("fetched") && before("mapped") && before("attempt") && posted === r.kinds.length - 1 && r.kinds.filter((k) => k === "posted").length === 1;
+    if (!ok) bad.push(`${r.naturalKey ?? r.id}: ${r.kinds.join(",")}`);
+  }
+  return bad;
+};

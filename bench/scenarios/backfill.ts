@@ -1,0 +1,125 @@
+import { syncFlowNow } from "../../lib/sync/sync-flow-now";
+import { mb, type BenchContext } from "../lib/context";
+import { createSandboxFlow, spawnWorker, waitForSync } from "../lib/stack";
+
+export type BackfillResult = {
+  scenario: string;
+  latencyMs: number;
+  invoices: number;
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  invoicesPerSecond: number;
+  zuoraCallsPerInvoice: number;
+  acumaticaCallsPerInvoice: number;
+  callsPerInvoice: number;
+  acumatica429: number;
+  peakWorkerRssMb: number;
+  workers: number;
+  concurrency: number;
+  complete: boolean;
+  note?: string;
+};
+
+/**
+ * Backfill by polling: a bill run of `invoices` posted invoices (with payments and credit memos) in
+ * Zuora, a flow created, `Sync now`, worker processes until every record is posted. Throughput end to
+ * end (first poll to last post), API calls per invoice from the sandbox's own counters, peak RSS.
+ */
+export const backfill = async (
+  ctx: BenchContext,
+  {
+    invoices,
+    latencyMs,
+    workers = 2,
+    concurrency = 8,
+    timeoutMs = 900_000,
+    accounts = 300,
+    label = "backfill",
+    licence,
+    acumaticaLimits = { requestsPerMinute: 600_000, maxConcurrent: 16 },
+    paymentRates = { electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1 },
+  }: {
+    invoices: number;
+    latencyMs: number;
+    workers?: number;
+    concurrency?: number;
+    timeoutMs?: number;
+    accounts?: number;
+    label?: string;
+    licence?: { requestsPerMinute: number };
+    /** the Acumatica connection's own limits; default: high (the sandbox has no licence limit unless `licence`) */
+    acumaticaLimits?: { requestsPerMinute?: number; maxConcurrent?: number };
+    paymentRates?: { electronicPaymentRate: number; externalPaymentRate: number; creditMemoRate: number };
+  },
+): Promise<BackfillResult> => {
+  const { url, db } = await ctx.freshDb(label);
+  const sandbox = await ctx.freshSandbox({ latencyMs, accounts });
+  if (licence) await sandbox.control.acumatica.setLicence({ requestsPerMinute: licence.requestsPerMinute, sendRetryAfter: true });
+  const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits });
+  const run = await sandbox.control.zuora.billRun({ invoices, seed: 42, ...paymentRates });
+  const expected = { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length };
+  const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
+  const a0 = await sandbox.control.acumatica.stats();
+
+  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency }));
+  // workers up (tsx start-up is not sync time)
+  const upDeadline = Date.now() + 60_000;
+  while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
+
+  const started = Date.now();
+  await syncFlowNow({ db, flowId });
+  let counts: Record<string, number> = {};
+  let complete = true;
+  let note: string | undefined;
+  try {
+    counts = await waitForSync({
+      db,
+      flowId,
+      timeoutMs,
+      intervalMs: 500,
+      onTick: (() => {
+        let last = 0;
+        return (c: Record<string, number>) => {
+          if (Date.now() - last < 10_000) return;
+          last = Date.now();
+          console.log(`  [${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(c)}`);
+        };
+      })(),
+      done: (c) => c["invoice/posted"] === expected.invoice && c["payment/posted"] === expected.payment && (c["credit-memo/posted"] ?? 0) === expected["credit-memo"],
+    });
+  } catch (err) {
+    complete = false;
+    note = String(err).split("\n")[0]!.slice(0, 300);
+    counts = Object.fromEntries(
+      (await db.syncRecord.groupBy({ by: ["objectType", "status"], where: { flowId }, _count: true })).map((r) => [`${r.objectType}/${r.status}`, r._count as number]),
+    );
+  }
+  const seconds = (Date.now() - started) / 1000;
+  if (!complete || process.env.BENCH_DEBUG) for (const p of procs) console.log(p.output().slice(-3000));
+  await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+  const z1 = (await sandbox.control.zuora.stats()).requests ?? 0;
+  const a1 = await sandbox.control.acumatica.stats();
+  const records = Object.entries(counts).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
+  const postedInvoices = counts["invoice/posted"] ?? 0;
+  const zc = (z1 - z0) / Math.max(1, postedInvoices);
+  const ac = (a1.requests - a0.requests) / Math.max(1, postedInvoices);
+  return {
+    scenario: label,
+    latencyMs,
+    invoices,
+    records,
+    seconds: Number(seconds.toFixed(1)),
+    recordsPerSecond: Number((records / seconds).toFixed(1)),
+    invoicesPerSecond: Number((postedInvoices / seconds).toFixed(1)),
+    zuoraCallsPerInvoice: Number(zc.toFixed(2)),
+    acumaticaCallsPerInvoice: Number(ac.toFixed(2)),
+    callsPerInvoice: Number((zc + ac).toFixed(2)),
+    acumatica429: a1.rejected429 - a0.rejected429,
+    peakWorkerRssMb: Math.max(...procs.map((p) => mb(p.peakRss()))),
+    workers,
+    concurrency,
+    complete,
+    ...(note ? { note } : {}),
+  };
+};

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../../lib/db";
+import { syncFlowNow } from "../../lib/sync/sync-flow-now";
+import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { createSandboxFlow, incompleteTrails, spawnWorker, startOwnPostgres, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+
+/*
+ * SIGKILL the worker processes at random moments while they sync a 2,000-invoice bill run (with its
+ * payments and credit memos) from Zuora to Acumatica, restarting them each time. At the end Acumatica
+ * holds exactly one document per Zuora document, every record is posted, and every trail is complete.
+ * Recovery needs no manual step: a restarted worker gives back the dead one's locked jobs (jobs/worker-liveness.ts).
+ */
+
+const INVOICES = Number(process.env.CHAOS_INVOICES ?? 2_000);
+const KILLS = Number(process.env.CHAOS_KILLS ?? 12);
+const SEED = Number(process.env.CHAOS_SEED ?? 6);
+
+/** Deterministic PRNG (mulberry32), so the kill schedule replays with the same seed. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, () => {
+  let pgs: OwnPostgres;
+  let db: Db;
+  let sandbox: RunningSandbox;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    [pgs, sandbox] = await Promise.all([startOwnPostgres(), startSandbox({ port: 0, demo: { accounts: 60, existingCustomerRate: 0.5 } })]);
+    db = createDb(pgs.url, { max: 4 });
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    await db?.$disconnect();
+    await Promise.all([sandbox?.close(), pgs?.destroy()]);
+  });
+
+  it("ends with one Acumatica document per Zuora document, every record posted, every trail complete", async () => {
+    const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
+    const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1, seed: SEED });
+    const expected = { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length };
+    const rnd = prng(SEED);
+
+    // two worker processes, as a scaled-out install runs them
+    const start = () => {
+      const w = spawnWorker({ databaseUrl: pgs.url, concurrency: 4 });
+      workers.push(w);
+      return w;
+    };
+    let live = [start(), start()];
+    await syncFlowNow({ db, flowId });
+
+    const kills: { at: number; posted: number }[] = [];
+    const started = Date.now();
+    for (let k = 0; k < KILLS; k++) {
+      await new Promise((r) => setTimeout(r, 700 + Math.floor(rnd() * 2_300)));
+      const victim = Math.floor(rnd() * live.length);
+      await live[victim]!.kill("SIGKILL");
+      const counts = await statusCounts(db, flowId);
+      kills.push({ at: Date.now() - started, posted: Object.entries(counts).filter(([key]) => key.endsWith("/posted")).reduce((n, [, v]) => n + v, 0) });
+      live = live.map((w, i) => (i === victim ? start() : w));
+    }
+    const posting = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
+    console.log(`[crash] ${KILLS} SIGKILLs at ${kills.map((k) => `${(k.at / 1000).toFixed(1)}s/${k.posted} posted`).join(", ")}`);
+    expect(kills.at(-1)!.posted, "the kills must land during the sync, not after it").toBeLessThan(INVOICES);
+
+    const counts = await waitForSync({
+      db,
+      flowId,
+      timeoutMs: Number(process.env.CHAOS_TIMEOUT_MS ?? 600_000),
+      done: (c) => c["invoice/posted"] === expected.invoice && c["payment/posted"] === expected.payment && (c["credit-memo/posted"] ?? 0) === expected["credit-memo"],
+    });
+    console.log(`[crash] done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}; ${posting(counts)} records posted`);
+
+    // nothing but posted records
+    expect(Object.keys(counts).filter((k) => !k.endsWith("/posted"))).toEqual([]);
+    // exactly one Acumatica document per Zuora document
+    expect(await sandbox.control.acumatica.duplicates()).toEqual([]);
+    const invoices = await sandbox.control.acumatica.documents("Invoice");
+    const payments = await sandbox.control.acumatica.documents("Payment");
+    expect({
+      invoice: invoices.filter((d) => d.Type === "Invoice").length,
+      "credit-memo": invoices.filter((d) => d.Type === "Credit Memo").length,
+      payment: payments.length,
+    }).toEqual(expected);
+    const acuInvoiceKeys = new Set(invoices.filter((d) => d.Type === "Invoice").map((d) => String(d.CustomerOrder)));
+    expect(run.invoices.filter((i) => !acuInvoiceKeys.has(i.number))).toEqual([]);
+    const acuPaymentKeys = new Set(payments.map((d) => String(d.ExternalRef)));
+    expect(run.payments.filter((p) => !acuPaymentKeys.has(p.number))).toEqual([]);
+    // every record's trail is complete
+    expect((await incompleteTrails(db, flowId)).slice(0, 5)).toEqual([]);
+    // the liveness sweep is what recovered the killed workers' jobs
+    expect(workers.some((w) => w.output().includes("gave back the jobs of"))).toBe(true);
+  });
+});
