@@ -3,7 +3,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBenchContext, machine } from "./lib/context";
 import { root } from "./lib/stack";
+import { spawnSync } from "node:child_process";
 import { backfill } from "./scenarios/backfill";
+import { calloutLatency } from "./scenarios/callouts";
+import { webhookIntake } from "./scenarios/intake";
 
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
@@ -59,6 +62,45 @@ const main = async () => {
       const rows = [];
       for (const latencyMs of latencies) rows.push(await backfill(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs, label: `backfill-${latencyMs}ms` }));
       await save("backfill", rows, { targets: { invoicesPerSecond: 1000, callsPerInvoice: 1.5 } });
+    }
+    if (wanted("callouts")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(await calloutLatency(ctx, { callouts: SIZES.callouts, ratePerSecond: full ? 20 : 10, latencyMs, timeoutMs }));
+      await save("callouts", rows, { targets: { p99Ms: 250 } });
+    }
+    if (wanted("licence")) {
+      const rows = [];
+      for (const latencyMs of latencies) {
+        rows.push(
+          await backfill(ctx, {
+            invoices: SIZES.licenceInvoices,
+            latencyMs,
+            timeoutMs,
+            accounts: 40,
+            label: `licence-600-${latencyMs}ms`,
+            licence: { requestsPerMinute: 600 },
+            // the connection configured to the tenant's licence, as an admin would
+            acumaticaLimits: { requestsPerMinute: 600, maxConcurrent: 3 },
+          }),
+        );
+      }
+      await save("licence", rows, { targets: { usedShareOfLimit: 0.95, failedRecords: 0 }, limitPerMinute: 600 });
+    }
+    if (wanted("intake")) {
+      await save("intake", [await webhookIntake(ctx, { seconds: SIZES.intakeSeconds })], { targets: { acknowledgedPerSecond: 3000, p99Ms: 20 } });
+    }
+    if (wanted("records")) {
+      // scripts/seed-records.ts (records browser): seeds SyncRecords with generate_series and times listRecords
+      const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed-records.ts", "--count", String(SIZES.records), "--runs", "40"], { cwd: root, encoding: "utf8", env: process.env });
+      const rows = [...(res.stdout ?? "").matchAll(/^(.+?)\s+p50\s+([\d.]+) ms\s+p95\s+([\d.]+) ms\s+max\s+([\d.]+) ms/gm)].map((m) => ({
+        query: m[1]!.trim(),
+        records: SIZES.records,
+        p50Ms: Number(m[2]),
+        p95Ms: Number(m[3]),
+        maxMs: Number(m[4]),
+      }));
+      if (rows.length === 0) console.log(res.stdout, res.stderr);
+      await save("records", rows, { targets: { p95Ms: 50 } });
     }
   } finally {
     await ctx.cleanup();

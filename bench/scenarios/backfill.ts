@@ -14,6 +14,8 @@ export type BackfillResult = {
   acumaticaCallsPerInvoice: number;
   callsPerInvoice: number;
   acumatica429: number;
+  acumaticaRequestsPerMinute: number;
+  failedRecords: number;
   peakWorkerRssMb: number;
   workers: number;
   concurrency: number;
@@ -116,6 +118,8 @@ export const backfill = async (
     acumaticaCallsPerInvoice: Number(ac.toFixed(2)),
     callsPerInvoice: Number((zc + ac).toFixed(2)),
     acumatica429: a1.rejected429 - a0.rejected429,
+    acumaticaRequestsPerMinute: Math.round(((a1.requests - a0.requests) / seconds) * 60),
+    failedRecords: Object.entries(counts).filter(([k]) => k.endsWith("/failed")).reduce((n, [, v]) => n + v, 0),
     peakWorkerRssMb: Math.max(...procs.map((p) => mb(p.peakRss()))),
     workers,
     concurrency,

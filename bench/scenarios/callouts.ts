@@ -1,0 +1,85 @@
+import { POST } from "../../app/api/webhooks/zuora/[connectionId]/route";
+import { serveRoute } from "../../test/reliability/http-helpers";
+import { percentile, type BenchContext } from "../lib/context";
+import { BENCH_CALLOUT_SECRET, createSandboxFlow, spawnWorker } from "../lib/stack";
+
+export type CalloutLatencyResult = {
+  scenario: string;
+  latencyMs: number;
+  callouts: number;
+  ratePerSecond: number;
+  posted: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  complete: boolean;
+};
+
+/**
+ * Callout latency: the sandbox's Zuora sends an Invoice Posted callout (signed, id-only) for each of
+ * `callouts` invoices posted at a steady `ratePerSecond`; the webhook handler (over real HTTP) records
+ * and queues it; worker processes fetch, map and post. Latency per invoice = InboundEvent.receivedAt ->
+ * its record's postedAt (set right after Acumatica answered the create and release).
+ * Polling is off (no schedule, no Sync now): only callouts bring documents in.
+ */
+export const calloutLatency = async (
+  ctx: BenchContext,
+  { callouts, ratePerSecond, latencyMs, timeoutMs = 600_000 }: { callouts: number; ratePerSecond: number; latencyMs: number; timeoutMs?: number },
+): Promise<CalloutLatencyResult> => {
+  const label = `callouts-${latencyMs}ms`;
+  const { url, db } = await ctx.freshDb(label);
+  const sandbox = await ctx.freshSandbox({ latencyMs, accounts: 50 });
+  const { sourceConnectionId, flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
+  const g = globalThis as unknown as { mlConnectorDb?: unknown };
+  g.mlConnectorDb = db;
+  const served = await serveRoute(POST as never, /^\/api\/webhooks\/zuora\/(?<connectionId>[^/]*)$/);
+  const procs = [spawnWorker({ databaseUrl: url, concurrency: 8 }), spawnWorker({ databaseUrl: url, concurrency: 8 })];
+  try {
+    await sandbox.control.zuora.callouts.addTemplate({
+      url: `${served.url}/api/webhooks/zuora/${sourceConnectionId}`,
+      events: ["InvoicePosted"],
+      hmac: { secret: BENCH_CALLOUT_SECRET },
+    });
+    const upDeadline = Date.now() + 60_000;
+    while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
+
+    const started = Date.now();
+    const interval = 1000 / ratePerSecond;
+    for (let i = 0; i < callouts; i++) {
+      const due = started + i * interval;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      void sandbox.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 1000 + i });
+    }
+    const deadline = Date.now() + timeoutMs;
+    let posted = 0;
+    while (Date.now() < deadline) {
+      posted = await db.syncRecord.count({ where: { flowId, objectType: "invoice", status: "posted" } });
+      if (posted >= callouts) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const rows = await db.$queryRaw<{ ms: number }[]>`
+      SELECT EXTRACT(EPOCH FROM (r."postedAt" - ie."receivedAt")) * 1000 AS ms
+      FROM "InboundEvent" ie
+      JOIN "RecordEvent" rcv ON rcv.kind = 'received' AND rcv.detail->>'inboundEventId' = ie.id::text
+      JOIN "SyncRecord" r ON r.id = rcv."recordId" AND r."objectType" = 'invoice' AND r."postedAt" IS NOT NULL`;
+    const ms = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+    return {
+      scenario: label,
+      latencyMs,
+      callouts,
+      ratePerSecond,
+      posted,
+      p50Ms: Math.round(percentile(ms, 50)),
+      p95Ms: Math.round(percentile(ms, 95)),
+      p99Ms: Math.round(percentile(ms, 99)),
+      maxMs: Math.round(ms.at(-1) ?? NaN),
+      complete: posted >= callouts && ms.length >= callouts,
+    };
+  } finally {
+    await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+    await served.close();
+    delete g.mlConnectorDb;
+  }
+};
