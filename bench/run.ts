@@ -34,7 +34,7 @@ const wanted = (name: string) => !only || only.has(name);
 
 const SIZES = full
   ? { backfill: 10_000, callouts: 2_000, licenceInvoices: 1_500, memory: 100_000, records: 1_000_000, intakeSeconds: 20 }
-  : { backfill: 1_000, callouts: 300, licenceInvoices: 300, memory: 10_000, records: 100_000, intakeSeconds: 8 };
+  : { backfill: 1_000, callouts: 300, licenceInvoices: 100, memory: 10_000, records: 100_000, intakeSeconds: 8 };
 if (values.invoices) SIZES.backfill = Number(values.invoices);
 
 const resultsDir = path.join(root, "bench", "results");
