@@ -4,12 +4,13 @@ import { getRecord, heldWaitingOnlyOn, waitForStatus } from "./records-support";
 test.describe.configure({ mode: "serial" });
 
 test("an admin draws a mapping on the canvas from a Zuora charge to a GL account; the held records are released and posted", async ({ adminPage: page }) => {
-  test.setTimeout(900_000);
+  test.setTimeout(300_000);
   // The demo leaves "Training Day" unmapped: after the first poll, invoices wait on it.
   const waiting = await heldWaitingOnlyOn(page.request, "Training Day");
   const record = waiting[0]!;
 
-  await page.goto("/mappings");
+  // Other journeys create flows of their own: open the mappings of the flow this record belongs to.
+  await page.goto(`/mappings?flowId=${record.flowId}`);
   await expect(page.getByRole("heading", { level: 1, name: "Mappings" })).toBeVisible();
   const coverage = page.getByRole("region", { name: "Mapping coverage" });
   await expect(coverage).toContainText("Training Day");
@@ -23,13 +24,9 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   await expect(target).toBeVisible();
   await expect(page.getByTestId("source-node-Premium Support")).toHaveCount(0);
 
-  // Draw the edge: from the charge's handle to the GL account's handle.
-  const from = (await source.locator(".react-flow__handle").boundingBox())!;
-  const to = (await target.locator(".react-flow__handle").boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
-  await page.mouse.up();
+  // Draw the edge: click the charge's handle, then the GL account's (the canvas's click-to-connect).
+  await source.locator(".react-flow__handle").click();
+  await target.locator(".react-flow__handle").click();
 
   const dialog = page.getByRole("dialog", { name: "Saved: “Training Day” → 40200" });
   await expect(dialog).toBeVisible();
@@ -38,7 +35,11 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   const count = Number((await releaseButton.textContent())!.match(/\d+/)![0]);
   expect(count).toBeGreaterThanOrEqual(waiting.length);
   await releaseButton.click();
-  await expect(page.getByRole("status").filter({ hasText: `Released ${count} held record` })).toBeVisible();
+  // The demo is still posting, so more records may be held between the offer and the click: the
+  // release takes every record waiting at that moment, at least the number offered.
+  const released = page.getByRole("status").filter({ hasText: /Released \d+ held record/ });
+  await expect(released).toBeVisible();
+  expect(Number((await released.textContent())!.match(/Released (\d+)/)![1])).toBeGreaterThanOrEqual(count);
 
   // The mapping is an edge now and the source no longer counts as waiting.
   await expect(page.locator(".react-flow__edge")).toHaveCount(1);

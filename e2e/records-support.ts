@@ -16,7 +16,7 @@ export const getRecord = async (request: APIRequestContext, id: string) => {
  * Waits until the demo flow's first poll has held records, then returns the held records that wait on
  * exactly one mapping, `sourceKey` (so adding that mapping alone frees them).
  */
-export const heldWaitingOnlyOn = async (request: APIRequestContext, sourceKey: string, { timeoutMs = 600_000 } = {}) => {
+export const heldWaitingOnlyOn = async (request: APIRequestContext, sourceKey: string, { timeoutMs = 180_000 } = {}) => {
   let found: RecordDetail["record"][] = [];
   await expect
     .poll(

@@ -1,11 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInByApi } from "./fixtures";
-import { getRecord, heldWaitingOnlyOn, SANDBOX_CONTROL, waitForStatus } from "./records-support";
+import { getRecord, SANDBOX_CONTROL } from "./records-support";
 import { E2E_ADMIN, uniqueEmail } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
-const CHARGE = "API Calls (per 1,000)";
+const DEMO_FLOW = "Zuora → Acumatica (demo)";
 const ACCOUNT = "40000";
 let failedRecordId = "";
 let replayActionId = "";
@@ -16,34 +16,44 @@ const setAccountActive = async (page: Page, active: boolean) => {
 };
 
 test("a failed posting is replayed after the fault is cleared and becomes posted", async ({ page }) => {
-  test.setTimeout(900_000);
+  test.setTimeout(300_000);
   await signInByApi(page.request, E2E_ADMIN);
-  const waiting = await heldWaitingOnlyOn(page.request, CHARGE);
 
-  // Fault through the sandbox control API: Acumatica refuses invoices on an inactive GL account (422).
+  // The fault, through the sandbox control API: GL account 40000 (where the demo maps "API Calls")
+  // becomes inactive, so Acumatica refuses invoices with such lines (HTTP 422, a field error).
   await setAccountActive(page, false);
   try {
-    // Map the charge in the table view, with the keyboard only.
-    await page.goto("/mappings");
-    await page.getByRole("tab", { name: "Table" }).click();
-    await page.getByLabel("Search Zuora charges").fill("API Calls");
-    const input = page.getByLabel(`Target of ${CHARGE}`);
-    await input.fill(ACCOUNT);
-    await input.press("Enter");
-    const dialog = page.getByRole("dialog", { name: `Saved: “${CHARGE}” → ${ACCOUNT}` });
-    await expect(dialog).toBeVisible();
-    await dialog.getByRole("button", { name: /^Release \d+ records?$/ }).click();
-    await expect(page.getByRole("status").filter({ hasText: /Released \d+ held record/ })).toBeVisible();
+    // New documents in Zuora: a bill run whose invoices include usage charges.
+    const run = await page.request.post(`${SANDBOX_CONTROL}/zuora/bill-runs`, { data: { invoices: 30, seed: 4242 } });
+    expect(run.status(), "sandbox control: bill run").toBeLessThan(300);
+    const { invoices } = (await run.json()) as { invoices: { number: string }[] };
+    const billed = new Set(invoices.map((i) => i.number));
 
-    const record = waiting[0]!;
-    await waitForStatus(page.request, record.id, "failed");
-    failedRecordId = record.id;
-    const failed = await getRecord(page.request, record.id);
-    expect(failed.lastError).toContain(ACCOUNT);
+    // The admin asks for a sync instead of waiting for the schedule.
+    await page.goto("/flows");
+    await page.getByRole("link", { name: DEMO_FLOW }).first().click();
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await expect(page.getByRole("main").getByRole("status").filter({ hasText: "Sync queued" })).toBeVisible();
+
+    let failed: Awaited<ReturnType<typeof getRecord>> | undefined;
+    await expect
+      .poll(
+        async () => {
+          const res = await page.request.get("/api/records?status=failed&objectType=invoice&limit=200");
+          const { items } = (await res.json()) as { items: { id: string; naturalKey: string | null }[] };
+          const mine = items.find((i) => i.naturalKey && billed.has(i.naturalKey));
+          failed = mine ? await getRecord(page.request, mine.id) : undefined;
+          return !!failed;
+        },
+        { message: "an invoice of the new bill run fails on the inactive account", timeout: 180_000, intervals: [2000] },
+      )
+      .toBe(true);
+    failedRecordId = failed!.id;
+    expect(failed!.lastError).toContain(ACCOUNT);
 
     await page.goto(`/records?status=failed`);
-    await expect(page.getByRole("link", { name: failed.naturalKey! })).toBeVisible();
-    await page.getByRole("link", { name: failed.naturalKey! }).click();
+    await expect(page.getByRole("link", { name: failed!.naturalKey! })).toBeVisible();
+    await page.getByRole("link", { name: failed!.naturalKey! }).click();
     await expect(page.getByTestId("record-status")).toHaveText(/failed/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText(`Target answer:`);
     await expect(page.getByRole("region", { name: "Audit trail" }).locator('[data-kind="attempt"]').first()).toContainText("HTTP 422");
