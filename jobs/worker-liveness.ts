@@ -20,6 +20,8 @@ const lockKey = (workerId: string) => `mlc-graphile-worker:${workerId}`;
 export type Liveness = {
   /** holds the advisory lock of one graphile worker pool id of this process (call from `pool:create`) */
   hold: (workerId: string) => void;
+  /** gives up ids of this process (a worker pool that was replaced): their jobs become recoverable by any sweep */
+  release: (workerIds: readonly string[]) => Promise<void>;
   /** one sweep now; answers the dead worker ids whose jobs were unlocked */
   sweep: () => Promise<string[]>;
   stop: () => Promise<void>;
@@ -72,12 +74,19 @@ export const startLiveness = ({
     if (client) return Promise.resolve(client);
     connecting ??= (async () => {
       const c = new pg.Client({ connectionString, application_name: "mlc-worker-liveness" });
-      c.on("error", () => {
-        if (client === c) client = null;
-      });
-      c.on("end", () => {
-        if (client === c) client = null;
-      });
+      // Lost (Postgres restarted): reconnect at once and re-take every lock, so other processes'
+      // sweeps see this one alive again within a second of the database being back.
+      const lost = () => {
+        if (client !== c) return;
+        client = null;
+        const retry = () => {
+          if (stopped || client) return;
+          session().catch(() => setTimeout(retry, 500).unref());
+        };
+        setTimeout(retry, 200).unref();
+      };
+      c.on("error", lost);
+      c.on("end", lost);
       try {
         await c.connect();
         for (const id of held) await c.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [lockKey(id)]);
@@ -116,6 +125,18 @@ export const startLiveness = ({
         });
     },
     sweep,
+    release: async (workerIds) => {
+      for (const id of workerIds) held.delete(id);
+      const c = client;
+      if (!c) return; // no session: Postgres already dropped every lock
+      for (const id of workerIds) {
+        // advisory locks are re-entrant: unlock until this session holds it no more (bounded)
+        for (let i = 0; i < 5; i++) {
+          const { rows } = await c.query<{ unlocked: boolean }>(`SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS unlocked`, [lockKey(id)]).catch(() => ({ rows: [{ unlocked: false }] }));
+          if (!rows[0]?.unlocked) break;
+        }
+      }
+    },
     stop: async () => {
       stopped = true;
       clearInterval(timer);

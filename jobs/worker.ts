@@ -1,11 +1,20 @@
 import { EventEmitter } from "node:events";
-import { run, type WorkerEvents } from "graphile-worker";
+import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
 import { recordHeartbeat } from "../lib/workers/record-heartbeat";
 import { createWorkerIdentity } from "../lib/workers/worker-identity";
 
 const HEARTBEAT_INTERVAL_MS = 15_000;
+
+/** Postgres went away (restart, failover, network): pg's admin-shutdown codes, class 08, socket errors. */
+const isConnectionLoss = (err: unknown): boolean => {
+  const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
+  if (/^(57P0[123]|08...)$/.test(code) || ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(code)) return true;
+  const message = err instanceof Error ? err.message : String(err);
+  return /terminating connection|Connection terminated|connection error|server closed the connection|the database system is (starting up|shutting down)|ECONNREFUSED|ECONNRESET|57P01/i.test(message);
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
 import { createTaskList, cronItems } from "./index";
@@ -31,15 +40,58 @@ const main = async () => {
     pools.push(workerPool.id);
     liveness.hold(workerPool.id);
   });
-  const runner = await run({
-    connectionString: DATABASE_URL,
-    events,
-    concurrency: WORKER_CONCURRENCY,
-    taskList: createTaskList(identity),
-    parsedCronItems: cronItems,
-    noHandleSignals: true,
-    pollInterval: 1000,
-  });
+  let stopping = false;
+  let runner: Runner;
+  const startRunner = async () => {
+    runner = await run({
+      connectionString: DATABASE_URL,
+      events,
+      concurrency: WORKER_CONCURRENCY,
+      taskList: createTaskList(identity),
+      parsedCronItems: cronItems,
+      noHandleSignals: true,
+      pollInterval: 1000,
+    });
+    runner.promise.catch((err: unknown) => recover(err));
+  };
+
+  /*
+   * Postgres restarted under us: graphile-worker's pool fails (in 0.17 an in-flight job completion can
+   * even reject unhandled). Instead of dying, replace the runner: stop the broken one, give up its pool
+   * id (its locked jobs become recoverable by any liveness sweep), wait for the database, start afresh.
+   */
+  let restarting: Promise<void> | null = null;
+  const recover = (err: unknown) => {
+    if (stopping || restarting) return;
+    restarting = (async () => {
+      console.warn(`ml-connector worker: lost the database (${err instanceof Error ? err.message : String(err)}); restarting the job runner once it is back`);
+      const old = pools.splice(0);
+      await Promise.race([Promise.resolve(runner?.stop()).catch(() => {}), sleep(10_000)]);
+      await liveness.release(old).catch(() => {});
+      for (let attempt = 1; !stopping; attempt++) {
+        try {
+          await db().$queryRaw`SELECT 1`;
+          await startRunner();
+          console.log(`ml-connector worker: job runner restarted (${pools.join(", ")}) after ${attempt} attempt(s)`);
+          await liveness.sweep().catch(() => {});
+          return;
+        } catch {
+          await sleep(Math.min(500 * attempt, 5_000));
+        }
+      }
+    })().finally(() => {
+      restarting = null;
+    });
+  };
+  const onFatal = (kind: string) => (err: unknown) => {
+    if (isConnectionLoss(err)) return recover(err);
+    console.error(`ml-connector worker: ${kind}:`, err);
+    process.exit(1);
+  };
+  process.on("unhandledRejection", onFatal("unhandled rejection"));
+  process.on("uncaughtException", onFatal("uncaught exception"));
+
+  await startRunner();
   await liveness.sweep().catch((err) => console.warn(`ml-connector worker: first liveness sweep failed: ${err instanceof Error ? err.message : err}`));
   await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
   // The heartbeat job proves the job loop runs; this timer keeps a busy worker (every slot taken by
@@ -47,20 +99,20 @@ const main = async () => {
   const beat = setInterval(() => void recordHeartbeat({ db: db(), identity }).catch(() => {}), HEARTBEAT_INTERVAL_MS);
   console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY}, ${pools.join(", ")})`);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`ml-connector worker: ${signal}, finishing running jobs`);
     clearInterval(beat);
-    await runner.stop();
+    await restarting?.catch(() => {});
+    await Promise.resolve(runner.stop()).catch(() => {});
     await liveness.stop();
     await db().$disconnect();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-  await runner.promise;
+  // the process lives on its timers and sockets; a failed runner is replaced by recover()
 };
 
 main().catch((error) => {
