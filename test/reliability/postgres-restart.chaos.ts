@@ -49,6 +49,9 @@ describe(`Postgres restarted during a ${INVOICES}-invoice sync`, () => {
     const postedBefore = (before["invoice/posted"] ?? 0) + (before["payment/posted"] ?? 0);
     await pgs.restart(3_000);
     console.log(`[pg-restart] restarted with ${postedBefore} invoices+payments posted: ${JSON.stringify(before)}`);
+    // the workers must still be up a while after the restart (a crash shows its output here)
+    await new Promise((r) => setTimeout(r, 8_000));
+    for (const w of workers) expect(w.child.exitCode, w.output().slice(-4000)).toBeNull();
 
     const counts = await waitForSync({
       db,
