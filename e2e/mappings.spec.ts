@@ -56,7 +56,7 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   await expect(page.getByRole("link", { name: /AR invoice .* in Acumatica/ })).toHaveAttribute("href", /\/Main\?ScreenId=AR301000&DocType=INV&RefNbr=/);
   expect((await getRecord(page.request, record.id)).status).toBe("posted");
 
-  await page.goto("/mappings?q=Training%20Day");
+  await page.goto(`/mappings?flowId=${record.flowId}&q=Training%20Day`);
   await page.getByLabel("Search Acumatica GL accounts").fill("40200");
   await expect(page.locator(".react-flow__edge")).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath("mapping-canvas-drawn.png"), fullPage: true });

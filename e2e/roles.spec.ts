@@ -90,12 +90,14 @@ test("an admin changes roles, but the only admin cannot demote themselves", asyn
   await expect(pageAlert(page)).toHaveText("This is the only admin. Make another user admin first.");
   await expect(page.getByRole("combobox", { name: `Role of ${E2E_ADMIN.email}` })).toHaveValue("admin");
 
+  // Each change is a server action: wait for its answer before reloading, or the reload races it.
+  const actionDone = () => page.waitForResponse((r) => r.request().method() === "POST" && !!r.request().headers()["next-action"]);
   const viewerRole = page.getByRole("combobox", { name: `Role of ${viewer.email}` });
-  await viewerRole.selectOption("admin");
+  await Promise.all([actionDone(), viewerRole.selectOption("admin")]);
   await expect(viewerRole).toHaveValue("admin");
   await page.reload();
   await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveValue("admin");
-  await page.getByRole("combobox", { name: `Role of ${viewer.email}` }).selectOption("viewer");
+  await Promise.all([actionDone(), page.getByRole("combobox", { name: `Role of ${viewer.email}` }).selectOption("viewer")]);
   await page.reload();
   await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveValue("viewer");
 });
