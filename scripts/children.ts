@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
  * The long-running processes `npm start` supervises (web, worker, sandbox). Output is prefixed with
  * the process name; if one exits on its own, `onUnexpectedExit` is told so the rest can be stopped.
  */
-export type Child = { name: string; process: ChildProcess; exited: Promise<number | null> };
+export type Child = { name: string; process: ChildProcess; exited: Promise<number | null>; isDetached: boolean };
 
 export const startChild = ({
   name,
@@ -12,14 +12,17 @@ export const startChild = ({
   args,
   env,
   onUnexpectedExit,
+  isDetached = false,
 }: {
   name: string;
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
   onUnexpectedExit: (name: string, code: number | null) => void;
+  /** in a process group of its own: a terminal's Ctrl-C does not reach it, we stop it when we choose */
+  isDetached?: boolean;
 }): Child => {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: isDetached });
   const prefix = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) if (line.trim()) stream.write(`[${name}] ${line}\n`);
   };
@@ -27,6 +30,7 @@ export const startChild = ({
   child.stderr!.on("data", prefix(process.stderr));
   const result: Child = {
     name,
+    isDetached,
     process: child,
     exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
   };

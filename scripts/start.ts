@@ -62,7 +62,9 @@ const shutdown = async (reason: string, exitCode: number) => {
   if (shuttingDown) return;
   shuttingDown = true;
   if (children.length || embedded) say(`${reason}: stopping`);
-  await Promise.all(children.map((c) => stopChild(c)));
+  // Web and worker first (running jobs finish against live vendors), then the sandbox, then Postgres.
+  await Promise.all(children.filter((c) => !c.isDetached).map((c) => stopChild(c)));
+  await Promise.all(children.filter((c) => c.isDetached).map((c) => stopChild(c)));
   if (embedded) {
     await embedded.stop().catch((error: Error) => {
       console.error(`[start] ${error.message}`);
@@ -130,13 +132,13 @@ const main = async () => {
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
-    say("no production build yet: building the web app (once; takes a few minutes)");
+    say("no production build yet: building the web app (once; about half a minute)");
     await runToCompletion("build", process.execPath, [nextBin, "build"], childEnv);
   }
 
   const onUnexpectedExit = (name: string, code: number | null) => void shutdown(`${name} exited unexpectedly (code ${code})`, 1);
   if (isEmbedded || config.SANDBOX) {
-    children.push(startChild({ name: "sandbox", command: process.execPath, args: tsx("sandbox/cli.ts"), env: { ...childEnv, SANDBOX_PORT: String(config.SANDBOX_PORT) }, onUnexpectedExit }));
+    children.push(startChild({ name: "sandbox", command: process.execPath, args: tsx("sandbox/cli.ts"), env: { ...childEnv, SANDBOX_PORT: String(config.SANDBOX_PORT) }, onUnexpectedExit, isDetached: true }));
   }
   children.push(startChild({ name: "web", command: process.execPath, args: [nextBin, "start", "-p", String(config.PORT)], env: childEnv, onUnexpectedExit }));
   children.push(startChild({ name: "worker", command: process.execPath, args: tsx("jobs/worker.ts"), env: childEnv, onUnexpectedExit }));
