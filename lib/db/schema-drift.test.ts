@@ -10,7 +10,7 @@ import { migrate } from "./migrate";
  * The migrations are hand-written SQL (no Prisma schema engine here), so this test is what keeps
  * them honest: it reads schema.prisma with Prisma's own parser (the wasm DMMF) and compares every
  * table, column type, nullability, default, enum, primary key, unique and plain index (with sort
- * order) and foreign key (with ON DELETE) with what the migrations built in a real Postgres.
+ * order and operator class) and foreign key (with ON DELETE) with what the migrations built in a real Postgres.
  */
 
 type DmmfField = {
@@ -27,7 +27,7 @@ type DmmfField = {
   relationOnDelete?: string;
 };
 type DmmfModel = { name: string; dbName: string | null; fields: DmmfField[] };
-type DmmfIndex = { model: string; type: "id" | "unique" | "normal" | "fulltext"; dbName?: string; fields: { name: string; sortOrder?: "asc" | "desc" }[] };
+type DmmfIndex = { model: string; type: "id" | "unique" | "normal" | "fulltext"; dbName?: string; fields: { name: string; sortOrder?: "asc" | "desc"; operatorClass?: string }[] };
 type Dmmf = { datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string; dbName: string | null }[] }[]; indexes: DmmfIndex[] } };
 
 const require = createRequire(import.meta.url);
@@ -117,11 +117,14 @@ describe("migrated database matches prisma/schema.prisma", () => {
   it("has the schema's primary keys, unique and plain indexes (columns, order, sort direction)", async () => {
     const { rows } = await client.query<{ table: string; primary: boolean; unique: boolean; columns: string[] }>(`
       SELECT c.relname AS table, i.indisprimary AS primary, i.indisunique AS unique,
-             array_agg(a.attname || CASE WHEN (i.indoption[k.ord - 1] & 1) = 1 THEN ' desc' ELSE '' END ORDER BY k.ord)::text[] AS columns
+             array_agg(a.attname
+               || CASE WHEN oc.opcdefault THEN '' ELSE ' ' || oc.opcname END
+               || CASE WHEN (i.indoption[k.ord - 1] & 1) = 1 THEN ' desc' ELSE '' END ORDER BY k.ord)::text[] AS columns
       FROM pg_index i
       JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+      JOIN pg_opclass oc ON oc.oid = i.indclass[k.ord - 1]
       WHERE n.nspname = 'public' AND c.relname <> '_prisma_migrations'
       GROUP BY c.relname, i.indexrelid, i.indisprimary, i.indisunique`);
     const describeIndex = (table: string, kind: string, columns: string[]) => `${table} ${kind} (${columns.join(", ")})`;
@@ -131,7 +134,7 @@ describe("migrated database matches prisma/schema.prisma", () => {
         describeIndex(
           tableOf(ix.model),
           ix.type === "id" ? "primary" : ix.type === "unique" ? "unique" : "index",
-          ix.fields.map((f) => columnOf(ix.model, f.name) + (f.sortOrder === "desc" ? " desc" : "")),
+          ix.fields.map((f) => columnOf(ix.model, f.name) + (f.operatorClass ? ` ${f.operatorClass}` : "") + (f.sortOrder === "desc" ? " desc" : "")),
         ),
       )
       .sort();
