@@ -19,10 +19,18 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
 
 /** A heartbeat job locked by `worker`, `ageSeconds` ago, as a worker that took it would leave it. */
 const lockedJob = async (client: pg.Client, worker: string, ageSeconds: number) => {
-  const { rows } = await client.query<{ id: string }>(`SELECT id FROM graphile_worker.add_job('heartbeat', '{}'::json, max_attempts => 1)`);
-  const id = rows[0]!.id;
-  await client.query(`UPDATE graphile_worker._private_jobs SET locked_by = $1, locked_at = now() - make_interval(secs => $2) WHERE id = $3`, [worker, ageSeconds, id]);
-  return id;
+  // one transaction: a live worker (woken by add_job's NOTIFY) must never see the job unlocked and take it itself
+  await client.query("BEGIN");
+  try {
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM graphile_worker.add_job('heartbeat', '{}'::json, max_attempts => 1)`);
+    const id = rows[0]!.id;
+    await client.query(`UPDATE graphile_worker._private_jobs SET locked_by = $1, locked_at = now() - make_interval(secs => $2) WHERE id = $3`, [worker, ageSeconds, id]);
+    await client.query("COMMIT");
+    return id;
+  } catch (err) {
+    await client.query("ROLLBACK");
+    throw err;
+  }
 };
 
 describe("recovering the jobs of dead worker processes", () => {
@@ -116,12 +124,17 @@ describe("recovering the jobs of dead worker processes", () => {
     const second = spawnWorker();
     let out2 = "";
     second.stdout!.on("data", (d) => (out2 += d));
+    second.stderr!.on("data", (d) => (out2 += d));
     try {
       await waitFor(async () => {
         const { rows } = await client.query(`SELECT 1 FROM graphile_worker._private_jobs WHERE id = $1`, [orphan]);
         return rows.length === 0 ? true : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; second worker printed:\n${out2}`);
       });
-      expect(out2).toContain("gave back the jobs of");
+      // the job can finish before this process has read the line the worker wrote just before it
+      await waitFor(async () => (out2.includes("gave back the jobs of") ? true : undefined), 5_000).catch(() => {});
+      expect(out2, out2).toContain("gave back the jobs of");
     } finally {
       second.kill("SIGKILL");
       await new Promise((r) => second.once("exit", r));
