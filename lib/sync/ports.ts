@@ -26,8 +26,11 @@ export type SourceDocument = {
   payload: unknown;
 };
 
-/** Identity and version of a changed document, as a change listing returns it. */
-export type ChangedItem = { sourceId: string; sourceVersion: string };
+/**
+ * Identity and version of a changed document, as a change listing returns it; `document` when the
+ * listing already carries the whole document (then the engine does not fetch it again).
+ */
+export type ChangedItem = { sourceId: string; sourceVersion: string; document?: SourceDocument };
 
 /**
  * One page of changed documents, oldest first: their ids and versions (full documents are fetched
