@@ -122,4 +122,10 @@ export const createControlPlugin = (control: AcumaticaControl): FastifyPluginAsy
     control.setActionPolls(z.strictObject({ polls: z.number().int().min(0).max(100) }).parse(request.body).polls);
     return reply.code(204).send();
   });
+
+  // POST /_sandbox/acumatica/action-duration – { "ms": n } how long an action runs (its Location answers 202 until then)
+  app.post("/action-duration", async (request, reply) => {
+    control.setActionMs(z.strictObject({ ms: z.number().int().min(0).max(600_000) }).parse(request.body).ms);
+    return reply.code(204).send();
+  });
 };

@@ -54,7 +54,8 @@ const pollLocation = async (location: string) => {
 };
 
 beforeAll(async () => {
-  acu = await startAcumatica({ now: () => new Date(nowMs) });
+  // One 202 poll then 204, whatever the timing: the protocol tests below step through it.
+  acu = await startAcumatica({ now: () => new Date(nowMs), actionPolls: 1, actionMs: 0 });
 });
 afterAll(async () => {
   await acu.close();
@@ -421,6 +422,21 @@ describe("actions and payments", () => {
     const res = await acu.api("POST", "/Invoice/ReleaseInvoice", { entity: wrap({ Type: "Invoice", ReferenceNbr: val(invoice, "ReferenceNbr") }) });
     expect(res.status).toBe(204);
     expect(res.headers.get("location")).toContain(String(invoice.id));
+  });
+
+  it("reports an action running for its duration in wall time, then done", async () => {
+    acu.sandbox.control.setActionPolls(0);
+    acu.sandbox.control.setActionMs(600_000);
+    const slow = await createInvoice({ CustomerOrder: "INV-SLOW" });
+    const running = await release("Invoice", "ReleaseInvoice", { Type: "Invoice", ReferenceNbr: val(slow, "ReferenceNbr") });
+    expect(await pollLocation(running)).toMatchObject({ status: 202 });
+    expect(await pollLocation(running)).toMatchObject({ status: 202 });
+
+    acu.sandbox.control.setActionMs(1);
+    const fast = await createInvoice({ CustomerOrder: "INV-FAST" });
+    const location = await release("Invoice", "ReleaseInvoice", { Type: "Invoice", ReferenceNbr: val(fast, "ReferenceNbr") });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await pollLocation(location)).toMatchObject({ status: 204 });
   });
 
   it("refuses to release an invoice on hold and to modify a released one", async () => {

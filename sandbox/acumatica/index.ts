@@ -31,8 +31,14 @@ export type AcumaticaSandboxOptions = {
   now?: () => Date;
   /** Server work per `/entity` request in ms, held inside a concurrency slot (so concurrency limits can bite). Default 0. */
   processingMs?: number;
-  /** Status polls answered 202 before 204 after a long-running action; 0 answers the action itself 204. Default 1. */
+  /** Status polls answered 202 before 204 after a long-running action, however fast it ran. Default 0. */
   actionPolls?: number;
+  /**
+   * How long a long-running action (ReleaseInvoice, ReleasePayment ...) runs in wall-clock ms: its
+   * Location answers 202 until then, 204 after. With this and `actionPolls` both 0 the action answers
+   * 204 itself. Default 20 (a real release takes from about a hundred ms to seconds).
+   */
+  actionMs?: number;
 };
 
 /** What `control.seed` accepts (flat JSON). See README.md for the field list. */
@@ -60,6 +66,7 @@ export type AcumaticaControl = {
   pushIdle(): Promise<void>;
   setProcessingMs(ms: number): void;
   setActionPolls(polls: number): void;
+  setActionMs(ms: number): void;
 };
 
 export type AcumaticaSandbox = {
@@ -92,6 +99,9 @@ export const ACUMATICA_SANDBOX_DEFAULTS = {
 export { DEFAULT_ACUMATICA_ACCOUNTS } from "./instance";
 export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, EntityName };
 
+/** Default run time of a long-running action (see AcumaticaSandboxOptions.actionMs). */
+export const DEFAULT_ACTION_MS = 20;
+
 export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): AcumaticaSandbox => {
   const now = options.now ?? (() => new Date());
   const tenant = options.tenant ?? ACUMATICA_SANDBOX_DEFAULTS.tenant;
@@ -99,7 +109,7 @@ export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): A
   const defaultClient = { ...ACUMATICA_SANDBOX_DEFAULTS.client, clientId: ACUMATICA_SANDBOX_DEFAULTS.client.clientId.replace(/@.*$/, `@${tenant}`) };
   let processingMs = options.processingMs ?? 0;
 
-  const instance = new AcumaticaInstance({ now, actionPolls: options.actionPolls ?? 1 });
+  const instance = new AcumaticaInstance({ now, actionPolls: options.actionPolls ?? 0, actionMs: options.actionMs ?? DEFAULT_ACTION_MS });
   const auth = new AcumaticaAuth({
     now,
     tenant,
@@ -131,7 +141,8 @@ export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): A
     },
     reset: () => {
       instance.reset();
-      instance.actionPolls = options.actionPolls ?? 1;
+      instance.actionPolls = options.actionPolls ?? 0;
+      instance.actionMs = options.actionMs ?? DEFAULT_ACTION_MS;
       auth.reset();
       licence.set({ ...options.licence });
       push.reset();
@@ -148,6 +159,9 @@ export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): A
     },
     setActionPolls: (polls) => {
       instance.actionPolls = polls;
+    },
+    setActionMs: (ms) => {
+      instance.actionMs = ms;
     },
   };
 

@@ -70,7 +70,7 @@ export const DEFAULT_ACUMATICA_ACCOUNTS: readonly SeedAccount[] = [
   { AccountCD: "50000", Description: "Cost of Goods Sold", Type: "Expense" },
 ];
 
-type PendingOperation = { entity: EntityName; recordId: string; remainingPolls: number };
+type PendingOperation = { entity: EntityName; recordId: string; remainingPolls: number; doneAtMs: number };
 
 /** Serializable state; `format` guards restore against foreign JSON. */
 export type InstanceSnapshot = {
@@ -90,13 +90,19 @@ export class AcumaticaInstance {
   /** invoice id -> payment id -> AmountPaid of applications on unreleased payments */
   private pending = new Map<string, Map<string, number>>();
   private operations = new Map<string, PendingOperation>();
-  /** Status polls an action answers 202 to before 204 (0 = answer the action itself with 204). */
+  /** Status polls an action answers 202 to before 204, however long ago it started. */
   actionPolls: number;
+  /**
+   * How long an action runs, in wall-clock ms (monotonic, not the injectable `now`): its Location
+   * answers 202 until then. With this and `actionPolls` both 0 the action itself answers 204.
+   */
+  actionMs: number;
   onChange: ((event: ChangeEvent) => void) | undefined;
 
-  constructor({ now, actionPolls }: { now: () => Date; actionPolls: number }) {
+  constructor({ now, actionPolls, actionMs = 0 }: { now: () => Date; actionPolls: number; actionMs?: number }) {
     this.now = now;
     this.actionPolls = actionPolls;
+    this.actionMs = actionMs;
     this.tables = Object.fromEntries(
       ENTITY_NAMES.map((name) => [name, new EntityTable(ENTITIES[name].keys, ENTITIES[name].indexed)]),
     ) as Record<EntityName, EntityTable>;
@@ -321,8 +327,8 @@ export class AcumaticaInstance {
 
   /**
    * `POST /{Entity}/{Action}` with `{"entity": {...keys or id...}, "parameters": {...}}`. The effect is applied
-   * at once; the answer is 202 + an operation id that reports running for `actionPolls` polls, or, with
-   * `actionPolls` 0, done immediately.
+   * at once; the answer is 202 + an operation id that reports running for `actionMs` of wall time and at
+   * least `actionPolls` polls, or, with both 0, done immediately.
    */
   invoke(def: EntityDefinition, action: string, body: unknown): { ok: true; operationId?: string; record: StoredRecord } | { ok: false; record: StoredRecord; errors: FieldError[] } {
     const name = def.actions.find((a) => a.toLowerCase() === action.toLowerCase());
@@ -336,22 +342,25 @@ export class AcumaticaInstance {
     const errors = this.applyAction(def, name, record);
     if (errors.length) return { ok: false, record, errors };
     const current = this.tables[def.name].getById(record.id) ?? record;
-    if (this.actionPolls <= 0) return { ok: true, record: current };
+    if (this.actionPolls <= 0 && this.actionMs <= 0) return { ok: true, record: current };
     const operationId = randomUUID();
     if (this.operations.size >= MAX_OPERATIONS) {
       const oldest = this.operations.keys().next().value;
       if (oldest !== undefined) this.operations.delete(oldest);
     }
-    this.operations.set(operationId, { entity: def.name, recordId: record.id, remainingPolls: this.actionPolls });
+    this.operations.set(operationId, { entity: def.name, recordId: record.id, remainingPolls: this.actionPolls, doneAtMs: performance.now() + this.actionMs });
     return { ok: true, operationId, record: current };
   }
 
-  /** One poll of an operation's Location: "running" (202) until its polls are used up, then "done" (204). */
+  /**
+   * One poll of an operation's Location: "running" (202) until its polls are used up and its time has
+   * passed, then "done" (204).
+   */
   pollOperation(operationId: string): { state: "running" | "done"; entity: EntityName; recordId: string } | undefined {
     const op = this.operations.get(operationId.toLowerCase());
     if (!op) return undefined;
-    if (op.remainingPolls > 0) {
-      op.remainingPolls--;
+    if (op.remainingPolls > 0 || performance.now() < op.doneAtMs) {
+      op.remainingPolls = Math.max(0, op.remainingPolls - 1);
       return { state: "running", entity: op.entity, recordId: op.recordId };
     }
     return { state: "done", entity: op.entity, recordId: op.recordId };

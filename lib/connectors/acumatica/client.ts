@@ -229,7 +229,8 @@ export class AcumaticaClient extends VendorHttpClient {
     if (!location) return;
     const target = new URL(location, joinUrl(this.instanceUrl, "/"));
     const deadline = Date.now() + acumaticaConfig.actionPollTimeoutMs;
-    for (let wait = 250; Date.now() < deadline; wait = Math.min(wait * 2, 5000)) {
+    const { firstMs, maxMs } = acumaticaConfig.actionPollWaitsMs;
+    for (let wait: number = firstMs; Date.now() < deadline; wait = Math.min(wait * 2, maxMs)) {
       await sleep(wait);
       const poll = await this.send({ method: "GET", path: "", absoluteUrl: target.toString(), outputSchema: actionDoneSchema });
       if (poll.status === 204 || poll.status === 200) return;

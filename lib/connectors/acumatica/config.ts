@@ -28,6 +28,12 @@ export const acumaticaConfig = {
   filterBatchSize: 25,
   /** how long to follow a 202 Location of a long-running action */
   actionPollTimeoutMs: 120_000,
+  /**
+   * Waits before the status polls of a 202 action: the first soon (a release on a quiet instance is
+   * done in tens to hundreds of ms), then doubling up to `maxMs` so a release that takes seconds costs
+   * a handful of polls (25, 50, 100 ... 2,000 ms: about 8 polls for a 5 s release).
+   */
+  actionPollWaitsMs: { firstMs: 25, maxMs: 2_000 },
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});
