@@ -1,5 +1,8 @@
 import { expect, type APIRequestContext } from "@playwright/test";
 
+/** The flow `npm start` seeds on an empty database (prisma/seed/seed-demo-flow.ts). */
+export const DEMO_FLOW_NAME = "Zuora → Acumatica (demo)";
+
 /** The e2e sandbox's control API (playwright.config.ts SANDBOX_PORT). */
 export const SANDBOX_CONTROL = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? "4110"}/_sandbox`;
 
@@ -17,11 +20,16 @@ export const getRecord = async (request: APIRequestContext, id: string) => {
  * exactly one mapping, `sourceKey` (so adding that mapping alone frees them).
  */
 export const heldWaitingOnlyOn = async (request: APIRequestContext, sourceKey: string, { timeoutMs = 180_000 } = {}) => {
+  // Only the demo flow's records: flows other journeys create (and their retries) hold many invoices of
+  // their own, newer ones, which would fill the page and hide the demo's.
+  const flows = (await (await request.get("/api/flows")).json()) as { id: string; name: string }[];
+  const demo = flows.find((f) => f.name === DEMO_FLOW_NAME);
+  expect(demo, `a flow named "${DEMO_FLOW_NAME}" among ${flows.map((f) => f.name).join(", ")}`).toBeDefined();
   let found: RecordDetail["record"][] = [];
   await expect
     .poll(
       async () => {
-        const res = await request.get("/api/records?status=held&objectType=invoice&limit=200");
+        const res = await request.get(`/api/records?flowId=${demo!.id}&status=held&objectType=invoice&limit=200`);
         const { items } = (await res.json()) as { items: { id: string }[] };
         found = [];
         for (const item of items) {
