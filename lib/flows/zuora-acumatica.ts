@@ -9,7 +9,7 @@ import { readConnectionSecrets } from "../connections/read-connection-secrets";
 import { createAcumaticaClient, type AcumaticaClient } from "../connectors/acumatica";
 import type { ArDocumentInput, CustomerInput, JournalTransactionInput, PaymentInput } from "../connectors/acumatica/client";
 import type { AcumaticaCustomer } from "../connectors/acumatica/schemas";
-import { createZuoraClient, zuora } from "../connectors/zuora";
+import { createZuoraClient, zuora, type ZuoraClient } from "../connectors/zuora";
 import type { Db } from "../db";
 import type { MappingIssue } from "../mapping/create-mapping-context";
 import type { ValueMapIndex } from "../mapping/value-map-index";
@@ -37,6 +37,42 @@ export const ZUORA_ACUMATICA = "zuora-acumatica";
 const contextOf = async (db: Db, connectionId: string) => {
   const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { id: true, baseUrl: true, settings: true } });
   return { connectionId: row.id, baseUrl: row.baseUrl, settings: row.settings, secrets: await readConnectionSecrets({ db, connectionId }), db };
+};
+
+type VendorClients = { zuora: ZuoraClient; acumatica: AcumaticaClient };
+
+/**
+ * Vendor clients per process (per Db, so two Prisma clients in a test behave like two processes),
+ * keyed by the connections and their `updatedAt`: a job pays one small query instead of reading both
+ * connection rows and decrypting their credentials, and an edited connection is picked up by the next
+ * job. The clients hold no per-job state (tokens and limits live in their own shared stores).
+ */
+const clientCache = new WeakMap<Db, Map<string, Promise<VendorClients>>>();
+const CLIENT_CACHE_MAX = 64;
+
+const clientsFor = async (db: Db, flow: { sourceConnectionId: string; targetConnectionId: string }): Promise<VendorClients> => {
+  const ids = [flow.sourceConnectionId, flow.targetConnectionId];
+  const rows = await db.connection.findMany({ where: { id: { in: ids } }, select: { id: true, updatedAt: true } });
+  const stamp = (id: string) => rows.find((r) => r.id === id)?.updatedAt.getTime() ?? "missing";
+  const key = ids.map((id) => `${id}@${stamp(id)}`).join(" ");
+  let cache = clientCache.get(db);
+  if (!cache) clientCache.set(db, (cache = new Map()));
+  let clients = cache.get(key);
+  if (!clients) {
+    clients = (async () => ({
+      zuora: createZuoraClient(await contextOf(db, flow.sourceConnectionId)),
+      acumatica: createAcumaticaClient(await contextOf(db, flow.targetConnectionId)),
+    }))();
+    const built = clients;
+    built.catch(() => cache.delete(key));
+    // Entries built from older stamps of these connections (and the oldest beyond the cap) are dropped.
+    const current = new Set(ids.map((id) => `${id}@${stamp(id)}`));
+    const stale = (part: string) => !current.has(part) && ids.some((id) => part.startsWith(`${id}@`));
+    for (const other of cache.keys()) if (other.split(" ").some(stale)) cache.delete(other);
+    while (cache.size >= CLIENT_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(key, built);
+  }
+  return clients;
 };
 
 /**
@@ -280,8 +316,8 @@ export const zuoraAcumaticaFlow: FlowDefinition = {
   calloutObjectTypes: (objectType) => (isObjectType(objectType) ? [objectType] : []),
   connect: async ({ db, flow }) => {
     const settings = zuoraAcumaticaSettingsSchema.parse(flow.settings ?? {});
-    const zuoraClient = createZuoraClient(await contextOf(db, flow.sourceConnectionId));
-    const acumaticaClient = createAcumaticaClient(await contextOf(db, flow.targetConnectionId));
+    const { zuora: zuoraClient, acumatica: acumaticaClient } = await clientsFor(db, flow);
+    // Look-up caches below are per runtime (one job): a customer created in Acumatica meanwhile is seen by the next job.
     const customers = createCustomerLookup(acumaticaClient);
     return { source: createSource(zuoraClient, settings), target: createTarget(acumaticaClient, customers), plan: createPlanner(settings, customers) };
   },
