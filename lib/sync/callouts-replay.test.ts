@@ -106,6 +106,40 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
     expect(detail?.events[0]).toMatchObject({ kind: "received", detail: { origin: "callout" } });
   });
 
+  const runCalloutJobsOnly = () =>
+    runOnce({ connectionString: t.url, concurrency: 1, logger: quiet, taskList: { "process-callout": toGraphileTask(createProcessCalloutTask({ getDb: () => t.db })) } });
+  const recordJob = async (recordId: string) =>
+    (await t.db.$queryRaw<{ inFuture: boolean }[]>`SELECT run_at > now() AS "inFuture" FROM graphile_worker.jobs WHERE key = ${`record:${recordId}`}`)[0];
+
+  it("posts a callout's record in the callout job itself, and removes the record's queued job once posted", async () => {
+    put(memoryDocument("invoice", "d1", "2026-11-01T11:00:00.000Z", { number: "INV-D1", lines: [{ key: "Fee", amount: 3 }] }));
+    const creates = world.creates;
+    await callout({ EventType: "InvoicePosted", InvoiceId: "d1" }, "n-d1");
+    await runCalloutJobsOnly();
+    const record = await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: "d1" } });
+    expect(record.status).toBe("posted");
+    expect(world.creates).toBe(creates + 1);
+    expect(await recordJob(record.id)).toBeUndefined();
+    expect((await getRecord({ db: t.db, id: record.id }))?.events.map((e) => e.kind)).toEqual(["received", "fetched", "mapped", "attempt", "posted"]);
+  });
+
+  it("leaves a callout's record to its queued job when the direct post meets a retryable error", async () => {
+    put(memoryDocument("invoice", "d2", "2026-11-01T11:10:00.000Z", { number: "INV-D2", lines: [{ key: "Fee", amount: 5 }] }));
+    world.writeFaults.push(Object.assign(new Error("Service Unavailable"), { retryable: true, status: 503 }));
+    await callout({ EventType: "InvoicePosted", InvoiceId: "d2" }, "n-d2");
+    await runCalloutJobsOnly();
+    const record = await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: "d2" } });
+    expect(record).toMatchObject({ status: "pending", lastError: "Service Unavailable", attempts: 1 });
+    expect((await t.db.inboundEvent.findFirstOrThrow({ where: { vendorEventId: "n-d2" } })).processedAt).not.toBeNull();
+    expect(await recordJob(record.id)).toEqual({ inFuture: true });
+
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`record:${record.id}`}`;
+    await drain();
+    const posted = await getRecord({ db: t.db, id: record.id });
+    expect(posted?.status).toBe("posted");
+    expect(posted?.events.map((e) => e.kind)).toEqual(["received", "fetched", "mapped", "attempt", "mapped", "attempt", "posted"]);
+  });
+
   it("replays a failed record from a fresh fetch once the cause is fixed, and never replays a posted one", async () => {
     put(memoryDocument("invoice", "r1", "2026-11-02T10:00:00.000Z", { number: "INV-R1", lines: [{ key: "Fee", amount: 9 }] }));
     world.writeFaults.push(Object.assign(new Error("Date: The financial period 11-2026 is closed."), { retryable: false, status: 422 }));
@@ -142,7 +176,7 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
       { kind: "gl-account", sourceKey: "Seats", label: "charge", records: 3, amountByCurrency: { USD: "76.5000" } },
       { kind: "gl-account", sourceKey: "Usage", label: "charge", records: 2, amountByCurrency: { USD: "51.0000" } },
     ]);
-    expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toEqual({ pending: 0, posted: 3, held: 5, failed: 0, skipped: 0 });
+    expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toEqual({ pending: 0, posted: 5, held: 5, failed: 0, skipped: 0 });
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -153,7 +187,7 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
       seen.push(...page.items.map((r) => r.id));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(new Set(seen).size).toBe(8);
+    expect(new Set(seen).size).toBe(10);
     expect((await listRecords({ db: t.db, filter: { flowId, status: "held", q: "INV-M" }, limit: 50 })).items).toHaveLength(5);
 
     const admin = await t.db.user.findFirstOrThrow();
@@ -166,6 +200,6 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
     // bulk replay re-runs the held ones: still unmapped, so they are held again (nothing posted half-mapped)
     expect(await replayRecords({ db: t.db, filter: { flowId, status: "held" }, actorUserId: admin.id })).toEqual({ queued: 2 });
     await drain();
-    expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toMatchObject({ posted: 6, held: 2 });
+    expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toMatchObject({ posted: 8, held: 2 });
   });
 });

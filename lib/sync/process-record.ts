@@ -62,6 +62,7 @@ export const processRecord = async ({
   hooks = {},
   runtime,
   refetch = false,
+  removeQueuedJob = false,
 }: {
   db: Db;
   recordId: string;
@@ -74,10 +75,16 @@ export const processRecord = async ({
   runtime?: FlowRuntime;
   /** fetch the source document again before mapping (replay: it may have changed at the vendor) */
   refetch?: boolean;
+  /**
+   * The caller is not the record's queued job (a callout posting at once): when this run leaves the
+   * record no longer pending, its queued `process-record` job is removed in the same transaction, under
+   * the row lock (anyone queueing the record again changes the row first, so waits for that lock).
+   */
+  removeQueuedJob?: boolean;
 }): Promise<ProcessOutcome> => {
   const record = await db.syncRecord.findUnique({
     where: { id: recordId },
-    select: { id: true, status: true, flowId: true, objectType: true, sourceId: true, naturalKey: true, sourcePayload: true, flow: { select: flowSelect } },
+    select: { id: true, status: true, flowId: true, objectType: true, sourceId: true, flow: { select: flowSelect } },
   });
   if (!record) return { status: "noop", current: null };
   if (record.status !== "pending") return { status: "noop", current: record.status };
@@ -86,6 +93,9 @@ export const processRecord = async ({
   const started = Date.now();
   const calls: TargetCallSummary[] = [];
   let plan: ProcessPlan | undefined;
+  const dropJob = async (tx: Prisma.TransactionClient) => {
+    if (removeQueuedJob) await tx.$executeRaw`SELECT graphile_worker.remove_job(${`record:${recordId}`}::text)`;
+  };
   try {
     const rt = runtime ?? (await getFlowDefinition(flow.kind).connect({ db, flow }));
     const maps = indexValueMaps(await db.valueMap.findMany({ where: { flowId: flow.id }, select: { kind: true, sourceKey: true, targetValue: true } }));
@@ -100,17 +110,20 @@ export const processRecord = async ({
     };
 
     return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
-      const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
+      // The payload is read again under the lock: a newer version may have been ingested since the read above.
+      const [locked] = await tx.$queryRaw<{ status: string; naturalKey: string | null; sourcePayload: unknown }[]>`
+        SELECT status::text AS status, "naturalKey", "sourcePayload" FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
       if (!locked || locked.status !== "pending") return { status: "noop", current: locked?.status ?? null };
 
-      let sourcePayload: unknown = record.sourcePayload;
-      let naturalKey = record.naturalKey;
+      let sourcePayload: unknown = locked.sourcePayload;
+      let naturalKey = locked.naturalKey;
       if (refetch) {
         const fresh = await rt.source.fetchDocument({ objectType: record.objectType, sourceId: record.sourceId });
         if (!fresh) {
           const reason = "the source no longer has this document";
           await tx.syncRecord.update({ where: { id: recordId }, data: { status: "failed", statusReason: "source-missing", lastError: reason } });
           await recordEvent(tx, { recordId, kind: "failed", detail: { reason, retryable: false } });
+          await dropJob(tx);
           return { status: "failed", reason, retryable: false };
         }
         ({ payload: sourcePayload, naturalKey } = fresh);
@@ -130,11 +143,13 @@ export const processRecord = async ({
       if (plan.action === "skip") {
         await tx.syncRecord.update({ where: { id: recordId }, data: { status: "skipped", statusReason: plan.reason, missing: undefined } });
         await recordEvent(tx, { recordId, kind: "skipped", detail: { reason: plan.reason } });
+        await dropJob(tx);
         return { status: "skipped", reason: plan.reason };
       }
       if (plan.action === "fail") {
         await tx.syncRecord.update({ where: { id: recordId }, data: { status: "failed", statusReason: "invalid-source", lastError: plan.reason } });
         await recordEvent(tx, { recordId, kind: "failed", detail: { reason: plan.reason, retryable: false } });
+        await dropJob(tx);
         return { status: "failed", reason: plan.reason, retryable: false };
       }
       if (plan.action === "hold") {
@@ -151,7 +166,9 @@ export const processRecord = async ({
         }
         // What it waits on may have become available while we planned: re-check under the dependency lock.
         const released = await releaseHeldRecords({ db, tx, flowId: flow.id, recordIds: [recordId], actorUserId: null });
-        return released > 0 ? { status: "noop", current: "pending" } : { status: "held", reason: plan.reason, missing: plan.missing };
+        if (released > 0) return { status: "noop", current: "pending" };
+        await dropJob(tx);
+        return { status: "held", reason: plan.reason, missing: plan.missing };
       }
 
       const posted: { entity: string; targetId: string; targetRef: string | null; via: "created" | "found-existing" }[] = [];
@@ -215,6 +232,7 @@ export const processRecord = async ({
       for (const key of satisfied) {
         await releaseHeldRecords({ db, tx, flowId: flow.id, kind: key.kind, sourceKey: key.sourceKey, actorUserId: null });
       }
+      await dropJob(tx);
       return { status: "posted", via: primary.via, targetId: primary.targetId };
     }, TX_OPTIONS);
   } catch (err) {
@@ -238,7 +256,10 @@ export const processRecord = async ({
         kind: "attempt",
         detail: { attempt, request: calls, targetStatus, error: message, retryable, durationMs: Date.now() - started },
       });
-      if (isFinal) await recordEvent(tx, { recordId, kind: "failed", detail: { reason: message, retryable } });
+      if (isFinal) {
+        await recordEvent(tx, { recordId, kind: "failed", detail: { reason: message, retryable } });
+        await dropJob(tx);
+      }
     });
     if (!isFinal) throw err;
     return { status: "failed", reason: message, retryable };

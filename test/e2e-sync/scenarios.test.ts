@@ -112,8 +112,10 @@ describe("Zuora -> Acumatica scenarios against the sandbox", () => {
       expect(counts).toMatchObject({ "invoice/posted": 10, "payment/posted": electronic.length, "credit-memo/posted": run.creditMemos.length });
       expect(await t.db.syncRecord.count({ where: { flowId, objectType: "payment", naturalKey: { in: external.map((p) => p.number) } } })).toBe(0);
       const calloutRecords = await t.db.syncRecord.findMany({ where: { flowId, objectType: { not: "account" } }, select: { naturalKey: true, events: { select: { kind: true, detail: true }, orderBy: { id: "asc" } } } });
+      // a payment or memo whose callout came first is posted by its callout job, which holds it and fetches
+      // the invoice it waits for at once (origin "dependency"); that invoice's own callouts then change nothing
       for (const r of calloutRecords) {
-        expect(r.events.filter((e) => e.kind === "received"), r.naturalKey!).toEqual([{ kind: "received", detail: expect.objectContaining({ origin: "callout" }) }]);
+        expect(r.events.filter((e) => e.kind === "received"), r.naturalKey!).toEqual([{ kind: "received", detail: expect.objectContaining({ origin: expect.stringMatching(/^(callout|dependency)$/) }) }]);
         expect(r.events.filter((e) => e.kind === "posted"), r.naturalKey!).toHaveLength(1);
       }
 
