@@ -241,6 +241,8 @@ export const paymentV1 = (p: Payment, lookup: Lookup) => ({
 
 /** Stable 32-hex id of a payment part: the store keeps applications without ids. */
 const partId = (paymentId: string, n: number) => createHash("sha256").update(`${paymentId}:part:${n}`).digest("hex").slice(0, 32);
+/** Stable 32-hex id of a payment application (Object Query `payment-applications`). */
+export const paymentApplicationId = (paymentId: string, n: number) => createHash("sha256").update(`${paymentId}:application:${n}`).digest("hex").slice(0, 32);
 
 /**
  * `GET /v1/payments/{paymentKey}/parts` items (GETPaymentPartTypewithSuccess): one part per invoice the
@@ -320,7 +322,7 @@ export const creditMemoItemV1 = (c: CreditMemo, x: CreditMemo["items"][number]) 
 
 /* Object Query shapes. Null fields are left out unless includeNullFields=true. */
 
-export const invoiceItemOq = (i: Invoice, x: InvoiceItem) => ({
+export const invoiceItemOq = (i: Invoice, x: InvoiceItem, productId: string | null) => ({
   id: x.id,
   invoiceId: i.id,
   accountId: i.accountId,
@@ -339,6 +341,7 @@ export const invoiceItemOq = (i: Invoice, x: InvoiceItem) => ({
   serviceEndDate: x.serviceEndDate,
   sku: x.sku,
   productRatePlanChargeId: x.productRatePlanChargeId,
+  productId,
   subscriptionId: x.subscriptionId,
   accountingCode: x.accountingCode,
   createdDate: isoDateTime(i.createdDate),
@@ -442,3 +445,28 @@ export const accountOq = (a: Account, balance: number) => ({
   createdDate: isoDateTime(a.createdDate),
   updatedDate: isoDateTime(a.updatedDate),
 });
+
+/**
+ * A payment application as `GET /object-query/payment-applications` lists it (Invoice Settlement):
+ * one per invoice the payment is applied to, `applyAmount` the amount applied.
+ */
+export const paymentApplicationOq = (p: Payment, n: number) => {
+  const a = p.applications[n]!;
+  return {
+    id: paymentApplicationId(p.id, n),
+    paymentId: p.id,
+    invoiceId: a.invoiceId,
+    debitMemoId: null,
+    accountId: p.accountId,
+    applyAmount: a.amount,
+    effectiveDate: p.effectiveDate,
+    paymentApplicationStatus: "Processed",
+    createdById: SYSTEM_USER_ID,
+    createdDate: isoDateTime(p.createdDate),
+    updatedById: SYSTEM_USER_ID,
+    updatedDate: isoDateTime(p.createdDate),
+  };
+};
+
+/** A product of the catalogue as `GET /object-query/products` lists it (the sandbox keeps no product dates). */
+export const productOq = (c: { productId: string; productName: string }) => ({ id: c.productId, name: c.productName });

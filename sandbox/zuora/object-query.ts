@@ -1,5 +1,5 @@
 import { randomHex32 } from "../core/random";
-import { accountOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentOq } from "./format";
+import { accountOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq } from "./format";
 import type { ZuoraStore } from "./store";
 import type { Account, CreditMemo, Invoice, Payment } from "./types";
 
@@ -12,9 +12,13 @@ import type { Account, CreditMemo, Invoice, Payment } from "./types";
  * the cursor's keyset (last sort value, last id) continues over current data instead.
  */
 
-export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts";
+export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products";
 type FieldType = "string" | "number" | "date" | "datetime" | "boolean";
-type AnyRecord = Invoice | Payment | CreditMemo | Account;
+/** The n-th application of a payment (the store keeps applications inside their payment). */
+type PaymentApplicationRow = { id: string; payment: Payment; n: number };
+/** A product of the catalogue (the store keeps products inside their charges). */
+type ProductRow = { id: string; productId: string; productName: string };
+type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow;
 type Field<R> = { type: FieldType; get: (r: R) => string | number | boolean | null };
 
 export class ObjectQueryError extends Error {}
@@ -85,17 +89,41 @@ const ACCOUNT_FIELDS: Record<string, Field<Account>> = {
   billcycleday: f("number", (r) => r.billCycleDay),
 };
 
+const application = (r: PaymentApplicationRow) => r.payment.applications[r.n]!;
+const PAYMENT_APPLICATION_FIELDS: Record<string, Field<PaymentApplicationRow>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.payment.createdDate),
+  createddate: f("datetime", (r) => r.payment.createdDate),
+  paymentid: f("string", (r) => r.payment.id),
+  invoiceid: f("string", (r) => application(r).invoiceId),
+  debitmemoid: f("string", () => null),
+  accountid: f("string", (r) => r.payment.accountId),
+  applyamount: f("number", (r) => application(r).amount),
+  effectivedate: f("date", (r) => r.payment.effectiveDate),
+  paymentapplicationstatus: f("string", () => "Processed"),
+};
+const PRODUCT_FIELDS: Record<string, Field<ProductRow>> = {
+  id: f("string", (r) => r.productId),
+  name: f("string", (r) => r.productName),
+  updateddate: f("datetime", () => null),
+  createddate: f("datetime", () => null),
+};
+
 const FIELDS: Record<ObjectName, Record<string, Field<never>>> = {
   invoices: INVOICE_FIELDS,
   payments: PAYMENT_FIELDS,
   "credit-memos": CREDIT_MEMO_FIELDS,
   accounts: ACCOUNT_FIELDS,
+  "payment-applications": PAYMENT_APPLICATION_FIELDS,
+  products: PRODUCT_FIELDS,
 };
 const EXPANDABLE: Record<ObjectName, string[]> = {
   invoices: ["invoiceitems", "account"],
   payments: ["account"],
   "credit-memos": ["account"],
   accounts: [],
+  "payment-applications": [],
+  products: [],
 };
 /** Singular object name used for `<object>.fields[]`. */
 const SINGULAR: Record<ObjectName, string> = {
@@ -103,6 +131,8 @@ const SINGULAR: Record<ObjectName, string> = {
   payments: "payment",
   "credit-memos": "creditmemo",
   accounts: "account",
+  "payment-applications": "paymentapplication",
+  products: "product",
 };
 
 type Comparable = string | number | boolean | null;
@@ -209,8 +239,25 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
   const { store } = options;
   const snapshots = new Map<string, Snapshot>();
 
+  function* paymentApplications(): Iterable<PaymentApplicationRow> {
+    for (const payment of store.payments.values()) {
+      for (let n = 0; n < payment.applications.length; n++) yield { id: paymentApplicationId(payment.id, n), payment, n };
+    }
+  }
+  const products = (): ProductRow[] => {
+    const byId = new Map<string, ProductRow>();
+    for (const c of store.charges.values()) if (!byId.has(c.productId)) byId.set(c.productId, { id: c.productId, productId: c.productId, productName: c.productName });
+    return [...byId.values()];
+  };
+  const productOf = (chargeId: string) => store.charges.get(chargeId)?.productId ?? null;
+
   const source = (object: ObjectName): Iterable<AnyRecord> => {
     switch (object) {
+      case "payment-applications":
+        // Payment applications are an Invoice Settlement object.
+        return options.isInvoiceSettlement() ? paymentApplications() : [];
+      case "products":
+        return products();
       case "invoices":
         return store.invoices.values();
       case "payments":
@@ -228,11 +275,13 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     if (object === "invoices") {
       const invoice = r as Invoice;
       out = invoiceOq(invoice);
-      if (expand.includes("invoiceitems")) out.invoiceItems = invoice.items.slice(0, pageSize).map((x) => invoiceItemOq(invoice, x));
+      if (expand.includes("invoiceitems")) out.invoiceItems = invoice.items.slice(0, pageSize).map((x) => invoiceItemOq(invoice, x, productOf(x.productRatePlanChargeId)));
     } else if (object === "payments") out = paymentOq(r as Payment);
+    else if (object === "payment-applications") out = paymentApplicationOq((r as PaymentApplicationRow).payment, (r as PaymentApplicationRow).n);
+    else if (object === "products") out = productOq(r as ProductRow);
     else if (object === "credit-memos") out = creditMemoOq(r as CreditMemo);
     else out = accountOq(r as Account, store.accountBalances(r.id).balance);
-    if (expand.includes("account") && object !== "accounts") {
+    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos")) {
       const accountId = (r as Invoice | Payment | CreditMemo).accountId;
       const account = accountId ? store.accounts.get(accountId) : undefined;
       out.account = account ? accountOq(account, store.accountBalances(account.id).balance) : null;
@@ -336,7 +385,11 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
             ? options.isInvoiceSettlement()
               ? store.findCreditMemo(key)
               : undefined
-            : store.findAccount(key);
+            : object === "payment-applications"
+              ? [...source(object)].find((x) => x.id === key)
+              : object === "products"
+                ? products().find((x) => x.id === key)
+                : store.findAccount(key);
     if (!r) return undefined;
     const expand = asList(params["expand[]"] ?? params.expand).map((e) => e.toLowerCase());
     const out = render(object, r, expand, 99);
