@@ -1,7 +1,7 @@
 // The Zuora side of Zuora -> Acumatica: change listings and full documents, normalised to the
 // payloads zuora-acumatica-mapping.ts parses.
-import type { ZuoraClient, ZuoraPollObject } from "../connectors/zuora";
-import type { SourceDocument } from "../sync/ports";
+import { ZuoraClient, type ZuoraPollObject, type ZuoraQueryRecord } from "../connectors/zuora";
+import type { ChangedItem, SourceDocument } from "../sync/ports";
 import { zaAccountSchema, zaCreditMemoSchema, zaInvoiceSchema, zaPaymentSchema, type ZaLine, type ZuoraAcumaticaSettings } from "./zuora-acumatica-mapping";
 
 /** Object types of this flow in dependency order, and their Object Query names. */
@@ -21,7 +21,56 @@ export const toVersion = (stamp: string | null | undefined): string | null => {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 };
 
-/** The Zuora side: normalised documents (see zuora-acumatica-mapping.ts) fetched by id. */
+type AccountRef = { id: string; accountNumber: string; name: string | null };
+type LineInput = {
+  id: string;
+  chargeName?: string | null;
+  productName?: string | null;
+  accountingCode?: string | null;
+  description?: string | null;
+  quantity?: number | null;
+  amount: number;
+  taxAmount?: number | null;
+};
+
+/** One invoice line; absent optional fields become null, so a v1 GET and an Object Query listing give equal payloads. */
+const line = (x: LineInput): ZaLine => ({
+  id: x.id,
+  chargeName: x.chargeName ?? null,
+  productName: x.productName ?? null,
+  accountingCode: x.accountingCode ?? null,
+  description: x.description || null,
+  quantity: x.quantity ?? null,
+  amount: x.amount,
+  taxAmount: x.taxAmount ?? null,
+});
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * A payment's invoice applications in one canonical form whatever the read (v1 parts or Object Query
+ * payment applications): one entry per invoice (amounts summed), ordered by invoice id. Entries
+ * without an invoice are debit memos (not synced by this flow) or the unapplied rest.
+ */
+const invoiceApplications = (rows: { invoiceId?: string | null; amount: number }[]) => {
+  const byInvoice = new Map<string, number>();
+  for (const r of rows) if (r.invoiceId) byInvoice.set(r.invoiceId, (byInvoice.get(r.invoiceId) ?? 0) + r.amount);
+  return [...byInvoice.entries()]
+    .filter(([, amount]) => amount !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([invoiceId, amount]) => ({ invoiceId, amount: round2(amount) }));
+};
+
+/** What listChanged asks Object Query to embed, per object. */
+const EXPAND: Record<ObjectType, string[]> = { account: [], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"] };
+
+/**
+ * The Zuora side: normalised documents (see zuora-acumatica-mapping.ts), built from the Object Query
+ * page itself where it carries everything (accounts; invoices with their expanded items and
+ * account; payments with their account and one payment-applications read per page), else fetched
+ * by id (credit memos; invoices whose items may be cut off at the page size). Both paths build the
+ * same payload for the same record.
+ */
 export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettings) => {
   const accounts = new Map<string, ReturnType<ZuoraClient["getAccountRecord"]>>();
   const accountOf = (id: string) => {
@@ -33,9 +82,16 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     }
     return hit;
   };
-  const accountRef = async (id: string) => {
+  const accountRef = async (id: string): Promise<AccountRef> => {
     const a = await accountOf(id);
     return { id: a.id, accountNumber: a.accountNumber, name: a.name ?? null };
+  };
+  /** Product names by id for this runtime (one job): the catalogue changes rarely and a page shares few products. */
+  const productNames = new Map<string, string>();
+  const loadProductNames = async (ids: Iterable<string>) => {
+    const missing = [...new Set(ids)].filter((id) => !productNames.has(id));
+    if (missing.length === 0) return;
+    for (const p of await client.listProducts(missing)) productNames.set(p.id, p.name);
   };
   const document = (objectType: ObjectType, sourceId: string, version: string | null, payload: { currency?: string | null; amount?: number | null }, naturalKey: string | null, documentDate: string | null): SourceDocument => ({
     objectType,
@@ -48,28 +104,59 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     payload,
   });
 
+  const accountDocument = (a: ZuoraQueryRecord["accounts"]) => {
+    const payload = zaAccountSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status });
+    return document("account", a.id, toVersion(a.updatedDate), { ...payload, amount: null }, a.accountNumber, null);
+  };
+  const invoiceDocument = (
+    invoice: { id: string; invoiceNumber: string; status: string; currency?: string | null; amount?: number; taxAmount?: number | null; balance?: number | null; invoiceDate?: string; dueDate?: string | null; updatedDate?: string },
+    account: AccountRef,
+    lines: ZaLine[],
+  ) => {
+    const payload = zaInvoiceSchema.parse({
+      id: invoice.id,
+      invoiceNumber: invoice.invoiceNumber,
+      account,
+      status: invoice.status,
+      currency: invoice.currency ?? "",
+      amount: invoice.amount,
+      taxAmount: invoice.taxAmount ?? null,
+      balance: invoice.balance ?? null,
+      invoiceDate: invoice.invoiceDate,
+      dueDate: invoice.dueDate ?? null,
+      lines,
+    });
+    return document("invoice", invoice.id, toVersion(invoice.updatedDate), payload, invoice.invoiceNumber, payload.invoiceDate);
+  };
+  const paymentDocument = (
+    p: { id: string; number: string; type: string; status: string; currency: string; amount: number; effectiveDate: string; updatedDate?: string },
+    account: AccountRef,
+    applications: { invoiceId: string; amount: number }[],
+  ) => {
+    const payload = zaPaymentSchema.parse({ id: p.id, number: p.number, account, type: p.type, status: p.status, currency: p.currency, amount: p.amount, effectiveDate: p.effectiveDate, applications });
+    return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
+  };
+  /** Without Invoice Settlement: the Object Query record as the ledger keeps it (the planner records it as skipped). */
+  const plainPaymentDocument = (p: ZuoraQueryRecord["payments"]) => {
+    const payload = { id: p.id, number: p.paymentNumber, accountId: p.accountId ?? null, type: p.type ?? null, status: p.status ?? null, currency: p.currency ?? null, amount: p.amount ?? null, effectiveDate: p.effectiveDate ?? null };
+    return document("payment", p.id, toVersion(p.updatedDate), payload, p.paymentNumber, p.effectiveDate ?? null);
+  };
+  const plainCreditMemoDocument = (m: ZuoraQueryRecord["credit-memos"]) => {
+    const payload = { id: m.id, number: m.memoNumber, accountId: m.accountId, status: m.status ?? null, currency: m.currency ?? null, amount: m.totalAmount ?? null, memoDate: m.memoDate ?? null };
+    return document("credit-memo", m.id, toVersion(m.updatedDate), payload, m.memoNumber, m.memoDate ?? null);
+  };
+
   const fetchDocument = async ({ objectType, sourceId }: { objectType: string; sourceId: string }): Promise<SourceDocument | null> => {
     if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
     if (objectType === "account") {
       const a = await accountOf(sourceId);
       accounts.delete(sourceId);
-      const payload = zaAccountSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status });
-      return document("account", a.id, toVersion(a.updatedDate), { ...payload, amount: null }, a.accountNumber, null);
+      return accountDocument(a);
     }
     if (objectType === "invoice") {
       const { invoice, items } = await client.getInvoiceWithItems(sourceId);
-      const payload = zaInvoiceSchema.parse({
-        id: invoice.id,
-        invoiceNumber: invoice.invoiceNumber,
-        account: await accountRef(invoice.accountId),
-        status: invoice.status,
-        currency: invoice.currency ?? "",
-        amount: invoice.amount,
-        taxAmount: invoice.taxAmount,
-        balance: invoice.balance,
-        invoiceDate: invoice.invoiceDate,
-        dueDate: invoice.dueDate,
-        lines: items.map((x) => ({
+      const lines = items.map((x) =>
+        line({
           id: x.id,
           chargeName: x.chargeName,
           productName: x.productName,
@@ -78,38 +165,21 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
           quantity: x.quantity,
           amount: x.chargeAmount,
           taxAmount: x.taxAmount,
-        })),
-      });
-      return document("invoice", invoice.id, toVersion(invoice.updatedDate), payload, invoice.invoiceNumber, invoice.invoiceDate);
+        }),
+      );
+      return invoiceDocument(invoice, await accountRef(invoice.accountId), lines);
     }
     if (!settings.invoiceSettlement) {
       // Without Invoice Settlement /v1/payments and /v1/creditmemos answer "not enabled": read the
       // record through Object Query for the ledger (the planner records it as skipped).
-      if (objectType === "payment") {
-        const p = await client.getRecord("payments", sourceId);
-        const payload = { id: p.id, number: p.paymentNumber, accountId: p.accountId ?? null, type: p.type ?? null, status: p.status ?? null, currency: p.currency ?? null, amount: p.amount ?? null, effectiveDate: p.effectiveDate ?? null };
-        return document("payment", p.id, toVersion(p.updatedDate), payload, p.paymentNumber, p.effectiveDate ?? null);
-      }
-      const m = await client.getRecord("credit-memos", sourceId);
-      const payload = { id: m.id, number: m.memoNumber, accountId: m.accountId, status: m.status ?? null, currency: m.currency ?? null, amount: m.totalAmount ?? null, memoDate: m.memoDate ?? null };
-      return document("credit-memo", m.id, toVersion(m.updatedDate), payload, m.memoNumber, m.memoDate ?? null);
+      if (objectType === "payment") return plainPaymentDocument(await client.getRecord("payments", sourceId));
+      return plainCreditMemoDocument(await client.getRecord("credit-memos", sourceId));
     }
     if (objectType === "payment") {
       const p = await client.getPayment(sourceId);
       const parts = await client.getPaymentParts(p.id);
-      const payload = zaPaymentSchema.parse({
-        id: p.id,
-        number: p.number,
-        account: p.accountNumber ? { id: p.accountId, accountNumber: p.accountNumber, name: null } : await accountRef(p.accountId),
-        type: p.type,
-        status: p.status,
-        currency: p.currency,
-        amount: p.amount,
-        effectiveDate: p.effectiveDate,
-        // Parts without an invoice are debit memos (not synced by this flow) or the unapplied rest.
-        applications: parts.flatMap((x) => (x.invoiceId ? [{ invoiceId: x.invoiceId, amount: x.amount }] : [])),
-      });
-      return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
+      const account = p.accountNumber ? { id: p.accountId, accountNumber: p.accountNumber, name: null } : await accountRef(p.accountId);
+      return paymentDocument(p, account, invoiceApplications(parts));
     }
     const memo = await client.getCreditMemo(sourceId);
     const items = await client.getCreditMemoItems(memo.id);
@@ -144,15 +214,72 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     return document("credit-memo", memo.id, toVersion(memo.updatedDate), payload, memo.number, memo.creditMemoDate);
   };
 
+  /** An invoice of a listing page as a document, or undefined when it must be fetched (items may be cut off, data missing). */
+  const invoiceFromListing = (r: ZuoraQueryRecord["invoices"], pageSize: number): SourceDocument | undefined => {
+    if (!r.account || !r.invoiceItems || ZuoraClient.itemsTruncated(r, pageSize)) return undefined;
+    const lines: ZaLine[] = [];
+    for (const x of r.invoiceItems) {
+      const productName = x.productId ? productNames.get(x.productId) : undefined;
+      if (productName === undefined) return undefined;
+      lines.push(line({ id: x.id, chargeName: x.chargeName, productName, accountingCode: x.accountingCode, description: x.description, quantity: x.quantity, amount: x.chargeAmount, taxAmount: x.taxAmount }));
+    }
+    return invoiceDocument(r, { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null }, lines);
+  };
+
+  /** The documents a listing page carries, by id (absent: fetch it). A record the schemas refuse is fetched, so its error names it. */
+  const documentsOf = async (objectType: ObjectType, records: ZuoraQueryRecord[ZuoraPollObject][], pageSize: number): Promise<Map<string, SourceDocument>> => {
+    const out = new Map<string, SourceDocument>();
+    const add = (id: string, build: () => SourceDocument | undefined) => {
+      try {
+        const d = build();
+        if (d) out.set(id, d);
+      } catch {
+        // left to fetchDocument
+      }
+    };
+    if (objectType === "account") {
+      for (const r of records as ZuoraQueryRecord["accounts"][]) add(r.id, () => accountDocument(r));
+    } else if (objectType === "invoice") {
+      const invoices = records as ZuoraQueryRecord["invoices"][];
+      await loadProductNames(invoices.flatMap((r) => (r.invoiceItems ?? []).flatMap((x) => (x.productId ? [x.productId] : []))));
+      for (const r of invoices) add(r.id, () => invoiceFromListing(r, pageSize));
+    } else if (objectType === "payment") {
+      const payments = records as ZuoraQueryRecord["payments"][];
+      if (!settings.invoiceSettlement) {
+        for (const r of payments) add(r.id, () => plainPaymentDocument(r));
+      } else if (payments.length > 0) {
+        const applications = new Map<string, { invoiceId?: string | null; amount: number }[]>();
+        for (const a of await client.listPaymentApplications(payments.map((p) => p.id))) {
+          applications.set(a.paymentId, [...(applications.get(a.paymentId) ?? []), { invoiceId: a.invoiceId, amount: a.applyAmount }]);
+        }
+        for (const r of payments) {
+          add(r.id, () => {
+            if (!r.account || !r.accountId || !r.type || !r.status || !r.currency || r.amount === undefined || !r.effectiveDate) return undefined;
+            const account = { id: r.accountId, accountNumber: r.account.accountNumber, name: null };
+            return paymentDocument({ ...r, number: r.paymentNumber, type: r.type, status: r.status, currency: r.currency, amount: r.amount, effectiveDate: r.effectiveDate }, account, invoiceApplications(applications.get(r.id) ?? []));
+          });
+        }
+      }
+    } else if (!settings.invoiceSettlement) {
+      for (const r of records as ZuoraQueryRecord["credit-memos"][]) add(r.id, () => plainCreditMemoDocument(r));
+    }
+    // Credit memos with Invoice Settlement are fetched: their lines need the credited invoice's items.
+    return out;
+  };
+
   return {
     fetchDocument,
     listChanged: async ({ objectType, since, cursor, pageSize }: { objectType: string; since: Date; cursor: string | null; pageSize: number }) => {
       if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
-      const page = await client.listChanged(OBJECTS[objectType], { since, cursor, pageSize });
+      const page = await client.listChanged(OBJECTS[objectType], { since, cursor, pageSize, expand: EXPAND[objectType] });
+      const documents = await documentsOf(objectType, page.records, pageSize);
       return {
-        items: page.records.flatMap((r) => {
+        items: page.records.flatMap((r): ChangedItem[] => {
           const version = toVersion(r.updatedDate);
-          return version ? [{ sourceId: r.id, sourceVersion: version }] : [];
+          if (!version) return [];
+          const d = documents.get(r.id);
+          // The document's own version is the listing's (same record), so the ledger compares the same stamp.
+          return [d && d.sourceVersion === version ? { sourceId: r.id, sourceVersion: version, document: d } : { sourceId: r.id, sourceVersion: version }];
         }),
         nextCursor: page.nextCursor,
         maxVersion: toVersion(page.maxUpdatedDate),
@@ -160,4 +287,3 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     },
   };
 };
-

@@ -13,11 +13,15 @@ import {
   zuoraPaymentSchema,
   zuoraQueryAccountSchema,
   zuoraQueryPageSchema,
+  zuoraQueryPaymentApplicationSchema,
+  zuoraQueryProductSchema,
   zuoraQueryRecordSchemas,
   type ZuoraCreditMemoItem,
   type ZuoraInvoice,
   type ZuoraInvoiceItem,
   type ZuoraPaymentPart,
+  type ZuoraQueryPaymentApplication,
+  type ZuoraQueryProduct,
   type ZuoraQueryRecord,
   type ZuoraSettings,
 } from "./schemas";
@@ -188,10 +192,17 @@ export class ZuoraClient extends VendorHttpClient {
    * GE (not GT) plus the caller's dedupe on (id, updatedDate) avoids losing records that share
    * the boundary timestamp. Invoices come with their items (`expand[]=invoiceitems`), so an
    * invoice costs no extra call unless it has more items than the page size (`itemsTruncated`).
+   * `expand` replaces that default (e.g. `["invoiceitems", "account"]`; `account` on invoices,
+   * payments and credit memos embeds the billing account).
    */
   async listChanged<O extends ZuoraPollObject>(
     object: O,
-    { since, cursor, pageSize = zuoraConfig.objectQueryPageSize }: { since: Date | string; cursor?: string | null; pageSize?: number },
+    {
+      since,
+      cursor,
+      pageSize = zuoraConfig.objectQueryPageSize,
+      expand = object === "invoices" ? ["invoiceitems"] : [],
+    }: { since: Date | string; cursor?: string | null; pageSize?: number; expand?: readonly string[] },
   ): Promise<ZuoraChangesPage<O>> {
     const recordSchema: z.ZodType<ZuoraQueryRecord[O]> = zuoraQueryRecordSchemas[object];
     const page = await this.request({
@@ -201,7 +212,7 @@ export class ZuoraClient extends VendorHttpClient {
         "filter[]": [`updateddate.GE:${toZuoraDateTime(since)}`],
         "sort[]": ["updateddate.ASC"],
         pageSize,
-        ...(object === "invoices" ? { "expand[]": ["invoiceitems"] } : {}),
+        ...(expand.length > 0 ? { "expand[]": [...expand] } : {}),
         ...(cursor ? { cursor } : {}),
       },
       outputSchema: zuoraQueryPageSchema(recordSchema),
@@ -209,6 +220,45 @@ export class ZuoraClient extends VendorHttpClient {
     const dates = page.data.map((r) => r.updatedDate);
     const latest = dates.reduce<string | null>((max, d) => (max === null || Date.parse(d) > Date.parse(max) ? d : max), null);
     return { records: page.data, nextCursor: page.nextPage ?? null, maxUpdatedDate: latest };
+  }
+
+  /**
+   * Every Object Query record of `object` whose `field` is one of `values` (`filter[]=<field>.IN:[a,b]`),
+   * 99 values per filter and pages of 99 followed through `nextPage`: usually one call for a page of ids.
+   */
+  private async queryIn<T>(object: string, field: string, values: readonly string[], schema: z.ZodType<T>): Promise<T[]> {
+    const all: T[] = [];
+    const unique = [...new Set(values)];
+    const size = zuoraConfig.objectQueryPageSize;
+    for (let i = 0; i < unique.length; i += size) {
+      const filter = `${field}.IN:[${unique.slice(i, i + size).join(",")}]`;
+      let cursor: string | null = null;
+      do {
+        const page: { data: T[]; nextPage?: string | null } = await this.request({
+          method: "GET",
+          path: `object-query/${object}`,
+          query: { "filter[]": [filter], pageSize: size, ...(cursor ? { cursor } : {}) },
+          outputSchema: zuoraQueryPageSchema(schema),
+        });
+        all.push(...page.data);
+        cursor = page.nextPage ?? null;
+      } while (cursor);
+    }
+    return all;
+  }
+
+  /**
+   * The payment applications of these payments (`GET /object-query/payment-applications` with
+   * `filter[]=paymentid.IN:[...]`; needs Invoice Settlement): one call for a page of up to 99
+   * payments with up to 99 applications between them, more pages only beyond that.
+   */
+  listPaymentApplications(paymentIds: readonly string[]): Promise<ZuoraQueryPaymentApplication[]> {
+    return this.queryIn("payment-applications", "paymentid", paymentIds, zuoraQueryPaymentApplicationSchema);
+  }
+
+  /** Catalogue products by id (`GET /object-query/products` with `filter[]=id.IN:[...]`). */
+  listProducts(productIds: readonly string[]): Promise<ZuoraQueryProduct[]> {
+    return this.queryIn("products", "id", productIds, zuoraQueryProductSchema);
   }
 
   /** True when an Object Query invoice's expanded items may be cut off at the page size. */

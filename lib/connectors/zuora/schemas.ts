@@ -185,6 +185,30 @@ export const zuoraCreditMemoItemsPageSchema = z.object({ items: z.array(zuoraCre
 
 const objectQueryBase = { id: text, updatedDate: text };
 
+/** An invoice item as Object Query expands it (`expand[]=invoiceitems`): no product name, only `productId`. */
+export const zuoraQueryInvoiceItemSchema = z.looseObject({
+  id: text,
+  chargeAmount: money,
+  chargeName: text.nullish(),
+  description: text.nullish(),
+  quantity: z.number().nullish(),
+  taxAmount: money.nullish(),
+  accountingCode: text.nullish(),
+  productId: text.nullish(),
+});
+export type ZuoraQueryInvoiceItem = z.infer<typeof zuoraQueryInvoiceItemSchema>;
+
+export const zuoraQueryAccountSchema = z.looseObject({
+  ...objectQueryBase,
+  accountNumber: text,
+  name: text.optional(),
+  currency: text.optional(),
+  status: text.optional(),
+});
+
+/** The billing account as `expand[]=account` embeds it (null when the record has none). */
+const expandedAccount = { account: zuoraQueryAccountSchema.nullish() };
+
 export const zuoraQueryInvoiceSchema = z.looseObject({
   ...objectQueryBase,
   invoiceNumber: text,
@@ -194,8 +218,11 @@ export const zuoraQueryInvoiceSchema = z.looseObject({
   balance: money.optional(),
   currency: text.optional(),
   invoiceDate: text.optional(),
+  taxAmount: money.optional(),
+  dueDate: text.nullish(),
   /** present with `expand[]=invoiceitems` (truncated at pageSize) */
-  invoiceItems: z.array(z.looseObject({ id: text })).optional(),
+  invoiceItems: z.array(zuoraQueryInvoiceItemSchema).optional(),
+  ...expandedAccount,
 });
 export const zuoraQueryPaymentSchema = z.looseObject({
   ...objectQueryBase,
@@ -206,6 +233,7 @@ export const zuoraQueryPaymentSchema = z.looseObject({
   amount: money.optional(),
   currency: text.optional(),
   effectiveDate: text.optional(),
+  ...expandedAccount,
 });
 export const zuoraQueryCreditMemoSchema = z.looseObject({
   ...objectQueryBase,
@@ -215,13 +243,7 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   totalAmount: money.optional(),
   currency: text.optional(),
   memoDate: text.optional(),
-});
-export const zuoraQueryAccountSchema = z.looseObject({
-  ...objectQueryBase,
-  accountNumber: text,
-  name: text.optional(),
-  currency: text.optional(),
-  status: text.optional(),
+  ...expandedAccount,
 });
 
 export type ZuoraQueryRecord = {
@@ -237,6 +259,23 @@ export const zuoraQueryRecordSchemas: { [K in keyof ZuoraQueryRecord]: z.ZodType
   "credit-memos": zuoraQueryCreditMemoSchema,
   accounts: zuoraQueryAccountSchema,
 };
+
+/**
+ * A payment application (`GET /object-query/payment-applications`, Invoice Settlement): the part of a
+ * payment applied to one invoice (`invoiceId`) or debit memo (`debitMemoId`), `applyAmount` applied.
+ */
+export const zuoraQueryPaymentApplicationSchema = z.looseObject({
+  id: text,
+  paymentId: text,
+  invoiceId: text.nullish(),
+  debitMemoId: text.nullish(),
+  applyAmount: money,
+});
+export type ZuoraQueryPaymentApplication = z.infer<typeof zuoraQueryPaymentApplicationSchema>;
+
+/** A catalogue product (`GET /object-query/products`). */
+export const zuoraQueryProductSchema = z.looseObject({ id: text, name: text });
+export type ZuoraQueryProduct = z.infer<typeof zuoraQueryProductSchema>;
 
 export const zuoraQueryPageSchema = <T extends z.ZodType>(record: T) =>
   z.object({ data: z.array(record), nextPage: z.string().nullish() });

@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { createTestDb, type TestDb } from "../../test/db";
+import { createZuoraClient } from "../connectors/zuora";
+import { createKeyring, generateKey } from "../crypto";
+import type { ExchangeSummary } from "../http";
+import type { ChangedItem } from "../sync/ports";
+import { zuoraAcumaticaSettingsSchema } from "./zuora-acumatica-mapping";
+import { createSource, type ObjectType } from "./zuora-acumatica-source";
+
+/*
+ * The Zuora side against the sandbox over HTTP: a change listing carries whole documents (accounts,
+ * invoices with their items and account, payments with their applications) at a fixed number of
+ * calls per page, and each is exactly the document fetchDocument builds for the same record.
+ */
+
+const keyring = createKeyring({ key: generateKey() });
+let sandbox: RunningSandbox;
+let t: TestDb;
+
+beforeAll(async () => {
+  [sandbox, t] = await Promise.all([startSandbox({ port: 0, demo: { accounts: 8 } }), createTestDb()]);
+  await sandbox.control.zuora.billRun({ invoices: 40, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.2, seed: 5 });
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([sandbox?.close(), t?.drop()]);
+});
+
+const sourceFor = (settings: Record<string, unknown> = {}) => {
+  const c = sandbox.credentials.zuora;
+  const exchanges: ExchangeSummary[] = [];
+  const client = createZuoraClient({
+    connectionId: randomUUID(),
+    baseUrl: c.baseUrl,
+    settings: { requestsPerSecond: 1000 },
+    secrets: { clientId: c.clientId, clientSecret: c.clientSecret },
+    db: t.db,
+    keyring,
+    onExchange: (s) => exchanges.push(s),
+  });
+  const source = createSource(client, zuoraAcumaticaSettingsSchema.parse(settings));
+  /** vendor calls since the last look, by path from "v1/" or "object-query/" on, without query or ids (token calls left out) */
+  const calls = () =>
+    exchanges
+      .splice(0)
+      .map((e) => /(?:v1|object-query)\/[^?]*/.exec(e.path)?.[0] ?? e.path)
+      .filter((p) => !p.endsWith("oauth/token"))
+      .map((p) => p.replace(/[0-9a-f]{32}/g, "{id}"));
+  return { source, calls };
+};
+
+/** Every page of one object type: its items and the calls each page cost. */
+const listAll = async (source: ReturnType<typeof createSource>, calls: () => string[], objectType: ObjectType, pageSize: number) => {
+  const pages: { items: ChangedItem[]; calls: string[] }[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<typeof source.listChanged>> = await source.listChanged({ objectType, since: new Date("2000-01-01T00:00:00Z"), cursor, pageSize });
+    pages.push({ items: page.items, calls: calls() });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return pages;
+};
+
+describe("Zuora source: documents from the change listing", () => {
+  it("lists accounts, invoices and payments with their documents at one or two calls per page, equal to a fetch", async () => {
+    const { source, calls } = sourceFor();
+
+    const accounts = await listAll(source, calls, "account", 5);
+    expect(accounts.map((p) => p.calls)).toEqual(accounts.map(() => ["object-query/accounts"]));
+
+    const invoices = await listAll(source, calls, "invoice", 15);
+    expect(invoices.length).toBeGreaterThan(1);
+    // products are read once for the job, then remembered
+    expect(invoices[0]!.calls).toEqual(["object-query/invoices", "object-query/products"]);
+    for (const p of invoices.slice(1)) expect(p.calls.filter((c) => c !== "object-query/products")).toEqual(["object-query/invoices"]);
+
+    const payments = await listAll(source, calls, "payment", 10);
+    expect(payments.length).toBeGreaterThan(1);
+    for (const p of payments) expect(p.calls).toEqual(["object-query/payments", "object-query/payment-applications"]);
+
+    for (const [objectType, pages] of [["account", accounts], ["invoice", invoices], ["payment", payments]] as const) {
+      const items = pages.flatMap((p) => p.items);
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) {
+        expect(item.document, `${objectType} ${item.sourceId}`).toBeDefined();
+        expect(item.document!.sourceVersion).toBe(item.sourceVersion);
+        // the same input for the mapping, whichever way the document was read
+        expect(item.document).toEqual(await source.fetchDocument({ objectType, sourceId: item.sourceId }));
+      }
+    }
+    const applied = payments.flatMap((p) => p.items).filter((i) => (i.document!.payload as { applications: unknown[] }).applications.length > 0);
+    expect(applied.length).toBeGreaterThan(0);
+  });
+
+  it("leaves to a fetch what the listing may not carry in full: credit memos, invoices whose items reach the page size", async () => {
+    const { source, calls } = sourceFor();
+    const memos = await listAll(source, calls, "credit-memo", 50);
+    expect(memos.flatMap((p) => p.items).length).toBeGreaterThan(0);
+    expect(memos.flatMap((p) => p.items).every((i) => i.document === undefined)).toBe(true);
+
+    const charge = await sandbox.control.zuora.addCharge({ productName: "Wide", chargeName: "Many lines", prices: { USD: 1, EUR: 1 } });
+    const account = await sandbox.control.zuora.addAccount({ name: "Lines Ltd", currency: "USD" });
+    const wide = await sandbox.control.zuora.postInvoice({ account: account.id, lines: [1, 2, 3].map((quantity) => ({ chargeId: charge.id, quantity })) });
+    const narrow = await sandbox.control.zuora.postInvoice({ account: account.id, lines: [{ chargeId: charge.id, quantity: 1 }] });
+    const items = (await listAll(source, calls, "invoice", 3)).flatMap((p) => p.items);
+    expect(items.find((i) => i.sourceId === wide.id)?.document).toBeUndefined();
+    expect(items.find((i) => i.sourceId === narrow.id)?.document).toEqual(await source.fetchDocument({ objectType: "invoice", sourceId: narrow.id }));
+  });
+
+  it("without Invoice Settlement builds payments from the listing alone, as the Object Query fetch does", async () => {
+    await sandbox.control.zuora.updateSettings({ invoiceSettlement: false });
+    try {
+      const { source, calls } = sourceFor({ invoiceSettlement: false });
+      const pages = await listAll(source, calls, "payment", 50);
+      expect(pages.map((p) => p.calls)).toEqual(pages.map(() => ["object-query/payments"]));
+      const items = pages.flatMap((p) => p.items);
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) expect(item.document).toEqual(await source.fetchDocument({ objectType: "payment", sourceId: item.sourceId }));
+    } finally {
+      await sandbox.control.zuora.updateSettings({ invoiceSettlement: true });
+    }
+  });
+});
