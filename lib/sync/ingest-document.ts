@@ -1,7 +1,6 @@
-import type { RecordOrigin } from "../audit/events";
-import { recordEvent } from "../audit/record-event";
+import { recordEventSchema, type RecordEventDetail, type RecordEventKind, type RecordOrigin } from "../audit/events";
 import type { Prisma } from "../db";
-import { enqueueRecord } from "./enqueue-record";
+import { enqueueRecords } from "./enqueue-records";
 import type { SourceDocument } from "./ports";
 
 /**
@@ -40,75 +39,173 @@ const isNewer = (incoming: SourceDocument, stored: { sourceVersion: string | nul
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+const keyOf = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
+
+type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown };
+type EventRow = { recordId: string; kind: string; detail: Prisma.InputJsonValue };
+
+/**
+ * Records source documents in the flow's ledger, exactly once per (sourceId, version), in a fixed
+ * number of statements whatever their count: one INSERT ... ON CONFLICT DO NOTHING for all, one
+ * SELECT ... FOR UPDATE (in id order) of those already known, whose versions are then compared, one
+ * UPDATE per kind of change, one INSERT of all audit events and one add_jobs for all records to
+ * process. All of it in the caller's transaction `tx`, so a crash leaves all of it or none.
+ * Returns one result per input document, in input order (a document listed twice counts once; the
+ * other copy is `unchanged`).
+ */
+export const ingestDocuments = async ({
+  tx,
+  flow,
+  documents,
+  origin,
+  inboundEventId,
+}: {
+  tx: Prisma.TransactionClient;
+  flow: { id: string; targetConnectionId: string };
+  documents: readonly SourceDocument[];
+  origin: RecordOrigin;
+  inboundEventId?: string;
+}): Promise<{ outcome: IngestOutcome; recordId: string }[]> => {
+  // One document per (objectType, sourceId): the newest wins.
+  const unique = new Map<string, SourceDocument>();
+  for (const d of documents) {
+    const seen = unique.get(keyOf(d));
+    if (!seen || isNewer(d, { sourceVersion: seen.sourceVersion, sourcePayload: seen.payload })) unique.set(keyOf(d), d);
+  }
+  const docs = [...unique.values()];
+  const results = new Map<string, { outcome: IngestOutcome; recordId: string }>();
+  const events: EventRow[] = [];
+  const event = <K extends RecordEventKind>(recordId: string, kind: K, detail: RecordEventDetail<K>) => {
+    // Validated as recordEvent does: details may carry vendor-derived values.
+    const parsed = recordEventSchema.parse({ kind, detail });
+    events.push({ recordId, kind: parsed.kind, detail: parsed.detail as Prisma.InputJsonValue });
+  };
+  const toQueue: string[] = [];
+
+  if (docs.length > 0) {
+    const rows = docs.map((d, ord) => ({
+      ord,
+      objectType: d.objectType,
+      sourceId: d.sourceId,
+      naturalKey: d.naturalKey,
+      sourceVersion: d.sourceVersion,
+      amount: d.amount,
+      currency: d.currency,
+      documentDate: d.documentDate,
+      payload: json(d.payload),
+    }));
+    const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
+      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload")
+      SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
+             d.amount, d.currency, d."documentDate", d.payload::jsonb
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS d(ord int, "objectType" text, "sourceId" text, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
+      ORDER BY d.ord
+      ON CONFLICT ("flowId", "objectType", "sourceId") DO NOTHING
+      RETURNING id, "objectType", "sourceId"`;
+    const created = new Map(inserted.map((r) => [keyOf(r), r.id]));
+
+    const rest = docs.filter((d) => !created.has(keyOf(d)));
+    const stored = new Map<string, Stored>();
+    if (rest.length > 0) {
+      const locked = await tx.$queryRaw<Stored[]>`
+        SELECT s.id, s."objectType", s."sourceId", s.status::text AS status, s."sourceVersion", s."sourcePayload"
+        FROM "SyncRecord" s
+        JOIN unnest(${rest.map((d) => d.objectType)}::text[], ${rest.map((d) => d.sourceId)}::text[]) AS k("objectType", "sourceId")
+          ON s."objectType" = k."objectType" AND s."sourceId" = k."sourceId"
+        WHERE s."flowId" = ${flow.id}::uuid
+        ORDER BY s.id
+        FOR UPDATE OF s`;
+      for (const r of locked) stored.set(keyOf(r), r);
+    }
+
+    const noted: { id: string; sourceVersion: string | null }[] = [];
+    const reprocessed: { id: string; d: SourceDocument }[] = [];
+    for (const d of docs) {
+      const k = keyOf(d);
+      const newId = created.get(k);
+      if (newId) {
+        event(newId, "received", { origin, sourceVersion: d.sourceVersion, ...(inboundEventId ? { inboundEventId } : {}) });
+        event(newId, "fetched", { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey });
+        toQueue.push(newId);
+        results.set(k, { outcome: "new", recordId: newId });
+        continue;
+      }
+      const s = stored.get(k);
+      if (!s) throw new Error(`SyncRecord ${d.objectType}/${d.sourceId} vanished during ingest`);
+      if (!isNewer(d, s)) {
+        results.set(k, { outcome: "unchanged", recordId: s.id });
+        continue;
+      }
+      const changes = diffTopLevel(s.sourcePayload, d.payload);
+      if (s.status === "posted" || s.status === "failed") {
+        // A posted document is never re-posted: the ledger keeps the payload that was posted and only
+        // notes the newer version. A failed record keeps its failure until an admin replays it (replay re-fetches).
+        noted.push({ id: s.id, sourceVersion: d.sourceVersion });
+        event(s.id, "source-updated", {
+          previousVersion: s.sourceVersion,
+          sourceVersion: d.sourceVersion,
+          changes,
+          action: s.status === "posted" ? "kept-posted" : "kept",
+        });
+        results.set(k, { outcome: "source-updated", recordId: s.id });
+        continue;
+      }
+      reprocessed.push({ id: s.id, d });
+      event(s.id, "source-updated", { previousVersion: s.sourceVersion, sourceVersion: d.sourceVersion, changes, action: "reprocess" });
+      event(s.id, "fetched", { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey });
+      toQueue.push(s.id);
+      results.set(k, { outcome: "reprocess", recordId: s.id });
+    }
+
+    if (noted.length > 0) {
+      await tx.$executeRaw`
+        UPDATE "SyncRecord" s SET "sourceVersion" = n.v, "updatedAt" = now()
+        FROM unnest(${noted.map((n) => n.id)}::uuid[], ${noted.map((n) => n.sourceVersion)}::text[]) AS n(id, v)
+        WHERE s.id = n.id`;
+    }
+    if (reprocessed.length > 0) {
+      const updates = reprocessed.map(({ id, d }) => ({
+        id,
+        naturalKey: d.naturalKey,
+        sourceVersion: d.sourceVersion,
+        amount: d.amount,
+        currency: d.currency,
+        documentDate: d.documentDate,
+        payload: json(d.payload),
+      }));
+      await tx.$executeRaw`
+        UPDATE "SyncRecord" s SET "sourceVersion" = u."sourceVersion", "naturalKey" = u."naturalKey", "amount" = u.amount,
+          "currency" = u.currency, "documentDate" = u."documentDate", "sourcePayload" = u.payload::jsonb,
+          "status" = 'pending'::"RecordStatus", "statusReason" = NULL, "missing" = NULL, "updatedAt" = now()
+        FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+          AS u(id uuid, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
+        WHERE s.id = u.id`;
+    }
+    if (events.length > 0) await tx.recordEvent.createMany({ data: events });
+    await enqueueRecords(tx, toQueue);
+  }
+
+  return documents.map((d) => {
+    const r = results.get(keyOf(d))!;
+    // The copy that lost to a newer one of the same document changed nothing.
+    return unique.get(keyOf(d)) === d ? r : { outcome: "unchanged" as const, recordId: r.recordId };
+  });
+};
+
 /**
  * Records one fetched source document in the flow's ledger, exactly once per (sourceId, version):
  * INSERT ... ON CONFLICT DO NOTHING, else compare versions under a row lock. Writes the audit events
  * and queues processing in the caller's transaction `tx`, so a crash leaves all of it or none.
  */
-export const ingestDocument = async ({
-  tx,
-  flow,
-  document,
-  origin,
-  inboundEventId,
-}: {
+export const ingestDocument = async (options: {
   tx: Prisma.TransactionClient;
   flow: { id: string; targetConnectionId: string };
   document: SourceDocument;
   origin: RecordOrigin;
   inboundEventId?: string;
 }): Promise<{ outcome: IngestOutcome; recordId: string }> => {
-  const d = document;
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload")
-    VALUES (${flow.id}::uuid, ${d.objectType}, ${d.sourceId}, ${d.naturalKey}, ${d.sourceVersion}, 'pending'::"RecordStatus",
-            ${d.amount}::numeric, ${d.currency}, ${d.documentDate}::date, ${json(d.payload)}::jsonb)
-    ON CONFLICT ("flowId", "objectType", "sourceId") DO NOTHING
-    RETURNING id`;
-  const created = inserted[0];
-  if (created) {
-    await recordEvent(tx, {
-      recordId: created.id,
-      kind: "received",
-      detail: { origin, sourceVersion: d.sourceVersion, ...(inboundEventId ? { inboundEventId } : {}) },
-    });
-    await recordEvent(tx, { recordId: created.id, kind: "fetched", detail: { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey } });
-    await enqueueRecord(tx, { recordId: created.id });
-    return { outcome: "new", recordId: created.id };
-  }
-
-  const [stored] = await tx.$queryRaw<{ id: string; status: string; sourceVersion: string | null; sourcePayload: unknown }[]>`
-    SELECT id, status::text AS status, "sourceVersion", "sourcePayload" FROM "SyncRecord"
-    WHERE "flowId" = ${flow.id}::uuid AND "objectType" = ${d.objectType} AND "sourceId" = ${d.sourceId}
-    FOR UPDATE`;
-  if (!stored) throw new Error(`SyncRecord ${d.objectType}/${d.sourceId} vanished during ingest`);
-  if (!isNewer(d, stored)) return { outcome: "unchanged", recordId: stored.id };
-
-  const changes = diffTopLevel(stored.sourcePayload, d.payload);
-  if (stored.status === "posted" || stored.status === "failed") {
-    // A posted document is never re-posted: the ledger keeps the payload that was posted and only
-    // notes the newer version. A failed record keeps its failure until an admin replays it (replay re-fetches).
-    await tx.$executeRaw`UPDATE "SyncRecord" SET "sourceVersion" = ${d.sourceVersion}, "updatedAt" = now() WHERE id = ${stored.id}::uuid`;
-    await recordEvent(tx, {
-      recordId: stored.id,
-      kind: "source-updated",
-      detail: { previousVersion: stored.sourceVersion, sourceVersion: d.sourceVersion, changes, action: stored.status === "posted" ? "kept-posted" : "kept" },
-    });
-    return { outcome: "source-updated", recordId: stored.id };
-  }
-
-  await tx.$executeRaw`
-    UPDATE "SyncRecord" SET "sourceVersion" = ${d.sourceVersion}, "naturalKey" = ${d.naturalKey}, "amount" = ${d.amount}::numeric,
-      "currency" = ${d.currency}, "documentDate" = ${d.documentDate}::date, "sourcePayload" = ${json(d.payload)}::jsonb,
-      "status" = 'pending'::"RecordStatus", "statusReason" = NULL, "missing" = NULL, "updatedAt" = now()
-    WHERE id = ${stored.id}::uuid`;
-  await recordEvent(tx, {
-    recordId: stored.id,
-    kind: "source-updated",
-    detail: { previousVersion: stored.sourceVersion, sourceVersion: d.sourceVersion, changes, action: "reprocess" },
-  });
-  await recordEvent(tx, { recordId: stored.id, kind: "fetched", detail: { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey } });
-  await enqueueRecord(tx, { recordId: stored.id });
-  return { outcome: "reprocess", recordId: stored.id };
+  const { document, ...rest } = options;
+  const [result] = await ingestDocuments({ ...rest, documents: [document] });
+  return result!;
 };
-

@@ -5,6 +5,8 @@ import { toGraphileTask } from "../../jobs/define-task";
 import { createPollDueFlowsTask } from "../../jobs/poll-due-flows";
 import { createPollFlowTask } from "../../jobs/poll-flow";
 import { createProcessRecordTask } from "../../jobs/process-record";
+import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { createFlow } from "../../test/e2e-sync/harness";
 import { createConnection } from "../connections/create-connection";
 import { registerFlowDefinition } from "../flows/registry";
 import { createMemoryFlowDefinition, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
@@ -137,5 +139,54 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
     expect(await t.db.syncCursor.count({ where: { flowId: fresh.id } })).toBe(2);
     expect((await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:07:00Z") })).due).toEqual([]);
     await t.db.flow.delete({ where: { id: fresh.id } });
+  });
+});
+
+describe("polling Zuora (sandbox over HTTP): a listing that carries its documents", () => {
+  let t: TestDb;
+  let sandbox: RunningSandbox;
+  let flowId: string;
+  const zuoraRequests = async () => (await sandbox.control.zuora.stats()).requests!;
+  const lastRun = (objectType: string) => t.db.flowRun.findFirstOrThrow({ where: { flowId, objectType }, orderBy: { startedAt: "desc" } });
+
+  beforeAll(async () => {
+    [t, sandbox] = await Promise.all([createTestDb(), startSandbox({ port: 0, demo: { accounts: 6 } })]);
+    await sandbox.control.zuora.billRun({ invoices: 24, electronicPaymentRate: 0.5, externalPaymentRate: 0.3, creditMemoRate: 0, seed: 3 });
+    ({ flowId } = await createFlow({ t, sandbox, settings: { pollPageSize: 7 } }));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([sandbox?.close(), t?.drop()]);
+  });
+
+  it("ingests every invoice and payment with one listing call per page (plus products once, applications per page) and no fetch", async () => {
+    for (const objectType of ["invoice", "payment"]) {
+      const before = await zuoraRequests();
+      expect(await pollFlow({ db: t.db, flowId, objectType })).toMatchObject({ status: "done" });
+      const run = await lastRun(objectType);
+      const expected = objectType === "invoice" ? run.pages + 1 : run.pages * 2;
+      expect(await zuoraRequests(), objectType).toBe(before + expected);
+    }
+    const records = await t.db.syncRecord.findMany({ where: { flowId }, include: { events: { orderBy: { id: "asc" } } } });
+    const invoices = records.filter((r) => r.objectType === "invoice");
+    expect(invoices).toHaveLength(24);
+    expect(records.filter((r) => r.objectType === "payment").length).toBeGreaterThan(0);
+    for (const r of records) {
+      expect(r.status).toBe("pending");
+      expect(r.events.map((e) => e.kind)).toEqual(["received", "fetched"]);
+    }
+    for (const r of invoices) {
+      const payload = r.sourcePayload as { invoiceNumber: string; amount: number; currency: string; invoiceDate: string; lines: unknown[] };
+      expect(payload.lines.length).toBeGreaterThan(0);
+      expect([r.naturalKey, Number(r.amount), r.currency, r.documentDate?.toISOString().slice(0, 10)]).toEqual([payload.invoiceNumber, payload.amount, payload.currency, payload.invoiceDate]);
+    }
+    // one process-record job per record, keyed by it
+    const jobs = await t.db.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'process-record'`;
+    expect(jobs.map((j) => j.key).sort()).toEqual(records.map((r) => `record:${r.id}`).sort());
+
+    // the next run re-reads its overlap window: listed again, nothing ingested twice
+    const before = await zuoraRequests();
+    expect(await pollFlow({ db: t.db, flowId, objectType: "invoice" })).toMatchObject({ status: "done", created: 0, updated: 0 });
+    expect(await zuoraRequests()).toBe(before + (await lastRun("invoice")).pages + 1);
+    expect(await t.db.syncRecord.count({ where: { flowId } })).toBe(records.length);
   });
 });

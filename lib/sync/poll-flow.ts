@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Prisma, type Db } from "../db";
 import { getFlowDefinition } from "../flows/registry";
 import { enqueueJob } from "./enqueue-job";
-import { ingestDocument, type IngestOutcome } from "./ingest-document";
+import { ingestDocuments, type IngestOutcome } from "./ingest-document";
 import { pollFlowJob } from "./job-specs";
 import type { FlowRuntime, SourceDocument } from "./ports";
 
@@ -31,7 +31,8 @@ const later = (a: string | null, b: string | null) => (a === null ? b : b === nu
  * Nothing missed: each run starts at the high-water mark minus an overlap window (clock skew,
  * late commits at the source), pages are keyed by version (each page starts at the previous page's
  * largest version), and the high-water mark moves only when a run has read its last page. Nothing doubled: each (sourceId, version) is ingested once; only unseen versions are
- * fetched in full. Each page's records, their jobs and the cursor state commit in ONE transaction,
+ * ingested, and fetched in full only when the listing does not carry the document already. Each page's
+ * records (ingested together, in a fixed number of statements), their jobs and the cursor state commit in ONE transaction,
  * so a crash resumes at the last committed page. After `pagesPerJob` pages the job re-enqueues
  * itself (in the last page's transaction) rather than holding a large poll in one job.
  */
@@ -93,7 +94,7 @@ export const pollFlow = async ({
           skipped += 1;
           continue;
         }
-        const document = await rt.source.fetchDocument({ objectType, sourceId: item.sourceId });
+        const document = item.document ?? (await rt.source.fetchDocument({ objectType, sourceId: item.sourceId }));
         if (document) documents.push(document);
       }
 
@@ -109,7 +110,7 @@ export const pollFlow = async ({
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
       const counts = await db.$transaction(async (tx) => {
         const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-        for (const document of documents) outcomes[(await ingestDocument({ tx, flow, document, origin: "poll" })).outcome] += 1;
+        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll" })) outcomes[outcome] += 1;
         await tx.syncCursor.update({
           where: { flowId_objectType: { flowId, objectType } },
           data: isLast

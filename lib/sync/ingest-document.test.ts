@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../test/db";
+import { createConnection } from "../connections/create-connection";
+import { ingestDocuments } from "./ingest-document";
+import { memoryDocument } from "./memory-flow.fixture";
+
+/*
+ * A page of documents ingested in one go (real Postgres): each document gets the outcome, row,
+ * audit events and job it would get alone.
+ */
+
+describe("ingesting a page of documents at once", () => {
+  let t: TestDb;
+  let flow: { id: string; targetConnectionId: string };
+  const doc = (id: string, second: number, extra: Record<string, unknown> = {}) =>
+    memoryDocument("invoice", id, `2026-11-01T10:00:${String(second).padStart(2, "0")}.000Z`, { number: `INV-${id}`, lines: [{ key: "Fee", amount: 1 }], ...extra });
+  const ingest = (documents: ReturnType<typeof doc>[]) => t.db.$transaction((tx) => ingestDocuments({ tx, flow, documents, origin: "poll" }));
+  const recordOf = (sourceId: string) =>
+    t.db.syncRecord.findUniqueOrThrow({ where: { flowId_objectType_sourceId: { flowId: flow.id, objectType: "invoice", sourceId } }, include: { events: { orderBy: { id: "asc" } } } });
+  const jobsOf = async (recordId: string) =>
+    t.db.$queryRaw<{ payload: unknown; max_attempts: number; identifier: string }[]>`SELECT j.payload, j.max_attempts, t.identifier FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ${`record:${recordId}`}`;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    const source = await createConnection({ db: t.db, input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { x: "1" } } });
+    const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
+    const row = await t.db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true } });
+    flow = { id: row.id, targetConnectionId: target.id };
+  });
+  afterAll(() => t.drop());
+
+  it("gives each document of a mixed page its own outcome, trail and job, and counts a repeated one once", async () => {
+    const first = await ingest([doc("a", 1), doc("b", 1), doc("c", 1), doc("d", 1)]);
+    expect(first.map((r) => r.outcome)).toEqual(["new", "new", "new", "new"]);
+    for (const id of ["a", "b", "c", "d"]) {
+      const r = await recordOf(id);
+      expect(r.events.map((e) => e.kind)).toEqual(["received", "fetched"]);
+      expect(r.sourcePayload).toEqual(doc(id, 1).payload);
+      expect(await jobsOf(r.id)).toEqual([{ payload: { recordId: r.id }, max_attempts: 8, identifier: "process-record" }]);
+    }
+    // "c" was posted and "d" failed meanwhile; their jobs ran
+    const c = await recordOf("c");
+    const d = await recordOf("d");
+    await t.db.syncRecord.update({ where: { id: c.id }, data: { status: "posted", targetId: "T-c" } });
+    await t.db.syncRecord.update({ where: { id: d.id }, data: { status: "failed", lastError: "refused" } });
+    await t.db.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key IN (${`record:${c.id}`}, ${`record:${d.id}`})`;
+
+    const page = [
+      doc("a", 2, { note: "newer" }), // pending -> reprocess
+      doc("b", 1), // same version -> unchanged
+      doc("c", 2, { note: "changed after posting" }), // posted -> noted only
+      doc("d", 3), // failed -> noted only
+      doc("e", 1), // new
+      doc("e", 2, { note: "listed twice" }), // the newer copy wins
+    ];
+    const outcomes = await ingest(page);
+    expect(outcomes.map((r) => r.outcome)).toEqual(["reprocess", "unchanged", "source-updated", "source-updated", "unchanged", "new"]);
+    expect(outcomes[4]!.recordId).toBe(outcomes[5]!.recordId);
+
+    const a = await recordOf("a");
+    expect(a).toMatchObject({ status: "pending", sourceVersion: "2026-11-01T10:00:02.000Z", sourcePayload: page[0]!.payload });
+    expect(a.events.map((e) => e.kind)).toEqual(["received", "fetched", "source-updated", "fetched"]);
+    expect(a.events[2]!.detail).toMatchObject({ action: "reprocess", previousVersion: "2026-11-01T10:00:01.000Z", changes: [{ field: "note", from: null, to: "newer" }] });
+    expect(await jobsOf(a.id)).toHaveLength(1);
+
+    expect((await recordOf("b")).events).toHaveLength(2);
+
+    const cAfter = await recordOf("c");
+    expect(cAfter).toMatchObject({ status: "posted", targetId: "T-c", sourceVersion: "2026-11-01T10:00:02.000Z", sourcePayload: doc("c", 1).payload });
+    expect(cAfter.events.at(-1)!.detail).toMatchObject({ action: "kept-posted" });
+    expect(await jobsOf(c.id)).toEqual([]);
+    const dAfter = await recordOf("d");
+    expect(dAfter).toMatchObject({ status: "failed", sourceVersion: "2026-11-01T10:00:03.000Z" });
+    expect(dAfter.events.at(-1)!.detail).toMatchObject({ action: "kept" });
+    expect(await jobsOf(d.id)).toEqual([]);
+
+    const e = await recordOf("e");
+    expect(e).toMatchObject({ sourceVersion: "2026-11-01T10:00:02.000Z", sourcePayload: page[5]!.payload });
+    expect(e.events.map((x) => x.kind)).toEqual(["received", "fetched"]);
+    expect(await jobsOf(e.id)).toHaveLength(1);
+
+    expect(await ingest([])).toEqual([]);
+  });
+});
