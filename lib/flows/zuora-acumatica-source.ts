@@ -1,6 +1,6 @@
 // The Zuora side of Zuora -> Acumatica: change listings and full documents, normalised to the
 // payloads zuora-acumatica-mapping.ts parses.
-import { ZuoraClient, type ZuoraPollObject, type ZuoraQueryRecord } from "../connectors/zuora";
+import { ZuoraClient, type ZuoraCreditMemoItem, type ZuoraPollObject, type ZuoraQueryRecord } from "../connectors/zuora";
 import type { ChangedItem, SourceDocument } from "../sync/ports";
 import { zaAccountSchema, zaCreditMemoSchema, zaInvoiceSchema, zaPaymentSchema, type ZaLine, type ZuoraAcumaticaSettings } from "./zuora-acumatica-mapping";
 
@@ -22,6 +22,8 @@ export const toVersion = (stamp: string | null | undefined): string | null => {
 };
 
 type AccountRef = { id: string; accountNumber: string; name: string | null };
+/** What a credit memo line takes from the invoice item it credits. */
+type CreditedItem = { chargeName?: string | null; productName?: string | null; accountingCode?: string | null };
 type LineInput = {
   id: string;
   chargeName?: string | null;
@@ -146,6 +148,68 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     return document("credit-memo", m.id, toVersion(m.updatedDate), payload, m.memoNumber, m.memoDate ?? null);
   };
 
+  /**
+   * A credit memo with its lines. Credit memo items name only the SKU; charge and product names (and
+   * the accounting code when the item has none) come from the invoice items they credit.
+   */
+  const creditMemoDocument = (
+    memo: { id: string; number: string; status: string; currency?: string | null; amount: number; creditMemoDate: string; referredInvoiceId?: string | null; reasonCode?: string | null; taxAmount?: number | null; updatedDate?: string },
+    account: AccountRef,
+    items: ZuoraCreditMemoItem[],
+    credited: Map<string, CreditedItem>,
+  ) => {
+    const lines: ZaLine[] = items.map((x) => {
+      const source = x.sourceItemId ? credited.get(x.sourceItemId) : undefined;
+      return {
+        id: x.id,
+        chargeName: source?.chargeName ?? x.skuName,
+        productName: source?.productName ?? x.skuName,
+        accountingCode: x.financeInformation?.revenueAccountingCode ?? source?.accountingCode,
+        description: source?.chargeName ?? x.skuName,
+        amount: x.amount,
+        taxAmount: 0,
+      };
+    });
+    const taxAmount = memo.taxAmount ?? 0;
+    if (taxAmount !== 0 && lines[0]) lines[0] = { ...lines[0], taxAmount };
+    const payload = zaCreditMemoSchema.parse({
+      id: memo.id,
+      number: memo.number,
+      account,
+      status: memo.status,
+      currency: memo.currency ?? "",
+      amount: memo.amount,
+      memoDate: memo.creditMemoDate,
+      referredInvoiceId: memo.referredInvoiceId ?? null,
+      reasonCode: memo.reasonCode ?? null,
+      lines,
+    });
+    return document("credit-memo", memo.id, toVersion(memo.updatedDate), payload, memo.number, memo.creditMemoDate);
+  };
+  /** Credit memos of the last listing page, until fetched (one job's runtime). */
+  const listedMemos = new Map<string, ZuoraQueryRecord["credit-memos"]>();
+  /** The items of the invoices the last listed credit memos credit, by invoice id; absent: not read in full. */
+  let creditedItems = new Map<string, Map<string, CreditedItem>>();
+  const rememberListedMemos = async (memos: ZuoraQueryRecord["credit-memos"][]) => {
+    listedMemos.clear();
+    creditedItems = new Map();
+    if (memos.length === 0) return;
+    const invoiceIds = [...new Set(memos.flatMap((m) => (m.invoiceId ? [m.invoiceId] : [])))];
+    const items = invoiceIds.length > 0 ? await client.listInvoiceItems(invoiceIds) : [];
+    await loadProductNames(items.flatMap((x) => (x.productId ? [x.productId] : [])));
+    const byInvoice = new Map<string, Map<string, CreditedItem>>(invoiceIds.map((id) => [id, new Map()]));
+    const incomplete = new Set<string>();
+    for (const x of items) {
+      const productName = x.productId ? productNames.get(x.productId) : undefined;
+      if (!x.invoiceId) continue;
+      if (productName === undefined) incomplete.add(x.invoiceId);
+      byInvoice.get(x.invoiceId)?.set(x.id, { chargeName: x.chargeName, productName, accountingCode: x.accountingCode });
+    }
+    for (const id of incomplete) byInvoice.delete(id);
+    creditedItems = byInvoice;
+    for (const m of memos) listedMemos.set(m.id, m);
+  };
+
   const fetchDocument = async ({ objectType, sourceId }: { objectType: string; sourceId: string }): Promise<SourceDocument | null> => {
     if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
     if (objectType === "account") {
@@ -181,37 +245,23 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
       const account = p.accountNumber ? { id: p.accountId, accountNumber: p.accountNumber, name: null } : await accountRef(p.accountId);
       return paymentDocument(p, account, invoiceApplications(parts));
     }
+    // A credit memo this runtime has just listed (a poll fetches the unseen ones): header and account from
+    // the listing, the credited invoice items read for the whole page, so only its own items cost a call.
+    const listed = listedMemos.get(sourceId);
+    listedMemos.delete(sourceId);
+    if (listed) {
+      const items = await client.getCreditMemoItems(listed.id);
+      const credited = listed.invoiceId ? creditedItems.get(listed.invoiceId) : new Map<string, CreditedItem>();
+      if (credited && listed.account && listed.totalAmount !== undefined && listed.status && listed.memoDate) {
+        const memo = { ...listed, number: listed.memoNumber, amount: listed.totalAmount, status: listed.status, creditMemoDate: listed.memoDate, referredInvoiceId: listed.invoiceId };
+        return creditMemoDocument(memo, { id: listed.accountId, accountNumber: listed.account.accountNumber, name: null }, items, credited);
+      }
+    }
     const memo = await client.getCreditMemo(sourceId);
     const items = await client.getCreditMemoItems(memo.id);
-    // Credit memo items name only the SKU; charge and product names come from the invoice items they credit.
-    const invoiceItems = memo.referredInvoiceId ? new Map((await client.getInvoiceItems(memo.referredInvoiceId)).map((x) => [x.id, x])) : new Map();
-    const lines: ZaLine[] = items.map((x) => {
-      const source = x.sourceItemId ? invoiceItems.get(x.sourceItemId) : undefined;
-      return {
-        id: x.id,
-        chargeName: source?.chargeName ?? x.skuName,
-        productName: source?.productName ?? x.skuName,
-        accountingCode: x.financeInformation?.revenueAccountingCode ?? source?.accountingCode,
-        description: source?.chargeName ?? x.skuName,
-        amount: x.amount,
-        taxAmount: 0,
-      };
-    });
-    const taxAmount = memo.taxAmount ?? 0;
-    if (taxAmount !== 0 && lines[0]) lines[0] = { ...lines[0], taxAmount };
-    const payload = zaCreditMemoSchema.parse({
-      id: memo.id,
-      number: memo.number,
-      account: memo.accountNumber ? { id: memo.accountId, accountNumber: memo.accountNumber, name: null } : await accountRef(memo.accountId),
-      status: memo.status,
-      currency: memo.currency ?? "",
-      amount: memo.amount,
-      memoDate: memo.creditMemoDate,
-      referredInvoiceId: memo.referredInvoiceId,
-      reasonCode: memo.reasonCode,
-      lines,
-    });
-    return document("credit-memo", memo.id, toVersion(memo.updatedDate), payload, memo.number, memo.creditMemoDate);
+    const credited = memo.referredInvoiceId ? new Map<string, CreditedItem>((await client.getInvoiceItems(memo.referredInvoiceId)).map((x) => [x.id, x])) : new Map<string, CreditedItem>();
+    const account = memo.accountNumber ? { id: memo.accountId, accountNumber: memo.accountNumber, name: null } : await accountRef(memo.accountId);
+    return creditMemoDocument(memo, account, items, credited);
   };
 
   /** An invoice of a listing page as a document, or undefined when it must be fetched (items may be cut off, data missing). */
@@ -262,8 +312,11 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
       }
     } else if (!settings.invoiceSettlement) {
       for (const r of records as ZuoraQueryRecord["credit-memos"][]) add(r.id, () => plainCreditMemoDocument(r));
+    } else {
+      // Credit memos with Invoice Settlement are fetched, one call each (their own items): the
+      // credited invoices' items are read here for the whole page.
+      await rememberListedMemos(records as ZuoraQueryRecord["credit-memos"][]);
     }
-    // Credit memos with Invoice Settlement are fetched: their lines need the credited invoice's items.
     return out;
   };
 

@@ -151,14 +151,14 @@ describe("polling Zuora (sandbox over HTTP): a listing that carries its document
 
   beforeAll(async () => {
     [t, sandbox] = await Promise.all([createTestDb(), startSandbox({ port: 0, demo: { accounts: 6 } })]);
-    await sandbox.control.zuora.billRun({ invoices: 24, electronicPaymentRate: 0.5, externalPaymentRate: 0.3, creditMemoRate: 0, seed: 3 });
+    await sandbox.control.zuora.billRun({ invoices: 24, electronicPaymentRate: 0.5, externalPaymentRate: 0.3, creditMemoRate: 0.25, seed: 3 });
     ({ flowId } = await createFlow({ t, sandbox, settings: { pollPageSize: 7 } }));
   }, 60_000);
   afterAll(async () => {
     await Promise.all([sandbox?.close(), t?.drop()]);
   });
 
-  it("ingests every invoice and payment with one listing call per page (plus products once, applications per page) and no fetch", async () => {
+  it("ingests invoices and payments with one listing call per page (plus products once, applications per page) and no fetch; credit memos with one call each", async () => {
     for (const objectType of ["invoice", "payment"]) {
       const before = await zuoraRequests();
       expect(await pollFlow({ db: t.db, flowId, objectType })).toMatchObject({ status: "done" });
@@ -166,10 +166,17 @@ describe("polling Zuora (sandbox over HTTP): a listing that carries its document
       const expected = objectType === "invoice" ? run.pages + 1 : run.pages * 2;
       expect(await zuoraRequests(), objectType).toBe(before + expected);
     }
+    const beforeMemos = await zuoraRequests();
+    expect(await pollFlow({ db: t.db, flowId, objectType: "credit-memo" })).toMatchObject({ status: "done" });
+    const memoRun = await lastRun("credit-memo");
+    expect(memoRun.created).toBeGreaterThan(1);
+    // each page: the listing and the credited invoices' items; products once; each memo: its own items
+    expect(await zuoraRequests()).toBeLessThanOrEqual(beforeMemos + 2 * memoRun.pages + 1 + memoRun.created);
     const records = await t.db.syncRecord.findMany({ where: { flowId }, include: { events: { orderBy: { id: "asc" } } } });
     const invoices = records.filter((r) => r.objectType === "invoice");
     expect(invoices).toHaveLength(24);
     expect(records.filter((r) => r.objectType === "payment").length).toBeGreaterThan(0);
+    expect(records.filter((r) => r.objectType === "credit-memo").length).toBeGreaterThan(1);
     for (const r of records) {
       expect(r.status).toBe("pending");
       expect(r.events.map((e) => e.kind)).toEqual(["received", "fetched"]);
@@ -188,5 +195,6 @@ describe("polling Zuora (sandbox over HTTP): a listing that carries its document
     expect(await pollFlow({ db: t.db, flowId, objectType: "invoice" })).toMatchObject({ status: "done", created: 0, updated: 0 });
     expect(await zuoraRequests()).toBe(before + (await lastRun("invoice")).pages + 1);
     expect(await t.db.syncRecord.count({ where: { flowId } })).toBe(records.length);
+    for (const r of records.filter((x) => x.objectType === "credit-memo")) expect((r.sourcePayload as { lines: unknown[] }).lines.length).toBeGreaterThan(0);
   });
 });

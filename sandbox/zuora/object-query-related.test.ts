@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../index";
 import { getToken, seedSmall, zuoraGet, zuoraPost } from "./test-support";
 
-/* GET /object-query/payment-applications and /object-query/products (related objects a poll page reads in one call). */
+/* GET /object-query/payment-applications, /invoice-items and /products (related objects a poll page reads in one call). */
 
 type Application = { id: string; paymentId: string; invoiceId?: string; applyAmount: number; effectiveDate: string; paymentApplicationStatus: string };
 
@@ -65,5 +65,17 @@ describe("Object Query payment applications and products", () => {
     const r = await zuoraGet(sandbox, token, `/object-query/products?filter[]=${encodeURIComponent(`id.IN:[${productId}]`)}`);
     expect(r.body.data).toEqual([{ id: productId, name: "Platform" }]);
     expect((await zuoraGet(sandbox, token, `/object-query/products?filter[]=${encodeURIComponent("bogus.EQ:1")}`)).status).toBe(400);
+  });
+
+  it("lists the items of several invoices in one call (invoiceid.IN), as v1 lists them, with their productId", async () => {
+    const invoices = (await zuoraGet(sandbox, token, `/object-query/invoices?pageSize=2`)).body.data as { id: string }[];
+    const r = await zuoraGet(sandbox, token, `/object-query/invoice-items?pageSize=99&filter[]=${encodeURIComponent(`invoiceid.IN:[${invoices.map((i) => i.id).join(",")}]`)}`);
+    expect(r.status).toBe(200);
+    const rows = r.body.data as { id: string; invoiceId: string; chargeName: string; chargeAmount: number; productId: string }[];
+    for (const inv of invoices) {
+      const v1 = (await zuoraGet(sandbox, token, `/v1/invoices/${inv.id}/items`)).body.invoiceItems as { id: string; chargeName: string; chargeAmount: number }[];
+      expect(rows.filter((x) => x.invoiceId === inv.id).map((x) => [x.id, x.chargeName, x.chargeAmount])).toEqual(v1.map((x) => [x.id, x.chargeName, x.chargeAmount]));
+    }
+    expect(new Set(rows.map((x) => x.productId))).toEqual(new Set([productId]));
   });
 });

@@ -12,13 +12,15 @@ import type { Account, CreditMemo, Invoice, Payment } from "./types";
  * the cursor's keyset (last sort value, last id) continues over current data instead.
  */
 
-export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products";
+export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items";
 type FieldType = "string" | "number" | "date" | "datetime" | "boolean";
 /** The n-th application of a payment (the store keeps applications inside their payment). */
 type PaymentApplicationRow = { id: string; payment: Payment; n: number };
 /** A product of the catalogue (the store keeps products inside their charges). */
 type ProductRow = { id: string; productId: string; productName: string };
-type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow;
+/** An item of an invoice (the store keeps items inside their invoice). */
+type InvoiceItemRow = { id: string; invoice: Invoice; item: Invoice["items"][number] };
+type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow;
 type Field<R> = { type: FieldType; get: (r: R) => string | number | boolean | null };
 
 export class ObjectQueryError extends Error {}
@@ -109,6 +111,21 @@ const PRODUCT_FIELDS: Record<string, Field<ProductRow>> = {
   createddate: f("datetime", () => null),
 };
 
+const INVOICE_ITEM_FIELDS: Record<string, Field<InvoiceItemRow>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.invoice.updatedDate),
+  createddate: f("datetime", (r) => r.invoice.createdDate),
+  invoiceid: f("string", (r) => r.invoice.id),
+  accountid: f("string", (r) => r.invoice.accountId),
+  chargeamount: f("number", (r) => r.item.chargeAmount),
+  chargename: f("string", (r) => r.item.chargeName),
+  servicestartdate: f("date", (r) => r.item.serviceStartDate),
+  serviceenddate: f("date", (r) => r.item.serviceEndDate),
+  sku: f("string", (r) => r.item.sku),
+  subscriptionid: f("string", (r) => r.item.subscriptionId),
+  productrateplanchargeid: f("string", (r) => r.item.productRatePlanChargeId),
+};
+
 const FIELDS: Record<ObjectName, Record<string, Field<never>>> = {
   invoices: INVOICE_FIELDS,
   payments: PAYMENT_FIELDS,
@@ -116,6 +133,7 @@ const FIELDS: Record<ObjectName, Record<string, Field<never>>> = {
   accounts: ACCOUNT_FIELDS,
   "payment-applications": PAYMENT_APPLICATION_FIELDS,
   products: PRODUCT_FIELDS,
+  "invoice-items": INVOICE_ITEM_FIELDS,
 };
 const EXPANDABLE: Record<ObjectName, string[]> = {
   invoices: ["invoiceitems", "account"],
@@ -124,6 +142,7 @@ const EXPANDABLE: Record<ObjectName, string[]> = {
   accounts: [],
   "payment-applications": [],
   products: [],
+  "invoice-items": [],
 };
 /** Singular object name used for `<object>.fields[]`. */
 const SINGULAR: Record<ObjectName, string> = {
@@ -133,6 +152,7 @@ const SINGULAR: Record<ObjectName, string> = {
   accounts: "account",
   "payment-applications": "paymentapplication",
   products: "product",
+  "invoice-items": "invoiceitem",
 };
 
 type Comparable = string | number | boolean | null;
@@ -244,6 +264,9 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
       for (let n = 0; n < payment.applications.length; n++) yield { id: paymentApplicationId(payment.id, n), payment, n };
     }
   }
+  function* invoiceItems(): Iterable<InvoiceItemRow> {
+    for (const invoice of store.invoices.values()) for (const item of invoice.items) yield { id: item.id, invoice, item };
+  }
   const products = (): ProductRow[] => {
     const byId = new Map<string, ProductRow>();
     for (const c of store.charges.values()) if (!byId.has(c.productId)) byId.set(c.productId, { id: c.productId, productId: c.productId, productName: c.productName });
@@ -258,6 +281,8 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
         return options.isInvoiceSettlement() ? paymentApplications() : [];
       case "products":
         return products();
+      case "invoice-items":
+        return invoiceItems();
       case "invoices":
         return store.invoices.values();
       case "payments":
@@ -279,6 +304,7 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     } else if (object === "payments") out = paymentOq(r as Payment);
     else if (object === "payment-applications") out = paymentApplicationOq((r as PaymentApplicationRow).payment, (r as PaymentApplicationRow).n);
     else if (object === "products") out = productOq(r as ProductRow);
+    else if (object === "invoice-items") out = invoiceItemOq((r as InvoiceItemRow).invoice, (r as InvoiceItemRow).item, productOf((r as InvoiceItemRow).item.productRatePlanChargeId));
     else if (object === "credit-memos") out = creditMemoOq(r as CreditMemo);
     else out = accountOq(r as Account, store.accountBalances(r.id).balance);
     if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos")) {
@@ -385,7 +411,7 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
             ? options.isInvoiceSettlement()
               ? store.findCreditMemo(key)
               : undefined
-            : object === "payment-applications"
+            : object === "payment-applications" || object === "invoice-items"
               ? [...source(object)].find((x) => x.id === key)
               : object === "products"
                 ? products().find((x) => x.id === key)

@@ -17,7 +17,7 @@ import type { ZuoraTenant } from "./tenant";
 type Ctx = { release?: () => void; idempotency?: IdempotencyRecord };
 const contexts = new WeakMap<FastifyRequest, Ctx>();
 
-const OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "payment-applications", "products"] as const;
+const OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "payment-applications", "products", "invoice-items"] as const;
 const createPaymentSchema = z.object({
   accountId: z.string().optional(),
   accountNumber: z.string().optional(),

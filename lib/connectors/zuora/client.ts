@@ -12,6 +12,7 @@ import {
   zuoraPaymentPartsPageSchema,
   zuoraPaymentSchema,
   zuoraQueryAccountSchema,
+  zuoraQueryInvoiceItemSchema,
   zuoraQueryPageSchema,
   zuoraQueryPaymentApplicationSchema,
   zuoraQueryProductSchema,
@@ -20,6 +21,7 @@ import {
   type ZuoraInvoice,
   type ZuoraInvoiceItem,
   type ZuoraPaymentPart,
+  type ZuoraQueryInvoiceItem,
   type ZuoraQueryPaymentApplication,
   type ZuoraQueryProduct,
   type ZuoraQueryRecord,
@@ -254,6 +256,11 @@ export class ZuoraClient extends VendorHttpClient {
    */
   listPaymentApplications(paymentIds: readonly string[]): Promise<ZuoraQueryPaymentApplication[]> {
     return this.queryIn("payment-applications", "paymentid", paymentIds, zuoraQueryPaymentApplicationSchema);
+  }
+
+  /** The items of these invoices (`GET /object-query/invoice-items` with `filter[]=invoiceid.IN:[...]`). */
+  listInvoiceItems(invoiceIds: readonly string[]): Promise<ZuoraQueryInvoiceItem[]> {
+    return this.queryIn("invoice-items", "invoiceid", invoiceIds, zuoraQueryInvoiceItemSchema);
   }
 
   /** Catalogue products by id (`GET /object-query/products` with `filter[]=id.IN:[...]`). */

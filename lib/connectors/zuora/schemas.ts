@@ -185,9 +185,10 @@ export const zuoraCreditMemoItemsPageSchema = z.object({ items: z.array(zuoraCre
 
 const objectQueryBase = { id: text, updatedDate: text };
 
-/** An invoice item as Object Query expands it (`expand[]=invoiceitems`): no product name, only `productId`. */
+/** An invoice item as Object Query lists or expands it (`expand[]=invoiceitems`): no product name, only `productId`. */
 export const zuoraQueryInvoiceItemSchema = z.looseObject({
   id: text,
+  invoiceId: text.nullish(),
   chargeAmount: money,
   chargeName: text.nullish(),
   description: text.nullish(),
@@ -243,6 +244,10 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   totalAmount: money.optional(),
   currency: text.optional(),
   memoDate: text.optional(),
+  taxAmount: money.nullish(),
+  /** the invoice the memo credits (v1: `referredInvoiceId`) */
+  invoiceId: text.nullish(),
+  reasonCode: text.nullish(),
   ...expandedAccount,
 });
 
