@@ -7,14 +7,20 @@ import { sleep } from "./retry";
  * Per-connection limits shared by every process that talks to the same Postgres.
  *
  * Rate: a GCRA ("virtual scheduling") row per key in "VendorRateLimit". One atomic upsert reserves
- * the caller's send time, so callers never poll: they sleep until their reserved moment. The
- * database clock is the only clock used, so workers on machines with skewed clocks agree.
- * Vendor pauses (Retry-After, ratelimit-remaining 0) push the same row forward for everybody.
+ * send times, so callers never poll: they sleep until their reserved moment. The database clock is
+ * the only clock used, so workers on machines with skewed clocks agree. Vendor pauses (Retry-After,
+ * ratelimit-remaining 0) push the same row forward for everybody. Callers of one process that want a
+ * send time while a reservation is on its way to the database are served together by the next one
+ * (n consecutive send times in one upsert, exactly what n upserts in a row would have reserved).
  *
  * Concurrency: N lease rows per key in "VendorCallSlot". A call takes a free or expired slot with
- * `FOR UPDATE SKIP LOCKED` and frees it afterwards; a crashed process's lease lapses at `expiresAt`.
+ * `FOR UPDATE SKIP LOCKED`; a crashed process's lease lapses at `expiresAt`. A finished call hands its
+ * slot to a caller of the same process that waits for one, or keeps it idle for `slotLingerMs` for the
+ * next call of the process; a slot goes back to the table after that, and at the latest `slotHoldMs`
+ * after it was taken, so other processes get their turn.
  *
- * Cost: one statement per call for the rate, two more when a concurrency limit is set.
+ * Cost: at most one statement per call for the rate (fewer when the process sends concurrently); for
+ * the concurrency limit two statements per slot taken from the table, shared by the calls that reuse it.
  */
 export type SharedLimits = {
   db: Db;
@@ -33,6 +39,10 @@ export type SharedLimits = {
   maxQueueWaitMs?: number;
   /** lease length of a concurrency slot; must exceed the call's timeout. Default 120 s. */
   slotLeaseMs?: number;
+  /** how long a process keeps a slot idle for its next call before giving it back. Default 10 ms. */
+  slotLingerMs?: number;
+  /** longest a process reuses one slot for successive calls before giving it back. Default 1 s. */
+  slotHoldMs?: number;
 };
 
 /** A wait that exceeds the caller's budget; `waitMs` is how long the queue currently is. */
@@ -50,8 +60,72 @@ export class QueueFullError extends Error {
   }
 }
 
+const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
 const slotRowSchema = z.object({ slot: z.coerce.number().int() });
+
+/** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
+const MAX_RESERVATION = 64;
+
+type RateShape = { intervalMs: number; toleranceMs: number; maxWaitMs: number };
+type RateWaiter = { resolve: (waitMs: number) => void; reject: (err: unknown) => void };
+type RateQueue = { waiting: RateWaiter[]; reserving: boolean };
+
+/** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
+const rateQueues = new WeakMap<Db, Map<string, RateQueue>>();
+
+const rateShapeOf = (limits: SharedLimits): RateShape => {
+  const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
+  return { intervalMs, toleranceMs: intervalMs * Math.max(0, (limits.burst ?? 1) - 1), maxWaitMs: limits.maxQueueWaitMs ?? 60_000 };
+};
+
+/**
+ * Reserves `n` consecutive send times (one upsert) and returns each one's wait, as n single
+ * reservations in a row would; refuses all (QueueFullError) when the last would wait beyond `maxWaitMs`.
+ */
+const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, n: number): Promise<number[]> => {
+  const spanMs = intervalMs * n;
+  const rows = await db.$queryRaw`
+    INSERT INTO "VendorRateLimit" AS r ("key", "tat")
+    VALUES (${key}, clock_timestamp() + ${spanMs}::float8 * interval '1 millisecond')
+    ON CONFLICT ("key") DO UPDATE
+      SET "tat" = GREATEST(r."tat", clock_timestamp()) + ${spanMs}::float8 * interval '1 millisecond'
+      WHERE GREATEST(r."tat", clock_timestamp()) + ${spanMs - intervalMs}::float8 * interval '1 millisecond'
+            - ${toleranceMs}::float8 * interval '1 millisecond' - clock_timestamp()
+            <= ${maxWaitMs}::float8 * interval '1 millisecond'
+    RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - ${spanMs}::float8)::float8 AS "aheadMs"`;
+  const reserved = z.array(aheadRowSchema).parse(rows)[0];
+  if (!reserved) {
+    const current = await db.$queryRaw`
+      SELECT GREATEST(0, EXTRACT(EPOCH FROM ("tat" - clock_timestamp())) * 1000 - ${toleranceMs}::float8)::float8 AS "waitMs"
+      FROM "VendorRateLimit" WHERE "key" = ${key}`;
+    throw new QueueFullError("rate", z.array(waitRowSchema).parse(current)[0]?.waitMs ?? maxWaitMs);
+  }
+  return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
+};
+
+/** Serves the queue's callers, one reservation at a time, each for everybody waiting when it leaves. */
+const drainRateQueue = async (limits: SharedLimits, shape: RateShape, queue: RateQueue) => {
+  queue.reserving = true;
+  try {
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0, MAX_RESERVATION);
+      try {
+        const waits = await reserveSendTimes(limits, shape, batch.length);
+        batch.forEach((w, i) => w.resolve(waits[i] ?? 0));
+      } catch (err) {
+        if (!(err instanceof QueueFullError) || batch.length === 1) {
+          for (const w of batch) w.reject(err);
+          continue;
+        }
+        // Too long together: each one alone, so the first ones still get the times that fit.
+        for (const w of batch) await reserveSendTimes(limits, shape, 1).then(([ms]) => w.resolve(ms ?? 0), w.reject);
+      }
+    }
+  } finally {
+    queue.reserving = false;
+  }
+};
 
 /**
  * Reserves one send time under the key's rate and waits for it. With no rate configured it only
@@ -59,28 +133,19 @@ const slotRowSchema = z.object({ slot: z.coerce.number().int() });
  * `maxQueueWaitMs` (and then reserves nothing).
  */
 export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal): Promise<number> => {
-  const { db, key } = limits;
-  const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
-  const toleranceMs = intervalMs * Math.max(0, (limits.burst ?? 1) - 1);
-  const maxWaitMs = limits.maxQueueWaitMs ?? 60_000;
-  const rows = await db.$queryRaw`
-    INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-    VALUES (${key}, clock_timestamp() + ${intervalMs}::float8 * interval '1 millisecond')
-    ON CONFLICT ("key") DO UPDATE
-      SET "tat" = GREATEST(r."tat", clock_timestamp()) + ${intervalMs}::float8 * interval '1 millisecond'
-      WHERE GREATEST(r."tat", clock_timestamp()) - ${toleranceMs}::float8 * interval '1 millisecond' - clock_timestamp()
-            <= ${maxWaitMs}::float8 * interval '1 millisecond'
-    RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000
-                          - ${intervalMs}::float8 - ${toleranceMs}::float8)::float8 AS "waitMs"`;
-  const reserved = z.array(waitRowSchema).parse(rows)[0];
-  if (!reserved) {
-    const current = await db.$queryRaw`
-      SELECT GREATEST(0, EXTRACT(EPOCH FROM ("tat" - clock_timestamp())) * 1000 - ${toleranceMs}::float8)::float8 AS "waitMs"
-      FROM "VendorRateLimit" WHERE "key" = ${key}`;
-    throw new QueueFullError("rate", z.array(waitRowSchema).parse(current)[0]?.waitMs ?? maxWaitMs);
-  }
-  await sleep(reserved.waitMs, signal);
-  return reserved.waitMs;
+  const shape = rateShapeOf(limits);
+  const id = `${limits.key}\u0000${shape.intervalMs}\u0000${shape.toleranceMs}\u0000${shape.maxWaitMs}`;
+  const perDb = rateQueues.get(limits.db) ?? new Map<string, RateQueue>();
+  rateQueues.set(limits.db, perDb);
+  let queue = perDb.get(id);
+  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false }));
+  const q = queue;
+  const waitMs = await new Promise<number>((resolve, reject) => {
+    q.waiting.push({ resolve, reject });
+    if (!q.reserving) void drainRateQueue(limits, shape, q);
+  });
+  await sleep(waitMs, signal);
+  return waitMs;
 };
 
 /**
@@ -114,14 +179,72 @@ const ensureSlots = async (db: Db, key: string, count: number) => {
 
 export type SlotLease = { release: () => Promise<void> };
 
+/** A slot this process holds in the table. */
+type HeldSlot = { slot: number; holder: string; takenAt: number; linger?: NodeJS.Timeout };
+type SlotWaiter = { given?: HeldSlot; wake: () => void };
+type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[] };
+
+/** Per Db (like a process), per key and limit: slots held idle, and callers waiting for one. */
+const slotPools = new WeakMap<Db, Map<string, SlotPool>>();
+
+const slotPoolOf = (db: Db, id: string): SlotPool => {
+  const perDb = slotPools.get(db) ?? new Map<string, SlotPool>();
+  slotPools.set(db, perDb);
+  let pool = perDb.get(id);
+  if (!pool) perDb.set(id, (pool = { idle: [], waiting: [] }));
+  return pool;
+};
+
+const giveBack = async (db: Db, key: string, held: HeldSlot) => {
+  await db.$executeRaw`
+    UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
+    WHERE "key" = ${key} AND "slot" = ${held.slot}::int AND "holder" = ${held.holder}`;
+};
+
 /**
- * Takes one of `maxConcurrent` slots under the key, polling with jittered waits (10 ms growing
- * to 250 ms) while all are busy. Throws QueueFullError after `maxQueueWaitMs`.
+ * Takes one of `maxConcurrent` slots under the key: one this process holds idle, else a free one from
+ * the table, polling with jittered waits (10 ms growing to 250 ms) while all are busy, unless a call of
+ * this process finishes first and hands its slot over. Throws QueueFullError after `maxQueueWaitMs`.
  */
 export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): Promise<SlotLease> => {
   const { db, key } = limits;
   const max = limits.maxConcurrent;
   if (!max) return { release: async () => {} };
+  const pool = slotPoolOf(db, `${key}\u0000${max}`);
+  const lingerMs = limits.slotLingerMs ?? 10;
+  const holdMs = limits.slotHoldMs ?? 1000;
+
+  const leaseOf = (held: HeldSlot): SlotLease => {
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (Date.now() - held.takenAt >= holdMs) return giveBack(db, key, held);
+        const waiter = pool.waiting.shift();
+        if (waiter) {
+          waiter.given = held;
+          waiter.wake();
+          return;
+        }
+        pool.idle.push(held);
+        held.linger = setTimeout(() => {
+          const at = pool.idle.indexOf(held);
+          if (at === -1) return;
+          pool.idle.splice(at, 1);
+          // A failed give-back only delays the slot: its lease lapses at expiresAt.
+          giveBack(db, key, held).catch(() => {});
+        }, lingerMs);
+      },
+    };
+  };
+
+  const idle = pool.idle.pop();
+  if (idle) {
+    clearTimeout(idle.linger);
+    return leaseOf(idle);
+  }
+
   await ensureSlots(db, key, max);
   const holder = randomUUID();
   const leaseMs = limits.slotLeaseMs ?? 120_000;
@@ -137,18 +260,24 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
         ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING "slot"`;
     const got = z.array(slotRowSchema).parse(rows)[0];
-    if (got) {
-      return {
-        release: async () => {
-          await db.$executeRaw`
-            UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
-            WHERE "key" = ${key} AND "slot" = ${got.slot}::int AND "holder" = ${holder}`;
-        },
-      };
-    }
+    if (got) return leaseOf({ slot: got.slot, holder, takenAt: Date.now() });
     const left = deadline - Date.now();
     if (left <= 0) throw new QueueFullError("concurrency", limits.maxQueueWaitMs ?? 60_000);
-    await sleep(Math.min(left, Math.floor(pollMs / 2 + Math.random() * pollMs)), signal);
+
+    // Wait for the next poll, or for a call of this process to hand its slot over.
+    const waiter: SlotWaiter = { wake: () => {} };
+    const handedOver = new Promise<void>((resolve) => (waiter.wake = resolve));
+    pool.waiting.push(waiter);
+    try {
+      await Promise.race([sleep(Math.min(left, Math.floor(pollMs / 2 + Math.random() * pollMs)), signal), handedOver]);
+    } catch (err) {
+      if (waiter.given) await leaseOf(waiter.given).release();
+      throw err;
+    } finally {
+      const at = pool.waiting.indexOf(waiter);
+      if (at !== -1) pool.waiting.splice(at, 1);
+    }
+    if (waiter.given) return leaseOf(waiter.given);
     pollMs = Math.min(250, pollMs * 2);
   }
 };
