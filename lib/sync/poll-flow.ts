@@ -23,6 +23,9 @@ export type PollResult =
   | { status: "done" | "continued"; pages: number; created: number; updated: number; unchanged: number }
   | { status: "not_found" | "disabled" };
 
+/** Documents fetched at once per page when the listing does not carry them. */
+const FETCH_CONCURRENCY = 4;
+
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
 /**
@@ -86,16 +89,18 @@ export const pollFlow = async ({
           await db.syncRecord.findMany({ where: { flowId, objectType, sourceId: { in: ids } }, select: { sourceId: true, sourceVersion: true } })
         ).map((r) => [r.sourceId, r.sourceVersion]),
       );
-      const documents: SourceDocument[] = [];
-      let skipped = 0;
-      for (const item of listed.items) {
+      const unseen = listed.items.filter((item) => {
         const stored = known.get(item.sourceId);
-        if (stored != null && stored >= item.sourceVersion) {
-          skipped += 1;
-          continue;
-        }
-        const document = item.document ?? (await rt.source.fetchDocument({ objectType, sourceId: item.sourceId }));
-        if (document) documents.push(document);
+        return !(stored != null && stored >= item.sourceVersion);
+      });
+      const skipped = listed.items.length - unseen.length;
+      // Documents the listing did not carry are fetched a few at a time (the vendor's shared limits apply below, in lib/http).
+      const documents: SourceDocument[] = [];
+      for (let i = 0; i < unseen.length; i += FETCH_CONCURRENCY) {
+        const fetched = await Promise.all(
+          unseen.slice(i, i + FETCH_CONCURRENCY).map((item) => item.document ?? rt.source.fetchDocument({ objectType, sourceId: item.sourceId })),
+        );
+        for (const document of fetched) if (document) documents.push(document);
       }
 
       const isLast = listed.nextCursor === null;
