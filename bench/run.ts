@@ -8,11 +8,14 @@ import { spawnSync } from "node:child_process";
 import { backfill } from "./scenarios/backfill";
 import { calloutLatency } from "./scenarios/callouts";
 import { webhookIntake } from "./scenarios/intake";
+import { memoryRun, printCurve } from "./scenarios/memory";
 
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
  * npm run bench -- --full       the issue's sizes (10,000-invoice backfill, 100,000 for memory, ...)
  * npm run bench -- --only backfill,callouts   some scenarios
+ * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
+ * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
  */
 
@@ -22,6 +25,10 @@ const { values } = parseArgs({
     only: { type: "string" },
     latency: { type: "string", default: "0,50" },
     invoices: { type: "string" },
+    /** size of the memory scenario (default 2,000 quick, 100,000 with --full) */
+    "memory-invoices": { type: "string" },
+    /** node flags of the spawned workers instead of WORKER_NODE_FLAGS (scripts/worker-build.ts), space-separated */
+    "worker-node-args": { type: "string" },
     /** per-scenario time limit in seconds (default 900) */
     timeout: { type: "string", default: "900" },
   },
@@ -39,6 +46,8 @@ const SIZES = full
   ? { backfill: 10_000, callouts: 2_000, licenceInvoices: 1_500, memory: 100_000, records: 1_000_000, intakeSeconds: 20 }
   : { backfill: 500, callouts: 300, licenceInvoices: 100, memory: 2_000, records: 100_000, intakeSeconds: 8 };
 if (values.invoices) SIZES.backfill = Number(values.invoices);
+if (values["memory-invoices"]) SIZES.memory = Number(values["memory-invoices"]);
+const workerNodeArgs = values["worker-node-args"] === undefined ? undefined : values["worker-node-args"].split(/\s+/).filter(Boolean);
 
 const resultsDir = path.join(root, "bench", "results");
 
@@ -93,9 +102,17 @@ const main = async () => {
       await save("intake", [await webhookIntake(ctx, { seconds: SIZES.intakeSeconds })], { targets: { acknowledgedPerSecond: 3000, p99Ms: 20 } });
     }
     if (wantedMemory()) {
-      // one worker process, so its peak RSS is the whole backfill's; pages must stream (not all in memory)
-      const row = await backfill(ctx, { invoices: SIZES.memory, latencyMs: 0, timeoutMs: Math.max(timeoutMs, 4 * 3600_000), workers: 1, concurrency: 8, label: "memory" });
-      await save("memory", [row], { targets: { peakWorkerRssMb: 200 } });
+      // one worker process, so its peak RSS is the whole backfill's; pages must stream (RSS flat over the run)
+      const { row, curve, points } = await memoryRun(ctx, { invoices: SIZES.memory, timeoutMs: Math.max(timeoutMs, 4 * 3600_000), workerNodeArgs });
+      printCurve(points, curve);
+      const step = Math.max(1, Math.ceil(points.length / 200));
+      await save("memory", [row], {
+        targets: { peakWorkerRssMb: 200 },
+        workerNodeArgs: workerNodeArgs ?? "default (WORKER_NODE_FLAGS)",
+        curve,
+        // at most ~200 points of the curve (seconds since Sync now, RSS, records posted)
+        points: points.filter((_, i) => i % step === 0 || i === points.length - 1),
+      });
     }
     if (wanted("records")) {
       // scripts/seed-records.ts (records browser): seeds SyncRecords with generate_series and times listRecords

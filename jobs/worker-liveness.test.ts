@@ -3,6 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../test/db";
+import { ensureWorkerBundleSync, workerCommand } from "../scripts/worker-build";
 import { unlockDeadWorkers } from "./worker-liveness";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -15,6 +16,13 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("timed out");
+};
+
+/** A worker process as npm run worker starts it (its bundle, rebuilt if a source changed). */
+const spawnWorkerProcess = (env: NodeJS.ProcessEnv) => {
+  ensureWorkerBundleSync();
+  const { command, args } = workerCommand();
+  return spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
 };
 
 /** A heartbeat job locked by `worker`, `ageSeconds` ago, as a worker that took it would leave it. */
@@ -75,11 +83,7 @@ describe("recovering the jobs of dead worker processes", () => {
 
   it("a live worker process never gives back its own running jobs", async () => {
     await client.query(`DELETE FROM graphile_worker._private_jobs`);
-    const w = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "test", WORKER_CONCURRENCY: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const w = spawnWorkerProcess({ ...process.env, DATABASE_URL: t.url, NODE_ENV: "test", WORKER_CONCURRENCY: "1" });
     let output = "";
     w.stdout!.on("data", (d) => (output += d));
     w.stderr!.on("data", (d) => (output += d));
@@ -101,12 +105,7 @@ describe("recovering the jobs of dead worker processes", () => {
   it("a worker process started after a SIGKILLed one runs the job the dead one had locked", async () => {
     await client.query(`DELETE FROM graphile_worker._private_jobs`);
     await t.db.workerHeartbeat.deleteMany();
-    const spawnWorker = () =>
-      spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "test", WORKER_CONCURRENCY: "2" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+    const spawnWorker = () => spawnWorkerProcess({ ...process.env, DATABASE_URL: t.url, NODE_ENV: "test", WORKER_CONCURRENCY: "2" });
     let output = "";
     const first: ChildProcess = spawnWorker();
     first.stdout!.on("data", (d) => (output += d));

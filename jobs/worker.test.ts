@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../test/db";
 import { enqueueJob } from "../lib/sync/enqueue-job";
+import { ensureWorkerBundle, workerCommand } from "../scripts/worker-build";
 import { heartbeatTask } from "./heartbeat";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -24,7 +25,10 @@ describe("worker process (npm run worker)", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    worker = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+    // as npm run worker starts it: the bundle (rebuilt if a source changed) with the worker's node flags
+    await ensureWorkerBundle();
+    const { command, args } = workerCommand();
+    worker = spawn(command, args, {
       cwd: root,
       env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "test" },
       stdio: ["ignore", "pipe", "pipe"],

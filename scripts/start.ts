@@ -8,14 +8,15 @@ import { ensureFirstAdmin } from "../lib/users/ensure-first-admin";
 import { startChild, stopChild, type Child } from "./children";
 import { EmbeddedPgError, isPortFree, startEmbeddedPostgres, type EmbeddedPg } from "./embedded-postgres";
 import { loadOrCreateLocalSecrets } from "./local-secrets";
+import { ensureWorkerBundle, workerCommand } from "./worker-build";
 
 /**
  * `npm start`: everything a finance admin needs on one machine.
  * - No DATABASE_URL: an embedded Postgres with its data under DATA_DIR (kept across restarts), a
  *   generated credentials key and session secret, and the vendor sandbox with demo data.
  * - DATABASE_URL set: that database; ML_CONNECTOR_KEY and NEXTAUTH_SECRET must be given.
- * Then: migrations, the first admin on an empty database, a production build if there is none,
- * the web app and one worker. Ctrl-C stops them all, Postgres last.
+ * Then: migrations, the first admin on an empty database, a production build if there is none (and
+ * the worker bundle if it is missing or stale), the web app and one worker. Ctrl-C stops them all, Postgres last.
  */
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -136,12 +137,16 @@ const main = async () => {
     await runToCompletion("build", process.execPath, [nextBin, "build"], childEnv);
   }
 
+  // the worker runs from its bundle (dist/worker.mjs), rebuilt here when a source file changed
+  const bundle = await ensureWorkerBundle();
+  if (bundle.built) say(`built the worker bundle (${bundle.built})`);
+
   const onUnexpectedExit = (name: string, code: number | null) => void shutdown(`${name} exited unexpectedly (code ${code})`, 1);
   if (isEmbedded || config.SANDBOX) {
     children.push(startChild({ name: "sandbox", command: process.execPath, args: tsx("sandbox/cli.ts"), env: { ...childEnv, SANDBOX_PORT: String(config.SANDBOX_PORT) }, onUnexpectedExit, isDetached: true }));
   }
   children.push(startChild({ name: "web", command: process.execPath, args: [nextBin, "start", "-p", String(config.PORT)], env: childEnv, onUnexpectedExit }));
-  children.push(startChild({ name: "worker", command: process.execPath, args: tsx("jobs/worker.ts"), env: childEnv, onUnexpectedExit }));
+  children.push(startChild({ name: "worker", ...workerCommand(), env: childEnv, onUnexpectedExit }));
 
   if (isEmbedded || config.SANDBOX) {
     await runToCompletion("seed", process.execPath, tsx("scripts/seed-demo.ts"), { ...childEnv, SANDBOX_URL: `http://127.0.0.1:${config.SANDBOX_PORT}` });

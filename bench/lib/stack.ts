@@ -13,6 +13,7 @@ import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica";
 import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "../../lib/flows/zuora-acumatica-mapping";
 import { freePort, startEmbeddedPostgres, type EmbeddedPg } from "../../scripts/embedded-postgres";
 import type { RunningSandbox } from "../../sandbox/index";
+import { ensureWorkerBundleSync, WORKER_BUNDLE, workerCommand } from "../../scripts/worker-build";
 
 /*
  * The real parts the reliability tests and benchmarks run on: an embedded Postgres of their own (so it
@@ -132,6 +133,12 @@ export type WorkerProcess = {
   output: () => string;
   /** largest resident set seen by the sampler (bytes) */
   peakRss: () => number;
+  /** CPU time the process has used so far, user + system (seconds; last value seen once it exited) */
+  cpuSeconds: () => number;
+  /** resident set now (bytes) */
+  rss: () => number;
+  /** resident set over time: one sample a second (ms since spawn, bytes) */
+  rssSamples: () => { atMs: number; rss: number }[];
   exited: Promise<number | null>;
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 };
@@ -145,9 +152,38 @@ const rssOf = (pid: number): number => {
   }
 };
 
-/** `node --import tsx jobs/worker.ts` (what `npm run worker` runs) against `databaseUrl`, RSS sampled every 100 ms. */
-export const spawnWorker = ({ databaseUrl, concurrency = 4, env = {} }: { databaseUrl: string; concurrency?: number; env?: Record<string, string> }): WorkerProcess => {
-  const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+const cpuOf = (pid: number): number | undefined => {
+  try {
+    // fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux), after the "(comm)" field
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A worker process exactly as `npm run worker` starts it (`node <flags> dist/worker.mjs`, the bundle
+ * rebuilt first if a source changed: scripts/worker-build.ts) against `databaseUrl`. RSS is sampled
+ * every 100 ms for the peak and kept once a second for the curve.
+ */
+export const spawnWorker = ({
+  databaseUrl,
+  concurrency = 4,
+  env = {},
+  nodeArgs,
+}: {
+  databaseUrl: string;
+  concurrency?: number;
+  env?: Record<string, string>;
+  /** node flags instead of WORKER_NODE_FLAGS; with a script among them, the whole command line */
+  nodeArgs?: string[];
+}): WorkerProcess => {
+  ensureWorkerBundleSync();
+  const { command, args } = workerCommand();
+  // nodeArgs naming a script replace the whole command line (e.g. "--import tsx jobs/worker.ts" to compare)
+  const argv = !nodeArgs ? args : nodeArgs.some((a) => !a.startsWith("-") && /\.[cm]?[jt]s$/.test(a)) ? nodeArgs : [...nodeArgs, WORKER_BUNDLE];
+  const child = spawn(command, argv, {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: String(concurrency), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -160,8 +196,16 @@ export const spawnWorker = ({ databaseUrl, concurrency = 4, env = {} }: { databa
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   let peak = 0;
+  let cpu = 0;
+  const samples: { atMs: number; rss: number }[] = [];
+  const spawnedAt = Date.now();
+  let tick = 0;
   const sampler = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, rssOf(child.pid));
+    if (!child.pid) return;
+    const rss = rssOf(child.pid);
+    peak = Math.max(peak, rss);
+    cpu = cpuOf(child.pid) ?? cpu;
+    if (tick++ % 10 === 0 && rss > 0) samples.push({ atMs: Date.now() - spawnedAt, rss });
   }, 100);
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
@@ -173,6 +217,9 @@ export const spawnWorker = ({ databaseUrl, concurrency = 4, env = {} }: { databa
     child,
     output: () => out,
     peakRss: () => peak,
+    rss: () => (child.pid ? rssOf(child.pid) : 0),
+    cpuSeconds: () => (child.pid ? (cpu = cpuOf(child.pid) ?? cpu) : 0),
+    rssSamples: () => samples,
     exited,
     kill: async (signal = "SIGKILL") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

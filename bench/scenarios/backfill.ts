@@ -1,6 +1,6 @@
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import { mb, type BenchContext } from "../lib/context";
-import { createSandboxFlow, spawnWorker, waitForSync } from "../lib/stack";
+import { createSandboxFlow, spawnWorker, waitForSync, type WorkerProcess } from "../lib/stack";
 
 export type BackfillResult = {
   scenario: string;
@@ -41,6 +41,8 @@ export const backfill = async (
     licence,
     acumaticaLimits = { requestsPerMinute: 600_000, maxConcurrent: 16 },
     paymentRates = { electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1 },
+    workerNodeArgs,
+    observe,
   }: {
     invoices: number;
     latencyMs: number;
@@ -53,6 +55,10 @@ export const backfill = async (
     /** the Acumatica connection's own limits; default: high (the sandbox has no licence limit unless `licence`) */
     acumaticaLimits?: { requestsPerMinute?: number; maxConcurrent?: number };
     paymentRates?: { electronicPaymentRate: number; externalPaymentRate: number; creditMemoRate: number };
+    /** node flags of the worker processes instead of scripts/worker-build.ts's WORKER_NODE_FLAGS (to measure flags) */
+    workerNodeArgs?: string[];
+    /** sees the worker processes and every progress probe (the memory scenario draws its curve from them) */
+    observe?: { workers?: (procs: WorkerProcess[]) => void; syncStarted?: () => void; progress?: (counts: Record<string, number>) => void };
   },
 ): Promise<BackfillResult> => {
   const { url, db } = await ctx.freshDb(label);
@@ -64,12 +70,18 @@ export const backfill = async (
   const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a0 = await sandbox.control.acumatica.stats();
 
-  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency }));
-  // workers up (tsx start-up is not sync time)
+  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency, nodeArgs: workerNodeArgs }));
+  observe?.workers?.(procs);
+  // workers up (start-up is not sync time)
   const upDeadline = Date.now() + 60_000;
-  while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
+  while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) {
+    const dead = procs.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    if (dead) throw new Error(`a worker exited before it ran (code ${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   const started = Date.now();
+  observe?.syncStarted?.();
   await syncFlowNow({ db, flowId });
   let counts: Record<string, number> = {};
   let complete = true;
@@ -83,6 +95,7 @@ export const backfill = async (
       onTick: (() => {
         let last = 0;
         return (c: Record<string, number>) => {
+          observe?.progress?.(c);
           if (Date.now() - last < 10_000) return;
           last = Date.now();
           console.log(`  [${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(c)}`);
