@@ -166,4 +166,24 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
     expect(await processRecord({ db: t.db, recordId })).toMatchObject({ status: "failed", retryable: false });
     expect((await recordOf("i7")).lastError).toMatch(/^Unexpected data: lines/);
   });
+  it("maps with the value maps as they are now: a changed or deleted map is seen by the next record", async () => {
+    const map = await t.db.valueMap.upsert({
+      where: { flowId_kind_sourceKey: { flowId: flow.id, kind: "gl-account", sourceKey: "Seats" } },
+      create: { flowId: flow.id, kind: "gl-account", sourceKey: "Seats", targetValue: "41000" },
+      update: { targetValue: "41000" },
+    });
+    const post = async (sourceId: string) => {
+      await ingest(memoryDocument("invoice", sourceId, "2026-11-05T10:00:00.000Z", { number: `INV-${sourceId}`, lines: [{ key: "Seats", amount: 1 }] }));
+      return processRecord({ db: t.db, recordId: (await recordOf(sourceId)).id });
+    };
+    expect(await post("vm1")).toMatchObject({ status: "posted" });
+    expect(world.target.get("Invoice:INV-vm1")?.document).toMatchObject({ lines: [{ account: "41000" }] });
+
+    await t.db.valueMap.update({ where: { id: map.id }, data: { targetValue: "42000" } });
+    expect(await post("vm2")).toMatchObject({ status: "posted" });
+    expect(world.target.get("Invoice:INV-vm2")?.document).toMatchObject({ lines: [{ account: "42000" }] });
+
+    await t.db.valueMap.delete({ where: { id: map.id } });
+    expect(await post("vm3")).toMatchObject({ status: "held" });
+  });
 });

@@ -2,7 +2,7 @@ import type { MissingKey } from "../audit/events";
 import { recordEvent } from "../audit/record-event";
 import type { Db, Prisma } from "../db";
 import { getFlowDefinition } from "../flows/registry";
-import { indexValueMaps } from "../mapping/value-map-index";
+import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 import { describeSyncError } from "./describe-sync-error";
 import { ingestDocument } from "./ingest-document";
 import { lockFlowDependencies } from "./lock-flow-dependencies";
@@ -42,6 +42,28 @@ const flowSelect = {
 } as const;
 
 const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
+
+/**
+ * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
+ * aggregate the database computes over the flow's rows) is unchanged: a job reads one short row
+ * instead of every map, and any saved, imported or deleted map is seen by the next job.
+ */
+const valueMapCache = new WeakMap<Db, Map<string, { digest: string; maps: ValueMapIndex }>>();
+
+const loadValueMaps = async (db: Db, flowId: string): Promise<ValueMapIndex> => {
+  const [row] = await db.$queryRaw<{ digest: string | null }[]>`
+    SELECT md5(string_agg(kind || chr(31) || "sourceKey" || chr(31) || "targetValue", chr(30) ORDER BY kind, "sourceKey")) AS digest
+    FROM "ValueMap" WHERE "flowId" = ${flowId}::uuid`;
+  const digest = row?.digest ?? "none";
+  const perDb = valueMapCache.get(db) ?? new Map<string, { digest: string; maps: ValueMapIndex }>();
+  valueMapCache.set(db, perDb);
+  const cached = perDb.get(flowId);
+  if (cached?.digest === digest) return cached.maps;
+  // Read after the digest: at least as new as it, so a change in between only costs a reload later.
+  const maps = indexValueMaps(await db.valueMap.findMany({ where: { flowId }, select: { kind: true, sourceKey: true, targetValue: true } }));
+  perDb.set(flowId, { digest, maps });
+  return maps;
+};
 
 /**
  * Maps and posts one record, exactly once per source document:
@@ -98,7 +120,7 @@ export const processRecord = async ({
   };
   try {
     const rt = runtime ?? (await getFlowDefinition(flow.kind).connect({ db, flow }));
-    const maps = indexValueMaps(await db.valueMap.findMany({ where: { flowId: flow.id }, select: { kind: true, sourceKey: true, targetValue: true } }));
+    const maps = await loadValueMaps(db, flow.id);
     const ledger: LedgerReader = {
       postedRecord: async ({ objectType, sourceId }) => {
         const row = await db.syncRecord.findUnique({
