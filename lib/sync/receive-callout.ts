@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { withKnownCredentials } from "../connections/read-connection-secrets";
 import type { Db } from "../db";
 import { getCalloutVerifier } from "../flows/registry";
-import { enqueueJob } from "./enqueue-job";
-import { processCalloutJob } from "./job-specs";
+import { calloutConnectionsOf, type CalloutConnection } from "./callout-connections";
+import { calloutEventWriterOf } from "./record-callout-events";
 
 export type ReceiveCalloutResult =
   | { status: 200; accepted: number; duplicates: number }
@@ -15,11 +16,28 @@ let rejected = 0;
 /** Callouts refused since the process started (bad signature), for health output and tests. */
 export const rejectedCalloutCount = () => rejected;
 
+/** How often a callout is verified again because its connection changed meanwhile (each change is one retry). */
+const MAX_ATTEMPTS = 3;
+
+const verifyWith = (db: Db, connection: CalloutConnection, rawBody: Uint8Array, headers: Headers) => {
+  const verify = getCalloutVerifier(connection.vendor);
+  if (!verify) return undefined;
+  const { id, vendor, settings, credentials } = connection;
+  // the verifier reads the secret through readConnectionSecrets: hand it the envelope already read
+  return withKnownCredentials({ connectionId: id, credentials }, () => verify({ db, connection: { id, vendor, settings }, rawBody, headers }));
+};
+
 /**
  * A vendor callout, as the webhook route hands it over: verified FIRST over the raw bytes, then each
- * event recorded once per (connection, vendor event id) with INSERT ... ON CONFLICT DO NOTHING and
- * its processing job queued in the same transaction. A duplicate delivery answers 200 and does
- * nothing. The job, not this call, fetches the records (callouts carry ids only), so it answers fast.
+ * event recorded once per (connection, vendor event id) and its processing job queued in the same
+ * statement (record-callout-events.ts, which also groups concurrent callouts into one statement). A
+ * duplicate delivery answers 200 and does nothing. The job, not this call, fetches the records
+ * (callouts carry ids only), so it answers fast.
+ *
+ * The connection (with its encrypted secret) comes from a per-process cache. The cache is never
+ * trusted: a callout is only stored if the connection row still has the version it was verified
+ * against (else it is verified again with the new row), and a callout failing verification against
+ * a cached row is checked against a fresh read before it is refused (a rotated secret).
  */
 export const receiveCallout = async ({
   db,
@@ -33,32 +51,32 @@ export const receiveCallout = async ({
   headers: Headers;
 }): Promise<ReceiveCalloutResult> => {
   if (!z.uuid().safeParse(connectionId).success) return { status: 404 };
-  const connection = await db.connection.findUnique({ where: { id: connectionId }, select: { id: true, vendor: true, settings: true } });
-  if (!connection) return { status: 404 };
-  const verify = getCalloutVerifier(connection.vendor);
-  if (!verify) return { status: 404 };
+  const connections = calloutConnectionsOf(db);
+  const arrivedAt = Date.now();
+  let entry = await connections.get(connectionId);
 
-  const verified = await verify({ db, connection, rawBody, headers });
-  if (!verified.ok) {
-    rejected += 1;
-    console.warn(`[callout] ${connection.vendor} connection ${connection.id}: rejected (${verified.reason}); ${rejected} rejected since start`);
-    return { status: 401 };
-  }
+  for (let attempt = 1; ; attempt++) {
+    if (!entry) return { status: 404 };
+    const connection = entry.row;
+    const verified = await verifyWith(db, connection, rawBody, headers);
+    if (!verified) return { status: 404 };
 
-  return db.$transaction(async (tx) => {
-    let accepted = 0;
-    for (const event of verified.events) {
-      const payload = JSON.stringify(event.payload ?? null);
-      const inserted = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO "InboundEvent" ("connectionId", "vendorEventId", "eventType", "objectType", "objectId", "payload")
-        VALUES (${connection.id}::uuid, ${event.vendorEventId}, ${event.eventType}, ${event.objectType}, ${event.objectId}, ${payload}::jsonb)
-        ON CONFLICT ("connectionId", "vendorEventId") DO NOTHING
-        RETURNING id`;
-      const row = inserted[0];
-      if (!row) continue;
-      accepted += 1;
-      await enqueueJob(tx, processCalloutJob, { inboundEventId: row.id }, { jobKey: `callout:${row.id}` });
+    if (!verified.ok) {
+      if (entry.loadedAt < arrivedAt && attempt < MAX_ATTEMPTS) {
+        const fresh = await connections.reload(connectionId);
+        if (!fresh || fresh.row.updatedAt.getTime() !== connection.updatedAt.getTime()) {
+          entry = fresh;
+          continue;
+        }
+      }
+      rejected += 1;
+      console.warn(`[callout] ${connection.vendor} connection ${connection.id}: rejected (${verified.reason}); ${rejected} rejected since start`);
+      return { status: 401 };
     }
-    return { status: 200 as const, accepted, duplicates: verified.events.length - accepted };
-  });
+
+    const recorded = await calloutEventWriterOf(db).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
+    if (recorded.status === "recorded") return { status: 200, accepted: recorded.accepted, duplicates: recorded.duplicates };
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`connection ${connection.id} changed ${attempt} times while a callout to it was being recorded`);
+    entry = await connections.reload(connectionId);
+  }
 };

@@ -1,0 +1,62 @@
+import type { Db } from "../db";
+
+/** What verifying a callout needs of its connection (credentials still encrypted). */
+export type CalloutConnection = { id: string; vendor: string; settings: unknown; credentials: string; updatedAt: Date };
+
+type Entry = { row: CalloutConnection; loadedAt: number };
+
+/**
+ * Per-process cache of the connection rows callouts are verified against, so a callout costs no
+ * read of its connection. Safe because nothing relies on the cache being current: the statement
+ * that records a callout re-checks the row's `updatedAt` (record-callout-events.ts) and a callout
+ * that fails verification is checked against a fresh read before it is refused. The TTL only bounds
+ * how long a change made behind Prisma's back (which keeps `updatedAt`) can go unseen. Unknown ids
+ * are not cached, so the map holds at most one entry per existing connection.
+ */
+export class CalloutConnectionCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry | null>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  /** The cached row while fresh, else one read shared by every caller asking meanwhile. */
+  get = async (id: string): Promise<Entry | null> => {
+    const entry = this.entries.get(id);
+    if (entry && Date.now() - entry.loadedAt < this.ttlMs) return entry;
+    return this.loading.get(id) ?? this.reload(id);
+  };
+
+  /** Reads the row now (not joining an earlier read, which may predate the change the caller suspects). */
+  reload = (id: string): Promise<Entry | null> => {
+    const loadedAt = Date.now();
+    const load = this.db.connection
+      .findUnique({ where: { id }, select: { id: true, vendor: true, settings: true, credentials: true, updatedAt: true } })
+      .then((row) => {
+        if (!row) {
+          this.entries.delete(id);
+          return null;
+        }
+        const entry = { row, loadedAt };
+        const current = this.entries.get(id);
+        if (!current || current.loadedAt <= loadedAt) this.entries.set(id, entry);
+        return entry;
+      })
+      .finally(() => {
+        if (this.loading.get(id) === load) this.loading.delete(id);
+      });
+    this.loading.set(id, load);
+    return load;
+  };
+}
+
+const caches = new WeakMap<Db, CalloutConnectionCache>();
+
+/** The process's cache for this database client. */
+export const calloutConnectionsOf = (db: Db): CalloutConnectionCache => {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new CalloutConnectionCache(db)));
+  return cache;
+};
