@@ -129,7 +129,24 @@ describe("Zuora source: documents from the change listing", () => {
     const narrow = await sandbox.control.zuora.postInvoice({ account: account.id, lines: [{ chargeId: charge.id, quantity: 1 }] });
     const items = (await listAll(source, calls, "invoice", 3)).flatMap((p) => p.items);
     expect(items.find((i) => i.sourceId === wide.id)?.document).toBeUndefined();
+    calls();
+    // fetched as a listing carries it, in one call (product names already known to this runtime)
+    const fetched = await source.fetchDocument({ objectType: "invoice", sourceId: wide.id });
+    expect(calls()).toEqual(["object-query/invoices/{id}"]);
+    expect((fetched!.payload as { lines: unknown[] }).lines).toHaveLength(3);
     expect(items.find((i) => i.sourceId === narrow.id)?.document).toEqual(await source.fetchDocument({ objectType: "invoice", sourceId: narrow.id }));
+    // a runtime that listed nothing reads the product names too
+    const fresh = sourceFor();
+    expect(await fresh.source.fetchDocument({ objectType: "invoice", sourceId: wide.id })).toEqual(fetched);
+    expect(fresh.calls()).toEqual(["object-query/invoices/{id}", "object-query/products"]);
+
+    // past Object Query's limit of expanded items: every item through v1
+    const huge = await sandbox.control.zuora.postInvoice({ account: account.id, lines: Array.from({ length: 100 }, (_, n) => ({ chargeId: charge.id, quantity: n + 1 })) });
+    calls();
+    const all = await source.fetchDocument({ objectType: "invoice", sourceId: huge.id });
+    expect((all!.payload as { lines: unknown[] }).lines).toHaveLength(100);
+    expect(calls()).toEqual(["object-query/invoices/{id}", "v1/invoices/{id}/items", "v1/invoices/{id}/items", "v1/invoices/{id}/items"]);
+    expect(all).toMatchObject({ sourceId: huge.id, naturalKey: huge.number, amount: huge.amount });
   });
 
   it("without Invoice Settlement builds payments from the listing alone, as the Object Query fetch does", async () => {

@@ -210,6 +210,18 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     for (const m of memos) listedMemos.set(m.id, m);
   };
 
+  /** An Object Query invoice (expanded items and account) as a document, or undefined when it must be read otherwise (items may be cut off, data missing). */
+  const invoiceFromListing = (r: ZuoraQueryRecord["invoices"], pageSize?: number): SourceDocument | undefined => {
+    if (!r.account || !r.invoiceItems || ZuoraClient.itemsTruncated(r, pageSize)) return undefined;
+    const lines: ZaLine[] = [];
+    for (const x of r.invoiceItems) {
+      const productName = x.productId ? productNames.get(x.productId) : undefined;
+      if (productName === undefined) return undefined;
+      lines.push(line({ id: x.id, chargeName: x.chargeName, productName, accountingCode: x.accountingCode, description: x.description, quantity: x.quantity, amount: x.chargeAmount, taxAmount: x.taxAmount }));
+    }
+    return invoiceDocument(r, { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null }, lines);
+  };
+
   const fetchDocument = async ({ objectType, sourceId }: { objectType: string; sourceId: string }): Promise<SourceDocument | null> => {
     if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
     if (objectType === "account") {
@@ -218,7 +230,16 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
       return accountDocument(a);
     }
     if (objectType === "invoice") {
-      const { invoice, items } = await client.getInvoiceWithItems(sourceId);
+      // As a listing carries it (one call, product names once per runtime); its items through v1 only
+      // when they may be cut off at Object Query's limit.
+      const record = await client.getRecord("invoices", sourceId, { expand: EXPAND.invoice });
+      if (!ZuoraClient.itemsTruncated(record)) {
+        await loadProductNames((record.invoiceItems ?? []).flatMap((x) => (x.productId ? [x.productId] : [])));
+        const d = invoiceFromListing(record);
+        if (d) return d;
+      }
+      // Every item through v1 (pages of 40); the header and account as Object Query gave them.
+      const items = await client.getInvoiceItems(record.id);
       const lines = items.map((x) =>
         line({
           id: x.id,
@@ -231,7 +252,8 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
           taxAmount: x.taxAmount,
         }),
       );
-      return invoiceDocument(invoice, await accountRef(invoice.accountId), lines);
+      const account = record.account ? { id: record.account.id, accountNumber: record.account.accountNumber, name: record.account.name ?? null } : await accountRef(record.accountId);
+      return invoiceDocument(record, account, lines);
     }
     if (!settings.invoiceSettlement) {
       // Without Invoice Settlement /v1/payments and /v1/creditmemos answer "not enabled": read the
@@ -262,18 +284,6 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     const credited = memo.referredInvoiceId ? new Map<string, CreditedItem>((await client.getInvoiceItems(memo.referredInvoiceId)).map((x) => [x.id, x])) : new Map<string, CreditedItem>();
     const account = memo.accountNumber ? { id: memo.accountId, accountNumber: memo.accountNumber, name: null } : await accountRef(memo.accountId);
     return creditMemoDocument(memo, account, items, credited);
-  };
-
-  /** An invoice of a listing page as a document, or undefined when it must be fetched (items may be cut off, data missing). */
-  const invoiceFromListing = (r: ZuoraQueryRecord["invoices"], pageSize: number): SourceDocument | undefined => {
-    if (!r.account || !r.invoiceItems || ZuoraClient.itemsTruncated(r, pageSize)) return undefined;
-    const lines: ZaLine[] = [];
-    for (const x of r.invoiceItems) {
-      const productName = x.productId ? productNames.get(x.productId) : undefined;
-      if (productName === undefined) return undefined;
-      lines.push(line({ id: x.id, chargeName: x.chargeName, productName, accountingCode: x.accountingCode, description: x.description, quantity: x.quantity, amount: x.chargeAmount, taxAmount: x.taxAmount }));
-    }
-    return invoiceDocument(r, { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null }, lines);
   };
 
   /** The documents a listing page carries, by id (absent: fetch it). A record the schemas refuse is fetched, so its error names it. */

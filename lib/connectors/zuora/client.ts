@@ -169,11 +169,17 @@ export class ZuoraClient extends VendorHttpClient {
 
   /**
    * One record by id or number through Object Query (`GET /object-query/{object}/{key}`), Object
-   * Query spelling. Needs no Invoice Settlement, unlike `/v1/payments` and `/v1/creditmemos`.
+   * Query spelling, with `expand` as listChanged takes it. Needs no Invoice Settlement, unlike
+   * `/v1/payments` and `/v1/creditmemos`.
    */
-  getRecord<O extends ZuoraPollObject>(object: O, key: string): Promise<ZuoraQueryRecord[O]> {
+  getRecord<O extends ZuoraPollObject>(object: O, key: string, { expand = [] }: { expand?: readonly string[] } = {}): Promise<ZuoraQueryRecord[O]> {
     const schema: z.ZodType<ZuoraQueryRecord[O]> = zuoraQueryRecordSchemas[object];
-    return this.request({ method: "GET", path: `object-query/${object}/${encodeKey(key)}`, outputSchema: schema });
+    return this.request({
+      method: "GET",
+      path: `object-query/${object}/${encodeKey(key)}`,
+      query: expand.length > 0 ? { "expand[]": [...expand] } : undefined,
+      outputSchema: schema,
+    });
   }
 
   /** A v1 list paged by `page`/`pageSize` (max 40), read until a short page or no `nextPage`. */
