@@ -16,6 +16,8 @@ let rejected = 0;
 /** Callouts refused since the process started (bad signature), for health output and tests. */
 export const rejectedCalloutCount = () => rejected;
 
+const connectionIdSchema = z.uuid();
+
 /** How often a callout is verified again because its connection changed meanwhile (each change is one retry). */
 const MAX_ATTEMPTS = 3;
 
@@ -50,7 +52,7 @@ export const receiveCallout = async ({
   rawBody: Uint8Array;
   headers: Headers;
 }): Promise<ReceiveCalloutResult> => {
-  if (!z.uuid().safeParse(connectionId).success) return { status: 404 };
+  if (!connectionIdSchema.safeParse(connectionId).success) return { status: 404 };
   const connections = calloutConnectionsOf(db);
   const arrivedAt = Date.now();
   let entry = await connections.get(connectionId);
