@@ -21,8 +21,8 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
 /** A worker process as npm run worker starts it (its bundle, rebuilt if a source changed). */
 const spawnWorkerProcess = (env: NodeJS.ProcessEnv) => {
   ensureWorkerBundleSync();
-  const { command, args } = workerCommand();
-  return spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const launch = workerCommand(env);
+  return spawn(launch.command, launch.args, { cwd: root, env: launch.env, stdio: ["ignore", "pipe", "pipe"] });
 };
 
 /** A heartbeat job locked by `worker`, `ageSeconds` ago, as a worker that took it would leave it. */

@@ -27,10 +27,10 @@ describe("worker process (npm run worker)", () => {
     t = await createTestDb();
     // as npm run worker starts it: the bundle (rebuilt if a source changed) with the worker's node flags
     await ensureWorkerBundle();
-    const { command, args } = workerCommand();
+    const { command, args, env } = workerCommand({ ...process.env, DATABASE_URL: t.url, NODE_ENV: "test" });
     worker = spawn(command, args, {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: t.url, NODE_ENV: "test" },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     worker.stdout!.on("data", (d) => (output += d));

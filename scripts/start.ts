@@ -146,7 +146,7 @@ const main = async () => {
     children.push(startChild({ name: "sandbox", command: process.execPath, args: tsx("sandbox/cli.ts"), env: { ...childEnv, SANDBOX_PORT: String(config.SANDBOX_PORT) }, onUnexpectedExit, isDetached: true }));
   }
   children.push(startChild({ name: "web", command: process.execPath, args: [nextBin, "start", "-p", String(config.PORT)], env: childEnv, onUnexpectedExit }));
-  children.push(startChild({ name: "worker", ...workerCommand(), env: childEnv, onUnexpectedExit }));
+  children.push(startChild({ name: "worker", ...workerCommand(childEnv), onUnexpectedExit }));
 
   if (isEmbedded || config.SANDBOX) {
     await runToCompletion("seed", process.execPath, tsx("scripts/seed-demo.ts"), { ...childEnv, SANDBOX_URL: `http://127.0.0.1:${config.SANDBOX_PORT}` });

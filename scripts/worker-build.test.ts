@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBundler, root, WORKER_BUNDLE, WORKER_NODE_FLAGS, workerCommand } from "./worker-build";
+import { createBundler, root, WORKER_BUNDLE, WORKER_ENV, WORKER_NODE_FLAGS, workerCommand } from "./worker-build";
 
 const run = promisify(execFile);
 
@@ -49,8 +49,10 @@ describe("worker bundle (scripts/worker-build.ts)", () => {
 
   it("npm run worker starts the bundle with the same flags as npm start, the tests and the benchmarks", async () => {
     const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    const { args } = workerCommand();
+    const { args, env } = workerCommand({ DATABASE_URL: "postgresql://x" });
     expect(args).toEqual([...WORKER_NODE_FLAGS, WORKER_BUNDLE]);
-    expect(pkg.scripts.worker).toBe(`tsx scripts/worker-build.ts && exec node ${[...WORKER_NODE_FLAGS, path.relative(root, WORKER_BUNDLE)].join(" ")}`);
+    expect(env).toEqual({ DATABASE_URL: "postgresql://x", ...WORKER_ENV });
+    const assignments = Object.entries(WORKER_ENV).map(([k, v]) => `${k}=${v} `).join("");
+    expect(pkg.scripts.worker).toBe(`tsx scripts/worker-build.ts && ${assignments}exec node ${[...WORKER_NODE_FLAGS, path.relative(root, WORKER_BUNDLE)].join(" ")}`);
   });
 });

@@ -19,14 +19,19 @@ import { build, type BuildOptions, type Plugin } from "esbuild";
 export const root = path.resolve(import.meta.dirname, "..");
 
 /**
- * V8 flags of the worker process. `--optimize-for-size`: V8 collects garbage before the heap grows
- * (small young generation, conservative old-generation growth). The worker's live heap under load is
- * ~30-40 MB, but with the defaults V8 lets the old generation grow to ~130 MB and the young one to
- * 32 MB before collecting, so a worker at concurrency 8 peaked at 300-330 MB resident; with this flag
- * at ~180-200 MB, for ~10-15 % more CPU per record (figures: bench/README.md, "Worker memory").
- * Keep in step with the "worker" script in package.json (scripts/worker-build.test.ts checks it).
+ * How the worker process is run, measured in bench/README.md ("Worker memory"):
+ * - `--optimize-for-size`: V8 collects garbage before it grows the heap. The worker's live heap under
+ *   load is 30-40 MB, but with the defaults V8 let the old generation grow to ~130 MB and the young one
+ *   to 32 MB before collecting: 310-370 MB resident at concurrency 8, ~170-200 MB with the flag.
+ * - `--single-threaded`: no V8 helper threads (concurrent compilation and marking): ~30-40 MB less at
+ *   idle (their stacks and malloc arenas); the worker waits on I/O, its GC and compilation fit its thread.
+ * - MALLOC_ARENA_MAX=1: glibc's allocations of all threads (libuv pool included) in one arena, so freed
+ *   native memory is reused rather than spread over per-thread arenas.
+ * Together they cost some CPU per record (more frequent, non-concurrent GCs). Keep in step with the
+ * "worker" script in package.json (scripts/worker-build.test.ts checks it).
  */
-export const WORKER_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
+export const WORKER_NODE_FLAGS: readonly string[] = ["--optimize-for-size", "--single-threaded"];
+export const WORKER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "1" };
 
 type Manifest = { entry: string; options: string; inputs: Record<string, string> };
 
@@ -136,8 +141,12 @@ export const ensureWorkerBundleSync = (): { file: string; built?: string } => {
   return { file: WORKER_BUNDLE, built: reason };
 };
 
-/** The command that runs a worker process (after `ensureWorkerBundle`): `node <flags> dist/worker.mjs`. */
-export const workerCommand = (): { command: string; args: string[] } => ({ command: process.execPath, args: [...WORKER_NODE_FLAGS, WORKER_BUNDLE] });
+/** The command that runs a worker process (after `ensureWorkerBundle`): `node <flags> dist/worker.mjs`, its environment. */
+export const workerCommand = (env: Record<string, string | undefined> = process.env): { command: string; args: string[]; env: NodeJS.ProcessEnv } => ({
+  command: process.execPath,
+  args: [...WORKER_NODE_FLAGS, WORKER_BUNDLE],
+  env: { ...env, ...WORKER_ENV } as NodeJS.ProcessEnv,
+});
 
 // `tsx scripts/worker-build.ts` (the first half of `npm run worker`); `--force` rebuilds regardless
 if (process.argv[1] && path.resolve(process.argv[1]) === path.join(root, "scripts", "worker-build.ts")) {

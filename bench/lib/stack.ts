@@ -180,12 +180,12 @@ export const spawnWorker = ({
   nodeArgs?: string[];
 }): WorkerProcess => {
   ensureWorkerBundleSync();
-  const { command, args } = workerCommand();
+  const { command, args, env: workerEnv } = workerCommand({ ...process.env, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: String(concurrency), LOG_LEVEL: "warn", ...env });
   // nodeArgs naming a script replace the whole command line (e.g. "--import tsx jobs/worker.ts" to compare)
   const argv = !nodeArgs ? args : nodeArgs.some((a) => !a.startsWith("-") && /\.[cm]?[jt]s$/.test(a)) ? nodeArgs : [...nodeArgs, WORKER_BUNDLE];
   const child = spawn(command, argv, {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_CONCURRENCY: String(concurrency), LOG_LEVEL: "warn", ...env },
+    env: workerEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
