@@ -1,4 +1,4 @@
-import type { MissingKey } from "../audit/events";
+import { recordEventSchema, type MissingKey, type RecordEventInput } from "../audit/events";
 import { recordEvent } from "../audit/record-event";
 import type { Db, Prisma } from "../db";
 import { getFlowDefinition } from "../flows/registry";
@@ -42,6 +42,16 @@ const flowSelect = {
 } as const;
 
 const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
+
+/** Appends a record's audit events in one statement, each checked as recordEvent checks it. */
+const recordEvents = async (tx: Prisma.TransactionClient, recordId: string, events: RecordEventInput[]) => {
+  await tx.recordEvent.createMany({
+    data: events.map((event) => {
+      const parsed = recordEventSchema.parse(event);
+      return { recordId, kind: parsed.kind, detail: parsed.detail as Prisma.InputJsonValue, actorUserId: null };
+    }),
+  });
+};
 
 /**
  * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
@@ -216,7 +226,6 @@ export const processRecord = async ({
       }
 
       const [primary, ...related] = posted as [(typeof posted)[number], ...typeof posted];
-      await lockFlowDependencies(tx, { flowId: flow.id });
       await tx.syncRecord.update({
         where: { id: recordId },
         data: {
@@ -231,17 +240,11 @@ export const processRecord = async ({
           lastError: null,
         },
       });
-      await recordEvent(tx, { recordId, kind: "mapped", detail: { target: primary.entity } });
-      await recordEvent(tx, {
-        recordId,
-        kind: "attempt",
-        detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started },
-      });
-      await recordEvent(tx, {
-        recordId,
-        kind: "posted",
-        detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) },
-      });
+      await recordEvents(tx, recordId, [
+        { kind: "mapped", detail: { target: primary.entity } },
+        { kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } },
+        { kind: "posted", detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
+      ]);
       for (const map of plan.valueMaps ?? []) {
         await tx.valueMap.upsert({
           where: { flowId_kind_sourceKey: { flowId: flow.id, kind: map.kind, sourceKey: map.sourceKey } },
@@ -250,10 +253,10 @@ export const processRecord = async ({
         });
       }
       // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
+      // The dependency lock is taken only here, so posts of one flow serialise on the release alone.
       const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(plan.satisfies ?? []), ...(plan.valueMaps ?? [])];
-      for (const key of satisfied) {
-        await releaseHeldRecords({ db, tx, flowId: flow.id, kind: key.kind, sourceKey: key.sourceKey, actorUserId: null });
-      }
+      await lockFlowDependencies(tx, { flowId: flow.id });
+      await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId: null });
       await dropJob(tx);
       return { status: "posted", via: primary.via, targetId: primary.targetId };
     }, TX_OPTIONS);

@@ -6,7 +6,8 @@ import { lockFlowDependencies } from "./lock-flow-dependencies";
 /**
  * Re-queues held records of a flow whose every missing key is now satisfied: a ValueMap exists for
  * (kind, sourceKey), or a record of object type `kind` with source id `sourceKey` is posted.
- * `kind`/`sourceKey` narrow the search to records waiting on that key; `recordIds` to those records.
+ * `kind`/`sourceKey` narrow the search to records waiting on that key, `keys` to records waiting on
+ * any of those keys (one search for all of them); `recordIds` to those records.
  * Records still waiting on something else stay held. Returns how many were released.
  *
  * Runs under the flow's dependency lock (see lockFlowDependencies), so a record being held at the
@@ -18,6 +19,7 @@ export const releaseHeldRecords = async ({
   flowId,
   kind,
   sourceKey,
+  keys,
   recordIds,
   actorUserId,
 }: {
@@ -26,6 +28,7 @@ export const releaseHeldRecords = async ({
   flowId: string;
   kind?: string;
   sourceKey?: string;
+  keys?: { kind: string; sourceKey: string }[];
   recordIds?: string[];
   /** the admin who asked, null when the engine released by itself */
   actorUserId?: string | null;
@@ -37,11 +40,16 @@ export const releaseHeldRecords = async ({
                AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))`;
   const run = async (t: Prisma.TransactionClient) => {
     await lockFlowDependencies(t, { flowId });
-    const filter = kind === undefined ? null : JSON.stringify([sourceKey === undefined ? { kind } : { kind, sourceKey }]);
-    const rows = await t.$queryRaw<{ id: string; targetConnectionId: string }[]>`
-      SELECT r.id, f."targetConnectionId" FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId"
+    const wanted = keys ?? (kind === undefined ? undefined : [sourceKey === undefined ? { kind } : { kind, sourceKey }]);
+    if (wanted?.length === 0) return 0;
+    // each key as the jsonb containment filter [{kind, sourceKey}] on "missing"
+    const filters = wanted?.map((k) => JSON.stringify([k])) ?? null;
+    const rows = await t.$queryRaw<{ id: string; targetConnectionId: string; trigger: { kind?: string; sourceKey?: string } | null }[]>`
+      SELECT r.id, f."targetConnectionId",
+        (SELECT w->0 FROM unnest(${filters}::jsonb[]) w WHERE r.missing @> w LIMIT 1) AS "trigger"
+      FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId"
       WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
-        AND (${filter}::jsonb IS NULL OR r.missing @> ${filter}::jsonb)
+        AND (${filters}::jsonb[] IS NULL OR r.missing @> ANY(${filters}::jsonb[]))
         AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
         AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m WHERE NOT ${satisfied})
       ORDER BY r."createdAt", r.id
@@ -52,7 +60,10 @@ export const releaseHeldRecords = async ({
       await recordEvent(t, {
         recordId: row.id,
         kind: "released",
-        detail: { trigger: { ...(kind === undefined ? {} : { kind }), ...(sourceKey === undefined ? {} : { sourceKey }) }, ...(actorUserId ? { by: actorUserId } : {}) },
+        detail: {
+          trigger: { ...(row.trigger?.kind === undefined ? {} : { kind: row.trigger.kind }), ...(row.trigger?.sourceKey === undefined ? {} : { sourceKey: row.trigger.sourceKey }) },
+          ...(actorUserId ? { by: actorUserId } : {}),
+        },
         actorUserId: actorUserId ?? null,
       });
       await enqueueRecord(t, { recordId: row.id });
@@ -65,7 +76,7 @@ export const releaseHeldRecords = async ({
           WHERE NOT ${satisfied}),
         "updatedAt" = now()
       WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
-        AND (${filter}::jsonb IS NULL OR r.missing @> ${filter}::jsonb)
+        AND (${filters}::jsonb[] IS NULL OR r.missing @> ANY(${filters}::jsonb[]))
         AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
         AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m WHERE ${satisfied})`;
     return rows.length;
