@@ -70,8 +70,10 @@ const EXPAND: Record<ObjectType, string[]> = { account: [], invoice: ["invoiceit
  * The Zuora side: normalised documents (see zuora-acumatica-mapping.ts), built from the Object Query
  * page itself where it carries everything (accounts; invoices with their expanded items and
  * account; payments with their account and one payment-applications read per page), else fetched
- * by id (credit memos; invoices whose items may be cut off at the page size). Both paths build the
- * same payload for the same record.
+ * by id (credit memos: their own items, the credited invoices' items read per page; invoices whose
+ * items may be cut off at the page size). A fetch builds the same payload as a listing for the same
+ * record (invoices are read the same way, through Object Query by id). Caches live as long as the
+ * runtime (one job).
  */
 export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettings) => {
   const accounts = new Map<string, ReturnType<ZuoraClient["getAccountRecord"]>>();
