@@ -110,8 +110,9 @@ describe("malformed vendor answers fail the record with a clear reason, never th
   }, 240_000);
 
   it("Zuora answers an invoice read with invalid JSON: the poll job reports it, the worker keeps running, and a later poll brings the invoice", async () => {
-    const [inv] = (await sandbox.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 7 })).invoices;
-    proxy.rules.push({ method: "GET", path: new RegExp(`/v1/invoices/${inv!.id}(\\?|$)`), status: 200, body: "<html>gateway</html>" });
+    await sandbox.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 7 });
+    // the poll reads invoices whole from the Object Query listing (items expanded): that read answers garbage
+    proxy.rules.push({ method: "GET", path: /\/object-query\/invoices(\?|$)/, status: 200, body: "<html>gateway</html>" });
     await syncFlowNow({ db: t.db, flowId });
     const deadline = Date.now() + 60_000;
     let runError: string | null = null;
