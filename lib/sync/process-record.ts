@@ -5,8 +5,7 @@ import { getFlowDefinition } from "../flows/registry";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 import { describeSyncError } from "./describe-sync-error";
 import { ingestDocument } from "./ingest-document";
-import { lockFlowDependencies } from "./lock-flow-dependencies";
-import type { FlowRuntime, LedgerReader, ProcessPlan, TargetCallSummary, TargetDocumentRef } from "./ports";
+import type { FlowRow, FlowRuntime, LedgerReader, ProcessPlan, TargetCallSummary, TargetDocumentRef } from "./ports";
 import { releaseHeldRecords } from "./release-held-records";
 
 /** Test and tooling seams of processRecord; production passes none. */
@@ -29,17 +28,7 @@ export type ProcessOutcome =
 /** Long enough for a few vendor calls with their own retries; the row lock is held meanwhile. */
 const TX_OPTIONS = { timeout: 10 * 60_000, maxWait: 60_000 } as const;
 
-const flowSelect = {
-  id: true,
-  kind: true,
-  sourceConnectionId: true,
-  targetConnectionId: true,
-  enabled: true,
-  schedule: true,
-  backfillFrom: true,
-  settings: true,
-  createdAt: true,
-} as const;
+type ProcessedRecord = { id: string; status: string; objectType: string; sourceId: string };
 
 const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
 
@@ -114,13 +103,20 @@ export const processRecord = async ({
    */
   removeQueuedJob?: boolean;
 }): Promise<ProcessOutcome> => {
-  const record = await db.syncRecord.findUnique({
-    where: { id: recordId },
-    select: { id: true, status: true, flowId: true, objectType: true, sourceId: true, flow: { select: flowSelect } },
-  });
-  if (!record) return { status: "noop", current: null };
-  if (record.status !== "pending") return { status: "noop", current: record.status };
-  const { flow } = record;
+  // The record and its flow in one round trip (a Prisma include would take two).
+  const [row] = await db.$queryRaw<(ProcessedRecord & { flow: Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string } })[]>`
+    SELECT r.id, r.status::text AS status, r."objectType", r."sourceId",
+      json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
+        'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") AS flow
+    FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId" WHERE r.id = ${recordId}::uuid`;
+  if (!row) return { status: "noop", current: null };
+  if (row.status !== "pending") return { status: "noop", current: row.status };
+  const record = row;
+  const flow: FlowRow = {
+    ...row.flow,
+    backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom),
+    createdAt: new Date(row.flow.createdAt),
+  };
 
   const started = Date.now();
   const calls: TargetCallSummary[] = [];
@@ -253,9 +249,8 @@ export const processRecord = async ({
         });
       }
       // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
-      // The dependency lock is taken only here, so posts of one flow serialise on the release alone.
+      // releaseHeldRecords takes the dependency lock: posts of one flow serialise on the release alone.
       const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(plan.satisfies ?? []), ...(plan.valueMaps ?? [])];
-      await lockFlowDependencies(tx, { flowId: flow.id });
       await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId: null });
       await dropJob(tx);
       return { status: "posted", via: primary.via, targetId: primary.targetId };
