@@ -50,9 +50,18 @@ type VendorClients = { zuora: ZuoraClient; acumatica: AcumaticaClient };
 const clientCache = new WeakMap<Db, Map<string, Promise<VendorClients>>>();
 const CLIENT_CACHE_MAX = 64;
 
-const clientsFor = async (db: Db, flow: { sourceConnectionId: string; targetConnectionId: string }): Promise<VendorClients> => {
+const clientsFor = async (
+  db: Db,
+  flow: { sourceConnectionId: string; targetConnectionId: string },
+  known?: { source: Date; target: Date },
+): Promise<VendorClients> => {
   const ids = [flow.sourceConnectionId, flow.targetConnectionId];
-  const rows = await db.connection.findMany({ where: { id: { in: ids } }, select: { id: true, updatedAt: true } });
+  const rows = known
+    ? [
+        { id: flow.sourceConnectionId, updatedAt: known.source },
+        { id: flow.targetConnectionId, updatedAt: known.target },
+      ]
+    : await db.connection.findMany({ where: { id: { in: ids } }, select: { id: true, updatedAt: true } });
   const stamp = (id: string) => rows.find((r) => r.id === id)?.updatedAt.getTime() ?? "missing";
   const key = ids.map((id) => `${id}@${stamp(id)}`).join(" ");
   let cache = clientCache.get(db);
@@ -314,9 +323,9 @@ export const zuoraAcumaticaFlow: FlowDefinition = {
     return { pageSize: s.pollPageSize, pagesPerJob: s.pollPagesPerJob, overlapSeconds: s.pollOverlapSeconds };
   },
   calloutObjectTypes: (objectType) => (isObjectType(objectType) ? [objectType] : []),
-  connect: async ({ db, flow }) => {
+  connect: async ({ db, flow, connectionsUpdatedAt }) => {
     const settings = zuoraAcumaticaSettingsSchema.parse(flow.settings ?? {});
-    const { zuora: zuoraClient, acumatica: acumaticaClient } = await clientsFor(db, flow);
+    const { zuora: zuoraClient, acumatica: acumaticaClient } = await clientsFor(db, flow, connectionsUpdatedAt);
     // Look-up caches below are per runtime (one job): a customer created in Acumatica meanwhile is seen by the next job.
     const customers = createCustomerLookup(acumaticaClient);
     return { source: createSource(zuoraClient, settings), target: createTarget(acumaticaClient, customers), plan: createPlanner(settings, customers) };

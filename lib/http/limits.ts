@@ -67,19 +67,9 @@ const slotRowSchema = z.object({ slot: z.coerce.number().int() });
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
 
-/**
- * Where the configured rate is far above what one process sends (an interval of at most 1 ms: 1,000
- * requests/s and more), a reservation also takes the send times of the next `PREFETCH_SPAN_MS` for
- * the process's later callers; one unused within `PREFETCH_SPAN_MS` after its time is dropped. Such a
- * late send can put at most that span's worth of extra requests into any window (2 % of a second).
- */
-const PREFETCH_MAX_INTERVAL_MS = 1;
-const PREFETCH_SPAN_MS = 20;
-
 type RateShape = { intervalMs: number; toleranceMs: number; maxWaitMs: number };
 type RateWaiter = { resolve: (waitMs: number) => void; reject: (err: unknown) => void };
-/** `spare`: prefetched send times (local clock, ms) not handed out yet, oldest first. */
-type RateQueue = { waiting: RateWaiter[]; reserving: boolean; spare: number[] };
+type RateQueue = { waiting: RateWaiter[]; reserving: boolean };
 
 /** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
 const rateQueues = new WeakMap<Db, Map<string, RateQueue>>();
@@ -117,16 +107,12 @@ const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleran
 /** Serves the queue's callers, one reservation at a time, each for everybody waiting when it leaves. */
 const drainRateQueue = async (limits: SharedLimits, shape: RateShape, queue: RateQueue) => {
   queue.reserving = true;
-  const prefetch = shape.intervalMs > 0 && shape.intervalMs <= PREFETCH_MAX_INTERVAL_MS ? Math.floor(PREFETCH_SPAN_MS / shape.intervalMs) : 0;
   try {
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0, MAX_RESERVATION);
       try {
-        const extra = Math.min(prefetch, MAX_RESERVATION * 4);
-        const asked = Date.now();
-        const waits = await reserveSendTimes(limits, shape, batch.length + extra);
+        const waits = await reserveSendTimes(limits, shape, batch.length);
         batch.forEach((w, i) => w.resolve(waits[i] ?? 0));
-        queue.spare = waits.slice(batch.length).map((ms) => asked + ms);
       } catch (err) {
         if (!(err instanceof QueueFullError) || batch.length === 1) {
           for (const w of batch) w.reject(err);
@@ -152,16 +138,8 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
   const perDb = rateQueues.get(limits.db) ?? new Map<string, RateQueue>();
   rateQueues.set(limits.db, perDb);
   let queue = perDb.get(id);
-  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false, spare: [] }));
+  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false }));
   const q = queue;
-  // A prefetched send time still fresh is used without a statement (only ever filled for very high rates).
-  const now = Date.now();
-  while (q.spare.length > 0 && q.spare[0]! + PREFETCH_SPAN_MS < now) q.spare.shift();
-  const spare = q.spare.shift();
-  if (spare !== undefined) {
-    await sleep(spare - now, signal);
-    return Math.max(0, spare - now);
-  }
   const waitMs = await new Promise<number>((resolve, reject) => {
     q.waiting.push({ resolve, reject });
     if (!q.reserving) void drainRateQueue(limits, shape, q);
@@ -177,8 +155,6 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
 export const pauseKey = async (limits: Pick<SharedLimits, "db" | "key" | "requestsPerSecond" | "burst">, ms: number) => {
   const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
   const toleranceMs = intervalMs * Math.max(0, (limits.burst ?? 1) - 1);
-  // send times this process prefetched are not used across the pause
-  for (const [id, queue] of rateQueues.get(limits.db) ?? []) if (id.startsWith(`${limits.key}\u0000`)) queue.spare = [];
   await limits.db.$executeRaw`
     INSERT INTO "VendorRateLimit" AS r ("key", "tat")
     VALUES (${limits.key}, clock_timestamp() + (${ms}::float8 + ${toleranceMs}::float8) * interval '1 millisecond')

@@ -120,7 +120,11 @@ export type FlowDefinition = {
   calloutObjectTypes?: (objectType: string) => string[];
   /** Parses Flow.settings; throws a ZodError naming the bad setting. */
   parseSettings: (settings: unknown) => unknown;
-  connect: (options: { db: Db; flow: FlowRow }) => Promise<FlowRuntime>;
+  /**
+   * The flow's runtime. `connectionsUpdatedAt`: the source and target connections' updatedAt as the
+   * caller just read them (with the record), so a runtime cached per process needs no read of its own.
+   */
+  connect: (options: { db: Db; flow: FlowRow; connectionsUpdatedAt?: { source: Date; target: Date } }) => Promise<FlowRuntime>;
 };
 
 /** Verifies callouts arriving for one source connection (vendor-specific, e.g. Zuora HMAC). */

@@ -1,6 +1,6 @@
 import { recordEventSchema, type MissingKey, type RecordEventInput } from "../audit/events";
 import { recordEvent } from "../audit/record-event";
-import type { Db, Prisma } from "../db";
+import { Prisma, type Db } from "../db";
 import { getFlowDefinition } from "../flows/registry";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 import { describeSyncError } from "./describe-sync-error";
@@ -49,11 +49,13 @@ const recordEvents = async (tx: Prisma.TransactionClient, recordId: string, even
  */
 const valueMapCache = new WeakMap<Db, Map<string, { digest: string; maps: ValueMapIndex }>>();
 
-const loadValueMaps = async (db: Db, flowId: string): Promise<ValueMapIndex> => {
-  const [row] = await db.$queryRaw<{ digest: string | null }[]>`
-    SELECT md5(string_agg(kind || chr(31) || "sourceKey" || chr(31) || "targetValue", chr(30) ORDER BY kind, "sourceKey")) AS digest
-    FROM "ValueMap" WHERE "flowId" = ${flowId}::uuid`;
-  const digest = row?.digest ?? "none";
+const valueMapDigestSql = Prisma.sql`(
+  SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
+  FROM "ValueMap" v WHERE v."flowId" = r."flowId")`;
+
+/** `digest`: valueMapDigestSql as read with the record (the maps read after it are at least as new). */
+const loadValueMaps = async (db: Db, flowId: string, digestRead: string | null): Promise<ValueMapIndex> => {
+  const digest = digestRead ?? "none";
   const perDb = valueMapCache.get(db) ?? new Map<string, { digest: string; maps: ValueMapIndex }>();
   valueMapCache.set(db, perDb);
   const cached = perDb.get(flowId);
@@ -104,11 +106,22 @@ export const processRecord = async ({
   removeQueuedJob?: boolean;
 }): Promise<ProcessOutcome> => {
   // The record and its flow in one round trip (a Prisma include would take two).
-  const [row] = await db.$queryRaw<(ProcessedRecord & { flow: Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string } })[]>`
+  // With them, what the per-process caches are checked against: the connections' updatedAt and the value maps' digest.
+  const [row] = await db.$queryRaw<
+    (ProcessedRecord & {
+      flow: Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string };
+      sourceUpdatedAt: Date;
+      targetUpdatedAt: Date;
+      valueMapDigest: string | null;
+    })[]
+  >`
     SELECT r.id, r.status::text AS status, r."objectType", r."sourceId",
       json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
-        'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") AS flow
-    FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId" WHERE r.id = ${recordId}::uuid`;
+        'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") AS flow,
+      sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt", ${valueMapDigestSql} AS "valueMapDigest"
+    FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId"
+      JOIN "Connection" sc ON sc.id = f."sourceConnectionId" JOIN "Connection" tc ON tc.id = f."targetConnectionId"
+    WHERE r.id = ${recordId}::uuid`;
   if (!row) return { status: "noop", current: null };
   if (row.status !== "pending") return { status: "noop", current: row.status };
   const record = row;
@@ -125,8 +138,8 @@ export const processRecord = async ({
     if (removeQueuedJob) await tx.$executeRaw`SELECT graphile_worker.remove_job(${`record:${recordId}`}::text)`;
   };
   try {
-    const rt = runtime ?? (await getFlowDefinition(flow.kind).connect({ db, flow }));
-    const maps = await loadValueMaps(db, flow.id);
+    const rt = runtime ?? (await getFlowDefinition(flow.kind).connect({ db, flow, connectionsUpdatedAt: { source: row.sourceUpdatedAt, target: row.targetUpdatedAt } }));
+    const maps = await loadValueMaps(db, flow.id, row.valueMapDigest);
     const ledger: LedgerReader = {
       postedRecord: async ({ objectType, sourceId }) => {
         const row = await db.syncRecord.findUnique({
