@@ -49,10 +49,14 @@ describe("worker process (npm run worker)", () => {
   it("picks up a job enqueued by another process and runs it", async () => {
     await t.db.workerHeartbeat.deleteMany();
     await enqueueJob(t.db, heartbeatTask({ workerId: "enqueuer", hostname: "x", pid: 0, startedAt: new Date() }), {});
+    // the job is gone from the queue once it ran (the worker's 15 s heartbeat timer can write a beat
+    // before the job does, so the beat alone does not prove the job ran)
+    await waitFor(async () => {
+      const left = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'heartbeat'`;
+      return Number(left[0]!.n) === 0 ? true : undefined;
+    });
     const beat = await waitFor(async () => (await t.db.workerHeartbeat.findFirst()) ?? undefined);
     expect(beat.pid).toBe(worker.pid);
-    const left = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'heartbeat'`;
-    expect(Number(left[0]!.n)).toBe(0);
   });
 
   it("stops cleanly on SIGTERM", async () => {
