@@ -83,6 +83,8 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   await expect(row).toContainText("every 15 minutes (UTC)");
   await row.getByRole("switch").click();
   await expect(row.getByRole("switch")).toHaveAttribute("aria-checked", "false");
+  // the switch shows the new state at once and stays disabled until the server has saved it
+  await expect(row.getByRole("switch")).toBeEnabled();
   await page.reload();
   await expect(page.getByRole("row", { name: new RegExp(name) }).getByRole("switch")).toHaveAttribute("aria-checked", "false");
 });
