@@ -22,6 +22,26 @@ export type IntakeResult = {
   inboundEvents: number;
   acknowledged: number;
   serverPeakRssMb: number;
+  /**
+   * The framework's ceiling on the same server, connections and machine: GET on the webhook URL, which
+   * the route does not export, so Next answers 405 after routing, the proxy and its method dispatch,
+   * running none of our code. Acknowledged/s can at most approach this.
+   */
+  ceilingPerSecond: number;
+  ceilingP99Ms: number;
+  /** CPU time of the server process per request: callouts, and the 405 ceiling (less noisy than rates on a shared machine) */
+  serverCpuUsPerCallout: number;
+  serverCpuUsPerCeilingRequest: number;
+};
+
+/** user + system CPU of a process so far, in ms (Linux clock ticks of 10 ms) */
+const cpuMsOf = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 };
 
 const rssOf = (pid: number) => {
@@ -36,7 +56,8 @@ const rssOf = (pid: number) => {
 /**
  * Webhook intake: autocannon against the PRODUCTION build (`next start`), each request a signed
  * Zuora callout with its own Zuora-Notification-Id (so each one is verified, recorded and queued, not
- * deduplicated). Builds the app first when .next holds no build. Acknowledged = HTTP 200.
+ * deduplicated). Builds the app first when .next holds no build. Acknowledged = HTTP 200. Then the
+ * same load as GETs the route answers 405 to, for the framework's own ceiling on this machine.
  */
 export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 20 }: { seconds: number; connections?: number }): Promise<IntakeResult> => {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -85,6 +106,7 @@ export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 
     // warm-up (first requests compile nothing in production, but open pools and JIT)
     await autocannon({ url: target, method: "POST", connections: 4, amount: 200, body, headers: { "content-type": "application/json", "x-zuora-signature": signature } });
     const before = await db.inboundEvent.count();
+    const cpuBefore = cpuMsOf(server.pid!);
     let n = 0;
     const result = await autocannon({
       url: target,
@@ -102,7 +124,13 @@ export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 
         },
       ],
     });
+    const cpuCallouts = cpuMsOf(server.pid!) - cpuBefore;
     const inboundEvents = (await db.inboundEvent.count()) - before;
+    const ceilingSeconds = Math.max(3, Math.round(seconds / 2));
+    await autocannon({ url: target, method: "GET", connections: 4, amount: 200 });
+    const cpuBeforeCeiling = cpuMsOf(server.pid!);
+    const ceiling = await autocannon({ url: target, method: "GET", connections, duration: ceilingSeconds });
+    const cpuCeiling = cpuMsOf(server.pid!) - cpuBeforeCeiling;
     const ok = result["2xx"];
     return {
       scenario: "webhook-intake",
@@ -118,6 +146,10 @@ export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 
       inboundEvents,
       acknowledged: ok,
       serverPeakRssMb: mb(peak),
+      ceilingPerSecond: Math.round(ceiling["4xx"] / ceilingSeconds),
+      ceilingP99Ms: ceiling.latency.p99,
+      serverCpuUsPerCallout: Math.round((cpuCallouts * 1000) / Math.max(1, result.requests.total)),
+      serverCpuUsPerCeilingRequest: Math.round((cpuCeiling * 1000) / Math.max(1, ceiling.requests.total)),
     };
   } finally {
     clearInterval(sampler);
