@@ -114,4 +114,15 @@ describe("receiveCallout", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(await counts()).toEqual({ events: before.events + 4, jobs: before.jobs + 4 });
   });
+
+  it("answers 400 to a signed callout with a NUL character and stores nothing (never a 5xx)", async () => {
+    const before = await counts();
+    const rawBody = Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: "inv-\u0000" }));
+    const result = await receiveCallout({ db: t.db, connectionId, rawBody, headers: signed(rawBody, "nul-1") });
+    expect(result).toEqual({ status: 400, reason: expect.stringContaining("NUL") });
+    expect(await counts()).toEqual(before);
+    // the six characters \u0000 as text are fine
+    const text = Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: "inv-\\u0000" }));
+    expect(await receiveCallout({ db: t.db, connectionId, rawBody: text, headers: signed(text, "nul-2") })).toMatchObject({ status: 200, accepted: 1 });
+  });
 });

@@ -10,7 +10,9 @@ export type ReceiveCalloutResult =
   /** bad or missing signature: nothing stored */
   | { status: 401 }
   /** unknown connection, or a vendor that sends no callouts: says nothing more */
-  | { status: 404 };
+  | { status: 404 }
+  /** verified, but it cannot be stored as it is (Zuora never sends it): nothing stored */
+  | { status: 400; reason: string };
 
 let rejected = 0;
 /** Callouts refused since the process started (bad signature), for health output and tests. */
@@ -76,6 +78,8 @@ export const receiveCallout = async ({
       return { status: 401 };
     }
 
+    // Postgres text and jsonb cannot hold U+0000; refused alone here rather than as a 5xx from the insert.
+    if (/(?:^|[^\\])(?:\\\\)*\\u0000/.test(JSON.stringify(verified.events))) return { status: 400, reason: "the callout contains a NUL character (U+0000), which cannot be stored" };
     const recorded = await calloutEventWriterOf(db).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
     if (recorded.status === "recorded") return { status: 200, accepted: recorded.accepted, duplicates: recorded.duplicates };
     if (attempt >= MAX_ATTEMPTS) throw new Error(`connection ${connection.id} changed ${attempt} times while a callout to it was being recorded`);

@@ -59,7 +59,7 @@ describe("webhook route under hostile input", () => {
 
   const hookUrl = (id: string) => `${served.url}/api/webhooks/zuora/${id}`;
 
-  /** One hostile request of kind `k` (0..13) with randomness from `rnd`. Each must be refused. */
+  /** One hostile request of kind `k` (0..14) with randomness from `rnd`. Each must be refused. */
   const hostile = (k: number, rnd: () => number, n: number) => {
     const junk = randomBytes(1 + Math.floor(rnd() * 2000));
     const body = validBody(n);
@@ -99,12 +99,16 @@ describe("webhook route under hostile input", () => {
         return rawRequest({ url: hookUrl(signedId), headers: { ...json, "x-zuora-signature": sign(`${body}\n`) }, body });
       case 12: // hex signature where base64 is configured, and base64url tricks
         return rawRequest({ url: hookUrl(signedId), headers: { ...json, "x-zuora-signature": createHmac("sha256", SECRET).update(body).digest("hex") }, body });
+      case 13: { // correctly signed, but a NUL character Postgres cannot store
+        const nul = JSON.stringify({ EventType: "InvoicePosted", InvoiceId: `8a80\u0000${n}`, InvoiceNumber: `INV${n}` });
+        return rawRequest({ url: hookUrl(signedId), headers: { ...json, "x-zuora-signature": sign(nul) }, body: nul });
+      }
       default: // binary headers and a wrong content type
         return rawRequest({ url: hookUrl(signedId), headers: { "content-type": "text/plain", "zuora-notification-id": "\u00ff".repeat(50), "x-zuora-signature": "\u00e9t\u00e9" }, body });
     }
   };
 
-  const KINDS = 14;
+  const KINDS = 15;
 
   const barrage = async (total: number, seed: number) => {
     const rnd = prng(seed);
