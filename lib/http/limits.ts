@@ -214,40 +214,59 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const lingerMs = limits.slotLingerMs ?? 10;
   const holdMs = limits.slotHoldMs ?? 1000;
 
+  const leaseMs = limits.slotLeaseMs ?? 120_000;
+  /** A slot held longer than this is not used for another call (the call must end well inside the lease). */
+  const reusableMs = leaseMs / 2;
+
+  /**
+   * Keeps a slot idle for the process's next call, and gives it back after `lingerMs`. A give-back
+   * that fails (the database is away) keeps the slot, which is still ours in the table, to try again
+   * later, so a database restart does not strand every slot until its lease lapses.
+   */
+  const keepIdle = (held: HeldSlot) => {
+    pool.idle.push(held);
+    held.linger = setTimeout(() => {
+      const at = pool.idle.indexOf(held);
+      if (at === -1) return;
+      pool.idle.splice(at, 1);
+      giveBack(db, key, held).catch(() => {
+        if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
+      });
+    }, lingerMs);
+  };
+
   const leaseOf = (held: HeldSlot): SlotLease => {
     let released = false;
     return {
       release: async () => {
         if (released) return;
         released = true;
-        if (Date.now() - held.takenAt >= holdMs) return giveBack(db, key, held);
+        if (Date.now() - held.takenAt >= holdMs) {
+          await giveBack(db, key, held).catch(() => {
+            if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
+          });
+          return;
+        }
         const waiter = pool.waiting.shift();
         if (waiter) {
           waiter.given = held;
           waiter.wake();
           return;
         }
-        pool.idle.push(held);
-        held.linger = setTimeout(() => {
-          const at = pool.idle.indexOf(held);
-          if (at === -1) return;
-          pool.idle.splice(at, 1);
-          // A failed give-back only delays the slot: its lease lapses at expiresAt.
-          giveBack(db, key, held).catch(() => {});
-        }, lingerMs);
+        keepIdle(held);
       },
     };
   };
 
-  const idle = pool.idle.pop();
-  if (idle) {
+  for (let idle = pool.idle.pop(); idle; idle = pool.idle.pop()) {
     clearTimeout(idle.linger);
-    return leaseOf(idle);
+    if (Date.now() - idle.takenAt < reusableMs) return leaseOf(idle);
+    // too old to start a call on: give it back (or let its lease lapse)
+    giveBack(db, key, idle).catch(() => {});
   }
 
   await ensureSlots(db, key, max);
   const holder = randomUUID();
-  const leaseMs = limits.slotLeaseMs ?? 120_000;
   const deadline = Date.now() + (limits.maxQueueWaitMs ?? 60_000);
   let pollMs = 10;
   for (;;) {
