@@ -57,8 +57,8 @@ describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, ()
     const kills: { at: number; posted: number }[] = [];
     const started = Date.now();
     for (let k = 0; k < KILLS; k++) {
-      // spread over the first minutes of the sync (it takes several on a shared 2-core machine)
-      await new Promise((r) => setTimeout(r, 2_000 + Math.floor(rnd() * 10_000)));
+      // spread over the sync's first minute or so (two workers post ~30-50 records/s on a shared 2-core machine)
+      await new Promise((r) => setTimeout(r, 1_000 + Math.floor(rnd() * 5_000)));
       const victim = Math.floor(rnd() * live.length);
       await live[victim]!.kill("SIGKILL");
       const counts = await statusCounts(db, flowId);
@@ -67,7 +67,8 @@ describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, ()
     }
     const posting = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
     console.log(`[crash] ${KILLS} SIGKILLs at ${kills.map((k) => `${(k.at / 1000).toFixed(1)}s/${k.posted} posted`).join(", ")}`);
-    expect(kills.at(-1)!.posted, "the kills must land during the sync, not after it").toBeLessThan(INVOICES);
+    const documents = Object.values(expected).reduce((n, v) => n + v, 0);
+    expect(kills.at(-1)!.posted, "the kills must land during the sync, not after it").toBeLessThan(documents);
 
     const counts = await waitForSync({
       db,
