@@ -85,6 +85,13 @@ const main = async () => {
   };
   const onFatal = (kind: string) => (err: unknown) => {
     if (isConnectionLoss(err)) return recover(err);
+    // A runner replaced by recover() still reports the jobs that failed in the outage (graphile's
+    // batched failJobs) through the pool it was given, which has ended meanwhile. Those jobs stay
+    // locked by the old pool id, released by recover(), so the liveness sweep gives them back.
+    if (err instanceof Error && /Cannot use a pool after calling end on the pool/.test(err.message)) {
+      console.warn(`ml-connector worker: a replaced job runner reported to its ended pool (${err.message}); its jobs are recovered by the liveness sweep`);
+      return;
+    }
     console.error(`ml-connector worker: ${kind}:`, err);
     process.exit(1);
   };

@@ -16,5 +16,7 @@ export const db = (): Db => {
   if (globalForDb.mlConnectorDb) return globalForDb.mlConnectorDb;
   const url = env().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start ml-connector with `npm start`, or set DATABASE_URL");
-  return (globalForDb.mlConnectorDb = createDb(url));
+  // A posting job holds one connection for its transaction and needs another for its reads and
+  // vendor-limit statements: with fewer than the job slots plus a few, a busy worker stalls on its pool.
+  return (globalForDb.mlConnectorDb = createDb(url, { max: env().WORKER_CONCURRENCY + 4 }));
 };
