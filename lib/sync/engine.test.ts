@@ -3,10 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
 import { createProcessRecordTask } from "../../jobs/process-record";
 import { toGraphileTask } from "../../jobs/define-task";
-import { createConnection } from "../connections/create-connection";
 import { registerFlowDefinition } from "../flows/registry";
 import { ingestDocument } from "./ingest-document";
-import { createMemoryFlowDefinition, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
+import { createMemoryFlowDefinition, createMemoryFlowRow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { processRecord } from "./process-record";
 import { releaseHeldRecords } from "./release-held-records";
 
@@ -36,10 +35,7 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
 
   beforeAll(async () => {
     t = await createTestDb();
-    const source = await createConnection({ db: t.db, input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { x: "1" } } });
-    const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
-    const row = await t.db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true } });
-    flow = { id: row.id, targetConnectionId: target.id };
+    flow = await createMemoryFlowRow(t.db);
   });
   afterAll(() => t.drop());
   beforeEach(() => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
-import { createConnection } from "../connections/create-connection";
 import { ingestDocuments } from "./ingest-document";
-import { memoryDocument } from "./memory-flow.fixture";
+import { createMemoryFlowRow, memoryDocument } from "./memory-flow.fixture";
 
 /*
  * A page of documents ingested in one go (real Postgres): each document gets the outcome, row,
@@ -22,10 +21,7 @@ describe("ingesting a page of documents at once", () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const source = await createConnection({ db: t.db, input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { x: "1" } } });
-    const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
-    const row = await t.db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true } });
-    flow = { id: row.id, targetConnectionId: target.id };
+    flow = await createMemoryFlowRow(t.db);
   });
   afterAll(() => t.drop());
 

@@ -39,6 +39,16 @@ const isNewer = (incoming: SourceDocument, stored: { sourceVersion: string | nul
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+/** A document's stored columns, as the batched INSERT and UPDATE read them from JSON. */
+const columnsOf = (d: SourceDocument) => ({
+  naturalKey: d.naturalKey,
+  sourceVersion: d.sourceVersion,
+  amount: d.amount,
+  currency: d.currency,
+  documentDate: d.documentDate,
+  payload: json(d.payload),
+});
+
 const keyOf = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
 
 type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown };
@@ -83,17 +93,7 @@ export const ingestDocuments = async ({
   const toQueue: string[] = [];
 
   if (docs.length > 0) {
-    const rows = docs.map((d, ord) => ({
-      ord,
-      objectType: d.objectType,
-      sourceId: d.sourceId,
-      naturalKey: d.naturalKey,
-      sourceVersion: d.sourceVersion,
-      amount: d.amount,
-      currency: d.currency,
-      documentDate: d.documentDate,
-      payload: json(d.payload),
-    }));
+    const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, ...columnsOf(d) }));
     const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
       INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload")
       SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
@@ -165,15 +165,7 @@ export const ingestDocuments = async ({
         WHERE s.id = n.id`;
     }
     if (reprocessed.length > 0) {
-      const updates = reprocessed.map(({ id, d }) => ({
-        id,
-        naturalKey: d.naturalKey,
-        sourceVersion: d.sourceVersion,
-        amount: d.amount,
-        currency: d.currency,
-        documentDate: d.documentDate,
-        payload: json(d.payload),
-      }));
+      const updates = reprocessed.map(({ id, d }) => ({ id, ...columnsOf(d) }));
       await tx.$executeRaw`
         UPDATE "SyncRecord" s SET "sourceVersion" = u."sourceVersion", "naturalKey" = u."naturalKey", "amount" = u.amount,
           "currency" = u.currency, "documentDate" = u."documentDate", "sourcePayload" = u.payload::jsonb,

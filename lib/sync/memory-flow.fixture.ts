@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { createConnection } from "../connections/create-connection";
+import type { Db } from "../db";
 import { createMappingContext, missingKeysOf } from "../mapping/create-mapping-context";
 import type { FlowDefinition, FlowRuntime, SourceDocument, TargetDocumentRef } from "./ports";
 
@@ -101,4 +103,12 @@ export const createMemoryFlowDefinition = (world: MemoryWorld): FlowDefinition =
     calloutObjectTypes: (t) => [t],
     connect: async () => runtime,
   };
+};
+
+/** A flow of kind "memory" between two throw-away connections, for engine tests. */
+export const createMemoryFlowRow = async (db: Db) => {
+  const source = await createConnection({ db, input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { x: "1" } } });
+  const target = await createConnection({ db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
+  const row = await db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true } });
+  return { id: row.id, targetConnectionId: target.id };
 };
