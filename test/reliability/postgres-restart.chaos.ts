@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../lib/db";
+import type { Db } from "../../lib/db";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
-import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { createSandboxFlow, incompleteTrails, spawnWorker, startOwnPostgres, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import type { RunningSandbox } from "../../sandbox/index";
+import { incompleteTrails, spawnWorker, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { startBillRunFlow, startChaosStack, stopChaosStack } from "./chaos-stack";
 
 /*
  * Postgres restarted in the middle of a sync (fast shutdown: every session is cut, running
@@ -20,19 +21,12 @@ describe(`Postgres restarted during a ${INVOICES}-invoice sync`, () => {
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    [pgs, sandbox] = await Promise.all([startOwnPostgres(), startSandbox({ port: 0, demo: { accounts: 40, existingCustomerRate: 0.5 } })]);
-    db = createDb(pgs.url, { max: 4 });
+    ({ pgs, db, sandbox } = await startChaosStack({ accounts: 40 }));
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await db?.$disconnect();
-    await Promise.all([sandbox?.close(), pgs?.destroy()]);
-  });
+  afterAll(() => stopChaosStack({ pgs, db, sandbox, workers }));
 
   it("workers recover without a restart of their own and nothing is lost or doubled", async () => {
-    const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
-    const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1, seed: 9 });
-    const expected = { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length };
+    const { flowId, run, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: 9 });
     workers.push(spawnWorker({ databaseUrl: pgs.url, concurrency: 4 }), spawnWorker({ databaseUrl: pgs.url, concurrency: 4 }));
     const upDeadline = Date.now() + 60_000;
     while (workers.some((w) => !w.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));

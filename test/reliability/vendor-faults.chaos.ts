@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../lib/db";
+import type { Db } from "../../lib/db";
 import { replayRecord } from "../../lib/sync/replay-record";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
-import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import type { RunningSandbox } from "../../sandbox/index";
 import type { FaultRuleInput } from "../../sandbox/core/faults";
-import { createSandboxFlow, incompleteTrails, spawnWorker, startOwnPostgres, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { incompleteTrails, spawnWorker, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { startBillRunFlow, startChaosStack, stopChaosStack } from "./chaos-stack";
 
 /*
  * Both vendors misbehave at once: 429 storms with Retry-After, 500/502/503, slow answers, connections
@@ -42,20 +43,13 @@ describe(`vendor fault storms during a ${INVOICES}-invoice sync`, () => {
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    [pgs, sandbox] = await Promise.all([startOwnPostgres(), startSandbox({ port: 0, demo: { accounts: 30, existingCustomerRate: 0.5 } })]);
-    db = createDb(pgs.url, { max: 4 });
+    ({ pgs, db, sandbox } = await startChaosStack({ accounts: 30 }));
     workers.push(spawnWorker({ databaseUrl: pgs.url, concurrency: 6 }), spawnWorker({ databaseUrl: pgs.url, concurrency: 6 }));
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await db?.$disconnect();
-    await Promise.all([sandbox?.close(), pgs?.destroy()]);
-  });
+  afterAll(() => stopChaosStack({ pgs, db, sandbox, workers }));
 
   it("posts everything exactly once through 429s, 5xx, slow answers and dropped connections from both vendors", async () => {
-    const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
-    const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1, seed: 17 });
-    const expected = { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length };
+    const { flowId, run, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: 17 });
     // Token endpoints stay healthy (a storm there only delays the start); every other call is at risk.
     await sandbox.control.faults.set({ seed: 17, rules: [...storm("zuora", 0.06), ...storm("acumatica", 0.06)] });
     await syncFlowNow({ db, flowId });

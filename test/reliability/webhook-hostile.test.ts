@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "../../app/api/webhooks/zuora/[connectionId]/route";
 import { createConnection } from "../../lib/connections/create-connection";
 import { createTestDb, type TestDb } from "../db";
+import { prng } from "./chaos-stack";
 import { pool, rawRequest, serveRoute, type ServedRoute } from "./http-helpers";
 
 /*
@@ -14,14 +15,6 @@ import { pool, rawRequest, serveRoute, type ServedRoute } from "./http-helpers";
 
 const SECRET = "hostile-callout-secret-Zx81";
 const sign = (body: Buffer | string, secret = SECRET) => createHmac("sha256", secret).update(body).digest("base64");
-
-/** Deterministic PRNG (mulberry32), so a failure replays. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 const validBody = (n: number) => JSON.stringify({ EventType: "InvoicePosted", InvoiceId: `8a80${n.toString(16).padStart(28, "0")}`, InvoiceNumber: `INV${n}` });
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../lib/db";
+import type { Db } from "../../lib/db";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
-import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { createSandboxFlow, incompleteTrails, spawnWorker, startOwnPostgres, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import type { RunningSandbox } from "../../sandbox/index";
+import { incompleteTrails, spawnWorker, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { prng, startBillRunFlow, startChaosStack, stopChaosStack } from "./chaos-stack";
 
 /*
  * SIGKILL the worker processes at random moments while they sync a 2,000-invoice bill run (with its
@@ -15,14 +16,6 @@ const INVOICES = Number(process.env.CHAOS_INVOICES ?? 2_000);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 12);
 const SEED = Number(process.env.CHAOS_SEED ?? 6);
 
-/** Deterministic PRNG (mulberry32), so the kill schedule replays with the same seed. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
 describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, () => {
   let pgs: OwnPostgres;
   let db: Db;
@@ -30,19 +23,12 @@ describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, ()
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    [pgs, sandbox] = await Promise.all([startOwnPostgres(), startSandbox({ port: 0, demo: { accounts: 60, existingCustomerRate: 0.5 } })]);
-    db = createDb(pgs.url, { max: 4 });
+    ({ pgs, db, sandbox } = await startChaosStack({ accounts: 60 }));
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill()));
-    await db?.$disconnect();
-    await Promise.all([sandbox?.close(), pgs?.destroy()]);
-  });
+  afterAll(() => stopChaosStack({ pgs, db, sandbox, workers }));
 
   it("ends with one Acumatica document per Zuora document, every record posted, every trail complete", async () => {
-    const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
-    const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1, seed: SEED });
-    const expected = { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length };
+    const { flowId, run, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: SEED });
     const rnd = prng(SEED);
 
     // two worker processes, as a scaled-out install runs them

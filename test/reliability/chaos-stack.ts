@@ -1,0 +1,34 @@
+import { createDb, type Db } from "../../lib/db";
+import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { createSandboxFlow, startOwnPostgres, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+
+/* What every chaos run drives: a Postgres of its own, the vendor sandbox, worker processes. */
+
+export type ChaosStack = { pgs: OwnPostgres; db: Db; sandbox: RunningSandbox };
+
+export const startChaosStack = async ({ accounts }: { accounts: number }): Promise<ChaosStack> => {
+  const [pgs, sandbox] = await Promise.all([startOwnPostgres(), startSandbox({ port: 0, demo: { accounts, existingCustomerRate: 0.5 } })]);
+  return { pgs, sandbox, db: createDb(pgs.url, { max: 4 }) };
+};
+
+/** Tears down what started (any part may be missing when start-up failed). */
+export const stopChaosStack = async ({ pgs, db, sandbox, workers }: Partial<ChaosStack> & { workers: WorkerProcess[] }) => {
+  await Promise.all(workers.map((w) => w.kill()));
+  await db?.$disconnect();
+  await Promise.all([sandbox?.close(), pgs?.destroy()]);
+};
+
+/** A flow over the sandbox and a bill run of `invoices` (40 % electronic and 30 % external payments, 10 % credit memos); `expected` counts per object type. */
+export const startBillRunFlow = async ({ db, sandbox }: ChaosStack, { invoices, seed }: { invoices: number; seed: number }) => {
+  const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
+  const run = await sandbox.control.zuora.billRun({ invoices, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1, seed });
+  return { flowId, run, expected: { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length } };
+};
+
+/** Deterministic PRNG (mulberry32), so a seeded schedule replays. */
+export const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
