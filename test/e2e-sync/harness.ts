@@ -8,6 +8,7 @@ import { createConnection } from "../../lib/connections/create-connection";
 import type { Prisma } from "../../lib/db";
 import "../../lib/flows/register-flows";
 import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica";
+import { DEMO_GL_MAPS } from "../../bench/lib/stack";
 import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "../../lib/flows/zuora-acumatica-mapping";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import type { RunningSandbox } from "../../sandbox/index";
@@ -18,17 +19,8 @@ import type { TestDb } from "../db";
  * graphile-worker runner on the test database, and waits on real state (jobs table, records).
  */
 
-/** GL accounts of the demo catalogue's charges (sandbox/demo), by charge name. */
-export const ALL_GL_MAPS: Record<string, string> = {
-  "Platform Subscription – Starter": "40100",
-  "Platform Subscription – Business": "40100",
-  "Platform Subscription – Enterprise": "40100",
-  "Premium Support": "40200",
-  "API Calls (per 1,000)": "40000",
-  "Implementation Package": "40200",
-  "Training Day": "40200",
-  Tax: "23100",
-};
+/** GL accounts of the demo catalogue's charges, by charge name (the benchmark stack's table). */
+export const ALL_GL_MAPS = DEMO_GL_MAPS;
 
 const quiet = new Logger(() => () => {});
 
