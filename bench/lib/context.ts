@@ -4,7 +4,7 @@ import pg from "pg";
 import { createDb, type Db } from "../../lib/db";
 import { migrate } from "../../lib/db/migrate";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { startOwnPostgres, type OwnPostgres } from "./stack";
+import { killAllWorkers, startOwnPostgres, type OwnPostgres } from "./stack";
 
 /** One benchmark run's shared parts: an embedded Postgres and a helper for a fresh database per scenario. */
 export type BenchContext = {
@@ -43,6 +43,8 @@ export const createBenchContext = async (): Promise<BenchContext> => {
       return sandbox;
     },
     cleanup: async () => {
+      // workers first: Postgres would wait for their connections before it stops
+      killAllWorkers();
       await Promise.all(sandboxes.map((s) => s.close().catch(() => {})));
       await Promise.all(opened.map((o) => o.db.$disconnect().catch(() => {})));
       await own.destroy();

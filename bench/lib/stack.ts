@@ -162,6 +162,15 @@ const cpuOf = (pid: number): number | undefined => {
   }
 };
 
+/** Workers still running: killed when the bench process ends, however it ends (an interrupted run left them and its Postgres behind). */
+const liveWorkers = new Set<ChildProcess>();
+process.on("exit", () => killAllWorkers());
+
+/** Kills every worker this process spawned and has not seen exit. */
+export const killAllWorkers = () => {
+  for (const child of liveWorkers) child.kill("SIGKILL");
+};
+
 /**
  * A worker process exactly as `npm run worker` starts it (`node <flags> dist/worker.mjs`, the bundle
  * rebuilt first if a source changed: scripts/worker-build.ts) against `databaseUrl`. RSS is sampled
@@ -188,6 +197,7 @@ export const spawnWorker = ({
     env: workerEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  liveWorkers.add(child);
   let out = "";
   const keep = (d: Buffer) => {
     out += d.toString("utf8");
@@ -209,6 +219,7 @@ export const spawnWorker = ({
   }, 100);
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
+      liveWorkers.delete(child);
       clearInterval(sampler);
       resolve(code);
     }),

@@ -1,5 +1,5 @@
 import type { Prisma } from "../db";
-import { recordEventSchema, type RecordEventDetail, type RecordEventKind } from "./events";
+import { recordEventSchema, type RecordEventDetail, type RecordEventInput, type RecordEventKind } from "./events";
 
 type EventWriter = Pick<Prisma.TransactionClient, "recordEvent">;
 
@@ -15,5 +15,16 @@ export const recordEvent = async <K extends RecordEventKind>(
   const parsed = recordEventSchema.parse({ kind, detail });
   await tx.recordEvent.create({
     data: { recordId, kind: parsed.kind, detail: parsed.detail as Prisma.InputJsonValue, actorUserId: actorUserId ?? null },
+  });
+};
+
+/** Appends many events (of one or many records) in one statement, each checked as recordEvent checks it. */
+export const recordEvents = async (tx: EventWriter, events: readonly (RecordEventInput & { recordId: string; actorUserId?: string | null })[]) => {
+  if (events.length === 0) return;
+  await tx.recordEvent.createMany({
+    data: events.map(({ recordId, actorUserId, ...event }) => {
+      const parsed = recordEventSchema.parse(event);
+      return { recordId, kind: parsed.kind, detail: parsed.detail as Prisma.InputJsonValue, actorUserId: actorUserId ?? null };
+    }),
   });
 };

@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
 import { listTargetValues } from "./list-target-values";
 import { parseValueMapCsv, type CsvRowError } from "./parse-value-map-csv";
 import { importValueMapsInputSchema, VALUE_MAP_KINDS, type ImportValueMapsInput, type ValueMapKind } from "./schemas";
@@ -29,6 +30,8 @@ export const importValueMaps = async ({ db, input, checkTargets = true }: { db: 
   const { rows, errors } = parseValueMapCsv({ csv, flowId, targets });
   if (errors.length > 0) return { ok: false, errors };
   return db.$transaction(async (tx) => {
+    // A record being held on one of these keys right now either sees its map or is counted below.
+    await lockFlowDependencies(tx, { flowId, keys: rows, mode: "release" });
     const existing = await tx.valueMap.findMany({ where: { flowId }, select: { kind: true, sourceKey: true, targetValue: true, targetLabel: true } });
     const byKey = new Map(existing.map((e) => [`${e.kind}\u0000${e.sourceKey}`, e]));
     let created = 0;

@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
+import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
 import { countReleasableRecords } from "./count-releasable-records";
 import { saveValueMapInputSchema, type SaveValueMapInput } from "./schemas";
 
@@ -12,6 +13,8 @@ export const saveValueMap = async ({ db, tx, input }: { db: Db; tx?: Prisma.Tran
   const run = async (t: Prisma.TransactionClient) => {
     const flow = await t.flow.findUnique({ where: { id: flowId }, select: { id: true } });
     if (!flow) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });
+    // A record being held on this key right now either sees the map or is counted below.
+    await lockFlowDependencies(t, { flowId, keys: [{ kind, sourceKey }], mode: "release" });
     const saved = await t.valueMap.upsert({
       where: { flowId_kind_sourceKey: { flowId, kind, sourceKey } },
       create: { flowId, kind, sourceKey, sourceLabel: sourceLabel ?? null, targetValue, targetLabel: targetLabel ?? null },

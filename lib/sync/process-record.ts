@@ -1,11 +1,12 @@
-import { recordEventSchema, type MissingKey, type RecordEventInput } from "../audit/events";
-import { recordEvent } from "../audit/record-event";
+import type { MissingKey, RecordEventInput } from "../audit/events";
+import { recordEvent, recordEvents } from "../audit/record-event";
 import { Prisma, type Db } from "../db";
 import { getFlowDefinition } from "../flows/registry";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 import { describeSyncError } from "./describe-sync-error";
 import { ingestDocument } from "./ingest-document";
 import type { FlowRow, FlowRuntime, LedgerReader, ProcessPlan, TargetCallSummary, TargetDocumentRef } from "./ports";
+import { lockFlowDependencies } from "./lock-flow-dependencies";
 import { releaseHeldRecords } from "./release-held-records";
 
 /** Test and tooling seams of processRecord; production passes none. */
@@ -32,15 +33,9 @@ type ProcessedRecord = { id: string; status: string; objectType: string; sourceI
 
 const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
 
-/** Appends a record's audit events in one statement, each checked as recordEvent checks it. */
-const recordEvents = async (tx: Prisma.TransactionClient, recordId: string, events: RecordEventInput[]) => {
-  await tx.recordEvent.createMany({
-    data: events.map((event) => {
-      const parsed = recordEventSchema.parse(event);
-      return { recordId, kind: parsed.kind, detail: parsed.detail as Prisma.InputJsonValue, actorUserId: null };
-    }),
-  });
-};
+/** Appends a record's audit events in one statement. */
+const recordEventsOf = (tx: Prisma.TransactionClient, recordId: string, events: RecordEventInput[]) =>
+  recordEvents(tx, events.map((event) => ({ ...event, recordId })));
 
 /**
  * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
@@ -205,7 +200,9 @@ export const processRecord = async ({
           const document = await rt.source.fetchDocument(dependency);
           if (document) await ingestDocument({ tx, flow, document, origin: "dependency" });
         }
-        // What it waits on may have become available while we planned: re-check under the dependency lock.
+        // What it waits on may have become available while we planned: re-check under the locks of
+        // the keys it waits on (whoever makes one available takes it exclusive, see lockFlowDependencies).
+        await lockFlowDependencies(tx, { flowId: flow.id, keys: plan.missing, mode: "hold" });
         const released = await releaseHeldRecords({ db, tx, flowId: flow.id, recordIds: [recordId], actorUserId: null });
         if (released > 0) return { status: "noop", current: "pending" };
         await dropJob(tx);
@@ -249,7 +246,7 @@ export const processRecord = async ({
           lastError: null,
         },
       });
-      await recordEvents(tx, recordId, [
+      await recordEventsOf(tx, recordId, [
         { kind: "mapped", detail: { target: primary.entity } },
         { kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } },
         { kind: "posted", detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
@@ -262,7 +259,7 @@ export const processRecord = async ({
         });
       }
       // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
-      // releaseHeldRecords takes the dependency lock: posts of one flow serialise on the release alone.
+      // releaseHeldRecords takes these keys' dependency locks: only posts that satisfy one key wait on each other.
       const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(plan.satisfies ?? []), ...(plan.valueMaps ?? [])];
       await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId: null });
       await dropJob(tx);

@@ -1,17 +1,24 @@
-import { recordEvent } from "../audit/record-event";
+import { recordEvents } from "../audit/record-event";
 import { Prisma, type Db } from "../db";
-import { enqueueRecord } from "./enqueue-record";
-import { lockFlowDependencies } from "./lock-flow-dependencies";
+import { enqueueRecords } from "./enqueue-records";
+import { lockFlowDependencies, type DependencyKey } from "./lock-flow-dependencies";
 
 /**
  * Re-queues held records of a flow whose every missing key is now satisfied: a ValueMap exists for
  * (kind, sourceKey), or a record of object type `kind` with source id `sourceKey` is posted.
  * `kind`/`sourceKey` narrow the search to records waiting on that key, `keys` to records waiting on
  * any of those keys (one search for all of them); `recordIds` to those records.
- * Records still waiting on something else stay held. Returns how many were released.
+ * Records still waiting on something else stay held, and keep only what is still missing.
+ * Returns how many were released.
  *
- * Runs under the flow's dependency lock (see lockFlowDependencies), so a record being held at the
- * same moment is either seen here or sees the satisfied key itself.
+ * Called with keys (the engine after a post, an admin for one mapping), it takes those keys'
+ * dependency locks exclusive first (see lockFlowDependencies), so a record being held on one of them
+ * at the same moment is either seen here or sees the satisfied key itself.
+ *
+ * Each candidate is then row-locked, in id order, and only after that judged, in a statement of its
+ * own: under READ COMMITTED that statement sees every release that held the row before. So when two
+ * keys of one held record become available in two transactions at once, the second to lock the
+ * record sees the first's key and releases it; neither can leave it held with nothing missing.
  */
 export const releaseHeldRecords = async ({
   db,
@@ -28,58 +35,72 @@ export const releaseHeldRecords = async ({
   flowId: string;
   kind?: string;
   sourceKey?: string;
-  keys?: { kind: string; sourceKey: string }[];
+  keys?: DependencyKey[];
   recordIds?: string[];
   /** the admin who asked, null when the engine released by itself */
   actorUserId?: string | null;
 }): Promise<number> => {
-  /** A missing key `m` of held record `r` is satisfied by a value map or by a posted record it named. */
-  const satisfied = Prisma.sql`(
-    EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
-    OR EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
-               AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))`;
   const run = async (t: Prisma.TransactionClient) => {
-    await lockFlowDependencies(t, { flowId });
     const wanted = keys ?? (kind === undefined ? undefined : [sourceKey === undefined ? { kind } : { kind, sourceKey }]);
     if (wanted?.length === 0) return 0;
+    const exactKeys = wanted?.filter((k): k is DependencyKey => k.sourceKey !== undefined) ?? [];
+    await lockFlowDependencies(t, { flowId, keys: exactKeys, mode: "release" });
     // each key as the jsonb containment filter [{kind, sourceKey}] on "missing"
     const filters = wanted?.map((k) => JSON.stringify([k])) ?? null;
-    const rows = await t.$queryRaw<{ id: string; targetConnectionId: string; trigger: { kind?: string; sourceKey?: string } | null }[]>`
-      SELECT r.id, f."targetConnectionId",
-        (SELECT w->0 FROM unnest(${filters}::jsonb[]) w WHERE r.missing @> w LIMIT 1) AS "trigger"
-      FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId"
+    const candidates = await t.$queryRaw<{ id: string }[]>`
+      SELECT r.id FROM "SyncRecord" r
       WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
         AND (${filters}::jsonb[] IS NULL OR r.missing @> ANY(${filters}::jsonb[]))
         AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
-        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m WHERE NOT ${satisfied})
-      ORDER BY r."createdAt", r.id
-      FOR UPDATE OF r SKIP LOCKED`;
-    // SKIP LOCKED: a locked record is inside processRecord, which re-checks its holds under the same lock.
-    for (const row of rows) {
-      await t.$executeRaw`UPDATE "SyncRecord" SET status = 'pending', "statusReason" = NULL, missing = NULL, "updatedAt" = now() WHERE id = ${row.id}::uuid`;
-      await recordEvent(t, {
-        recordId: row.id,
-        kind: "released",
-        detail: {
-          trigger: { ...(row.trigger?.kind === undefined ? {} : { kind: row.trigger.kind }), ...(row.trigger?.sourceKey === undefined ? {} : { sourceKey: row.trigger.sourceKey }) },
-          ...(actorUserId ? { by: actorUserId } : {}),
-        },
-        actorUserId: actorUserId ?? null,
-      });
-      await enqueueRecord(t, { recordId: row.id });
-    }
+      ORDER BY r.id
+      FOR UPDATE OF r`;
+    if (candidates.length === 0) return 0;
+    const ids = candidates.map((c) => c.id);
+
+    // Judged after the row locks were granted (a new statement, so a new snapshot). A missing key
+    // `m` of held record `r` is satisfied by a value map or by a posted record it named.
+    const judged = await t.$queryRaw<{ id: string; missing: unknown[] | null; stillMissing: unknown[]; trigger: { kind?: string; sourceKey?: string } | null }[]>`
+      SELECT r.id, r.missing,
+        (SELECT COALESCE(jsonb_agg(m ORDER BY e.ord), '[]'::jsonb)
+           FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) WITH ORDINALITY e(m, ord)
+           WHERE NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
+             AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
+                             AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted')) AS "stillMissing",
+        (SELECT w->0 FROM unnest(${filters}::jsonb[]) w WHERE r.missing @> w LIMIT 1) AS "trigger"
+      FROM "SyncRecord" r
+      WHERE r.id = ANY(${ids}::uuid[]) AND r.status = 'held'
+      ORDER BY r."createdAt", r.id`;
+    const released = judged.filter((r) => r.stillMissing.length === 0);
     // Records still waiting on something else keep only what is still missing, so the coverage view
     // and the record page never name a key that was satisfied in the meantime.
-    await t.$executeRaw`
-      UPDATE "SyncRecord" r SET missing = (
-          SELECT COALESCE(jsonb_agg(m), '[]'::jsonb) FROM jsonb_array_elements(r.missing) m
-          WHERE NOT ${satisfied}),
-        "updatedAt" = now()
-      WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held'
-        AND (${filters}::jsonb[] IS NULL OR r.missing @> ANY(${filters}::jsonb[]))
-        AND (${recordIds ?? null}::uuid[] IS NULL OR r.id = ANY(${recordIds ?? null}::uuid[]))
-        AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m WHERE ${satisfied})`;
-    return rows.length;
+    const narrowed = judged.filter((r) => r.stillMissing.length > 0 && r.stillMissing.length < (r.missing?.length ?? 0));
+
+    if (released.length > 0) {
+      const releasedIds = released.map((r) => r.id);
+      await t.$executeRaw`
+        UPDATE "SyncRecord" SET status = 'pending', "statusReason" = NULL, missing = NULL, "updatedAt" = now()
+        WHERE id = ANY(${releasedIds}::uuid[])`;
+      await recordEvents(
+        t,
+        released.map((row) => ({
+          recordId: row.id,
+          kind: "released" as const,
+          detail: {
+            trigger: { ...(row.trigger?.kind === undefined ? {} : { kind: row.trigger.kind }), ...(row.trigger?.sourceKey === undefined ? {} : { sourceKey: row.trigger.sourceKey }) },
+            ...(actorUserId ? { by: actorUserId } : {}),
+          },
+          actorUserId: actorUserId ?? null,
+        })),
+      );
+      await enqueueRecords(t, releasedIds);
+    }
+    if (narrowed.length > 0) {
+      await t.$executeRaw`
+        UPDATE "SyncRecord" r SET missing = n.missing::jsonb, "updatedAt" = now()
+        FROM unnest(${narrowed.map((r) => r.id)}::uuid[], ${narrowed.map((r) => JSON.stringify(r.stillMissing))}::text[]) AS n(id, missing)
+        WHERE r.id = n.id`;
+    }
+    return released.length;
   };
   return tx ? run(tx) : db.$transaction(run);
 };

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../test/db";
+import type { Prisma } from "../db";
+import { lockFlowDependencies, type DependencyKey } from "./lock-flow-dependencies";
+import { createMemoryFlowRow } from "./memory-flow.fixture";
+import { releaseHeldRecords } from "./release-held-records";
+
+/**
+ * The races the dependency locks and the release's row locks exist for, played out with real
+ * concurrent transactions: one transaction is stopped before its commit while the other runs into it.
+ */
+describe("releasing held records while their keys become available concurrently (real Postgres)", () => {
+  let t: TestDb;
+  let flowId: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    ({ id: flowId } = await createMemoryFlowRow(t.db));
+  });
+  afterAll(() => t.drop());
+
+  const key = (name: string): DependencyKey => ({ kind: "gl-account", sourceKey: `${name}-${++n}` });
+  const createHeld = async (missing: DependencyKey[]) =>
+    (await t.db.syncRecord.create({ data: { flowId, objectType: "invoice", sourceId: `held-${++n}`, status: "held", statusReason: "mapping-missing", missing } })).id;
+  const addMap = (tx: Prisma.TransactionClient, k: DependencyKey) => tx.valueMap.create({ data: { flowId, ...k, targetValue: "40000" } });
+  const stateOf = async (id: string) => {
+    const r = await t.db.syncRecord.findUniqueOrThrow({ where: { id } });
+    const events = await t.db.recordEvent.findMany({ where: { recordId: id }, select: { kind: true } });
+    const [jobs] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`record:${id}`}`;
+    return { status: r.status, missing: r.missing, events: events.map((e) => e.kind), jobs: Number(jobs!.n) };
+  };
+
+  /** A transaction that runs `body`, then waits for `commit()` before it commits. */
+  const openTransaction = <T>(body: (tx: Prisma.TransactionClient) => Promise<T>) => {
+    let commit!: () => void;
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    let ran!: (v: T) => void;
+    const bodyDone = new Promise<T>((resolve) => (ran = resolve));
+    const done = t.db.$transaction(
+      async (tx) => {
+        const result = await body(tx);
+        ran(result);
+        await gate;
+        return result;
+      },
+      { timeout: 60_000 },
+    );
+    done.catch(() => {});
+    return { bodyDone, commit, done };
+  };
+
+  /** Resolves once some session of this database waits on a lock (an advisory, row or transaction lock). */
+  const someoneWaitsOnALock = async () => {
+    for (let i = 0; i < 200; i++) {
+      const [row] = await t.db.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (Number(row!.n) > 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("nobody waited on a lock within 5 s");
+  };
+
+  it("a record waiting on two keys made available by two transactions at once is released by the second", async () => {
+    const [a, b] = [key("a"), key("b")];
+    const id = await createHeld([a, b]);
+
+    const first = openTransaction(async (tx) => {
+      await addMap(tx, a);
+      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [a] });
+    });
+    // The first sees b missing: nothing released, and it holds the record's row until it commits.
+    expect(await first.bodyDone).toBe(0);
+    const second = t.db.$transaction(async (tx) => {
+      await addMap(tx, b);
+      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [b] });
+    });
+    await someoneWaitsOnALock();
+    first.commit();
+    expect(await first.done).toBe(0);
+    expect(await second).toBe(1);
+
+    expect(await stateOf(id)).toMatchObject({ status: "pending", missing: null, events: ["released"], jobs: 1 });
+  });
+
+  it("a record being held on a key while the key is saved is seen by one side, in either order", async () => {
+    // holder first: the map's save waits for the hold to commit, then releases the committed hold
+    const k1 = key("holder-first");
+    const held1 = await createHeld([]);
+    const holder = openTransaction(async (tx) => {
+      await tx.syncRecord.update({ where: { id: held1 }, data: { missing: [k1] } });
+      await lockFlowDependencies(tx, { flowId, keys: [k1], mode: "hold" });
+      return releaseHeldRecords({ db: t.db, tx, flowId, recordIds: [held1] });
+    });
+    expect(await holder.bodyDone).toBe(0);
+    const maker = t.db.$transaction(async (tx) => {
+      await addMap(tx, k1);
+      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [k1] });
+    });
+    await someoneWaitsOnALock();
+    holder.commit();
+    await holder.done;
+    expect(await maker).toBe(1);
+    expect((await stateOf(held1)).status).toBe("pending");
+
+    // maker first: the holder's re-check waits for the map to commit, then sees it
+    const k2 = key("maker-first");
+    const held2 = await createHeld([]);
+    const maker2 = openTransaction(async (tx) => {
+      await addMap(tx, k2);
+      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [k2] });
+    });
+    expect(await maker2.bodyDone).toBe(0);
+    const holder2 = t.db.$transaction(async (tx) => {
+      await tx.syncRecord.update({ where: { id: held2 }, data: { missing: [k2] } });
+      await lockFlowDependencies(tx, { flowId, keys: [k2], mode: "hold" });
+      return releaseHeldRecords({ db: t.db, tx, flowId, recordIds: [held2] });
+    });
+    await someoneWaitsOnALock();
+    maker2.commit();
+    await maker2.done;
+    expect(await holder2).toBe(1);
+    expect(await stateOf(held2)).toMatchObject({ status: "pending", events: ["released"], jobs: 1 });
+  });
+
+  it("posts that make different keys available do not wait for each other; holders of one key do not either", async () => {
+    const [x, y] = [key("x"), key("y")];
+    const open = openTransaction(async (tx) => lockFlowDependencies(tx, { flowId, keys: [x], mode: "release" }));
+    await open.bodyDone;
+    const timeout = (ms: number) => new Promise((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms));
+    await Promise.race([t.db.$transaction((tx) => lockFlowDependencies(tx, { flowId, keys: [y], mode: "release" })), timeout(5_000)]);
+    open.commit();
+    await open.done;
+
+    const holding = openTransaction(async (tx) => lockFlowDependencies(tx, { flowId, keys: [x], mode: "hold" }));
+    await holding.bodyDone;
+    await Promise.race([t.db.$transaction((tx) => lockFlowDependencies(tx, { flowId, keys: [x], mode: "hold" })), timeout(5_000)]);
+    holding.commit();
+    await holding.done;
+  });
+
+  it("narrows a record still waiting on something else to what is still missing", async () => {
+    const [p, q] = [key("p"), key("q")];
+    const id = await createHeld([p, q]);
+    await t.db.$transaction((tx) => addMap(tx, p));
+    expect(await releaseHeldRecords({ db: t.db, flowId, keys: [p] })).toBe(0);
+    expect(await stateOf(id)).toMatchObject({ status: "held", missing: [q], events: [], jobs: 0 });
+  });
+});
