@@ -95,7 +95,7 @@ const createCustomerLookup = (client: AcumaticaClient) => {
     find: (customerId: string) => {
       let hit = seen.get(customerId);
       if (!hit) {
-        hit = client.findCustomers([customerId]).then((m) => m.get(customerId) ?? []);
+        hit = client.lookUpCustomer(customerId);
         hit.catch(() => seen.delete(customerId));
         seen.set(customerId, hit);
       }
@@ -131,16 +131,16 @@ const createTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
         return row ? { targetId: row.id, targetRef: row.CustomerID } : null;
       }
       if (e === "Invoice" || e === "CreditMemo") {
-        const row = one(e, naturalKey, (await client.findArDocuments([naturalKey], e === "Invoice" ? "Invoice" : "Credit Memo")).get(naturalKey));
+        const row = one(e, naturalKey, await client.lookUpArDocument(naturalKey, e === "Invoice" ? "Invoice" : "Credit Memo"));
         if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
         return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
       }
       if (e === "Payment") {
-        const row = one(e, naturalKey, (await client.findPayments([naturalKey])).get(naturalKey));
+        const row = one(e, naturalKey, await client.lookUpPayment(naturalKey));
         if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
         return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
       }
-      const row = one(e, naturalKey, (await client.findJournalTransactions([naturalKey])).get(naturalKey));
+      const row = one(e, naturalKey, await client.lookUpJournalTransaction(naturalKey));
       return row ? { targetId: row.id, targetRef: row.BatchNbr ?? null } : null;
     },
     createDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {

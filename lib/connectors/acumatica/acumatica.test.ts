@@ -93,6 +93,33 @@ describe("Acumatica connector against the sandbox", () => {
     expect(await sandbox.control.acumatica.duplicates()).toEqual([]);
   });
 
+
+  it("look-ups asked for by concurrent jobs share calls, and each still sees a document created just before it asked", async () => {
+    const { client, exchanges } = connection();
+    await client.upsertCustomer({ customerId: "ZA-0043", name: "Coalesce Ltd", currencyId: "USD" });
+    const refs = Array.from({ length: 60 }, (_, i) => `CO-${randomUUID().slice(0, 8)}-${i}`);
+    const create = (ref: string) =>
+      client.createInvoice({ customerId: "ZA-0043", externalRef: ref, date: "2026-11-01", description: ref, lines: [{ account: "40000", description: "Fee", unitPrice: 10 }] });
+    await Promise.all(refs.filter((_, i) => i % 3 === 0).map(create));
+
+    const lookUps = () => exchanges.filter((e) => e.method === "GET" && /\/Invoice(\?|$)/.test(e.path)).length;
+    const before = lookUps();
+    const found = await Promise.all(refs.map((ref) => client.lookUpArDocument(ref, "Invoice")));
+    expect(found.map((rows) => rows.length)).toEqual(refs.map((_, i) => (i % 3 === 0 ? 1 : 0)));
+    // 60 keys asked for at once: at most 25 per call, so 3 calls instead of 60
+    expect(lookUps() - before).toBe(3);
+
+    // A key asked for while a look-up is in flight waits for it, and is sent after its document exists.
+    const late = refs[1]!;
+    const inFlight = client.lookUpArDocument(refs[2]!, "Invoice");
+    await create(late);
+    expect((await client.lookUpArDocument(late, "Invoice")).map((d) => d.CustomerOrder)).toEqual([late]);
+    expect(await inFlight).toEqual([]);
+    // and nothing is remembered: a second ask is a new call
+    const again = lookUps();
+    expect((await client.lookUpArDocument(refs[0]!, "Invoice")).map((d) => d.CustomerOrder)).toEqual([refs[0]]);
+    expect(lookUps() - again).toBe(1);
+  });
   it("turns field errors into readable, non-retryable messages", async () => {
     const { client } = connection();
     const missingCustomer = await vendorError(

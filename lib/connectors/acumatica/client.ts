@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { joinUrl, sleep, VendorHttpClient, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
 import type { ConnectionContext } from "../types";
+import { coalescingLookup } from "./coalescing-lookup";
 import { acumaticaConfig, type AcumaticaEntity } from "./config";
 import {
   acumaticaCustomerSchema,
@@ -246,6 +247,39 @@ export class AcumaticaClient extends VendorHttpClient {
       message: `[acumatica] ${entity}/${action} still running after ${acumaticaConfig.actionPollTimeoutMs / 1000} s`,
       reason: `${action} still running after ${acumaticaConfig.actionPollTimeoutMs / 1000} s`,
     });
+  }
+
+  /**
+   * Look-ups of one document by natural key that concurrent jobs of this process share (one client per
+   * connection and process): keys asked for while a look-up is in flight go together in the next call.
+   * Never cached, so each is as exact as a call of its own (see coalescingLookup).
+   */
+  private readonly lookups = {
+    customer: coalescingLookup((ids) => this.findCustomers(ids), { maxBatchSize: acumaticaConfig.filterBatchSize }),
+    invoice: coalescingLookup((refs) => this.findArDocuments(refs, "Invoice"), { maxBatchSize: acumaticaConfig.filterBatchSize }),
+    creditMemo: coalescingLookup((refs) => this.findArDocuments(refs, "Credit Memo"), { maxBatchSize: acumaticaConfig.filterBatchSize }),
+    payment: coalescingLookup((refs) => this.findPayments(refs), { maxBatchSize: acumaticaConfig.filterBatchSize }),
+    journal: coalescingLookup((refs) => this.findJournalTransactions(refs), { maxBatchSize: acumaticaConfig.filterBatchSize }),
+  };
+
+  /** The customers with this CustomerID (more than one: duplicates exist), coalesced with concurrent look-ups. */
+  lookUpCustomer(customerId: string) {
+    return this.lookups.customer.load(customerId);
+  }
+
+  /** The AR documents of `type` with this Zuora number, coalesced with concurrent look-ups. */
+  lookUpArDocument(externalRef: string, type: "Invoice" | "Credit Memo") {
+    return (type === "Invoice" ? this.lookups.invoice : this.lookups.creditMemo).load(externalRef);
+  }
+
+  /** The payments with this Zuora number, coalesced with concurrent look-ups. */
+  lookUpPayment(externalRef: string) {
+    return this.lookups.payment.load(externalRef);
+  }
+
+  /** The journal transactions with this external reference, coalesced with concurrent look-ups. */
+  lookUpJournalTransaction(externalRef: string) {
+    return this.lookups.journal.load(externalRef);
   }
 
   /** Customers by CustomerID (one call per 25 ids). */
