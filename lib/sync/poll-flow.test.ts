@@ -140,6 +140,41 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
     expect((await pollDueFlows({ db: t.db, at: new Date("2026-11-20T10:07:00Z") })).due).toEqual([]);
     await t.db.flow.delete({ where: { id: fresh.id } });
   });
+
+  it("lists payments only after their invoices: a payment poll waits while the invoice poll is mid-run, unless that poll's job is dead", async () => {
+    const old = await t.db.flow.findUniqueOrThrow({ where: { id: flowId } });
+    const ordered = await t.db.flow.create({
+      data: { kind: "memory", name: "ordered", sourceConnectionId: old.sourceConnectionId, targetConnectionId: old.targetConnectionId, enabled: true, backfillFrom: new Date(T0 - 3600_000) },
+    });
+    for (let i = 1; i <= 6; i++) {
+      put(invoice(`o${i}`, 1000 + i));
+      put(memoryDocument("payment", `op${i}`, at(1000 + i), { number: `PAY-o${i}`, invoiceId: `o${i}`, amount: 1 }));
+    }
+    const paymentJob = () => t.db.$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker.jobs WHERE key = ${`poll:${ordered.id}:payment`}`;
+
+    // the invoice run lists 2 pages of 2 and queues its continuation: it is mid-run
+    expect(await pollFlow({ db: t.db, flowId: ordered.id, objectType: "invoice" })).toMatchObject({ status: "continued" });
+    const listCalls = world.listCalls;
+    const waitedAt = Date.now();
+    expect(await pollFlow({ db: t.db, flowId: ordered.id, objectType: "payment" })).toEqual({ status: "waiting", for: "invoice" });
+    expect(world.listCalls).toBe(listCalls); // nothing listed
+    const [queued] = await paymentJob();
+    expect(queued!.run_at.getTime()).toBeGreaterThan(waitedAt); // queued again, to look after the invoice poll had its turn
+
+    // the invoice poll's job dies (attempts used up): the run stays mid-run, but nothing waits for a dead job
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = max_attempts WHERE key = ${`poll:${ordered.id}:invoice`}`;
+    expect(await pollFlow({ db: t.db, flowId: ordered.id, objectType: "payment" })).toMatchObject({ status: "continued" });
+    expect(world.listCalls).toBeGreaterThan(listCalls);
+
+    // out of the other tests' way (records and their trails stay: the audit trail is append-only)
+    await t.db.$executeRaw`DELETE FROM graphile_worker._private_jobs
+      WHERE key LIKE ${`poll:${ordered.id}:%`} OR key IN (SELECT 'record:' || id FROM "SyncRecord" WHERE "flowId" = ${ordered.id}::uuid)`;
+    await t.db.flow.update({ where: { id: ordered.id }, data: { enabled: false } });
+    for (let i = 1; i <= 6; i++) {
+      world.source.delete(`invoice:o${i}`);
+      world.source.delete(`payment:op${i}`);
+    }
+  });
 });
 
 describe("polling Zuora (sandbox over HTTP): a listing that carries its documents", () => {
