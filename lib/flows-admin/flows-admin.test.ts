@@ -53,7 +53,7 @@ describe("flows for the admin UI", () => {
     const flow = await getFlow({ db: t.db, flowId: id, appUrl: "https://connector.example.com/" });
     expect(flow.enabled).toBe(false);
     expect(flow.backfillFrom).toBe("2026-01-01");
-    expect(flow.settings).toMatchObject({ invoiceSettlement: false, postJournal: true, journalArAccount: "11000", pollPageSize: 50 });
+    expect(flow.settings).toMatchObject({ invoiceSettlement: false, postJournal: true, journalArAccount: "11000", pollPageSize: 99 });
     expect(flow.callout).toEqual({
       url: `https://connector.example.com/api/webhooks/zuora/${zuoraId}`,
       headerName: "X-Sig",

@@ -34,8 +34,11 @@ export const zuoraAcumaticaSettingsSchema = z.object({
   cashAccount: z.string().min(1).optional(),
   /** post external (manual) payments; off: recorded as skipped */
   postExternalPayments: z.boolean().default(true),
-  /** Object Query page size (1..99) and pages per poll job */
-  pollPageSize: z.number().int().min(1).max(99).default(50),
+  /**
+   * Object Query page size (1..99; 99 as in Zuora's own polling recipe: half the listing calls of 50,
+   * and invoice items expanded up to 99 per invoice before one is fetched on its own) and pages per poll job
+   */
+  pollPageSize: z.number().int().min(1).max(99).default(99),
   pollPagesPerJob: z.number().int().min(1).max(100).default(10),
   /** re-read this far behind the high-water mark (clock skew, equal timestamps) */
   pollOverlapSeconds: z.number().int().min(0).max(86_400).default(300),
