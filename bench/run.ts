@@ -63,12 +63,17 @@ const save = async (scenario: string, rows: object[], extra: object = {}) => {
 
 const main = async () => {
   const ctx = await createBenchContext();
+  // Ctrl-C reaches npm, tsx and this process, and tsx relays it: a second signal must not cut the
+  // clean-up short (an interrupted run left its worker and its Postgres running).
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await ctx.cleanup().catch(() => {});
     process.exit(130);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   try {
     if (wanted("backfill")) {
       const rows = [];
