@@ -1,11 +1,14 @@
 import { EventEmitter } from "node:events";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
 import { recordHeartbeat } from "../lib/workers/record-heartbeat";
 import { createWorkerIdentity } from "../lib/workers/worker-identity";
 
 const HEARTBEAT_INTERVAL_MS = 15_000;
+/** How long a replaced job runner's pool stays open for its late reports (see startRunner). */
+const LATE_REPORTS_MS = 60_000;
 
 /** Postgres went away (restart, failover, network): pg's admin-shutdown codes, class 08, socket errors. */
 const isConnectionLoss = (err: unknown): boolean => {
@@ -42,9 +45,16 @@ const main = async () => {
   });
   let stopping = false;
   let runner: Runner;
+  let runnerPool: pg.Pool;
   const startRunner = async () => {
+    // The runner's pool is ours, not graphile's: a runner replaced by recover() may still report the
+    // jobs that failed in the outage (its batched completions) after stop() returned, and graphile
+    // would have ended a pool of its own by then. Ours stays open until those reports are long done.
+    runnerPool = new pg.Pool({ connectionString: DATABASE_URL, max: WORKER_CONCURRENCY + 2 });
+    // an idle connection cut by a restart: the pool drops it (graphile's own handlers go with stop())
+    runnerPool.on("error", (err) => console.warn(`ml-connector worker: job runner connection lost (${err.message})`));
     runner = await run({
-      connectionString: DATABASE_URL,
+      pgPool: runnerPool,
       events,
       concurrency: WORKER_CONCURRENCY,
       taskList: createTaskList(identity),
@@ -66,7 +76,9 @@ const main = async () => {
     restarting = (async () => {
       console.warn(`ml-connector worker: lost the database (${err instanceof Error ? err.message : String(err)}); restarting the job runner once it is back`);
       const old = pools.splice(0);
+      const oldPool = runnerPool;
       await Promise.race([Promise.resolve(runner?.stop()).catch(() => {}), sleep(10_000)]);
+      setTimeout(() => void oldPool.end().catch(() => {}), LATE_REPORTS_MS).unref();
       await liveness.release(old).catch(() => {});
       for (let attempt = 1; !stopping; attempt++) {
         try {
@@ -85,13 +97,6 @@ const main = async () => {
   };
   const onFatal = (kind: string) => (err: unknown) => {
     if (isConnectionLoss(err)) return recover(err);
-    // A runner replaced by recover() still reports the jobs that failed in the outage (graphile's
-    // batched failJobs) through the pool it was given, which has ended meanwhile. Those jobs stay
-    // locked by the old pool id, released by recover(), so the liveness sweep gives them back.
-    if (err instanceof Error && /Cannot use a pool after calling end on the pool/.test(err.message)) {
-      console.warn(`ml-connector worker: a replaced job runner reported to its ended pool (${err.message}); its jobs are recovered by the liveness sweep`);
-      return;
-    }
     console.error(`ml-connector worker: ${kind}:`, err);
     process.exit(1);
   };
@@ -113,6 +118,7 @@ const main = async () => {
     clearInterval(beat);
     await restarting?.catch(() => {});
     await Promise.resolve(runner.stop()).catch(() => {});
+    await runnerPool.end().catch(() => {});
     await liveness.stop();
     await db().$disconnect();
     process.exit(0);
