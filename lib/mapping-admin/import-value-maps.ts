@@ -1,6 +1,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
+import { allKeysSatisfiedSql } from "../sync/satisfied-keys";
 import { listTargetValues } from "./list-target-values";
 import { parseValueMapCsv, type CsvRowError } from "./parse-value-map-csv";
 import { importValueMapsInputSchema, VALUE_MAP_KINDS, type ImportValueMapsInput, type ValueMapKind } from "./schemas";
@@ -53,10 +54,7 @@ export const importValueMaps = async ({ db, input, checkTargets = true }: { db: 
     }
     const [row] = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "SyncRecord" r
-      WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held' AND NOT EXISTS (
-        SELECT 1 FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m
-        WHERE NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
-          AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind' AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))`;
+      WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held' AND ${allKeysSatisfiedSql}`;
     return { ok: true as const, created, updated, unchanged, releasable: Number(row?.n ?? 0), targetsChecked };
   });
 };

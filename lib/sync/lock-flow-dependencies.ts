@@ -5,16 +5,15 @@ export type DependencyKey = { kind: string; sourceKey: string };
 /**
  * Serialises "a record is held waiting on key X" against "X became available" (a record of kind X
  * posted, a value map for X saved), so one always sees the other's committed result and no hold is
- * left waiting forever. Transaction-scoped advisory locks, per key rather than per flow, so posts of
- * one flow that make different keys available do not wait for each other:
+ * left waiting forever. Transaction-scoped advisory locks per (flow, key), so posts of one flow that
+ * make different keys available do not wait for each other:
  *
  * - `hold`: the holder takes the keys it waits on in SHARE mode (holders never conflict);
  * - `release`: whoever makes keys available takes them EXCLUSIVE before it looks for the held records
  *   waiting on them, and keeps them until it commits.
  *
- * Both take the flow's lock in share mode first, so a future whole-flow operation can take it
- * exclusive. Keys are taken in one fixed order (by their hash), so two callers never deadlock on them.
- * A held record waiting on several keys whose makers run at once is resolved by its row lock, see
+ * Keys are taken in one fixed order (by their hash), so two callers never deadlock on them. A held
+ * record waiting on several keys whose makers run at once is resolved by its row lock, see
  * releaseHeldRecords.
  */
 export const lockFlowDependencies = async (
@@ -24,8 +23,6 @@ export const lockFlowDependencies = async (
   if (keys.length === 0) return;
   const names = [...new Set(keys.map((k) => JSON.stringify([flowId, k.kind, k.sourceKey])))];
   await tx.$executeRaw`
-    SELECT pg_advisory_xact_lock_shared(hashtextextended(${`flow-deps:${flowId}`}, 0)),
-      (SELECT count(*) FROM (
-        SELECT CASE WHEN ${mode} = 'hold' THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_xact_lock(h) END
-        FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM unnest(${names}::text[]) n ORDER BY 1) ordered) taken)`;
+    SELECT CASE WHEN ${mode} = 'hold' THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_xact_lock(h) END
+    FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM unnest(${names}::text[]) n ORDER BY 1) ordered`;
 };

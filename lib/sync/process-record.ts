@@ -1,4 +1,4 @@
-import type { MissingKey, RecordEventInput } from "../audit/events";
+import type { MissingKey } from "../audit/events";
 import { recordEvent, recordEvents } from "../audit/record-event";
 import { Prisma, type Db } from "../db";
 import { getFlowDefinition } from "../flows/registry";
@@ -32,10 +32,6 @@ const TX_OPTIONS = { timeout: 10 * 60_000, maxWait: 60_000 } as const;
 type ProcessedRecord = { id: string; status: string; objectType: string; sourceId: string };
 
 const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
-
-/** Appends a record's audit events in one statement. */
-const recordEventsOf = (tx: Prisma.TransactionClient, recordId: string, events: RecordEventInput[]) =>
-  recordEvents(tx, events.map((event) => ({ ...event, recordId })));
 
 /**
  * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
@@ -246,10 +242,10 @@ export const processRecord = async ({
           lastError: null,
         },
       });
-      await recordEventsOf(tx, recordId, [
-        { kind: "mapped", detail: { target: primary.entity } },
-        { kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } },
-        { kind: "posted", detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
+      await recordEvents(tx, [
+        { recordId, kind: "mapped", detail: { target: primary.entity } },
+        { recordId, kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } },
+        { recordId, kind: "posted", detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
       ]);
       for (const map of plan.valueMaps ?? []) {
         await tx.valueMap.upsert({

@@ -24,6 +24,17 @@ describe("releasing held records while their keys become available concurrently 
   const createHeld = async (missing: DependencyKey[]) =>
     (await t.db.syncRecord.create({ data: { flowId, objectType: "invoice", sourceId: `held-${++n}`, status: "held", statusReason: "mapping-missing", missing } })).id;
   const addMap = (tx: Prisma.TransactionClient, k: DependencyKey) => tx.valueMap.create({ data: { flowId, ...k, targetValue: "40000" } });
+  /** What a post or a map's save does: makes key `k` available, then releases what waited on it. */
+  const makeAvailable = async (tx: Prisma.TransactionClient, k: DependencyKey) => {
+    await addMap(tx, k);
+    return releaseHeldRecords({ db: t.db, tx, flowId, keys: [k] });
+  };
+  /** What processRecord does when it holds record `id` on key `k`: hold, then re-check under the key's lock. */
+  const holdOn = async (tx: Prisma.TransactionClient, id: string, k: DependencyKey) => {
+    await tx.syncRecord.update({ where: { id }, data: { missing: [k] } });
+    await lockFlowDependencies(tx, { flowId, keys: [k], mode: "hold" });
+    return releaseHeldRecords({ db: t.db, tx, flowId, recordIds: [id] });
+  };
   const stateOf = async (id: string) => {
     const r = await t.db.syncRecord.findUniqueOrThrow({ where: { id } });
     const events = await t.db.recordEvent.findMany({ where: { recordId: id }, select: { kind: true } });
@@ -65,16 +76,10 @@ describe("releasing held records while their keys become available concurrently 
     const [a, b] = [key("a"), key("b")];
     const id = await createHeld([a, b]);
 
-    const first = openTransaction(async (tx) => {
-      await addMap(tx, a);
-      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [a] });
-    });
+    const first = openTransaction((tx) => makeAvailable(tx, a));
     // The first sees b missing: nothing released, and it holds the record's row until it commits.
     expect(await first.bodyDone).toBe(0);
-    const second = t.db.$transaction(async (tx) => {
-      await addMap(tx, b);
-      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [b] });
-    });
+    const second = t.db.$transaction((tx) => makeAvailable(tx, b));
     await someoneWaitsOnALock();
     first.commit();
     expect(await first.done).toBe(0);
@@ -87,16 +92,9 @@ describe("releasing held records while their keys become available concurrently 
     // holder first: the map's save waits for the hold to commit, then releases the committed hold
     const k1 = key("holder-first");
     const held1 = await createHeld([]);
-    const holder = openTransaction(async (tx) => {
-      await tx.syncRecord.update({ where: { id: held1 }, data: { missing: [k1] } });
-      await lockFlowDependencies(tx, { flowId, keys: [k1], mode: "hold" });
-      return releaseHeldRecords({ db: t.db, tx, flowId, recordIds: [held1] });
-    });
+    const holder = openTransaction((tx) => holdOn(tx, held1, k1));
     expect(await holder.bodyDone).toBe(0);
-    const maker = t.db.$transaction(async (tx) => {
-      await addMap(tx, k1);
-      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [k1] });
-    });
+    const maker = t.db.$transaction((tx) => makeAvailable(tx, k1));
     await someoneWaitsOnALock();
     holder.commit();
     await holder.done;
@@ -106,16 +104,9 @@ describe("releasing held records while their keys become available concurrently 
     // maker first: the holder's re-check waits for the map to commit, then sees it
     const k2 = key("maker-first");
     const held2 = await createHeld([]);
-    const maker2 = openTransaction(async (tx) => {
-      await addMap(tx, k2);
-      return releaseHeldRecords({ db: t.db, tx, flowId, keys: [k2] });
-    });
+    const maker2 = openTransaction((tx) => makeAvailable(tx, k2));
     expect(await maker2.bodyDone).toBe(0);
-    const holder2 = t.db.$transaction(async (tx) => {
-      await tx.syncRecord.update({ where: { id: held2 }, data: { missing: [k2] } });
-      await lockFlowDependencies(tx, { flowId, keys: [k2], mode: "hold" });
-      return releaseHeldRecords({ db: t.db, tx, flowId, recordIds: [held2] });
-    });
+    const holder2 = t.db.$transaction((tx) => holdOn(tx, held2, k2));
     await someoneWaitsOnALock();
     maker2.commit();
     await maker2.done;

@@ -1,7 +1,8 @@
 import { recordEvents } from "../audit/record-event";
-import { Prisma, type Db } from "../db";
+import type { Db, Prisma } from "../db";
 import { enqueueRecords } from "./enqueue-records";
 import { lockFlowDependencies, type DependencyKey } from "./lock-flow-dependencies";
+import { keyUnsatisfiedSql } from "./satisfied-keys";
 
 /**
  * Re-queues held records of a flow whose every missing key is now satisfied: a ValueMap exists for
@@ -57,15 +58,12 @@ export const releaseHeldRecords = async ({
     if (candidates.length === 0) return 0;
     const ids = candidates.map((c) => c.id);
 
-    // Judged after the row locks were granted (a new statement, so a new snapshot). A missing key
-    // `m` of held record `r` is satisfied by a value map or by a posted record it named.
+    // Judged after the row locks were granted (a new statement, so a new snapshot).
     const judged = await t.$queryRaw<{ id: string; missing: unknown[] | null; stillMissing: unknown[]; trigger: { kind?: string; sourceKey?: string } | null }[]>`
       SELECT r.id, r.missing,
         (SELECT COALESCE(jsonb_agg(m ORDER BY e.ord), '[]'::jsonb)
            FROM jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) WITH ORDINALITY e(m, ord)
-           WHERE NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
-             AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
-                             AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted')) AS "stillMissing",
+           WHERE ${keyUnsatisfiedSql}) AS "stillMissing",
         (SELECT w->0 FROM unnest(${filters}::jsonb[]) w WHERE r.missing @> w LIMIT 1) AS "trigger"
       FROM "SyncRecord" r
       WHERE r.id = ANY(${ids}::uuid[]) AND r.status = 'held'

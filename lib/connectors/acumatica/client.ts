@@ -255,11 +255,11 @@ export class AcumaticaClient extends VendorHttpClient {
    * Never cached, so each is as exact as a call of its own (see coalescingLookup).
    */
   private readonly lookups = {
-    customer: coalescingLookup((ids) => this.findCustomers(ids), { maxBatchSize: acumaticaConfig.filterBatchSize }),
-    invoice: coalescingLookup((refs) => this.findArDocuments(refs, "Invoice"), { maxBatchSize: acumaticaConfig.filterBatchSize }),
-    creditMemo: coalescingLookup((refs) => this.findArDocuments(refs, "Credit Memo"), { maxBatchSize: acumaticaConfig.filterBatchSize }),
-    payment: coalescingLookup((refs) => this.findPayments(refs), { maxBatchSize: acumaticaConfig.filterBatchSize }),
-    journal: coalescingLookup((refs) => this.findJournalTransactions(refs), { maxBatchSize: acumaticaConfig.filterBatchSize }),
+    customer: coalescingLookup((ids) => this.findCustomers(ids)),
+    invoice: coalescingLookup((refs) => this.findArDocuments(refs, "Invoice")),
+    creditMemo: coalescingLookup((refs) => this.findArDocuments(refs, "Credit Memo")),
+    payment: coalescingLookup((refs) => this.findPayments(refs)),
+    journal: coalescingLookup((refs) => this.findJournalTransactions(refs)),
   };
 
   /** The customers with this CustomerID (more than one: duplicates exist), coalesced with concurrent look-ups. */

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { acumaticaConfig } from "./config";
 
 /**
  * Look-ups by natural key that concurrent jobs share: the first key asked for goes at once; keys asked
@@ -10,7 +11,7 @@ import DataLoader from "dataloader";
  * as fresh as a call of its own, and the look-up before a create stays exact. A failed call fails
  * every key it carried (each caller retries as it would have).
  */
-export const coalescingLookup = <T>(fetch: (keys: string[]) => Promise<Map<string, T[]>>, { maxBatchSize = 25 } = {}) => {
+export const coalescingLookup = <T>(fetch: (keys: string[]) => Promise<Map<string, T[]>>, { maxBatchSize = acumaticaConfig.filterBatchSize }: { maxBatchSize?: number } = {}) => {
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   return new DataLoader<string, T[]>(
