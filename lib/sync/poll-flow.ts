@@ -69,8 +69,8 @@ export const pollFlow = async ({
   // Object types are listed in the definition's dependency order. A poll job lists pagesPerJob pages and
   // queues its continuation behind the flow's other polls, so in a large backfill payments were listed
   // while their invoices were not yet: each was held and fetched its invoice from the source on its own
-  // (a quarter of all records of a 100,000-invoice backfill). So while a type before this one is mid-run
-  // and its poll job is alive (queued, running or to be retried), this poll waits for it.
+  // (34,409 of the first ~97,000 records of a 100,000-invoice backfill). So while a type before this
+  // one is mid-run and its poll job is alive (queued, running or to be retried), this poll waits for it.
   const before = definition.objectTypes.slice(0, Math.max(0, definition.objectTypes.indexOf(objectType)));
   if (before.length > 0) {
     const [busy] = await db.$queryRaw<{ objectType: string }[]>`
