@@ -1,0 +1,67 @@
+// ESLint for the whole repository: Next's and TypeScript's recommended rules, plus the import
+// boundaries of docs/architecture.md as `import/no-restricted-paths` zones. Run from the repository
+// root with `npm run lint` (the config lives here so that its plugins resolve from this workspace).
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+/** The repository being linted: ESLint runs from its root (`npm run lint`). */
+const root = process.cwd();
+/** eslint-plugin-import as Next's config registers it (a second copy would be refused). */
+const importPlugin = nextVitals.find((config) => config.plugins?.import)?.plugins.import;
+
+/**
+ * Modules the browser bundle must never load. Type-only imports are allowed (they are erased); shared
+ * view types and zod schemas (`views.ts`, `schemas.ts`) and pure code (`lib/mapping`) are browser-safe.
+ */
+const SERVER_ONLY = [
+  { group: ["@/lib/*", "!@/lib/*/", "@/lib/*/*", "!@/lib/*/views", "!@/lib/*/schemas", "!@/lib/*/*-schemas", "!@/lib/mapping/*", "!@/lib/errors", "!@/lib/actions/*"], message: "Browser code imports no server module: use a views.ts/schemas.ts module, a type-only import or an API route." },
+  { group: ["pg", "@prisma/*", "graphile-worker", "node:*", "@/lib/generated/*"], message: "Browser code imports no server module." },
+];
+
+/** Folders whose code serves every vendor and every flow (the admin): they name none. */
+const ADMIN = ["./app", "./components", "./lib/connections", "./lib/flows-admin", "./lib/mapping-admin", "./lib/actions", "./lib/records", "./lib/dashboard"];
+
+/**
+ * The nevers. Each zone: files in `target` may not import from `from` (except `except`, relative to `from`).
+ * Type-only imports count too: a type names its module just as a value does.
+ */
+const boundaries = [
+  { target: "./lib", from: ["./app", "./components"], message: "lib/ never imports app/ or components/." },
+  { target: "./lib", from: "./sandbox", message: "lib/ never imports the sandbox: the connector must not know it talks to one." },
+  { target: ["./app", "./components", "./jobs", "./scripts/start.ts"], from: "./sandbox/acumatica", message: "Only tests and the start-up script may reach the sandbox, through sandbox/index.ts." },
+  { target: "./sandbox", from: ["./lib", "./app", "./components", "./jobs"], message: "The sandbox is an independent reading of the vendor: it never imports lib/ (it reads its own settings)." },
+  {
+    target: "./lib/connectors",
+    from: ["./lib/flows", "./lib/sync", "./lib/connections", "./lib/flows-admin", "./lib/mapping-admin", "./lib/actions", "./lib/records", "./lib/dashboard", "./lib/users", "./lib/auth"],
+    message: "Connectors never import flows, the engine or admin code.",
+  },
+  {
+    target: "./lib/http",
+    from: ["./lib/connectors", "./lib/flows", "./lib/sync", "./lib/connections", "./lib/mapping", "./lib/audit", "./lib/flows-admin", "./lib/mapping-admin", "./lib/actions", "./lib/records", "./lib/dashboard", "./lib/users", "./lib/auth"],
+    message: "lib/http imports no domain folder.",
+  },
+  { target: "./lib/mapping", from: ["./lib", "./app", "./components", "./jobs"], except: ["./mapping"], message: "lib/mapping stays pure: it imports nothing of ours but itself." },
+  { target: ADMIN, from: "./lib/connectors", except: ["./types.ts", "./index.ts", "./registry.ts"], message: "Admin code names no vendor: it reads connector declarations through the registry." },
+  { target: ADMIN, from: "./lib/flows", except: ["./index.ts", "./types.ts"], message: "Admin code names no flow: it reads flow declarations through the registry." },
+];
+
+export default [
+  { ignores: ["node_modules/**", "**/node_modules/**", ".next/**", ".data/**", "lib/generated/**", "dist/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench/results/**"] },
+  ...nextVitals,
+  ...nextTs,
+  {
+    plugins: { import: importPlugin },
+    // By path: eslint-plugin-import is hoisted to the root, the resolver lives in this workspace.
+    settings: { "import/resolver": { [createRequire(import.meta.url).resolve("eslint-import-resolver-typescript")]: { project: path.join(root, "tsconfig.json") } } },
+    rules: {
+      "import/no-restricted-paths": ["error", { basePath: root, zones: boundaries.flatMap(({ target, from, except, message }) => [target].flat().map((t) => ({ target: t, from, except, message }))) }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}", "app/**/*-client.tsx"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: SERVER_ONLY.map((p) => ({ ...p, allowTypeImports: true })) }] },
+  },
+];
