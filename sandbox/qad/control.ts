@@ -142,11 +142,11 @@ export const createQadControl = (tenant: QadTenant) => {
         case "glPeriods":
           return [...data.periods.values()].map((p) => ({ ...p }));
         case "customerInvoices":
-          return data.invoices.values().map((r) => toWire(collection, data, r as never));
+          return data.invoices.values().map((r) => toWire(collection, r));
         case "customerPayments":
-          return data.payments.values().map((r) => toWire(collection, data, r as never));
+          return data.payments.values().map((r) => toWire(collection, r));
         default:
-          return data.adjustments.values().map((r) => toWire(collection, data, r as never));
+          return data.adjustments.values().map((r) => toWire(collection, r));
       }
     },
     /** Open balance per customer (sum of its invoices' open balances), for every customer or one. */

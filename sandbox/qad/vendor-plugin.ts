@@ -19,7 +19,7 @@ import { createCustomerAdjustment, createCustomerInvoice, createCustomerPayment,
 
 type Collection = {
   viewUri: string;
-  write: (ctx: WriteContext, record: Record<string, unknown>) => WriteResult<never>;
+  write: (ctx: WriteContext, record: Record<string, unknown>) => WriteResult<unknown>;
   /** Query parameters that select one record on GET, and how to find it. */
   read: (data: WorkspaceData, tenant: QadTenant, query: Record<string, string>) => unknown[] | undefined;
 };
@@ -33,23 +33,23 @@ const byVoucherOrReference = <T>(table: { get(k: string): T | undefined; keysWhe
 export const COLLECTIONS: Record<string, Collection> = {
   customerV2s: {
     viewUri: "urn:be:com.qad.base.customer.ICustomerV2",
-    write: upsertCustomer as Collection["write"],
+    write: upsertCustomer,
     read: (data, tenant, q) =>
       q.customerCode ? [tenant.store.findCustomer(data.workspace.sharedSetCode, q.customerCode)].filter((c) => c !== undefined) : undefined,
   },
   customerInvoices: {
     viewUri: "urn:be:com.qad.financials.ICustomerInvoice",
-    write: createCustomerInvoice as Collection["write"],
+    write: createCustomerInvoice,
     read: (data, _tenant, q) => byVoucherOrReference(data.invoices, q.dInvoiceVoucher, q.dInvoiceReference),
   },
   customerPayments: {
     viewUri: "urn:be:com.qad.financials.ICustomerPayment",
-    write: createCustomerPayment as Collection["write"],
+    write: createCustomerPayment,
     read: (data, _tenant, q) => byVoucherOrReference(data.payments, q.dDocumentVoucher, q.dDocumentReference),
   },
   customerAdjustments: {
     viewUri: "urn:be:com.qad.financials.ICustomerAdjustment",
-    write: createCustomerAdjustment as Collection["write"],
+    write: createCustomerAdjustment,
     read: (data, _tenant, q) => byVoucherOrReference(data.adjustments, q.dInvoiceVoucher, q.dInvoiceReference),
   },
 };
@@ -182,7 +182,7 @@ export const createQadVendorPlugin = (tenant: QadTenant): FastifyPluginAsync => 
     const { data } = request[AUTHED]!;
     const records = collection.read(data, tenant, q);
     if (records === undefined) return reply.code(400).send(bareErrors(400, "The key of the business entity is missing."));
-    return { data: { [request.params.collection]: records.map((r) => toWire(request.params.collection, data, r as never)) } };
+    return { data: { [request.params.collection]: records.map((r) => toWire(request.params.collection, r)) } };
   });
 
   // POST /api/erp/:collection?viewUri= – business-entity write with submitResult
@@ -210,7 +210,7 @@ export const createQadVendorPlugin = (tenant: QadTenant): FastifyPluginAsync => 
         tenant.stats.writeFailures += 1;
         return { [name]: saved, ...submitFailure(result.errors) };
       }
-      saved.push({ ...toWire(name, data, result.record), uri: entityUri(name, data, result.record), changeStatus: "0" });
+      saved.push({ ...toWire(name, result.record), uri: entityUri(name, data, result.record), changeStatus: "0" });
     }
     return { supplementaryMessages: [], [name]: saved, submitResult: { success: true, errors: [] } };
   });

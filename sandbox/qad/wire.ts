@@ -9,7 +9,7 @@ import type { Customer, CustomerAdjustment, CustomerInvoice, CustomerPayment } f
 const allocationsOut = (allocations: CustomerPayment["allocations"], amountKey: string) =>
   allocations.map((a) => ({ dInvoiceVoucher: a.dInvoiceVoucher, dInvoiceReference: a.dInvoiceReference, [amountKey]: a.amountTC }));
 
-export const toWire = (collection: string, _data: WorkspaceData, record: never): Record<string, unknown> => {
+export const toWire = (collection: string, record: unknown): Record<string, unknown> => {
   switch (collection) {
     case "customerInvoices": {
       const { lines, ...rest } = record as CustomerInvoice;
@@ -28,7 +28,7 @@ export const toWire = (collection: string, _data: WorkspaceData, record: never):
   }
 };
 
-export const entityUri = (collection: string, data: WorkspaceData, record: never): string => {
+export const entityUri = (collection: string, data: WorkspaceData, record: unknown): string => {
   const { domainCode, entityCode } = data.workspace;
   switch (collection) {
     case "customerInvoices":
