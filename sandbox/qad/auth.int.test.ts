@@ -51,6 +51,12 @@ describe("POST /oauth/token", () => {
     expectEnvelope("tokenResponse", await response.json());
   });
 
+  it("does not read a JSON body (the grant goes as form fields or query parameters)", async () => {
+    const response = await fetch(`${qad.base}/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(form()) });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: "invalid_client" });
+  });
+
   it("refuses a wrong password with invalid_grant, an unknown client with invalid_client, another grant type", async () => {
     const wrong = await qad.token(form({ password: "nope" }));
     expect(wrong.status).toBe(400);

@@ -106,7 +106,9 @@ export const createQadVendorPlugin = (tenant: QadTenant): FastifyPluginAsync => 
   app.post("/oauth/token", async (request, reply) => {
     tenant.stats.tokenRequests += 1;
     count(tenant, "POST /oauth/token");
-    const body = typeof request.body === "object" && request.body !== null ? (request.body as Record<string, string>) : {};
+    // Spring's token endpoint reads request parameters (form fields or query), never a JSON body.
+    const isForm = (request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+    const body = isForm && typeof request.body === "object" && request.body !== null ? (request.body as Record<string, string>) : {};
     const query = Object.fromEntries(Object.entries(queryOf(request)).map(([k, v]) => [k, single(v)]));
     const result = tenant.auth.token({ ...query, ...body });
     return reply.code(result.ok ? 200 : result.status).header("cache-control", "no-store").send(result.body);
