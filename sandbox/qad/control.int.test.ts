@@ -60,6 +60,22 @@ describe("QAD demo company", () => {
   });
 });
 
+describe("QAD demo seeded twice", () => {
+  it("adds customers for the new Zuora accounts without overwriting the first ones", async () => {
+    const sandbox = await startSandbox({ port: 0, demo: { accounts: 40 } });
+    try {
+      const before = (await sandbox.control.qad.documents("customerV2s", QAD_DEMO_WORKSPACE_ID)) as { customerCode: string; businessRelationName: string }[];
+      await sandbox.control.seedDemo({ accounts: 40, seed: 7 });
+      const after = (await sandbox.control.qad.documents("customerV2s", QAD_DEMO_WORKSPACE_ID)) as { customerCode: string; businessRelationName: string }[];
+      const byCode = new Map(after.map((c) => [c.customerCode, c.businessRelationName]));
+      for (const c of before) expect(byCode.get(c.customerCode), c.customerCode).toBe(c.businessRelationName);
+      expect(after.length).toBeGreaterThan(before.length + 20);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe("QAD control API", () => {
   it("keeps QAD state and tokens across a restart through the state file", async () => {
     const stateDir = await mkdtemp(path.join(os.tmpdir(), "mlc-qad-"));

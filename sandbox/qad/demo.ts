@@ -54,7 +54,9 @@ export const seedQadDemo = (options: { control: QadControl; accounts: QadDemoAcc
   const customers: { customerCode: string; businessRelationName: string; currencyCode: string; isActive: boolean }[] = [];
   let byNumber = 0;
   let byName = 0;
-  let nextCode = 1001;
+  // A second demo seed (more Zuora accounts) continues the QAD numbering instead of overwriting customers.
+  const taken = control.documents("customerV2s", QAD_DEMO_WORKSPACE_ID).map((c) => /^C(\d{4})$/.exec(String(c.customerCode))?.[1]);
+  let nextCode = Math.max(1000, ...taken.map(Number).filter((n) => n < 9000)) + 1;
   for (const account of options.accounts) {
     if (random.next() >= matchRate) continue;
     if (random.next() < 0.55) {
