@@ -3,8 +3,8 @@ import type { Customer, CustomerAdjustment, CustomerInvoice, CustomerPayment, Gl
 
 /*
  * The tenant's data. Customers and GL accounts live in shared sets; periods, daybooks and documents live in
- * an entity (workspace). Look-ups by code, voucher, reference and customer are map reads; balances per
- * customer are kept as running sums, so the control API answers without scanning documents.
+ * an entity (workspace). Look-ups by code, voucher, reference and customer are map reads; a customer's
+ * balance adds up only that customer's documents (found through the customer index), never a scan.
  */
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
