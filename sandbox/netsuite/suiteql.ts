@@ -17,7 +17,8 @@ type Token = { kind: "ident" | "number" | "string" | "op" | "punct"; text: strin
 
 type Value = { kind: "null" } | { kind: "number"; value: number } | { kind: "string"; value: string } | { kind: "time"; value: number; date: boolean };
 
-type Column = { name: string; field?: FieldDef; fixed?: string };
+/** A column; `fixed` holds the value per record type of columns such as transaction.type and item.itemtype. */
+type Column = { name: string; field?: FieldDef; fixed?: Record<string, string> };
 
 type Expr =
   | { kind: "column"; column: Column }
@@ -104,7 +105,10 @@ export const tableInfo = (store: NetsuiteStore, name: string): TableInfo => {
   const columns = new Map<string, Column>();
   for (const def of defs) {
     for (const field of def.fields) columns.set(columnOf(field), { name: columnOf(field), field });
-    for (const [column, value] of Object.entries(def.fixedColumns ?? {})) columns.set(column, { name: column, fixed: value });
+    for (const [column, value] of Object.entries(def.fixedColumns ?? {})) {
+      const fixed = columns.get(column)?.fixed ?? {};
+      columns.set(column, { name: column, fixed: { ...fixed, [def.name]: value } });
+    }
   }
   return { defs, columns };
 };
@@ -207,7 +211,10 @@ export const parseSuiteql = (q: string, store: NetsuiteStore, timeZone: string, 
   };
 
   const rawValue = (record: StoredRecord, col: Column): Value => {
-    if (col.fixed !== undefined) return { kind: "string", value: col.fixed };
+    if (col.fixed !== undefined) {
+      const fixed = col.fixed[record.type];
+      return fixed === undefined ? { kind: "null" } : { kind: "string", value: fixed };
+    }
     const field = col.field;
     if (!field) return { kind: "null" };
     const v = field.name === "id" ? record.id : field.name === "externalId" ? record.externalId : record.fields[field.name];

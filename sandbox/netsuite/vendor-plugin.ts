@@ -48,7 +48,8 @@ const writeOptions = (request: FastifyRequest): WriteOptions => {
 
 const jsonBody = (request: FastifyRequest): Record<string, unknown> => {
   const body = request.body;
-  if (body && typeof body === "object" && "__unparsed" in body) {
+  const contentType = String(request.headers["content-type"] ?? "");
+  if (contentType !== "" && !contentType.includes("json")) {
     throw new NsError(415, "UNSUPPORTED_MEDIA_TYPE", `Content-Type ${String(request.headers["content-type"])} is not supported; send application/json.`, { "o:errorHeader": "Content-Type" });
   }
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
