@@ -5,7 +5,8 @@
  * third parties quote (§4.5), with its odd title "Bad Request".
  */
 
-export const ERROR_MEDIA_TYPE = "application/vnd.oracle.resource+json; type=error";
+/** With an explicit charset, so Fastify sends the header as written (without it, it rewrites it to type="error"). */
+export const ERROR_MEDIA_TYPE = "application/vnd.oracle.resource+json; type=error; charset=UTF-8";
 
 /** Oracle's examples use this `type`; a raw 401 from a newer release used an RFC 9110 URI, so it is a setting. */
 export const DEFAULT_ERROR_TYPE_URI = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html";

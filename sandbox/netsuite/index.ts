@@ -135,7 +135,8 @@ export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}): Net
     accountId: account.accountId,
     faultVendor: {
       name: "netsuite",
-      prefix: "/netsuite",
+      // Fault rule paths start at the account's REST root: "/services/rest/record/v1/invoice*".
+      prefix: account.prefix,
       expireTokens: () => account.auth.expireAll(),
       // NetSuite sends no Retry-After and no rate-limit headers (§4.5); a 429 is always the concurrency one.
       errorResponse: (status) => ({

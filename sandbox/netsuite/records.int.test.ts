@@ -23,7 +23,7 @@ describe("NetSuite record service", () => {
     expect(created.headers.get("location")).toMatch(new RegExp(`^${sandbox.netsuiteBaseUrl}${R}/customer/\\d+$`));
     const got = await call("GET", `${R}/customer/${idFromLocation(created)}`);
     expect(got.status).toBe(200);
-    expect(got.headers.get("content-type")).toContain("application/vnd.oracle.resource+json");
+    expect(got.headers.get("content-type")).toContain("application/vnd.oracle.resource+json; type=singular");
     expect(envelopeErrors("nsResource", got.body)).toEqual([]);
     expect(got.body).toMatchObject({
       id: idFromLocation(created),

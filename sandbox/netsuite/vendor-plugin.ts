@@ -12,8 +12,8 @@ import type { StoredRecord, Validation, WriteOptions } from "./store";
 import { runSuiteql } from "./suiteql";
 
 const TOKEN_PATH = "/services/rest/auth/oauth2/v1/token";
-const SINGULAR = "application/vnd.oracle.resource+json; type=singular";
-const COLLECTION = "application/vnd.oracle.resource+json; type=collection";
+const SINGULAR = "application/vnd.oracle.resource+json; type=singular; charset=UTF-8";
+const COLLECTION = "application/vnd.oracle.resource+json; type=collection; charset=UTF-8";
 const MAX_PAGE = 1000;
 /** SuiteQL returns at most 100,000 rows per query without SuiteAnalytics Connect (§4.4). */
 const SUITEQL_MAX_ROWS = 100_000;
