@@ -215,3 +215,35 @@ describe("NetSuite record service", () => {
     expect(envelopeErrors("nsError", await broken.json())).toEqual([]);
   });
 });
+
+describe("NetSuite metadata catalog", () => {
+  let sandbox: RunningSandbox;
+  let token: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, demo: { accounts: 3 } });
+    token = await getToken(sandbox);
+  });
+  afterAll(() => sandbox.close());
+
+  it("describes each record type with x-ns-filterable and custom fields, and the records it serves match their schema", async () => {
+    const catalog = await ns(sandbox, token, "GET", `${R}/metadata-catalog`);
+    expect((catalog.body?.items as { name: string }[]).map((i) => i.name)).toEqual(expect.arrayContaining(["customer", "invoice", "serviceSaleItem", SUBSCRIPTION_EVENT_RECORD]));
+    const schema = await ns(sandbox, token, "GET", `${R}/metadata-catalog/customer`, undefined, { accept: "application/schema+json" });
+    expect(schema.headers.get("content-type")).toContain("application/schema+json");
+    expect(schema.body).toMatchObject({ required: ["companyName", "subsidiary"], properties: { custentity_zuora_account_id: { "x-ns-custom-field": true } } });
+    expect(schema.body?.["x-ns-filterable"]).toEqual(expect.arrayContaining(["companyName", "lastModifiedDate", "externalId"]));
+    expect(schema.body?.["x-ns-filterable"]).not.toContain("comments");
+
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const ajv = new Ajv2020({ strict: false });
+    for (const type of ["customer", "invoice"]) {
+      const served = await ns(sandbox, token, "GET", `${R}/metadata-catalog/${type}`, undefined, { accept: "application/schema+json" });
+      const validate = ajv.compile(served.body ?? {});
+      const first = ((await ns(sandbox, token, "GET", `${R}/${type}?limit=1`)).body?.items as { id: string }[])[0]?.id;
+      const record = await ns(sandbox, token, "GET", `${R}/${type}/${first}?expandSubResources=true`);
+      expect(validate(record.body), `${type}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    const openapi = await ns(sandbox, token, "GET", `${R}/metadata-catalog/invoice`, undefined, { accept: "application/swagger+json" });
+    expect(openapi.body).toMatchObject({ openapi: "3.0.1", components: { schemas: { invoice: { title: "invoice" } } } });
+  });
+});

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { NetsuiteAccount } from "./account";
 import { CONCURRENCY_DETAIL, ERROR_MEDIA_TYPE, INVALID_LOGIN_DETAIL, invalidParameter, NsError, nsErrorBody } from "./errors";
+import { openApiDocument, recordSchema } from "./metadata-catalog";
 import { pageLinks, presentLines, presentRecord, recordUrl } from "./present";
 import { compileFilter } from "./q-filter";
 import type { StoredRecord, Validation, WriteOptions } from "./store";
@@ -130,6 +131,30 @@ export const createNetsuiteVendorPlugin = (account: NetsuiteAccount): FastifyPlu
   });
 
   const R = "/services/rest/record/v1";
+
+  app.get(`${R}/metadata-catalog`, async (request, reply) => {
+    reply.header("content-type", COLLECTION);
+    const catalog = `${base(request)}/record/v1/metadata-catalog`;
+    return {
+      items: store.tables().map(({ def }) => ({
+        name: def.name,
+        links: [
+          { rel: "canonical", href: `${catalog}/${def.name}`, mediaType: "application/json" },
+          { rel: "alternate", href: `${catalog}/${def.name}`, mediaType: "application/swagger+json" },
+          { rel: "alternate", href: `${catalog}/${def.name}`, mediaType: "application/schema+json" },
+        ],
+      })),
+      links: [{ rel: "self", href: catalog }],
+    };
+  });
+
+  app.get<{ Params: TypeParams }>(`${R}/metadata-catalog/:type`, async (request, reply) => {
+    const t = store.table(request.params.type);
+    if (String(request.headers.accept ?? "").includes("application/schema+json")) {
+      return reply.header("content-type", "application/schema+json; charset=UTF-8").send(recordSchema(t.def));
+    }
+    return reply.header("content-type", "application/swagger+json; charset=UTF-8").send(openApiDocument([t.def]));
+  });
 
   app.get<{ Params: TypeParams; Querystring: PageQuery }>(`${R}/:type`, async (request, reply) => {
     const t = store.table(request.params.type);
