@@ -51,9 +51,15 @@ export const seedNetsuiteDemo = (control: NetsuiteSandboxControl, options: Netsu
   control.defineCustomFields("invoice", [{ id: "custbody_zuora_invoice_id", kind: "string" }]);
   control.defineCustomRecordType(SUBSCRIPTION_EVENT_TYPE);
 
-  const items = control.seed({
-    items: DEMO_ITEMS.map((item) => ({ itemId: item.itemId, displayName: item.displayName, salesDescription: item.displayName, incomeAccount: { id: item.account }, externalId: `item-${item.itemId}` })),
-  }).items;
+  // Seeding twice adds nothing the first run made (records are matched by external id).
+  const missing = <T extends { externalId: string }>(recordType: string, bodies: T[]) => bodies.filter((b) => !control.find(recordType, `eid:${b.externalId}`));
+  control.seed({
+    items: missing(
+      "serviceSaleItem",
+      DEMO_ITEMS.map((item) => ({ itemId: item.itemId, displayName: item.displayName, salesDescription: item.displayName, incomeAccount: { id: item.account }, externalId: `item-${item.itemId}` })),
+    ),
+  });
+  const items = DEMO_ITEMS.map((item) => ({ id: control.find("serviceSaleItem", `eid:item-${item.itemId}`)?.id ?? "" }));
 
   const customerCount = options.customers ?? 40;
   const used = new Set<string>();
@@ -72,7 +78,8 @@ export const seedNetsuiteDemo = (control: NetsuiteSandboxControl, options: Netsu
       externalId: `NWC-${String(n + 1).padStart(4, "0")}`,
     });
   }
-  const seededCustomers = control.seed({ customers }).customers;
+  control.seed({ customers: missing("customer", customers) });
+  const seededCustomers = customers.map((c) => ({ id: control.find("customer", `eid:${c.externalId}`)?.id ?? "" }));
 
   const invoiceCount = options.invoices ?? 12;
   const invoices = [];
@@ -82,8 +89,8 @@ export const seedNetsuiteDemo = (control: NetsuiteSandboxControl, options: Netsu
       const i = random.int(0, DEMO_ITEMS.length - 1);
       return { item: { id: items[i]?.id ?? "" }, quantity: random.int(1, 20), rate: DEMO_ITEMS[i]?.rate ?? 1 };
     });
-    invoices.push({ entity: { id: customer.id }, memo: `Demo invoice ${n + 1}`, item: { items: lines } });
+    invoices.push({ entity: { id: customer.id }, memo: `Demo invoice ${n + 1}`, externalId: `NWC-INV-${String(n + 1).padStart(4, "0")}`, item: { items: lines } });
   }
-  control.seed({ invoices });
+  control.seed({ invoices: missing("invoice", invoices) });
   return { certificateId: certificate.certificateId, customers: customerCount, items: DEMO_ITEMS.length, invoices: invoices.length };
 };

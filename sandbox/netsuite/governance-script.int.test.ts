@@ -145,6 +145,9 @@ describe("NetSuite sandbox state", () => {
       const token = await getToken(first);
       const before = await first.control.netsuite.stats();
       expect(before.customers).toBe(40);
+      // Seeding the demo again adds nothing to NetSuite (matched by external id).
+      await first.control.seedDemo({ accounts: 3 });
+      expect(await first.control.netsuite.stats()).toMatchObject({ customers: 40, items: 6, invoices: 12 });
       const snapshot = await first.control.netsuite.snapshot();
       await first.control.netsuite.reset();
       expect((await first.control.netsuite.stats()).customers).toBe(0);

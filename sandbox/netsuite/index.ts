@@ -61,6 +61,8 @@ const buildControl = (account: ReturnType<typeof createNetsuiteAccount>) => {
     /** Edits a record as a user in the UI would. */
     changeRecord: (recordType: string, id: string, fields: Record<string, unknown>) => store.update(recordType, store.get(recordType, id), fields),
     records: (recordType: string) => store.table(recordType).order,
+    /** The record with this internal id or `eid:<externalId>`, if any. */
+    find: (recordType: string, key: string) => store.find(recordType, key),
     duplicates: () => store.duplicates(),
     settings: (input?: NetsuiteSettingsInput) => (input ? account.applySettings(input) : { ...account.settings }),
     expireTokens: () => auth.expireAll(),

@@ -127,6 +127,19 @@ describe("NetSuite record service", () => {
     expect(errorDetail(wrongCurrency)["o:errorPath"]).toBe("currency");
   });
 
+  it("keeps customers' balances in step when an invoice is created, moved to another customer and deleted", async () => {
+    const [a, b] = (await sandbox.control.netsuite.seed({ customers: [{ companyName: "Balance A", subsidiary: { id: "1" } }, { companyName: "Balance B", subsidiary: { id: "1" } }] })).customers.map((c) => c.id);
+    const item = ((await call("GET", `${R}/serviceSaleItem?limit=1`)).body?.items as { id: string }[])[0]?.id;
+    const balance = async (id?: string) => (await call("GET", `${R}/customer/${id}?fields=balance`)).body?.balance;
+    const created = await call("POST", `${R}/invoice`, { entity: { id: a }, item: { items: [{ item: { id: item }, amount: 120 }] } });
+    const path = `${R}/invoice/${idFromLocation(created)}`;
+    expect([await balance(a), await balance(b)]).toEqual([120, 0]);
+    expect((await call("PATCH", path, { entity: { id: b }, item: { items: [{ line: 1, amount: 80 }] } })).status).toBe(204);
+    expect([await balance(a), await balance(b)]).toEqual([0, 80]);
+    expect((await call("DELETE", path)).status).toBe(204);
+    expect(await balance(b)).toBe(0);
+  });
+
   it("refuses an invoice dated in a closed period", async () => {
     await sandbox.control.netsuite.updateSettings({ closedPeriodsBefore: "2026-11-01" });
     const customer = (await sandbox.control.netsuite.seed({ customers: [{ companyName: "Closed Period Inc.", subsidiary: { id: "1" } }] })).customers[0]?.id;

@@ -193,7 +193,8 @@ export const createNetsuiteStore = (env: StoreEnvironment) => {
       const path = `${def.sublist?.name}.items[${i}].`;
       if (!line || typeof line !== "object") throw invalidContent("Invalid sublist line.", path.slice(0, -1));
       const raw = line as Record<string, unknown>;
-      const parsed = readFields(def.sublist?.fields ?? [], raw, path, options);
+      // `line` names the line to change; it is not a value to write.
+      const parsed = readFields(def.sublist?.fields ?? [], raw, path, options, ["line"]);
       const lineNo = typeof raw.line === "number" || typeof raw.line === "string" ? Number(raw.line) : undefined;
       return { parsed, lineNo, path };
     });
@@ -213,8 +214,8 @@ export const createNetsuiteStore = (env: StoreEnvironment) => {
       return { ...line, line: i + 1, quantity, rate, amount };
     });
 
-  /** Invoice rules: customer currency, closed periods, computed totals, the customer's balance. */
-  const applyTransactionRules = (def: RecordTypeDef, record: StoredRecord, previousTotal: number) => {
+  /** Invoice rules: customer currency, closed periods, computed totals, the customers' balances. `previous` is the stored version of an edited invoice. */
+  const applyTransactionRules = (def: RecordTypeDef, record: StoredRecord, previous?: StoredRecord) => {
     if (def.name !== INVOICE.name) return;
     const customer = table("customer").byId.get(String(record.fields.entity));
     if (!customer) throw invalidValue(record.fields.entity, "entity", "entity");
@@ -234,7 +235,11 @@ export const createNetsuiteStore = (env: StoreEnvironment) => {
     f.amountPaid ??= 0;
     f.amountRemaining = round2(total - Number(f.amountPaid));
     f.status = Number(f.amountRemaining) <= 0 ? "B" : "A";
-    customer.fields.balance = round2(Number(customer.fields.balance ?? 0) + total - previousTotal);
+    if (previous) {
+      const before = table("customer").byId.get(String(previous.fields.entity));
+      if (before) before.fields.balance = round2(Number(before.fields.balance ?? 0) - Number(previous.fields.total ?? 0));
+    }
+    customer.fields.balance = round2(Number(customer.fields.balance ?? 0) + total);
   };
 
   const uniqueRules = (t: Table, record: StoredRecord, previous?: StoredRecord) => {
@@ -294,7 +299,7 @@ export const createNetsuiteStore = (env: StoreEnvironment) => {
     if (def.sublist) record.lines = finishLines(def, (lines ?? []).map((l) => l.parsed));
     requireFields(def, record.fields);
     uniqueRules(t, record);
-    applyTransactionRules(def, record, 0);
+    applyTransactionRules(def, record);
     if (def.name === INVOICE.name) record.fields.tranId ??= `INV${nextTranId++}`;
     record.fields[createdField] = now;
     record.fields[modifiedField] = now;
@@ -335,7 +340,7 @@ export const createNetsuiteStore = (env: StoreEnvironment) => {
     }
     requireFields(def, next.fields);
     uniqueRules(t, next, record);
-    applyTransactionRules(def, next, Number(record.fields.total ?? 0));
+    applyTransactionRules(def, next, record);
     const now = Math.max(nowMs(), record.modifiedMs);
     next.modifiedMs = now;
     next.fields[timestampFields(def)[1]] = now;
