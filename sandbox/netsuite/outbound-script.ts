@@ -3,8 +3,8 @@
  * SuiteScript (User Event afterSubmit) that calls N/https.post to an external URL, so the payload, headers and
  * authentication are whatever the script does. The script modelled here is the one our admin guide will ship:
  * on create/edit/delete of the deployed record types it POSTs JSON to a URL configured on the deployment,
- * which carries the shared secret in its query string (N/https has no HMAC of the body without extra
- * modules; a secret in an HTTPS URL is the common pattern). One attempt per change, as a script does: a
+ * which carries the shared secret in its query string (issue 15's contract; a script could also sign the body
+ * with N/crypto and a Secrets Management key, §4.8, but ours does not). One attempt per change, as a script does: a
  * failed POST is logged on the script's execution log and not retried (receivers must also poll).
  * Deliveries to one URL go out in order, one at a time. A change fires the script whoever made it: REST
  * web services, the UI (control API) or CSV import.
