@@ -7,6 +7,8 @@ import { createSandboxControlClient, type SandboxControlClient } from "./core/co
 import { createFaultInjector, type FaultInjector } from "./core/faults";
 import { createQadSandbox, QAD_SANDBOX_DEFAULTS, type QadSandbox, type QadSandboxOptions } from "./qad/index";
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
+import { seedNetsuiteDemo } from "./netsuite/demo";
+import { createNetsuiteSandbox, DEMO_NETSUITE_CERTIFICATE_ID, DEMO_NETSUITE_CLIENT_ID, DEMO_NETSUITE_KEY, type NetsuiteSandbox, type NetsuiteSandboxOptions } from "./netsuite/index";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
 
@@ -31,6 +33,7 @@ export type StartSandboxOptions = {
   zuora?: Omit<ZuoraSandboxOptions, "prefix">;
   acumatica?: AcumaticaSandboxOptions;
   qad?: QadSandboxOptions;
+  netsuite?: NetsuiteSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -46,12 +49,14 @@ export type RunningSandbox = {
   acumaticaBaseUrl: string;
   /** QAD tenant base URL (what `https://<tenant>.qad.com/clouderp` is on QAD's cloud). */
   qadBaseUrl: string;
+  /** NetSuite account REST root, e.g. http://127.0.0.1:4010/netsuite/1234567-sb1 (stands for https://1234567-sb1.suitetalk.api.netsuite.com). */
+  netsuiteBaseUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; netsuite: NetsuiteSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -65,7 +70,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown; netsuite?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -84,6 +89,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const zuora = createZuoraSandbox({ seed, ...o.zuora });
   const acumatica = createAcumaticaSandbox(o.acumatica);
   const qad = createQadSandbox(o.qad);
+  const netsuite = createNetsuiteSandbox(o.netsuite);
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -106,6 +112,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       password: o.qad?.users?.[0]?.password ?? QAD_SANDBOX_DEFAULTS.user.password,
       workspaceId: o.qad?.users?.[0]?.workspaces[0] ?? `${QAD_SANDBOX_DEFAULTS.workspace.domainCode}_${QAD_SANDBOX_DEFAULTS.workspace.entityCode}`,
     },
+    netsuite: { baseUrl: netsuite.prefix, accountId: netsuite.accountId, clientId: DEMO_NETSUITE_CLIENT_ID, certificateId: DEMO_NETSUITE_CERTIFICATE_ID, privateKeyPem: DEMO_NETSUITE_KEY.privateKeyPem },
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -113,28 +120,40 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   if (saved) {
     zuora.control.restore(saved.zuora);
     acumatica.control.restore(saved.acumatica);
+    // State files written before a vendor's sandbox existed have no member for it: seed its demo then.
     if (saved.qad !== undefined) qad.control.restore(saved.qad);
+    if (saved.netsuite !== undefined) netsuite.control.restore(saved.netsuite);
+    else if (o.demo) seedNetsuiteDemo(netsuite.control, o.demo === true ? {} : { seed: o.demo.seed });
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, netsuite, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version() };
+  const versions = () => ({ zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version(), netsuite: netsuite.control.version() });
+  let lastSaved = versions();
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
     if (!stateFile || !o.stateDir) return;
-    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version() };
-    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && current.qad === lastSaved.qad && saved !== undefined) return;
+    const current = versions();
+    const changed = (Object.keys(current) as (keyof typeof current)[]).some((vendor) => current[vendor] !== lastSaved[vendor]);
+    if (!force && !changed && saved !== undefined) return;
     lastSaved = current;
     const dir = o.stateDir;
     saving = saving.then(async () => {
-      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot(), qad: qad.control.snapshot() };
+      const state: StateFile = {
+        format: "ml-connector-sandbox/1",
+        savedAt: new Date().toISOString(),
+        zuora: zuora.control.snapshot(),
+        acumatica: acumatica.control.snapshot(),
+        qad: qad.control.snapshot(),
+        netsuite: netsuite.control.snapshot(),
+      };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(state));
@@ -153,7 +172,8 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     qadBaseUrl: credentials.qad.baseUrl,
     credentials,
     control: createSandboxControlClient(url),
-    vendors: { zuora, acumatica, qad, faults },
+    netsuiteBaseUrl: credentials.netsuite.baseUrl,
+    vendors: { zuora, acumatica, qad, netsuite, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);

@@ -4,6 +4,7 @@ import type { AcumaticaSandbox } from "./acumatica/index";
 import { faultConfigSchema, faultRuleSchema, latencySchema, VENDOR_NAMES, type FaultInjector } from "./core/faults";
 import { seedDemo, type DemoSeedResult } from "./demo/seed-demo";
 import type { QadSandbox } from "./qad/index";
+import type { NetsuiteSandbox } from "./netsuite/index";
 import type { ZuoraSandbox } from "./zuora/index";
 
 /*
@@ -24,12 +25,15 @@ export type SandboxCredentials = {
     endpointVersion: string;
   };
   qad: { baseUrl: string; clientId: string; username: string; password: string; workspaceId: string };
+  /** baseUrl is the account's REST root (what Company Information shows as the SuiteTalk URL). */
+  netsuite: { baseUrl: string; accountId: string; clientId: string; certificateId: string; privateKeyPem: string };
 };
 
 export type SandboxServerOptions = {
   zuora: ZuoraSandbox;
   acumatica: AcumaticaSandbox;
   qad: QadSandbox;
+  netsuite: NetsuiteSandbox;
   faults: FaultInjector;
   /** Credentials with base URLs relative to the server root ("/zuora"); /_sandbox/info makes them absolute. */
   credentials: SandboxCredentials;
@@ -52,10 +56,11 @@ export const withOrigin = (credentials: SandboxCredentials, origin: string): San
   zuora: { ...credentials.zuora, baseUrl: `${origin}${credentials.zuora.baseUrl}` },
   acumatica: { ...credentials.acumatica, baseUrl: `${origin}${credentials.acumatica.baseUrl}` },
   qad: { ...credentials.qad, baseUrl: `${origin}${credentials.qad.baseUrl}` },
+  netsuite: { ...credentials.netsuite, baseUrl: `${origin}${credentials.netsuite.baseUrl}` },
 });
 
 export const buildSandboxServer = async (options: SandboxServerOptions): Promise<FastifyInstance> => {
-  const { zuora, acumatica, qad, faults } = options;
+  const { zuora, acumatica, qad, netsuite, faults } = options;
   const app = Fastify({ logger: options.log ?? false, bodyLimit: 256 * 1024 * 1024 });
 
   faults.registerVendor(zuora.faultVendor);
@@ -73,11 +78,13 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
     }),
   });
   faults.registerVendor(qad.faultVendor);
+  faults.registerVendor(netsuite.faultVendor);
   faults.install(app);
 
   await app.register(zuora.plugin, { prefix: zuora.prefix });
   await app.register(acumatica.plugin, { prefix: "/acumatica" });
   await app.register(qad.plugin, { prefix: qad.faultVendor.prefix });
+  await app.register(netsuite.plugin, { prefix: netsuite.prefix });
 
   await app.register(
     async (control) => {
@@ -85,7 +92,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
         reply.code(error instanceof z.ZodError ? 400 : (error.statusCode ?? 500)).send({ error: error instanceof z.ZodError ? z.prettifyError(error) : error.message }),
       );
       // GET /_sandbox/health – liveness
-      control.get("/health", async () => ({ ok: true, vendors: ["zuora", "acumatica", "qad"] }));
+      control.get("/health", async () => ({ ok: true, vendors: VENDOR_NAMES }));
       // GET /_sandbox/info – base URLs and demo credentials for this server
       control.get("/info", async (request) => withOrigin(options.credentials, `${request.protocol}://${request.host}`));
       // GET/PUT /_sandbox/faults – fault configuration { seed, rules, latencyMs }; PUT replaces what it names
@@ -110,27 +117,29 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
         faults.setLatency(parse(latencySchema, request.body));
         return faults.state().latencyMs;
       });
-      // POST /_sandbox/expire-tokens – { vendor?: "zuora" | "acumatica" | "qad" } every access token answers 401 from now on
+      // POST /_sandbox/expire-tokens – { vendor?: one of VENDOR_NAMES } every access token answers 401 from now on
       control.post("/expire-tokens", async (request) => {
         const { vendor } = parse(z.strictObject({ vendor: z.enum(VENDOR_NAMES).optional() }), request.body);
         faults.expireTokens(vendor);
         return { ok: true };
       });
-      // POST /_sandbox/demo/seed – the demo company in both vendors (add to what is there)
+      // POST /_sandbox/demo/seed – the demo company in every vendor (add to what is there)
       control.post("/demo/seed", async (request): Promise<DemoSeedResult> =>
-        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, input: parse(demoSeedSchema, request.body) }),
+        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, input: parse(demoSeedSchema, request.body) }),
       );
-      // POST /_sandbox/reset – both vendors empty, faults cleared
+      // POST /_sandbox/reset – every vendor empty, faults cleared
       control.post("/reset", async () => {
         zuora.control.reset();
         acumatica.control.reset();
         qad.control.reset();
+        netsuite.control.reset();
         faults.clear();
         return { ok: true };
       });
       await control.register(zuora.controlPlugin, { prefix: "/zuora" });
       await control.register(acumatica.controlPlugin, { prefix: "/acumatica" });
       await control.register(qad.controlPlugin, { prefix: "/qad" });
+      await control.register(netsuite.controlPlugin, { prefix: "/netsuite" });
     },
     { prefix: "/_sandbox" },
   );

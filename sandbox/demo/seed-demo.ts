@@ -2,6 +2,8 @@ import { createRandom } from "../core/random";
 import type { AcumaticaSandbox } from "../acumatica/index";
 import type { QadControl } from "../qad/control";
 import { seedQadDemo, type QadDemoAccount } from "../qad/demo";
+import { seedNetsuiteDemo, type NetsuiteDemoResult } from "../netsuite/demo";
+import type { NetsuiteSandboxControl } from "../netsuite/index";
 import type { ZuoraSandboxControl } from "../zuora/index";
 
 /*
@@ -22,7 +24,7 @@ export type DemoSeedOptions = {
   seed?: number;
 };
 
-export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number; qadCustomers?: number };
+export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number; qadCustomers?: number; netsuite?: NetsuiteDemoResult };
 
 const PREFIXES = ["Acme", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Maple", "Nimbus", "Orbit", "Pine", "Quartz", "River", "Summit", "Tidal", "Umber", "Vertex", "Willow", "Zenith"];
 const SUFFIXES = ["Analytics", "Logistics", "Health", "Robotics", "Foods", "Energy", "Media", "Labs", "Systems", "Retail", "Finance", "Studios", "Networks", "Outdoor", "Motors", "Pharma"];
@@ -56,6 +58,7 @@ export const seedDemo = (options: {
   acumatica: AcumaticaSandbox["control"];
   /** When given, a QAD demo domain/entity with customers for about 80 % of the Zuora accounts (qad/demo.ts). */
   qad?: QadControl;
+  netsuite?: NetsuiteSandboxControl;
   input?: DemoSeedOptions;
 }): DemoSeedResult => {
   const { zuora, acumatica } = options;
@@ -98,5 +101,13 @@ export const seedDemo = (options: {
   const qad = options.qad ? seedQadDemo({ control: options.qad, accounts: zuoraAccounts, seed: options.input?.seed }) : undefined;
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
-  return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length, ...(qad ? { qadCustomers: qad.customers } : {}) };
+  const netsuite = options.netsuite ? seedNetsuiteDemo(options.netsuite, { seed: options.input?.seed }) : undefined;
+  return {
+    zuoraAccounts: count,
+    charges: DEMO_CATALOG.length,
+    acumaticaAccounts: DEMO_GL_ACCOUNTS.length,
+    acumaticaCustomers: customers.length,
+    ...(qad ? { qadCustomers: qad.customers } : {}),
+    ...(netsuite ? { netsuite } : {}),
+  };
 };
