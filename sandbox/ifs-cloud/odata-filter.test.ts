@@ -34,10 +34,13 @@ describe("$filter (IFS's supported subset)", () => {
     expect(ok("Objstate eq IfsApp.ManualVoucherHandling.VoucherState'Confirmed'", "voucher", voucher)).toBe(true);
   });
 
-  it("gives the index an eq conjunct on an indexed property", () => {
-    expect(compileFilter("Company eq '10' and ReferenceNumber eq 'INV-0001'", "voucherRow").indexHint).toEqual({ property: "Company", value: "10" });
-    expect(compileFilter("Account eq '3010' and ReferenceNumber eq 'INV-0001'", "voucherRow").indexHint).toEqual({ property: "ReferenceNumber", value: "INV-0001" });
-    expect(compileFilter("Company eq '10' or Account eq '3010'", "voucherRow").indexHint).toBeUndefined();
+  it("offers the eq conjuncts on indexed properties to the index", () => {
+    expect(compileFilter("Company eq '10' and (ReferenceNumber eq 'INV-0001')", "voucherRow").indexHints).toEqual([
+      { property: "Company", value: "10" },
+      { property: "ReferenceNumber", value: "INV-0001" },
+    ]);
+    expect(compileFilter("Account eq '3010' and ReferenceNumber eq 'INV-0001'", "voucherRow").indexHints).toEqual([{ property: "ReferenceNumber", value: "INV-0001" }]);
+    expect(compileFilter("Company eq '10' or ReferenceNumber eq 'INV-0001'", "voucherRow").indexHints).toEqual([]);
   });
 
   it("answers a syntax error the way IFS does, with its position", () => {

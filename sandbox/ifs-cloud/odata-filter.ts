@@ -17,8 +17,8 @@ type Compiled = { type: Type; enumType?: string; eval: (v: Values) => unknown };
 
 export type CompiledFilter = {
   test: (values: Values) => boolean;
-  /** An `indexed eq literal` conjunct of the top level, to narrow the scan to an index look-up. */
-  indexHint?: { property: string; value: unknown };
+  /** The `indexed eq literal` conjuncts of the top level: any one of them narrows the scan to an index look-up. */
+  indexHints: { property: string; value: unknown }[];
 };
 
 const NUMERIC = new Set<Type>(["Edm.Int32", "Edm.Decimal", "number"]);
@@ -310,9 +310,8 @@ export const compileFilter = (text: string, kind: KindName): CompiledFilter => {
 
   const root = boolean(compile(ast), ast);
 
-  let indexHint: CompiledFilter["indexHint"];
+  const indexHints: CompiledFilter["indexHints"] = [];
   const findHint = (node: Node) => {
-    if (indexHint) return;
     if (node.type === "BoolParenExpression") return findHint(node.value as Node);
     if (node.type === "AndExpression") {
       const { left, right } = node.value as { left: Node; right: Node };
@@ -325,9 +324,9 @@ export const compileFilter = (text: string, kind: KindName): CompiledFilter => {
     const name = propertyName(left);
     if (!name || !def.indexed.includes(name) || right.type !== "Literal" || right.value === "null") return;
     const value = literal(right, text).eval({});
-    if (propertyOf(kind, name)?.type === "Edm.String" ? typeof value === "string" : typeof value === "number") indexHint = { property: name, value };
+    if (propertyOf(kind, name)?.type === "Edm.String" ? typeof value === "string" : typeof value === "number") indexHints.push({ property: name, value });
   };
   findHint(ast);
 
-  return { test: (values) => root.eval(values) === true, indexHint };
+  return { test: (values) => root.eval(values) === true, indexHints };
 };

@@ -56,6 +56,12 @@ export class Tables {
     return this.byKind.get(kind)!.size;
   }
 
+  /** How many records have the indexed `property` equal to `value`; undefined when the property has no index. */
+  indexSize(kind: KindName, property: string, value: unknown): number | undefined {
+    const index = this.indexes.get(kind)!.get(property);
+    return index ? (index.get(indexKey(value))?.size ?? 0) : undefined;
+  }
+
   /** Records whose indexed `property` equals `value`, or undefined when the property has no index. */
   lookup(kind: KindName, property: string, value: unknown): StoredRecord[] | undefined {
     const index = this.indexes.get(kind)!.get(property);

@@ -184,8 +184,14 @@ export const createIfsVendorPlugin = (state: IfsState): FastifyPluginAsync => as
 
   const candidates = (target: Extract<Target, { type: "collection" }>, options: QueryOptions): Iterable<StoredRecord> => {
     if (target.parent) return state.ledger.rowsOf(target.parent.record);
-    const hint = options.filter?.indexHint;
-    return (hint && state.ledger.tables.lookup(target.kind, hint.property, hint.value)) ?? state.ledger.tables.all(target.kind);
+    // The smallest index bucket of the filter's eq conjuncts; the filter still runs on each record.
+    const { tables } = state.ledger;
+    let best: { property: string; value: unknown; size: number } | undefined;
+    for (const hint of options.filter?.indexHints ?? []) {
+      const size = tables.indexSize(target.kind, hint.property, hint.value);
+      if (size !== undefined && (!best || size < best.size)) best = { ...hint, size };
+    }
+    return (best && tables.lookup(target.kind, best.property, best.value)) ?? tables.all(target.kind);
   };
 
   const list = (request: FastifyRequest, reply: FastifyReply, target: Extract<Target, { type: "collection" }>, params: URLSearchParams, serviceRoot: string) => {
@@ -266,7 +272,9 @@ export const createIfsVendorPlugin = (state: IfsState): FastifyPluginAsync => as
   };
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const [rawPath = "", rawQuery = ""] = request.url.split("?", 2) as [string, string?];
+    const queryAt = request.url.indexOf("?");
+    const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? "" : request.url.slice(queryAt + 1);
     const at = rawPath.indexOf(PROJECTION_PATH);
     const endpoint = rawPath.slice(0, at).split("/").pop();
     if (at === -1 || (endpoint !== "main" && endpoint !== "int")) throw notFound();
