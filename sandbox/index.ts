@@ -6,6 +6,7 @@ import { ACUMATICA_SANDBOX_DEFAULTS, createAcumaticaSandbox, type AcumaticaSandb
 import { createSandboxControlClient, type SandboxControlClient } from "./core/control-client";
 import { createFaultInjector, type FaultInjector } from "./core/faults";
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
+import { seedIfsCloudDemo } from "./ifs-cloud/demo";
 import { createIfsCloudSandbox, IFS_CLOUD_PREFIX, IFS_SANDBOX_DEFAULTS, type IfsCloudSandbox, type IfsCloudSandboxOptions } from "./ifs-cloud/index";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
@@ -112,7 +113,9 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   if (saved) {
     zuora.control.restore(saved.zuora);
     acumatica.control.restore(saved.acumatica);
+    // A state file written before IFS Cloud joined the sandbox gets the IFS demo companies on first start.
     if (saved.ifsCloud) ifsCloud.control.restore(saved.ifsCloud);
+    else if (o.demo) seedIfsCloudDemo(ifsCloud.control);
   } else if (o.demo) {
     seedDemo({ zuora: zuora.control, acumatica: acumatica.control, ifsCloud: ifsCloud.control, input: o.demo === true ? {} : o.demo });
   }

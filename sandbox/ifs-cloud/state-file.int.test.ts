@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,5 +39,18 @@ describe("IFS Cloud in startSandbox", () => {
     expect(again.status).toBe(201);
     expect(((await again.json()) as { VoucherNo: number }).VoucherNo).toBe(2);
     await second.close();
+  });
+
+  it("gives a state file written before IFS Cloud joined the sandbox the IFS demo companies", async () => {
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), "mlc-ifs-"));
+    dirs.push(stateDir);
+    await (await startSandbox({ port: 0, stateDir, demo: { accounts: 3 } })).close();
+    const file = path.join(stateDir, "state.json");
+    const { ifsCloud: _dropped, ...older } = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify(older));
+    const again = await startSandbox({ port: 0, stateDir, demo: { accounts: 3 } });
+    expect((await again.control.ifsCloud.counts()).company).toBe(2);
+    expect((await again.control.zuora.stats()).accounts).toBe(3);
+    await again.close();
   });
 });
