@@ -132,6 +132,8 @@ export const createSandboxControlClient = (url: string) => {
       configure: (input: Parameters<IfsControl["configure"]>[0]) => call<ReturnType<IfsControl["settings"]>>("PATCH", "/ifs-cloud/settings", input),
       setClock: (input: Parameters<IfsControl["setClock"]>[0]) => call<{ now: string }>("PUT", "/ifs-cloud/clock", input),
       expireTokens: () => call<{ ok: true }>("POST", "/ifs-cloud/expire-tokens"),
+      /** The next request to each projection (default all) answers 500 MI_MODIFIED_ERROR once, as after a redeployment. */
+      modifyMetadata: (projections?: string[]) => call<{ ok: true }>("POST", "/ifs-cloud/metadata-modified", projections ? { projections } : {}),
       lock: (target: Parameters<IfsControl["lock"]>[0]) => call<{ ok: true }>("POST", "/ifs-cloud/locks", target),
       unlockAll: () => call<{ ok: true }>("DELETE", "/ifs-cloud/locks"),
       stats: () => call<ReturnType<IfsControl["stats"]>>("GET", "/ifs-cloud/stats"),

@@ -41,6 +41,11 @@ export const createIfsControlPlugin = (control: IfsCloudControl): FastifyPluginA
     control.expireTokens();
     return { ok: true };
   });
+  // POST /metadata-modified – { projections?: [...] } the next request to each answers 500 MI_MODIFIED_ERROR once
+  app.post("/metadata-modified", async (request) => {
+    control.modifyMetadata(z.strictObject({ projections: z.array(z.string().min(1)).optional() }).parse(request.body ?? {}).projections);
+    return { ok: true };
+  });
   // POST /locks – { entity, keys } another user holds the record (writes answer 423); DELETE /locks unlocks all
   app.post("/locks", async (request) => {
     control.lock(lockTargetSchema.parse(request.body));

@@ -12,6 +12,8 @@ export type IamClient = {
   clientSecret: string;
   /** Keycloak "Service Accounts Enabled"; without it the client-credentials grant is refused. Default true. */
   serviceAccountsEnabled?: boolean;
+  /** Projections the service user's permission sets grant; others answer 403 "Insufficient privileges.". Default all. */
+  projections?: string[];
 };
 
 export type IamSnapshot = { tokens: [string, { clientId: string; expiresAt: number }][]; accessTokenSeconds: number };
@@ -67,6 +69,12 @@ export class IfsIam {
       "not-before-policy": 0,
       scope: ["openid", ...scope.split(" ").filter((s) => s && s !== "openid")].join(" "),
     };
+  }
+
+  /** Whether the client's permission sets grant `projection`. */
+  grants(clientId: string, projection: string): boolean {
+    const granted = this.clients.get(clientId)?.projections;
+    return granted === undefined || granted.includes(projection);
   }
 
   /** The client id of a live token, undefined when the token is unknown or expired. */

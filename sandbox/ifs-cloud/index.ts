@@ -58,6 +58,8 @@ export type IfsCloudControl = {
   setClock(input: { now?: string | null; advanceSeconds?: number }): string;
   /** Every access token answers 401 from now on. */
   expireTokens(): void;
+  /** As if the projections were redeployed: the next request to each answers 500 MI_MODIFIED_ERROR once. Default all. */
+  modifyMetadata(projections?: string[]): void;
   /** Another user holds the record: writes to it answer 423 until unlocked. */
   lock(target: IfsLockTarget): void;
   unlock(target?: IfsLockTarget): void;
@@ -109,6 +111,9 @@ export const createIfsCloudSandbox = (options: IfsCloudSandboxOptions = {}): Ifs
     },
     setClock: (input) => state.setClock(input),
     expireTokens: () => state.iam.expireAll(),
+    modifyMetadata: (projections) => {
+      for (const p of projections ?? state.projections().keys()) state.modifiedProjections.add(p);
+    },
     lock: (target) => {
       state.ledger.locks.add(lockKey(target));
     },

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IFS_SANDBOX_DEFAULTS } from "./index";
 import { invoiceVoucher, startIfs, type TestIfs, today } from "./test-support";
+
+const IFS_CLIENT = { ...IFS_SANDBOX_DEFAULTS.client };
 
 type Collection = { "@odata.context": string; "@odata.count"?: number; "@odata.nextLink"?: string; value: Record<string, unknown>[] };
 type ErrorBody = { error: { code?: string; message: string } };
@@ -7,7 +10,10 @@ type ErrorBody = { error: { code?: string; message: string } };
 describe("IFS OData projections: service, metadata and queries", () => {
   let ifs: TestIfs;
   beforeAll(async () => {
-    ifs = await startIfs({ pageSize: 5 });
+    ifs = await startIfs({
+      pageSize: 5,
+      clients: [IFS_CLIENT, { clientId: "READ_COMPANIES", clientSecret: "limited-secret", projections: ["CompanyHandling"] }],
+    });
   });
   afterAll(() => ifs.close());
 
@@ -33,6 +39,27 @@ describe("IFS OData projections: service, metadata and queries", () => {
     expect(((await ifs.api("GET", "/CompanyHandling.svc/Companies")).body as ErrorBody).error.code).toBe("ODP_RESOURCE_NOTFOUND");
     expect((await ifs.api("GET", "/CompanyHandling.svc/CompanySet(Company='99')")).status).toBe(404);
     expect((await ifs.api("GET", "/CompanyHandling.svc/CompanySet(Company=10)")).status).toBe(400);
+  });
+
+  it("answers 403 'Insufficient privileges.' for a projection the service user's permission sets do not grant", async () => {
+    const token = await ifs.call("POST", `/auth/realms/${ifs.sandbox.credentials.ifsCloud.realm}/protocol/openid-connect/token`, {
+      form: { grant_type: "client_credentials", client_id: "READ_COMPANIES", client_secret: "limited-secret" },
+    });
+    const bearer = (token.body as { access_token: string }).access_token;
+    expect((await ifs.call("GET", `${ifs.projections}/CompanyHandling.svc/CompanySet`, { bearer })).status).toBe(200);
+    const denied = await ifs.call("GET", `${ifs.projections}/ManualVoucherHandling.svc/Vouchers`, { bearer });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(denied.text).toBe("Insufficient privileges.");
+  });
+
+  it("answers MI_MODIFIED_ERROR once after a projection is redeployed, then serves the retry", async () => {
+    await ifs.sandbox.control.ifsCloud.modifyMetadata(["CompanyHandling"]);
+    const first = await ifs.api("GET", "/CompanyHandling.svc/CompanySet");
+    expect(first.status).toBe(500);
+    expect((first.body as ErrorBody).error.code).toBe("MI_MODIFIED_ERROR");
+    expect((await ifs.api("GET", "/CompanyHandling.svc/CompanySet")).status).toBe(200);
+    expect((await ifs.api("GET", "/AccountsHandling.svc/AccountSet?$top=1")).status).toBe(200);
   });
 
   it("serves /main like /int (IFS Cloud authorises by token, not by endpoint)", async () => {

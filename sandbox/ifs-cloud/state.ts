@@ -54,6 +54,8 @@ export class IfsState {
   settings: IfsSettings;
   stats: IfsStats = { requests: 0, tokensIssued: 0, rejected429: 0, byRoute: {} };
   rate = { window: -1, used: 0 };
+  /** Projections "redeployed" through the control API: their next request answers MI_MODIFIED_ERROR once. */
+  modifiedProjections = new Set<string>();
   /** Set by the control API: a fixed time, or an offset from the real clock, in ms. */
   private clock: { fixed?: number; offsetMs: number } = { offsetMs: 0 };
   private projectionCache?: { names: IfsNames; projections: Map<string, ProjectionInfo> };
@@ -109,6 +111,7 @@ export class IfsState {
     this.ledger.reset();
     this.stats = { requests: 0, tokensIssued: 0, rejected429: 0, byRoute: {} };
     this.rate = { window: -1, used: 0 };
+    this.modifiedProjections.clear();
     this.clock = { offsetMs: 0 };
   }
 }

@@ -293,12 +293,19 @@ export const createIfsVendorPlugin = (state: IfsState): FastifyPluginAsync => as
         throw odataError(429, "TOO_MANY_REQUESTS", "Too many requests: the request rate limit is exceeded.", { "Retry-After": String(retryAfter) });
       }
     }
-    if (!state.iam.verify(request.headers.authorization)) throw unauthorized();
+    const clientId = state.iam.verify(request.headers.authorization);
+    if (!clientId) throw unauthorized();
 
     if (!svcSegment.endsWith(".svc")) throw notFound();
     const projectionName = svcSegment.slice(0, -4);
     const projection = state.projections().get(projectionName);
     if (!projection) throw odataError(404, "MI_METADATA_NOTFOUND", `Metadata for projection ${projectionName} not found.`);
+    // A projection the service user's permission sets do not grant: plain text, no JSON ([IFS-RAW]).
+    if (!state.iam.grants(clientId, projectionName)) throw new IfsHttpError(403, "Insufficient privileges.", { "content-type": "text/plain" });
+    // After a projection is redeployed IFS answers the first call 500 MI_MODIFIED_ERROR and expects one retry ([NOVA]).
+    if (state.modifiedProjections.delete(projectionName)) {
+      throw odataError(500, "MI_MODIFIED_ERROR", `The metadata of projection ${projectionName} has been modified. Please retry the request.`);
+    }
     const serviceRoot = `${request.protocol}://${request.host}${rawPath.slice(0, at + PROJECTION_PATH.length)}${svcSegment}`;
     const params = new URLSearchParams(rawQuery);
     const target = resolve(projection, segments);
