@@ -134,6 +134,8 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<{ ok: true }>("POST", "/ifs-cloud/expire-tokens"),
       /** The next request to each projection (default all) answers 500 MI_MODIFIED_ERROR once, as after a redeployment. */
       modifyMetadata: (projections?: string[]) => call<{ ok: true }>("POST", "/ifs-cloud/metadata-modified", projections ? { projections } : {}),
+      /** Another user changes the record: its ETag changes. */
+      touch: (target: Parameters<IfsControl["touch"]>[0]) => call<{ ok: true }>("POST", "/ifs-cloud/touch", target),
       lock: (target: Parameters<IfsControl["lock"]>[0]) => call<{ ok: true }>("POST", "/ifs-cloud/locks", target),
       unlockAll: () => call<{ ok: true }>("DELETE", "/ifs-cloud/locks"),
       stats: () => call<ReturnType<IfsControl["stats"]>>("GET", "/ifs-cloud/stats"),

@@ -46,6 +46,11 @@ export const createIfsControlPlugin = (control: IfsCloudControl): FastifyPluginA
     control.modifyMetadata(z.strictObject({ projections: z.array(z.string().min(1)).optional() }).parse(request.body ?? {}).projections);
     return { ok: true };
   });
+  // POST /touch – { entity, keys } another user changed the record: its ETag changes
+  app.post("/touch", async (request) => {
+    control.touch(lockTargetSchema.parse(request.body));
+    return { ok: true };
+  });
   // POST /locks – { entity, keys } another user holds the record (writes answer 423); DELETE /locks unlocks all
   app.post("/locks", async (request) => {
     control.lock(lockTargetSchema.parse(request.body));

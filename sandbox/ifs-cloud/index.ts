@@ -31,6 +31,10 @@ export type IfsCloudSandboxOptions = {
   names?: IfsNamesInput;
   /** Clock for token expiry and registration dates. Default real time (the control API can still set it). */
   now?: () => Date;
+  /** Seed of the stale-ETag draws (`staleEtagRate`). Default 1. */
+  seed?: number;
+  /** Share of writes that meet a concurrent change and answer 412 (see settings). Default 0. */
+  staleEtagRate?: number;
 };
 
 export const IFS_SANDBOX_DEFAULTS = {
@@ -60,6 +64,8 @@ export type IfsCloudControl = {
   expireTokens(): void;
   /** As if the projections were redeployed: the next request to each answers 500 MI_MODIFIED_ERROR once. Default all. */
   modifyMetadata(projections?: string[]): void;
+  /** Another user changes the record: it gets a new objversion, so its ETag changes. */
+  touch(target: IfsLockTarget): void;
   /** Another user holds the record: writes to it answer 423 until unlocked. */
   lock(target: IfsLockTarget): void;
   unlock(target?: IfsLockTarget): void;
@@ -86,10 +92,12 @@ export const createIfsCloudSandbox = (options: IfsCloudSandboxOptions = {}): Ifs
     realm: options.realm ?? IFS_SANDBOX_DEFAULTS.realm,
     clients: options.clients ?? [{ ...IFS_SANDBOX_DEFAULTS.client }],
     now: options.now,
+    seed: options.seed ?? 1,
     settings: {
       accessTokenSeconds: options.accessTokenSeconds ?? IFS_SANDBOX_DEFAULTS.accessTokenSeconds,
       pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
       rateLimit: options.rateLimit ?? null,
+      staleEtagRate: options.staleEtagRate ?? 0,
       names: mergeNames(DEFAULT_IFS_NAMES, options.names),
     },
   });
@@ -113,6 +121,12 @@ export const createIfsCloudSandbox = (options: IfsCloudSandboxOptions = {}): Ifs
     expireTokens: () => state.iam.expireAll(),
     modifyMetadata: (projections) => {
       for (const p of projections ?? state.projections().keys()) state.modifiedProjections.add(p);
+    },
+    touch: (target) => {
+      const t = lockTargetSchema.parse(target);
+      const record = state.ledger.tables.find(t.entity, t.keys);
+      if (!record) throw Object.assign(new Error(`no ${t.entity} ${JSON.stringify(t.keys)}`), { statusCode: 404 });
+      state.ledger.tables.update(record, {});
     },
     lock: (target) => {
       state.ledger.locks.add(lockKey(target));

@@ -23,6 +23,11 @@ export const settingsSchema = z.strictObject({
   pageSize: z.number().int().min(1).max(100_000).optional(),
   /** Requests allowed per window on the projections, then 429 with Retry-After (ASSUMED; IFS publishes none). null = off. */
   rateLimit: z.strictObject({ requests: z.number().int().min(1), windowSeconds: z.number().int().min(1).max(3600) }).nullable().optional(),
+  /**
+   * Share of writes (PATCH, DELETE, bound actions) whose entity "another user" changes between the client's read
+   * and its write: the record gets a new version and the write answers 412. Decided by the seed, so a run replays.
+   */
+  staleEtagRate: z.number().min(0).max(1).optional(),
   names: namesSchema.optional(),
 });
 export type IfsSettingsInput = z.input<typeof settingsSchema>;
@@ -32,7 +37,13 @@ export const lockTargetSchema = z.strictObject({
   keys: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 
-export type IfsSettings = { accessTokenSeconds: number; pageSize: number; rateLimit: { requests: number; windowSeconds: number } | null; names: IfsNames };
+export type IfsSettings = {
+  accessTokenSeconds: number;
+  pageSize: number;
+  rateLimit: { requests: number; windowSeconds: number } | null;
+  staleEtagRate: number;
+  names: IfsNames;
+};
 
 export type IfsStats = { requests: number; tokensIssued: number; rejected429: number; byRoute: Record<string, number> };
 
@@ -56,16 +67,22 @@ export class IfsState {
   rate = { window: -1, used: 0 };
   /** Projections "redeployed" through the control API: their next request answers MI_MODIFIED_ERROR once. */
   modifiedProjections = new Set<string>();
+  /** Writes that carried a matching If-Match since `staleEtagRate` was set: the n of the seeded stale-ETag draw. */
+  writesWithPrecondition = 0;
   /** Set by the control API: a fixed time, or an offset from the real clock, in ms. */
   private clock: { fixed?: number; offsetMs: number } = { offsetMs: 0 };
   private projectionCache?: { names: IfsNames; projections: Map<string, ProjectionInfo> };
 
   constructor(
-    private readonly defaults: { realm: string; clients: IamClient[]; settings: IfsSettings; now?: () => Date },
+    private readonly defaults: { realm: string; clients: IamClient[]; settings: IfsSettings; now?: () => Date; seed: number },
   ) {
     this.settings = structuredClone(defaults.settings);
     this.iam = new IfsIam({ realm: defaults.realm, clients: defaults.clients, accessTokenSeconds: defaults.settings.accessTokenSeconds, now: () => this.now() });
     this.ledger = new Ledger(() => new Date(this.now()));
+  }
+
+  get seed(): number {
+    return this.defaults.seed;
   }
 
   now(): number {
@@ -91,6 +108,10 @@ export class IfsState {
     }
     if (parsed.pageSize !== undefined) this.settings.pageSize = parsed.pageSize;
     if (parsed.rateLimit !== undefined) this.settings.rateLimit = parsed.rateLimit;
+    if (parsed.staleEtagRate !== undefined) {
+      this.settings.staleEtagRate = parsed.staleEtagRate;
+      this.writesWithPrecondition = 0;
+    }
     this.settings.names = names;
   }
 
@@ -112,6 +133,7 @@ export class IfsState {
     this.stats = { requests: 0, tokensIssued: 0, rejected429: 0, byRoute: {} };
     this.rate = { window: -1, used: 0 };
     this.modifiedProjections.clear();
+    this.writesWithPrecondition = 0;
     this.clock = { offsetMs: 0 };
   }
 }

@@ -6,6 +6,7 @@
  *   entities by key, navigations, `$count`, bound actions, POST/PATCH/DELETE with If-Match.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { hashToUnit } from "../core/random";
 import { parseJsonBody, readEntityBody } from "./deserialize";
 import { databaseError, deserialization, IfsHttpError, keycloakError, notFound, odataError, unauthorized } from "./errors";
 import type { IfsState } from "./state";
@@ -238,7 +239,12 @@ export const createIfsVendorPlugin = (state: IfsState): FastifyPluginAsync => as
     if (ifMatch === undefined || ifMatch === "") throw odataError(428, "ODP_MISSING_PRECONDITION", "The If-Match header is missing: the request needs a precondition.");
     if (ifMatch.trim() === "*") return;
     const tags = ifMatch.split(",").map((t) => t.trim());
-    if (!tags.includes(etagOf(record))) {
+    let current = record;
+    const rate = state.settings.staleEtagRate;
+    if (rate > 0 && tags.includes(etagOf(record)) && hashToUnit(state.seed, "stale-etag", state.writesWithPrecondition++) < rate) {
+      current = state.ledger.tables.update(record, {});
+    }
+    if (!tags.includes(etagOf(current))) {
       throw odataError(412, "ODP_PRECONDITION_FAILED", "The ETag in If-Match does not match the current version: the object has been modified by another user.");
     }
   };

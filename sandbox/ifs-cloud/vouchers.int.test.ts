@@ -184,6 +184,31 @@ describe("IFS GL vouchers (assumed ManualVoucherHandling projection)", () => {
     expect((await ifs.api("GET", keyOf(created))).status).toBe(404);
   });
 
+  it("answers 412 when another user changed the voucher since it was read (touch, and the seeded staleEtagRate)", async () => {
+    const created = (await ifs.api("POST", `${SVC}/Vouchers`, { Company: "10", VoucherType: "M", VoucherDate: today() })).body as Voucher;
+    const keys = { Company: "10", AccountingYear: created.AccountingYear, VoucherType: "M", VoucherNo: created.VoucherNo };
+    await ifs.sandbox.control.ifsCloud.touch({ entity: "voucher", keys });
+    expect((await ifs.api("PATCH", keyOf(created), { VoucherText: "x" }, { "if-match": created["@odata.etag"] })).status).toBe(412);
+
+    await ifs.sandbox.control.ifsCloud.configure({ staleEtagRate: 0.5 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const current = (await ifs.api("GET", keyOf(created))).body as Voucher;
+      statuses.push((await ifs.api("PATCH", keyOf(created), { VoucherText: `edit ${i}` }, { "if-match": current["@odata.etag"] })).status);
+    }
+    expect(statuses.filter((s) => s === 412).length).toBeGreaterThan(3);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(3);
+    // The same seed and settings replay the same decisions.
+    await ifs.sandbox.control.ifsCloud.configure({ staleEtagRate: 0.5 });
+    const replay: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const current = (await ifs.api("GET", keyOf(created))).body as Voucher;
+      replay.push((await ifs.api("PATCH", keyOf(created), { VoucherText: `edit ${i}` }, { "if-match": current["@odata.etag"] })).status);
+    }
+    expect(replay).toEqual(statuses);
+    await ifs.sandbox.control.ifsCloud.configure({ staleEtagRate: 0 });
+  });
+
   it("answers 423 while another user holds the voucher locked", async () => {
     const created = (await ifs.api("POST", `${SVC}/Vouchers`, { Company: "10", VoucherType: "M", VoucherDate: today() })).body as Voucher;
     await ifs.sandbox.control.ifsCloud.lock({ entity: "voucher", keys: { Company: "10", AccountingYear: created.AccountingYear, VoucherType: "M", VoucherNo: created.VoucherNo } });
