@@ -326,9 +326,10 @@ export class Ledger {
     const company = this.tables.find("company", { Company: voucher.values.Company })!;
     this.openPeriod(voucher.values.Company as string, voucher.values.VoucherDate as string);
     const checked = this.checkRow(voucher.values, company.values.CurrencyCode as string, row);
-    const row_ = this.putRow(voucher, checked, this.rowsOf(voucher).length + 1);
+    const saved = this.putRow(voucher, checked, this.rowsOf(voucher).length + 1);
+    // A new row changes the voucher: its objversion (and so its ETag) moves on.
     this.tables.update(voucher, {});
-    return row_;
+    return saved;
   }
 
   updateVoucher(voucher: StoredRecord, changes: Values): StoredRecord {
