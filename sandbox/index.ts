@@ -9,6 +9,8 @@ import { createQadSandbox, QAD_SANDBOX_DEFAULTS, type QadSandbox, type QadSandbo
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
 import { seedNetsuiteDemo } from "./netsuite/demo";
 import { createNetsuiteSandbox, DEMO_NETSUITE_CERTIFICATE_ID, DEMO_NETSUITE_CLIENT_ID, DEMO_NETSUITE_KEY, type NetsuiteSandbox, type NetsuiteSandboxOptions } from "./netsuite/index";
+import { seedIfsCloudDemo } from "./ifs-cloud/demo";
+import { createIfsCloudSandbox, IFS_CLOUD_PREFIX, IFS_SANDBOX_DEFAULTS, type IfsCloudSandbox, type IfsCloudSandboxOptions } from "./ifs-cloud/index";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
 
@@ -34,6 +36,7 @@ export type StartSandboxOptions = {
   acumatica?: AcumaticaSandboxOptions;
   qad?: QadSandboxOptions;
   netsuite?: NetsuiteSandboxOptions;
+  ifsCloud?: IfsCloudSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -51,12 +54,14 @@ export type RunningSandbox = {
   qadBaseUrl: string;
   /** NetSuite account REST root, e.g. http://127.0.0.1:4010/netsuite/1234567-sb1 (stands for https://1234567-sb1.suitetalk.api.netsuite.com). */
   netsuiteBaseUrl: string;
+  /** IFS Cloud host URL (IAM under /auth/realms/<realm>, projections under /int and /main). */
+  ifsCloudBaseUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; netsuite: NetsuiteSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; netsuite: NetsuiteSandbox; ifsCloud: IfsCloudSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -70,7 +75,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown; netsuite?: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown; netsuite?: unknown; ifsCloud?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -90,6 +95,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const acumatica = createAcumaticaSandbox(o.acumatica);
   const qad = createQadSandbox(o.qad);
   const netsuite = createNetsuiteSandbox(o.netsuite);
+  const ifsCloud = createIfsCloudSandbox({ seed, ...o.ifsCloud });
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -113,6 +119,12 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       workspaceId: o.qad?.users?.[0]?.workspaces[0] ?? `${QAD_SANDBOX_DEFAULTS.workspace.domainCode}_${QAD_SANDBOX_DEFAULTS.workspace.entityCode}`,
     },
     netsuite: { baseUrl: netsuite.prefix, accountId: netsuite.accountId, clientId: DEMO_NETSUITE_CLIENT_ID, certificateId: DEMO_NETSUITE_CERTIFICATE_ID, privateKeyPem: DEMO_NETSUITE_KEY.privateKeyPem },
+    ifsCloud: {
+      baseUrl: IFS_CLOUD_PREFIX,
+      realm: o.ifsCloud?.realm ?? IFS_SANDBOX_DEFAULTS.realm,
+      clientId: o.ifsCloud?.clients?.[0]?.clientId ?? IFS_SANDBOX_DEFAULTS.client.clientId,
+      clientSecret: o.ifsCloud?.clients?.[0]?.clientSecret ?? IFS_SANDBOX_DEFAULTS.client.clientSecret,
+    },
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -124,18 +136,20 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     if (saved.qad !== undefined) qad.control.restore(saved.qad);
     if (saved.netsuite !== undefined) netsuite.control.restore(saved.netsuite);
     else if (o.demo) seedNetsuiteDemo(netsuite.control, o.demo === true ? {} : { seed: o.demo.seed });
+    if (saved.ifsCloud !== undefined) ifsCloud.control.restore(saved.ifsCloud);
+    else if (o.demo) seedIfsCloudDemo(ifsCloud.control);
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, ifsCloud: ifsCloud.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, netsuite, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, netsuite, ifsCloud, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  const versions = () => ({ zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version(), netsuite: netsuite.control.version() });
+  const versions = () => ({ zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version(), netsuite: netsuite.control.version(), ifsCloud: ifsCloud.control.stats().requests });
   let lastSaved = versions();
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
@@ -153,6 +167,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
         acumatica: acumatica.control.snapshot(),
         qad: qad.control.snapshot(),
         netsuite: netsuite.control.snapshot(),
+        ifsCloud: ifsCloud.control.snapshot(),
       };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
@@ -173,7 +188,8 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     credentials,
     control: createSandboxControlClient(url),
     netsuiteBaseUrl: credentials.netsuite.baseUrl,
-    vendors: { zuora, acumatica, qad, netsuite, faults },
+    ifsCloudBaseUrl: credentials.ifsCloud.baseUrl,
+    vendors: { zuora, acumatica, qad, netsuite, ifsCloud, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);

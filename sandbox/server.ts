@@ -5,6 +5,7 @@ import { faultConfigSchema, faultRuleSchema, latencySchema, VENDOR_NAMES, type F
 import { seedDemo, type DemoSeedResult } from "./demo/seed-demo";
 import type { QadSandbox } from "./qad/index";
 import type { NetsuiteSandbox } from "./netsuite/index";
+import { IFS_CLOUD_PREFIX, type IfsCloudSandbox } from "./ifs-cloud/index";
 import type { ZuoraSandbox } from "./zuora/index";
 
 /*
@@ -27,6 +28,8 @@ export type SandboxCredentials = {
   qad: { baseUrl: string; clientId: string; username: string; password: string; workspaceId: string };
   /** baseUrl is the account's REST root (what Company Information shows as the SuiteTalk URL). */
   netsuite: { baseUrl: string; accountId: string; clientId: string; certificateId: string; privateKeyPem: string };
+  /** IFS Cloud host URL; IAM at `<baseUrl>/auth/realms/<realm>/…`, projections at `<baseUrl>/int/ifsapplications/projection/v1/`. */
+  ifsCloud: { baseUrl: string; realm: string; clientId: string; clientSecret: string };
 };
 
 export type SandboxServerOptions = {
@@ -34,6 +37,7 @@ export type SandboxServerOptions = {
   acumatica: AcumaticaSandbox;
   qad: QadSandbox;
   netsuite: NetsuiteSandbox;
+  ifsCloud: IfsCloudSandbox;
   faults: FaultInjector;
   /** Credentials with base URLs relative to the server root ("/zuora"); /_sandbox/info makes them absolute. */
   credentials: SandboxCredentials;
@@ -57,10 +61,11 @@ export const withOrigin = (credentials: SandboxCredentials, origin: string): San
   acumatica: { ...credentials.acumatica, baseUrl: `${origin}${credentials.acumatica.baseUrl}` },
   qad: { ...credentials.qad, baseUrl: `${origin}${credentials.qad.baseUrl}` },
   netsuite: { ...credentials.netsuite, baseUrl: `${origin}${credentials.netsuite.baseUrl}` },
+  ifsCloud: { ...credentials.ifsCloud, baseUrl: `${origin}${credentials.ifsCloud.baseUrl}` },
 });
 
 export const buildSandboxServer = async (options: SandboxServerOptions): Promise<FastifyInstance> => {
-  const { zuora, acumatica, qad, netsuite, faults } = options;
+  const { zuora, acumatica, qad, netsuite, ifsCloud, faults } = options;
   const app = Fastify({ logger: options.log ?? false, bodyLimit: 256 * 1024 * 1024 });
 
   faults.registerVendor(zuora.faultVendor);
@@ -79,12 +84,14 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
   });
   faults.registerVendor(qad.faultVendor);
   faults.registerVendor(netsuite.faultVendor);
+  faults.registerVendor(ifsCloud.faultVendor);
   faults.install(app);
 
   await app.register(zuora.plugin, { prefix: zuora.prefix });
   await app.register(acumatica.plugin, { prefix: "/acumatica" });
   await app.register(qad.plugin, { prefix: qad.faultVendor.prefix });
   await app.register(netsuite.plugin, { prefix: netsuite.prefix });
+  await app.register(ifsCloud.plugin, { prefix: IFS_CLOUD_PREFIX });
 
   await app.register(
     async (control) => {
@@ -125,7 +132,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
       });
       // POST /_sandbox/demo/seed – the demo company in every vendor (add to what is there)
       control.post("/demo/seed", async (request): Promise<DemoSeedResult> =>
-        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, input: parse(demoSeedSchema, request.body) }),
+        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, ifsCloud: ifsCloud.control, input: parse(demoSeedSchema, request.body) }),
       );
       // POST /_sandbox/reset – every vendor empty, faults cleared
       control.post("/reset", async () => {
@@ -133,6 +140,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
         acumatica.control.reset();
         qad.control.reset();
         netsuite.control.reset();
+        ifsCloud.control.reset();
         faults.clear();
         return { ok: true };
       });
@@ -140,6 +148,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
       await control.register(acumatica.controlPlugin, { prefix: "/acumatica" });
       await control.register(qad.controlPlugin, { prefix: "/qad" });
       await control.register(netsuite.controlPlugin, { prefix: "/netsuite" });
+      await control.register(ifsCloud.controlPlugin, { prefix: IFS_CLOUD_PREFIX });
     },
     { prefix: "/_sandbox" },
   );

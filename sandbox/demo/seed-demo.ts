@@ -4,6 +4,8 @@ import type { QadControl } from "../qad/control";
 import { seedQadDemo, type QadDemoAccount } from "../qad/demo";
 import { seedNetsuiteDemo, type NetsuiteDemoResult } from "../netsuite/demo";
 import type { NetsuiteSandboxControl } from "../netsuite/index";
+import { seedIfsCloudDemo } from "../ifs-cloud/demo";
+import type { IfsCloudControl } from "../ifs-cloud/index";
 import type { ZuoraSandboxControl } from "../zuora/index";
 
 /*
@@ -24,7 +26,15 @@ export type DemoSeedOptions = {
   seed?: number;
 };
 
-export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number; qadCustomers?: number; netsuite?: NetsuiteDemoResult };
+export type DemoSeedResult = {
+  zuoraAccounts: number;
+  charges: number;
+  acumaticaAccounts: number;
+  acumaticaCustomers: number;
+  qadCustomers?: number;
+  netsuite?: NetsuiteDemoResult;
+  ifsCloudCompanies?: number;
+};
 
 const PREFIXES = ["Acme", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Maple", "Nimbus", "Orbit", "Pine", "Quartz", "River", "Summit", "Tidal", "Umber", "Vertex", "Willow", "Zenith"];
 const SUFFIXES = ["Analytics", "Logistics", "Health", "Robotics", "Foods", "Energy", "Media", "Labs", "Systems", "Retail", "Finance", "Studios", "Networks", "Outdoor", "Motors", "Pharma"];
@@ -59,6 +69,7 @@ export const seedDemo = (options: {
   /** When given, a QAD demo domain/entity with customers for about 80 % of the Zuora accounts (qad/demo.ts). */
   qad?: QadControl;
   netsuite?: NetsuiteSandboxControl;
+  ifsCloud?: IfsCloudControl;
   input?: DemoSeedOptions;
 }): DemoSeedResult => {
   const { zuora, acumatica } = options;
@@ -102,6 +113,7 @@ export const seedDemo = (options: {
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   const netsuite = options.netsuite ? seedNetsuiteDemo(options.netsuite, { seed: options.input?.seed }) : undefined;
+  const ifs = options.ifsCloud ? seedIfsCloudDemo(options.ifsCloud) : undefined;
   return {
     zuoraAccounts: count,
     charges: DEMO_CATALOG.length,
@@ -109,5 +121,6 @@ export const seedDemo = (options: {
     acumaticaCustomers: customers.length,
     ...(qad ? { qadCustomers: qad.customers } : {}),
     ...(netsuite ? { netsuite } : {}),
+    ...(ifs ? { ifsCloudCompanies: ifs.companies } : {}),
   };
 };
