@@ -27,13 +27,16 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
 
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => done(null, parseUrlEncoded(String(body))));
   app.addContentTypeParser("multipart/form-data", { parseAs: "buffer" }, (request, body, done) => done(null, parseMultipart(body as Buffer, request.headers["content-type"] ?? "")));
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+  // Zoho reads write bodies as JSON whatever the Content-Type: its own SDKs send JSON bodies with none.
+  const parseJson = (_request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
     try {
       done(null, body === "" ? undefined : JSON.parse(String(body)));
     } catch {
       done(new ZohoCrmError(400, zohoError("INVALID_DATA", "invalid data", { reason: "body is not valid JSON" })), undefined);
     }
-  });
+  };
+  app.addContentTypeParser("application/json", { parseAs: "string" }, parseJson);
+  app.addContentTypeParser("*", { parseAs: "string" }, parseJson);
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     if (error instanceof ZohoCrmError) return reply.code(error.status).send(error.body);
