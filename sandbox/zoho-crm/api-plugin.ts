@@ -16,7 +16,7 @@ import { moduleId, type WriteMode, type WriteResult } from "./records";
  */
 
 type Params = { dc: string; module: string; id: string; api_name: string };
-type Authed = { token: AccessToken; release?: () => void };
+type Authed = { token: AccessToken };
 const authed = new WeakMap<FastifyRequest, Authed>();
 
 const WRITE_LIMIT = 100;
@@ -77,13 +77,25 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
     if (request.method !== "GET" && Array.isArray(data)) return Math.max(1, Math.ceil(data.length / 10));
     return 1;
   };
-  const isHeavy = (request: FastifyRequest) => {
-    const data = (request.body as { data?: unknown } | undefined)?.data;
-    return request.url.includes("/crm/v8/coql") || (Array.isArray(data) && data.length > 10);
+
+  // The concurrency slot is taken when the request arrives and held until the answer is sent, so time
+  // spent inside Zoho (or injected latency) counts; credits need the parsed body (1 per 10 records written).
+  const takeSlot = async (request: FastifyRequest, reply: FastifyReply) => {
+    const release = org.limits.acquire();
+    if (!release) {
+      org.stats.requests += 1;
+      org.stats.rejected429 += 1;
+      throw new ZohoCrmError(429, zohoError("TOO_MANY_REQUESTS", "concurrency limit exceeded"));
+    }
+    reply.raw.once("close", release);
+    slots.set(request, release);
   };
+  const slots = new WeakMap<FastifyRequest, () => void>();
 
   const guard = async (request: FastifyRequest<{ Params: Partial<Params> }>, reply: FastifyReply) => {
     org.stats.requests += 1;
+    const route = `${request.method} ${request.routeOptions.url?.replace(`${prefix}/api/:dc`, "") ?? request.url}`;
+    org.stats.byRoute[route] = (org.stats.byRoute[route] ?? 0) + 1;
     const header = request.headers.authorization;
     const match = typeof header === "string" ? /^Zoho-oauthtoken (\S+)$/.exec(header) : null;
     if (!match) {
@@ -95,21 +107,24 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
       org.stats.rejected401 += 1;
       throw ERRORS.invalidToken();
     }
-    const release = org.limits.acquire(isHeavy(request));
-    if (!release) {
-      org.stats.rejected429 += 1;
-      throw new ZohoCrmError(429, zohoError("TOO_MANY_REQUESTS", "concurrency limit exceeded"));
+    const data = (request.body as { data?: unknown } | undefined)?.data;
+    if (request.url.includes("/crm/v8/coql") || (request.method !== "GET" && Array.isArray(data) && data.length > 10)) {
+      const releaseHeavy = org.limits.acquireHeavy();
+      if (!releaseHeavy) {
+        org.stats.rejected429 += 1;
+        throw new ZohoCrmError(429, zohoError("TOO_MANY_REQUESTS", "concurrency limit exceeded"));
+      }
+      reply.raw.once("close", releaseHeavy);
     }
-    reply.raw.once("close", release);
     const charged = org.limits.charge(creditsOf(request));
     if (!charged.allowed) {
-      release();
+      slots.get(request)?.();
       org.stats.rejected429 += 1;
       throw new ZohoCrmError(429, zohoError("TOO_MANY_REQUESTS", "API credits exhausted for the rolling 24 hours"));
     }
     // Third-party sources only: the header appears once half the credits are used (optional in Zoho's answers).
     if (org.limits.used() * 2 >= org.limits.limit()) reply.header("X-API-CREDITS-REMAINING", String(charged.remaining));
-    authed.set(request, { token, release });
+    authed.set(request, { token });
   };
 
   const needScope = (request: FastifyRequest, family: string, module?: ModuleName) => {
@@ -126,6 +141,7 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
 
   await app.register(
     async (api) => {
+      api.addHook("onRequest", takeSlot);
       api.addHook("preHandler", guard);
 
       // -- metadata the SDKs read first ---------------------------------------------------------------

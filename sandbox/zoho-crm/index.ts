@@ -63,6 +63,7 @@ const buildControl = (org: ReturnType<typeof createZohoCrmOrg>) => {
     notifications: org.notifications,
     stats: () => ({
       ...org.stats,
+      byRoute: { ...org.stats.byRoute },
       accounts: org.store.count("Accounts"),
       products: org.store.count("Products"),
       invoices: org.store.count("Invoices"),
@@ -106,7 +107,7 @@ const buildControl = (org: ReturnType<typeof createZohoCrmOrg>) => {
       org.notifications.reset();
       org.limits.reset();
       org.setClock({ advanceSeconds: -org.clockOffsetMs() / 1000 });
-      Object.assign(org.stats, { requests: 0, rejected401: 0, rejected429: 0, tokensIssued: 0, tokenRefusals: 0 });
+      Object.assign(org.stats, { requests: 0, rejected401: 0, rejected429: 0, tokensIssued: 0, tokenRefusals: 0, byRoute: {} });
       version += 1;
     },
     close: () => org.notifications.close(),

@@ -60,26 +60,37 @@ export const createApiLimits = (options: { now: () => number; settings: () => Li
       used += credits;
       return { allowed: true, remaining: limit() - used };
     },
-    /** A slot for one call; undefined when the edition's (or the heavy APIs') concurrency is used up. */
-    acquire: (heavy: boolean): (() => void) | undefined => {
+    /** A slot for one call; undefined when the edition's concurrency is used up. */
+    acquire: (): (() => void) | undefined => {
       const s = settings();
       if (inFlight >= (s.concurrency ?? EDITION_LIMITS[s.edition].concurrency)) return undefined;
-      if (heavy && heavyInFlight >= (s.subConcurrency ?? SUB_CONCURRENCY)) return undefined;
       inFlight += 1;
-      if (heavy) heavyInFlight += 1;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
+      return once(() => {
         inFlight -= 1;
-        if (heavy) heavyInFlight -= 1;
-      };
+      });
+    },
+    /** A slot of the heavy APIs' sub-concurrency (COQL, writes of more than 10 records). */
+    acquireHeavy: (): (() => void) | undefined => {
+      if (heavyInFlight >= (settings().subConcurrency ?? SUB_CONCURRENCY)) return undefined;
+      heavyInFlight += 1;
+      return once(() => {
+        heavyInFlight -= 1;
+      });
     },
     inFlight: () => inFlight,
     reset: () => {
       buckets = [];
       used = 0;
     },
+  };
+};
+
+const once = (fn: () => void) => {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
   };
 };
 

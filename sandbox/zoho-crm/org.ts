@@ -102,7 +102,7 @@ export const createZohoCrmOrg = (options: ZohoCrmSandboxOptions = {}) => {
   const tokens = new Map<string, AccessToken>();
   const refreshUse = new Map<string, number[]>();
   let customFields: (FieldDef & { module: ModuleName })[] = [];
-  const stats = { requests: 0, rejected401: 0, rejected429: 0, tokensIssued: 0, tokenRefusals: 0 };
+  const stats = { requests: 0, rejected401: 0, rejected429: 0, tokensIssued: 0, tokenRefusals: 0, byRoute: {} as Record<string, number> };
 
   const moduleAvailable = (module: ModuleName) => EDITION_MODULES[settings.edition].includes(module);
   const fields = (module: ModuleName): readonly FieldDef[] => [...STANDARD_FIELDS[module], ...customFields.filter((f) => f.module === module)];
