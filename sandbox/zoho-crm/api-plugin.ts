@@ -161,8 +161,8 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
         convertable: false,
         sequence_number: MODULE_LABELS[module].id,
         status: "visible",
-        modified_time: null,
-        modified_by: null,
+        modified_time: "2026-01-05T09:00:00+00:00",
+        modified_by: { name: ADMIN_USER.name, id: ADMIN_USER.id },
       });
       api.get("/crm/v8/settings/modules", async (request) => {
         needScope(request, "settings");
@@ -214,7 +214,7 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
               currency_symbol: "$",
               country_code: "US",
               mc_status: false,
-              license_details: { paid: org.settings.edition !== "free", paid_type: org.settings.edition, users_license_purchased: org.settings.users, trial_type: null, trial_expiry: null, paid_expiry: null },
+              license_details: { paid: org.settings.edition !== "free", paid_type: org.settings.edition, users_license_purchased: org.settings.users, trial_type: null, trial_expiry: null, paid_expiry: "2027-12-31T23:59:59+00:00" },
             },
           ],
         };

@@ -29,9 +29,9 @@ describe("Zoho CRM sandbox: notification channels", () => {
       watch: [{ channel_id: 1000000068001, events: ["Accounts.all", "Deals.edit"], notify_url: `${receiver.url}?connection=7`, token: "TOKEN_FOR_VERIFICATION_OF_1000000068001", channel_expiry: inHours(24), return_affected_field_values: true, ...extra }],
     });
 
-  it("enables a channel for a day and lists it with its token and expiry", async () => {
+  it("enables a channel for a day (201) and lists it with its token and expiry", async () => {
     const answer = await enable();
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(201);
     expect(specErrors("watch", answer.body)).toEqual([]);
     expect(answer.body.watch[0]).toMatchObject({ code: "SUCCESS", status: "success", details: { events: [{ resource_name: "Accounts", channel_id: "1000000068001" }, { resource_name: "Deals" }] } });
     const expiry = Date.parse(answer.body.watch[0].details.events[0].channel_expiry);

@@ -98,6 +98,7 @@ export const createNotifications = (options: { now: () => number; batchMs: () =>
     resource_id: moduleId(module),
     resource_name: module,
     channel_id: channel.channel_id,
+    notification_condition: [],
   });
   const modulesOf = (channel: Channel) => [...new Set(channel.events.map((e) => e.split(".")[0] as ModuleName))];
 
@@ -122,7 +123,7 @@ export const createNotifications = (options: { now: () => number; batchMs: () =>
         existing.events = existing.events.filter((e) => !events.events.includes(e));
         const removed = events.events.map((e) => e.split(".")[0] as ModuleName);
         if (existing.events.length === 0) channels.delete(idText);
-        return { code: "SUCCESS", status: "success", message: "Successfully unsubscribed from actions-watch of the given module", details: { events: [...new Set(removed)].map((m) => describe(existing, m)) } };
+        return { code: "SUCCESS", status: "success", message: "Successfully removed the subscribe details", details: { events: [...new Set(removed)].map((m) => describe(existing, m)) } };
       }
       const notifyUrl = w.notify_url ?? (input.method === "PATCH" ? existing?.notify_url : undefined);
       if (typeof notifyUrl !== "string" || notifyUrl === "") return zohoError("MANDATORY_NOT_FOUND", "required field not found", { api_name: "notify_url", json_path: `${path}.notify_url` });
@@ -145,10 +146,11 @@ export const createNotifications = (options: { now: () => number; batchMs: () =>
         apiDomain: input.apiDomain,
       };
       channels.set(idText, channel);
-      return { code: "SUCCESS", status: "success", message: "Successfully subscribed for actions-watch of the given module", details: { events: modulesOf(channel).map((m) => describe(channel, m)) } };
+      const message = input.method === "POST" ? "Successfully subscribed for actions-watch of the given module" : "Successfully updated the subscribe details";
+      return { code: "SUCCESS", status: "success", message, details: { events: modulesOf(channel).map((m) => describe(channel, m)) } };
     });
     const failed = results.filter((r) => r.status === "error").length;
-    return { status: failed === 0 ? 200 : failed === results.length ? 400 : 207, body: { watch: results } };
+    return { status: failed === 0 ? (input.method === "POST" ? 201 : 200) : failed === results.length ? 400 : 207, body: { watch: results } };
   };
 
   /** GET /actions/watch: one entry per live channel and module. */
@@ -170,7 +172,7 @@ export const createNotifications = (options: { now: () => number; batchMs: () =>
       const channel = channels.get(id);
       if (!channel) return zohoError("INVALID_DATA", "invalid data", { api_name: "channel_ids", id });
       channels.delete(id);
-      return { code: "SUCCESS", status: "success", message: "Successfully unsubscribed from actions-watch of the given module", details: { events: modulesOf(channel).map((m) => describe(channel, m)) } };
+      return { code: "SUCCESS", status: "success", message: "Successfully un-subscribed from actions-watch", details: { events: modulesOf(channel).map((m) => describe(channel, m)) } };
     });
 
   const send = async (delivery: CallbackDelivery) => {
