@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { ERRORS, ZohoCrmError, refuse, zohoError } from "./errors";
 import { parseMultipart, parseUrlEncoded } from "./form-body";
+import { coqlCredits, runCoql } from "./coql";
 import { createRecordLister, type ListQuery } from "./list-records";
 import { EDITION_MODULES, isModuleName, JSON_TYPE, MODULE_LABELS, MODULE_NAMES, SYSTEM_DUPLICATE_CHECK_FIELD, type FieldDef, type ModuleName } from "./metadata";
 import { ADMIN_USER, DATA_CENTERS, ORG, type AccessToken, type DataCenter, type ZohoCrmOrg } from "./org";
@@ -73,6 +74,7 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
 
   // ---- API host: auth, concurrency and credits ---------------------------------------------------
   const creditsOf = (request: FastifyRequest) => {
+    if (request.url.includes("/crm/v8/coql")) return coqlCredits((request.body as { select_query?: unknown } | undefined)?.select_query);
     const data = (request.body as { data?: unknown } | undefined)?.data;
     if (request.method !== "GET" && Array.isArray(data)) return Math.max(1, Math.ceil(data.length / 10));
     return 1;
@@ -127,9 +129,10 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
     authed.set(request, { token });
   };
 
-  const needScope = (request: FastifyRequest, family: string, module?: ModuleName) => {
+  /** ZohoCRM.<family>.ALL, .READ for reads, or .<Module>.<operation> for one module. */
+  const needScope = (request: FastifyRequest, family: string, module?: ModuleName, read = request.method === "GET") => {
     const scopes = authed.get(request)?.token.scopes ?? [];
-    const ok = scopes.some((s) => s === `ZohoCRM.${family}.ALL` || s === `ZohoCRM.${family}.READ` && request.method === "GET" || (module !== undefined && s.startsWith(`ZohoCRM.${family}.${module}.`)) || (family === "coql" && s === "ZohoCRM.coql.READ"));
+    const ok = scopes.some((s) => s === `ZohoCRM.${family}.ALL` || (read && s === `ZohoCRM.${family}.READ`) || (module !== undefined && s.startsWith(`ZohoCRM.${family}.${module}.`)));
     if (!ok) refuse(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL");
   };
 
@@ -244,6 +247,19 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
         const watch = org.notifications.unsubscribe(request.query.channel_ids.split(",").map((s) => s.trim()));
         const failed = watch.filter((w) => w.status === "error").length;
         return reply.code(failed === 0 ? 200 : failed === watch.length ? 400 : 207).send({ watch });
+      });
+
+      // -- COQL -----------------------------------------------------------------------------------------
+      api.post("/crm/v8/coql", async (request, reply) => {
+        needScope(request, "coql", undefined, true);
+        const query = (request.body as { select_query?: unknown } | undefined)?.select_query;
+        const answer = runCoql({ query, store: org.store, fields: org.fields, moduleOf: (name) => {
+          const module = moduleOf(name);
+          needScope(request, "modules", module, true);
+          return module;
+        } });
+        if (answer.data.length === 0) return reply.code(204).send();
+        return answer;
       });
 
       // -- records --------------------------------------------------------------------------------------

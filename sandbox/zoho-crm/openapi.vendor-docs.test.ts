@@ -129,6 +129,16 @@ describe("Zoho CRM sandbox answers match Zoho's OpenAPI documents (crm-oas v8.0)
     expect(docs.errors("record.json", "Response_Wrapper", search.body)).toEqual([]);
   });
 
+  it("COQL: rows and query errors", async () => {
+    await zoho.call("POST", "/crm/v8/Accounts", { data: [{ Account_Name: "Coql Doc Ltd", Acumatica_Customer_ID: "Q1" }] });
+    const rows = await zoho.call("POST", "/crm/v8/coql", { select_query: "select Account_Name, Owner from Accounts where Acumatica_Customer_ID = 'Q1'" });
+    expect(docs.errors("coql.json", "Response_Wrapper", rows.body)).toEqual([]);
+    const bad = await zoho.call("POST", "/crm/v8/coql", { select_query: "select Nope from Accounts where Account_Name = 'x'" });
+    expect(docs.errors("coql.json", "Query_Exception", bad.body)).toEqual([]);
+    const limit = await zoho.call("POST", "/crm/v8/coql", { select_query: "select Account_Name from Accounts limit 5000" });
+    expect(docs.errors("coql.json", "Limit_Exceeded_Exception", limit.body)).toEqual([]);
+  });
+
   it("whole-request errors: INVALID_TOKEN, INVALID_MODULE, REQUIRED_PARAM_MISSING, LIMIT_EXCEEDED", async () => {
     const answers = [
       await zoho.call("GET", "/crm/v8/Accounts?fields=Account_Name", undefined, { authorization: "Zoho-oauthtoken 1000.x.y" }),

@@ -183,4 +183,23 @@ describe("Zoho CRM sandbox: records", () => {
     expect((await zoho.call("GET", "/crm/v8/Accounts/search?criteria=(Account_Name:equals:Short-lived Ltd)")).status).toBe(204);
     expect((await zoho.call("GET", `/crm/v8/Accounts/${id}`)).status).toBe(204);
   });
+
+  it("COQL selects with where, order by and limit offset,count; refuses unknown columns, select * and limits over 2,000", async () => {
+    const coql = (select_query: string) => zoho.call("POST", "/crm/v8/coql", { select_query });
+    const one = await coql("select Account_Name, Acumatica_Customer_ID from Accounts where Acumatica_Customer_ID = 'P7'");
+    expect(one.status).toBe(200);
+    expect(specErrors("coql-response", one.body)).toEqual([]);
+    expect(one.body.data).toEqual([{ Account_Name: "Paged 7 renamed", Acumatica_Customer_ID: "P7", id: expect.any(String) }]);
+    const paged = await coql("select Account_Name from Accounts where Account_Name like 'Paged 1%' order by Account_Name asc limit 2, 3");
+    expect(paged.body.data.map((r: { Account_Name: string }) => r.Account_Name)).toEqual(["Paged 100", "Paged 101", "Paged 102"]);
+    expect(paged.body.info).toEqual({ count: 3, more_records: true });
+    const account = (await sandbox.control.zohoCrm.records("Accounts")).find((a) => a.Account_Name === "Paged 3");
+    await zoho.call("POST", "/crm/v8/Deals", { data: [{ Deal_Name: "COQL deal", Stage: "Closed Won", Closing_Date: "2027-03-01", Account_Name: { id: account?.id } }] });
+    const won = await coql(`select Deal_Name, Account_Name from Deals where (Stage = 'Closed Won' and Account_Name = '${account?.id}')`);
+    expect(won.body.data).toEqual([{ Deal_Name: "COQL deal", Account_Name: { name: "Paged 3", id: account?.id }, id: expect.any(String) }]);
+    expect((await coql("select Nope from Accounts where Account_Name = 'x'")).body).toMatchObject({ code: "INVALID_QUERY", message: "column given seems to be invalid", details: { column_name: "Nope" } });
+    expect((await coql("select * from Accounts")).body).toMatchObject({ code: "SYNTAX_ERROR" });
+    expect((await coql("select Account_Name from Accounts limit 2001")).body).toMatchObject({ code: "LIMIT_EXCEEDED" });
+    expect((await coql("select Account_Name from Accounts where Account_Name = 'nobody'")).status).toBe(204);
+  });
 });

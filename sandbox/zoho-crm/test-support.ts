@@ -7,7 +7,7 @@ import { startSandbox, type RunningSandbox } from "../index";
 /* Helpers of the Zoho CRM contract tests: real HTTP against a sandbox on a loopback port, answers checked against spec/. */
 
 const SPEC_DIR = path.join(import.meta.dirname, "spec");
-const SPEC_FILES = ["error", "token-response", "write-response", "list-response", "settings-response", "watch"] as const;
+const SPEC_FILES = ["error", "token-response", "write-response", "list-response", "settings-response", "watch", "coql-response"] as const;
 export type SpecName = (typeof SPEC_FILES)[number];
 
 const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true });
