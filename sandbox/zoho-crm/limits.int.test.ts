@@ -44,7 +44,7 @@ describe("Zoho CRM sandbox: limits, faults and control", () => {
 
   it("more parallel calls than the concurrency limit: the surplus gets 429 TOO_MANY_REQUESTS", async () => {
     await sandbox.control.zohoCrm.updateSettings({ concurrency: 2 });
-    await sandbox.control.faults.add({ id: "slow-zoho", vendor: "zoho-crm", path: "/api/us/crm/v8/Accounts", action: { kind: "latency", ms: 300 } });
+    await sandbox.control.faults.add({ id: "slow-zoho", vendor: "zoho-crm", path: "/api/us/crm/v8/Accounts", action: { kind: "latency", ms: 1_000 } });
     const answers = await Promise.all(Array.from({ length: 5 }, () => zoho.call("GET", "/crm/v8/Accounts?fields=Account_Name&per_page=1")));
     await sandbox.control.faults.remove("slow-zoho");
     await sandbox.control.zohoCrm.updateSettings({ concurrency: null });
@@ -65,6 +65,17 @@ describe("Zoho CRM sandbox: limits, faults and control", () => {
     expect(second).toMatchObject({ status: 500, body: { code: "INTERNAL_ERROR" } });
     expect(specErrors("error", first.body)).toEqual([]);
     expect(specErrors("error", second.body)).toEqual([]);
+  });
+
+  it("a connection dropped after the work: the retried upsert updates the record it already wrote, no duplicate", async () => {
+    await sandbox.control.faults.add({ id: "drop-after", vendor: "zoho-crm", method: "POST", path: "/api/us/crm/v8/Accounts/upsert", times: 1, action: { kind: "drop", when: "after" } });
+    const body = { data: [{ Account_Name: "Dropped Answer GmbH", Acumatica_Customer_ID: "DROP1" }], duplicate_check_fields: ["Acumatica_Customer_ID"] };
+    await expect(zoho.call("POST", "/crm/v8/Accounts/upsert", body)).rejects.toThrow();
+    const retried = await zoho.call("POST", "/crm/v8/Accounts/upsert", body);
+    expect((await sandbox.control.faults.log()).map((f) => f.ruleId)).toEqual(["drop-after"]);
+    await sandbox.control.faults.clear();
+    expect(retried.body.data[0]).toMatchObject({ action: "update", duplicate_field: "Acumatica_Customer_ID" });
+    expect((await sandbox.control.zohoCrm.records("Accounts")).filter((a) => a.Acumatica_Customer_ID === "DROP1")).toHaveLength(1);
   });
 
   it("snapshot, reset and restore bring back records, custom fields and channels; reset empties the org", async () => {
