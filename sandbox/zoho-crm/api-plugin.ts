@@ -3,9 +3,9 @@ import { ERRORS, ZohoCrmError, refuse, zohoError } from "./errors";
 import { parseMultipart, parseUrlEncoded } from "./form-body";
 import { coqlCredits, runCoql } from "./coql";
 import { createRecordLister, type ListQuery } from "./list-records";
-import { EDITION_MODULES, isModuleName, JSON_TYPE, MODULE_LABELS, MODULE_NAMES, SYSTEM_DUPLICATE_CHECK_FIELD, type FieldDef, type ModuleName } from "./metadata";
+import { EDITION_MODULES, isModuleName, JSON_TYPE, MODULE_LABELS, SYSTEM_DUPLICATE_CHECK_FIELD, type FieldDef, type ModuleName } from "./metadata";
 import { ADMIN_USER, DATA_CENTERS, ORG, type AccessToken, type DataCenter, type ZohoCrmOrg } from "./org";
-import { moduleId, type WriteMode, type WriteResult } from "./records";
+import { moduleId, zohoDateTime, type DeleteResult, type WriteMode, type WriteResult } from "./records";
 
 /*
  * The vendor routes, below the sandbox's /zoho-crm prefix:
@@ -263,7 +263,7 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
       });
 
       // -- records --------------------------------------------------------------------------------------
-      const writeAnswer = (reply: FastifyReply, results: WriteResult[], allOk: number) => {
+      const writeAnswer = (reply: FastifyReply, results: (WriteResult | DeleteResult)[], allOk: number) => {
         const failed = results.filter((r) => r.status === "error").length;
         return reply.code(failed === 0 ? allOk : failed === results.length ? 400 : 207).send({ data: results });
       };
@@ -321,9 +321,9 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
         if (ids.length > WRITE_LIMIT) throw ERRORS.tooManyRecords(WRITE_LIMIT);
         return writeAnswer(reply, ids.map(deleteOne(module)), 200);
       });
-      const deleteOne = (module: ModuleName) => (id: string): WriteResult =>
+      const deleteOne = (module: ModuleName) => (id: string): DeleteResult =>
         org.store.remove(module, id)
-          ? ({ code: "SUCCESS", details: { id }, message: "record deleted", status: "success" } as unknown as WriteResult)
+          ? { code: "SUCCESS", details: { id }, message: "record deleted", status: "success" }
           : zohoError("INVALID_DATA", "the id given seems to be invalid", { id });
 
       api.get<{ Params: Params; Querystring: { type?: string; page?: string; per_page?: string } }>("/crm/v8/:module/deleted", async (request, reply) => {
@@ -343,7 +343,7 @@ export const createZohoCrmApiPlugin = (org: ZohoCrmOrg, prefix: string): Fastify
             display_name: d.name,
             type: "recycle",
             created_by: { name: d.createdBy.name, id: d.createdBy.id },
-            deleted_time: new Date(Math.floor(d.deletedAt / 1000) * 1000).toISOString().replace(".000Z", "+00:00"),
+            deleted_time: zohoDateTime(d.deletedAt),
           })),
           info: { per_page: perPage, count: slice.length, page, more_records: page * perPage < rows.length },
         };
@@ -430,4 +430,3 @@ const searchRecords = (org: ZohoCrmOrg, module: ModuleName, criteria: string) =>
   });
 };
 
-export { MODULE_NAMES };

@@ -31,7 +31,5 @@ export const ERRORS = {
   notInEdition: (module: string, edition: string) =>
     new ZohoCrmError(403, zohoError("FEATURE_NOT_SUPPORTED", "This module is not supported in your edition", { module, edition })),
   requiredParam: (param: string) => new ZohoCrmError(400, zohoError("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", { param })),
-  invalidParam: (param: string, extra: Record<string, unknown> = {}) =>
-    new ZohoCrmError(400, zohoError("INVALID_DATA", "invalid data", { param_name: param, ...extra })),
   tooManyRecords: (limit: number) => new ZohoCrmError(400, zohoError("LIMIT_EXCEEDED", "Record count exceeded", { limit })),
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ERRORS, refuse } from "./errors";
 import type { FieldDef, ModuleName } from "./metadata";
-import type { RecordStore, StoredRecord } from "./records";
+import { zohoDateTime, type RecordStore, type StoredRecord } from "./records";
 
 /*
  * GET /crm/v8/{module} (vendor-apis.md §3.5): `fields` is mandatory (at most 50), per_page at most 200,
@@ -35,7 +35,6 @@ const toInt = (value: string | undefined, name: string, min: number, max: number
   return n;
 };
 
-export const zohoOffsetTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "+00:00");
 
 export const createRecordLister = (options: { store: RecordStore; now: () => number; fields: (module: ModuleName) => readonly FieldDef[] }) => {
   const { store, now, fields } = options;
@@ -120,7 +119,7 @@ export const createRecordLister = (options: { store: RecordStore; now: () => num
       const expiresAt = now() + PAGE_TOKEN_MS;
       tokens.set(token, { module, userKey: input.userKey, ids, offset: offset + perPage, perPage, sortBy, sortOrder, expiresAt });
       info.next_page_token = token;
-      info.page_token_expiry = zohoOffsetTime(expiresAt);
+      info.page_token_expiry = zohoDateTime(expiresAt);
     }
     if (tokens.size > 10_000) for (const [key, t] of tokens) if (t.expiresAt <= now()) tokens.delete(key);
     return { status: 200, body: { data, info } };

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { zohoError, type ZohoErrorBody } from "./errors";
 import { isModuleName, type ModuleName } from "./metadata";
-import { moduleId, type RecordChange } from "./records";
+import { moduleId, zohoDateTime, type RecordChange } from "./records";
 
 /*
  * Notification (watch) channels, /crm/v8/actions/watch (vendor-apis.md §3.6). A channel has a channel_id,
@@ -61,7 +61,6 @@ const OPERATION_OF_EVENT: Record<string, RecordChange["operation"][]> = {
 
 type WatchError = { status: number; body: ZohoErrorBody };
 
-const zohoOffset = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "+00:00");
 
 export const createNotifications = (options: { now: () => number; batchMs: () => number; moduleAvailable: (module: ModuleName) => boolean }) => {
   const { now, batchMs, moduleAvailable } = options;
@@ -93,7 +92,7 @@ export const createNotifications = (options: { now: () => number; batchMs: () =>
   };
 
   const describe = (channel: Channel, module: ModuleName) => ({
-    channel_expiry: zohoOffset(channel.expiresAt),
+    channel_expiry: zohoDateTime(channel.expiresAt),
     resource_uri: `${channel.apiDomain}/crm/v8/${module}`,
     resource_id: moduleId(module),
     resource_name: module,
@@ -257,7 +256,7 @@ export const createNotifications = (options: { now: () => number; batchMs: () =>
     list,
     unsubscribe,
     onChange,
-    channels: () => [...channels.values()].map((c) => ({ ...c, channel_expiry: zohoOffset(c.expiresAt), active: active(c) })),
+    channels: () => [...channels.values()].map((c) => ({ ...c, channel_expiry: zohoDateTime(c.expiresAt), active: active(c) })),
     deliveries: (filter: { channelId?: string; state?: string } = {}) => deliveries.filter((d) => (!filter.channelId || d.channelId === filter.channelId) && (!filter.state || d.state === filter.state)),
     mode: () => ({ ...mode }),
     setMode: (input: CallbackMode) => {

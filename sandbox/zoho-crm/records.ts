@@ -35,6 +35,7 @@ export type WriteSuccess = {
   status: "success";
 };
 export type WriteResult = WriteSuccess | ZohoErrorBody;
+export type DeleteResult = { code: "SUCCESS"; details: { id: string }; message: "record deleted"; status: "success" } | ZohoErrorBody;
 
 export type RecordChange = { module: ModuleName; operation: "insert" | "update" | "delete"; id: string; fields: string[]; values: Record<string, unknown> };
 
