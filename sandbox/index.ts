@@ -13,6 +13,7 @@ import { seedIfsCloudDemo } from "./ifs-cloud/demo";
 import { createIfsCloudSandbox, IFS_CLOUD_PREFIX, IFS_SANDBOX_DEFAULTS, type IfsCloudSandbox, type IfsCloudSandboxOptions } from "./ifs-cloud/index";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
+import { createZohoCrmSandbox, zohoCrmCredentials, type ZohoCrmSandbox, type ZohoCrmSandboxOptions } from "./zoho-crm/index";
 
 /*
  * startSandbox() is the embedded default (`npm start`, `npm run sandbox`): port SANDBOX_PORT, state kept in
@@ -37,6 +38,7 @@ export type StartSandboxOptions = {
   qad?: QadSandboxOptions;
   netsuite?: NetsuiteSandboxOptions;
   ifsCloud?: IfsCloudSandboxOptions;
+  "zoho-crm"?: ZohoCrmSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -56,12 +58,14 @@ export type RunningSandbox = {
   netsuiteBaseUrl: string;
   /** IFS Cloud host URL (IAM under /auth/realms/<realm>, projections under /int and /main). */
   ifsCloudBaseUrl: string;
+  /** Zoho CRM accounts server of the demo org's data center (token URL: `${zohoCrmAccountsUrl}/oauth/v2/token`). */
+  zohoCrmAccountsUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; netsuite: NetsuiteSandbox; ifsCloud: IfsCloudSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; netsuite: NetsuiteSandbox; ifsCloud: IfsCloudSandbox; zohoCrm: ZohoCrmSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -75,7 +79,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown; netsuite?: unknown; ifsCloud?: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown; netsuite?: unknown; ifsCloud?: unknown; "zoho-crm"?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -96,6 +100,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const qad = createQadSandbox(o.qad);
   const netsuite = createNetsuiteSandbox(o.netsuite);
   const ifsCloud = createIfsCloudSandbox({ seed, ...o.ifsCloud });
+  const zohoCrm = createZohoCrmSandbox(o["zoho-crm"]);
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -125,6 +130,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       clientId: o.ifsCloud?.clients?.[0]?.clientId ?? IFS_SANDBOX_DEFAULTS.client.clientId,
       clientSecret: o.ifsCloud?.clients?.[0]?.clientSecret ?? IFS_SANDBOX_DEFAULTS.client.clientSecret,
     },
+    "zoho-crm": zohoCrmCredentials(zohoCrm, o["zoho-crm"]?.clients?.[0]),
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -138,18 +144,19 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     else if (o.demo) seedNetsuiteDemo(netsuite.control, o.demo === true ? {} : { seed: o.demo.seed });
     if (saved.ifsCloud !== undefined) ifsCloud.control.restore(saved.ifsCloud);
     else if (o.demo) seedIfsCloudDemo(ifsCloud.control);
+    if (saved["zoho-crm"] !== undefined) zohoCrm.control.restore(saved["zoho-crm"]);
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, ifsCloud: ifsCloud.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, ifsCloud: ifsCloud.control, zohoCrm: zohoCrm.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, netsuite, ifsCloud, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, netsuite, ifsCloud, zohoCrm, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  const versions = () => ({ zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version(), netsuite: netsuite.control.version(), ifsCloud: ifsCloud.control.stats().requests });
+  const versions = () => ({ zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version(), netsuite: netsuite.control.version(), ifsCloud: ifsCloud.control.stats().requests, zohoCrm: zohoCrm.control.version() });
   let lastSaved = versions();
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
@@ -168,6 +175,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
         qad: qad.control.snapshot(),
         netsuite: netsuite.control.snapshot(),
         ifsCloud: ifsCloud.control.snapshot(),
+        "zoho-crm": zohoCrm.control.snapshot(),
       };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
@@ -189,11 +197,13 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     control: createSandboxControlClient(url),
     netsuiteBaseUrl: credentials.netsuite.baseUrl,
     ifsCloudBaseUrl: credentials.ifsCloud.baseUrl,
-    vendors: { zuora, acumatica, qad, netsuite, ifsCloud, faults },
+    zohoCrmAccountsUrl: credentials["zoho-crm"].accountsUrl,
+    vendors: { zuora, acumatica, qad, netsuite, ifsCloud, zohoCrm, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);
       zuora.control.close();
+      zohoCrm.control.close();
       await save(true);
       await app.close();
     },

@@ -7,6 +7,7 @@ import type { QadSandbox } from "./qad/index";
 import type { NetsuiteSandbox } from "./netsuite/index";
 import { IFS_CLOUD_PREFIX, type IfsCloudSandbox } from "./ifs-cloud/index";
 import type { ZuoraSandbox } from "./zuora/index";
+import type { ZohoCrmSandbox } from "./zoho-crm/index";
 
 /*
  * One Fastify server, one port: Zuora at /zuora, Acumatica at /acumatica (each prefix is that vendor's
@@ -30,6 +31,7 @@ export type SandboxCredentials = {
   netsuite: { baseUrl: string; accountId: string; clientId: string; certificateId: string; privateKeyPem: string };
   /** IFS Cloud host URL; IAM at `<baseUrl>/auth/realms/<realm>/…`, projections at `<baseUrl>/int/ifsapplications/projection/v1/`. */
   ifsCloud: { baseUrl: string; realm: string; clientId: string; clientSecret: string };
+  "zoho-crm": { dataCenter: string; accountsUrl: string; apiDomain: string; clientId: string; clientSecret: string; refreshToken: string };
 };
 
 export type SandboxServerOptions = {
@@ -38,6 +40,7 @@ export type SandboxServerOptions = {
   qad: QadSandbox;
   netsuite: NetsuiteSandbox;
   ifsCloud: IfsCloudSandbox;
+  zohoCrm: ZohoCrmSandbox;
   faults: FaultInjector;
   /** Credentials with base URLs relative to the server root ("/zuora"); /_sandbox/info makes them absolute. */
   credentials: SandboxCredentials;
@@ -62,10 +65,11 @@ export const withOrigin = (credentials: SandboxCredentials, origin: string): San
   qad: { ...credentials.qad, baseUrl: `${origin}${credentials.qad.baseUrl}` },
   netsuite: { ...credentials.netsuite, baseUrl: `${origin}${credentials.netsuite.baseUrl}` },
   ifsCloud: { ...credentials.ifsCloud, baseUrl: `${origin}${credentials.ifsCloud.baseUrl}` },
+  "zoho-crm": { ...credentials["zoho-crm"], accountsUrl: `${origin}${credentials["zoho-crm"].accountsUrl}`, apiDomain: `${origin}${credentials["zoho-crm"].apiDomain}` },
 });
 
 export const buildSandboxServer = async (options: SandboxServerOptions): Promise<FastifyInstance> => {
-  const { zuora, acumatica, qad, netsuite, ifsCloud, faults } = options;
+  const { zuora, acumatica, qad, netsuite, ifsCloud, zohoCrm, faults } = options;
   const app = Fastify({ logger: options.log ?? false, bodyLimit: 256 * 1024 * 1024 });
 
   faults.registerVendor(zuora.faultVendor);
@@ -85,6 +89,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
   faults.registerVendor(qad.faultVendor);
   faults.registerVendor(netsuite.faultVendor);
   faults.registerVendor(ifsCloud.faultVendor);
+  faults.registerVendor(zohoCrm.faultVendor);
   faults.install(app);
 
   await app.register(zuora.plugin, { prefix: zuora.prefix });
@@ -92,6 +97,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
   await app.register(qad.plugin, { prefix: qad.faultVendor.prefix });
   await app.register(netsuite.plugin, { prefix: netsuite.prefix });
   await app.register(ifsCloud.plugin, { prefix: IFS_CLOUD_PREFIX });
+  await app.register(zohoCrm.plugin, { prefix: zohoCrm.prefix });
 
   await app.register(
     async (control) => {
@@ -132,7 +138,15 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
       });
       // POST /_sandbox/demo/seed – the demo company in every vendor (add to what is there)
       control.post("/demo/seed", async (request): Promise<DemoSeedResult> =>
-        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, netsuite: netsuite.control, ifsCloud: ifsCloud.control, input: parse(demoSeedSchema, request.body) }),
+        seedDemo({
+          zuora: zuora.control,
+          acumatica: acumatica.control,
+          qad: qad.control,
+          netsuite: netsuite.control,
+          ifsCloud: ifsCloud.control,
+          zohoCrm: zohoCrm.control,
+          input: parse(demoSeedSchema, request.body),
+        }),
       );
       // POST /_sandbox/reset – every vendor empty, faults cleared
       control.post("/reset", async () => {
@@ -141,6 +155,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
         qad.control.reset();
         netsuite.control.reset();
         ifsCloud.control.reset();
+        zohoCrm.control.reset();
         faults.clear();
         return { ok: true };
       });
@@ -149,6 +164,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
       await control.register(qad.controlPlugin, { prefix: "/qad" });
       await control.register(netsuite.controlPlugin, { prefix: "/netsuite" });
       await control.register(ifsCloud.controlPlugin, { prefix: IFS_CLOUD_PREFIX });
+      await control.register(zohoCrm.controlPlugin, { prefix: "/zoho-crm" });
     },
     { prefix: "/_sandbox" },
   );

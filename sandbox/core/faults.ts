@@ -8,7 +8,7 @@ import { hashToUnit } from "./random";
  * run is replayed by setting the same seed and rules and sending the same requests.
  */
 
-export const VENDOR_NAMES = ["zuora", "acumatica", "qad", "netsuite", "ifs-cloud"] as const;
+export const VENDOR_NAMES = ["zuora", "acumatica", "qad", "netsuite", "ifs-cloud", "zoho-crm"] as const;
 export type VendorName = (typeof VENDOR_NAMES)[number];
 
 const faultActionSchema = z.discriminatedUnion("kind", [
@@ -59,6 +59,7 @@ export const latencySchema = z.strictObject({
   qad: z.number().int().min(0).max(120_000).optional(),
   netsuite: z.number().int().min(0).max(120_000).optional(),
   "ifs-cloud": z.number().int().min(0).max(120_000).optional(),
+  "zoho-crm": z.number().int().min(0).max(120_000).optional(),
 });
 /** Fixed latency per vendor in ms added to every call (benchmarks use 0 and 50). */
 export type Latency = z.infer<typeof latencySchema>;

@@ -7,6 +7,8 @@ import type { NetsuiteSandboxControl } from "../netsuite/index";
 import { seedIfsCloudDemo } from "../ifs-cloud/demo";
 import type { IfsCloudControl } from "../ifs-cloud/index";
 import type { ZuoraSandboxControl } from "../zuora/index";
+import type { ZohoCrmSandboxControl } from "../zoho-crm/index";
+import { seedZohoCrmDemo, type ZohoCrmDemoResult } from "../zoho-crm/seed-demo";
 
 /*
  * The demo company "Northwind Cloud": a SaaS vendor billing in USD and EUR from Zuora into Acumatica.
@@ -34,7 +36,7 @@ export type DemoSeedResult = {
   qadCustomers?: number;
   netsuite?: NetsuiteDemoResult;
   ifsCloudCompanies?: number;
-};
+} & Partial<ZohoCrmDemoResult>;
 
 const PREFIXES = ["Acme", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Maple", "Nimbus", "Orbit", "Pine", "Quartz", "River", "Summit", "Tidal", "Umber", "Vertex", "Willow", "Zenith"];
 const SUFFIXES = ["Analytics", "Logistics", "Health", "Robotics", "Foods", "Energy", "Media", "Labs", "Systems", "Retail", "Finance", "Studios", "Networks", "Outdoor", "Motors", "Pharma"];
@@ -70,6 +72,7 @@ export const seedDemo = (options: {
   qad?: QadControl;
   netsuite?: NetsuiteSandboxControl;
   ifsCloud?: IfsCloudControl;
+  zohoCrm?: ZohoCrmSandboxControl;
   input?: DemoSeedOptions;
 }): DemoSeedResult => {
   const { zuora, acumatica } = options;
@@ -114,6 +117,7 @@ export const seedDemo = (options: {
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   const netsuite = options.netsuite ? seedNetsuiteDemo(options.netsuite, { seed: options.input?.seed }) : undefined;
   const ifs = options.ifsCloud ? seedIfsCloudDemo(options.ifsCloud) : undefined;
+  const zohoCrm = options.zohoCrm ? seedZohoCrmDemo({ control: options.zohoCrm, linkedCustomers: customers, closingDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }) : {};
   return {
     zuoraAccounts: count,
     charges: DEMO_CATALOG.length,
@@ -122,5 +126,6 @@ export const seedDemo = (options: {
     ...(qad ? { qadCustomers: qad.customers } : {}),
     ...(netsuite ? { netsuite } : {}),
     ...(ifs ? { ifsCloudCompanies: ifs.companies } : {}),
+    ...zohoCrm,
   };
 };
