@@ -10,6 +10,14 @@ console.log(`sandbox listening on ${sandbox.url}
   Acumatica  instance URL ${credentials.acumatica.baseUrl}  (Default/${credentials.acumatica.endpointVersion}, tenant ${credentials.acumatica.tenant})
              client_id ${credentials.acumatica.clientId}  client_secret ${credentials.acumatica.clientSecret}
              user ${credentials.acumatica.username} / ${credentials.acumatica.password}
+  QAD        base URL ${credentials.qad.baseUrl}  workspace ${credentials.qad.workspaceId}
+             client_id ${credentials.qad.clientId}  user ${credentials.qad.username} / ${credentials.qad.password}
+  NetSuite   account root ${credentials.netsuite.baseUrl}  (account ${credentials.netsuite.accountId})
+             client_id ${credentials.netsuite.clientId}  certificate ${credentials.netsuite.certificateId}  (demo private key: GET /_sandbox/info)
+  IFS Cloud  host ${credentials.ifsCloud.baseUrl}  realm ${credentials.ifsCloud.realm}
+             client_id ${credentials.ifsCloud.clientId}  client_secret ${credentials.ifsCloud.clientSecret}
+  Zoho CRM   accounts ${credentials["zoho-crm"].accountsUrl}  (data center ${credentials["zoho-crm"].dataCenter})
+             client_id ${credentials["zoho-crm"].clientId}  refresh_token ${credentials["zoho-crm"].refreshToken}
   Control    ${sandbox.url}/_sandbox  (see sandbox/README.md)`);
 
 let stopping = false;
