@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/is-public-path";
+import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { env } from "@/lib/env";
 
 /**
@@ -22,7 +23,7 @@ export const proxy = async (request: NextRequest) => {
     );
   }
   const login = new URL("/login", request.url);
-  login.searchParams.set("callbackUrl", `${pathname}${search}`);
+  login.searchParams.set("callbackUrl", safeCallbackUrl(`${pathname}${search}`));
   return NextResponse.redirect(login);
 };
 

@@ -54,6 +54,22 @@ test("a login link cannot send the user to another site after sign-in", async ({
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 });
 
+test("a callbackUrl with a tab before a second slash stays on the app, before and after signing in", async ({ page, request }) => {
+  const hostile = "/login?callbackUrl=%2F%09%2Fevil.example%2Fphish";
+  await page.goto(hostile);
+  await signIn(page, E2E_ADMIN);
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+
+  // Already signed in: the server answers the login page itself with a redirect, which must be local too.
+  const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const response = await request.get(hostile, { headers: { cookie: cookies }, maxRedirects: 0 });
+  expect(response.status()).toBe(307);
+  const location = response.headers()["location"] ?? "";
+  expect(new URL(location, page.url()).origin).toBe(new URL(page.url()).origin);
+  await page.goto(hostile);
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+});
+
 test("a wrong password and an unknown e-mail get the same clear error", async ({ page }) => {
   await page.goto("/login");
   await signIn(page, { email: E2E_ADMIN.email, password: "not-the-password-0" }, { expectSuccess: false });
