@@ -2,6 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath } from "@/lib/auth/is-public-path";
 import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
+import { isSessionFresh } from "@/lib/auth/session-lifetime";
 import { env } from "@/lib/env";
 
 /**
@@ -14,7 +15,9 @@ export const proxy = async (request: NextRequest) => {
   if (isPublicPath(pathname)) return NextResponse.next();
 
   const token = await getToken({ req: request, secret: env().NEXTAUTH_SECRET });
-  if (token) return NextResponse.next();
+  // A token without a session version or past its lifetime is no session (lib/auth/session-lifetime.ts);
+  // whether the version is still current is checked against the database behind this gate.
+  if (token && typeof token.sv === "number" && isSessionFresh({ authTime: token.authTime })) return NextResponse.next();
 
   if (pathname.startsWith("/api/")) {
     return NextResponse.json(

@@ -70,6 +70,19 @@ test("a callbackUrl with a tab before a second slash stays on the app, before an
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 });
 
+test("a copied session cookie stops working once its owner signs out", async ({ page, playwright, baseURL }) => {
+  await page.goto("/login");
+  await signIn(page, E2E_ADMIN);
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const copy = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { cookie } });
+  expect((await copy.get("/api/me")).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  expect((await copy.get("/api/me")).status()).toBe(401);
+  await copy.dispose();
+});
+
 test("a wrong password and an unknown e-mail get the same clear error", async ({ page }) => {
   await page.goto("/login");
   await signIn(page, { email: E2E_ADMIN.email, password: "not-the-password-0" }, { expectSuccess: false });

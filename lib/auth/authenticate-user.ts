@@ -6,7 +6,7 @@ import { normaliseEmail } from "./login-throttle-policy";
 import { recordLoginFailure } from "./record-login-failure";
 import { verifyPassword } from "./verify-password";
 
-export type AuthenticatedUser = { id: string; email: string; name: string | null; role: Role };
+export type AuthenticatedUser = { id: string; email: string; name: string | null; role: Role; sessionVersion: number };
 
 export type AuthenticateResult =
   | { ok: true; user: AuthenticatedUser }
@@ -48,5 +48,5 @@ export const authenticateUser = async ({
     return { ok: false, code: "INVALID_CREDENTIALS" };
   }
   await db.loginThrottle.deleteMany({ where: { key } });
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } };
 };

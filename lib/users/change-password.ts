@@ -2,12 +2,14 @@ import { hashPassword } from "@/lib/auth/hash-password";
 import { verifyPassword } from "@/lib/auth/verify-password";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { endUserSessions } from "./end-user-sessions";
 import { changePasswordInputSchema, type ChangePasswordInput } from "./schemas";
 
 /**
  * Replaces the password of `userId` after checking `currentPassword` (throws AppError
  * WRONG_PASSWORD, 422, when it does not match; ZodError when the new one is too short or equal
- * to the current one). Lets a user replace the initial password an admin has seen.
+ * to the current one). Lets a user replace the initial password an admin has seen. Every session
+ * of the user ends (sessionVersion bumped); they sign in again with the new password.
  */
 export const changePassword = async ({ db, userId, ...input }: ChangePasswordInput & { db: Db; userId: string }): Promise<void> => {
   const { currentPassword, newPassword } = changePasswordInputSchema.parse(input);
@@ -16,5 +18,10 @@ export const changePassword = async ({ db, userId, ...input }: ChangePasswordInp
   if (!(await verifyPassword({ hash: user.passwordHash, password: currentPassword }))) {
     throw new AppError("WRONG_PASSWORD", { status: 422, userMessage: "The current password is not correct." });
   }
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
+  // A new password ends every session, this one included: a copied cookie must not outlive it.
+  const passwordHash = await hashPassword(newPassword);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    await endUserSessions({ db: tx, userId });
+  });
 };
