@@ -1,23 +1,48 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "@/lib/auth/content-security-policy";
 import { isPublicPath } from "@/lib/auth/is-public-path";
 import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { isSessionFresh } from "@/lib/auth/session-lifetime";
 import { env } from "@/lib/env";
 
+const isDecodable = (pathname: string) => {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Lets the request through with a fresh CSP nonce: Next reads it from the request header and puts it on its scripts. */
+const next = (request: NextRequest) => {
+  const csp = contentSecurityPolicy({ nonce: btoa(crypto.randomUUID()), isDev: process.env.NODE_ENV === "development" });
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", csp);
+  return response;
+};
+
 /**
- * The first gate: no valid session JWT means a redirect to /login (pages, with a callbackUrl)
- * or 401 JSON (API). Pages, actions and route handlers still check the session and role
- * themselves (lib/auth), since a proxy matcher is easy to get wrong.
+ * The first gate: a path that is not valid percent-encoding is answered 400 (Next would fail on it
+ * with a 500); no valid session JWT means a redirect to /login (pages, with a callbackUrl) or 401
+ * JSON (API). Every page gets a Content-Security-Policy with a per-request nonce. Pages, actions
+ * and route handlers still check the session and role themselves (lib/auth), since a proxy
+ * matcher is easy to get wrong.
  */
 export const proxy = async (request: NextRequest) => {
   const { pathname, search } = request.nextUrl;
-  if (isPublicPath(pathname)) return NextResponse.next();
+  if (!isDecodable(pathname)) {
+    return new NextResponse("Bad request: the address is not valid percent-encoding.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  if (isPublicPath(pathname)) return next(request);
 
   const token = await getToken({ req: request, secret: env().NEXTAUTH_SECRET });
   // A token without a session version or past its lifetime is no session (lib/auth/session-lifetime.ts);
   // whether the version is still current is checked against the database behind this gate.
-  if (token && typeof token.sv === "number" && isSessionFresh({ authTime: token.authTime })) return NextResponse.next();
+  if (token && typeof token.sv === "number" && isSessionFresh({ authTime: token.authTime })) return next(request);
 
   if (pathname.startsWith("/api/")) {
     return NextResponse.json(

@@ -8,6 +8,9 @@ export const metadata: Metadata = {
   description: "Moves invoices, payments, credit memos and customers between billing and ERP systems.",
 };
 
+// Every page is rendered per request, so Next can put the request's CSP nonce on its scripts (proxy.ts).
+export const dynamic = "force-dynamic";
+
 const RootLayout = ({ children }: { children: ReactNode }) => (
   <html lang="en">
     <body className="min-h-screen font-sans">

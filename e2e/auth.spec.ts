@@ -83,6 +83,26 @@ test("a copied session cookie stops working once its owner signs out", async ({ 
   await copy.dispose();
 });
 
+test("pages run under a nonce-based Content-Security-Policy without violations; a malformed path is a 400", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const login = await page.goto("/login");
+  expect(login?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  await signIn(page, E2E_ADMIN);
+  for (const label of ["Connections", "Flows", "Mappings", "Records"]) {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: label })).toBeVisible();
+  }
+  expect(violations).toEqual([]);
+
+  for (const path of ["/records/%E0%A4%A", "/api/records/%E0%A4%A"]) {
+    const response = await page.request.get(path);
+    expect([400, 404], path).toContain(response.status());
+  }
+});
+
 test("a wrong password and an unknown e-mail get the same clear error", async ({ page }) => {
   await page.goto("/login");
   await signIn(page, { email: E2E_ADMIN.email, password: "not-the-password-0" }, { expectSuccess: false });
