@@ -101,3 +101,28 @@ test("an admin changes roles, but the only admin cannot demote themselves", asyn
   await page.reload();
   await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveValue("viewer");
 });
+
+test("an admin removes a user, whose open session ends at once; the only admin cannot remove themselves", async ({ page, browser }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.goto("/settings/users");
+  const leaver = { email: uniqueEmail("leaver"), password: "" };
+  await invite(page, leaver.email, "Viewer");
+  leaver.password = (await page.getByTestId("initial-password").textContent())!.trim();
+
+  const other = await browser.newContext();
+  const leaverPage = await other.newPage();
+  await signIn(leaverPage, leaver);
+  expect((await leaverPage.request.get("/api/me")).status()).toBe(200);
+
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: `Remove ${leaver.email}` }).click();
+  await expect(page.getByRole("cell", { name: leaver.email })).toHaveCount(0);
+  expect((await leaverPage.request.get("/api/me")).status()).toBe(401);
+  await leaverPage.goto("/records");
+  await expect(leaverPage).toHaveURL(/\/login/);
+  await other.close();
+
+  await page.getByRole("button", { name: `Remove ${E2E_ADMIN.email}` }).click();
+  await expect(pageAlert(page)).toHaveText("This is the only admin. Make another user admin first.");
+  await expect(page.getByRole("cell", { name: E2E_ADMIN.email })).toBeVisible();
+});
