@@ -58,5 +58,5 @@ export const proxy = async (request: NextRequest) => {
 export const config = {
   // Everything except Next's static assets, files served from public/ and vendor webhooks (public by
   // isPublicPath anyway: they authenticate by signature; skipping the proxy saves ~1 ms per callout).
-  matcher: ["/((?!_next/static|_next/image|api/webhooks/|favicon.ico|robots.txt|.*\\.(?:svg|png|ico|txt)$).*)"],
+  matcher: ["/((?!_next/static|_next/image|api/webhooks/|favicon.ico|robots.txt|.*\\.(?:svg|png|ico|txt|webmanifest)$).*)"],
 };

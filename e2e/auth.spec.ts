@@ -103,6 +103,20 @@ test("pages run under a nonce-based Content-Security-Policy without violations; 
   }
 });
 
+test("the favicon, app icons, robots.txt and manifest are served without a session", async ({ request }) => {
+  for (const [file, type] of [
+    ["/favicon.ico", /icon/],
+    ["/icon.svg", /svg/],
+    ["/apple-touch-icon.png", /png/],
+    ["/robots.txt", /text\/plain/],
+    ["/site.webmanifest", /manifest|json/],
+  ] as const) {
+    const response = await request.get(file, { maxRedirects: 0 });
+    expect(response.status(), file).toBe(200);
+    expect(response.headers()["content-type"], file).toMatch(type);
+  }
+});
+
 test("a wrong password and an unknown e-mail get the same clear error", async ({ page }) => {
   await page.goto("/login");
   await signIn(page, { email: E2E_ADMIN.email, password: "not-the-password-0" }, { expectSuccess: false });
