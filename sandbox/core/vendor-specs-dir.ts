@@ -10,7 +10,7 @@ export const vendorSpecsDir = (vendor: string): string => {
   const root = process.env.VENDOR_SPECS_DIR;
   if (!root) {
     throw new Error(
-      "VENDOR_SPECS_DIR is not set: point it at the folder holding the vendors' published API documents (one subfolder per vendor; in CI .ci/run passes ../shared/vendor-specs).",
+      "VENDOR_SPECS_DIR is not set: point it at the folder holding the vendors' published API documents (one subfolder per vendor, e.g. zuora/; .ci/run passes the folder CI keeps beside the checkout).",
     );
   }
   const dir = path.resolve(root, vendor);
