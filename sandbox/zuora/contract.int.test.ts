@@ -1,8 +1,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadJsonSchemaValidator } from "../core/json-schema-validator";
-import { startSandbox, type RunningSandbox } from "../index";
-import { getToken, zuoraGet, zuoraPost } from "./test-support";
+import type { RunningSandbox } from "../index";
+import { firstPayments, getToken, payFirstOpenInvoice, requestToken, startContractSandbox, zuoraGet } from "./test-support";
 
 /*
  * The sandbox's Zuora v1 answers checked against our own schemas of them (spec/*.schema.json, each
@@ -19,8 +19,7 @@ describe("Zuora v1 answers match our schemas of Zuora's reference", () => {
   let sandbox: RunningSandbox;
   let token: string;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, demo: { accounts: 12 } });
-    await sandbox.control.zuora.billRun({ invoices: 30, electronicPaymentRate: 0.4, externalPaymentRate: 0.4, creditMemoRate: 0.3, seed: 2 });
+    sandbox = await startContractSandbox();
     token = await getToken(sandbox);
   }, 120_000);
   afterAll(() => sandbox.close());
@@ -32,12 +31,7 @@ describe("Zuora v1 answers match our schemas of Zuora's reference", () => {
   });
 
   it("POST /oauth/token", async () => {
-    const { clientId, clientSecret } = sandbox.credentials.zuora;
-    const response = await fetch(`${sandbox.zuoraBaseUrl}/oauth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: "client_credentials" }),
-    });
+    const response = await requestToken(sandbox);
     expect(schema("oauth-token").validate(await response.json())).toEqual([]);
     expect(response.headers.has("Zuora-Request-Id")).toBe(true);
   });
@@ -62,25 +56,14 @@ describe("Zuora v1 answers match our schemas of Zuora's reference", () => {
   });
 
   it("GET /v1/payments/{paymentKey} (electronic and external), its parts, and POST /v1/payments", async () => {
-    const stats = await sandbox.control.zuora.stats();
-    expect(stats.payments).toBeGreaterThan(2);
-    const types = new Set<string>();
-    for (let n = 1; n <= Math.min(stats.payments ?? 0, 8); n += 1) {
-      const r = await zuoraGet(sandbox, token, `/v1/payments/P-${String(n).padStart(8, "0")}`);
-      types.add(String(r.body.type));
-      expect(schema("payment").validate(r.body)).toEqual([]);
-      expect(schema("payment-parts").validate((await zuoraGet(sandbox, token, `/v1/payments/P-${String(n).padStart(8, "0")}/parts`)).body)).toEqual([]);
+    const payments = await firstPayments(sandbox, token);
+    expect(payments.length).toBeGreaterThan(2);
+    for (const { number, body } of payments) {
+      expect(schema("payment").validate(body)).toEqual([]);
+      expect(schema("payment-parts").validate((await zuoraGet(sandbox, token, `/v1/payments/${number}/parts`)).body)).toEqual([]);
     }
-    expect(types).toEqual(new Set(["Electronic", "External"]));
-    const open = (await zuoraGet(sandbox, token, `/object-query/invoices?pageSize=1&filter[]=balance.GT:0`)).body.data as { id: string; accountId: string; balance: number; currency: string }[];
-    const invoice = open[0]!;
-    const created = await zuoraPost(sandbox, token, "/v1/payments", {
-      accountId: invoice.accountId,
-      type: "External",
-      amount: invoice.balance,
-      currency: invoice.currency,
-      invoices: [{ invoiceId: invoice.id, amount: invoice.balance }],
-    });
+    expect(new Set(payments.map((p) => p.body.type))).toEqual(new Set(["Electronic", "External"]));
+    const created = await payFirstOpenInvoice(sandbox, token);
     expect(created.body.success).toBe(true);
     expect(schema("payment-create").validate(created.body)).toEqual([]);
   });
