@@ -2,6 +2,13 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db";
 import { LOGIN_FORGET_AFTER_MS, loginDelayMs, throttleKey, type LoginThrottleScope } from "./login-throttle-policy";
 
+/**
+ * A burst of sign-ins queues for pool connections and then for the counters' row locks; each claim
+ * holds them only for a few statements, so waiting is right and Prisma's 2 s / 5 s defaults are not
+ * (a burst of 41 on two busy cores exceeded them, and the attempts failed instead of being counted).
+ */
+const CLAIM_TRANSACTION = { maxWait: 30_000, timeout: 30_000 };
+
 export type LoginAttemptClaim = { isAllowed: true } | { isAllowed: false; retryAfterMs: number };
 
 export type ThrottleCounter = { scope: LoginThrottleScope; id: string };
@@ -42,5 +49,5 @@ export const claimLoginAttempt = async ({ db, counters, now }: { db: Db; counter
       WHERE "key" IN (${Prisma.join(keys)})`;
     await tx.$executeRaw`DELETE FROM "LoginThrottle" WHERE "lastFailureAt" < ${forgetBefore}`;
     return { isAllowed: true };
-  });
+  }, CLAIM_TRANSACTION);
 };
