@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     include: ["**/*.test.ts"],
-    // *.vendor-docs.test.ts check against the vendors' own documents, which the repository may not carry: npm run test:vendor-docs
+    // *.vendor-docs.test.ts check against vendors' own documents the repository cannot hold: npm run test:vendor-docs
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**", "**/*.vendor-docs.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     // A fresh credentials key per run: no test depends on a key someone has on disk.

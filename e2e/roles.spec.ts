@@ -23,7 +23,7 @@ test("an admin invites a viewer and sees the initial password once", async ({ pa
   await expect(page.getByRole("status").filter({ hasText: viewer.email })).toContainText("shown only once");
   viewer.password = (await page.getByTestId("initial-password").textContent())!.trim();
   expect(viewer.password.length).toBeGreaterThanOrEqual(20);
-  await expect(page.getByRole("cell", { name: viewer.email })).toBeVisible();
+  await expect(page.getByRole("cell", { name: viewer.email, exact: true })).toBeVisible();
   await expect(page.getByRole("row", { name: new RegExp(viewer.email) })).toContainText("Viewer");
 
   await invite(page, viewer.email, "Viewer");
@@ -79,8 +79,8 @@ test("a viewer signs in, sees no invite form, and the server refuses the invite 
 
   await signIn(page, E2E_ADMIN);
   await page.goto("/settings/users");
-  await expect(page.getByRole("cell", { name: viewer.email })).toBeVisible();
-  await expect(page.getByRole("cell", { name: sneaky })).toHaveCount(0);
+  await expect(page.getByRole("cell", { name: viewer.email, exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: sneaky, exact: true })).toHaveCount(0);
 });
 
 test("an admin changes roles, but the only admin cannot demote themselves", async ({ page }) => {
@@ -100,4 +100,29 @@ test("an admin changes roles, but the only admin cannot demote themselves", asyn
   await Promise.all([actionDone(), page.getByRole("combobox", { name: `Role of ${viewer.email}` }).selectOption("viewer")]);
   await page.reload();
   await expect(page.getByRole("combobox", { name: `Role of ${viewer.email}` })).toHaveValue("viewer");
+});
+
+test("an admin removes a user, whose open session ends at once; the only admin cannot remove themselves", async ({ page, browser }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.goto("/settings/users");
+  const leaver = { email: uniqueEmail("leaver"), password: "" };
+  await invite(page, leaver.email, "Viewer");
+  leaver.password = (await page.getByTestId("initial-password").textContent())!.trim();
+
+  const other = await browser.newContext();
+  const leaverPage = await other.newPage();
+  await signIn(leaverPage, leaver);
+  expect((await leaverPage.request.get("/api/me")).status()).toBe(200);
+
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: `Remove ${leaver.email}` }).click();
+  await expect(page.getByRole("cell", { name: leaver.email, exact: true })).toHaveCount(0);
+  expect((await leaverPage.request.get("/api/me")).status()).toBe(401);
+  await leaverPage.goto("/records");
+  await expect(leaverPage).toHaveURL(/\/login/);
+  await other.close();
+
+  await page.getByRole("button", { name: `Remove ${E2E_ADMIN.email}` }).click();
+  await expect(pageAlert(page)).toHaveText("This is the only admin. Make another user admin first.");
+  await expect(page.getByRole("row", { name: new RegExp(E2E_ADMIN.email) })).toBeVisible();
 });

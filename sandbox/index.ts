@@ -1,7 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { env } from "@/lib/env";
 import { ACUMATICA_SANDBOX_DEFAULTS, createAcumaticaSandbox, type AcumaticaSandbox, type AcumaticaSandboxOptions } from "./acumatica/index";
 import { createSandboxControlClient, type SandboxControlClient } from "./core/control-client";
 import { createFaultInjector, type FaultInjector } from "./core/faults";
@@ -11,6 +10,7 @@ import { seedNetsuiteDemo } from "./netsuite/demo";
 import { createNetsuiteSandbox, DEMO_NETSUITE_CERTIFICATE_ID, DEMO_NETSUITE_CLIENT_ID, DEMO_NETSUITE_KEY, type NetsuiteSandbox, type NetsuiteSandboxOptions } from "./netsuite/index";
 import { seedIfsCloudDemo } from "./ifs-cloud/demo";
 import { createIfsCloudSandbox, IFS_CLOUD_PREFIX, IFS_SANDBOX_DEFAULTS, type IfsCloudSandbox, type IfsCloudSandboxOptions } from "./ifs-cloud/index";
+import { readSandboxSettings } from "./settings";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
 import { createZohoCrmSandbox, zohoCrmCredentials, type ZohoCrmSandbox, type ZohoCrmSandboxOptions } from "./zoho-crm/index";
@@ -72,9 +72,9 @@ export type RunningSandbox = {
   close: () => Promise<void>;
 };
 
-/** Options of the embedded default, read from lib/env.ts. */
+/** Options of the embedded default, read from the environment (sandbox/settings.ts). */
 export const embeddedSandboxOptions = (): StartSandboxOptions => {
-  const { SANDBOX_PORT, DATA_DIR } = env();
+  const { SANDBOX_PORT, DATA_DIR } = readSandboxSettings();
   // A first bill run gives a new install documents to sync right away (some with unmapped charges).
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };

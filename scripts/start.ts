@@ -93,13 +93,14 @@ const main = async () => {
   let secrets: { key: string; nextauthSecret: string };
   if (isEmbedded) {
     const local = await loadOrCreateLocalSecrets(dataDir);
-    say(`starting the embedded Postgres (data in ${path.join(dataDir, "pg")})`);
+    say("starting the embedded Postgres");
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "pg"),
       port: config.PG_PORT,
       password: local.pgPassword,
       log: say,
     });
+    say(`the embedded Postgres is up (data in ${embedded.dataDir})`);
     await ensureDatabase(embedded.connectionString());
     databaseUrl = embedded.connectionString(DATABASE_NAME);
     secrets = { key: config.ML_CONNECTOR_KEY ?? local.masterKey, nextauthSecret: config.NEXTAUTH_SECRET ?? local.nextauthSecret };
@@ -162,7 +163,7 @@ const main = async () => {
       `  App:      ${appUrl}`,
       `  Sign in:  ${login}`,
       ...(isEmbedded || config.SANDBOX ? [`  Sandbox:  http://127.0.0.1:${config.SANDBOX_PORT} (Zuora at /zuora, Acumatica at /acumatica)`] : []),
-      `  Data:     ${isEmbedded ? dataDir : "DATABASE_URL"}`,
+      `  Data:     ${embedded ? (embedded.dataDir === path.join(dataDir, "pg") ? dataDir : `${dataDir} (Postgres: ${embedded.dataDir})`) : "DATABASE_URL"}`,
       "  Health:   " + `${appUrl}/api/health`,
       "  Press Ctrl-C to stop.",
       "",

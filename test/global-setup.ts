@@ -23,11 +23,14 @@ export default async function setup(project: TestProject) {
     const parent = await mkdtemp(path.join(os.tmpdir(), "mlc-test-pg-"));
     await chmod(parent, 0o755); // run as root, Postgres runs as the "postgres" user and must reach it
     const dataDir = path.join(parent, "pg");
+    // As root in a clone the postgres user cannot enter, the binaries (and, with a private TMPDIR, the
+    // data) move to a folder it can reach; scripts/embedded-postgres.ts says where, or why it cannot.
     const server = await startEmbeddedPostgres({
       dataDir,
       port: await freePort(),
       password: randomBytes(12).toString("hex"),
       persistent: false,
+      log: (message) => console.log(`[test Postgres] ${message}`),
     });
     adminUrl = server.connectionString();
     teardown = server.stop;

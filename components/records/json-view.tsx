@@ -1,12 +1,13 @@
 "use client";
 
 import { useState } from "react";
+import { VendorText } from "@/components/ui/vendor-text";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const Scalar = ({ value }: { value: Json }) => {
   if (value === null) return <span className="text-zinc-400">null</span>;
-  if (typeof value === "string") return <span className="text-emerald-800">&quot;{value}&quot;</span>;
+  if (typeof value === "string") return <span className="text-emerald-800">&quot;<VendorText>{value}</VendorText>&quot;</span>;
   if (typeof value === "number") return <span className="tabular-nums text-blue-800">{value}</span>;
   return <span className="text-purple-800">{String(value)}</span>;
 };
@@ -14,7 +15,7 @@ const Scalar = ({ value }: { value: Json }) => {
 const Node = ({ name, value, depth }: { name: string | null; value: Json; depth: number }) => {
   const isBranch = value !== null && typeof value === "object";
   const [isOpen, setIsOpen] = useState(depth === 0);
-  const label = name === null ? null : <span className="text-zinc-600">{name}: </span>;
+  const label = name === null ? null : <span className="text-zinc-600"><VendorText>{name}</VendorText>: </span>;
   if (!isBranch) {
     return (
       <div className="pl-4">

@@ -7,8 +7,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Select, TextInput } from "@/components/ui/field";
+import { VendorText } from "@/components/ui/vendor-text";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { replayRecordsAction } from "@/lib/actions/replay-records";
+import { revealBidiControls } from "@/lib/records/reveal-bidi-controls";
 import { ConfirmDialog } from "./confirm-dialog";
 import { formatAmount, formatDateTime } from "./format";
 import { OBJECT_TYPES, RECORD_STATUSES, toApiQuery, toRecordFilter, type RecordsSearch } from "./records-filter";
@@ -257,20 +259,20 @@ export const RecordsBrowser = ({
               <tr key={r.id} className={selected.has(r.id) ? "bg-blue-50/60" : "hover:bg-zinc-50"}>
                 {isAdmin ? (
                   <td className="px-3 py-1.5">
-                    <input type="checkbox" aria-label={`Select ${r.naturalKey ?? r.sourceId}`} checked={selected.has(r.id)} disabled={!replayable(r.status)} onChange={() => toggle(r.id)} />
+                    <input type="checkbox" aria-label={`Select ${revealBidiControls(r.naturalKey ?? r.sourceId)}`} checked={selected.has(r.id)} disabled={!replayable(r.status)} onChange={() => toggle(r.id)} />
                   </td>
                 ) : null}
                 <td className="px-3 py-1.5 font-medium">
-                  <Link href={`/records/${r.id}`} className="text-blue-800 hover:underline">{r.naturalKey ?? r.sourceId}</Link>
+                  <Link href={`/records/${r.id}`} className="text-blue-800 hover:underline"><VendorText>{r.naturalKey ?? r.sourceId}</VendorText></Link>
                 </td>
                 <td className="px-3 py-1.5 text-zinc-600">{r.objectType}</td>
                 <td className="px-3 py-1.5">
                   <StatusBadge status={r.status} reason={r.statusReason} />
-                  {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={r.lastError}>{r.lastError}</p> : null}
+                  {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={revealBidiControls(r.lastError)}><VendorText>{r.lastError}</VendorText></p> : null}
                 </td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatAmount(r.amount, r.currency)}</td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-600">{r.documentDate?.slice(0, 10) ?? ""}</td>
-                <td className="px-3 py-1.5 text-zinc-600">{r.targetRef ?? ""}</td>
+                <td className="px-3 py-1.5 text-zinc-600"><VendorText>{r.targetRef}</VendorText></td>
                 <td className="px-3 py-1.5 tabular-nums text-zinc-500">{formatDateTime(r.createdAt)}</td>
               </tr>
             ))}

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { assertSaneJson } from "@/lib/api/assert-sane-json";
 import { assertRole } from "@/lib/auth/assert-role";
 import { getSessionUser } from "@/lib/auth/get-session-user";
 import type { SessionUser } from "@/lib/auth/session-user";
@@ -16,10 +17,11 @@ export type AuthedActionOptions = {
 };
 
 /**
- * Wraps a server action: resolves the signed-in user, enforces `role` on the server, parses the
- * input with `schema`, runs `fn`, and turns every failure into `{ ok: false, error }` (ZodError ->
- * INVALID_INPUT, AppError -> its code, anything else -> INTERNAL, logged). `fn` never runs for a
- * caller without the role or with invalid input.
+ * Wraps a server action: resolves the signed-in user, enforces `role` on the server, refuses input
+ * nested absurdly deep or with a lone surrogate (MALFORMED_INPUT, lib/api/assert-sane-json.ts),
+ * parses the input with `schema`, runs `fn`, and turns every failure into `{ ok: false, error }`
+ * (ZodError -> INVALID_INPUT, AppError -> its code, anything else -> INTERNAL, logged). `fn` never
+ * runs for a caller without the role or with invalid input.
  *
  * @example
  * // lib/actions/create-connection.ts
@@ -40,6 +42,7 @@ export const authedAction =
   async (rawInput: z.input<S>): Promise<ActionResult<T>> => {
     try {
       const user = assertRole(await getUser(), role);
+      assertSaneJson(rawInput);
       const input = schema.parse(rawInput);
       return { ok: true, data: await fn({ input, user }) };
     } catch (err) {

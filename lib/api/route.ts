@@ -3,6 +3,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { getSessionUser } from "@/lib/auth/get-session-user";
 import type { SessionUser } from "@/lib/auth/session-user";
 import { AppError, toHttpResponse } from "@/lib/errors";
+import { assertSaneJson } from "./assert-sane-json";
 import type { UserRole } from "@/lib/users/schemas";
 
 type Schema = z.ZodType;
@@ -13,7 +14,10 @@ export type RouteSpec<P, Q, B> = {
   params?: P;
   /** Query string as a flat object of strings (a repeated key keeps its last value). */
   query?: Q;
-  /** JSON body. A body that is not JSON is answered with 422 INVALID_INPUT. */
+  /**
+   * JSON body. A body that is not JSON is answered with 422 INVALID_INPUT; one nested absurdly deep
+   * or with a lone surrogate with 400 MALFORMED_INPUT (lib/api/assert-sane-json.ts).
+   */
   body?: B;
   /**
    * Who may call: "public" (no session; health, webhooks that verify signatures themselves),
@@ -38,11 +42,14 @@ type RouteContext = { params?: Promise<Record<string, string | string[] | undefi
 const readJson = async (req: Request): Promise<unknown> => {
   const text = await req.text();
   if (!text) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError("INVALID_INPUT", { userMessage: "The request body is not valid JSON." });
   }
+  assertSaneJson(value);
+  return value;
 };
 
 /**

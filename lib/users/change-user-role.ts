@@ -1,11 +1,13 @@
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { endUserSessions } from "./end-user-sessions";
 import { lockUsers } from "./lock-users";
 import { changeUserRoleInputSchema, type ChangeUserRoleInput } from "./schemas";
 
 /**
  * Sets the role of `userId`. Refuses (AppError LAST_ADMIN, 409) to demote the only admin, so
- * nobody is left who can manage users; NOT_FOUND when the user does not exist.
+ * nobody is left who can manage users; NOT_FOUND when the user does not exist. A demotion ends the
+ * user's sessions.
  */
 export const changeUserRole = async ({ db, ...input }: ChangeUserRoleInput & { db: Db }) => {
   const { userId, role } = changeUserRoleInputSchema.parse(input);
@@ -16,6 +18,8 @@ export const changeUserRole = async ({ db, ...input }: ChangeUserRoleInput & { d
     if (user.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
       throw new AppError("LAST_ADMIN", { status: 409, userMessage: "This is the only admin. Make another user admin first." });
     }
+    // A demoted admin's sessions end, so no page or tab keeps acting on what it loaded as admin.
+    if (user.role === "admin" && role !== "admin") await endUserSessions({ db: tx, userId });
     return tx.user.update({ where: { id: userId }, data: { role }, select: { id: true, email: true, role: true } });
   });
 };

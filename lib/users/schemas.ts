@@ -45,3 +45,6 @@ export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
 
 export const changeUserRoleInputSchema = z.strictObject({ userId: z.uuid(), role: roleSchema });
 export type ChangeUserRoleInput = z.infer<typeof changeUserRoleInputSchema>;
+
+export const removeUserInputSchema = z.strictObject({ userId: z.uuid() });
+export type RemoveUserInput = z.infer<typeof removeUserInputSchema>;

@@ -2,7 +2,8 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { Ajv, type ValidateFunction } from "ajv";
 
 /*
- * Validates sandbox answers against a vendor's own Swagger 2.0 document (shared/vendor-specs). The
+ * Validates sandbox answers against a vendor's own Swagger 2.0 document (Zuora's, given to the
+ * `*.vendor-docs.test.ts` files through VENDOR_SPECS_DIR; see core/vendor-specs-dir.ts). The
  * documents are used as published, with their quirks bridged here and listed in sandbox/README.md:
  * - amounts typed `string` with format number/decimal are JSON numbers in Zuora's own examples: both pass;
  * - fields Zuora's examples answer with null are not marked x-nullable: null passes for every property;
@@ -41,7 +42,8 @@ const nullable = (schema: unknown): unknown => ({ anyOf: [schema, { type: "null"
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-const createAjv = () => {
+/** Ajv with the vendors' date and date-time spellings, and the Swagger-only formats accepted. */
+export const createAjv = () => {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   ajv.addFormat("date", DATE);
   ajv.addFormat("date-time", DATE_TIME);

@@ -2,7 +2,7 @@
  * Zuora Billing stand-in. OAuth client_credentials tokens (about an hour, 401 after), token endpoint
  * limited per IP; v1 GETs keyed by id or number with success:false bodies on HTTP 200; Object Query with
  * opaque cursors; ratelimit-* and Concurrency-Limit-* headers and 429 + Retry-After; Idempotency-Key on
- * POST/PATCH; ID-only callouts signed with a per-template HMAC. Facts: shared/design/vendor-apis.md §1.
+ * POST/PATCH; ID-only callouts signed with a per-template HMAC. Facts: docs/vendors/zuora.md §1.
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { FaultVendor } from "../core/faults";

@@ -16,7 +16,9 @@ import { createTestDb, type TestDb } from "../db";
  * the test chooses; the user behind it is then read from the real database, as in production.
  */
 
-const session: { current: { user: { id: string } } | null } = { current: null };
+const session: { current: { user: { id: string; sessionVersion: number; authTime: number } } | null } = { current: null };
+/** A session as next-auth's callbacks build it for a user who signed in just now (sessionVersion 0). */
+const sessionOf = (id: string) => ({ user: { id, sessionVersion: 0, authTime: Math.floor(Date.now() / 1000) } });
 vi.mock("next-auth/next", async (importOriginal) => ({
   ...(await importOriginal<object>()),
   getServerSession: async () => session.current,
@@ -117,7 +119,7 @@ describe("security", () => {
   });
 
   it("answers every GET route for an admin without a credential in the body", async () => {
-    session.current = { user: { id: adminId } };
+    session.current = sessionOf(adminId);
     const routes = listFiles("app/api", (f) => f.endsWith("route.ts")).filter((f) => !PUBLIC_ROUTES.has(f));
     const connections = await t.db.connection.findMany({ select: { id: true } });
     const record = await t.db.syncRecord.findFirst({ where: { flowId }, select: { id: true } });
@@ -150,9 +152,9 @@ describe("security", () => {
       session.current = null;
       expect((await action({})).error?.code, `${name} without a session`).toBe("UNAUTHENTICATED");
       if (VIEWER_ACTIONS.has(name)) continue;
-      session.current = { user: { id: viewerId } };
+      session.current = sessionOf(viewerId);
       expect((await action({})).error?.code, `${name} as a viewer`).toBe("FORBIDDEN");
-      session.current = { user: { id: adminId } };
+      session.current = sessionOf(adminId);
       // junk input: an admin gets past the role check and is stopped by validation
       expect((await action({})).error?.code, `${name} as an admin`).not.toMatch(/FORBIDDEN|UNAUTHENTICATED/);
     }

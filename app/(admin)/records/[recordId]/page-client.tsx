@@ -10,8 +10,10 @@ import { StatusBadge, type RecordStatus } from "@/components/records/status-badg
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { VendorText } from "@/components/ui/vendor-text";
 import { replayRecordAction } from "@/lib/actions/replay-record";
 import type { RecordLink } from "@/lib/records/build-record-links";
+import { revealBidiControls } from "@/lib/records/reveal-bidi-controls";
 
 /** GET /api/records/[recordId] as JSON. */
 export type RecordPageData = {
@@ -83,7 +85,7 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
     },
   });
   const isReplayable = record.status === "failed" || record.status === "held" || record.status === "skipped";
-  const title = `${record.objectType} ${record.naturalKey ?? record.sourceId}`;
+  const title = revealBidiControls(`${record.objectType} ${record.naturalKey ?? record.sourceId}`);
   const pendingMissing = (record.missing ?? []).filter((m) => !m.dependency);
 
   return (
@@ -111,13 +113,13 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
           <Fact label="Amount"><span className="tabular-nums">{formatAmount(record.amount, record.currency) || "—"}</span></Fact>
           <Fact label="Document date"><span className="tabular-nums">{record.documentDate?.slice(0, 10) ?? "—"}</span></Fact>
           <Fact label="Attempts"><span className="tabular-nums">{record.attempts}</span></Fact>
-          <Fact label={`Source (${data.source ?? "—"})`}>{record.sourceId}</Fact>
-          <Fact label={`Target (${data.target ?? "—"})`}>{record.targetRef ?? record.targetId ?? "not posted"}</Fact>
+          <Fact label={`Source (${data.source ?? "—"})`}><VendorText>{record.sourceId}</VendorText></Fact>
+          <Fact label={`Target (${data.target ?? "—"})`}><VendorText>{record.targetRef ?? record.targetId ?? "not posted"}</VendorText></Fact>
           <Fact label="Posted">{record.postedAt ? formatDateTime(record.postedAt) : "—"}</Fact>
           <Fact label="Source version">{record.sourceVersion ? formatDateTime(record.sourceVersion) : "—"}</Fact>
         </dl>
         {record.status === "failed" && record.lastError ? (
-          <div className="mt-3"><Alert tone="error">Target answer: {record.lastError}</Alert></div>
+          <div className="mt-3"><Alert tone="error">Target answer: <VendorText>{record.lastError}</VendorText></Alert></div>
         ) : null}
         {record.status === "held" && pendingMissing.length > 0 ? (
           <div className="mt-3">
@@ -127,7 +129,7 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
                 <span key={`${m.kind}:${m.sourceKey}`}>
                   {i > 0 ? ", " : ""}
                   <Link className="font-medium underline" href={`/mappings?flowId=${record.flowId}&kind=${encodeURIComponent(m.kind)}&q=${encodeURIComponent(m.sourceKey)}`}>
-                    {m.kind} “{m.sourceKey}”
+                    {m.kind} “<VendorText>{m.sourceKey}</VendorText>”
                   </Link>
                 </span>
               ))}

@@ -48,7 +48,9 @@ export const AccountPageClient = ({ email, role }: { email: string; role: UserRo
             <TextInput id="new-password" name="newPassword" type="password" autoComplete="new-password" minLength={12} required />
           </Field>
           {change.isError ? <Alert tone="error">{change.error.message}</Alert> : null}
-          {change.isSuccess ? <Alert tone="success">Password changed. Use the new one next time you sign in.</Alert> : null}
+          {change.isSuccess ? (
+            <Alert tone="success">Password changed. Every session of yours has ended, this one too: sign out and sign in again with the new password.</Alert>
+          ) : null}
           <Button type="submit" variant="primary" disabled={change.isPending}>
             {change.isPending ? "Saving…" : "Change password"}
           </Button>

@@ -9,6 +9,7 @@ import { Field, Select, TextInput } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { changeUserRoleAction } from "@/lib/actions/change-user-role";
 import { inviteUserAction } from "@/lib/actions/invite-user";
+import { removeUserAction } from "@/lib/actions/remove-user";
 import type { UserRole } from "@/lib/users/schemas";
 
 type UserRow = { id: string; email: string; role: UserRole; createdAt: string };
@@ -119,6 +120,31 @@ const RoleCell = ({ user, isEditable, onError }: { user: UserRow; isEditable: bo
   );
 };
 
+/** Removes a user after a confirmation naming them; the server refuses to remove the only admin. */
+const RemoveCell = ({ user, isSelf, onError }: { user: UserRow; isSelf: boolean; onError: (message: string | null) => void }) => {
+  const router = useRouter();
+  const remove = useMutation({
+    mutationFn: async () => {
+      const result = await removeUserAction({ userId: user.id });
+      if (!result.ok) throw new Error(result.error.message);
+    },
+    onMutate: () => onError(null),
+    onError: (err) => onError(err.message),
+    onSuccess: () => (isSelf ? window.location.assign("/login") : router.refresh()),
+  });
+  const onClick = () => {
+    const question = isSelf
+      ? "Remove your own account? You will be signed out at once and cannot sign in again."
+      : `Remove ${user.email}? They are signed out at once and can no longer sign in.`;
+    if (window.confirm(question)) remove.mutate();
+  };
+  return (
+    <Button variant="ghost" aria-label={`Remove ${user.email}`} disabled={remove.isPending} onClick={onClick}>
+      {remove.isPending ? "Removing…" : "Remove"}
+    </Button>
+  );
+};
+
 /** Users and their roles; admins can invite. Viewers see the list but no invite form (the server refuses them anyway). */
 export const UsersPageClient = ({ users, isAdmin, currentUserId }: { users: UserRow[]; isAdmin: boolean; currentUserId: string }) => {
   const [roleError, setRoleError] = useState<string | null>(null);
@@ -135,6 +161,7 @@ export const UsersPageClient = ({ users, isAdmin, currentUserId }: { users: User
               <th scope="col" className="px-4 py-2 font-medium">Email</th>
               <th scope="col" className="px-4 py-2 font-medium">Role</th>
               <th scope="col" className="px-4 py-2 font-medium">Added</th>
+              {isAdmin ? <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th> : null}
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
@@ -148,6 +175,11 @@ export const UsersPageClient = ({ users, isAdmin, currentUserId }: { users: User
                   <RoleCell user={u} isEditable={isAdmin} onError={setRoleError} />
                 </td>
                 <td className="px-4 py-2 tabular-nums text-zinc-500">{u.createdAt.slice(0, 10)}</td>
+                {isAdmin ? (
+                  <td className="px-4 py-1.5 text-right">
+                    <RemoveCell user={u} isSelf={u.id === currentUserId} onError={setRoleError} />
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
