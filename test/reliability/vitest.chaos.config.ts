@@ -7,10 +7,13 @@ import base from "../../vitest.config";
  * each spawns worker processes and drives the machine hard. (Not merged with mergeConfig: it would
  * concatenate `include` with the default suite's.)
  */
+const { projects: _projects, ...shared } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...shared,
+    globalSetup: ["test/global-setup.ts"],
     include: ["test/reliability/**/*.chaos.ts"],
     maxWorkers: 1,
     testTimeout: 900_000,
