@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { missingKeySchema, type MissingKey } from "../mapping/missing-key";
 
 // Persisted JSON: RecordEvent.detail is written and read through these schemas. Changing a schema
 // needs a data migration of the existing rows (or a new kind beside the old one).
@@ -7,16 +8,7 @@ import { z } from "zod";
 export const recordOriginSchema = z.enum(["callout", "poll", "replay", "dependency"]);
 export type RecordOrigin = z.infer<typeof recordOriginSchema>;
 
-/** One thing the record waits on: a value map (kind + sourceKey) or another record (kind = its object type). */
-export const missingKeySchema = z.object({
-  kind: z.string().min(1),
-  sourceKey: z.string().min(1),
-  /** human hint: which setting chose the key ("charge"), or the document number waited on */
-  label: z.string().optional(),
-  /** true when this is another record to be posted first (not a mapping an admin adds) */
-  dependency: z.boolean().optional(),
-});
-export type MissingKey = z.infer<typeof missingKeySchema>;
+export { missingKeySchema, type MissingKey };
 
 const requestSummarySchema = z.object({
   /** e.g. "create Invoice", "find Invoice by CustomerOrder" */
@@ -27,12 +19,19 @@ const requestSummarySchema = z.object({
   naturalKey: z.string().optional(),
 });
 
+/** How a target document came to hold the record: created, found by natural key, updated (master data), or upserted by the target. */
+export const postedViaSchema = z.enum(["created", "found-existing", "updated", "upserted"]);
+export type PostedVia = z.infer<typeof postedViaSchema>;
+
 const postedDocumentSchema = z.object({
   entity: z.string(),
   targetId: z.string(),
   targetRef: z.string().nullable(),
-  via: z.enum(["created", "found-existing"]),
+  via: postedViaSchema,
 });
+
+/** One changed field, old -> new (scalars; "(changed)" for objects and arrays). */
+const fieldChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
 
 /**
  * The audit vocabulary. Details never carry secrets or raw HTTP bodies with credentials: only ids,
@@ -53,9 +52,9 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
       previousVersion: z.string().nullable(),
       sourceVersion: z.string().nullable(),
       /** top-level fields whose value differs from the version kept, e.g. balance */
-      changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
-      /** what the engine did: a posted document is never re-posted */
-      action: z.enum(["kept-posted", "reprocess", "kept"]),
+      changes: z.array(fieldChangeSchema),
+      /** what the engine did: a posted document is never re-posted; a posted master record is updated */
+      action: z.enum(["kept-posted", "reprocess", "kept", "update"]),
     }),
   }),
   z.object({ kind: z.literal("mapped"), detail: z.object({ target: z.string(), lines: z.number().int().optional() }) }),
@@ -84,9 +83,21 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
     detail: z.object({
       targetId: z.string(),
       targetRef: z.string().nullable(),
-      via: z.enum(["created", "found-existing"]),
+      via: postedViaSchema,
       /** further documents posted for the same record (e.g. the GL journal of an invoice) */
       related: z.array(postedDocumentSchema).optional(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("updated"),
+    detail: z.object({
+      entity: z.string(),
+      targetId: z.string(),
+      targetRef: z.string().nullable(),
+      /** `unchanged`: the mapped document equals the one posted last, so nothing was sent */
+      via: z.enum(["updated", "upserted", "unchanged"]),
+      /** fields of the mapped document whose value changed since the last post, old -> new */
+      changes: z.array(fieldChangeSchema),
     }),
   }),
   z.object({ kind: z.literal("failed"), detail: z.object({ reason: z.string(), retryable: z.boolean() }) }),

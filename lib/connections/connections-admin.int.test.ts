@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../../test/db";
-import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica";
+import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
 import { checkTenantUrl } from "./check-tenant-url";
 import { deleteConnection } from "./delete-connection";
 import { connectionFormSchema, type ConnectionForm } from "./form-schemas";
 import { getConnection } from "./get-connection";
-import { isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
+import { isForbiddenTenantUrl } from "../http/is-forbidden-tenant-url";
 import { listConnections } from "./list-connections";
 import { readConnectionSecrets } from "./read-connection-secrets";
 import { saveConnection } from "./save-connection";

@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { getFlowDefinition } from "../flows/registry";
+import { getFlowKind } from "../flows/registry";
 import type { FlowRunView } from "./views";
 
 export type ObjectProgress = {
@@ -52,7 +52,7 @@ export const getFlowActivity = async ({ db, flowId, limit = 20, now = new Date()
     unchanged: r.unchanged,
     error: r.error,
   }));
-  const objectTypes = flow ? getFlowDefinition(flow.kind).objectTypes : [...new Set(runs.map((r) => r.objectType))];
+  const objectTypes = flow ? getFlowKind(flow.kind).objects.map((o) => o.type) : [...new Set(runs.map((r) => r.objectType))];
   const isAnyRunning = runs.some((r) => r.status === "running");
   const runningIndex = objectTypes.findIndex((type) => runs.find((r) => r.objectType === type)?.status === "running");
   const objects: ObjectProgress[] = objectTypes.map((objectType, index) => {

@@ -2,7 +2,7 @@ import { zuoraSettingsSchema } from "../connectors/zuora/schemas";
 import { decryptJson } from "../crypto";
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { zuoraAcumaticaSettingsSchema } from "../flows/zuora-acumatica-mapping";
+import { zuoraAcumaticaSettingsSchema } from "../flows/zuora-acumatica/mapping";
 import type { FlowView } from "./views";
 
 const hasHmacSecret = (row: { id: string; credentials: string }) => {

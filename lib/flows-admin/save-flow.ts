@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
-import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica";
-import { zuoraAcumaticaSettingsSchema } from "../flows/zuora-acumatica-mapping";
+import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
+import { zuoraAcumaticaSettingsSchema } from "../flows/zuora-acumatica/mapping";
 import type { ParsedFlowForm } from "./schemas";
 import { validateSchedule } from "./validate-schedule";
 

@@ -1,4 +1,4 @@
-import type { ZuoraAcumaticaSettings } from "../flows/zuora-acumatica-mapping";
+import type { ZuoraAcumaticaSettings } from "../flows/zuora-acumatica/mapping";
 
 /** What the Zuora admin enters in the callout (notification) template for this flow. */
 export type CalloutSetup = {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import type { WebhookRequest, WebhookVerification } from "../types";
 import { zuoraConfig } from "./config";
 import { zuoraCalloutSettingsSchema, type ZuoraCalloutSettings } from "./schemas";
 
@@ -16,7 +17,11 @@ export type ZuoraCalloutEvent = {
   payload: unknown;
 };
 
-export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account";
+/**
+ * What a callout is about. "subscription-event": subscription lifecycle events (created, cancelled,
+ * amended ...) are records themselves: their object id is the notification id and the body is kept.
+ */
+export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account" | "subscription-event";
 
 export type VerifyCalloutResult =
   | { ok: true; events: ZuoraCalloutEvent[]; /** false when the connection has no HMAC secret configured */ verified: boolean }
@@ -105,6 +110,7 @@ const EVENT_TYPE_KEYS = /^(event[._]?type|event|event[._]?category|type|notifica
 
 const objectTypeFromEvent = (eventType: string): ZuoraObjectType | null => {
   const t = eventType.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (t.includes("subscription") || t.includes("amendment")) return "subscription-event";
   if (t.includes("creditmemo") || /^27\d\d$/.test(t)) return "credit-memo";
   if (t.includes("invoice") || /^11\d\d$/.test(t)) return "invoice";
   if (t.includes("payment") || /^2[1-4]\d\d$/.test(t)) return "payment";
@@ -127,6 +133,7 @@ const toEvent = (item: unknown, vendorEventId: string): ZuoraCalloutEvent => {
   };
   const eventType = value(EVENT_TYPE_KEYS) ?? "unknown";
   const hinted = objectTypeFromEvent(eventType);
+  if (hinted === "subscription-event") return { vendorEventId, eventType, objectType: hinted, objectId: vendorEventId, payload: item };
   const order = hinted ? [...OBJECT_ID_KEYS].sort(([a]) => (a === hinted ? -1 : 0)) : OBJECT_ID_KEYS;
   for (const [type, re] of order) {
     const id = value(re);
@@ -242,4 +249,21 @@ export const signCallout = ({
   if (!Buffer.isBuffer(message)) throw new Error(`missing header ${message.missing}`);
   const digest = createHmac(NODE_ALGORITHMS[s.algorithm], secret).update(message).digest(s.encoding === "HEX" ? "hex" : "base64");
   return { name: s.headerName, value: s.headerValue.replace("{{Request.HMAC.Signed}}", digest) };
+};
+
+/** Zuora's "confirm success by parsing response content" expects `{"success": true}`. */
+const ZUORA_ACK = { status: 200, body: { success: true } } as const;
+
+/**
+ * The Zuora verifier of the webhook route: the callout template's HMAC over the raw bytes, with the
+ * connection's callout settings and `calloutHmacSecret` (a connection without that secret accepts
+ * unsigned callouts: they carry ids only and every record is re-fetched).
+ */
+export const verifyZuoraWebhook = ({ rawBody, headers, connection }: WebhookRequest): WebhookVerification => {
+  const settings = z.object({ callout: z.unknown().optional() }).safeParse(connection.settings ?? {});
+  const secrets = z.object({ calloutHmacSecret: z.string().optional() }).safeParse(connection.secrets ?? {});
+  if (!settings.success || !secrets.success) return { ok: false, reason: "connection settings are invalid" };
+  const result = verifyCallout({ rawBody: Buffer.from(rawBody), headers, settings: settings.data.callout, secret: secrets.data.calloutHmacSecret });
+  if (!result.ok) return result;
+  return { ok: true, events: result.events.map(({ vendorEventId, eventType, objectType, objectId, payload }) => ({ vendorEventId, eventType, objectType, objectId, payload })), ack: ZUORA_ACK };
 };

@@ -1,4 +1,3 @@
-import "@/lib/flows/register-flows";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
