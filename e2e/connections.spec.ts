@@ -24,6 +24,7 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   await page.getByLabel("Tenant URL").fill("http://169.254.169.254/latest");
   await page.getByLabel("Client ID").fill(info.zuora.clientId);
   await page.getByLabel("Client secret").fill(info.zuora.clientSecret);
+  await page.getByLabel("HMAC secret").fill("e2e-callout-signing-secret");
   await page.getByRole("button", { name: "Save connection" }).click();
   await expect(pageAlert(page)).toContainText("link-local or cloud metadata address");
 
@@ -51,7 +52,7 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
     expect(body, what).not.toContain(info.acumatica.password);
   }
   const apiView = (await (await page.request.get(`/api/connections/${zuoraId}`)).json()) as { secretsSet: string[] };
-  expect(apiView.secretsSet.sort()).toEqual(["clientId", "clientSecret"]);
+  expect(apiView.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
 
   // Test the saved connection: the result is stored and shown in the list.
   await page.getByRole("button", { name: "Test connection" }).click();

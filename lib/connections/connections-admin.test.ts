@@ -28,7 +28,7 @@ const zuoraForm = (over: Partial<Extract<ConnectionForm, { vendor: "zuora" }>> =
   name: `Zuora ${Math.random().toString(36).slice(2, 7)}`,
   baseUrl: sandbox.credentials.zuora.baseUrl,
   settings: { callout },
-  secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret },
+  secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret, calloutHmacSecret: "hmac-secret-0" },
   ...over,
 });
 const acumaticaForm = (endpointVersion: string, over: Partial<Extract<ConnectionForm, { vendor: "acumatica" }>> = {}): ConnectionForm => {
@@ -70,7 +70,7 @@ describe("tenant URL safety", () => {
 describe("connections for the admin UI", () => {
   it("creates a connection whose view says which secrets are set but never carries them", async () => {
     const view = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
-    expect(view.secretsSet.sort()).toEqual(["clientId", "clientSecret"]);
+    expect(view.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
     expect(view.settings).toMatchObject({ callout });
     const everything = JSON.stringify([view, await listConnections({ db: t.db })]);
     expect(everything).not.toContain(sandbox.credentials.zuora.clientSecret);

@@ -71,7 +71,8 @@ export const SECRET_FIELDS = {
   zuora: [
     { key: "clientId", label: "Client ID", isRequired: true },
     { key: "clientSecret", label: "Client secret", isRequired: true },
-    { key: "calloutHmacSecret", label: "Callout HMAC secret", isRequired: false },
+    // callouts are refused unsigned, so a connection that receives them needs its signing secret
+    { key: "calloutHmacSecret", label: "Callout signing secret (HMAC)", isRequired: true },
   ],
   acumatica: [
     { key: "clientId", label: "Client ID", isRequired: true },

@@ -4,6 +4,7 @@ import { decryptJson } from "../crypto";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { SECRET_FIELDS, type ParsedConnectionForm } from "./form-schemas";
+import { guardFieldsChanged } from "./guard-fields-changed";
 import { fromDbVendor } from "./schemas";
 
 /** A connection as the form would save it: stored secrets kept where a field was left blank. */
@@ -43,12 +44,21 @@ export const resolveConnectionDraft = async ({ db, form }: { db: Db; form: Parse
     if (value === undefined) delete settings[key];
     else settings[key] = key === "callout" ? { ...asRecord(settings.callout), ...asRecord(value) } : value;
   }
-  const secrets: Record<string, string> = { ...(existing?.secrets ?? {}) };
+  // Stored secrets go only to the host (and tenant) they were entered for: when a field that says
+  // where or as whom they are sent changes, none is kept and each must be entered again.
+  const movedFields = existing ? guardFieldsChanged({ vendor: form.vendor, before: { baseUrl: existing.baseUrl, settings: existing.settings }, after: { baseUrl: form.baseUrl, settings } }) : [];
+  const secrets: Record<string, string> = movedFields.length === 0 ? { ...(existing?.secrets ?? {}) } : {};
   for (const [key, value] of Object.entries(form.secrets)) if (value !== undefined) secrets[key] = value;
 
+  const missing: Record<string, string> = {};
   for (const field of SECRET_FIELDS[form.vendor]) {
-    if (field.isRequired && !secrets[field.key]) throw new AppError("INVALID_INPUT", { userMessage: `Enter the ${field.label.toLowerCase()}.` });
+    if (!field.isRequired || secrets[field.key]) continue;
+    missing[`secrets.${field.key}`] =
+      movedFields.length > 0 && existing?.secrets[field.key]
+        ? `Enter the ${field.label.toLowerCase()} again: the ${movedFields.join(" and ")} changed, and stored secrets are only sent where they were entered for.`
+        : `Enter the ${field.label.toLowerCase()}.`;
   }
+  if (Object.keys(missing).length > 0) throw new AppError("INVALID_INPUT", { userMessage: Object.values(missing)[0]!, fields: missing });
   const connector = getConnector(form.vendor);
   const parsedSettings = connector.settingsSchema.safeParse(settings);
   if (!parsedSettings.success) {

@@ -1,4 +1,6 @@
 import type { Db } from "../db";
+import { AppError } from "../errors";
+import type { UserRole } from "../users/schemas";
 import { listMissingMappings } from "../sync/list-missing-mappings";
 import { listSourceValues } from "./list-source-values";
 import { listTargetValues } from "./list-target-values";
@@ -43,10 +45,13 @@ const matches = (q: string | undefined) => {
 /**
  * What the mapping canvas shows for one kind: a window of sources (unmapped ones with waiting records
  * first, then by key) and of targets (mapped ones first), each filtered by its search, plus the
- * mappings and coverage counts. Catalogues come from the cache; maps and holds are read live.
+ * mappings and coverage counts. Catalogues come from the cache (`refresh`, admins only, reads them
+ * from the vendors again); maps and holds are read live.
  */
-export const getMappingBoard = async ({ db, flowId, query }: { db: Db; flowId: string; query: MappingBoardQuery }): Promise<MappingBoard> => {
+export const getMappingBoard = async ({ db, flowId, query, role }: { db: Db; flowId: string; query: MappingBoardQuery; role: UserRole }): Promise<MappingBoard> => {
   const refresh = query.refresh === "1";
+  // a refresh calls the vendors (rate limits, licence): an admin's decision
+  if (refresh && role !== "admin") throw new AppError("FORBIDDEN", { userMessage: "Only an admin can read the catalogues from the vendors again; the cached values are shown." });
   const [sourceRead, targetRead, maps, missing] = await Promise.all([
     listSourceValues({ db, flowId, kind: query.kind, refresh }),
     listTargetValues({ db, flowId, kind: query.kind, refresh }),

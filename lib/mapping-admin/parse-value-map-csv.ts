@@ -4,6 +4,9 @@ import { saveValueMapInputSchema, VALUE_MAP_KINDS, type ValueMapKind } from "./s
 /** CSV columns, in export order; `kind`, `sourceKey` and `targetValue` are required. */
 export const VALUE_MAP_CSV_COLUMNS = ["kind", "sourceKey", "targetValue", "sourceLabel", "targetLabel"] as const;
 
+/** A cell the export neutralised: an apostrophe before what a spreadsheet would run as a formula. */
+const FORMULA_ESCAPED = /^'(?=[=+\-@\t\r])/;
+
 /** One problem of one CSV line (`line` counts the header as line 1). */
 export type CsvRowError = { line: number; message: string };
 
@@ -24,7 +27,13 @@ export const parseValueMapCsv = ({
   /** known target keys per kind (from the cached catalogue); a kind left out is not checked */
   targets?: Partial<Record<ValueMapKind, ReadonlySet<string>>>;
 }): { rows: ParsedValueMapRow[]; errors: CsvRowError[] } => {
-  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy", transformHeader: (h) => h.trim() });
+  const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ""), {
+    header: true,
+    skipEmptyLines: "greedy",
+    transformHeader: (h) => h.trim(),
+    // undo the export's formula neutralising, so an exported file imports to the same values
+    transform: (value) => value.replace(FORMULA_ESCAPED, ""),
+  });
   const errors: CsvRowError[] = [];
   const header = parsed.meta.fields ?? [];
   const missing = ["kind", "sourceKey", "targetValue"].filter((c) => !header.includes(c));
@@ -64,6 +73,11 @@ export const parseValueMapCsv = ({
   return { rows, errors: errors.sort((a, b) => a.line - b.line) };
 };
 
-/** The value maps as CSV (same columns the import reads), with a header row. */
+/**
+ * The value maps as CSV (same columns the import reads), with a header row. A cell that begins with
+ * =, +, -, @, a tab or a carriage return (labels come from vendor data, e.g. account names) is
+ * written with a leading apostrophe, so a spreadsheet shows it as text instead of running it as a
+ * formula (papaparse's escapeFormulae; the import removes the apostrophe again).
+ */
 export const formatValueMapCsv = (rows: { kind: string; sourceKey: string; targetValue: string; sourceLabel: string | null; targetLabel: string | null }[]) =>
-  Papa.unparse({ fields: [...VALUE_MAP_CSV_COLUMNS], data: rows.map((r) => VALUE_MAP_CSV_COLUMNS.map((c) => r[c] ?? "")) }, { newline: "\n" }) + "\n";
+  Papa.unparse({ fields: [...VALUE_MAP_CSV_COLUMNS], data: rows.map((r) => VALUE_MAP_CSV_COLUMNS.map((c) => r[c] ?? "")) }, { newline: "\n", escapeFormulae: true }) + "\n";
