@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { missingKeySchema, type MissingKey } from "../mapping/missing-key";
 
 // Persisted JSON: RecordEvent.detail is written and read through these schemas. Changing a schema
 // needs a data migration of the existing rows (or a new kind beside the old one).
@@ -7,16 +8,7 @@ import { z } from "zod";
 export const recordOriginSchema = z.enum(["callout", "poll", "replay", "dependency"]);
 export type RecordOrigin = z.infer<typeof recordOriginSchema>;
 
-/** One thing the record waits on: a value map (kind + sourceKey) or another record (kind = its object type). */
-export const missingKeySchema = z.object({
-  kind: z.string().min(1),
-  sourceKey: z.string().min(1),
-  /** human hint: which setting chose the key ("charge"), or the document number waited on */
-  label: z.string().optional(),
-  /** true when this is another record to be posted first (not a mapping an admin adds) */
-  dependency: z.boolean().optional(),
-});
-export type MissingKey = z.infer<typeof missingKeySchema>;
+export { missingKeySchema, type MissingKey };
 
 const requestSummarySchema = z.object({
   /** e.g. "create Invoice", "find Invoice by CustomerOrder" */

@@ -4,7 +4,7 @@ import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { checkTenantUrl } from "./check-tenant-url";
 import type { ParsedConnectionForm } from "./form-schemas";
-import { listAcumaticaEndpointVersions } from "./list-acumatica-endpoint-versions";
+import { listAcumaticaEndpointVersions } from "../connectors/acumatica/list-endpoint-versions";
 import { resolveConnectionDraft } from "./resolve-connection-draft";
 import { fromDbVendor } from "./schemas";
 import type { ConnectionTestResult } from "./views";

@@ -89,7 +89,7 @@ const clientsFor = async (
  * engine's find before create then cost one call. Safe to reuse: customers are written by upsert on
  * their key, so a stale "absent" cannot create a second one.
  */
-const createCustomerLookup = (client: AcumaticaClient) => {
+export const createCustomerLookup = (client: AcumaticaClient) => {
   const seen = new Map<string, Promise<AcumaticaCustomer[]>>();
   return {
     find: (customerId: string) => {
@@ -110,7 +110,7 @@ type CustomerLookup = ReturnType<typeof createCustomerLookup>;
 type Entity = "Customer" | "Invoice" | "CreditMemo" | "Payment" | "JournalTransaction";
 
 /** The Acumatica side: natural-key look-ups, insert-only creates, release of AR documents and payments. */
-const createTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
+export const createTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
   const statusOf = new Map<string, string | null>();
   const one = <T extends { id: string }>(entity: Entity, key: string, rows: T[] | undefined) => {
     const row = rows?.[0];
@@ -194,7 +194,7 @@ const planFrom = <T>(
 /** The part of an account record's mapped payload (AcumaticaCustomerDoc) the planner trusts. */
 const postedCustomerSchema = z.object({ customerId: z.string(), currencyId: z.string().nullish() });
 
-const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: CustomerLookup): FlowRuntime["plan"] => {
+export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: CustomerLookup): FlowRuntime["plan"] => {
   const customers = new Map<string, ResolvedCustomer | null>();
   /**
    * The customer a document's account maps to, with its Acumatica currency; null when not mapped yet.

@@ -2,7 +2,7 @@ import { createZuoraClient } from "../connectors/zuora";
 import { describeFailure } from "../connectors/describe-failure";
 import type { Db } from "../db";
 import { zuoraAcumaticaSettingsSchema, TAX_GL_KEY } from "../flows/zuora-acumatica-mapping";
-import { cached } from "./catalog-cache";
+import { cached } from "../sync/catalog-cache";
 import { MAX_CATALOG_VALUES, type CatalogRead, type CatalogValue } from "./list-target-values";
 import { loadFlowConnections } from "./load-flow-connections";
 import type { ValueMapKind } from "./schemas";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { createAcumaticaClient } from "../connectors/acumatica";
 import { describeFailure } from "../connectors/describe-failure";
 import type { Db } from "../db";
-import { cached } from "./catalog-cache";
+import { cached } from "../sync/catalog-cache";
 import { loadFlowConnections } from "./load-flow-connections";
 import type { ValueMapKind } from "./schemas";
 

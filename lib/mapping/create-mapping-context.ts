@@ -1,4 +1,4 @@
-import type { MissingKey } from "../audit/events";
+import type { MissingKey } from "./missing-key";
 import type { ValueMapIndex } from "./value-map-index";
 
 /**

@@ -11,6 +11,8 @@ import { createAcumaticaTokenCache, fetchAcumaticaToken } from "./auth";
 import { AcumaticaClient } from "./client";
 import { acumaticaConfig } from "./config";
 import { acumaticaCustomerSchema, acumaticaEndpointsSchema, acumaticaSecretsSchema, acumaticaSettingsSchema } from "./schemas";
+import { acumaticaForm } from "./form";
+import { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
 import { wrapped } from "./values";
 import { z } from "zod";
 
@@ -23,7 +25,10 @@ export {
   type ListOptions,
   type PaymentInput,
 } from "./client";
+export { listAcumaticaCashAccounts, listAcumaticaCustomers, listAcumaticaGlAccounts, listAcumaticaPaymentMethods } from "./catalog";
 export { acumaticaConfig, type AcumaticaEntity } from "./config";
+export { acumaticaForm } from "./form";
+export { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
 export * from "./schemas";
 export { collectFieldErrors, describeFieldError, odataString, unwrap, wrap, wrapped, type FieldError, type PlainRecord } from "./values";
 
@@ -109,6 +114,13 @@ export const acumatica = {
   config: acumaticaConfig,
   settingsSchema: acumaticaSettingsSchema,
   secretsSchema: acumaticaSecretsSchema,
+  form: acumaticaForm,
+  /** endpoint versions the instance offers (`GET /entity`), newest first */
+  fieldOptions: async ({ field, ctx }) => {
+    if (field !== "endpointVersion") return null;
+    const versions = await listAcumaticaEndpointVersions({ baseUrl: ctx.baseUrl, settings: ctx.settings, secrets: ctx.secrets });
+    return versions?.map((v) => ({ value: v, label: v })) ?? null;
+  },
   createClient: createAcumaticaClient,
   testConnection: testAcumaticaConnection,
 } satisfies Connector<AcumaticaClient>;

@@ -11,12 +11,15 @@ import { createZuoraTokenCache, fetchZuoraToken } from "./auth";
 import { ZuoraClient } from "./client";
 import { zuoraConfig } from "./config";
 import { zuoraQueryAccountSchema, zuoraQueryPageSchema, zuoraSecretsSchema, zuoraSettingsSchema } from "./schemas";
-import { parseCallout, verifyCallout } from "./webhooks";
+import { zuoraForm } from "./form";
+import { parseCallout, verifyCallout, verifyZuoraWebhook } from "./webhooks";
 
 export { ZuoraClient, type ZuoraChangesPage } from "./client";
 export { zuoraConfig, ZUORA_POLL_OBJECTS, type ZuoraPollObject } from "./config";
 export * from "./schemas";
-export { parseCallout, signCallout, verifyCallout, type VerifyCalloutResult, type ZuoraCalloutEvent, type ZuoraObjectType } from "./webhooks";
+export { listZuoraBillingAccounts } from "./catalog";
+export { zuoraForm } from "./form";
+export { parseCallout, signCallout, verifyCallout, verifyZuoraWebhook, type VerifyCalloutResult, type ZuoraCalloutEvent, type ZuoraObjectType } from "./webhooks";
 
 /** A Zuora client for one connection (settings and secrets are parsed here). */
 export const createZuoraClient = (ctx: ConnectionContext): ZuoraClient => {
@@ -73,8 +76,11 @@ export const zuora = {
   config: zuoraConfig,
   settingsSchema: zuoraSettingsSchema,
   secretsSchema: zuoraSecretsSchema,
+  form: zuoraForm,
   createClient: createZuoraClient,
   testConnection: testZuoraConnection,
+  webhooks: { verify: verifyZuoraWebhook },
+  receivesCallouts: true,
   /** verify + parse a callout with the connection's settings and secrets */
   verifyWebhook: ({ rawBody, headers, settings, secrets }: { rawBody: Buffer | string; headers: Record<string, string | string[] | undefined>; settings: unknown; secrets: unknown }) => {
     const s = zuoraSettingsSchema.safeParse(settings ?? {});

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import type { WebhookRequest, WebhookVerification } from "../types";
 import { zuoraConfig } from "./config";
 import { zuoraCalloutSettingsSchema, type ZuoraCalloutSettings } from "./schemas";
 
@@ -242,4 +243,21 @@ export const signCallout = ({
   if (!Buffer.isBuffer(message)) throw new Error(`missing header ${message.missing}`);
   const digest = createHmac(NODE_ALGORITHMS[s.algorithm], secret).update(message).digest(s.encoding === "HEX" ? "hex" : "base64");
   return { name: s.headerName, value: s.headerValue.replace("{{Request.HMAC.Signed}}", digest) };
+};
+
+/** Zuora's "confirm success by parsing response content" expects `{"success": true}`. */
+const ZUORA_ACK = { status: 200, body: { success: true } } as const;
+
+/**
+ * The Zuora verifier of the webhook route: the callout template's HMAC over the raw bytes, with the
+ * connection's callout settings and `calloutHmacSecret` (a connection without that secret accepts
+ * unsigned callouts: they carry ids only and every record is re-fetched).
+ */
+export const verifyZuoraWebhook = ({ rawBody, headers, connection }: WebhookRequest): WebhookVerification => {
+  const settings = z.object({ callout: z.unknown().optional() }).safeParse(connection.settings ?? {});
+  const secrets = z.object({ calloutHmacSecret: z.string().optional() }).safeParse(connection.secrets ?? {});
+  if (!settings.success || !secrets.success) return { ok: false, reason: "connection settings are invalid" };
+  const result = verifyCallout({ rawBody: Buffer.from(rawBody), headers, settings: settings.data.callout, secret: secrets.data.calloutHmacSecret });
+  if (!result.ok) return result;
+  return { ok: true, events: result.events.map(({ vendorEventId, eventType, objectType, objectId, payload }) => ({ vendorEventId, eventType, objectType, objectId, payload })), ack: ZUORA_ACK };
 };

@@ -1,6 +1,7 @@
-import { acumaticaConfig, acumaticaEndpointsSchema, acumaticaSecretsSchema, acumaticaSettingsSchema } from "../connectors/acumatica";
-import { fetchAcumaticaToken } from "../connectors/acumatica/auth";
-import { PlainHttpClient, VendorHttpError } from "../http";
+import { PlainHttpClient, VendorHttpError } from "../../http";
+import { fetchAcumaticaToken } from "./auth";
+import { acumaticaConfig } from "./config";
+import { acumaticaEndpointsSchema, acumaticaSecretsSchema, acumaticaSettingsSchema } from "./schemas";
 
 /**
  * The versions of the Default endpoint an Acumatica instance offers (`GET {instance}/entity`),
