@@ -4,7 +4,7 @@ import type { PeriodReconciliation } from "@/lib/dashboard/get-period-reconcilia
 const OBJECT_LABEL: Record<string, string> = { invoice: "Invoices", payment: "Payments", "credit-memo": "Credit memos" };
 
 /**
- * Billed in Zuora vs posted to Acumatica for the period, per document type and currency. Amounts
+ * Received from the source vs posted to the target for the period, per document type and currency. Amounts
  * are Postgres sums of the stored decimals; a non-zero difference says where it sits (held, failed, pending).
  */
 export const ReconciliationTable = ({ reconciliation, sourceName, targetName }: { reconciliation: PeriodReconciliation; sourceName: string; targetName: string }) => {

@@ -23,15 +23,16 @@ afterAll(async () => {
 });
 
 const callout = { headerName: "X-Zuora-Signature", algorithm: "SHA-256", encoding: "BASE64", signedData: "{{Request.Body}}" } as const;
-const zuoraForm = (over: Partial<Extract<ConnectionForm, { vendor: "zuora" }>> = {}): ConnectionForm => ({
+const calloutFields = Object.fromEntries(Object.entries(callout).map(([k, v]) => [`callout.${k}`, v]));
+const zuoraForm = (over: Partial<ConnectionForm> = {}): ConnectionForm => ({
   vendor: "zuora",
   name: `Zuora ${Math.random().toString(36).slice(2, 7)}`,
   baseUrl: sandbox.credentials.zuora.baseUrl,
-  settings: { callout },
+  settings: calloutFields,
   secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret, calloutHmacSecret: "hmac-secret-0" },
   ...over,
 });
-const acumaticaForm = (endpointVersion: string, over: Partial<Extract<ConnectionForm, { vendor: "acumatica" }>> = {}): ConnectionForm => {
+const acumaticaForm = (endpointVersion: string, over: Partial<ConnectionForm> = {}): ConnectionForm => {
   const a = sandbox.credentials.acumatica;
   return {
     vendor: "acumatica",
@@ -71,7 +72,7 @@ describe("connections for the admin UI", () => {
   it("creates a connection whose view says which secrets are set but never carries them", async () => {
     const view = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
     expect(view.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
-    expect(view.settings).toMatchObject({ callout });
+    expect(view.settings).toMatchObject(calloutFields);
     const everything = JSON.stringify([view, await listConnections({ db: t.db })]);
     expect(everything).not.toContain(sandbox.credentials.zuora.clientSecret);
     expect(everything).not.toContain(sandbox.credentials.zuora.clientId);
@@ -113,7 +114,7 @@ describe("connections for the admin UI", () => {
     expect(result.steps[0]).toMatchObject({ step: "auth", ok: true });
     expect(result.steps[1]).toMatchObject({ step: "version", ok: false });
     expect(result.steps[1]!.message).toContain("23.200.001, 24.200.001");
-    expect(result.offeredVersions).toEqual(["24.200.001", "23.200.001"]);
+    expect(result.fieldOptions?.endpointVersion?.map((o) => o.value)).toEqual(["24.200.001", "23.200.001"]);
 
     const good = await testConnection({ db: t.db, form: parse(acumaticaForm("24.200.001", { id: bad.id, name: bad.name, secrets: {} })) });
     expect(good.ok).toBe(true);

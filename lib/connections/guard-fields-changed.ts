@@ -1,28 +1,28 @@
 import { isDeepStrictEqual } from "node:util";
-import type { VendorId } from "./schemas";
-
-/** Settings that say where or as whom a connection's secrets are sent, per vendor (besides the URL). */
-const GUARDING_SETTINGS: Partial<Record<VendorId, { key: string; label: string }[]>> = {
-  acumatica: [{ key: "tenant", label: "tenant" }],
-};
+import type { FormField } from "../connectors/types";
+import { labelInSentence, readFieldValue } from "./form-values";
 
 /**
- * The fields, in words, whose change means the stored secrets may not be reused: the base URL and
- * the vendor's guarding settings. Empty when none changed.
+ * The fields, in words, whose change means the stored secrets may not be reused: the base URL, and
+ * every setting the connector declares with `guardsSecrets` (tenant, entity, token endpoint: they
+ * decide where and as whom the secrets are sent). Empty when none changed.
  */
 export const guardFieldsChanged = ({
-  vendor,
+  settingsFields,
+  baseUrlLabel,
   before,
   after,
 }: {
-  vendor: VendorId;
+  settingsFields: FormField[];
+  baseUrlLabel: string;
   before: { baseUrl: string; settings: Record<string, unknown> };
   after: { baseUrl: string; settings: Record<string, unknown> };
 }): string[] => {
-  const changed = before.baseUrl.replace(/\/+$/, "") !== after.baseUrl.replace(/\/+$/, "") ? ["URL"] : [];
-  for (const { key, label } of GUARDING_SETTINGS[vendor] ?? []) {
-    const norm = (v: unknown) => (v === "" ? undefined : v);
-    if (!isDeepStrictEqual(norm(before.settings[key]), norm(after.settings[key]))) changed.push(label);
+  const changed = before.baseUrl.replace(/\/+$/, "") !== after.baseUrl.replace(/\/+$/, "") ? [labelInSentence(baseUrlLabel)] : [];
+  const blankAsUnset = (v: unknown) => (v === "" || v === null ? undefined : v);
+  for (const field of settingsFields) {
+    if (!field.guardsSecrets) continue;
+    if (!isDeepStrictEqual(blankAsUnset(readFieldValue(before.settings, field.name)), blankAsUnset(readFieldValue(after.settings, field.name)))) changed.push(labelInSentence(field.label));
   }
   return changed;
 };

@@ -68,16 +68,16 @@ afterAll(async () => {
 });
 
 const HMAC = "callout-signing-secret-51c9";
-const zuoraForm = (over: Partial<Extract<ConnectionForm, { vendor: "zuora" }>> = {}) =>
+const zuoraForm = (over: Partial<ConnectionForm> = {}) =>
   connectionFormSchema.parse({
     vendor: "zuora",
     name: `Zuora ${Math.random().toString(36).slice(2, 7)}`,
     baseUrl: sandbox.credentials.zuora.baseUrl,
-    settings: { callout: { headerName: "X-Zuora-Signature", algorithm: "SHA-256", encoding: "BASE64", signedData: "{{Request.Body}}" } },
+    settings: { "callout.headerName": "X-Zuora-Signature", "callout.algorithm": "SHA-256", "callout.encoding": "BASE64", "callout.signedData": "{{Request.Body}}" },
     secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret, calloutHmacSecret: HMAC },
     ...over,
   } satisfies ConnectionForm);
-const acumaticaForm = (over: Partial<Extract<ConnectionForm, { vendor: "acumatica" }>> = {}) => {
+const acumaticaForm = (over: Partial<ConnectionForm> = {}) => {
   const a = sandbox.credentials.acumatica;
   return connectionFormSchema.parse({
     vendor: "acumatica",
@@ -93,7 +93,7 @@ describe("saved secrets never follow a changed URL or tenant", () => {
   it("Test connection with a saved connection's id, another host and blank secrets sends nothing there", async () => {
     const saved = await saveConnection({ db: t.db, form: zuoraForm() });
     const moved = zuoraForm({ id: saved.id, name: saved.name, baseUrl: trap.url, secrets: {} });
-    await expectFieldError(testConnection({ db: t.db, form: moved }), "secrets.clientSecret", /again: the URL changed/);
+    await expectFieldError(testConnection({ db: t.db, form: moved }), "secrets.clientSecret", /again: the tenant URL changed/);
     expect(trap.hits).toEqual([]);
   });
 
@@ -107,7 +107,7 @@ describe("saved secrets never follow a changed URL or tenant", () => {
   it("an Acumatica tenant change needs the secrets again, and a password entered for the new host is the only one stored", async () => {
     const saved = await saveConnection({ db: t.db, form: acumaticaForm() });
     const other = acumaticaForm({ id: saved.id, name: saved.name, settings: { endpointVersion: "24.200.001", tenant: "OtherCompany" }, secrets: {} });
-    await expectFieldError(testConnection({ db: t.db, form: other }), "secrets.password", /again: the tenant changed/);
+    await expectFieldError(testConnection({ db: t.db, form: other }), "secrets.password", /again: the tenant \(company\) changed/);
     await expectFieldError(saveConnection({ db: t.db, form: other }), "secrets.password", /again/);
 
     // The URL changes with every secret entered again: accepted, and only what was entered is kept.
@@ -127,7 +127,7 @@ describe("saved secrets never follow a changed URL or tenant", () => {
 describe("a connection that receives callouts has a signing secret", () => {
   it("refuses to save a Zuora connection without one, naming the field", async () => {
     const { clientId, clientSecret } = sandbox.credentials.zuora;
-    await expectFieldError(saveConnection({ db: t.db, form: zuoraForm({ secrets: { clientId, clientSecret } }) }), "secrets.calloutHmacSecret", /signing secret/i);
+    await expectFieldError(saveConnection({ db: t.db, form: zuoraForm({ secrets: { clientId, clientSecret } }) }), "secrets.calloutHmacSecret", /Enter the callout HMAC secret/);
   });
 });
 
