@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { formatValueMapCsv, parseValueMapCsv } from "./parse-value-map-csv";
 
 const FLOW_ID = "00000000-0000-4000-8000-000000000001";
+const KINDS = [
+  { kind: "gl-account", targetLabel: "Acumatica GL account" },
+  { kind: "customer", targetLabel: "Acumatica customer" },
+];
 
 // Labels come from vendor data (a Zuora account name is whatever the customer typed).
 const hostile = [
@@ -21,7 +25,7 @@ describe("value map CSV export", () => {
   });
 
   it("imports an exported file to the same values", () => {
-    const { rows, errors } = parseValueMapCsv({ csv: formatValueMapCsv(hostile), flowId: FLOW_ID });
+    const { rows, errors } = parseValueMapCsv({ csv: formatValueMapCsv(hostile), flowId: FLOW_ID, kinds: KINDS });
     expect(errors).toEqual([]);
     expect(rows.map((r) => [r.kind, r.sourceKey, r.targetValue, r.sourceLabel ?? null, r.targetLabel ?? null])).toEqual([
       // labels are trimmed on import, as when they are typed
