@@ -1,5 +1,4 @@
 import { parseCronItems, type TaskList } from "graphile-worker";
-import "../lib/flows/register-flows";
 import type { WorkerIdentity } from "../lib/workers/worker-identity";
 import { toGraphileTask, type TaskDefinition } from "./define-task";
 import { heartbeatTask } from "./heartbeat";

@@ -1,4 +1,4 @@
-import { POST } from "../../app/api/webhooks/zuora/[connectionId]/route";
+import { POST } from "../../app/api/webhooks/[vendor]/[connectionId]/route";
 import { serveRoute } from "../../test/reliability/http-helpers";
 import { percentile, type BenchContext } from "../lib/context";
 import { BENCH_CALLOUT_SECRET, createSandboxFlow, spawnWorker } from "../lib/stack";
@@ -33,7 +33,7 @@ export const calloutLatency = async (
   const { sourceConnectionId, flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
   const g = globalThis as unknown as { mlConnectorDb?: unknown };
   g.mlConnectorDb = db;
-  const served = await serveRoute(POST as never, /^\/api\/webhooks\/zuora\/(?<connectionId>[^/]*)$/);
+  const served = await serveRoute(POST as never, /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
   const procs = [spawnWorker({ databaseUrl: url, concurrency: 8 }), spawnWorker({ databaseUrl: url, concurrency: 8 })];
   try {
     await sandbox.control.zuora.callouts.addTemplate({

@@ -1,6 +1,5 @@
 "use server";
 
-import "@/lib/flows/register-flows";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { bulkRecordsInputSchema, releaseForMappingInputSchema } from "@/lib/records/bulk-schemas";

@@ -1,6 +1,5 @@
 "use server";
 
-import "@/lib/flows/register-flows";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { replayRecordInputSchema } from "@/lib/records/bulk-schemas";

@@ -1,6 +1,5 @@
 "use server";
 
-import "@/lib/flows/register-flows";
 import { db } from "@/lib/db";
 import { bulkRecordsInputSchema } from "@/lib/records/bulk-schemas";
 import { selectRecordIds } from "@/lib/records/select-record-ids";

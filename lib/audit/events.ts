@@ -19,12 +19,19 @@ const requestSummarySchema = z.object({
   naturalKey: z.string().optional(),
 });
 
+/** How a target document came to hold the record: created, found by natural key, updated (master data), or upserted by the target. */
+export const postedViaSchema = z.enum(["created", "found-existing", "updated", "upserted"]);
+export type PostedVia = z.infer<typeof postedViaSchema>;
+
 const postedDocumentSchema = z.object({
   entity: z.string(),
   targetId: z.string(),
   targetRef: z.string().nullable(),
-  via: z.enum(["created", "found-existing"]),
+  via: postedViaSchema,
 });
+
+/** One changed field, old -> new (scalars; "(changed)" for objects and arrays). */
+const fieldChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
 
 /**
  * The audit vocabulary. Details never carry secrets or raw HTTP bodies with credentials: only ids,
@@ -45,9 +52,9 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
       previousVersion: z.string().nullable(),
       sourceVersion: z.string().nullable(),
       /** top-level fields whose value differs from the version kept, e.g. balance */
-      changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
-      /** what the engine did: a posted document is never re-posted */
-      action: z.enum(["kept-posted", "reprocess", "kept"]),
+      changes: z.array(fieldChangeSchema),
+      /** what the engine did: a posted document is never re-posted; a posted master record is updated */
+      action: z.enum(["kept-posted", "reprocess", "kept", "update"]),
     }),
   }),
   z.object({ kind: z.literal("mapped"), detail: z.object({ target: z.string(), lines: z.number().int().optional() }) }),
@@ -76,9 +83,21 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
     detail: z.object({
       targetId: z.string(),
       targetRef: z.string().nullable(),
-      via: z.enum(["created", "found-existing"]),
+      via: postedViaSchema,
       /** further documents posted for the same record (e.g. the GL journal of an invoice) */
       related: z.array(postedDocumentSchema).optional(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("updated"),
+    detail: z.object({
+      entity: z.string(),
+      targetId: z.string(),
+      targetRef: z.string().nullable(),
+      /** `unchanged`: the mapped document equals the one posted last, so nothing was sent */
+      via: z.enum(["updated", "upserted", "unchanged"]),
+      /** fields of the mapped document whose value changed since the last post, old -> new */
+      changes: z.array(fieldChangeSchema),
     }),
   }),
   z.object({ kind: z.literal("failed"), detail: z.object({ reason: z.string(), retryable: z.boolean() }) }),

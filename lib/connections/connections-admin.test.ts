@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../../test/db";
-import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica";
+import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
 import { checkTenantUrl } from "./check-tenant-url";
 import { deleteConnection } from "./delete-connection";
 import { connectionFormSchema, type ConnectionForm } from "./form-schemas";

@@ -1,4 +1,3 @@
-import "../flows/register-flows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
 import { createConnection } from "../connections/create-connection";

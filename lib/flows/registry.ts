@@ -1,7 +1,6 @@
 import { AppError } from "../errors";
 import { flowKinds } from "./index";
 import type { AnyFlowKind, FlowKind } from "./types";
-import type { CalloutVerifier, FlowDefinition } from "../sync/ports";
 
 /** Flow kinds added at run time by tests and plugins (registerFlowKind). */
 const added = new Map<string, AnyFlowKind>();
@@ -24,21 +23,3 @@ export const getFlowKind = (kind: string): AnyFlowKind => {
   if (!definition) throw new AppError("UNKNOWN_FLOW_KIND", { message: `No flow definition for kind "${kind}"`, status: 500 });
   return definition;
 };
-
-/*
- * The engine's previous registration (removed once lib/sync runs flow kinds from the list above).
- */
-const definitions = new Map<string, FlowDefinition>();
-const verifiers = new Map<string, CalloutVerifier>();
-
-export const registerFlowDefinition = (definition: FlowDefinition) => void definitions.set(definition.kind, definition);
-export const registerCalloutVerifier = (vendor: string, verifier: CalloutVerifier) => void verifiers.set(vendor, verifier);
-
-/** The definition of a flow kind; throws AppError UNKNOWN_FLOW_KIND for a kind this build does not know. */
-export const getFlowDefinition = (kind: string): FlowDefinition => {
-  const definition = definitions.get(kind);
-  if (!definition) throw new AppError("UNKNOWN_FLOW_KIND", { message: `No flow definition for kind "${kind}"`, status: 500 });
-  return definition;
-};
-
-export const getCalloutVerifier = (vendor: string): CalloutVerifier | undefined => verifiers.get(vendor);

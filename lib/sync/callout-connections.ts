@@ -1,9 +1,16 @@
+import { decryptJson } from "../crypto";
 import type { Db } from "../db";
 
 /** What verifying a callout needs of its connection (credentials still encrypted). */
-export type CalloutConnection = { id: string; vendor: string; settings: unknown; credentials: string; updatedAt: Date };
+export type CalloutConnection = { id: string; vendor: string; baseUrl: string; settings: unknown; credentials: string; updatedAt: Date };
 
-type Entry = { row: CalloutConnection; loadedAt: number };
+/** A cached row; `secrets()` decrypts its credentials once per row version (server side only). */
+type Entry = { row: CalloutConnection; loadedAt: number; secrets: () => unknown };
+
+const entryOf = (row: CalloutConnection, loadedAt: number): Entry => {
+  let secrets: { value: unknown } | undefined;
+  return { row, loadedAt, secrets: () => (secrets ??= { value: decryptJson(row.credentials, { context: row.id }) }).value };
+};
 
 /**
  * Per-process cache of the connection rows callouts are verified against, so a callout costs no
@@ -17,10 +24,36 @@ export class CalloutConnectionCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry | null>>();
 
+  /** the latest read of each connection's updatedAt, with when it started */
+  private readonly stamps = new Map<string, { startedAt: number; read: Promise<Date | null> }>();
+
   constructor(
     private readonly db: Db,
     private readonly ttlMs = 30_000,
   ) {}
+
+  /**
+   * The row to verify a callout again against after it failed: the cached row when the connection's
+   * `updatedAt` (one indexed read of that column, shared by the callouts failing at the same time)
+   * shows it unchanged, else the row read again. A flood of bad signatures thus never reads or
+   * decrypts the credentials again, while a rotated secret is followed at once.
+   */
+  recheck = async (id: string, arrivedAt: number): Promise<Entry | null> => {
+    const entry = this.entries.get(id);
+    if (entry && entry.loadedAt >= arrivedAt) return entry;
+    let stamp = this.stamps.get(id);
+    if (!stamp || stamp.startedAt < arrivedAt) {
+      stamp = { startedAt: Date.now(), read: this.db.connection.findUnique({ where: { id }, select: { updatedAt: true } }).then((r) => r?.updatedAt ?? null) };
+      this.stamps.set(id, stamp);
+      stamp.read.finally(() => {
+        if (this.stamps.get(id) === stamp) this.stamps.delete(id);
+      }).catch(() => {});
+    }
+    const updatedAt = await stamp.read;
+    const current = this.entries.get(id);
+    if (updatedAt && current && current.row.updatedAt.getTime() === updatedAt.getTime()) return current;
+    return this.reload(id);
+  };
 
   /** The cached row while fresh, else one read shared by every caller asking meanwhile. */
   get = async (id: string): Promise<Entry | null> => {
@@ -33,13 +66,13 @@ export class CalloutConnectionCache {
   reload = (id: string): Promise<Entry | null> => {
     const loadedAt = Date.now();
     const load = this.db.connection
-      .findUnique({ where: { id }, select: { id: true, vendor: true, settings: true, credentials: true, updatedAt: true } })
+      .findUnique({ where: { id }, select: { id: true, vendor: true, baseUrl: true, settings: true, credentials: true, updatedAt: true } })
       .then((row) => {
         if (!row) {
           this.entries.delete(id);
           return null;
         }
-        const entry = { row, loadedAt };
+        const entry = entryOf(row, loadedAt);
         const current = this.entries.get(id);
         if (!current || current.loadedAt <= loadedAt) this.entries.set(id, entry);
         return entry;

@@ -6,13 +6,11 @@ import { createProcessCalloutTask } from "../../jobs/process-callout";
 import { createProcessRecordTask } from "../../jobs/process-record";
 import { createConnection } from "../connections/create-connection";
 import { signCallout } from "../connectors/zuora";
-import { registerCalloutVerifier, registerFlowDefinition } from "../flows/registry";
-import { verifyZuoraCallout } from "../flows/zuora-acumatica";
 import { countRecordsByStatus } from "../records/count-records-by-status";
 import { getRecord } from "../records/get-record";
 import { listRecords } from "../records/list-records";
 import { listMissingMappings } from "./list-missing-mappings";
-import { createMemoryFlowDefinition, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
+import { registerMemoryFlow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { receiveCallout } from "./receive-callout";
 import { releaseHeldRecords } from "./release-held-records";
 import { replayRecord } from "./replay-record";
@@ -57,15 +55,15 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
   beforeAll(async () => {
     t = await createTestDb();
     world = createMemoryWorld();
-    registerFlowDefinition(createMemoryFlowDefinition(world));
-    registerCalloutVerifier("zuora", verifyZuoraCallout);
+    registerMemoryFlow(world);
     const source = await createConnection({
       db: t.db,
       input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { clientId: "c", clientSecret: "s", calloutHmacSecret: SECRET } },
     });
     const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
     sourceId = source.id;
-    flowId = (await t.db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true } })).id;
+    // backfilled from October: callouts, like polls, leave out documents older than the flow's start
+    flowId = (await t.db.flow.create({ data: { kind: "memory", name: "memory", sourceConnectionId: source.id, targetConnectionId: target.id, enabled: true, backfillFrom: new Date("2026-10-01T00:00:00Z") } })).id;
     await t.db.valueMap.create({ data: { flowId, kind: "gl-account", sourceKey: "Fee", targetValue: "40000" } });
   });
   afterAll(() => t.drop());
@@ -78,6 +76,15 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
     expect(await receiveCallout({ db: t.db, connectionId: "7f7a4a1e-0000-4000-8000-000000000000", rawBody, headers: forged })).toEqual({ status: 404 });
     expect(await receiveCallout({ db: t.db, connectionId: "not-a-uuid", rawBody, headers: forged })).toEqual({ status: 404 });
     expect(await t.db.inboundEvent.count()).toBe(0);
+  });
+
+  it("leaves out a callout's document older than the flow's backfill start, as the poll does", async () => {
+    put(memoryDocument("invoice", "old1", "2026-09-15T10:00:00.000Z", { number: "INV-OLD1", lines: [{ key: "Fee", amount: 4 }] }));
+    expect(await callout({ EventType: "InvoicePosted", InvoiceId: "old1" }, "n-old1")).toMatchObject({ status: 200, accepted: 1 });
+    await drain();
+    expect(await t.db.inboundEvent.count({ where: { vendorEventId: "n-old1", processedAt: { not: null } } })).toBe(1);
+    expect(await t.db.syncRecord.count({ where: { sourceId: "old1" } })).toBe(0);
+    await t.db.inboundEvent.deleteMany({ where: { vendorEventId: "n-old1" } });
   });
 
   it("processes a callout delivered twice and out of order exactly once", async () => {

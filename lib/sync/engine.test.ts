@@ -3,9 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
 import { createProcessRecordTask } from "../../jobs/process-record";
 import { toGraphileTask } from "../../jobs/define-task";
-import { registerFlowDefinition } from "../flows/registry";
 import { ingestDocument } from "./ingest-document";
-import { createMemoryFlowDefinition, createMemoryFlowRow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
+import { registerMemoryFlow, createMemoryFlowRow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { processRecord } from "./process-record";
 import { releaseHeldRecords } from "./release-held-records";
 
@@ -40,7 +39,7 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
   afterAll(() => t.drop());
   beforeEach(() => {
     world = createMemoryWorld();
-    registerFlowDefinition(createMemoryFlowDefinition(world));
+    registerMemoryFlow(world);
   });
 
   it("posts a record once, however often and in whatever order its versions arrive", async () => {

@@ -1,35 +1,20 @@
 import { recordEventSchema, type RecordEventDetail, type RecordEventKind, type RecordOrigin } from "../audit/events";
 import type { Prisma } from "../db";
 import { enqueueRecords } from "./enqueue-records";
-import type { SourceDocument } from "./ports";
+import type { SourceDocument } from "../connectors/ports";
+import type { AnyFlowKind } from "../flows/types";
+import { diffFields } from "./diff-fields";
+import { syncModeOf } from "./flow-objects";
 
 /**
  * What ingesting one source document did:
  * - `new`: first sight; a record was created and queued;
- * - `reprocess`: a newer version of a record not yet posted; it was updated and queued again;
- * - `source-updated`: a newer version of a record already posted or failed; noted, not re-posted;
+ * - `reprocess`: a newer version of a record not yet posted, or of a posted `master` record (its target
+ *   document is to be updated); it was updated and queued again;
+ * - `source-updated`: a newer version of a `document` record already posted, or of a failed record; noted, not re-posted;
  * - `unchanged`: this version (or a newer one) was seen before: a duplicate or out-of-order delivery.
  */
 export type IngestOutcome = "new" | "reprocess" | "source-updated" | "unchanged";
-
-const MAX_CHANGES = 20;
-
-/** Top-level fields whose values differ between two payload versions (for the audit trail). */
-const diffTopLevel = (before: unknown, after: unknown) => {
-  if (typeof before !== "object" || before === null || typeof after !== "object" || after === null) return [];
-  const a = before as Record<string, unknown>;
-  const b = after as Record<string, unknown>;
-  const changes: { field: string; from: unknown; to: unknown }[] = [];
-  for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const from = a[field];
-    const to = b[field];
-    if (JSON.stringify(from) === JSON.stringify(to)) continue;
-    const isScalar = (v: unknown) => v === null || v === undefined || typeof v !== "object";
-    changes.push(isScalar(from) && isScalar(to) ? { field, from: from ?? null, to: to ?? null } : { field, from: "(changed)", to: "(changed)" });
-    if (changes.length >= MAX_CHANGES) break;
-  }
-  return changes;
-};
 
 /** Versions are ISO-8601 UTC strings; null versions fall back to comparing payloads. */
 const isNewer = (incoming: SourceDocument, stored: { sourceVersion: string | null; sourcePayload: unknown }) => {
@@ -69,12 +54,15 @@ export const ingestDocuments = async ({
   documents,
   origin,
   inboundEventId,
+  definition,
 }: {
   tx: Prisma.TransactionClient;
   flow: { id: string; targetConnectionId: string };
   documents: readonly SourceDocument[];
   origin: RecordOrigin;
   inboundEventId?: string;
+  /** the flow's kind, for the sync mode of each object type (all `document` without it) */
+  definition?: AnyFlowKind;
 }): Promise<{ outcome: IngestOutcome; recordId: string }[]> => {
   // One document per (objectType, sourceId): the newest wins.
   const unique = new Map<string, SourceDocument>();
@@ -137,10 +125,12 @@ export const ingestDocuments = async ({
         results.set(k, { outcome: "unchanged", recordId: s.id });
         continue;
       }
-      const changes = diffTopLevel(s.sourcePayload, d.payload);
-      if (s.status === "posted" || s.status === "failed") {
+      const changes = diffFields(s.sourcePayload, d.payload);
+      const isMaster = definition !== undefined && syncModeOf(definition, d.objectType) === "master";
+      if ((s.status === "posted" && !isMaster) || s.status === "failed") {
         // A posted document is never re-posted: the ledger keeps the payload that was posted and only
         // notes the newer version. A failed record keeps its failure until an admin replays it (replay re-fetches).
+        // A posted master record goes on below: its target document is updated.
         noted.push({ id: s.id, sourceVersion: d.sourceVersion });
         event(s.id, "source-updated", {
           previousVersion: s.sourceVersion,
@@ -152,7 +142,7 @@ export const ingestDocuments = async ({
         continue;
       }
       reprocessed.push({ id: s.id, d });
-      event(s.id, "source-updated", { previousVersion: s.sourceVersion, sourceVersion: d.sourceVersion, changes, action: "reprocess" });
+      event(s.id, "source-updated", { previousVersion: s.sourceVersion, sourceVersion: d.sourceVersion, changes, action: s.status === "posted" ? "update" : "reprocess" });
       event(s.id, "fetched", { origin, sourceVersion: d.sourceVersion, naturalKey: d.naturalKey });
       toQueue.push(s.id);
       results.set(k, { outcome: "reprocess", recordId: s.id });
@@ -196,6 +186,7 @@ export const ingestDocument = async (options: {
   document: SourceDocument;
   origin: RecordOrigin;
   inboundEventId?: string;
+  definition?: AnyFlowKind;
 }): Promise<{ outcome: IngestOutcome; recordId: string }> => {
   const { document, ...rest } = options;
   const [result] = await ingestDocuments({ ...rest, documents: [document] });

@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { createConnection } from "../connections/create-connection";
+import type { SourceDocument, TargetDocumentRef } from "../connectors/ports";
+import { registerConnector } from "../connectors/registry";
+import type { Connector } from "../connectors/types";
 import type { Db } from "../db";
+import { registerFlowKind } from "../flows/registry";
+import { defineFlow, type FlowRuntime } from "../flows/types";
 import { createMappingContext, missingKeysOf } from "../mapping/create-mapping-context";
-import type { FlowDefinition, FlowRuntime, SourceDocument, TargetDocumentRef } from "./ports";
 
 /*
  * An in-memory flow kind ("memory") for the engine's own tests: a source and a target held in
@@ -38,7 +42,51 @@ export const memoryDocument = (objectType: string, sourceId: string, version: st
   payload,
 });
 
-export const createMemoryFlowDefinition = (world: MemoryWorld): FlowDefinition => {
+/**
+ * A connector whose client reads the world registered last (no HTTP): the engine builds and caches it
+ * like any other client, and each job's runtime sees the current world.
+ */
+const memoryConnector = (id: string, world: () => MemoryWorld): Connector<() => MemoryWorld> => ({
+  id,
+  label: id,
+  config: {},
+  settingsSchema: z.object({}),
+  secretsSchema: z.object({}),
+  form: { baseUrl: { label: "URL" }, settings: [], secrets: [] },
+  createClient: () => world,
+  testConnection: async () => [{ step: "auth", ok: true, message: "in memory" }],
+});
+
+let current: MemoryWorld = createMemoryWorld();
+
+/**
+ * Registers the "memory" flow kind and its two in-memory connectors over `world` (explicitly, for the
+ * life of the test process; a later call replaces the world).
+ */
+export const registerMemoryFlow = (world: MemoryWorld) => {
+  current = world;
+  registerConnector(memoryConnector("memory-source", () => current));
+  registerConnector(memoryConnector("memory-target", () => current));
+  registerFlowKind(
+    defineFlow<() => MemoryWorld, () => MemoryWorld, Record<string, unknown>>({
+      kind: "memory",
+      label: "Memory",
+      description: "An in-memory flow for the engine's tests",
+      source: "memory-source",
+      target: "memory-target",
+      objects: [
+        { type: "invoice", label: "Invoices", mode: "document" },
+        { type: "payment", label: "Payments", mode: "document" },
+      ],
+      settings: { schema: z.record(z.string(), z.unknown()), fields: [] },
+      valueMapKinds: [],
+      pollOptions: (s) => ({ pageSize: 2, pagesPerJob: 2, overlapSeconds: 60, ...s }),
+      connect: ({ source }) => createMemoryRuntime(source()),
+    }),
+  );
+};
+
+const createMemoryRuntime = (world: MemoryWorld): FlowRuntime => {
   const runtime: FlowRuntime = {
     source: {
       fetchDocument: async ({ objectType, sourceId }) => {
@@ -95,14 +143,7 @@ export const createMemoryFlowDefinition = (world: MemoryWorld): FlowDefinition =
       return { action: "skip", reason: `object type ${record.objectType} is not synced` };
     },
   };
-  return {
-    kind: "memory",
-    objectTypes: ["invoice", "payment"],
-    parseSettings: (s) => s,
-    pollOptions: (s) => ({ pageSize: 2, pagesPerJob: 2, overlapSeconds: 60, ...(s as object) }),
-    calloutObjectTypes: (t) => [t],
-    connect: async () => runtime,
-  };
+  return runtime;
 };
 
 /** A flow of kind "memory" between two throw-away connections, for engine tests. */

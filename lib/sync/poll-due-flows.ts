@@ -1,7 +1,8 @@
 import { parseCronItem, type CronMatcher } from "graphile-worker";
 import type { Db } from "../db";
-import { getFlowDefinition } from "../flows/registry";
+import { getFlowKind } from "../flows/registry";
 import { enqueueJob } from "./enqueue-job";
+import { polledObjectTypes } from "./flow-objects";
 import { pollFlowJob } from "./job-specs";
 
 const matchers = new Map<string, CronMatcher | null>();
@@ -46,7 +47,7 @@ export const pollDueFlows = async ({ db, at = new Date() }: { db: Db; at?: Date 
     // A flow never polled (no cursor yet: just created or enabled) is due at once, not at its next slot.
     const isNew = flow._count.cursors === 0;
     if (!isNew && !isScheduleDue(flow.schedule!, at)) continue;
-    const { objectTypes } = getFlowDefinition(flow.kind);
+    const objectTypes = polledObjectTypes(getFlowKind(flow.kind));
     await db.$transaction(async (tx) => {
       for (const objectType of objectTypes) {
         await enqueueJob(tx, pollFlowJob, { flowId: flow.id, objectType, trigger: "schedule" }, {

@@ -8,8 +8,7 @@ import { createProcessRecordTask } from "../../jobs/process-record";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createFlow } from "../../test/e2e-sync/harness";
 import { createConnection } from "../connections/create-connection";
-import { registerFlowDefinition } from "../flows/registry";
-import { createMemoryFlowDefinition, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
+import { registerMemoryFlow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { isScheduleDue, pollDueFlows } from "./poll-due-flows";
 import { pollFlow } from "./poll-flow";
 import { syncFlowNow } from "./sync-flow-now";
@@ -44,7 +43,7 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
   beforeAll(async () => {
     t = await createTestDb();
     world = createMemoryWorld();
-    registerFlowDefinition(createMemoryFlowDefinition(world));
+    registerMemoryFlow(world);
     const source = await createConnection({ db: t.db, input: { vendor: "zuora", name: "src", baseUrl: "https://src.example.com", secrets: { x: "1" } } });
     const target = await createConnection({ db: t.db, input: { vendor: "acumatica", name: "tgt", baseUrl: "https://tgt.example.com", secrets: { x: "1" } } });
     const flow = await t.db.flow.create({

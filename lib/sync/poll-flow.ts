@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { Prisma, type Db } from "../db";
-import { getFlowDefinition } from "../flows/registry";
+import type { SourceDocument } from "../connectors/ports";
+import { getFlowKind } from "../flows/registry";
+import type { FlowRuntime } from "../flows/types";
+import { connectFlow } from "./connect-flow";
 import { enqueueJob } from "./enqueue-job";
 import { ingestDocuments, type IngestOutcome } from "./ingest-document";
 import { pollFlowJob } from "./job-specs";
-import type { FlowRuntime, SourceDocument } from "./ports";
+import { polledObjectTypes } from "./flow-objects";
 
 // Persisted JSON: SyncCursor.state. Changing it needs a data migration (or a reset of running polls).
 const pollStateSchema = z.object({
@@ -63,15 +66,16 @@ export const pollFlow = async ({
   const flow = await db.flow.findUnique({ where: { id: flowId } });
   if (!flow) return { status: "not_found" };
   if (!flow.enabled) return { status: "disabled" };
-  const definition = getFlowDefinition(flow.kind);
-  const options = definition.pollOptions(flow.settings);
+  const definition = getFlowKind(flow.kind);
+  const options = definition.pollOptions(definition.settings.schema.parse(flow.settings ?? {}));
+  const objectTypes = polledObjectTypes(definition);
 
   // Object types are listed in the definition's dependency order. A poll job lists pagesPerJob pages and
   // queues its continuation behind the flow's other polls, so in a large backfill payments were listed
   // while their invoices were not yet: each was held and fetched its invoice from the source on its own
   // (34,409 of the first ~97,000 records of a 100,000-invoice backfill). So while a type before this
   // one is mid-run and its poll job is alive (queued, running or to be retried), this poll waits for it.
-  const before = definition.objectTypes.slice(0, Math.max(0, definition.objectTypes.indexOf(objectType)));
+  const before = objectTypes.slice(0, Math.max(0, objectTypes.indexOf(objectType)));
   if (before.length > 0) {
     const [busy] = await db.$queryRaw<{ objectType: string }[]>`
       SELECT c."objectType" FROM "SyncCursor" c
@@ -88,7 +92,7 @@ export const pollFlow = async ({
       return { status: "waiting", for: busy.objectType };
     }
   }
-  const rt = runtime ?? (await definition.connect({ db, flow }));
+  const rt = runtime ?? (await connectFlow({ db, flow, definition }));
 
   const cursor = await db.syncCursor.upsert({
     where: { flowId_objectType: { flowId, objectType } },
@@ -143,7 +147,7 @@ export const pollFlow = async ({
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
       const counts = await db.$transaction(async (tx) => {
         const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll" })) outcomes[outcome] += 1;
+        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition })) outcomes[outcome] += 1;
         await tx.syncCursor.update({
           where: { flowId_objectType: { flowId, objectType } },
           data: isLast

@@ -1,11 +1,17 @@
-import type { MissingKey } from "../audit/events";
+import type { PostedVia } from "../audit/events";
 import { recordEvent, recordEvents } from "../audit/record-event";
+import type { TargetCallSummary, TargetDocumentRef, TargetPort } from "../connectors/ports";
 import { Prisma, type Db } from "../db";
-import { getFlowDefinition } from "../flows/registry";
+import { getFlowKind } from "../flows/registry";
+import type { FlowRow, FlowRuntime, PlannedDocument, ProcessPlan } from "../flows/types";
+import type { MissingKey } from "../mapping/missing-key";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
+import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
+import { diffFields } from "./diff-fields";
+import { syncModeOf } from "./flow-objects";
 import { ingestDocument } from "./ingest-document";
-import type { FlowRow, FlowRuntime, LedgerReader, ProcessPlan, TargetCallSummary, TargetDocumentRef } from "./ports";
+import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
 import { lockFlowDependencies } from "./lock-flow-dependencies";
 import { releaseHeldRecords } from "./release-held-records";
 
@@ -15,11 +21,11 @@ export type ProcessHooks = {
    * Runs after each target document was created or found and before the record is marked posted.
    * A throw here behaves like a crash between the vendor's write and our commit.
    */
-  afterTargetWrite?: (info: { recordId: string; entity: string; ref: TargetDocumentRef; via: "created" | "found-existing" }) => Promise<void> | void;
+  afterTargetWrite?: (info: { recordId: string; entity: string; ref: TargetDocumentRef; via: PostedVia }) => Promise<void> | void;
 };
 
 export type ProcessOutcome =
-  | { status: "posted"; via: "created" | "found-existing"; targetId: string }
+  | { status: "posted"; via: PostedVia | "unchanged"; targetId: string }
   | { status: "held"; reason: string; missing: MissingKey[] }
   | { status: "skipped"; reason: string }
   | { status: "failed"; reason: string; retryable: boolean }
@@ -58,11 +64,55 @@ const loadValueMaps = async (db: Db, flowId: string, digestRead: string | null):
 };
 
 /**
+ * One planned document made to exist at the target: upserted where the target has an upsert (it
+ * matches on the natural key itself), else looked up by natural key and created only if absent (a
+ * document found is brought to its final state by `completeDocument`).
+ */
+const writeTargetDocument = async ({ target, doc, calls }: { target: TargetPort; doc: PlannedDocument; calls: TargetCallSummary[] }): Promise<{ ref: TargetDocumentRef; via: PostedVia }> => {
+  if (target.upsertDocument) {
+    calls.push({ operation: "upsert", entity: doc.entity, naturalKey: doc.naturalKey });
+    const { created, ...ref } = await target.upsertDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document });
+    return { ref, via: created ? "created" : "upserted" };
+  }
+  calls.push({ operation: "find", entity: doc.entity, naturalKey: doc.naturalKey });
+  const existing = await target.findDocument({ entity: doc.entity, naturalKey: doc.naturalKey });
+  if (existing) {
+    if (target.completeDocument) {
+      calls.push({ operation: "complete", entity: doc.entity, naturalKey: doc.naturalKey });
+      await target.completeDocument({ entity: doc.entity, naturalKey: doc.naturalKey, ref: existing, document: doc.document });
+    }
+    return { ref: existing, via: "found-existing" };
+  }
+  calls.push({ operation: "create", entity: doc.entity, naturalKey: doc.naturalKey });
+  return { ref: await target.createDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document }), via: "created" };
+};
+
+/**
+ * The target document of a master record brought up to date: upserted where the target has an
+ * upsert, else updated (with the version the target checks, when it has one). A refusal throws with
+ * the vendor's message; the record then fails or retries like any posting.
+ */
+const updateTargetDocument = async ({ target, doc, ref, calls }: { target: TargetPort; doc: PlannedDocument; ref: TargetDocumentRef; calls: TargetCallSummary[] }): Promise<{ ref: TargetDocumentRef; via: "updated" | "upserted" }> => {
+  if (target.upsertDocument) {
+    calls.push({ operation: "upsert", entity: doc.entity, naturalKey: doc.naturalKey });
+    const { created: _created, ...upserted } = await target.upsertDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document });
+    return { ref: upserted, via: "upserted" };
+  }
+  if (!target.updateDocument) throw Object.assign(new Error(`The target cannot update ${doc.entity} documents, so this master record cannot follow its source`), { retryable: false });
+  calls.push({ operation: "update", entity: doc.entity, naturalKey: doc.naturalKey });
+  return { ref: await target.updateDocument({ entity: doc.entity, naturalKey: doc.naturalKey, ref, document: doc.document }), via: "updated" };
+};
+
+/**
  * Maps and posts one record, exactly once per source document:
  * under a row lock, the flow plans (post / hold / skip / fail); to post, each target document is
  * looked up by natural key and created only if absent, and the target id is stored in the SAME
  * transaction that marks the record posted. A crash anywhere before that commit leaves the record
  * pending, and the next attempt finds the document instead of creating a second one.
+ *
+ * A `master` record posted before whose source changed is updated instead: its primary document gets
+ * the mapped fields (an `updated` event lists what changed, old -> new), further documents are
+ * created if absent as on a first post.
  *
  * Errors: a retryable error (429, 5xx, network) is recorded as an attempt and rethrown so the job
  * retries with backoff, except on the last attempt (`attempt >= maxAttempts`), which marks the
@@ -125,26 +175,23 @@ export const processRecord = async ({
   const started = Date.now();
   const calls: TargetCallSummary[] = [];
   let plan: ProcessPlan | undefined;
+  /** a master record posted before: its mappedPayload is what the target holds, kept until an update succeeds */
+  let isUpdate = false;
   const dropJob = async (tx: Prisma.TransactionClient) => {
     if (removeQueuedJob) await tx.$executeRaw`SELECT graphile_worker.remove_job(${`record:${recordId}`}::text)`;
   };
   try {
-    const rt = runtime ?? (await getFlowDefinition(flow.kind).connect({ db, flow, connectionsUpdatedAt: { source: row.sourceUpdatedAt, target: row.targetUpdatedAt } }));
+    const definition = getFlowKind(flow.kind);
+    const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: row.sourceUpdatedAt, target: row.targetUpdatedAt } }));
     const maps = await loadValueMaps(db, flow.id, row.valueMapDigest);
-    const ledger: LedgerReader = {
-      postedRecord: async ({ objectType, sourceId }) => {
-        const row = await db.syncRecord.findUnique({
-          where: { flowId_objectType_sourceId: { flowId: flow.id, objectType, sourceId } },
-          select: { status: true, targetId: true, targetRef: true, mappedPayload: true },
-        });
-        return row && row.status === "posted" && row.targetId ? { targetId: row.targetId, targetRef: row.targetRef, mappedPayload: row.mappedPayload } : null;
-      },
-    };
+    const ledger = createLedgerReader({ db, flow, partnerKind: definition.partner });
+    const partnerMaps = await loadPartnerMaps({ db, flow, partnerKind: definition.partner });
+    const isMaster = syncModeOf(definition, record.objectType) === "master";
 
     return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
       // The payload is read again under the lock: a newer version may have been ingested since the read above.
-      const [locked] = await tx.$queryRaw<{ status: string; naturalKey: string | null; sourcePayload: unknown }[]>`
-        SELECT status::text AS status, "naturalKey", "sourcePayload" FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<{ status: string; naturalKey: string | null; sourcePayload: unknown; targetId: string | null; targetRef: string | null; mappedPayload: unknown }[]>`
+        SELECT status::text AS status, "naturalKey", "sourcePayload", "targetId", "targetRef", "mappedPayload" FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
       if (!locked || locked.status !== "pending") return { status: "noop", current: locked?.status ?? null };
 
       let sourcePayload: unknown = locked.sourcePayload;
@@ -166,10 +213,14 @@ export const processRecord = async ({
         await recordEvent(tx, { recordId, kind: "fetched", detail: { origin: "replay", sourceVersion: fresh.sourceVersion, naturalKey: fresh.naturalKey } });
       }
 
+      // A master record posted before: its target document is updated, not created again.
+      const posted = isMaster && locked.targetId ? { targetId: locked.targetId, targetRef: locked.targetRef, mappedPayload: locked.mappedPayload } : null;
+      isUpdate = posted !== null;
       plan = await rt.plan({
-        record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload },
+        record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload, posted },
         maps,
         ledger,
+        partnerMaps,
       });
 
       if (plan.action === "skip") {
@@ -194,7 +245,7 @@ export const processRecord = async ({
           });
           if (known) continue;
           const document = await rt.source.fetchDocument(dependency);
-          if (document) await ingestDocument({ tx, flow, document, origin: "dependency" });
+          if (document) await ingestDocument({ tx, flow, document, origin: "dependency", definition });
         }
         // What it waits on may have become available while we planned: re-check under the locks of
         // the keys it waits on (whoever makes one available takes it exclusive, see lockFlowDependencies).
@@ -205,29 +256,31 @@ export const processRecord = async ({
         return { status: "held", reason: plan.reason, missing: plan.missing };
       }
 
-      const posted: { entity: string; targetId: string; targetRef: string | null; via: "created" | "found-existing" }[] = [];
-      for (const doc of plan.documents) {
-        calls.push({ operation: "find", entity: doc.entity, naturalKey: doc.naturalKey });
-        const existing = await rt.target.findDocument({ entity: doc.entity, naturalKey: doc.naturalKey });
-        let ref: TargetDocumentRef;
-        let via: "created" | "found-existing";
-        if (existing) {
-          ref = existing;
-          via = "found-existing";
-          if (rt.target.completeDocument) {
-            calls.push({ operation: "complete", entity: doc.entity, naturalKey: doc.naturalKey });
-            await rt.target.completeDocument({ entity: doc.entity, naturalKey: doc.naturalKey, ref, document: doc.document });
-          }
+      const written: { entity: string; targetId: string; targetRef: string | null; via: PostedVia }[] = [];
+      const [first, ...others] = plan.documents;
+      let update: { changes: ReturnType<typeof diffFields>; via: PostedVia | "unchanged" } | undefined;
+      if (posted) {
+        // Master data whose source changed: the primary document is updated with the fields that changed
+        // since the last post (nothing is sent when the mapped document is the same).
+        const changes = diffFields(posted.mappedPayload, plan.mapped, { depth: 3 });
+        const ref: TargetDocumentRef = { targetId: posted.targetId, targetRef: posted.targetRef };
+        if (changes.length === 0) {
+          written.push({ entity: first.entity, ...ref, via: "updated" });
+          update = { changes, via: "unchanged" };
         } else {
-          calls.push({ operation: "create", entity: doc.entity, naturalKey: doc.naturalKey });
-          ref = await rt.target.createDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document });
-          via = "created";
+          const result = await updateTargetDocument({ target: rt.target, doc: first, ref, calls });
+          written.push({ entity: first.entity, ...result.ref, via: result.via });
+          update = { changes, via: result.via };
+          await hooks.afterTargetWrite?.({ recordId, entity: first.entity, ref: result.ref, via: result.via });
         }
-        posted.push({ entity: doc.entity, ...ref, via });
-        await hooks.afterTargetWrite?.({ recordId, entity: doc.entity, ref, via });
+      }
+      for (const doc of posted ? others : plan.documents) {
+        const result = await writeTargetDocument({ target: rt.target, doc, calls });
+        written.push({ entity: doc.entity, ...result.ref, via: result.via });
+        await hooks.afterTargetWrite?.({ recordId, entity: doc.entity, ref: result.ref, via: result.via });
       }
 
-      const [primary, ...related] = posted as [(typeof posted)[number], ...typeof posted];
+      const [primary, ...related] = written as [(typeof written)[number], ...typeof written];
       await tx.syncRecord.update({
         where: { id: recordId },
         data: {
@@ -237,15 +290,22 @@ export const processRecord = async ({
           mappedPayload: jsonValue(plan.mapped),
           targetId: primary.targetId,
           targetRef: primary.targetRef,
-          postedAt: new Date(),
+          ...(posted ? {} : { postedAt: new Date() }),
           attempts: { increment: 1 },
           lastError: null,
         },
       });
+      const requestEvent = { recordId, kind: "attempt" as const, detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } };
       await recordEvents(tx, [
         { recordId, kind: "mapped", detail: { target: primary.entity } },
-        { recordId, kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } },
-        { recordId, kind: "posted", detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
+        ...(calls.length > 0 ? [requestEvent] : []),
+        update
+          ? {
+              recordId,
+              kind: "updated" as const,
+              detail: { entity: primary.entity, targetId: primary.targetId, targetRef: primary.targetRef, via: update.via === "upserted" ? ("upserted" as const) : update.via === "unchanged" ? ("unchanged" as const) : ("updated" as const), changes: update.changes },
+            }
+          : { recordId, kind: "posted" as const, detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
       ]);
       for (const map of plan.valueMaps ?? []) {
         await tx.valueMap.upsert({
@@ -259,19 +319,21 @@ export const processRecord = async ({
       const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(plan.satisfies ?? []), ...(plan.valueMaps ?? [])];
       await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId: null });
       await dropJob(tx);
-      return { status: "posted", via: primary.via, targetId: primary.targetId };
+      return { status: "posted", via: update?.via ?? primary.via, targetId: primary.targetId };
     }, TX_OPTIONS);
   } catch (err) {
     const { message, retryable, targetStatus } = describeSyncError(err);
     const isFinal = !retryable || attempt >= maxAttempts;
     const mapped = plan?.action === "post" ? plan : undefined;
+    // An update that failed leaves the payload the target holds, so its replay sends the same changes again.
+    const keepsMapped = mapped && !isUpdate;
     await db.$transaction(async (tx) => {
       const changed = await tx.syncRecord.updateMany({
         where: { id: recordId, status: "pending" },
         data: {
           attempts: { increment: 1 },
           lastError: message,
-          ...(mapped ? { mappedPayload: jsonValue(mapped.mapped) } : {}),
+          ...(keepsMapped ? { mappedPayload: jsonValue(mapped.mapped) } : {}),
           ...(isFinal ? { status: "failed", statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
         },
       });

@@ -1,17 +1,20 @@
 import { z } from "zod";
-import { withKnownCredentials } from "../connections/read-connection-secrets";
+import { findConnector } from "../connectors/registry";
+import type { WebhookAck } from "../connectors/types";
 import type { Db } from "../db";
-import { getCalloutVerifier } from "../flows/registry";
-import { calloutConnectionsOf, type CalloutConnection } from "./callout-connections";
+import { logger } from "../logger";
+import { calloutConnectionsOf } from "./callout-connections";
+import { vendorIdOf } from "./load-connection-context";
 import { calloutEventWriterOf } from "./record-callout-events";
 
 export type ReceiveCalloutResult =
-  | { status: 200; accepted: number; duplicates: number }
+  /** `ack`: the answer the vendor expects */
+  | { status: 200; accepted: number; duplicates: number; ack: WebhookAck }
   /** bad or missing signature: nothing stored */
-  | { status: 401 }
-  /** unknown connection, or a vendor that sends no callouts: says nothing more */
+  | { status: 401; ack?: WebhookAck }
+  /** unknown connection, a vendor that sends no callouts, or a URL naming another vendor: says nothing more */
   | { status: 404 }
-  /** verified, but it cannot be stored as it is (Zuora never sends it): nothing stored */
+  /** verified, but it cannot be stored as it is (the vendor never sends it): nothing stored */
   | { status: 400; reason: string };
 
 let rejected = 0;
@@ -23,36 +26,36 @@ const connectionIdSchema = z.uuid();
 /** How often a callout is verified again because its connection changed meanwhile (each change is one retry). */
 const MAX_ATTEMPTS = 3;
 
-const verifyWith = (db: Db, connection: CalloutConnection, rawBody: Uint8Array, headers: Headers) => {
-  const verify = getCalloutVerifier(connection.vendor);
-  if (!verify) return undefined;
-  const { id, vendor, settings, credentials } = connection;
-  // the verifier reads the secret through readConnectionSecrets: hand it the envelope already read
-  return withKnownCredentials({ connectionId: id, credentials }, () => verify({ db, connection: { id, vendor, settings }, rawBody, headers }));
-};
-
 /**
- * A vendor callout, as the webhook route hands it over: verified FIRST over the raw bytes, then each
- * event recorded once per (connection, vendor event id) and its processing job queued in the same
- * statement (record-callout-events.ts, which also groups concurrent callouts into one statement). A
- * duplicate delivery answers 200 and does nothing. The job, not this call, fetches the records
- * (callouts carry ids only), so it answers fast.
+ * A vendor callout, as the webhook route hands it over: verified FIRST over the raw bytes by the
+ * connector of the connection's vendor (given the body, headers, full URL and the connection's
+ * decrypted settings and secrets), then each event recorded once per (connection, vendor event id)
+ * and its processing job queued in the same statement (record-callout-events.ts, which also groups
+ * concurrent callouts into one statement). A duplicate delivery answers 200 and does nothing. The
+ * job, not this call, fetches the records (callouts carry ids only), so it answers fast.
  *
- * The connection (with its encrypted secret) comes from a per-process cache. The cache is never
- * trusted: a callout is only stored if the connection row still has the version it was verified
- * against (else it is verified again with the new row), and a callout failing verification against
- * a cached row is checked against a fresh read before it is refused (a rotated secret).
+ * The connection (with its secrets, decrypted once per row version) comes from a per-process cache.
+ * The cache is never trusted: a callout is only stored if the connection row still has the version it
+ * was verified against (else it is verified again with the new row), and a callout failing
+ * verification is checked against a read made after it arrived (a rotated secret), at most one read
+ * per connection per quarter second however many bad signatures arrive.
  */
 export const receiveCallout = async ({
   db,
   connectionId,
+  vendor,
   rawBody,
   headers,
+  url = "",
 }: {
   db: Db;
   connectionId: string;
+  /** the vendor the URL names; a connection of another vendor answers 404 */
+  vendor?: string;
   rawBody: Uint8Array;
   headers: Headers;
+  /** the full request URL */
+  url?: string;
 }): Promise<ReceiveCalloutResult> => {
   if (!connectionIdSchema.safeParse(connectionId).success) return { status: 404 };
   const connections = calloutConnectionsOf(db);
@@ -62,26 +65,34 @@ export const receiveCallout = async ({
   for (let attempt = 1; ; attempt++) {
     if (!entry) return { status: 404 };
     const connection = entry.row;
-    const verified = await verifyWith(db, connection, rawBody, headers);
-    if (!verified) return { status: 404 };
+    const vendorId = vendorIdOf(connection.vendor);
+    if (vendor !== undefined && vendor !== vendorId) return { status: 404 };
+    const webhooks = findConnector(vendorId)?.webhooks;
+    if (!webhooks) return { status: 404 };
+    const verified = await webhooks.verify({
+      rawBody,
+      headers,
+      url,
+      connection: { id: connection.id, baseUrl: connection.baseUrl, settings: connection.settings, secrets: entry.secrets() },
+    });
 
     if (!verified.ok) {
-      if (entry.loadedAt < arrivedAt && attempt < MAX_ATTEMPTS) {
-        const fresh = await connections.reload(connectionId);
+      if (attempt < MAX_ATTEMPTS) {
+        const fresh = await connections.recheck(connectionId, arrivedAt);
         if (!fresh || fresh.row.updatedAt.getTime() !== connection.updatedAt.getTime()) {
           entry = fresh;
           continue;
         }
       }
       rejected += 1;
-      console.warn(`[callout] ${connection.vendor} connection ${connection.id}: rejected (${verified.reason}); ${rejected} rejected since start`);
-      return { status: 401 };
+      logger.warn({ vendor: vendorId, connectionId: connection.id, reason: verified.reason, rejected }, "callout rejected");
+      return verified.ack ? { status: 401, ack: verified.ack } : { status: 401 };
     }
 
     // Postgres text and jsonb cannot hold U+0000; refused alone here rather than as a 5xx from the insert.
     if (/(?:^|[^\\])(?:\\\\)*\\u0000/.test(JSON.stringify(verified.events))) return { status: 400, reason: "the callout contains a NUL character (U+0000), which cannot be stored" };
     const recorded = await calloutEventWriterOf(db).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
-    if (recorded.status === "recorded") return { status: 200, accepted: recorded.accepted, duplicates: recorded.duplicates };
+    if (recorded.status === "recorded") return { status: 200, accepted: recorded.accepted, duplicates: recorded.duplicates, ack: verified.ack };
     if (attempt >= MAX_ATTEMPTS) throw new Error(`connection ${connection.id} changed ${attempt} times while a callout to it was being recorded`);
     entry = await connections.reload(connectionId);
   }

@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import type { CalloutEvent } from "./ports";
+import type { InboundEvent as CalloutEvent } from "../connectors/types";
 import { processCalloutJob } from "./job-specs";
 
 /** One verified callout's events, with the connection row version they were verified against. */

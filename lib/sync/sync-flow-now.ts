@@ -1,6 +1,7 @@
 import type { Db } from "../db";
-import { getFlowDefinition } from "../flows/registry";
+import { getFlowKind } from "../flows/registry";
 import { enqueueJob } from "./enqueue-job";
+import { polledObjectTypes } from "./flow-objects";
 import { pollFlowJob } from "./job-specs";
 
 /**
@@ -11,7 +12,7 @@ export const syncFlowNow = async ({ db, flowId }: { db: Db; flowId: string }): P
   const flow = await db.flow.findUnique({ where: { id: flowId }, select: { id: true, kind: true, enabled: true } });
   if (!flow) return { status: "not_found" };
   if (!flow.enabled) return { status: "disabled" };
-  const { objectTypes } = getFlowDefinition(flow.kind);
+  const objectTypes = polledObjectTypes(getFlowKind(flow.kind));
   await db.$transaction(async (tx) => {
     for (const objectType of objectTypes) {
       await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: "manual" }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });

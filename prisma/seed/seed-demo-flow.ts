@@ -1,7 +1,7 @@
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Db } from "../../lib/db";
-import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica";
-import { zuoraAcumaticaSettingsSchema } from "../../lib/flows/zuora-acumatica-mapping";
+import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica/definition";
+import { zuoraAcumaticaSettingsSchema } from "../../lib/flows/zuora-acumatica/mapping";
 
 /** The sandbox's demo credentials (structurally sandbox/server.ts SandboxCredentials; no import of sandbox/). */
 export type DemoSandbox = {

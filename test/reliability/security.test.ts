@@ -22,7 +22,7 @@ vi.mock("next-auth/next", async (importOriginal) => ({
   getServerSession: async () => session.current,
 }));
 
-const PUBLIC_ROUTES = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts", "app/api/webhooks/zuora/[connectionId]/route.ts"]);
+const PUBLIC_ROUTES = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts", "app/api/webhooks/[vendor]/[connectionId]/route.ts"]);
 /** Actions a viewer may run: only changing their own password. */
 const VIEWER_ACTIONS = new Set(["changePasswordAction"]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST } from "../../app/api/webhooks/zuora/[connectionId]/route";
+import { POST } from "../../app/api/webhooks/[vendor]/[connectionId]/route";
 import { createConnection } from "../../lib/connections/create-connection";
+import { createCapturingLogger, replaceLogger } from "../../lib/logger";
+import type { Logger } from "pino";
 import { createTestDb, type TestDb } from "../db";
 import { prng } from "./chaos-stack";
 import { pool, rawRequest, serveRoute, type ServedRoute } from "./http-helpers";
@@ -25,6 +27,7 @@ describe("webhook route under hostile input", () => {
   let unsignedId: string;
   const g = globalThis as unknown as { mlConnectorDb?: unknown };
   const logged: string[] = [];
+  let previousLogger: Logger | undefined;
 
   const counts = async () => {
     const [row] = await t.db.$queryRaw<{ events: bigint; jobs: bigint }[]>`
@@ -40,12 +43,13 @@ describe("webhook route under hostile input", () => {
     signedId = (await createConnection({ db: t.db, input: { ...base, name: "signed", secrets: { clientId: "c", clientSecret: "s", calloutHmacSecret: SECRET } } })).id;
     unsignedId = (await createConnection({ db: t.db, input: { ...base, name: "no hmac", secrets: { clientId: "c", clientSecret: "s" } } })).id;
     // one warning per refused callout: captured (checked for secrets below), not printed 3,000 times
-    vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
-    served = await serveRoute(POST as never, /^\/api\/webhooks\/zuora\/(?<connectionId>[^/]*)$/);
+    previousLogger = replaceLogger(createCapturingLogger((line) => void logged.push(JSON.stringify(line)), "warn"));
+    served = await serveRoute(POST as never, /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
   });
   afterAll(async () => {
     await served?.close();
     vi.restoreAllMocks();
+    if (previousLogger) replaceLogger(previousLogger);
     delete g.mlConnectorDb;
     await t?.drop();
   });

@@ -3,11 +3,12 @@
 // invoice -> AR Invoice (+ optional GL journal), payment -> Payment applied to the posted AR invoices
 // and released, credit memo -> AR Credit Memo (only with Invoice Settlement).
 import { listAcumaticaCustomers, listAcumaticaGlAccounts, type AcumaticaClient } from "../../connectors/acumatica";
+import { createAcumaticaTarget, createCustomerLookup } from "../../connectors/acumatica/target";
 import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuora";
+import { createZuoraSource } from "../../connectors/zuora/source";
 import { defineFlow } from "../types";
-import { createCustomerLookup, createPlanner, createTarget } from "../zuora-acumatica";
-import { TAX_GL_KEY, zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "../zuora-acumatica-mapping";
-import { createSource } from "../zuora-acumatica-source";
+import { TAX_GL_KEY, zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
+import { createPlanner } from "./planner";
 import { zuoraAcumaticaSettingsFields } from "./settings-fields";
 
 export const ZUORA_ACUMATICA = "zuora-acumatica";
@@ -59,6 +60,6 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
   connect: ({ source, target, settings }) => {
     // Look-up caches are per runtime (one job): a customer created in Acumatica meanwhile is seen by the next job.
     const customers = createCustomerLookup(target);
-    return { source: createSource(source, settings), target: createTarget(target, customers), plan: createPlanner(settings, customers) };
+    return { source: createZuoraSource(source, settings), target: createAcumaticaTarget(target, customers), plan: createPlanner(settings, customers) };
   },
 });

@@ -1,4 +1,3 @@
-import "@/lib/flows/register-flows";
 import { z } from "zod";
 import { route } from "@/lib/api/route";
 import { db } from "@/lib/db";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { indexValueMaps, type ValueMapEntry } from "../mapping/value-map-index";
-import { deriveCustomerId } from "../mapping/derive-customer-id";
+import { indexValueMaps, type ValueMapEntry } from "../../mapping/value-map-index";
+import type { ZuoraDocumentLine, ZuoraInvoiceDocument } from "../../connectors/zuora/documents";
+import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import {
   mapAccountToCustomer,
   mapCreditMemo,
@@ -8,14 +9,12 @@ import {
   mapJournal,
   mapPayment,
   zuoraAcumaticaSettingsSchema,
-  type ZaInvoice,
-  type ZaLine,
-} from "./zuora-acumatica-mapping";
+} from "./mapping";
 
 const settings = (over: Record<string, unknown> = {}) => zuoraAcumaticaSettingsSchema.parse(over);
 const gl = (entries: [string, string][]): ValueMapEntry[] => entries.map(([sourceKey, targetValue]) => ({ kind: "gl-account", sourceKey, targetValue }));
 
-const line = (over: Partial<ZaLine> = {}): ZaLine => ({
+const line = (over: Partial<ZuoraDocumentLine> = {}): ZuoraDocumentLine => ({
   id: "L1",
   chargeName: "Platform Fee",
   productName: "Platform",
@@ -27,7 +26,7 @@ const line = (over: Partial<ZaLine> = {}): ZaLine => ({
   ...over,
 });
 
-const invoice = (over: Partial<ZaInvoice> = {}): ZaInvoice => ({
+const invoice = (over: Partial<ZuoraInvoiceDocument> = {}): ZuoraInvoiceDocument => ({
   id: "inv-1",
   invoiceNumber: "INV00000001",
   account: { id: "acc-1", accountNumber: "A00000001", name: "Acme" },
@@ -47,7 +46,7 @@ const customer = { customerId: "C001", currency: "USD" };
 describe("mapInvoice", () => {
   const cases: {
     name: string;
-    input: Partial<ZaInvoice>;
+    input: Partial<ZuoraInvoiceDocument>;
     maps: ValueMapEntry[];
     settings?: Record<string, unknown>;
     customer?: typeof customer | null;

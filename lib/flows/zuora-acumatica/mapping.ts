@@ -1,12 +1,13 @@
 import { z } from "zod";
-import type { MissingKey } from "../audit/events";
-import { createMappingContext, type MappingResult } from "../mapping/create-mapping-context";
-import { deriveCustomerId } from "../mapping/derive-customer-id";
-import type { ValueMapIndex } from "../mapping/value-map-index";
-import type { ArDocumentInput, ArDocumentLine, CustomerInput, JournalTransactionInput, PaymentInput } from "../connectors/acumatica/client";
+import type { ArDocumentInput, ArDocumentLine, CustomerInput, JournalTransactionInput, PaymentInput } from "../../connectors/acumatica/client";
+import type { ZuoraAccountDocument, ZuoraAccountRef, ZuoraCreditMemoDocument, ZuoraDocumentLine, ZuoraInvoiceDocument, ZuoraPaymentDocument } from "../../connectors/zuora/documents";
+import { createMappingContext, type MappingResult } from "../../mapping/create-mapping-context";
+import { deriveCustomerId } from "../../mapping/derive-customer-id";
+import type { MissingKey } from "../../mapping/missing-key";
+import type { ValueMapIndex } from "../../mapping/value-map-index";
 
-// Persisted JSON: Flow.settings of "zuora-acumatica" flows and SyncRecord.sourcePayload of their
-// records are parsed with these schemas. Changing them needs a data migration.
+// Persisted JSON: Flow.settings of "zuora-acumatica" flows is parsed with this schema. Changing it
+// needs a data migration. The source payloads are Zuora documents (lib/connectors/zuora/documents.ts).
 
 /** Settings of a Zuora -> Acumatica flow (Flow.settings). */
 export const zuoraAcumaticaSettingsSchema = z.object({
@@ -45,83 +46,11 @@ export const zuoraAcumaticaSettingsSchema = z.object({
 });
 export type ZuoraAcumaticaSettings = z.infer<typeof zuoraAcumaticaSettingsSchema>;
 
-const money = z.number();
-
-/** A billing account as stored in sourcePayload. */
-export const zaAccountSchema = z.object({
-  id: z.string(),
-  accountNumber: z.string(),
-  name: z.string(),
-  currency: z.string(),
-  status: z.string().nullish(),
-  email: z.string().nullish(),
-  paymentTerm: z.string().nullish(),
-});
-export type ZaAccount = z.infer<typeof zaAccountSchema>;
-
-/** An account as other documents reference it. */
-export const zaAccountRefSchema = z.object({ id: z.string(), accountNumber: z.string(), name: z.string().nullish() });
-
-export const zaLineSchema = z.object({
-  id: z.string(),
-  chargeName: z.string().nullish(),
-  productName: z.string().nullish(),
-  accountingCode: z.string().nullish(),
-  description: z.string().nullish(),
-  quantity: z.number().nullish(),
-  amount: money,
-  taxAmount: money.nullish(),
-});
-export type ZaLine = z.infer<typeof zaLineSchema>;
-
-export const zaInvoiceSchema = z.object({
-  id: z.string(),
-  invoiceNumber: z.string(),
-  account: zaAccountRefSchema,
-  status: z.string(),
-  currency: z.string(),
-  amount: money,
-  taxAmount: money.nullish(),
-  balance: money.nullish(),
-  invoiceDate: z.string(),
-  dueDate: z.string().nullish(),
-  lines: z.array(zaLineSchema),
-});
-export type ZaInvoice = z.infer<typeof zaInvoiceSchema>;
-
-export const zaPaymentSchema = z.object({
-  id: z.string(),
-  number: z.string(),
-  account: zaAccountRefSchema,
-  type: z.string(),
-  status: z.string(),
-  currency: z.string(),
-  amount: money,
-  effectiveDate: z.string(),
-  /** the invoices this payment is applied to */
-  applications: z.array(z.object({ invoiceId: z.string(), invoiceNumber: z.string().nullish(), amount: money })),
-});
-export type ZaPayment = z.infer<typeof zaPaymentSchema>;
-
-export const zaCreditMemoSchema = z.object({
-  id: z.string(),
-  number: z.string(),
-  account: zaAccountRefSchema,
-  status: z.string(),
-  currency: z.string(),
-  amount: money,
-  memoDate: z.string(),
-  referredInvoiceId: z.string().nullish(),
-  reasonCode: z.string().nullish(),
-  lines: z.array(zaLineSchema),
-});
-export type ZaCreditMemo = z.infer<typeof zaCreditMemoSchema>;
-
 /** The customer a document posts to, with its Acumatica currency. */
 export type ResolvedCustomer = { customerId: string; currency: string | null };
 
 /** The source key of a line's GL account, as chosen by `glAccountKey`. */
-export const glKeyOf = (line: ZaLine, key: ZuoraAcumaticaSettings["glAccountKey"]): string | null => {
+export const glKeyOf = (line: ZuoraDocumentLine, key: ZuoraAcumaticaSettings["glAccountKey"]): string | null => {
   const raw = key === "product" ? line.productName : key === "charge" ? line.chargeName : line.accountingCode;
   const trimmed = raw?.trim();
   return trimmed ? trimmed : null;
@@ -148,7 +77,7 @@ export const mapAccountToCustomer = ({
   maps,
   settings,
 }: {
-  account: ZaAccount;
+  account: ZuoraAccountDocument;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
 }): MappingResult<AcumaticaCustomerDoc> => {
@@ -170,14 +99,14 @@ export const mapAccountToCustomer = ({
  * `createCustomers` on, a missing one is a dependency (the account posts first and writes the map);
  * otherwise a mapping the admin must add.
  */
-export const customerKeyOf = (account: z.infer<typeof zaAccountRefSchema>, settings: ZuoraAcumaticaSettings): MissingKey =>
+export const customerKeyOf = (account: ZuoraAccountRef, settings: ZuoraAcumaticaSettings): MissingKey =>
   settings.createCustomers
     ? { kind: "customer", sourceKey: account.accountNumber, label: account.name ?? account.accountNumber, dependency: true }
     : { kind: "customer", sourceKey: account.accountNumber, label: account.name ?? account.accountNumber };
 
 const mapLines = (
   ctx: ReturnType<typeof createMappingContext>,
-  lines: ZaLine[],
+  lines: ZuoraDocumentLine[],
   taxTotal: number,
   settings: ZuoraAcumaticaSettings,
   what: string,
@@ -216,7 +145,7 @@ export const mapInvoice = ({
   maps,
   settings,
 }: {
-  invoice: ZaInvoice;
+  invoice: ZuoraInvoiceDocument;
   /** null when the customer is not resolved yet (its key is then reported missing) */
   customer: ResolvedCustomer | null;
   maps: ValueMapIndex;
@@ -250,7 +179,7 @@ export const mapCreditMemo = ({
   maps,
   settings,
 }: {
-  memo: ZaCreditMemo;
+  memo: ZuoraCreditMemoDocument;
   customer: ResolvedCustomer | null;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
@@ -282,7 +211,7 @@ export const mapPayment = ({
   maps,
   settings,
 }: {
-  payment: ZaPayment;
+  payment: ZuoraPaymentDocument;
   customer: ResolvedCustomer | null;
   /** Acumatica ReferenceNbr of each posted invoice, by Zuora invoice id */
   invoiceRefs: ReadonlyMap<string, string>;
@@ -322,7 +251,7 @@ export const mapJournal = ({
   mapped,
   settings,
 }: {
-  invoice: ZaInvoice;
+  invoice: ZuoraInvoiceDocument;
   mapped: AcumaticaArDoc;
   settings: ZuoraAcumaticaSettings;
 }): MappingResult<AcumaticaJournalDoc> => {

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { createTestDb, type TestDb } from "../../test/db";
-import { createZuoraClient } from "../connectors/zuora";
-import { createKeyring, generateKey } from "../crypto";
-import type { ExchangeSummary } from "../http";
-import type { ChangedItem } from "../sync/ports";
-import { zuoraAcumaticaSettingsSchema } from "./zuora-acumatica-mapping";
-import { createSource, type ObjectType } from "./zuora-acumatica-source";
+import { startSandbox, type RunningSandbox } from "../../../sandbox/index";
+import { createTestDb, type TestDb } from "../../../test/db";
+import { createZuoraClient } from ".";
+import { createKeyring, generateKey } from "../../crypto";
+import type { ExchangeSummary } from "../../http";
+import type { ChangedItem } from "../ports";
+import { createZuoraSource, type ObjectType } from "./source";
 
 /*
  * The Zuora side against the sandbox over HTTP: a change listing carries whole documents (accounts,
@@ -27,7 +26,7 @@ afterAll(async () => {
   await Promise.all([sandbox?.close(), t?.drop()]);
 });
 
-const sourceFor = (settings: Record<string, unknown> = {}) => {
+const sourceFor = ({ invoiceSettlement = true }: { invoiceSettlement?: boolean } = {}) => {
   const c = sandbox.credentials.zuora;
   const exchanges: ExchangeSummary[] = [];
   const client = createZuoraClient({
@@ -39,7 +38,7 @@ const sourceFor = (settings: Record<string, unknown> = {}) => {
     keyring,
     onExchange: (s) => exchanges.push(s),
   });
-  const source = createSource(client, zuoraAcumaticaSettingsSchema.parse(settings));
+  const source = createZuoraSource(client, { invoiceSettlement });
   /** vendor calls since the last look, by path from "v1/" or "object-query/" on, without query or ids (token calls left out) */
   const calls = () =>
     exchanges
@@ -51,7 +50,7 @@ const sourceFor = (settings: Record<string, unknown> = {}) => {
 };
 
 /** Every page of one object type: its items and the calls each page cost. */
-const listAll = async (source: ReturnType<typeof createSource>, calls: () => string[], objectType: ObjectType, pageSize: number) => {
+const listAll = async (source: ReturnType<typeof createZuoraSource>, calls: () => string[], objectType: ObjectType, pageSize: number) => {
   const pages: { items: ChangedItem[]; calls: string[] }[] = [];
   let cursor: string | null = null;
   do {

@@ -1,9 +1,9 @@
-import "@/lib/flows/register-flows";
+import type { WebhookAck } from "@/lib/connectors/types";
 import { db } from "@/lib/db";
 import { toHttpResponse } from "@/lib/errors";
 import { receiveCallout } from "@/lib/sync/receive-callout";
 
-/** Callouts carry ids only; anything larger is not a Zuora callout. */
+/** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** The body, or null as soon as it exceeds `limit` bytes (a chunked body declares no length: never buffer it whole). */
@@ -25,23 +25,32 @@ const readBody = async (req: Request, limit: number): Promise<Uint8Array | null>
   return Buffer.concat(chunks);
 };
 
+/** The vendor's expected answer: JSON for objects, text for strings (e.g. a handshake echo). */
+const answer = (ack: WebhookAck) =>
+  typeof ack.body === "string"
+    ? new Response(ack.body, { status: ack.status, headers: { "content-type": "text/plain; charset=utf-8", ...ack.headers } })
+    : ack.body === undefined
+      ? new Response(null, { status: ack.status, headers: ack.headers })
+      : Response.json(ack.body, { status: ack.status, headers: ack.headers });
+
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-// POST /api/webhooks/zuora/[connectionId] – verify the callout over its raw bytes, record it once, queue its job, answer 200.
-export const POST = async (req: Request, { params }: { params: Promise<{ connectionId: string }> }) => {
+// POST /api/webhooks/[vendor]/[connectionId] – verified by the vendor's connector over the raw bytes
+// (with the full URL and the connection's secrets), recorded once, its job queued, answered as the
+// vendor expects. Zuora callout templates keep their URL: /api/webhooks/zuora/<connectionId> is this route.
+export const POST = async (req: Request, { params }: { params: Promise<{ vendor: string; connectionId: string }> }) => {
   try {
-    const { connectionId } = await params;
+    const { vendor, connectionId } = await params;
     const declared = Number(req.headers.get("content-length") ?? "0");
     if (declared > MAX_BODY_BYTES) return Response.json({ success: false, error: "payload too large" }, { status: 413 });
     const rawBody = await readBody(req, MAX_BODY_BYTES);
     if (!rawBody) return Response.json({ success: false, error: "payload too large" }, { status: 413 });
-    const result = await receiveCallout({ db: db(), connectionId, rawBody, headers: req.headers });
+    const result = await receiveCallout({ db: db(), vendor, connectionId, rawBody, headers: req.headers, url: req.url });
     if (result.status === 404) return Response.json({ success: false, error: "not found" }, { status: 404 });
-    if (result.status === 401) return Response.json({ success: false, error: "unauthorized" }, { status: 401 });
+    if (result.status === 401) return result.ack ? answer(result.ack) : Response.json({ success: false, error: "unauthorized" }, { status: 401 });
     if (result.status === 400) return Response.json({ success: false, error: result.reason }, { status: 400 });
-    // Zuora's "confirm success by parsing response content" expects {"success": true}.
-    return Response.json({ success: true }, { status: 200 });
+    return answer(result.ack);
   } catch (err) {
     return toHttpResponse(err);
   }

@@ -1,8 +1,23 @@
-// The Zuora side of Zuora -> Acumatica: change listings and full documents, normalised to the
-// payloads zuora-acumatica-mapping.ts parses.
-import { ZuoraClient, type ZuoraCreditMemoItem, type ZuoraPollObject, type ZuoraQueryRecord } from "../connectors/zuora";
-import type { ChangedItem, SourceDocument } from "../sync/ports";
-import { zaAccountSchema, zaCreditMemoSchema, zaInvoiceSchema, zaPaymentSchema, type ZaLine, type ZuoraAcumaticaSettings } from "./zuora-acumatica-mapping";
+// The Zuora source adapter: change listings and full documents of billing accounts, invoices,
+// payments and credit memos, normalised to the Zuora documents of documents.ts. Used by every flow
+// reading from Zuora.
+import type { ChangedItem, SourceDocument } from "../ports";
+import { ZuoraClient } from "./client";
+import type { ZuoraPollObject } from "./config";
+import {
+  zuoraAccountDocumentSchema,
+  zuoraCreditMemoDocumentSchema,
+  zuoraInvoiceDocumentSchema,
+  zuoraPaymentDocumentSchema,
+  type ZuoraDocumentLine,
+} from "./documents";
+import type { ZuoraCreditMemoItem, ZuoraQueryRecord } from "./schemas";
+
+/** Options of the Zuora source. */
+export type ZuoraSourceOptions = {
+  /** the tenant has Invoice Settlement (payments' invoice applications, credit memos); without it both are read as Object Query records only */
+  invoiceSettlement: boolean;
+};
 
 /** Object types of this flow in dependency order, and their Object Query names. */
 export const OBJECTS = { account: "accounts", invoice: "invoices", payment: "payments", "credit-memo": "credit-memos" } as const satisfies Record<string, ZuoraPollObject>;
@@ -36,7 +51,7 @@ type LineInput = {
 };
 
 /** One invoice line; absent optional fields become null, so a v1 GET and an Object Query listing give equal payloads. */
-const line = (x: LineInput): ZaLine => ({
+const line = (x: LineInput): ZuoraDocumentLine => ({
   id: x.id,
   chargeName: x.chargeName ?? null,
   productName: x.productName ?? null,
@@ -67,7 +82,7 @@ const invoiceApplications = (rows: { invoiceId?: string | null; amount: number }
 const EXPAND: Record<ObjectType, string[]> = { account: [], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"] };
 
 /**
- * The Zuora side: normalised documents (see zuora-acumatica-mapping.ts), built from the Object Query
+ * The Zuora source: normalised documents (documents.ts), built from the Object Query
  * page itself where it carries everything (accounts; invoices with their expanded items and
  * account; payments with their account and one payment-applications read per page), else fetched
  * by id (credit memos: their own items, the credited invoices' items read per page; invoices whose
@@ -75,7 +90,7 @@ const EXPAND: Record<ObjectType, string[]> = { account: [], invoice: ["invoiceit
  * record (invoices are read the same way, through Object Query by id). Caches live as long as the
  * runtime (one job).
  */
-export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettings) => {
+export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOptions) => {
   const accounts = new Map<string, ReturnType<ZuoraClient["getAccountRecord"]>>();
   const accountOf = (id: string) => {
     let hit = accounts.get(id);
@@ -109,15 +124,15 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
   });
 
   const accountDocument = (a: ZuoraQueryRecord["accounts"]) => {
-    const payload = zaAccountSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status });
+    const payload = zuoraAccountDocumentSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status });
     return document("account", a.id, toVersion(a.updatedDate), { ...payload, amount: null }, a.accountNumber, null);
   };
   const invoiceDocument = (
     invoice: { id: string; invoiceNumber: string; status: string; currency?: string | null; amount?: number; taxAmount?: number | null; balance?: number | null; invoiceDate?: string; dueDate?: string | null; updatedDate?: string },
     account: AccountRef,
-    lines: ZaLine[],
+    lines: ZuoraDocumentLine[],
   ) => {
-    const payload = zaInvoiceSchema.parse({
+    const payload = zuoraInvoiceDocumentSchema.parse({
       id: invoice.id,
       invoiceNumber: invoice.invoiceNumber,
       account,
@@ -137,7 +152,7 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     account: AccountRef,
     applications: { invoiceId: string; amount: number }[],
   ) => {
-    const payload = zaPaymentSchema.parse({ id: p.id, number: p.number, account, type: p.type, status: p.status, currency: p.currency, amount: p.amount, effectiveDate: p.effectiveDate, applications });
+    const payload = zuoraPaymentDocumentSchema.parse({ id: p.id, number: p.number, account, type: p.type, status: p.status, currency: p.currency, amount: p.amount, effectiveDate: p.effectiveDate, applications });
     return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
   };
   /** Without Invoice Settlement: the Object Query record as the ledger keeps it (the planner records it as skipped). */
@@ -160,7 +175,7 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     items: ZuoraCreditMemoItem[],
     credited: Map<string, CreditedItem>,
   ) => {
-    const lines: ZaLine[] = items.map((x) => {
+    const lines: ZuoraDocumentLine[] = items.map((x) => {
       const source = x.sourceItemId ? credited.get(x.sourceItemId) : undefined;
       return {
         id: x.id,
@@ -174,7 +189,7 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
     });
     const taxAmount = memo.taxAmount ?? 0;
     if (taxAmount !== 0 && lines[0]) lines[0] = { ...lines[0], taxAmount };
-    const payload = zaCreditMemoSchema.parse({
+    const payload = zuoraCreditMemoDocumentSchema.parse({
       id: memo.id,
       number: memo.number,
       account,
@@ -215,7 +230,7 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
   /** An Object Query invoice (expanded items and account) as a document, or undefined when it must be read otherwise (items may be cut off, data missing). */
   const invoiceFromListing = (r: ZuoraQueryRecord["invoices"], pageSize?: number): SourceDocument | undefined => {
     if (!r.account || !r.invoiceItems || ZuoraClient.itemsTruncated(r, pageSize)) return undefined;
-    const lines: ZaLine[] = [];
+    const lines: ZuoraDocumentLine[] = [];
     for (const x of r.invoiceItems) {
       const productName = x.productId ? productNames.get(x.productId) : undefined;
       if (productName === undefined) return undefined;
@@ -225,7 +240,7 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
   };
 
   const fetchDocument = async ({ objectType, sourceId }: { objectType: string; sourceId: string }): Promise<SourceDocument | null> => {
-    if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
+    if (!isObjectType(objectType)) throw new Error(`the Zuora source has no object type "${objectType}"`);
     if (objectType === "account") {
       const a = await accountOf(sourceId);
       accounts.delete(sourceId);
@@ -335,7 +350,7 @@ export const createSource = (client: ZuoraClient, settings: ZuoraAcumaticaSettin
   return {
     fetchDocument,
     listChanged: async ({ objectType, since, cursor, pageSize }: { objectType: string; since: Date; cursor: string | null; pageSize: number }) => {
-      if (!isObjectType(objectType)) throw new Error(`zuora-acumatica has no object type "${objectType}"`);
+      if (!isObjectType(objectType)) throw new Error(`the Zuora source has no object type "${objectType}"`);
       const page = await client.listChanged(OBJECTS[objectType], { since, cursor, pageSize, expand: EXPAND[objectType] });
       const documents = await documentsOf(objectType, page.records, pageSize);
       return {

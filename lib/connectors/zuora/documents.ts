@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+// The Zuora documents the source adapter (source.ts) yields, normalised so that a listing and a
+// fetch of the same record give equal payloads. Persisted JSON: SyncRecord.sourcePayload of Zuora
+// records is parsed with these schemas; changing them needs a data migration.
+
+const money = z.number();
+
+/** A billing account as stored in sourcePayload. */
+export const zuoraAccountDocumentSchema = z.object({
+  id: z.string(),
+  accountNumber: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  status: z.string().nullish(),
+  email: z.string().nullish(),
+  paymentTerm: z.string().nullish(),
+});
+export type ZuoraAccountDocument = z.infer<typeof zuoraAccountDocumentSchema>;
+
+/** An account as other documents reference it. */
+export const zuoraAccountRefSchema = z.object({ id: z.string(), accountNumber: z.string(), name: z.string().nullish() });
+export type ZuoraAccountRef = z.infer<typeof zuoraAccountRefSchema>;
+
+export const zuoraDocumentLineSchema = z.object({
+  id: z.string(),
+  chargeName: z.string().nullish(),
+  productName: z.string().nullish(),
+  accountingCode: z.string().nullish(),
+  description: z.string().nullish(),
+  quantity: z.number().nullish(),
+  amount: money,
+  taxAmount: money.nullish(),
+});
+export type ZuoraDocumentLine = z.infer<typeof zuoraDocumentLineSchema>;
+
+export const zuoraInvoiceDocumentSchema = z.object({
+  id: z.string(),
+  invoiceNumber: z.string(),
+  account: zuoraAccountRefSchema,
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  taxAmount: money.nullish(),
+  balance: money.nullish(),
+  invoiceDate: z.string(),
+  dueDate: z.string().nullish(),
+  lines: z.array(zuoraDocumentLineSchema),
+});
+export type ZuoraInvoiceDocument = z.infer<typeof zuoraInvoiceDocumentSchema>;
+
+export const zuoraPaymentDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  type: z.string(),
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  effectiveDate: z.string(),
+  /** the invoices this payment is applied to */
+  applications: z.array(z.object({ invoiceId: z.string(), invoiceNumber: z.string().nullish(), amount: money })),
+});
+export type ZuoraPaymentDocument = z.infer<typeof zuoraPaymentDocumentSchema>;
+
+export const zuoraCreditMemoDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  memoDate: z.string(),
+  referredInvoiceId: z.string().nullish(),
+  reasonCode: z.string().nullish(),
+  lines: z.array(zuoraDocumentLineSchema),
+});
+export type ZuoraCreditMemoDocument = z.infer<typeof zuoraCreditMemoDocumentSchema>;
+
