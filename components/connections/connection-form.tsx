@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DeclaredField } from "@/components/ui/declared-field";
+import { FormError } from "@/components/ui/form-error";
 import { describedBy, Field, Select, TextInput } from "@/components/ui/field";
 import { saveConnectionAction } from "@/lib/actions/save-connection";
 import { testConnectionAction } from "@/lib/actions/test-connection";
@@ -13,7 +14,6 @@ import { connectionFormSchema, type ConnectionForm as ConnectionFormInput } from
 import { applyFieldValues, initialFieldValues, isFieldShown, labelInSentence, type FieldValue } from "@/lib/connections/form-values";
 import type { ConnectorFormView } from "@/lib/connections/get-connector-form";
 import type { ConnectionTestResult, ConnectionView } from "@/lib/connections/views";
-import type { ErrorBody } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/errors";
 import { SecretInput } from "./secret-input";
 import { TestSteps } from "./test-steps";
@@ -34,12 +34,6 @@ const initialState = (form: ConnectorFormView, view: ConnectionView | null): Sta
   const preset = presets.find((p) => p.value === view?.baseUrl)?.value ?? (view || presets.length === 0 ? CUSTOM : presets[0]!.value);
   return { name: view?.name ?? form.label, baseUrl: view?.baseUrl ?? "", preset, settings: initialFieldValues(form.settings, view?.settings ?? null), secrets: {} };
 };
-
-class FormError extends Error {
-  constructor(readonly body: ErrorBody) {
-    super(body.message);
-  }
-}
 
 /**
  * Add or edit a connection, rendered from its connector's form declaration: base URL (with the
@@ -89,8 +83,7 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
     return Object.keys(found).length === 0;
   };
   const fail = (err: Error) => {
-    const body = err instanceof FormError ? err.body : null;
-    setErrors(body?.fields ?? {});
+    setErrors(err instanceof FormError ? err.fields : {});
     setMessage(err.message);
   };
 

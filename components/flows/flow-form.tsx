@@ -6,6 +6,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DeclaredField } from "@/components/ui/declared-field";
+import { FormError } from "@/components/ui/form-error";
 import { describedBy, Field, Select, TextInput } from "@/components/ui/field";
 import { saveFlowAction } from "@/lib/actions/save-flow";
 import { applyFieldValues, initialFieldValues, isFieldShown, type FieldValue } from "@/lib/connections/form-values";
@@ -39,15 +40,6 @@ const ConnectionPicker = ({ id, label, value, options, systemLabel, error, onCha
     </Select>
   </Field>
 );
-
-class FormError extends Error {
-  constructor(
-    message: string,
-    readonly fields: Record<string, string>,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Create or edit a flow, rendered from its kind's definition: the kind (new flows only), source and
@@ -90,7 +82,7 @@ export const FlowForm = ({ flow, kinds, connections, isAdmin }: { flow: FlowView
   const save = useMutation({
     mutationFn: async (input: FlowFormInput) => {
       const result = await saveFlowAction(input);
-      if (!result.ok) throw new FormError(result.error.message, result.error.fields ?? {});
+      if (!result.ok) throw new FormError(result.error);
       return result.data;
     },
     onSuccess: ({ id }) => {
