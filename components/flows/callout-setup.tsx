@@ -32,7 +32,7 @@ export const CalloutSetup = ({ callout, sourceConnectionId }: { callout: Callout
       <div className="grid grid-cols-[12rem_1fr_auto] items-center gap-3 px-4 py-2">
         <dt className="text-xs font-medium text-zinc-500">Signing secret</dt>
         <dd className="text-sm text-zinc-700" data-testid="callout-secret">
-          {callout.isSecretSet ? "•••• set (write-only: enter the same secret there)" : "not set: callouts are refused until it is set on the connection"}
+          {callout.isSecretSet ? "•••• set (write-only: enter the same secret there)" : "not set: set it on the connection, so that only signed callouts are taken"}
         </dd>
         <Link className="text-xs text-blue-700 hover:underline" href={`/connections/${sourceConnectionId}`}>
           {callout.isSecretSet ? "Replace" : "Set"}
