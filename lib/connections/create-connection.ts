@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "../db";
 import { encryptJson } from "../crypto";
-import { connectionInputSchema, toDbVendor, type ConnectionInput } from "./schemas";
+import { connectionInputSchema, type ConnectionInput } from "./schemas";
 
 /** A connection as the rest of the app may see it: no credentials, only whether they are set. */
 export type ConnectionSummary = {
@@ -31,7 +31,7 @@ export const createConnection = async ({
   const row = await (tx ?? db).connection.create({
     data: {
       id,
-      vendor: toDbVendor(vendor),
+      vendor,
       name,
       baseUrl,
       settings: settings as Prisma.InputJsonValue,

@@ -2,7 +2,6 @@ import { isDeepStrictEqual } from "node:util";
 import { decryptJson } from "../crypto";
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { vendorIdOf } from "../sync/load-connection-context";
 import type { ParsedConnectionForm } from "./form-schemas";
 import { applyFieldValues, labelInSentence } from "./form-values";
 import { getConnectorForm } from "./get-connector-form";
@@ -43,7 +42,7 @@ export const resolveConnectionDraft = async ({ db, form }: { db: Db; form: Parse
   if (form.id) {
     const row = await db.connection.findUnique({ where: { id: form.id } });
     if (!row) throw new AppError("NOT_FOUND", { userMessage: "This connection does not exist (any more)." });
-    if (vendorIdOf(row.vendor) !== form.vendor) throw new AppError("INVALID_INPUT", { userMessage: "The system of a connection cannot be changed.", fields: { vendor: "The system of a connection cannot be changed." } });
+    if (row.vendor !== form.vendor) throw new AppError("INVALID_INPUT", { userMessage: "The system of a connection cannot be changed.", fields: { vendor: "The system of a connection cannot be changed." } });
     const secrets = Object.fromEntries(Object.entries(asRecord(decryptJson(row.credentials, { context: row.id }))).filter((e): e is [string, string] => typeof e[1] === "string"));
     existing = { id: row.id, baseUrl: row.baseUrl, settings: asRecord(row.settings), secrets };
   }

@@ -1,14 +1,10 @@
 import { z } from "zod";
-import type { Vendor } from "../generated/prisma/enums";
 
 // Persisted JSON: Connection.settings is parsed with the vendor connector's settingsSchema on read and
 // write; changing those schemas needs a data migration.
 
-/** The database's spelling of a vendor id (the column is an enum: zoho-crm is stored as zoho_crm). */
-export const toDbVendor = (vendor: string) => vendor.replace("-", "_") as Vendor;
-
 export const connectionInputSchema = z.strictObject({
-  /** a connector's vendor id */
+  /** a connector's vendor id (the column holds it as is) */
   vendor: z.string().min(1).max(50),
   name: z.string().trim().min(1, "Give the connection a name").max(100),
   baseUrl: z.url({ protocol: /^https?$/, error: "Enter the full tenant URL, starting with https://" }),

@@ -3,7 +3,6 @@ import type { FieldOption } from "../connectors/types";
 import { decryptJson } from "../crypto";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
-import { vendorIdOf } from "../sync/load-connection-context";
 import { checkTenantUrl } from "./check-tenant-url";
 import type { ParsedConnectionForm } from "./form-schemas";
 import { resolveConnectionDraft } from "./resolve-connection-draft";
@@ -31,7 +30,7 @@ export const testConnection = async ({ db, connectionId, form, now = () => new D
   } else if (connectionId) {
     const row = await db.connection.findUnique({ where: { id: connectionId } });
     if (!row) throw new AppError("NOT_FOUND", { userMessage: "This connection does not exist (any more)." });
-    target = { id: row.id, vendor: vendorIdOf(row.vendor), baseUrl: row.baseUrl, settings: row.settings, secrets: decryptJson(row.credentials, { context: row.id }), isSaved: true };
+    target = { id: row.id, vendor: row.vendor, baseUrl: row.baseUrl, settings: row.settings, secrets: decryptJson(row.credentials, { context: row.id }), isSaved: true };
   } else {
     throw new AppError("INVALID_INPUT", { userMessage: "Nothing to test." });
   }

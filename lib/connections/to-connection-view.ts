@@ -1,7 +1,6 @@
 import { findConnector } from "../connectors/registry";
 import { decryptJson } from "../crypto";
 import type { Prisma } from "../db";
-import { vendorIdOf } from "../sync/load-connection-context";
 import { declaredFieldValues } from "./form-values";
 import { connectionTestResultSchema, type ConnectionView } from "./views";
 
@@ -14,6 +13,9 @@ const connectionSelect = {
   credentials: true,
   lastTestAt: true,
   lastTestResult: true,
+  subscriptionExpiresAt: true,
+  subscriptionRenewedAt: true,
+  subscriptionError: true,
   updatedAt: true,
   sourceFlows: { select: { id: true, name: true } },
   targetFlows: { select: { id: true, name: true } },
@@ -29,6 +31,9 @@ type Row = {
   credentials: string;
   lastTestAt: Date | null;
   lastTestResult: Prisma.JsonValue | null;
+  subscriptionExpiresAt: Date | null;
+  subscriptionRenewedAt: Date | null;
+  subscriptionError: string | null;
   updatedAt: Date;
   sourceFlows: FlowRef[];
   targetFlows: FlowRef[];
@@ -39,7 +44,7 @@ type Row = {
  * be internal), and the envelope decrypted only to learn which secrets are set.
  */
 export const toConnectionView = (row: Row): ConnectionView => {
-  const vendor = vendorIdOf(row.vendor);
+  const vendor = row.vendor;
   const connector = findConnector(vendor);
   let secretsSet: string[] = [];
   try {
@@ -61,7 +66,10 @@ export const toConnectionView = (row: Row): ConnectionView => {
     lastTestAt: row.lastTestAt?.toISOString() ?? null,
     lastTestResult: lastTest.success ? lastTest.data : null,
     usedBy,
-    subscription: null,
+    // only connectors whose vendor subscriptions expire have one (webhooks.renewSubscriptions)
+    subscription: connector?.webhooks?.renewSubscriptions
+      ? { expiresAt: row.subscriptionExpiresAt?.toISOString() ?? null, renewedAt: row.subscriptionRenewedAt?.toISOString() ?? null, error: row.subscriptionError }
+      : null,
     updatedAt: row.updatedAt.toISOString(),
   };
 };

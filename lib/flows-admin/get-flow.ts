@@ -4,7 +4,6 @@ import { decryptJson } from "../crypto";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { getFlowKind } from "../flows/registry";
-import { vendorIdOf } from "../sync/load-connection-context";
 import type { CalloutSetup, FlowView } from "./views";
 
 /** A connector's settings and secrets named with this prefix ("callout.algorithm", "calloutHmacSecret") are those of its callout template. */
@@ -21,7 +20,7 @@ const storedSecretNames = (row: { id: string; credentials: string }): string[] =
 
 /** What the source system's callout template needs, when its connector receives callouts. */
 const calloutSetupOf = (source: { id: string; vendor: string; settings: unknown; credentials: string }, appUrl: string): CalloutSetup | null => {
-  const vendor = vendorIdOf(source.vendor);
+  const vendor = source.vendor;
   const connector = findConnector(vendor);
   if (!connector?.receivesCallouts) return null;
   const parsed = connector.settingsSchema.safeParse(source.settings ?? {});

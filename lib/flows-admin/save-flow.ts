@@ -2,7 +2,6 @@ import { applyFieldValues } from "../connections/form-values";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { findFlowKind } from "../flows/registry";
-import { vendorIdOf } from "../sync/load-connection-context";
 import { toFlowKindForm } from "./list-flow-kind-forms";
 import type { ParsedFlowForm } from "./schemas";
 import { validateSchedule } from "./validate-schedule";
@@ -35,8 +34,8 @@ export const saveFlow = async ({ db, form }: { db: Db; form: ParsedFlowForm }): 
     db.connection.findUnique({ where: { id: form.sourceConnectionId }, select: { vendor: true } }),
     db.connection.findUnique({ where: { id: form.targetConnectionId }, select: { vendor: true } }),
   ]);
-  if (!source || vendorIdOf(source.vendor) !== definition.source) errors.sourceConnectionId = `Choose one of your ${declared.source.label} connections as the source.`;
-  if (!target || vendorIdOf(target.vendor) !== definition.target) errors.targetConnectionId = `Choose one of your ${declared.target.label} connections as the target.`;
+  if (!source || source.vendor !== definition.source) errors.sourceConnectionId = `Choose one of your ${declared.source.label} connections as the source.`;
+  if (!target || target.vendor !== definition.target) errors.targetConnectionId = `Choose one of your ${declared.target.label} connections as the target.`;
 
   const applied = applyFieldValues({ fields: definition.settings.fields, values: form.settings, base: asRecord(existing?.settings), prefix: "settings" });
   Object.assign(errors, applied.errors);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { joinUrl, sleep, VendorHttpClient, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { joinUrl, sleep, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { BearerTokenClient } from "../shared/bearer-client";
 import type { ConnectionContext } from "../types";
 import { coalescingLookup } from "./coalescing-lookup";
 import { acumaticaConfig, type AcumaticaEntity } from "./config";
@@ -89,14 +90,14 @@ const actionDoneSchema = z.unknown();
  * no idempotency key, so documents are looked up by natural key before they are created, and
  * inserts use `If-None-Match: *` so a concurrent duplicate fails (412) instead of updating.
  */
-export class AcumaticaClient extends VendorHttpClient {
-  private readonly tokens: TokenCache;
+export class AcumaticaClient extends BearerTokenClient {
   readonly settings: AcumaticaSettings;
   readonly instanceUrl: string;
 
   constructor(ctx: ConnectionContext, settings: AcumaticaSettings, tokens: TokenCache) {
     const perMinute = settings.requestsPerMinute ?? acumaticaConfig.limits.requestsPerMinute;
     super({
+      tokens,
       vendor: acumaticaConfig.id,
       baseUrl: joinUrl(ctx.baseUrl, `entity/${settings.endpointName}/${settings.endpointVersion}`),
       onExchange: ctx.onExchange,
@@ -109,19 +110,8 @@ export class AcumaticaClient extends VendorHttpClient {
         maxConcurrent: settings.maxConcurrent ?? acumaticaConfig.limits.maxConcurrent,
       },
     });
-    this.tokens = tokens;
     this.settings = settings;
     this.instanceUrl = ctx.baseUrl;
-  }
-
-  protected async authHeaders() {
-    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
-  }
-
-  protected override async onUnauthorized(refused: Record<string, string>) {
-    const token = refused.authorization?.replace(/^Bearer /, "");
-    if (token) await this.tokens.invalidate(token);
-    return true;
   }
 
   protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {
