@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FORBIDDEN_HOST_MESSAGE, isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
+import { FORBIDDEN_HOST_MESSAGE, isForbiddenTenantUrl } from "../http/is-forbidden-tenant-url";
 
 // The connection form (browser and server parse the same schema). Fields come from the vendor
 // connector's form declaration; the server checks them against it (resolve-connection-draft.ts).
