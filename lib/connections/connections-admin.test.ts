@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../../test/db";
+import { z } from "zod";
+import { registerConnector } from "../connectors/registry";
 import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
 import { checkTenantUrl } from "./check-tenant-url";
 import { deleteConnection } from "./delete-connection";
@@ -133,5 +135,31 @@ describe("connections for the admin UI", () => {
     await deleteConnection({ db: t.db, connectionId: spare.id });
     expect(await t.db.connection.count({ where: { id: spare.id } })).toBe(0);
     expect(await t.db.vendorToken.count({ where: { key: spare.id } })).toBe(0);
+  });
+});
+
+describe("a connection whose vendor subscriptions expire", () => {
+  it("shows when its subscription expires, when it was renewed and the last renewal error; others show none", async () => {
+    registerConnector({
+      id: "test-expiring",
+      label: "Expiring",
+      config: {},
+      settingsSchema: z.object({}),
+      secretsSchema: z.object({ token: z.string() }),
+      form: { baseUrl: { label: "URL" }, settings: [], secrets: [{ name: "token", label: "Token", type: "secret", required: true }] },
+      createClient: () => ({}),
+      testConnection: async () => [],
+      webhooks: { verify: () => ({ ok: false, reason: "unused" }), renewSubscriptions: async () => ({ expiresAt: null, state: null }) },
+    });
+    const view = await saveConnection({ db: t.db, form: parse({ vendor: "test-expiring", name: "Expiring", baseUrl: "http://127.0.0.1:9/x", secrets: { token: "t" } }) });
+    expect(view.subscription).toEqual({ expiresAt: null, renewedAt: null, error: null });
+    await t.db.connection.update({
+      where: { id: view.id },
+      data: { subscriptionExpiresAt: new Date("2026-12-08T10:00:00Z"), subscriptionRenewedAt: new Date("2026-12-07T10:00:00Z"), subscriptionError: "Channel limit reached", subscriptionState: { channel: "channel-state-9f2e" } },
+    });
+    const after = await getConnection({ db: t.db, connectionId: view.id });
+    expect(after.subscription).toEqual({ expiresAt: "2026-12-08T10:00:00.000Z", renewedAt: "2026-12-07T10:00:00.000Z", error: "Channel limit reached" });
+    expect(JSON.stringify(after)).not.toContain("channel-state-9f2e");
+    expect((await saveConnection({ db: t.db, form: parse(zuoraForm()) })).subscription).toBeNull();
   });
 });
