@@ -61,6 +61,15 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   await expect(page.getByTestId("test-result")).toContainText("Connection works");
   await expect(page.getByTestId("test-result")).not.toContainText("result not stored");
 
+  // Another host with the secret fields left blank: the stored secrets do not follow the URL; each
+  // secret field says so, and nothing is saved.
+  await page.getByLabel("Custom tenant URL").fill("http://127.0.0.1:9/elsewhere");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("secret-clientSecret-error")).toHaveText(/^Enter the client secret again: the tenant URL changed/);
+  await expect(page.getByTestId("secret-clientId-error")).toContainText("again");
+  await page.reload();
+  await expect(page.getByLabel("Custom tenant URL")).toHaveValue(info.zuora.baseUrl);
+
   // Acumatica with an endpoint version the instance does not offer: the test says which ones it does.
   await page.goto("/connections/new?vendor=acumatica");
   await page.getByLabel("Name", { exact: true }).fill(acumaticaName);
