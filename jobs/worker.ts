@@ -85,7 +85,7 @@ const main = async () => {
         try {
           await db().$queryRaw`SELECT 1`;
           await startRunner();
-          logger.info({ pools, attempt }, "ml-connector worker: job runner restarted");
+          logger.info({ pools, attempt }, `ml-connector worker: job runner restarted (${pools.join(", ")}) after ${attempt} attempt(s)`);
           await liveness.sweep().catch(() => {});
           return;
         } catch {
@@ -110,7 +110,7 @@ const main = async () => {
   // The heartbeat job proves the job loop runs; this timer keeps a busy worker (every slot taken by
   // long vendor calls) from looking dead to /api/health while it works through a backlog.
   const beat = setInterval(() => void recordHeartbeat({ db: db(), identity }).catch(() => {}), HEARTBEAT_INTERVAL_MS);
-  logger.info({ workerId: identity.workerId, concurrency: WORKER_CONCURRENCY, pools }, "ml-connector worker running");
+  logger.info({ workerId: identity.workerId, concurrency: WORKER_CONCURRENCY, pools }, `ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY}, ${pools.join(", ")})`);
 
   const stop = async (signal: string) => {
     if (stopping) return;
