@@ -48,7 +48,9 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   await expect(page.getByTestId("callout-callout-signature-header")).toHaveText("X-Zuora-Signature");
   await expect(page.getByTestId("callout-signed-data")).toHaveText("{{Request.Body}}");
   await expect(page.getByTestId("callout-callout-signature-encoding")).toHaveText("BASE64");
-  await expect(page.getByTestId("callout-secret")).toContainText("not set");
+  // the panel says whether the source connection holds its signing secret, as the connection's own view does
+  const source = (await (await page.request.get(`/api/connections/${zuora.id}`)).json()) as { secretsSet: string[] };
+  await expect(page.getByTestId("callout-secret")).toContainText(source.secretsSet.includes("calloutHmacSecret") ? "•••• set" : "not set");
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.getByRole("button", { name: "Copy callout url" }).click();
   await expect(page.getByRole("button", { name: "Copy callout url" })).toHaveText("Copied");
