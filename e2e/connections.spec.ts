@@ -71,7 +71,12 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   await expect(page.getByLabel("Custom tenant URL")).toHaveValue(info.zuora.baseUrl);
 
   // Acumatica with an endpoint version the instance does not offer: the test says which ones it does.
-  await page.goto("/connections/new?vendor=acumatica");
+  // The system picker lists every registered connector; picking one renders its form.
+  await page.goto("/connections/new");
+  await expect(page.getByLabel("System").locator("option")).toContainText(["Zuora", "Acumatica"]);
+  await page.getByLabel("System").selectOption({ label: "Acumatica" });
+  await expect(page.getByRole("heading", { level: 1, name: "Add Acumatica connection" })).toBeVisible();
+  await expect(page).toHaveURL(/vendor=acumatica/);
   await page.getByLabel("Name", { exact: true }).fill(acumaticaName);
   await page.getByLabel("Instance URL").fill(info.acumatica.baseUrl);
   await page.getByLabel("Tenant (company)").fill(info.acumatica.tenant);

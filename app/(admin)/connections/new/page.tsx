@@ -14,7 +14,7 @@ const NewConnectionPage = async ({ searchParams }: { searchParams: Promise<Recor
   return (
     <>
       <PageHeader title={`Add ${form.label} connection`} description="Its credentials are stored encrypted; test the connection before a flow uses it." />
-      <ConnectionForm key={form.vendor} forms={forms} vendor={form.vendor} view={null} isAdmin />
+      <ConnectionForm forms={forms} vendor={form.vendor} view={null} isAdmin />
     </>
   );
 };
