@@ -54,6 +54,18 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
   const [test, setTest] = useState<{ result: ConnectionTestResult; testedAt: string; isStored: boolean } | null>(
     view?.lastTestResult ? { result: view.lastTestResult, testedAt: view.lastTestAt ?? "", isStored: true } : null,
   );
+  // the page's vendor changed under us (browser back/forward between systems): show that one's form
+  const [pageVendor, setPageVendor] = useState(initialVendor);
+  if (initialVendor !== pageVendor) {
+    setPageVendor(initialVendor);
+    if (initialVendor !== vendor) {
+      const next = forms.find((f) => f.vendor === initialVendor) ?? forms[0]!;
+      setVendor(next.vendor);
+      setSt(initialState(next, null));
+      setErrors({});
+      setTest(null);
+    }
+  }
   const set = (patch: Partial<State>) => {
     setSaved(null);
     setSt((prev) => ({ ...prev, ...patch }));
