@@ -2,7 +2,7 @@
 export type CalloutSetup = {
   /** `<app URL>/api/webhooks/<vendor>/<source connection id>` */
   url: string;
-  /** the source system's label, e.g. the connector's "Zuora" */
+  /** the source connector's label */
   systemLabel: string;
   /** the connection's callout options (its settings under `callout.`), by their declared labels */
   options: { label: string; value: string }[];

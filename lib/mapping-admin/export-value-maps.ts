@@ -8,7 +8,7 @@ const UNSAFE_IN_FILE_NAME = /[\\/:*?"<>|\u0000-\u001f\u007f]+/g;
 
 /**
  * Every value map of a flow as CSV (the format the import reads), with a file name taken from the
- * flow's name, e.g. "Zuora → Acumatica (demo) mappings.csv". NOT_FOUND for an unknown flow.
+ * flow's name ("<flow name> mappings.csv"). NOT_FOUND for an unknown flow.
  */
 export const exportValueMaps = async ({ db, flowId }: { db: Db; flowId: string }): Promise<{ fileName: string; csv: string }> => {
   const flow = await db.flow.findUnique({ where: { id: flowId }, select: { name: true } });
