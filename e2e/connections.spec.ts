@@ -19,15 +19,18 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   await page.getByRole("link", { name: "Add Zuora" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Add Zuora connection" })).toBeVisible();
   await page.getByLabel("Name", { exact: true }).fill(zuoraName);
-  await expect(page.getByLabel("Data centre")).toContainText("EU Production");
-  await page.getByLabel("Data centre").selectOption({ label: "Custom URL…" });
-  await page.getByLabel("Tenant URL").fill("http://169.254.169.254/latest");
+  // the connector's form: its URL presets, settings and secrets, as the Zuora connector declares them
+  await expect(page.getByLabel("Tenant URL", { exact: true })).toContainText("EU Production");
+  await page.getByLabel("Tenant URL", { exact: true }).selectOption({ label: "Custom URL…" });
+  await page.getByLabel("Custom tenant URL").fill("http://169.254.169.254/latest");
   await page.getByLabel("Client ID").fill(info.zuora.clientId);
   await page.getByLabel("Client secret").fill(info.zuora.clientSecret);
+  await page.getByLabel("Callout HMAC secret").fill("e2e-callout-signing-secret");
   await page.getByRole("button", { name: "Save connection" }).click();
   await expect(pageAlert(page)).toContainText("link-local or cloud metadata address");
 
-  await page.getByLabel("Tenant URL").fill(info.zuora.baseUrl);
+  await expect(page.getByTestId("baseUrl-error")).toContainText("link-local or cloud metadata address");
+  await page.getByLabel("Custom tenant URL").fill(info.zuora.baseUrl);
   await page.getByRole("button", { name: "Test connection" }).click();
   const zuoraResult = page.getByTestId("test-result");
   await expect(zuoraResult).toContainText("Connection works");
@@ -51,15 +54,29 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
     expect(body, what).not.toContain(info.acumatica.password);
   }
   const apiView = (await (await page.request.get(`/api/connections/${zuoraId}`)).json()) as { secretsSet: string[] };
-  expect(apiView.secretsSet.sort()).toEqual(["clientId", "clientSecret"]);
+  expect(apiView.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
 
   // Test the saved connection: the result is stored and shown in the list.
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByTestId("test-result")).toContainText("Connection works");
   await expect(page.getByTestId("test-result")).not.toContainText("result not stored");
 
+  // Another host with the secret fields left blank: the stored secrets do not follow the URL; each
+  // secret field says so, and nothing is saved.
+  await page.getByLabel("Custom tenant URL").fill("http://127.0.0.1:9/elsewhere");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("secret-clientSecret-error")).toHaveText(/^Enter the client secret again: the tenant URL changed/);
+  await expect(page.getByTestId("secret-clientId-error")).toContainText("again");
+  await page.reload();
+  await expect(page.getByLabel("Custom tenant URL")).toHaveValue(info.zuora.baseUrl);
+
   // Acumatica with an endpoint version the instance does not offer: the test says which ones it does.
-  await page.goto("/connections/new?vendor=acumatica");
+  // The system picker lists every registered connector; picking one renders its form.
+  await page.goto("/connections/new");
+  await expect(page.getByLabel("System").locator("option")).toContainText(["Zuora", "Acumatica"]);
+  await page.getByLabel("System").selectOption({ label: "Acumatica" });
+  await expect(page.getByRole("heading", { level: 1, name: "Add Acumatica connection" })).toBeVisible();
+  await expect(page).toHaveURL(/vendor=acumatica/);
   await page.getByLabel("Name", { exact: true }).fill(acumaticaName);
   await page.getByLabel("Instance URL").fill(info.acumatica.baseUrl);
   await page.getByLabel("Tenant (company)").fill(info.acumatica.tenant);
@@ -79,7 +96,7 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
 
   // The version is now picked from what the instance offers.
   const version = page.getByLabel("Endpoint version");
-  await expect(version.locator("option")).toHaveText(["Default 24.200.001", "Default 23.200.001", "Default 22.200.001 (not offered by this instance)"]);
+  await expect(version.locator("option")).toHaveText(["24.200.001", "23.200.001", "22.200.001 (not offered by this instance)"]);
   await version.selectOption("24.200.001");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("main").getByRole("status").filter({ hasText: `Saved ${acumaticaName}` })).toBeVisible();

@@ -52,7 +52,7 @@ test("the dashboard shows the demo flow's status counts, holds by missing mappin
   const invoiceCounts = (await (await page.request.get(`/api/records/counts?flowId=${demo.id}&objectType=invoice`)).json()) as Counts;
   const ingested = Object.values(invoiceCounts).reduce((a, b) => a + b, 0);
   expect(ingested).toBeGreaterThan(0);
-  const invoiceRows = page.getByTestId("reconciliation").getByRole("row").filter({ hasText: "Invoices" });
+  const invoiceRows = page.getByTestId("reconciliation").getByRole("row").filter({ hasText: "Posted invoices" });
   await expect(invoiceRows.first()).toBeVisible();
   let received = 0;
   for (const row of await invoiceRows.all()) received += Number((await row.getByRole("cell").nth(2).textContent())!.replace(/,/g, ""));

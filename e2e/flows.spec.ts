@@ -26,11 +26,12 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   await expect(page.getByText("Polls every 15 minutes (UTC).")).toBeVisible();
   const backfill = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel("Backfill from").fill(backfill);
-  await page.getByLabel("Invoice Settlement is enabled in Zuora").uncheck();
-  await page.getByLabel("Also post a GL journal transaction per invoice").check();
+  await page.getByLabel("Invoice Settlement").uncheck();
+  await page.getByLabel("Post a GL journal per invoice").check();
   await page.getByRole("button", { name: "Create flow" }).click();
-  await expect(pageAlert(page)).toContainText("Enter the AR account the journal transaction debits");
-  await page.getByLabel("Also post a GL journal transaction per invoice").uncheck();
+  await expect(pageAlert(page)).toContainText("Enter the journal AR account");
+  await expect(page.getByTestId("setting-journalArAccount-error")).toHaveText("Enter the journal AR account.");
+  await page.getByLabel("Post a GL journal per invoice").uncheck();
   await page.getByRole("button", { name: "Create flow" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
@@ -38,16 +39,18 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   await expect(page.getByRole("switch", { name: `${name} on` })).toHaveAttribute("aria-checked", "false");
   await expect(page.getByRole("button", { name: "Sync now" })).toBeDisabled();
   await expect(page.getByLabel("Backfill from")).toHaveValue(backfill);
-  await expect(page.getByLabel("Invoice Settlement is enabled in Zuora")).not.toBeChecked();
+  await expect(page.getByLabel("Invoice Settlement")).not.toBeChecked();
 
   // What to enter in Zuora: the callout URL for the source connection and its HMAC options.
   const url = page.getByTestId("callout-callout-url");
   await expect(url).toHaveText(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/webhooks/zuora/${zuora.id}$`));
-  await expect(page.getByTestId("callout-hmac-algorithm")).toHaveText("SHA-256");
-  await expect(page.getByTestId("callout-hmac-header-name")).toHaveText("X-Zuora-Signature");
+  await expect(page.getByTestId("callout-callout-hmac-algorithm")).toHaveText("SHA-256");
+  await expect(page.getByTestId("callout-callout-signature-header")).toHaveText("X-Zuora-Signature");
   await expect(page.getByTestId("callout-signed-data")).toHaveText("{{Request.Body}}");
-  await expect(page.getByTestId("callout-encoding")).toHaveText("BASE64");
-  await expect(page.getByTestId("callout-secret")).toContainText("not set");
+  await expect(page.getByTestId("callout-callout-signature-encoding")).toHaveText("BASE64");
+  // the panel says whether the source connection holds its signing secret, as the connection's own view does
+  const source = (await (await page.request.get(`/api/connections/${zuora.id}`)).json()) as { secretsSet: string[] };
+  await expect(page.getByTestId("callout-secret")).toContainText(source.secretsSet.includes("calloutHmacSecret") ? "•••• set" : "not set");
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.getByRole("button", { name: "Copy callout url" }).click();
   await expect(page.getByRole("button", { name: "Copy callout url" })).toHaveText("Copied");
@@ -60,7 +63,7 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(page.getByRole("main").getByRole("status").filter({ hasText: "Sync queued" })).toBeVisible();
   const runs = page.getByTestId("runs");
-  const invoices = runs.getByRole("row").filter({ hasText: "Invoices" }).first();
+  const invoices = runs.getByRole("row").filter({ hasText: "Posted invoices → AR invoices" }).first();
   await expect(invoices).toContainText("succeeded", { timeout: 120_000 });
   // Turned on at a quarter hour, the schedule fires at once too; Sync now then joins that run (one poll per object type at a time).
   await expect(invoices).toContainText(/Sync now|schedule/);
@@ -74,7 +77,7 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   const activity = (await (await page.request.get(`/api/flows/${flowId}/activity`)).json()) as { runs: { objectType: string; status: string; listed: number; created: number }[] };
   const stored = activity.runs.find((r) => r.objectType === "invoice" && r.status === "succeeded")!;
   expect([stored.listed, stored.created]).toEqual([read, created]);
-  await expect(runs.getByRole("row").filter({ hasText: "Accounts" }).first()).toContainText("succeeded", { timeout: 60_000 });
+  await expect(runs.getByRole("row").filter({ hasText: "Billing accounts → customers" }).first()).toContainText("succeeded", { timeout: 60_000 });
   await page.screenshot({ path: test.info().outputPath("flow-after-sync.png"), fullPage: true });
 
   // The list shows it in words; the flow can be turned off again.

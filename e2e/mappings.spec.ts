@@ -16,8 +16,8 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   await expect(coverage).toContainText("Training Day");
   await expect(coverage).toContainText(/held records? wait on/);
 
-  await page.getByLabel("Search Zuora charges").fill("Training Day");
-  await page.getByLabel("Search Acumatica GL accounts").fill("40200");
+  await page.getByLabel("Search Zuora charge").fill("Training Day");
+  await page.getByLabel("Search Acumatica GL account").fill("40200");
   const source = page.getByTestId("source-node-Training Day");
   const target = page.getByTestId("target-node-40200");
   await expect(source).toContainText("held");
@@ -57,7 +57,7 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   expect((await getRecord(page.request, record.id)).status).toBe("posted");
 
   await page.goto(`/mappings?flowId=${record.flowId}&q=Training%20Day`);
-  await page.getByLabel("Search Acumatica GL accounts").fill("40200");
+  await page.getByLabel("Search Acumatica GL account").fill("40200");
   await expect(page.locator(".react-flow__edge")).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath("mapping-canvas-drawn.png"), fullPage: true });
 });

@@ -29,6 +29,8 @@ export type AppErrorOptions = {
   /** HTTP status; defaults to the code's entry in APP_ERROR_STATUS, else 500. */
   status?: number;
   cause?: unknown;
+  /** Form problems by field path ("baseUrl", "secrets.clientSecret", "settings.tenant"), each fit for the user. */
+  fields?: Record<string, string>;
 };
 
 /** An expected failure with a stable code and a message fit for the user. */
@@ -36,18 +38,20 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly userMessage: string;
   readonly status: number;
+  readonly fields?: Record<string, string>;
 
-  constructor(code: AppErrorCode, { message, userMessage, status, cause }: AppErrorOptions = {}) {
+  constructor(code: AppErrorCode, { message, userMessage, status, cause, fields }: AppErrorOptions = {}) {
     super(message ?? userMessage ?? code, { cause });
     this.name = "AppError";
     this.code = code;
     this.userMessage = userMessage ?? message ?? "Something went wrong.";
     this.status = status ?? (APP_ERROR_STATUS as Record<string, number>)[code] ?? 500;
+    if (fields) this.fields = fields;
   }
 }
 
 /** The JSON body of every error answer and the `error` of a failed action result. */
-export type ErrorBody = { code: string; message: string };
+export type ErrorBody = { code: string; message: string; fields?: Record<string, string> };
 
 const isPrismaNotFound = (err: unknown) =>
   typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === "P2025";
@@ -60,13 +64,26 @@ export const describeZodError = (err: ZodError): string => {
   return `${where}${issue.message}`;
 };
 
+/** The first message per field path of a ZodError ("settings.tenant" -> "Enter the tenant"), for forms. */
+export const zodFieldErrors = (err: ZodError): Record<string, string> => {
+  const fields: Record<string, string> = {};
+  for (const issue of err.issues) {
+    const path = issue.path.join(".");
+    if (path && !(path in fields)) fields[path] = issue.message;
+  }
+  return fields;
+};
+
 /**
  * Maps any thrown value to `{ status, body }`: ZodError -> 422, AppError -> its status,
  * Prisma P2025 -> 404, anything else -> 500 with a generic message (the cause is logged, never sent).
  */
 export const toErrorBody = (err: unknown): { status: number; body: ErrorBody } => {
-  if (err instanceof ZodError) return { status: 422, body: { code: "INVALID_INPUT", message: describeZodError(err) } };
-  if (err instanceof AppError) return { status: err.status, body: { code: err.code, message: err.userMessage } };
+  if (err instanceof ZodError) {
+    const fields = zodFieldErrors(err);
+    return { status: 422, body: { code: "INVALID_INPUT", message: describeZodError(err), ...(Object.keys(fields).length ? { fields } : {}) } };
+  }
+  if (err instanceof AppError) return { status: err.status, body: { code: err.code, message: err.userMessage, ...(err.fields ? { fields: err.fields } : {}) } };
   if (isPrismaNotFound(err)) return { status: 404, body: { code: "NOT_FOUND", message: "Not found." } };
   console.error("[ml-connector] unexpected error", err);
   return { status: 500, body: { code: "INTERNAL", message: "Something went wrong. The error was logged." } };

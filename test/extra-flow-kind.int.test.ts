@@ -4,7 +4,22 @@ import { z } from "zod";
 import type { SourceDocument, TargetDocumentRef } from "../lib/connectors/ports";
 import { getConnector, listConnectors, registerConnector } from "../lib/connectors/registry";
 import type { Connector } from "../lib/connectors/types";
+import { connectionFormSchema } from "../lib/connections/form-schemas";
+import { listConnectorForms } from "../lib/connections/list-connector-forms";
+import { saveConnection } from "../lib/connections/save-connection";
+import { testConnection } from "../lib/connections/test-connection";
 import { encryptJson } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import { getFlow } from "../lib/flows-admin/get-flow";
+import { listFlowKindForms } from "../lib/flows-admin/list-flow-kind-forms";
+import { saveFlow } from "../lib/flows-admin/save-flow";
+import { flowFormSchema } from "../lib/flows-admin/schemas";
+import { exportValueMaps } from "../lib/mapping-admin/export-value-maps";
+import { getMappingBoard } from "../lib/mapping-admin/get-mapping-board";
+import { importValueMaps } from "../lib/mapping-admin/import-value-maps";
+import { listValueMapKinds } from "../lib/mapping-admin/list-value-map-kinds";
+import { saveValueMap } from "../lib/mapping-admin/save-value-map";
+import { mappingBoardQuerySchema } from "../lib/mapping-admin/schemas";
 import { getFlowKind, listFlowKinds, registerFlowKind } from "../lib/flows/registry";
 import { defineFlow } from "../lib/flows/types";
 import { createMappingContext, missingKeysOf } from "../lib/mapping/create-mapping-context";
@@ -244,5 +259,124 @@ describe("a flow kind declared in a test file syncs end to end through the engin
     const order = await t.db.syncRecord.findFirstOrThrow({ where: { flowId, objectType: "order" }, include: { events: { orderBy: { id: "asc" } } } });
     expect(order.status).toBe("posted");
     expect(order.events.filter((e) => e.kind === "source-updated").map((e) => (e.detail as { action: string }).action)).toEqual(["kept-posted"]);
+  });
+});
+
+/* ---------- the same kind in the admin, through the functions its pages and actions call ---------- */
+
+describe("the flow kind declared in this file shows up in the admin", () => {
+  let t: TestDb;
+  const ids = { crm: "", ledger: "", flow: "" };
+  /** the field problems of a refused call ({} when it passed) */
+  const fieldsOf = (call: Promise<unknown>) =>
+    call.then(
+      () => ({}),
+      (err: unknown) => (err instanceof AppError ? (err.fields ?? { "": err.userMessage }) : Promise.reject(err)),
+    );
+
+  beforeAll(async () => {
+    registerConnector(crmConnector);
+    registerConnector(ledgerConnector);
+    registerFlowKind(crmLedger);
+    t = await createTestDb();
+  });
+  afterAll(() => t?.drop());
+
+  it("offers both connectors in the connection form, with their declared fields, and saves a connection from each", async () => {
+    const forms = listConnectorForms();
+    expect(forms.map((f) => f.vendor)).toEqual(expect.arrayContaining(["zuora", "acumatica", "test-crm", "test-ledger"]));
+    expect(forms.find((f) => f.vendor === "test-crm")).toEqual({
+      vendor: "test-crm",
+      label: "Test CRM",
+      baseUrl: { label: "CRM URL", placeholder: "https://crm.example.com" },
+      settings: [{ name: "workspace", label: "Workspace", type: "text", required: true }],
+      secrets: [{ name: "apiKey", label: "API key", type: "secret", required: true }],
+      receivesCallouts: false,
+    });
+
+    const crmForm = (over: Record<string, unknown> = {}) =>
+      connectionFormSchema.parse({ vendor: "test-crm", name: "CRM", baseUrl: "http://127.0.0.1:9/crm", settings: { workspace: "sales" }, secrets: { apiKey: "crm-api-key-71" }, ...over });
+    expect(await fieldsOf(saveConnection({ db: t.db, form: crmForm({ settings: { workspace: "" }, secrets: {} }) }))).toEqual({
+      "settings.workspace": "Enter the workspace.",
+      "secrets.apiKey": "Enter the API key.",
+    });
+    expect(await fieldsOf(saveConnection({ db: t.db, form: crmForm({ settings: { workspace: "sales", region: "x" } }) }))).toEqual({ "settings.region": expect.any(String) });
+    const crmView = await saveConnection({ db: t.db, form: crmForm() });
+    expect(crmView).toMatchObject({ vendor: "test-crm", vendorLabel: "Test CRM", settings: { workspace: "sales" }, secretsSet: ["apiKey"], subscription: null });
+    expect(JSON.stringify(crmView)).not.toContain("crm-api-key-71");
+    expect(await testConnection({ db: t.db, connectionId: crmView.id })).toMatchObject({ ok: true, isStored: true });
+
+    const ledgerView = await saveConnection({ db: t.db, form: connectionFormSchema.parse({ vendor: "test-ledger", name: "Ledger", baseUrl: "http://127.0.0.1:9/ledger", secrets: { token: "ledger-token-33" } }) });
+    expect(ledgerView).toMatchObject({ vendorLabel: "Test Ledger", secretsSet: ["token"] });
+    // another URL needs the secret again
+    expect(await fieldsOf(saveConnection({ db: t.db, form: connectionFormSchema.parse({ id: ledgerView.id, vendor: "test-ledger", name: "Ledger", baseUrl: "http://127.0.0.2:9/ledger" }) }))).toEqual({
+      "secrets.token": expect.stringMatching(/^Enter the token again: the ledger URL changed/),
+    });
+    Object.assign(ids, { crm: crmView.id, ledger: ledgerView.id });
+  });
+
+  it("offers the kind in the flow form, with its systems, objects and settings, and saves a flow checked against it", async () => {
+    expect(listFlowKindForms().find((k) => k.kind === "test-crm-ledger")).toEqual({
+      kind: "test-crm-ledger",
+      label: "Test CRM → Test Ledger",
+      description: "Contacts become ledger customers (kept up to date); orders become sales orders.",
+      source: { vendor: "test-crm", label: "Test CRM" },
+      target: { vendor: "test-ledger", label: "Test Ledger" },
+      objects: [
+        { type: "contact", label: "Contacts → customers" },
+        { type: "order", label: "Orders → sales orders" },
+      ],
+      settings: [{ name: "customerPrefix", label: "Customer prefix", type: "text", defaultValue: "C-" }],
+    });
+    const form = (over: Record<string, unknown> = {}) =>
+      flowFormSchema.parse({ kind: "test-crm-ledger", name: "CRM to ledger", sourceConnectionId: ids.crm, targetConnectionId: ids.ledger, schedule: "*/30 * * * *", backfillFrom: null, settings: { customerPrefix: "K-" }, ...over });
+    expect(await fieldsOf(saveFlow({ db: t.db, form: form({ sourceConnectionId: ids.ledger, targetConnectionId: ids.crm }) }))).toEqual({
+      sourceConnectionId: "Choose one of your Test CRM connections as the source.",
+      targetConnectionId: "Choose one of your Test Ledger connections as the target.",
+    });
+    expect(await fieldsOf(saveFlow({ db: t.db, form: form({ settings: { customerPrefix: true } }) }))).toEqual({ "settings.customerPrefix": expect.any(String) });
+
+    const { id } = await saveFlow({ db: t.db, form: form() });
+    expect(await getFlow({ db: t.db, flowId: id, appUrl: "https://connector.example.com" })).toMatchObject({
+      kind: "test-crm-ledger",
+      kindLabel: "Test CRM → Test Ledger",
+      enabled: false,
+      settings: { customerPrefix: "K-" },
+      source: { id: ids.crm },
+      target: { id: ids.ledger },
+      callout: null,
+    });
+    ids.flow = id;
+  });
+
+  it("lists its mapping kinds with the catalogue values its readers return, and maps, imports and exports them", async () => {
+    expect(await listValueMapKinds({ db: t.db, flowId: ids.flow })).toEqual([{ kind: "region", label: "Regions", sourceLabel: "CRM region", targetLabel: "Ledger region", help: null }]);
+    const board = () => getMappingBoard({ db: t.db, flowId: ids.flow, query: mappingBoardQuerySchema.parse({}), role: "viewer" });
+    expect(await board()).toMatchObject({
+      kind: "region",
+      sourceLabel: "CRM region",
+      targetLabel: "Ledger region",
+      targets: [
+        { key: "AMER", label: "Americas", inCatalog: true, mappedCount: 0 },
+        { key: "EMEA", label: "Europe, Middle East, Africa", inCatalog: true, mappedCount: 0 },
+      ],
+      sourceError: null,
+      targetError: null,
+    });
+
+    await saveValueMap({ db: t.db, input: { flowId: ids.flow, kind: "region", sourceKey: "EU", targetValue: "EMEA" } });
+    await expect(saveValueMap({ db: t.db, input: { flowId: ids.flow, kind: "gl-account", sourceKey: "EU", targetValue: "EMEA" } })).rejects.toThrow(/not one of region/);
+    expect((await board()).sources).toEqual([{ key: "EU", label: null, target: "EMEA", waiting: 0, amountByCurrency: {} }]);
+
+    // the import checks targets against the ledger's catalogue, with the kind's label
+    expect(await importValueMaps({ db: t.db, input: { flowId: ids.flow, csv: "kind,sourceKey,targetValue\nregion,US,AMER\nregion,APAC,ASIA\n" } })).toEqual({
+      ok: false,
+      errors: [{ line: 3, message: 'Ledger region "ASIA" does not exist in the target system.' }],
+    });
+    expect(await importValueMaps({ db: t.db, input: { flowId: ids.flow, csv: "kind,sourceKey,targetValue\nregion,US,AMER\n" } })).toMatchObject({ ok: true, created: 1, targetsChecked: true });
+    expect(await exportValueMaps({ db: t.db, flowId: ids.flow })).toEqual({
+      fileName: "CRM to ledger mappings.csv",
+      csv: "kind,sourceKey,targetValue,sourceLabel,targetLabel\nregion,EU,EMEA,,\nregion,US,AMER,,\n",
+    });
   });
 });

@@ -11,7 +11,7 @@ import { DashboardClient } from "./page-client";
 export const metadata: Metadata = { title: "Dashboard" };
 
 const STEPS = [
-  { href: "/connections", title: "Connect your systems", text: "Add Zuora and Acumatica with their API credentials." },
+  { href: "/connections", title: "Connect your systems", text: "Add the systems your flows read from and post to, with their API credentials." },
   { href: "/flows", title: "Turn on a flow", text: "Choose what moves: invoices, payments, credit memos, customers." },
   { href: "/mappings", title: "Map your values", text: "Link products and charges to GL accounts, and customers to ERP customers." },
   { href: "/records", title: "Review records", text: "See what posted, what is held and why, and replay what failed." },

@@ -2,11 +2,12 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, TextInput } from "@/components/ui/field";
+import { describedBy, Field, TextArea, TextInput } from "@/components/ui/field";
 
 /**
  * A write-only secret. When one is stored it shows "•••• set" and a Replace button, never the
- * value (the browser does not have it); a blank field keeps what is stored.
+ * value (the browser does not have it); a blank field keeps what is stored. An `error` (e.g. "enter
+ * it again: the URL changed") opens the field.
  */
 export const SecretInput = ({
   id,
@@ -16,7 +17,8 @@ export const SecretInput = ({
   onChange,
   isDisabled,
   hint,
-  type = "password",
+  error,
+  isMultiline = false,
 }: {
   id: string;
   label: string;
@@ -25,10 +27,11 @@ export const SecretInput = ({
   onChange: (value: string) => void;
   isDisabled?: boolean;
   hint?: string;
-  type?: "password" | "text";
+  error?: string | null;
+  isMultiline?: boolean;
 }) => {
   const [isReplacing, setIsReplacing] = useState(!isSet);
-  if (isSet && !isReplacing) {
+  if (isSet && !isReplacing && !error) {
     return (
       <Field id={id} label={label} hint={hint}>
         <div className="flex h-8 items-center gap-2 text-sm">
@@ -44,11 +47,21 @@ export const SecretInput = ({
       </Field>
     );
   }
+  const shownHint = isSet ? "Leave blank to keep the stored value." : hint;
+  const control = {
+    id,
+    autoComplete: "off",
+    spellCheck: false,
+    value,
+    disabled: isDisabled,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy(id, shownHint, error),
+  } as const;
   return (
-    <Field id={id} label={label} hint={isSet ? "Leave blank to keep the stored value." : hint}>
+    <Field id={id} label={label} hint={shownHint} error={error}>
       <div className="flex gap-2">
-        <TextInput id={id} type={type} autoComplete="off" spellCheck={false} value={value} disabled={isDisabled} onChange={(e) => onChange(e.target.value)} />
-        {isSet ? (
+        {isMultiline ? <TextArea {...control} onChange={(e) => onChange(e.target.value)} /> : <TextInput {...control} type="password" onChange={(e) => onChange(e.target.value)} />}
+        {isSet && !error ? (
           <Button
             variant="ghost"
             onClick={() => {

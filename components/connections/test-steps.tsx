@@ -1,7 +1,7 @@
 import type { ConnectionTestResult } from "@/lib/connections/views";
 import { formatUtc } from "@/components/flows/format";
 
-const STEP_LABEL = { auth: "Sign in", version: "Endpoint version", read: "Sample read" } as const;
+const STEP_LABEL = { auth: "Sign in", version: "Version", read: "Sample read" } as const;
 
 /** The steps of a "Test connection", each with the vendor's answer in words. */
 export const TestSteps = ({ result, testedAt, note }: { result: ConnectionTestResult; testedAt?: string | null; note?: string }) => (
@@ -24,6 +24,5 @@ export const TestSteps = ({ result, testedAt, note }: { result: ConnectionTestRe
         </li>
       ))}
     </ol>
-    {result.offeredVersions?.length ? <p className="mt-1.5 text-zinc-700">Endpoint versions this instance offers: {result.offeredVersions.join(", ")}</p> : null}
   </div>
 );

@@ -64,7 +64,7 @@ export const FlowDashboardView = ({ d, now }: { d: FlowDashboard; now: number })
       </Card>
 
       <Card title={`Billed vs posted · ${d.reconciliation.period}`} aside={<span className="text-xs text-zinc-500">by document date, {d.reconciliation.from} to before {d.reconciliation.to} (UTC)</span>}>
-        <ReconciliationTable reconciliation={d.reconciliation} sourceName={d.flow.sourceName} targetName={d.flow.targetName} />
+        <ReconciliationTable reconciliation={d.reconciliation} sourceName={d.flow.sourceName} targetName={d.flow.targetName} objectLabels={d.flow.objectLabels} />
       </Card>
 
       <div className="grid gap-4 lg:grid-cols-2">
@@ -108,7 +108,7 @@ export const FlowDashboardView = ({ d, now }: { d: FlowDashboard; now: number })
                 <li key={f.id} className="px-4 py-2">
                   <div className="flex justify-between gap-3 text-sm">
                     <Link href={`/records/${f.id}`} className="font-medium text-zinc-900 hover:underline">
-                      {f.objectType} {f.naturalKey ?? f.id.slice(0, 8)}
+                      {d.flow.objectLabels[f.objectType] ?? f.objectType} {f.naturalKey ?? f.id.slice(0, 8)}
                     </Link>
                     <span className="shrink-0 tabular-nums text-xs text-zinc-500">{formatUtc(f.updatedAt)}</span>
                   </div>

@@ -1,13 +1,22 @@
 import { formatAmount } from "@/components/flows/format";
 import type { PeriodReconciliation } from "@/lib/dashboard/get-period-reconciliation";
 
-const OBJECT_LABEL: Record<string, string> = { invoice: "Invoices", payment: "Payments", "credit-memo": "Credit memos" };
-
 /**
- * Billed in Zuora vs posted to Acumatica for the period, per document type and currency. Amounts
+ * Received from the source vs posted to the target for the period, per document type and currency. Amounts
  * are Postgres sums of the stored decimals; a non-zero difference says where it sits (held, failed, pending).
  */
-export const ReconciliationTable = ({ reconciliation, sourceName, targetName }: { reconciliation: PeriodReconciliation; sourceName: string; targetName: string }) => {
+export const ReconciliationTable = ({
+  reconciliation,
+  sourceName,
+  targetName,
+  objectLabels,
+}: {
+  reconciliation: PeriodReconciliation;
+  sourceName: string;
+  targetName: string;
+  /** the flow kind's label per object type */
+  objectLabels: Record<string, string>;
+}) => {
   if (reconciliation.rows.length === 0) {
     return <p className="px-4 py-6 text-center text-sm text-zinc-500">No documents dated in {reconciliation.period} yet.</p>;
   }
@@ -39,7 +48,7 @@ export const ReconciliationTable = ({ reconciliation, sourceName, targetName }: 
           ].filter(Boolean);
           return (
             <tr key={`${r.objectType}-${r.currency}`}>
-              <td className="px-4 py-1.5 text-zinc-900">{OBJECT_LABEL[r.objectType] ?? r.objectType}</td>
+              <td className="px-4 py-1.5 text-zinc-900">{objectLabels[r.objectType] ?? r.objectType}</td>
               <td className="px-4 py-1.5 text-zinc-600">{r.currency}</td>
               <td className="px-4 py-1.5 text-right">{r.receivedCount}</td>
               <td className="px-4 py-1.5 text-right">{formatAmount(r.receivedAmount)}</td>

@@ -3,7 +3,7 @@
 import type { FlowActivity } from "@/lib/flows-admin/get-flow-activity";
 import { formatDuration, formatUtc } from "./format";
 
-const OBJECT_LABEL: Record<string, string> = { account: "Accounts", invoice: "Invoices", payment: "Payments", "credit-memo": "Credit memos" };
+
 const STATUS_CLASS: Record<string, string> = { succeeded: "text-emerald-700", failed: "text-red-700", running: "text-blue-700" };
 
 /** Progress of a poll/backfill in progress (per object type) and the last runs with their counts. */
@@ -28,7 +28,7 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
           <ul className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-zinc-600">
             {activity.objects.map((o) => (
               <li key={o.objectType}>
-                <span className="font-medium text-zinc-800">{OBJECT_LABEL[o.objectType] ?? o.objectType}</span>{" "}
+                <span className="font-medium text-zinc-800">{o.label}</span>{" "}
                 {o.state === "running" ? `${Math.round(o.fraction * 100)}% · ${o.listed} read${o.readUpTo ? ` · up to ${formatUtc(o.readUpTo)}` : ""}` : o.state}
               </li>
             ))}
@@ -57,7 +57,7 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
             {activity.runs.map((r) => (
               <tr key={r.id} title={r.error ?? undefined}>
                 <td className="px-4 py-1.5 text-zinc-600">{formatUtc(r.startedAt)}</td>
-                <td className="px-4 py-1.5 text-zinc-900">{OBJECT_LABEL[r.objectType] ?? r.objectType}</td>
+                <td className="px-4 py-1.5 text-zinc-900">{r.label}</td>
                 <td className="px-4 py-1.5 text-zinc-600">{r.trigger === "manual" ? "Sync now" : r.trigger}</td>
                 <td className={`px-4 py-1.5 ${STATUS_CLASS[r.status] ?? "text-zinc-700"}`}>
                   {r.status}

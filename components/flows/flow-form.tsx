@@ -5,8 +5,13 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field, Select, TextInput } from "@/components/ui/field";
+import { DeclaredField } from "@/components/ui/declared-field";
+import { FormError } from "@/components/ui/form-error";
+import { describedBy, Field, Select, TextInput } from "@/components/ui/field";
 import { saveFlowAction } from "@/lib/actions/save-flow";
+import { applyFieldValues, initialFieldValues, isFieldShown, type FieldValue } from "@/lib/connections/form-values";
+import { zodFieldErrors } from "@/lib/errors";
+import type { FlowKindForm } from "@/lib/flows-admin/list-flow-kind-forms";
 import { flowFormSchema, SCHEDULE_PRESETS, type FlowForm as FlowFormInput } from "@/lib/flows-admin/schemas";
 import type { FlowView } from "@/lib/flows-admin/views";
 import { describeSchedule } from "./format";
@@ -15,32 +20,6 @@ type ConnectionOption = { id: string; name: string; vendor: string };
 const CUSTOM = "custom";
 const NONE = "none";
 
-const DEFAULT_SETTINGS: FlowFormInput["settings"] = {
-  createCustomers: true,
-  customerIdPrefix: "Z",
-  glAccountKey: "charge",
-  invoiceSettlement: true,
-  postJournal: false,
-  paymentMethod: "CHECK",
-  postExternalPayments: true,
-};
-
-const Check = ({ id, label, hint, checked, onChange }: { id: string; label: string; hint?: string; checked: boolean; onChange: (v: boolean) => void }) => (
-  <div className="flex gap-2">
-    <input id={id} type="checkbox" className="mt-0.5 size-4 accent-blue-700" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={hint ? `${id}-hint` : undefined} />
-    <div>
-      <label htmlFor={id} className="text-sm font-medium text-zinc-800">
-        {label}
-      </label>
-      {hint ? (
-        <p id={`${id}-hint`} className="text-xs text-zinc-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  </div>
-);
-
 const Section = ({ title, children }: { title: string; children: ReactNode }) => (
   <fieldset className="grid gap-4 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-2">
     <legend className="px-1 text-sm font-semibold text-zinc-900">{title}</legend>
@@ -48,47 +27,62 @@ const Section = ({ title, children }: { title: string; children: ReactNode }) =>
   </fieldset>
 );
 
-/** Create or edit a Zuora -> Acumatica flow: connections, schedule (preset or cron, shown in words), backfill start and posting options. */
-export const FlowForm = ({ flow, connections, isAdmin }: { flow: FlowView | null; connections: ConnectionOption[]; isAdmin: boolean }) => {
+/** A connection picker limited to one system's connections. */
+const ConnectionPicker = ({ id, label, value, options, systemLabel, error, onChange }: { id: string; label: string; value: string; options: ConnectionOption[]; systemLabel: string; error?: string; onChange: (v: string) => void }) => (
+  <Field id={id} label={label} error={error}>
+    <Select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, undefined, error)}>
+      {options.length === 0 ? <option value="">No {systemLabel} connection yet</option> : null}
+      {options.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </Select>
+  </Field>
+);
+
+/**
+ * Create or edit a flow, rendered from its kind's definition: the kind (new flows only), source and
+ * target connections of the kind's two systems, schedule (preset or cron, shown in words), backfill
+ * start, and the kind's declared settings. The server's problems are shown at their fields.
+ */
+export const FlowForm = ({ flow, kinds, connections, isAdmin }: { flow: FlowView | null; kinds: FlowKindForm[]; connections: ConnectionOption[]; isAdmin: boolean }) => {
   const router = useRouter();
-  const zuoras = connections.filter((c) => c.vendor === "zuora");
-  const acumaticas = connections.filter((c) => c.vendor === "acumatica");
-  const [name, setName] = useState(flow?.name ?? "Zuora → Acumatica");
-  const [sourceConnectionId, setSource] = useState(flow?.source.id ?? zuoras[0]?.id ?? "");
-  const [targetConnectionId, setTarget] = useState(flow?.target.id ?? acumaticas[0]?.id ?? "");
+  const [kindId, setKindId] = useState(flow?.kind ?? kinds[0]?.kind ?? "");
+  const kind = kinds.find((k) => k.kind === kindId) ?? kinds[0]!;
+  const sources = connections.filter((c) => c.vendor === kind.source.vendor);
+  const targets = connections.filter((c) => c.vendor === kind.target.vendor);
+  const [name, setName] = useState(flow?.name ?? kind.label);
+  const [sourceConnectionId, setSource] = useState(flow?.source.id ?? sources[0]?.id ?? "");
+  const [targetConnectionId, setTarget] = useState(flow?.target.id ?? targets[0]?.id ?? "");
   const initialSchedule = flow ? flow.schedule : "*/15 * * * *";
   const [scheduleMode, setScheduleMode] = useState(initialSchedule === null ? NONE : SCHEDULE_PRESETS.some((p) => p.cron === initialSchedule) ? initialSchedule : CUSTOM);
   const [cron, setCron] = useState(initialSchedule ?? "");
   const [backfillFrom, setBackfillFrom] = useState(flow?.backfillFrom ?? "");
-  const [settings, setSettings] = useState<FlowFormInput["settings"]>(() => {
-    if (!flow) return DEFAULT_SETTINGS;
-    const s = flow.settings;
-    return {
-      createCustomers: s.createCustomers,
-      customerIdPrefix: s.customerIdPrefix,
-      customerClass: s.customerClass ?? "",
-      glAccountKey: s.glAccountKey,
-      invoiceSettlement: s.invoiceSettlement,
-      postJournal: s.postJournal,
-      journalArAccount: s.journalArAccount ?? "",
-      paymentMethod: s.paymentMethod,
-      electronicPaymentMethod: s.electronicPaymentMethod ?? "",
-      cashAccount: s.cashAccount ?? "",
-      postExternalPayments: s.postExternalPayments,
-    };
-  });
-  const [localError, setLocalError] = useState<string | null>(null);
+  const [settings, setSettings] = useState<Record<string, FieldValue>>(() => initialFieldValues(kind.settings, flow?.settings ?? null));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const put = (patch: Partial<FlowFormInput["settings"]>) => {
+  const put = (patch: Record<string, FieldValue>) => {
     setSaved(false);
     setSettings((s) => ({ ...s, ...patch }));
   };
   const schedule = scheduleMode === NONE ? null : scheduleMode === CUSTOM ? cron.trim() : scheduleMode;
 
+  const chooseKind = (next: string) => {
+    const k = kinds.find((x) => x.kind === next)!;
+    setKindId(next);
+    setName(k.label);
+    setSource(connections.find((c) => c.vendor === k.source.vendor)?.id ?? "");
+    setTarget(connections.find((c) => c.vendor === k.target.vendor)?.id ?? "");
+    setSettings(initialFieldValues(k.settings, null));
+    setErrors({});
+  };
+
   const save = useMutation({
     mutationFn: async (input: FlowFormInput) => {
       const result = await saveFlowAction(input);
-      if (!result.ok) throw new Error(result.error.message);
+      if (!result.ok) throw new FormError(result.error);
       return result.data;
     },
     onSuccess: ({ id }) => {
@@ -96,56 +90,64 @@ export const FlowForm = ({ flow, connections, isAdmin }: { flow: FlowView | null
       if (!flow) router.push(`/flows/${id}`);
       else router.refresh();
     },
+    onError: (err) => {
+      setErrors(err instanceof FormError ? err.fields : {});
+      setMessage(err.message);
+    },
   });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setLocalError(null);
+    setMessage(null);
     setSaved(false);
-    const input: FlowFormInput = { id: flow?.id, name, sourceConnectionId, targetConnectionId, schedule, backfillFrom: backfillFrom || null, settings };
+    const shown = kind.settings.filter((f) => isFieldShown(f, settings));
+    const input: FlowFormInput = {
+      id: flow?.id,
+      kind: kind.kind,
+      name,
+      sourceConnectionId,
+      targetConnectionId,
+      schedule,
+      backfillFrom: backfillFrom || null,
+      settings: Object.fromEntries(shown.map((f) => [f.name, settings[f.name] ?? ""])),
+    };
     const parsed = flowFormSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return setLocalError(`${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
-    }
+    const found = { ...(parsed.success ? {} : zodFieldErrors(parsed.error)), ...applyFieldValues({ fields: kind.settings, values: input.settings ?? {}, base: {}, prefix: "settings" }).errors };
+    setErrors(found);
+    if (Object.keys(found).length > 0) return setMessage(Object.values(found)[0]!);
     save.mutate(input);
   };
-  const error = localError ?? (save.isError ? save.error.message : null);
 
   return (
     <form onSubmit={submit} noValidate className="space-y-5" aria-label="Flow settings">
       <div className={isAdmin ? "space-y-5" : "pointer-events-none space-y-5 opacity-90"}>
         <fieldset disabled={!isAdmin} className="space-y-5">
           <Section title="What moves">
-            <Field id="flow-name" label="Name">
-              <TextInput id="flow-name" value={name} onChange={(e) => setName(e.target.value)} />
+            {flow ? null : (
+              <Field id="kind" label="Kind" hint={kind.description} error={errors.kind}>
+                <Select id="kind" value={kind.kind} onChange={(e) => chooseKind(e.target.value)}>
+                  {kinds.map((k) => (
+                    <option key={k.kind} value={k.kind}>
+                      {k.label}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            )}
+            <Field id="flow-name" label="Name" error={errors.name}>
+              <TextInput id="flow-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={errors.name ? true : undefined} />
             </Field>
-            <div />
-            <Field id="source" label="From (Zuora)">
-              <Select id="source" value={sourceConnectionId} onChange={(e) => setSource(e.target.value)}>
-                {zuoras.length === 0 ? <option value="">No Zuora connection yet</option> : null}
-                {zuoras.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field id="target" label="To (Acumatica)">
-              <Select id="target" value={targetConnectionId} onChange={(e) => setTarget(e.target.value)}>
-                {acumaticas.length === 0 ? <option value="">No Acumatica connection yet</option> : null}
-                {acumaticas.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <p className="text-xs text-zinc-500 sm:col-span-2">Billing accounts → customers, posted invoices → AR invoices, payments → payments applied to their invoices, credit memos → credit memos.</p>
+            <ConnectionPicker id="source" label={`From (${kind.source.label})`} value={sourceConnectionId} options={sources} systemLabel={kind.source.label} error={errors.sourceConnectionId} onChange={setSource} />
+            <ConnectionPicker id="target" label={`To (${kind.target.label})`} value={targetConnectionId} options={targets} systemLabel={kind.target.label} error={errors.targetConnectionId} onChange={setTarget} />
+            <ul className="text-xs text-zinc-500 sm:col-span-2">
+              {kind.objects.map((o) => (
+                <li key={o.type}>{o.label}</li>
+              ))}
+            </ul>
           </Section>
 
           <Section title="When">
-            <Field id="schedule" label="Schedule" hint={`Polls ${describeSchedule(schedule)}. Callouts trigger a sync sooner.`}>
+            <Field id="schedule" label="Schedule" hint={`Polls ${describeSchedule(schedule)}. Callouts trigger a sync sooner.`} error={scheduleMode === CUSTOM ? null : errors.schedule}>
               <Select id="schedule" value={scheduleMode} onChange={(e) => setScheduleMode(e.target.value)}>
                 {SCHEDULE_PRESETS.map((p) => (
                   <option key={p.cron} value={p.cron}>
@@ -157,59 +159,31 @@ export const FlowForm = ({ flow, connections, isAdmin }: { flow: FlowView | null
               </Select>
             </Field>
             {scheduleMode === CUSTOM ? (
-              <Field id="cron" label="Cron expression (UTC)" hint="5 fields: minute hour day month weekday, e.g. 30 1 * * 1-5">
-                <TextInput id="cron" className="font-mono" value={cron} onChange={(e) => setCron(e.target.value)} placeholder="*/15 * * * *" />
+              <Field id="cron" label="Cron expression (UTC)" hint="5 fields: minute hour day month weekday, e.g. 30 1 * * 1-5" error={errors.schedule}>
+                <TextInput id="cron" className="font-mono" value={cron} onChange={(e) => setCron(e.target.value)} placeholder="*/15 * * * *" aria-invalid={errors.schedule ? true : undefined} />
               </Field>
             ) : (
               <div />
             )}
-            <Field id="backfillFrom" label="Backfill from" hint="The first run reads documents changed since this day (UTC). Empty: from when the flow was created.">
+            <Field id="backfillFrom" label="Backfill from" hint="The first run reads documents changed since this day (UTC). Empty: from when the flow was created." error={errors.backfillFrom}>
               <TextInput id="backfillFrom" type="date" value={backfillFrom} onChange={(e) => setBackfillFrom(e.target.value)} />
             </Field>
           </Section>
 
-          <Section title="Posting">
-            <Field id="glAccountKey" label="GL account is chosen by" hint="Which invoice-line value the GL account mapping looks up.">
-              <Select id="glAccountKey" value={settings.glAccountKey} onChange={(e) => put({ glAccountKey: e.target.value as "charge" })}>
-                <option value="charge">Charge name</option>
-                <option value="product">Product name</option>
-                <option value="account">Zuora accounting code</option>
-              </Select>
-            </Field>
-            <div />
-            <Check id="invoiceSettlement" label="Invoice Settlement is enabled in Zuora" hint="Credit memos are posted; off: they are recorded as skipped with that reason." checked={settings.invoiceSettlement} onChange={(v) => put({ invoiceSettlement: v })} />
-            <Check id="postJournal" label="Also post a GL journal transaction per invoice" hint="Debits the AR account below, credits the revenue lines." checked={settings.postJournal} onChange={(v) => put({ postJournal: v })} />
-            {settings.postJournal ? (
-              <Field id="journalArAccount" label="Journal AR account">
-                <TextInput id="journalArAccount" value={settings.journalArAccount ?? ""} onChange={(e) => put({ journalArAccount: e.target.value })} placeholder="11000" />
-              </Field>
-            ) : null}
-          </Section>
-
-          <Section title="Customers and payments">
-            <Check id="createCustomers" label="Create Acumatica customers for new billing accounts" checked={settings.createCustomers} onChange={(v) => put({ createCustomers: v })} />
-            <Field id="customerIdPrefix" label="Customer ID prefix" hint="Prefix + Zuora account number, up to 4 capitals or digits.">
-              <TextInput id="customerIdPrefix" value={settings.customerIdPrefix} onChange={(e) => put({ customerIdPrefix: e.target.value.toUpperCase() })} />
-            </Field>
-            <Field id="customerClass" label="Customer class (optional)">
-              <TextInput id="customerClass" value={settings.customerClass ?? ""} onChange={(e) => put({ customerClass: e.target.value })} />
-            </Field>
-            <Field id="paymentMethod" label="Payment method">
-              <TextInput id="paymentMethod" value={settings.paymentMethod} onChange={(e) => put({ paymentMethod: e.target.value })} />
-            </Field>
-            <Field id="electronicPaymentMethod" label="Electronic payment method (optional)">
-              <TextInput id="electronicPaymentMethod" value={settings.electronicPaymentMethod ?? ""} onChange={(e) => put({ electronicPaymentMethod: e.target.value })} />
-            </Field>
-            <Field id="cashAccount" label="Cash account (optional)">
-              <TextInput id="cashAccount" value={settings.cashAccount ?? ""} onChange={(e) => put({ cashAccount: e.target.value })} />
-            </Field>
-            <Check id="postExternalPayments" label="Post external (manual) payments" hint="Off: recorded as skipped." checked={settings.postExternalPayments} onChange={(v) => put({ postExternalPayments: v })} />
-          </Section>
+          {kind.settings.length > 0 ? (
+            <Section title="Settings">
+              {kind.settings
+                .filter((f) => isFieldShown(f, settings))
+                .map((f) => (
+                  <DeclaredField key={`${kind.kind}:${f.name}`} id={`setting-${f.name}`} field={f} value={settings[f.name]} onChange={(v) => put({ [f.name]: v })} error={errors[`settings.${f.name}`]} isDisabled={!isAdmin} />
+                ))}
+            </Section>
+          ) : null}
         </fieldset>
       </div>
 
       <div className="space-y-2" aria-live="polite">
-        {error ? <Alert tone="error">{error}</Alert> : null}
+        {message ? <Alert tone="error">{message}</Alert> : null}
         {saved && flow ? <Alert tone="success">Flow saved.</Alert> : null}
       </div>
       {isAdmin ? (

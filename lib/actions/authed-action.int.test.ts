@@ -45,7 +45,7 @@ describe("authedAction", () => {
 
   it("turns invalid input into INVALID_INPUT naming the field", async () => {
     const result = await inviteAs(admin)({ email: "nope", role: "viewer" });
-    expect(result).toEqual({ ok: false, error: { code: "INVALID_INPUT", message: "email: Enter a valid e-mail address" } });
+    expect(result).toEqual({ ok: false, error: { code: "INVALID_INPUT", message: "email: Enter a valid e-mail address", fields: { email: "Enter a valid e-mail address" } } });
   });
 
   it("passes AppError codes through and hides unexpected errors", async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../../test/db";
+import { z } from "zod";
+import { registerConnector } from "../connectors/registry";
 import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
 import { checkTenantUrl } from "./check-tenant-url";
 import { deleteConnection } from "./delete-connection";
@@ -23,15 +25,16 @@ afterAll(async () => {
 });
 
 const callout = { headerName: "X-Zuora-Signature", algorithm: "SHA-256", encoding: "BASE64", signedData: "{{Request.Body}}" } as const;
-const zuoraForm = (over: Partial<Extract<ConnectionForm, { vendor: "zuora" }>> = {}): ConnectionForm => ({
+const calloutFields = Object.fromEntries(Object.entries(callout).map(([k, v]) => [`callout.${k}`, v]));
+const zuoraForm = (over: Partial<ConnectionForm> = {}): ConnectionForm => ({
   vendor: "zuora",
   name: `Zuora ${Math.random().toString(36).slice(2, 7)}`,
   baseUrl: sandbox.credentials.zuora.baseUrl,
-  settings: { callout },
-  secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret },
+  settings: calloutFields,
+  secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret, calloutHmacSecret: "hmac-secret-0" },
   ...over,
 });
-const acumaticaForm = (endpointVersion: string, over: Partial<Extract<ConnectionForm, { vendor: "acumatica" }>> = {}): ConnectionForm => {
+const acumaticaForm = (endpointVersion: string, over: Partial<ConnectionForm> = {}): ConnectionForm => {
   const a = sandbox.credentials.acumatica;
   return {
     vendor: "acumatica",
@@ -70,8 +73,8 @@ describe("tenant URL safety", () => {
 describe("connections for the admin UI", () => {
   it("creates a connection whose view says which secrets are set but never carries them", async () => {
     const view = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
-    expect(view.secretsSet.sort()).toEqual(["clientId", "clientSecret"]);
-    expect(view.settings).toMatchObject({ callout });
+    expect(view.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
+    expect(view.settings).toMatchObject(calloutFields);
     const everything = JSON.stringify([view, await listConnections({ db: t.db })]);
     expect(everything).not.toContain(sandbox.credentials.zuora.clientSecret);
     expect(everything).not.toContain(sandbox.credentials.zuora.clientId);
@@ -113,7 +116,7 @@ describe("connections for the admin UI", () => {
     expect(result.steps[0]).toMatchObject({ step: "auth", ok: true });
     expect(result.steps[1]).toMatchObject({ step: "version", ok: false });
     expect(result.steps[1]!.message).toContain("23.200.001, 24.200.001");
-    expect(result.offeredVersions).toEqual(["24.200.001", "23.200.001"]);
+    expect(result.fieldOptions?.endpointVersion?.map((o) => o.value)).toEqual(["24.200.001", "23.200.001"]);
 
     const good = await testConnection({ db: t.db, form: parse(acumaticaForm("24.200.001", { id: bad.id, name: bad.name, secrets: {} })) });
     expect(good.ok).toBe(true);
@@ -132,5 +135,31 @@ describe("connections for the admin UI", () => {
     await deleteConnection({ db: t.db, connectionId: spare.id });
     expect(await t.db.connection.count({ where: { id: spare.id } })).toBe(0);
     expect(await t.db.vendorToken.count({ where: { key: spare.id } })).toBe(0);
+  });
+});
+
+describe("a connection whose vendor subscriptions expire", () => {
+  it("shows when its subscription expires, when it was renewed and the last renewal error; others show none", async () => {
+    registerConnector({
+      id: "test-expiring",
+      label: "Expiring",
+      config: {},
+      settingsSchema: z.object({}),
+      secretsSchema: z.object({ token: z.string() }),
+      form: { baseUrl: { label: "URL" }, settings: [], secrets: [{ name: "token", label: "Token", type: "secret", required: true }] },
+      createClient: () => ({}),
+      testConnection: async () => [],
+      webhooks: { verify: () => ({ ok: false, reason: "unused" }), renewSubscriptions: async () => ({ expiresAt: null, state: null }) },
+    });
+    const view = await saveConnection({ db: t.db, form: parse({ vendor: "test-expiring", name: "Expiring", baseUrl: "http://127.0.0.1:9/x", secrets: { token: "t" } }) });
+    expect(view.subscription).toEqual({ expiresAt: null, renewedAt: null, error: null });
+    await t.db.connection.update({
+      where: { id: view.id },
+      data: { subscriptionExpiresAt: new Date("2026-12-08T10:00:00Z"), subscriptionRenewedAt: new Date("2026-12-07T10:00:00Z"), subscriptionError: "Channel limit reached", subscriptionState: { channel: "channel-state-9f2e" } },
+    });
+    const after = await getConnection({ db: t.db, connectionId: view.id });
+    expect(after.subscription).toEqual({ expiresAt: "2026-12-08T10:00:00.000Z", renewedAt: "2026-12-07T10:00:00.000Z", error: "Channel limit reached" });
+    expect(JSON.stringify(after)).not.toContain("channel-state-9f2e");
+    expect((await saveConnection({ db: t.db, form: parse(zuoraForm()) })).subscription).toBeNull();
   });
 });

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "../db";
 import { encryptJson } from "../crypto";
-import { connectionInputSchema, fromDbVendor, toDbVendor, type ConnectionInput } from "./schemas";
+import { connectionInputSchema, type ConnectionInput } from "./schemas";
 
 /** A connection as the rest of the app may see it: no credentials, only whether they are set. */
 export type ConnectionSummary = {
   id: string;
-  vendor: ReturnType<typeof fromDbVendor>;
+  vendor: string;
   name: string;
   baseUrl: string;
   settings: Prisma.JsonValue;
@@ -31,7 +31,7 @@ export const createConnection = async ({
   const row = await (tx ?? db).connection.create({
     data: {
       id,
-      vendor: toDbVendor(vendor),
+      vendor,
       name,
       baseUrl,
       settings: settings as Prisma.InputJsonValue,

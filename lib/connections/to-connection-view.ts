@@ -1,9 +1,8 @@
-import type { Prisma } from "../db";
+import { findConnector } from "../connectors/registry";
 import { decryptJson } from "../crypto";
-import { fromDbVendor } from "./schemas";
+import type { Prisma } from "../db";
+import { declaredFieldValues } from "./form-values";
 import { connectionTestResultSchema, type ConnectionView } from "./views";
-
-const FORM_SETTINGS = { zuora: ["entityId", "callout"], acumatica: ["endpointVersion", "endpointName", "tenant", "branch"] } as Record<string, string[]>;
 
 const connectionSelect = {
   id: true,
@@ -14,6 +13,9 @@ const connectionSelect = {
   credentials: true,
   lastTestAt: true,
   lastTestResult: true,
+  subscriptionExpiresAt: true,
+  subscriptionRenewedAt: true,
+  subscriptionError: true,
   updatedAt: true,
   sourceFlows: { select: { id: true, name: true } },
   targetFlows: { select: { id: true, name: true } },
@@ -29,14 +31,21 @@ type Row = {
   credentials: string;
   lastTestAt: Date | null;
   lastTestResult: Prisma.JsonValue | null;
+  subscriptionExpiresAt: Date | null;
+  subscriptionRenewedAt: Date | null;
+  subscriptionError: string | null;
   updatedAt: Date;
   sourceFlows: FlowRef[];
   targetFlows: FlowRef[];
 };
 
-/** The browser-safe view of a row: the envelope is decrypted only to learn which secrets are set. */
+/**
+ * The browser-safe view of a row: the settings its connector's form declares (no others: they may
+ * be internal), and the envelope decrypted only to learn which secrets are set.
+ */
 export const toConnectionView = (row: Row): ConnectionView => {
-  const vendor = fromDbVendor(row.vendor);
+  const vendor = row.vendor;
+  const connector = findConnector(vendor);
   let secretsSet: string[] = [];
   try {
     const secrets = decryptJson(row.credentials, { context: row.id });
@@ -44,20 +53,23 @@ export const toConnectionView = (row: Row): ConnectionView => {
   } catch {
     secretsSet = [];
   }
-  const settings = (row.settings && typeof row.settings === "object" && !Array.isArray(row.settings) ? row.settings : {}) as Record<string, unknown>;
-  const allowed = FORM_SETTINGS[vendor] ?? [];
   const lastTest = connectionTestResultSchema.safeParse(row.lastTestResult);
   const usedBy = [...row.sourceFlows, ...row.targetFlows].filter((f, i, all) => all.findIndex((g) => g.id === f.id) === i);
   return {
     id: row.id,
     vendor,
+    vendorLabel: connector?.label ?? vendor,
     name: row.name,
     baseUrl: row.baseUrl,
-    settings: Object.fromEntries(Object.entries(settings).filter(([k]) => allowed.includes(k))),
+    settings: connector ? declaredFieldValues(connector.form.settings, row.settings) : {},
     secretsSet,
     lastTestAt: row.lastTestAt?.toISOString() ?? null,
     lastTestResult: lastTest.success ? lastTest.data : null,
     usedBy,
+    // only connectors whose vendor subscriptions expire have one (webhooks.renewSubscriptions)
+    subscription: connector?.webhooks?.renewSubscriptions
+      ? { expiresAt: row.subscriptionExpiresAt?.toISOString() ?? null, renewedAt: row.subscriptionRenewedAt?.toISOString() ?? null, error: row.subscriptionError }
+      : null,
     updatedAt: row.updatedAt.toISOString(),
   };
 };

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { VendorId } from "./schemas";
 
 // Persisted JSON: Connection.lastTestResult is written and read with this schema; changing it needs a data migration.
 
@@ -9,27 +8,31 @@ export const testStepSchema = z.object({ step: z.enum(["auth", "version", "read"
 export const connectionTestResultSchema = z.object({
   ok: z.boolean(),
   steps: z.array(testStepSchema),
-  /** Acumatica: endpoint versions the instance offers (Default endpoint), when it could be read */
-  offeredVersions: z.array(z.string()).optional(),
+  /** choices of the form's vendor-read selects (e.g. the endpoint versions an instance offers), by field name */
+  fieldOptions: z.record(z.string(), z.array(z.object({ value: z.string(), label: z.string() }))).optional(),
 });
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
 
 /**
- * A connection as the browser may see it: settings the form edits and WHICH secrets are set,
- * never their values.
+ * A connection as the browser may see it: the settings its form declares and WHICH secrets are
+ * set, never their values.
  */
 export type ConnectionView = {
   id: string;
-  vendor: VendorId;
+  /** the connector's vendor id and its label */
+  vendor: string;
+  vendorLabel: string;
   name: string;
   baseUrl: string;
-  /** the form-managed settings only (see form-schemas.ts) */
-  settings: Record<string, unknown>;
-  /** keys of the secrets that are stored, e.g. ["clientId", "clientSecret"] */
+  /** the declared settings only, by field name ("callout.headerName") */
+  settings: Record<string, string | number | boolean>;
+  /** names of the secrets that are stored, e.g. ["clientId", "clientSecret"] */
   secretsSet: string[];
   lastTestAt: string | null;
   lastTestResult: ConnectionTestResult | null;
   /** flows that read from or post to this connection */
   usedBy: { id: string; name: string }[];
+  /** for vendors whose event subscriptions expire: when the current one does, and whether it is renewed */
+  subscription: { expiresAt: string | null; renewedAt: string | null; error: string | null } | null;
   updatedAt: string;
 };

@@ -1,4 +1,5 @@
 import type { Db } from "../db";
+import { findFlowKind } from "../flows/registry";
 import { countRecordsByStatus } from "../records/count-records-by-status";
 import { listMissingMappings, type MissingMapping } from "../sync/list-missing-mappings";
 import { getPeriodReconciliation, type PeriodReconciliation } from "./get-period-reconciliation";
@@ -6,7 +7,8 @@ import { getPeriodReconciliation, type PeriodReconciliation } from "./get-period
 export type StatusCounts = { pending: number; posted: number; held: number; failed: number; skipped: number };
 
 export type FlowDashboard = {
-  flow: { id: string; name: string; enabled: boolean; sourceName: string; targetName: string };
+  /** `objectLabels`: the flow kind's label of each object type ("invoice" -> "Posted invoices → AR invoices") */
+  flow: { id: string; name: string; enabled: boolean; sourceName: string; targetName: string; objectLabels: Record<string, string> };
   /** records created since 00:00 UTC today, per status */
   today: StatusCounts;
   /** records created in the last 30 days, per status */
@@ -33,7 +35,7 @@ const emptyCounts = (): StatusCounts => ({ pending: 0, posted: 0, held: 0, faile
 export const getFlowDashboard = async ({ db, flowId, period, now = new Date() }: { db: Db; flowId: string; period?: string; now?: Date }): Promise<FlowDashboard | null> => {
   const flow = await db.flow.findUnique({
     where: { id: flowId },
-    select: { id: true, name: true, enabled: true, sourceConnectionId: true, source: { select: { name: true } }, target: { select: { name: true } } },
+    select: { id: true, name: true, kind: true, enabled: true, sourceConnectionId: true, source: { select: { name: true } }, target: { select: { name: true } } },
   });
   if (!flow) return null;
   const todayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -66,7 +68,14 @@ export const getFlowDashboard = async ({ db, flowId, period, now = new Date() }:
   }
 
   return {
-    flow: { id: flow.id, name: flow.name, enabled: flow.enabled, sourceName: flow.source.name, targetName: flow.target.name },
+    flow: {
+      id: flow.id,
+      name: flow.name,
+      enabled: flow.enabled,
+      sourceName: flow.source.name,
+      targetName: flow.target.name,
+      objectLabels: Object.fromEntries((findFlowKind(flow.kind)?.objects ?? []).map((o) => [o.type, o.label])),
+    },
     today,
     last30Days,
     daily,

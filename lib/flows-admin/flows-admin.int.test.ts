@@ -36,6 +36,7 @@ const settings = {
   postExternalPayments: true,
 } as const;
 const form = (over: Partial<FlowForm> = {}): FlowForm => ({
+  kind: "zuora-acumatica",
   name: `Flow ${Math.random().toString(36).slice(2, 7)}`,
   sourceConnectionId: zuoraId,
   targetConnectionId: acumaticaId,
@@ -52,24 +53,35 @@ describe("flows for the admin UI", () => {
     const flow = await getFlow({ db: t.db, flowId: id, appUrl: "https://connector.example.com/" });
     expect(flow.enabled).toBe(false);
     expect(flow.backfillFrom).toBe("2026-01-01");
-    expect(flow.settings).toMatchObject({ invoiceSettlement: false, postJournal: true, journalArAccount: "11000", pollPageSize: 99 });
+    expect(flow.settings).toMatchObject({ invoiceSettlement: false, postJournal: true, journalArAccount: "11000" });
+    expect((await t.db.flow.findUniqueOrThrow({ where: { id } })).settings).toMatchObject({ pollPageSize: 99 });
+    expect(flow.kindLabel).toBe("Zuora → Acumatica");
     expect(flow.callout).toEqual({
       url: `https://connector.example.com/api/webhooks/zuora/${zuoraId}`,
-      headerName: "X-Sig",
-      algorithm: "SHA-512",
-      encoding: "HEX",
-      signedData: "{{Request.Body}}",
-      headerValue: "{{Request.HMAC.Signed}}",
+      systemLabel: "Zuora",
+      options: [
+        { label: "Callout signature header", value: "X-Sig" },
+        { label: "Callout HMAC algorithm", value: "SHA-512" },
+        { label: "Callout signature encoding", value: "HEX" },
+        { label: "Signed data", value: "{{Request.Body}}" },
+      ],
       isSecretSet: true,
     });
     expect(JSON.stringify(flow)).not.toContain("hmac-top-secret");
   });
 
-  it("refuses swapped connections, an invalid cron, and a journal without its AR account", async () => {
-    await expect(save(form({ sourceConnectionId: acumaticaId, targetConnectionId: zuoraId }))).rejects.toThrow(/Zuora connection as the source/);
-    await expect(save(form({ schedule: "61 * * * *" }))).rejects.toThrow(/not a valid cron/);
+  it("refuses swapped connections, an invalid cron, and a journal without its AR account, each at its field", async () => {
+    const fieldsOf = (f: FlowForm) => save(f).then(() => ({}), (err: { fields?: Record<string, string> }) => err.fields ?? {});
+    expect(await fieldsOf(form({ sourceConnectionId: acumaticaId, targetConnectionId: zuoraId }))).toEqual({
+      sourceConnectionId: "Choose one of your Zuora connections as the source.",
+      targetConnectionId: "Choose one of your Acumatica connections as the target.",
+    });
+    expect((await fieldsOf(form({ schedule: "61 * * * *" })) as Record<string, string>).schedule).toMatch(/not a valid cron/);
     expect(() => flowFormSchema.parse(form({ schedule: "every day" }))).toThrow(/5 fields/);
-    expect(() => flowFormSchema.parse(form({ settings: { ...settings, postJournal: true } }))).toThrow(/AR account/);
+    expect(await fieldsOf(form({ settings: { ...settings, postJournal: true } }))).toEqual({ "settings.journalArAccount": "Enter the journal AR account." });
+    expect(await fieldsOf(form({ settings: { ...settings, customerIdPrefix: "lower" } }))).toEqual({ "settings.customerIdPrefix": expect.any(String) });
+    expect(await fieldsOf(form({ settings: { ...settings, glAccountKey: "sku" } }))).toEqual({ "settings.glAccountKey": expect.stringMatching(/Charge name/) });
+    expect(await fieldsOf(form({ kind: "no-such-kind" }))).toEqual({ kind: expect.any(String) });
   });
 
   it("updates a flow keeping settings the form does not show, and only an enabled flow syncs now", async () => {
@@ -78,7 +90,8 @@ describe("flows for the admin UI", () => {
     await save(form({ id, name: "Renamed flow", schedule: null, backfillFrom: null, settings: { ...settings, invoiceSettlement: true } }));
     const flow = await getFlow({ db: t.db, flowId: id, appUrl: "http://localhost:3000" });
     expect(flow).toMatchObject({ name: "Renamed flow", schedule: null, backfillFrom: null });
-    expect(flow.settings).toMatchObject({ invoiceSettlement: true, pollPageSize: 7 });
+    expect(flow.settings).toMatchObject({ invoiceSettlement: true });
+    expect((await t.db.flow.findUniqueOrThrow({ where: { id } })).settings).toMatchObject({ invoiceSettlement: true, pollPageSize: 7 });
 
     expect(await syncFlowNow({ db: t.db, flowId: id })).toEqual({ status: "disabled" });
     await setFlowEnabled({ db: t.db, flowId: id, enabled: true });

@@ -1,9 +1,11 @@
 import type { Db } from "../db";
-import { getFlowKind } from "../flows/registry";
+import { findFlowKind } from "../flows/registry";
 import type { FlowRunView } from "./views";
 
 export type ObjectProgress = {
   objectType: string;
+  /** the object type's label from the flow kind's definition */
+  label: string;
   /** "running", "waiting" (queued behind another object type), "done" (latest run finished) or "never" */
   state: "running" | "waiting" | "done" | "never";
   /** 0..1: how far the run has read through time, from its start date to now */
@@ -36,9 +38,12 @@ export const getFlowActivity = async ({ db, flowId, limit = 20, now = new Date()
     db.flowRun.findMany({ where: { flowId }, orderBy: { startedAt: "desc" }, take: limit }),
     db.syncCursor.findMany({ where: { flowId } }),
   ]);
+  const declared = (flow ? findFlowKind(flow.kind)?.objects : undefined) ?? [];
+  const labelOf = (type: string) => declared.find((o) => o.type === type)?.label ?? type;
   const runs: FlowRunView[] = rows.map((r) => ({
     id: r.id,
     objectType: r.objectType,
+    label: labelOf(r.objectType),
     trigger: r.trigger,
     status: r.status,
     since: r.since?.toISOString() ?? null,
@@ -52,23 +57,24 @@ export const getFlowActivity = async ({ db, flowId, limit = 20, now = new Date()
     unchanged: r.unchanged,
     error: r.error,
   }));
-  const objectTypes = flow ? getFlowKind(flow.kind).objects.map((o) => o.type) : [...new Set(runs.map((r) => r.objectType))];
+  const objectTypes = declared.length > 0 ? declared.map((o) => o.type) : [...new Set(runs.map((r) => r.objectType))];
   const isAnyRunning = runs.some((r) => r.status === "running");
   const runningIndex = objectTypes.findIndex((type) => runs.find((r) => r.objectType === type)?.status === "running");
   const objects: ObjectProgress[] = objectTypes.map((objectType, index) => {
     const latest = runs.find((r) => r.objectType === objectType);
     const cursor = cursors.find((c) => c.objectType === objectType);
-    if (!latest) return { objectType, state: isAnyRunning ? "waiting" : "never", fraction: 0, listed: 0, readUpTo: null };
+    const label = labelOf(objectType);
+    if (!latest) return { objectType, label, state: isAnyRunning ? "waiting" : "never", fraction: 0, listed: 0, readUpTo: null };
     if (latest.status !== "running") {
       // a finished run after the one in progress (in dependency order) belongs to the previous round
       const isBehind = runningIndex !== -1 && index > runningIndex;
-      return { objectType, state: isBehind ? "waiting" : "done", fraction: isBehind ? 0 : 1, listed: isBehind ? 0 : latest.listed, readUpTo: cursor?.highWater?.toISOString() ?? null };
+      return { objectType, label, state: isBehind ? "waiting" : "done", fraction: isBehind ? 0 : 1, listed: isBehind ? 0 : latest.listed, readUpTo: cursor?.highWater?.toISOString() ?? null };
     }
     const readUpTo = asState(cursor?.state).maxVersion ?? null;
     const start = latest.since ? Date.parse(latest.since) : Date.parse(latest.startedAt);
     const span = Math.max(1, now.getTime() - start);
     const fraction = readUpTo ? Math.min(0.99, Math.max(0, (Date.parse(readUpTo) - start) / span)) : 0;
-    return { objectType, state: "running", fraction, listed: latest.listed, readUpTo };
+    return { objectType, label, state: "running", fraction, listed: latest.listed, readUpTo };
   });
   const fraction = objects.length ? objects.reduce((sum, o) => sum + o.fraction, 0) / objects.length : 0;
   return { runs, isRunning: isAnyRunning, fraction: isAnyRunning ? fraction : objects.every((o) => o.state === "done") ? 1 : fraction, objects };

@@ -1,4 +1,4 @@
 import { env } from "../env";
 
-/** The URL Zuora reaches this app at: NEXTAUTH_URL, else http://localhost:PORT. */
+/** The URL vendors' callouts reach this app at: NEXTAUTH_URL, else http://localhost:PORT. */
 export const publicAppUrl = (): string => env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`;

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { fieldValueSchema } from "../connections/form-schemas";
 
-// The flow form (browser and server parse the same schema). Flow.settings itself is validated with
-// lib/flows/zuora-acumatica-mapping.ts zuoraAcumaticaSettingsSchema on save.
+// The flow form (browser and server parse the same schema). Flow.settings itself is checked against
+// the flow kind's declaration (fields) and validated with its settings schema on save.
 
 /** Schedules offered as presets; anything else is entered as a 5-field cron expression (UTC). */
 export const SCHEDULE_PRESETS = [
@@ -21,40 +22,20 @@ export const scheduleSchema = z
   .refine((v) => v.split(/\s+/).length === 5 && v.split(/\s+/).every((f) => CRON_FIELD.test(f)), "A schedule is a cron expression with 5 fields, e.g. */15 * * * *")
   .nullable();
 
-const optionalCode = z
-  .string()
-  .trim()
-  .max(30)
-  .optional()
-  .transform((v) => (v ? v : undefined));
-
-export const flowSettingsFormSchema = z.strictObject({
-  createCustomers: z.boolean(),
-  customerIdPrefix: z.string().trim().regex(/^[A-Z0-9]{0,4}$/, "The customer ID prefix is up to 4 capital letters or digits"),
-  customerClass: optionalCode,
-  glAccountKey: z.enum(["product", "charge", "account"]),
-  invoiceSettlement: z.boolean(),
-  postJournal: z.boolean(),
-  journalArAccount: optionalCode,
-  paymentMethod: z.string().trim().min(1, "Enter the payment method").max(30),
-  electronicPaymentMethod: optionalCode,
-  cashAccount: optionalCode,
-  postExternalPayments: z.boolean(),
+export const flowFormSchema = z.strictObject({
+  /** set when editing a saved flow */
+  id: z.uuid().optional(),
+  /** the flow kind (listFlowKinds); a saved flow keeps its kind */
+  kind: z.string().trim().min(1, "Choose what the flow moves").max(100),
+  name: z.string().trim().min(1, "Give the flow a name").max(100),
+  sourceConnectionId: z.uuid("Choose the connection the flow reads from"),
+  targetConnectionId: z.uuid("Choose the connection the flow posts to"),
+  schedule: scheduleSchema,
+  /** first run reads documents changed since this day (UTC); null: since the flow was created */
+  backfillFrom: z.iso.date("Enter the backfill start as a date").nullable(),
+  /** by declared field name of the flow kind's settings */
+  settings: z.record(z.string().max(100), fieldValueSchema).default({}),
 });
-
-export const flowFormSchema = z
-  .strictObject({
-    /** set when editing a saved flow */
-    id: z.uuid().optional(),
-    name: z.string().trim().min(1, "Give the flow a name").max(100),
-    sourceConnectionId: z.uuid("Choose the Zuora connection"),
-    targetConnectionId: z.uuid("Choose the Acumatica connection"),
-    schedule: scheduleSchema,
-    /** first run reads documents changed since this day (UTC); null: since the flow was created */
-    backfillFrom: z.iso.date("Enter the backfill start as a date").nullable(),
-    settings: flowSettingsFormSchema,
-  })
-  .refine((f) => !f.settings.postJournal || !!f.settings.journalArAccount, { path: ["settings", "journalArAccount"], message: "Enter the AR account the journal transaction debits" });
 export type FlowForm = z.input<typeof flowFormSchema>;
 export type ParsedFlowForm = z.output<typeof flowFormSchema>;
 

@@ -1,16 +1,12 @@
-import type { ZuoraAcumaticaSettings } from "../flows/zuora-acumatica/mapping";
-
-/** What the Zuora admin enters in the callout (notification) template for this flow. */
+/** What the admin enters in the source system's callout (webhook) setup for a flow's source connection. */
 export type CalloutSetup = {
-  /** `<app URL>/api/webhooks/zuora/<source connection id>` */
+  /** `<app URL>/api/webhooks/<vendor>/<source connection id>` */
   url: string;
-  /** HMAC options of the template; values from the Zuora connection's settings */
-  headerName: string;
-  algorithm: string;
-  encoding: string;
-  signedData: string;
-  headerValue: string;
-  /** whether the Zuora connection holds the HMAC secret (never the secret itself) */
+  /** the source connector's label */
+  systemLabel: string;
+  /** the connection's callout options (its settings under `callout.`), by their declared labels */
+  options: { label: string; value: string }[];
+  /** whether the connection holds its callout signing secret (never the secret itself) */
   isSecretSet: boolean;
 };
 
@@ -18,15 +14,20 @@ export type CalloutSetup = {
 export type FlowView = {
   id: string;
   kind: string;
+  /** the flow kind's label and description, from its definition */
+  kindLabel: string;
+  kindDescription: string;
   name: string;
   enabled: boolean;
   schedule: string | null;
   /** YYYY-MM-DD (UTC) or null */
   backfillFrom: string | null;
-  settings: ZuoraAcumaticaSettings;
+  /** the settings the kind's form declares, by field name */
+  settings: Record<string, string | number | boolean>;
   source: { id: string; name: string };
   target: { id: string; name: string };
-  callout: CalloutSetup;
+  /** null when the source system sends no callouts */
+  callout: CalloutSetup | null;
   createdAt: string;
 };
 
@@ -34,6 +35,8 @@ export type FlowView = {
 export type FlowRunView = {
   id: string;
   objectType: string;
+  /** the object type's label from the flow kind's definition */
+  label: string;
   trigger: string;
   status: string;
   since: string | null;

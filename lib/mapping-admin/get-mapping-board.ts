@@ -1,8 +1,11 @@
 import type { Db } from "../db";
+import { AppError } from "../errors";
+import type { UserRole } from "../users/schemas";
 import { listMissingMappings } from "../sync/list-missing-mappings";
-import { listSourceValues } from "./list-source-values";
-import { listTargetValues } from "./list-target-values";
+import { readCatalog } from "../sync/read-catalog";
+import { listValueMapKinds } from "./list-value-map-kinds";
 import { listValueMaps } from "./list-value-maps";
+import { requireValueMapKind } from "./require-value-map-kind";
 import type { MappingBoardQuery } from "./schemas";
 
 /** A source value on the canvas with its mapping and what waits on it. */
@@ -19,6 +22,9 @@ export type BoardTarget = { key: string; label: string | null; inactive?: boolea
 
 export type MappingBoard = {
   kind: string;
+  /** what each side lists, from the flow kind's declaration */
+  sourceLabel: string;
+  targetLabel: string;
   sources: BoardSource[];
   targets: BoardTarget[];
   /** matches of each side's search before windowing (what "showing 1-150 of N" counts) */
@@ -41,16 +47,23 @@ const matches = (q: string | undefined) => {
 };
 
 /**
- * What the mapping canvas shows for one kind: a window of sources (unmapped ones with waiting records
+ * What the mapping canvas shows for one of the flow kind's value-map kinds (its catalogue readers give both sides): a window of sources (unmapped ones with waiting records
  * first, then by key) and of targets (mapped ones first), each filtered by its search, plus the
- * mappings and coverage counts. Catalogues come from the cache; maps and holds are read live.
+ * mappings and coverage counts. Catalogues come from the cache (`refresh`, admins only, reads them
+ * from the vendors again); maps and holds are read live.
  */
-export const getMappingBoard = async ({ db, flowId, query }: { db: Db; flowId: string; query: MappingBoardQuery }): Promise<MappingBoard> => {
+export const getMappingBoard = async ({ db, flowId, query, role }: { db: Db; flowId: string; query: MappingBoardQuery; role: UserRole }): Promise<MappingBoard> => {
   const refresh = query.refresh === "1";
+  // a refresh calls the vendors (rate limits, licence): an admin's decision
+  if (refresh && role !== "admin") throw new AppError("FORBIDDEN", { userMessage: "Only an admin can read the catalogues from the vendors again; the cached values are shown." });
+  const kinds = await listValueMapKinds({ db, flowId });
+  const declared = query.kind ? requireValueMapKind(kinds, query.kind) : kinds[0];
+  if (!declared) throw new AppError("INVALID_INPUT", { userMessage: "This flow has no mappings." });
+  const kind = declared.kind;
   const [sourceRead, targetRead, maps, missing] = await Promise.all([
-    listSourceValues({ db, flowId, kind: query.kind, refresh }),
-    listTargetValues({ db, flowId, kind: query.kind, refresh }),
-    listValueMaps({ db, flowId, kind: query.kind }),
+    readCatalog({ db, flowId, kind, side: "source", refresh }),
+    readCatalog({ db, flowId, kind, side: "target", refresh }),
+    listValueMaps({ db, flowId, kind }),
     listMissingMappings({ db, flowId }),
   ]);
   const sources = new Map<string, BoardSource>();
@@ -61,7 +74,7 @@ export const getMappingBoard = async ({ db, flowId, query }: { db: Db; flowId: s
   }
   let recordsWaiting = 0;
   for (const m of missing) {
-    if (m.kind !== query.kind) continue;
+    if (m.kind !== kind) continue;
     recordsWaiting += m.records;
     const s = sources.get(m.sourceKey) ?? { key: m.sourceKey, label: null, target: null, waiting: 0, amountByCurrency: {} };
     sources.set(m.sourceKey, { ...s, label: s.label ?? (m.label && m.label !== m.sourceKey ? m.label : null), waiting: m.records, amountByCurrency: m.amountByCurrency });
@@ -79,7 +92,9 @@ export const getMappingBoard = async ({ db, flowId, query }: { db: Db; flowId: s
     .sort((a, b) => Number(a.target !== null) - Number(b.target !== null) || b.waiting - a.waiting || a.key.localeCompare(b.key));
   const shownTargets = [...targets.values()].filter(matches(query.targetQ)).sort((a, b) => Number(b.mappedCount > 0) - Number(a.mappedCount > 0) || a.key.localeCompare(b.key));
   return {
-    kind: query.kind,
+    kind,
+    sourceLabel: declared.sourceLabel,
+    targetLabel: declared.targetLabel,
     sources: shownSources.slice(query.sourceOffset, query.sourceOffset + query.limit),
     targets: shownTargets.slice(query.targetOffset, query.targetOffset + query.limit),
     sourceTotal: shownSources.length,

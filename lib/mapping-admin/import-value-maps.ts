@@ -2,9 +2,10 @@ import type { Db } from "../db";
 import { AppError } from "../errors";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
 import { allKeysSatisfiedSql } from "../sync/satisfied-keys";
-import { listTargetValues } from "./list-target-values";
+import { readCatalog } from "../sync/read-catalog";
+import { listValueMapKinds } from "./list-value-map-kinds";
 import { parseValueMapCsv, type CsvRowError } from "./parse-value-map-csv";
-import { importValueMapsInputSchema, VALUE_MAP_KINDS, type ImportValueMapsInput, type ValueMapKind } from "./schemas";
+import { importValueMapsInputSchema, type ImportValueMapsInput } from "./schemas";
 
 export type ImportValueMapsResult =
   | { ok: true; created: number; updated: number; unchanged: number; releasable: number; targetsChecked: boolean }
@@ -18,17 +19,17 @@ export type ImportValueMapsResult =
  */
 export const importValueMaps = async ({ db, input, checkTargets = true }: { db: Db; input: ImportValueMapsInput; checkTargets?: boolean }): Promise<ImportValueMapsResult> => {
   const { flowId, csv } = importValueMapsInputSchema.parse(input);
-  if (!(await db.flow.findUnique({ where: { id: flowId }, select: { id: true } }))) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });
-  const targets: Partial<Record<ValueMapKind, Set<string>>> = {};
+  const kinds = await listValueMapKinds({ db, flowId });
+  const targets: Partial<Record<string, Set<string>>> = {};
   let targetsChecked = checkTargets;
   if (checkTargets) {
-    for (const kind of VALUE_MAP_KINDS) {
-      const read = await listTargetValues({ db, flowId, kind });
+    for (const { kind } of kinds) {
+      const read = await readCatalog({ db, flowId, kind, side: "target" });
       if (read.error) targetsChecked = false;
       else targets[kind] = new Set(read.values.map((v) => v.key));
     }
   }
-  const { rows, errors } = parseValueMapCsv({ csv, flowId, targets });
+  const { rows, errors } = parseValueMapCsv({ csv, flowId, kinds, targets });
   if (errors.length > 0) return { ok: false, errors };
   return db.$transaction(async (tx) => {
     // A record being held on one of these keys right now either sees its map or is counted below.

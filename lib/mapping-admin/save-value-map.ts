@@ -2,14 +2,17 @@ import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
 import { countReleasableRecords } from "./count-releasable-records";
+import { listValueMapKinds } from "./list-value-map-kinds";
+import { requireValueMapKind } from "./require-value-map-kind";
 import { saveValueMapInputSchema, type SaveValueMapInput } from "./schemas";
 
 /**
- * Creates or replaces the mapping of (flow, kind, sourceKey). Returns the saved row and how many held
+ * Creates or replaces the mapping of (flow, kind, sourceKey); the kind must be one the flow's definition declares. Returns the saved row and how many held
  * records wait on it / could be released now, so the UI can offer the release with the number.
  */
 export const saveValueMap = async ({ db, tx, input }: { db: Db; tx?: Prisma.TransactionClient; input: SaveValueMapInput }) => {
   const { flowId, kind, sourceKey, sourceLabel, targetValue, targetLabel } = saveValueMapInputSchema.parse(input);
+  requireValueMapKind(await listValueMapKinds({ db: tx ?? db, flowId }), kind);
   const run = async (t: Prisma.TransactionClient) => {
     const flow = await t.flow.findUnique({ where: { id: flowId }, select: { id: true } });
     if (!flow) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });

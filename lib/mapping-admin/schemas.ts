@@ -1,9 +1,7 @@
 import { z } from "zod";
 
-/** What a value map maps (ValueMap.kind): a billing account to an ERP customer, or a charge/product to a GL account. */
-export const VALUE_MAP_KINDS = ["gl-account", "customer"] as const;
-export const valueMapKindSchema = z.enum(VALUE_MAP_KINDS);
-export type ValueMapKind = z.infer<typeof valueMapKindSchema>;
+/** What a value map maps (ValueMap.kind): one of the value-map kinds the flow's definition declares (checked against it). */
+export const valueMapKindSchema = z.string().trim().min(1, "must not be empty").max(100);
 
 const key = z.string().trim().min(1, "must not be empty").max(255, "is longer than 255 characters");
 const label = z.string().trim().max(255, "is longer than 255 characters").optional().transform((v) => (v ? v : undefined));
@@ -28,7 +26,8 @@ export type ImportValueMapsInput = z.infer<typeof importValueMapsInputSchema>;
 
 /** Query of the mapping board (canvas): one kind, a search per side, a window per side. */
 export const mappingBoardQuerySchema = z.strictObject({
-  kind: valueMapKindSchema.default("gl-account"),
+  /** default: the flow kind's first value-map kind */
+  kind: valueMapKindSchema.optional(),
   /** substring, case-insensitive, on key and label */
   sourceQ: z.string().trim().max(100).optional(),
   targetQ: z.string().trim().max(100).optional(),

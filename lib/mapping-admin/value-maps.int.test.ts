@@ -10,6 +10,10 @@ import { saveValueMap } from "./save-value-map";
 
 let t: TestDb;
 let flowId: string;
+const KINDS = [
+  { kind: "gl-account", targetLabel: "Acumatica GL account" },
+  { kind: "customer", targetLabel: "Acumatica customer" },
+];
 
 const heldRecord = (missing: { kind: string; sourceKey: string }[], amount = "100.00") =>
   t.db.syncRecord.create({
@@ -75,15 +79,15 @@ describe("CSV import", () => {
   });
 
   it("needs the required columns", () => {
-    expect(parseValueMapCsv({ csv: "kind,source,target\ngl-account,a,b\n", flowId }).errors).toEqual([
+    expect(parseValueMapCsv({ csv: "kind,source,target\ngl-account,a,b\n", flowId, kinds: KINDS }).errors).toEqual([
       { line: 1, message: "The header must name the columns kind, sourceKey, targetValue (missing: sourceKey, targetValue)." },
     ]);
   });
 
   it("checks targets against the target system's catalogue when it is known", () => {
-    const { errors, rows } = parseValueMapCsv({ csv: "kind,sourceKey,targetValue\ngl-account,Tax,23100\ngl-account,Other,99999\n", flowId, targets: { "gl-account": new Set(["23100"]) } });
+    const { errors, rows } = parseValueMapCsv({ csv: "kind,sourceKey,targetValue\ngl-account,Tax,23100\ngl-account,Other,99999\n", flowId, kinds: KINDS, targets: { "gl-account": new Set(["23100"]) } });
     expect(rows.map((r) => r.sourceKey)).toEqual(["Tax"]);
-    expect(errors).toEqual([{ line: 3, message: 'GL account "99999" does not exist in the target system.' }]);
+    expect(errors).toEqual([{ line: 3, message: 'Acumatica GL account "99999" does not exist in the target system.' }]);
   });
 
   it("imports a good file in one go, counts created/updated/unchanged and round-trips through export", async () => {

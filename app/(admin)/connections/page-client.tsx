@@ -14,8 +14,6 @@ import { deleteConnectionAction } from "@/lib/actions/delete-connection";
 import { testConnectionAction } from "@/lib/actions/test-connection";
 import type { ConnectionView } from "@/lib/connections/views";
 
-const VENDOR_LABEL: Record<string, string> = { zuora: "Zuora", acumatica: "Acumatica" };
-
 const fetchConnections = async (): Promise<ConnectionView[]> => {
   const res = await fetch("/api/connections");
   if (!res.ok) throw new Error("Could not load connections.");
@@ -23,7 +21,7 @@ const fetchConnections = async (): Promise<ConnectionView[]> => {
 };
 
 /** Connections with their last test; admins test and delete in place. */
-export const ConnectionsPageClient = ({ initialConnections, isAdmin }: { initialConnections: ConnectionView[]; isAdmin: boolean }) => {
+export const ConnectionsPageClient = ({ initialConnections, systems, isAdmin }: { initialConnections: ConnectionView[]; systems: { vendor: string; label: string }[]; isAdmin: boolean }) => {
   const queryClient = useQueryClient();
   const { data: connections = initialConnections } = useQuery({ queryKey: ["connections"], queryFn: fetchConnections, initialData: initialConnections });
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
@@ -56,8 +54,11 @@ export const ConnectionsPageClient = ({ initialConnections, isAdmin }: { initial
 
   const actions = isAdmin ? (
     <>
-      <LinkButton href="/connections/new?vendor=zuora">Add Zuora</LinkButton>
-      <LinkButton href="/connections/new?vendor=acumatica">Add Acumatica</LinkButton>
+      {systems.map((s) => (
+        <LinkButton key={s.vendor} href={`/connections/new?vendor=${encodeURIComponent(s.vendor)}`}>
+          Add {s.label}
+        </LinkButton>
+      ))}
     </>
   ) : null;
 
@@ -67,7 +68,7 @@ export const ConnectionsPageClient = ({ initialConnections, isAdmin }: { initial
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       {connections.length === 0 ? (
         <EmptyState title="No connections yet" action={actions}>
-          Add Zuora and Acumatica to start. Each connection stores its API credentials encrypted and can be tested before use.
+          Add a connection to each system a flow reads from or posts to. Each connection stores its API credentials encrypted and can be tested before use.
         </EmptyState>
       ) : (
         <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white">
@@ -76,7 +77,7 @@ export const ConnectionsPageClient = ({ initialConnections, isAdmin }: { initial
             <thead className="border-b border-zinc-200 bg-zinc-50 text-xs text-zinc-500">
               <tr>
                 <th scope="col" className="px-4 py-2 font-medium">Name</th>
-                <th scope="col" className="px-4 py-2 font-medium">Vendor</th>
+                <th scope="col" className="px-4 py-2 font-medium">System</th>
                 <th scope="col" className="px-4 py-2 font-medium">URL</th>
                 <th scope="col" className="px-4 py-2 font-medium">Last test</th>
                 <th scope="col" className="px-4 py-2 font-medium">Used by</th>
@@ -130,7 +131,7 @@ const ConnectionRow = ({
           {c.name}
         </Link>
       </td>
-      <td className="px-4 py-2 text-zinc-700">{VENDOR_LABEL[c.vendor] ?? c.vendor}</td>
+      <td className="px-4 py-2 text-zinc-700">{c.vendorLabel}</td>
       <td className="max-w-64 truncate px-4 py-2 font-mono text-xs text-zinc-600" title={c.baseUrl}>
         {c.baseUrl}
       </td>

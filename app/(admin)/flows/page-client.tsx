@@ -39,7 +39,7 @@ export const FlowsPageClient = ({ initialFlows, hasConnections, isAdmin }: { ini
       {error ? <Alert tone="error">{error}</Alert> : null}
       {flows.length === 0 ? (
         <EmptyState title="No flows yet" action={action}>
-          {hasConnections ? "Create a flow such as Zuora invoices to Acumatica AR invoices." : "Add your connections first, then create a flow such as Zuora invoices to Acumatica AR invoices."}
+          {hasConnections ? "Create a flow: it moves documents from one connection's system to another's." : "Add your connections first, then create a flow that moves documents between them."}
         </EmptyState>
       ) : (
         <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white">

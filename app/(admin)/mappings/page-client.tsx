@@ -14,13 +14,9 @@ import { deleteValueMapAction } from "@/lib/actions/delete-value-map";
 import { importValueMapsAction } from "@/lib/actions/import-value-maps";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { saveValueMapAction } from "@/lib/actions/save-value-map";
-import type { ValueMapKind } from "@/lib/mapping-admin/schemas";
+import type { ValueMapKindView } from "@/lib/mapping-admin/list-value-map-kinds";
 import type { MissingMapping } from "@/lib/sync/list-missing-mappings";
 
-const KIND_LABEL: Record<ValueMapKind, { tab: string; source: string; target: string }> = {
-  "gl-account": { tab: "GL accounts", source: "Zuora charges", target: "Acumatica GL accounts" },
-  customer: { tab: "Customers", source: "Zuora billing accounts", target: "Acumatica customers" },
-};
 const WINDOW = 150;
 
 const getJson = async <T,>(url: string): Promise<T> => {
@@ -37,6 +33,7 @@ type Notice = { tone: "success" | "error" | "info"; text: string };
 export const MappingsPageClient = ({
   flows,
   flowId,
+  kinds,
   kind,
   initialQuery,
   initialCoverage,
@@ -44,7 +41,9 @@ export const MappingsPageClient = ({
 }: {
   flows: { id: string; name: string }[];
   flowId: string;
-  kind: ValueMapKind;
+  /** the flow's value-map kinds, from its definition */
+  kinds: ValueMapKindView[];
+  kind: string;
   initialQuery: string;
   initialCoverage: MissingMapping[];
   isAdmin: boolean;
@@ -61,12 +60,14 @@ export const MappingsPageClient = ({
   const [offer, setOffer] = useState<ReleaseOffer | null>(null);
   const [unmap, setUnmap] = useState<{ sourceKey: string; targetValue: string } | null>(null);
   const [importErrors, setImportErrors] = useState<{ line: number; message: string }[]>([]);
-  const labels = KIND_LABEL[kind];
+  const declared = kinds.find((k) => k.kind === kind) ?? kinds[0]!;
+  const labels = { source: declared.sourceLabel, target: declared.targetLabel };
+  const [isRefreshing, setIsRefreshing] = useState(false);
   const dSourceQ = useDeferredValue(sourceQ);
   const dTargetQ = useDeferredValue(targetQ);
 
-  const go = (next: { flowId?: string; kind?: ValueMapKind }) => {
-    const q = new URLSearchParams({ flowId: next.flowId ?? flowId, kind: next.kind ?? kind });
+  const go = (next: { flowId?: string; kind?: string }) => {
+    const q = new URLSearchParams(next.flowId && next.flowId !== flowId ? { flowId: next.flowId } : { flowId, kind: next.kind ?? kind });
     router.push(`${pathname}?${q}`);
     setOffsets({ source: 0, target: 0 });
   };
@@ -80,6 +81,19 @@ export const MappingsPageClient = ({
     ...(dSourceQ.trim() ? { sourceQ: dSourceQ.trim() } : {}),
     ...(dTargetQ.trim() ? { targetQ: dTargetQ.trim() } : {}),
   });
+  // an admin's "Read again": the next board request reads both catalogues from the vendors
+  const readAgain = async () => {
+    setIsRefreshing(true);
+    try {
+      const fresh = await getJson<MappingBoard>(`/api/mappings/${flowId}/board?${boardParams}&refresh=1`);
+      queryClient.setQueryData(["mapping-board", flowId, boardParams.toString()], fresh);
+      void queryClient.invalidateQueries({ queryKey: ["mapping-board", flowId], predicate: (q) => q.queryKey[2] !== boardParams.toString() });
+    } catch (err) {
+      setNotice({ tone: "error", text: err instanceof Error ? err.message : "Could not read the catalogues." });
+    } finally {
+      setIsRefreshing(false);
+    }
+  };
   const board = useQuery({
     queryKey: ["mapping-board", flowId, boardParams.toString()],
     queryFn: () => getJson<MappingBoard>(`/api/mappings/${flowId}/board?${boardParams}`),
@@ -186,9 +200,9 @@ export const MappingsPageClient = ({
           </Select>
         </label>
         <div role="tablist" aria-label="What is mapped" className="flex rounded-md border border-zinc-300 bg-white p-0.5">
-          {(Object.keys(KIND_LABEL) as ValueMapKind[]).map((k) => (
-            <button key={k} role="tab" aria-selected={k === kind} type="button" onClick={() => go({ kind: k })} className={`rounded px-3 py-1 text-sm ${k === kind ? "bg-zinc-900 text-white" : "text-zinc-700 hover:bg-zinc-100"}`}>
-              {KIND_LABEL[k].tab}
+          {kinds.map((k) => (
+            <button key={k.kind} role="tab" aria-selected={k.kind === kind} type="button" title={k.help ?? undefined} onClick={() => go({ kind: k.kind })} className={`rounded px-3 py-1 text-sm ${k.kind === kind ? "bg-zinc-900 text-white" : "text-zinc-700 hover:bg-zinc-100"}`}>
+              {k.label}
             </button>
           ))}
         </div>
@@ -203,6 +217,11 @@ export const MappingsPageClient = ({
           <a href={`/api/mappings/${flowId}/export`} className="inline-flex h-8 items-center rounded-md border border-zinc-300 bg-white px-3 text-sm font-medium text-zinc-800 hover:bg-zinc-50" download>
             Export CSV
           </a>
+          {isAdmin ? (
+            <Button onClick={() => void readAgain()} disabled={isRefreshing} title="Read both catalogues from the systems again instead of the cached copy">
+              {isRefreshing ? "Reading…" : "Read again"}
+            </Button>
+          ) : null}
           {isAdmin ? (
             <label className="inline-flex h-8 cursor-pointer items-center rounded-md border border-zinc-300 bg-white px-3 text-sm font-medium text-zinc-800 hover:bg-zinc-50 focus-within:ring-2 focus-within:ring-blue-600">
               {importCsv.isPending ? "Importing…" : "Import CSV"}
@@ -230,7 +249,7 @@ export const MappingsPageClient = ({
             ))}
           </ul>
         ) : null}
-        {coverage.data.length > coverageRows.length ? <p className="mt-1 text-xs text-zinc-500">{coverage.data.length - coverageRows.length} more missing under the other tab.</p> : null}
+        {coverage.data.length > coverageRows.length ? <p className="mt-1 text-xs text-zinc-500">{coverage.data.length - coverageRows.length} more missing under the other kinds.</p> : null}
       </section>
 
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}

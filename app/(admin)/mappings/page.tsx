@@ -4,13 +4,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/require-user";
 import { db } from "@/lib/db";
 import { listFlowOptions } from "@/lib/mapping-admin/list-flow-options";
-import { VALUE_MAP_KINDS, type ValueMapKind } from "@/lib/mapping-admin/schemas";
+import { listValueMapKinds } from "@/lib/mapping-admin/list-value-map-kinds";
 import { listMissingMappings } from "@/lib/sync/list-missing-mappings";
 import { MappingsPageClient } from "./page-client";
 
 export const metadata: Metadata = { title: "Mappings" };
 
-const DESCRIPTION = "How source values become target values: GL accounts and customers. Unmapped values hold records until they are mapped.";
+const DESCRIPTION = "How source values become target values, per kind the flow declares. Unmapped values hold records until they are mapped.";
 
 const MappingsPage = async ({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) => {
   const user = await requireUser();
@@ -27,13 +27,20 @@ const MappingsPage = async ({ searchParams }: { searchParams: Promise<Record<str
     );
   }
   const flowId = flows.find((f) => f.id === one("flowId"))?.id ?? flows[0]!.id;
-  const kindParam = one("kind");
-  const kind: ValueMapKind = VALUE_MAP_KINDS.includes(kindParam as ValueMapKind) ? (kindParam as ValueMapKind) : "gl-account";
-  const coverage = await listMissingMappings({ db: database, flowId });
+  const [kinds, coverage] = await Promise.all([listValueMapKinds({ db: database, flowId }), listMissingMappings({ db: database, flowId })]);
+  const kind = kinds.find((k) => k.kind === one("kind")) ?? kinds[0];
+  if (!kind) {
+    return (
+      <>
+        <PageHeader title="Mappings" description={DESCRIPTION} />
+        <EmptyState title="Nothing to map">This flow&apos;s kind declares no value maps.</EmptyState>
+      </>
+    );
+  }
   return (
     <>
       <PageHeader title="Mappings" description={DESCRIPTION} />
-      <MappingsPageClient flows={flows} flowId={flowId} kind={kind} initialQuery={one("q")?.slice(0, 100) ?? ""} initialCoverage={coverage} isAdmin={user.role === "admin"} />
+      <MappingsPageClient flows={flows} flowId={flowId} kinds={kinds} kind={kind.kind} initialQuery={one("q")?.slice(0, 100) ?? ""} initialCoverage={coverage} isAdmin={user.role === "admin"} />
     </>
   );
 };

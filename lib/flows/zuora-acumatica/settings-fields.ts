@@ -21,7 +21,7 @@ export const zuoraAcumaticaSettingsFields: FormField[] = [
   },
   { name: "invoiceSettlement", label: "Invoice Settlement", type: "boolean", defaultValue: true, help: "The Zuora tenant has Invoice Settlement: payments and credit memos are posted (otherwise recorded as skipped)." },
   { name: "postJournal", label: "Post a GL journal per invoice", type: "boolean", defaultValue: false },
-  { name: "journalArAccount", label: "Journal AR account", type: "text", shownWhen: "postJournal", help: "The AR account the journal transaction debits." },
+  { name: "journalArAccount", label: "Journal AR account", type: "text", required: true, shownWhen: "postJournal", help: "The AR account the journal transaction debits." },
   { name: "paymentMethod", label: "Payment method", type: "text", required: true, defaultValue: "CHECK" },
   { name: "electronicPaymentMethod", label: "Electronic payment method", type: "text", help: "For electronic Zuora payments; the payment method above when blank." },
   { name: "cashAccount", label: "Cash account", type: "text" },

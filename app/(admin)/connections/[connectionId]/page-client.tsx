@@ -8,10 +8,12 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { deleteConnectionAction } from "@/lib/actions/delete-connection";
+import type { ConnectorFormView } from "@/lib/connections/get-connector-form";
 import type { ConnectionView } from "@/lib/connections/views";
+import { formatUtc } from "@/components/flows/format";
 
 /** One connection: its form (secrets write-only), last test, the flows using it, and delete. */
-export const ConnectionPageClient = ({ view, isAdmin }: { view: ConnectionView; isAdmin: boolean }) => {
+export const ConnectionPageClient = ({ view, form, isAdmin }: { view: ConnectionView; form: ConnectorFormView | null; isAdmin: boolean }) => {
   const router = useRouter();
   const remove = useMutation({
     mutationFn: async () => {
@@ -20,12 +22,11 @@ export const ConnectionPageClient = ({ view, isAdmin }: { view: ConnectionView; 
     },
     onSuccess: () => router.push("/connections"),
   });
-  const vendor = view.vendor === "acumatica" ? "acumatica" : "zuora";
   return (
     <>
       <PageHeader
         title={view.name}
-        description={`${vendor === "zuora" ? "Zuora" : "Acumatica"} connection · ${view.baseUrl}`}
+        description={`${view.vendorLabel} connection · ${view.baseUrl}`}
         actions={
           isAdmin ? (
             <Button
@@ -54,7 +55,21 @@ export const ConnectionPageClient = ({ view, isAdmin }: { view: ConnectionView; 
           ))}
         </p>
       ) : null}
-      <ConnectionForm vendor={vendor} view={view} isAdmin={isAdmin} />
+      {view.subscription ? (
+        <section aria-label="Event subscription" className="rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm">
+          <h2 className="font-semibold text-zinc-900">Event subscription</h2>
+          <p className="mt-1 text-zinc-700" data-testid="subscription-state">
+            {view.subscription.expiresAt ? `Expires ${formatUtc(view.subscription.expiresAt)}` : "Does not expire"}
+            {view.subscription.renewedAt ? ` · renewed ${formatUtc(view.subscription.renewedAt)}` : " · not renewed yet"}
+          </p>
+          {view.subscription.error ? <p className="mt-1 text-red-700">Last renewal failed: {view.subscription.error}</p> : null}
+        </section>
+      ) : null}
+      {form ? (
+        <ConnectionForm forms={[form]} vendor={form.vendor} view={view} isAdmin={isAdmin} />
+      ) : (
+        <Alert tone="error">This build has no connector for {view.vendor}: the connection cannot be edited or used.</Alert>
+      )}
     </>
   );
 };

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/require-user";
 import { getConnection } from "@/lib/connections/get-connection";
+import { listConnectorForms } from "@/lib/connections/list-connector-forms";
 import { db } from "@/lib/db";
 import { ConnectionPageClient } from "./page-client";
 
@@ -14,7 +15,8 @@ const ConnectionPage = async ({ params }: { params: Promise<{ connectionId: stri
   if (!id.success) notFound();
   const view = await getConnection({ db: db(), connectionId: id.data }).catch(() => null);
   if (!view) notFound();
-  return <ConnectionPageClient view={view} isAdmin={user.role === "admin"} />;
+  const form = listConnectorForms().find((f) => f.vendor === view.vendor);
+  return <ConnectionPageClient view={view} form={form ?? null} isAdmin={user.role === "admin"} />;
 };
 
 export default ConnectionPage;

@@ -1,19 +1,20 @@
 import type { Metadata } from "next";
-import { z } from "zod";
 import { ConnectionForm } from "@/components/connections/connection-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/require-admin";
+import { listConnectorForms } from "@/lib/connections/list-connector-forms";
 
 export const metadata: Metadata = { title: "Add connection" };
 
 const NewConnectionPage = async ({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) => {
   await requireAdmin();
-  const vendor = z.enum(["zuora", "acumatica"]).catch("zuora").parse((await searchParams).vendor);
-  const label = vendor === "zuora" ? "Zuora" : "Acumatica";
+  const forms = listConnectorForms();
+  const asked = (await searchParams).vendor;
+  const form = forms.find((f) => f.vendor === asked) ?? forms[0]!;
   return (
     <>
-      <PageHeader title={`Add ${label} connection`} description={vendor === "zuora" ? "Zuora Billing REST API with an OAuth client." : "Acumatica contract-based REST API with a Connected Application."} />
-      <ConnectionForm vendor={vendor} view={null} isAdmin />
+      <PageHeader title={`Add ${form.label} connection`} description="Its credentials are stored encrypted; test the connection before a flow uses it." />
+      <ConnectionForm forms={forms} vendor={form.vendor} view={null} isAdmin />
     </>
   );
 };

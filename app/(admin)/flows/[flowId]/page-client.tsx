@@ -14,12 +14,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { setFlowEnabledAction } from "@/lib/actions/set-flow-enabled";
 import { syncFlowNowAction } from "@/lib/actions/sync-flow-now";
 import type { FlowActivity } from "@/lib/flows-admin/get-flow-activity";
+import type { FlowKindForm } from "@/lib/flows-admin/list-flow-kind-forms";
 import type { FlowView } from "@/lib/flows-admin/views";
 
 type ConnectionOption = { id: string; name: string; vendor: string };
 
-/** One flow: on/off, Sync now, runs with a live progress bar, the callout setup for Zuora, and its settings. */
-export const FlowPageClient = ({ flow, initialActivity, connections, isAdmin }: { flow: FlowView; initialActivity: FlowActivity; connections: ConnectionOption[]; isAdmin: boolean }) => {
+/** One flow: on/off, Sync now, runs with a live progress bar, the source system's callout setup, and its settings. */
+export const FlowPageClient = ({ flow, initialActivity, kinds, connections, isAdmin }: { flow: FlowView; initialActivity: FlowActivity; kinds: FlowKindForm[]; connections: ConnectionOption[]; isAdmin: boolean }) => {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
@@ -71,7 +72,7 @@ export const FlowPageClient = ({ flow, initialActivity, connections, isAdmin }: 
     <>
       <PageHeader
         title={flow.name}
-        description={`${flow.source.name} → ${flow.target.name} · polls ${describeSchedule(flow.schedule)}`}
+        description={`${flow.kindLabel}: ${flow.source.name} → ${flow.target.name} · polls ${describeSchedule(flow.schedule)}`}
         actions={
           <>
             <span className="flex items-center gap-2 text-sm text-zinc-700">
@@ -89,12 +90,12 @@ export const FlowPageClient = ({ flow, initialActivity, connections, isAdmin }: 
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       {!isAdmin ? <Alert tone="info">You have viewer access. Only an admin can change, turn on or sync a flow.</Alert> : null}
       <FlowActivityView activity={data} />
-      <CalloutSetup callout={flow.callout} sourceConnectionId={flow.source.id} />
+      {flow.callout ? <CalloutSetup callout={flow.callout} sourceConnectionId={flow.source.id} /> : null}
       <section aria-labelledby="settings-heading" className="space-y-3">
         <h2 id="settings-heading" className="text-sm font-semibold text-zinc-900">
           Settings
         </h2>
-        <FlowForm flow={flow} connections={connections} isAdmin={isAdmin} />
+        <FlowForm flow={flow} kinds={kinds} connections={connections} isAdmin={isAdmin} />
       </section>
     </>
   );

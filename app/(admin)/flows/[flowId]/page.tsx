@@ -6,6 +6,7 @@ import { listConnections } from "@/lib/connections/list-connections";
 import { db } from "@/lib/db";
 import { getFlow } from "@/lib/flows-admin/get-flow";
 import { getFlowActivity } from "@/lib/flows-admin/get-flow-activity";
+import { listFlowKindForms } from "@/lib/flows-admin/list-flow-kind-forms";
 import { publicAppUrl } from "@/lib/flows-admin/public-app-url";
 import { FlowPageClient } from "./page-client";
 
@@ -22,6 +23,7 @@ const FlowPage = async ({ params }: { params: Promise<{ flowId: string }> }) => 
     <FlowPageClient
       flow={flow}
       initialActivity={activity}
+      kinds={listFlowKindForms().filter((k) => k.kind === flow.kind)}
       connections={connections.map((c) => ({ id: c.id, name: c.name, vendor: c.vendor }))}
       isAdmin={user.role === "admin"}
     />

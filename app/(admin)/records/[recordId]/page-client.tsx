@@ -142,7 +142,7 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
             {links.map((l) => (
               <li key={l.href}>
                 <a href={l.href} target="_blank" rel="noreferrer" className="text-blue-800 hover:underline">{l.label} ↗</a>
-                {l.bestEffort ? <span className="ml-1 text-xs text-zinc-500">(best effort: Zuora’s UI addresses vary by tenant)</span> : null}
+                {l.bestEffort ? <span className="ml-1 text-xs text-zinc-500">(best effort: this system’s UI addresses vary by tenant)</span> : null}
               </li>
             ))}
           </ul>
