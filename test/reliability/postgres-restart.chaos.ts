@@ -26,7 +26,7 @@ describe(`Postgres restarted during a ${INVOICES}-invoice sync`, () => {
   afterAll(() => stopChaosStack({ pgs, db, sandbox, workers }));
 
   it("workers recover without a restart of their own and nothing is lost or doubled", async () => {
-    const { flowId, run, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: 9 });
+    const { flowId, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: 9 });
     workers.push(spawnWorker({ databaseUrl: pgs.url, concurrency: 4 }), spawnWorker({ databaseUrl: pgs.url, concurrency: 4 }));
     const upDeadline = Date.now() + 60_000;
     while (workers.some((w) => !w.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));

@@ -49,7 +49,7 @@ describe(`vendor fault storms during a ${INVOICES}-invoice sync`, () => {
   afterAll(() => stopChaosStack({ pgs, db, sandbox, workers }));
 
   it("posts everything exactly once through 429s, 5xx, slow answers and dropped connections from both vendors", async () => {
-    const { flowId, run, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: 17 });
+    const { flowId, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: 17 });
     // Token endpoints stay healthy (a storm there only delays the start); every other call is at risk.
     await sandbox.control.faults.set({ seed: 17, rules: [...storm("zuora", 0.06), ...storm("acumatica", 0.06)] });
     await syncFlowNow({ db, flowId });

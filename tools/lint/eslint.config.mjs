@@ -11,12 +11,15 @@ const root = process.cwd();
 /** eslint-plugin-import as Next's config registers it (a second copy would be refused). */
 const importPlugin = nextVitals.find((config) => config.plugins?.import)?.plugins.import;
 
+/** Pure helpers (no I/O, no server dependency) that pages and components share with the server. */
+const PURE_LIB = ["connections/form-values", "records/reveal-bidi-controls", "auth/describe-login-error"];
+
 /**
  * Modules the browser bundle must never load. Type-only imports are allowed (they are erased); shared
  * view types and zod schemas (`views.ts`, `schemas.ts`) and pure code (`lib/mapping`) are browser-safe.
  */
 const SERVER_ONLY = [
-  { group: ["@/lib/*", "!@/lib/*/", "@/lib/*/*", "!@/lib/*/views", "!@/lib/*/schemas", "!@/lib/*/*-schemas", "!@/lib/mapping/*", "!@/lib/errors", "!@/lib/actions/*"], message: "Browser code imports no server module: use a views.ts/schemas.ts module, a type-only import or an API route." },
+  { group: ["@/lib/*", "!@/lib/*/", "@/lib/*/*", "!@/lib/*/views", "!@/lib/*/schemas", "!@/lib/*/*-schemas", "!@/lib/mapping/*", "!@/lib/errors", "!@/lib/actions/*", ...PURE_LIB.map((m) => `!@/lib/${m}`)], message: "Browser code imports no server module: use a views.ts/schemas.ts module, a type-only import or an API route." },
   { group: ["pg", "@prisma/*", "graphile-worker", "node:*", "@/lib/generated/*"], message: "Browser code imports no server module." },
 ];
 
@@ -44,10 +47,16 @@ const boundaries = [
   },
   { target: "./lib/mapping", from: ["./lib", "./app", "./components", "./jobs"], except: ["./mapping"], message: "lib/mapping stays pure: it imports nothing of ours but itself." },
   { target: ADMIN, from: "./lib/connectors", except: ["./types.ts", "./index.ts", "./registry.ts"], message: "Admin code names no vendor: it reads connector declarations through the registry." },
-  { target: ADMIN, from: "./lib/flows", except: ["./index.ts", "./types.ts"], message: "Admin code names no flow: it reads flow declarations through the registry." },
+  { target: ADMIN, from: "./lib/flows", except: ["./index.ts", "./types.ts", "./registry.ts"], message: "Admin code names no flow: it reads flow declarations through the registry." },
 ];
 
-export default [
+/** Zones as `import/no-restricted-paths` options. */
+const zonesOf = (list) => list.flatMap(({ target, from, except, message }) => [target].flat().map((t) => ({ target: t, from, except, message })));
+
+/** Tests drive the real sandbox and may declare fixtures from a flow's own module; every other never holds. */
+const TEST_EXEMPT = new Set(["lib/ never imports the sandbox: the connector must not know it talks to one.", "Admin code names no flow: it reads flow declarations through the registry."]);
+
+const config = [
   { ignores: ["node_modules/**", "**/node_modules/**", ".next/**", ".data/**", "lib/generated/**", "dist/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench/results/**"] },
   ...nextVitals,
   ...nextTs,
@@ -56,7 +65,7 @@ export default [
     // By path: eslint-plugin-import is hoisted to the root, the resolver lives in this workspace.
     settings: { "import/resolver": { [createRequire(import.meta.url).resolve("eslint-import-resolver-typescript")]: { project: path.join(root, "tsconfig.json") } } },
     rules: {
-      "import/no-restricted-paths": ["error", { basePath: root, zones: boundaries.flatMap(({ target, from, except, message }) => [target].flat().map((t) => ({ target: t, from, except, message }))) }],
+      "import/no-restricted-paths": ["error", { basePath: root, zones: zonesOf(boundaries) }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
   },
@@ -64,4 +73,14 @@ export default [
     files: ["components/**/*.{ts,tsx}", "app/**/*-client.tsx"],
     rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: SERVER_ONLY.map((p) => ({ ...p, allowTypeImports: true })) }] },
   },
+  {
+    files: ["**/*.test.ts", "**/*.chaos.ts", "test/**/*.ts", "bench/**/*.ts"],
+    rules: { "import/no-restricted-paths": ["error", { basePath: root, zones: zonesOf(boundaries.filter((b) => !TEST_EXEMPT.has(b.message))) }] },
+  },
+  // The sandbox is a Fastify server, not Next code; e2e journeys are Playwright (its fixtures' `use` is no React hook).
+  { files: ["sandbox/**/*.ts"], rules: { "@next/next/no-assign-module-variable": "off" } },
+  { files: ["e2e/**/*.ts"], rules: { "react-hooks/rules-of-hooks": "off" } },
+  { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
 ];
+
+export default config;
