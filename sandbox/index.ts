@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { ACUMATICA_SANDBOX_DEFAULTS, createAcumaticaSandbox, type AcumaticaSandbox, type AcumaticaSandboxOptions } from "./acumatica/index";
 import { createSandboxControlClient, type SandboxControlClient } from "./core/control-client";
 import { createFaultInjector, type FaultInjector } from "./core/faults";
+import { createQadSandbox, QAD_SANDBOX_DEFAULTS, type QadSandbox, type QadSandboxOptions } from "./qad/index";
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
@@ -29,6 +30,7 @@ export type StartSandboxOptions = {
   seed?: number;
   zuora?: Omit<ZuoraSandboxOptions, "prefix">;
   acumatica?: AcumaticaSandboxOptions;
+  qad?: QadSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -42,12 +44,14 @@ export type RunningSandbox = {
   zuoraBaseUrl: string;
   /** Acumatica instance URL. */
   acumaticaBaseUrl: string;
+  /** QAD tenant base URL (what `https://<tenant>.qad.com/clouderp` is on QAD's cloud). */
+  qadBaseUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; qad: QadSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -61,7 +65,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; qad?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -79,6 +83,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const seed = o.seed ?? 1;
   const zuora = createZuoraSandbox({ seed, ...o.zuora });
   const acumatica = createAcumaticaSandbox(o.acumatica);
+  const qad = createQadSandbox(o.qad);
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -94,6 +99,13 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       password: acumaticaUser.password,
       endpointVersion: "24.200.001",
     },
+    qad: {
+      baseUrl: qad.faultVendor.prefix,
+      clientId: o.qad?.clients?.[0]?.clientId ?? QAD_SANDBOX_DEFAULTS.client.clientId,
+      username: o.qad?.users?.[0]?.username ?? QAD_SANDBOX_DEFAULTS.user.username,
+      password: o.qad?.users?.[0]?.password ?? QAD_SANDBOX_DEFAULTS.user.password,
+      workspaceId: o.qad?.users?.[0]?.workspaces[0] ?? `${QAD_SANDBOX_DEFAULTS.workspace.domainCode}_${QAD_SANDBOX_DEFAULTS.workspace.entityCode}`,
+    },
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -101,27 +113,28 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   if (saved) {
     zuora.control.restore(saved.zuora);
     acumatica.control.restore(saved.acumatica);
+    if (saved.qad !== undefined) qad.control.restore(saved.qad);
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, qad: qad.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, qad, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
+  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version() };
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
     if (!stateFile || !o.stateDir) return;
-    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
-    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && saved !== undefined) return;
+    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, qad: qad.control.version() };
+    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && current.qad === lastSaved.qad && saved !== undefined) return;
     lastSaved = current;
     const dir = o.stateDir;
     saving = saving.then(async () => {
-      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot() };
+      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot(), qad: qad.control.snapshot() };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(state));
@@ -137,9 +150,10 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     url,
     zuoraBaseUrl: credentials.zuora.baseUrl,
     acumaticaBaseUrl: credentials.acumatica.baseUrl,
+    qadBaseUrl: credentials.qad.baseUrl,
     credentials,
     control: createSandboxControlClient(url),
-    vendors: { zuora, acumatica, faults },
+    vendors: { zuora, acumatica, qad, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);

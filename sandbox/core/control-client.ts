@@ -1,5 +1,6 @@
 import type { AcumaticaSandbox } from "../acumatica/index";
 import type { DemoSeedOptions, DemoSeedResult } from "../demo/seed-demo";
+import type { CustomerBalance, InvoiceBalance, QadDocumentCollection, QadDuplicate, QadPeriodStatus, QadSeed, QadSettings, QadSettingsInput } from "../qad/index";
 import type { SandboxCredentials } from "../server";
 import type {
   BillRunInput,
@@ -118,6 +119,29 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<void>("POST", "/acumatica/expire-tokens"),
       stats: () => call<{ requests: number; rejected429: number; byRoute: Record<string, number> }>("GET", "/acumatica/stats"),
       reset: () => call<void>("POST", "/acumatica/reset"),
+    },
+    qad: {
+      /** Workspaces, customers, GL accounts and open years; customers and accounts go to `workspace` (default the first). */
+      seed: (data: QadSeed) => call<void>("POST", "/qad/seed", data),
+      /** Opens or closes one GL period or a whole year. */
+      setPeriodStatus: (input: QadPeriodStatus) => call<void>("POST", "/qad/periods", input),
+      documents: (collection: QadDocumentCollection, workspace?: string) =>
+        call<Record<string, unknown>[]>("GET", `/qad/documents/${collection}${query({ workspace })}`),
+      /** Open balance per customer (sum of its invoices' open balances), all customers or one. */
+      customerBalances: (scope: { workspace?: string; customer?: string } = {}) => call<CustomerBalance[]>("GET", `/qad/balances/customers${query(scope)}`),
+      /** Open balance per invoice, all invoices or one customer's. */
+      invoiceBalances: (scope: { workspace?: string; customer?: string } = {}) => call<InvoiceBalance[]>("GET", `/qad/balances/invoices${query(scope)}`),
+      /** Documents sharing a reference (the Zuora number): should be empty. */
+      duplicates: (workspace?: string) => call<QadDuplicate[]>("GET", `/qad/duplicates${query({ workspace })}`),
+      settings: () => call<QadSettings>("GET", "/qad/settings"),
+      updateSettings: (patch: QadSettingsInput) => call<QadSettings>("PATCH", "/qad/settings", patch),
+      /** Fixes the tenant's clock (ISO-8601), or back to real time with null. */
+      setClock: (now: string | null) => call<{ now: string | null }>("PUT", "/qad/clock", { now }),
+      expireTokens: () => call<void>("POST", "/qad/expire-tokens"),
+      stats: () => call<Record<string, number> & { byRoute: Record<string, number> }>("GET", "/qad/stats"),
+      snapshot: () => call<unknown>("GET", "/qad/snapshot"),
+      restore: (state: unknown) => call<void>("POST", "/qad/restore", state),
+      reset: () => call<void>("POST", "/qad/reset"),
     },
   };
 };

@@ -1,5 +1,7 @@
 import { createRandom } from "../core/random";
 import type { AcumaticaSandbox } from "../acumatica/index";
+import type { QadControl } from "../qad/control";
+import { seedQadDemo, type QadDemoAccount } from "../qad/demo";
 import type { ZuoraSandboxControl } from "../zuora/index";
 
 /*
@@ -20,7 +22,7 @@ export type DemoSeedOptions = {
   seed?: number;
 };
 
-export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number };
+export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number; qadCustomers?: number };
 
 const PREFIXES = ["Acme", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Maple", "Nimbus", "Orbit", "Pine", "Quartz", "River", "Summit", "Tidal", "Umber", "Vertex", "Willow", "Zenith"];
 const SUFFIXES = ["Analytics", "Logistics", "Health", "Robotics", "Foods", "Energy", "Media", "Labs", "Systems", "Retail", "Finance", "Studios", "Networks", "Outdoor", "Motors", "Pharma"];
@@ -52,6 +54,8 @@ export const DEMO_GL_ACCOUNTS = [
 export const seedDemo = (options: {
   zuora: ZuoraSandboxControl;
   acumatica: AcumaticaSandbox["control"];
+  /** When given, a QAD demo domain/entity with customers for about 80 % of the Zuora accounts (qad/demo.ts). */
+  qad?: QadControl;
   input?: DemoSeedOptions;
 }): DemoSeedResult => {
   const { zuora, acumatica } = options;
@@ -63,6 +67,7 @@ export const seedDemo = (options: {
 
   const customers: { CustomerID: string; CustomerName: string; CurrencyID: string; Email: string; Status: "Active" }[] = [];
   const usedNames = new Set<string>();
+  const zuoraAccounts: QadDemoAccount[] = [];
   for (let n = 0; n < count; n += 1) {
     const isEur = n % 3 === 2;
     let name = "";
@@ -84,12 +89,14 @@ export const seedDemo = (options: {
       country: isEur ? random.pick(EU_COUNTRIES) : "United States",
       email: `${first.toLowerCase()}.${last.toLowerCase()}@${domain}.example`,
     });
+    zuoraAccounts.push({ accountNumber: account.accountNumber, name, currency: account.currency });
     if (random.next() < existingRate) {
       customers.push({ CustomerID: account.accountNumber, CustomerName: name, CurrencyID: account.currency, Email: account.billTo.workEmail, Status: "Active" });
     }
   }
   acumatica.seed({ accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })), customers });
+  const qad = options.qad ? seedQadDemo({ control: options.qad, accounts: zuoraAccounts, seed: options.input?.seed }) : undefined;
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
-  return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length };
+  return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length, ...(qad ? { qadCustomers: qad.customers } : {}) };
 };
