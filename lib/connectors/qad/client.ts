@@ -203,6 +203,11 @@ export class QadClient extends VendorHttpClient {
     return value;
   }
 
+  /** Drops the GL calendar read, so the next glPeriods() reads it again (a write met a period closed meanwhile). */
+  forgetPeriods() {
+    this.periods = null;
+  }
+
   /** POSTs one record of a business entity; a refusal throws (non-retryable) with every field error. */
   private async write<S extends z.ZodType>(entity: QadDocumentEntity, record: Record<string, unknown>, schema: S): Promise<z.output<S>> {
     const { collection, viewUri } = qadConfig.entities[entity];

@@ -114,10 +114,19 @@ describe("QAD connector against the sandbox", () => {
     expect((refused as VendorHttpError).reason).toMatch(/QAD refused the document: CustomerCode: Customer 'NOPE' does not exist/);
     expect(qadRefusalsOf(refused).map((r) => r.fieldName)).toEqual(["CustomerCode"]);
 
+    // the calendar as the client read it (and keeps for a minute), then the period closes in QAD
+    const periodsBefore = await client.glPeriods();
+    expect(periodsBefore.find((p) => p.periodYear === year - 1 && p.periodPeriod === 6)?.periodStatus).toBe("OPEN");
     await sandbox.control.qad.setPeriodStatus({ year: year - 1, period: 6, status: "CLOSED" });
     const closed = await client.createInvoice({ customerCode: "C100", reference: "INV90000003", date: `${year - 1}-06-15`, currencyCode: "USD", lines: [{ glCode: "40100", amountTC: 5 }] }).catch((e: unknown) => e);
     expect(qadRefusalsOf(closed).some(isPeriodClosedRefusal)).toBe(true);
     expect(qadRefusalsOf(refused).some(isPeriodClosedRefusal)).toBe(false);
+    // through the target, a period closed since the calendar was read is retried (the calendar read again), not failed
+    const viaTarget = await createQadTarget(client)
+      .createDocument({ entity: "invoice", naturalKey: "INV90000004", document: { customerCode: "C100", reference: "INV90000004", date: `${year - 1}-06-16`, currencyCode: "USD", lines: [{ glCode: "40100", amountTC: 5 }] } })
+      .catch((e: unknown) => e);
+    expect(viaTarget).toMatchObject({ retryable: true, reason: expect.stringMatching(/closed for posting.*read again before the retry/) });
+    expect((await client.glPeriods()).find((p) => p.periodYear === year - 1 && p.periodPeriod === 6)?.periodStatus).toBe("CLOSED");
   });
 
   it("an expired token is refreshed once and the call goes through", async () => {

@@ -1,7 +1,8 @@
 // The QAD target adapter: look-up by reference (the Zuora number) before every create, since QAD has
 // no idempotency key; creates of invoices, receipts and adjustments. Documents are create-only in QAD.
 import type { TargetDocumentRef } from "../ports";
-import type { QadAdjustmentInput, QadClient, QadDocumentRef, QadInvoiceInput, QadReceiptInput } from "./client";
+import { VendorHttpError } from "../../http";
+import { isPeriodClosedRefusal, qadRefusalsOf, type QadAdjustmentInput, type QadClient, type QadDocumentRef, type QadInvoiceInput, type QadReceiptInput } from "./client";
 import type { QadDocumentEntity } from "./config";
 
 const ENTITIES = new Set<string>(["invoice", "receipt", "adjustment"]);
@@ -24,8 +25,18 @@ export const createQadTarget = (client: QadClient) => ({
   },
   createDocument: async ({ entity, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
     const e = entityOf(entity);
-    if (e === "invoice") return refOf(await client.createInvoice(document as QadInvoiceInput));
-    if (e === "receipt") return refOf(await client.createReceipt(document as QadReceiptInput));
-    return refOf(await client.createAdjustment(document as QadAdjustmentInput));
+    try {
+      if (e === "invoice") return refOf(await client.createInvoice(document as QadInvoiceInput));
+      if (e === "receipt") return refOf(await client.createReceipt(document as QadReceiptInput));
+      return refOf(await client.createAdjustment(document as QadAdjustmentInput));
+    } catch (err) {
+      // The period closed after the planner read the calendar: read it again and retry, so the plan holds
+      // the document period-closed instead of failing it.
+      if (err instanceof VendorHttpError && qadRefusalsOf(err).some(isPeriodClosedRefusal)) {
+        client.forgetPeriods();
+        throw new VendorHttpError({ ...err, summaries: err.summaries, retryable: true, reason: `${err.reason} (the GL calendar is read again before the retry)` });
+      }
+      throw err;
+    }
   },
 });
