@@ -1,13 +1,17 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptSuggestedMatches, createAndMatchCustomers, createQadSandboxFlow, zuoraObjects } from "../../bench/lib/qad-flow";
+import { BENCH_CALLOUT_SECRET } from "../../bench/lib/stack";
 import { listMissingMappings } from "../../lib/sync/list-missing-mappings";
 import { readCatalog } from "../../lib/sync/read-catalog";
+import { receiveCallout } from "../../lib/sync/receive-callout";
 import { releaseHeldRecords } from "../../lib/sync/release-held-records";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { QAD_DEMO_WORKSPACE_ID } from "../../sandbox/qad/demo";
 import { createTestDb, type TestDb } from "../db";
-import { pollAndSettle, startWorker, statusCounts } from "./harness";
+import { pollAndSettle, settle, startWorker, statusCounts } from "./harness";
 
 /*
  * Zuora -> QAD end to end: a Zuora bill run (Invoice Settlement on: electronic and external payments,
@@ -137,6 +141,44 @@ describe("Zuora bill run -> QAD, end to end against the sandbox", () => {
     );
   }, 600_000);
 
+  it("Zuora callouts (duplicated, newest first) post their documents without a poll; external payments (no callout) come with the next poll", async () => {
+    const flow = await t.db.flow.findUniqueOrThrow({ where: { id: flowId }, select: { sourceConnectionId: true } });
+    const matched = (await t.db.valueMap.findMany({ where: { flowId, kind: "customer" }, select: { sourceKey: true }, take: 10 })).map((m) => m.sourceKey);
+    // the receiver: a real HTTP server handing the raw bytes and headers to receiveCallout, as the webhook route does
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+        receiveCallout({ db: t.db, connectionId: flow.sourceConnectionId, rawBody: new Uint8Array(Buffer.concat(chunks)), headers })
+          .then((r) => res.writeHead(r.status, { "content-type": "application/json" }).end(JSON.stringify({ success: r.status === 200 })))
+          .catch(() => res.writeHead(500).end());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/zuora/${flow.sourceConnectionId}`;
+      await sandbox.control.zuora.callouts.addTemplate({ url, events: ["InvoicePosted", "PaymentProcessed", "CreditMemoPosted"], hmac: { secret: BENCH_CALLOUT_SECRET } });
+      await sandbox.control.zuora.callouts.setMode({ hold: true, duplicate: true });
+      const run = await sandbox.control.zuora.billRun({ invoices: 8, accounts: matched, electronicPaymentRate: 0.5, externalPaymentRate: 0.4, creditMemoRate: 0.3, seed: 17 });
+      const external = run.payments.filter((p) => p.type === "External").map((p) => p.number);
+      await sandbox.control.zuora.callouts.release("reverse");
+      expect((await sandbox.control.zuora.callouts.drain(60_000)).idle).toBe(true);
+      await settle(t);
+      const numbers = [...run.invoices, ...run.payments, ...run.creditMemos].map((d) => d.number);
+      const records = await t.db.syncRecord.findMany({ where: { flowId, naturalKey: { in: numbers } }, select: { naturalKey: true, status: true, events: { select: { kind: true, detail: true }, orderBy: { id: "asc" } } } });
+      expect(records.filter((r) => r.status === "posted").map((r) => r.naturalKey).sort()).toEqual(numbers.filter((n) => !external.includes(n)).sort());
+      for (const r of records) expect(r.events.filter((e) => e.kind === "posted"), r.naturalKey!).toHaveLength(1);
+      await pollAndSettle(t, flowId, 60_000);
+      expect(await t.db.syncRecord.count({ where: { flowId, naturalKey: { in: numbers }, status: "posted" } })).toBe(numbers.length);
+      expect(await sandbox.control.qad.duplicates(QAD_DEMO_WORKSPACE_ID)).toEqual([]);
+    } finally {
+      await sandbox.control.zuora.callouts.setMode({ hold: false, duplicate: false });
+      await new Promise((r) => server.close(r));
+    }
+  }, 120_000);
+
   it("with seeded 429s, 503s, dropped connections and expired tokens on both vendors, everything posts once and balances still agree", async () => {
     const faulty = await startSandbox({ port: 0, seed: 7, demo: { accounts: 60 } });
     try {
@@ -163,11 +205,10 @@ describe("Zuora bill run -> QAD, end to end against the sandbox", () => {
       expect(await faulty.control.qad.duplicates(QAD_DEMO_WORKSPACE_ID)).toEqual([]);
       const count = async (collection: "customerInvoices" | "customerPayments" | "customerAdjustments") => (await faulty.control.qad.documents(collection, QAD_DEMO_WORKSPACE_ID)).length;
       expect([await count("customerInvoices"), await count("customerPayments"), await count("customerAdjustments")]).toEqual([run.invoices.length, run.payments.length, run.creditMemos.length]);
-      await faulty.control.faults.set({ rules: [] });
-      expectBalancesEqual((await zuoraView(faulty)).balances, await qadBalances(t, faulty, faultyFlow));
-
       // the faults really fired, of every kind, on both vendors, including QAD writes whose answer was lost
       const log = await faulty.control.faults.log();
+      await faulty.control.faults.set({ rules: [] });
+      expectBalancesEqual((await zuoraView(faulty)).balances, await qadBalances(t, faulty, faultyFlow));
       const fired = new Set(log.map((f) => f.ruleId));
       for (const r of rules) expect(fired, r.id).toContain(r.id);
       const lostWrites = log.filter((f) => f.ruleId === "qad-drop-after" && f.method === "POST" && f.path.startsWith("/api/erp/")).length;
