@@ -1,4 +1,4 @@
-import { hashCredentials, PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
+import { PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
 import type { ConnectionContext } from "../types";
 import { qadConfig } from "./config";
 import { qadOAuthErrorSchema, qadTokenResponseSchema, type QadSecrets } from "./schemas";
@@ -55,6 +55,6 @@ export const createQadTokenCache = (ctx: ConnectionContext, secrets: QadSecrets)
     db: ctx.db,
     key: ctx.connectionId,
     keyring: ctx.keyring,
-    credentialsHash: hashCredentials([ctx.baseUrl, secrets.clientId, secrets.username, secrets.password]),
+    credentials: [ctx.baseUrl, secrets.clientId, secrets.username, secrets.password],
     fetchToken: ({ refreshToken }) => fetchQadToken({ baseUrl: ctx.baseUrl, secrets, onExchange: ctx.onExchange, refreshToken }),
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { VendorHttpClient, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { BearerTokenClient } from "../shared/bearer-client";
 import type { ConnectionContext } from "../types";
 import { qadConfig, type QadDocumentEntity, type QadEntity } from "./config";
 import {
@@ -102,8 +103,7 @@ type Timed<T> = { at: number; value: Promise<T> };
  * field. Writes are not resent after a lost answer (no idempotency key): callers look the document
  * up by reference first.
  */
-export class QadClient extends VendorHttpClient {
-  private readonly tokens: TokenCache;
+export class QadClient extends BearerTokenClient {
   readonly settings: QadSettings;
   readonly workspaceId: string;
   private periods: Timed<QadGlPeriod[]> | null = null;
@@ -113,6 +113,7 @@ export class QadClient extends VendorHttpClient {
     const workspaceId = `${settings.domainCode}_${settings.entityCode}`;
     const perMinute = settings.requestsPerMinute ?? qadConfig.limits.requestsPerMinute;
     super({
+      tokens,
       vendor: qadConfig.id,
       baseUrl: ctx.baseUrl,
       onExchange: ctx.onExchange,
@@ -125,19 +126,8 @@ export class QadClient extends VendorHttpClient {
         maxConcurrent: settings.maxConcurrent ?? qadConfig.limits.maxConcurrent,
       },
     });
-    this.tokens = tokens;
     this.settings = settings;
     this.workspaceId = workspaceId;
-  }
-
-  protected async authHeaders() {
-    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
-  }
-
-  protected override async onUnauthorized(refused: Record<string, string>) {
-    const token = refused.authorization?.replace(/^Bearer /, "");
-    if (token) await this.tokens.invalidate(token);
-    return true;
   }
 
   protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {
