@@ -223,6 +223,26 @@ describe("Zuora bill run -> QAD, end to end against the sandbox", () => {
     }
   }, 320_000);
 
+  it("the canvas's catalogues: bank accounts per currency, GL accounts that take lines, closed and open periods, QAD customers", async () => {
+    const read = async (kind: string, side: "source" | "target") => {
+      const r = await readCatalog({ db: t.db, flowId, kind, side, refresh: true });
+      expect(r.error).toBeNull();
+      return r.values;
+    };
+    expect((await read("bank-account", "source")).map((v) => v.key)).toEqual(["EUR", "USD"]);
+    expect((await read("bank-account", "target")).map((v) => v.key)).toEqual(["10200", "10250", "10300"]);
+    const gl = (await read("gl-account", "target")).map((v) => v.key);
+    expect(gl).toEqual(expect.arrayContaining(["23100", "40000", "40100", "40200", "49500"]));
+    expect(gl).not.toContain("10200");
+    expect((await read("gl-account", "source")).map((v) => v.key)).toEqual(expect.arrayContaining(["Platform Subscription – Starter", "Tax"]));
+    const closed = await read("posting-period", "source");
+    const now = new Date();
+    expect(closed.map((v) => v.key)).toContain(`${now.getUTCFullYear() - 1}-01`);
+    expect(closed.map((v) => v.key)).not.toContain(now.toISOString().slice(0, 7));
+    expect((await read("posting-period", "target")).map((v) => v.key)).toContain(`${now.toISOString().slice(0, 7)}-01`);
+    expect((await read("customer", "target")).find((v) => v.key === "C9005")).toMatchObject({ inactive: true });
+  }, 60_000);
+
   it("a document in a closed QAD period holds period-closed; a posting date mapped for that period posts it", async () => {
     const matched = await t.db.valueMap.findMany({ where: { flowId, kind: "customer" }, select: { sourceKey: true }, take: 3 });
     const now = new Date();

@@ -4,7 +4,7 @@
 // allocated to the QAD invoices their Zuora payments were applied to, credit memos adjustments (both
 // only with Invoice Settlement). QAD is pull-only: the flow polls Zuora on the admin's schedule, and
 // Zuora callouts to the source connection trigger the same processing sooner.
-import { listQadCustomerRows, listQadCustomers, listQadGlAccounts, listQadOpenPeriods, type QadClient } from "../../connectors/qad";
+import { listQadCustomerRows, listQadCustomers, listQadGlAccounts, listQadOpenPeriods, qadGlAccountSchema, type QadClient } from "../../connectors/qad";
 import { createQadTarget } from "../../connectors/qad/target";
 import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuora";
 import { createZuoraSource } from "../../connectors/zuora/source";
@@ -70,8 +70,8 @@ export const zuoraQad = defineFlow<ZuoraClient, QadClient, ZuoraQadSettings>({
       targetLabel: "QAD bank GL account",
       help: "Receipts post to the bank GL account mapped from their currency (QAD refuses a bank account in another currency).",
       readSource: async ({ otherVendor }) => {
-        const banks = await otherVendor("Reading bank accounts from QAD", (client) => listQadGlAccounts(client, ["Bank"]));
-        const currencies = new Set(banks.map((b) => /· ([A-Z]{3})$/.exec(b.label ?? "")?.[1]).filter((c): c is string => Boolean(c)));
+        const accounts = await otherVendor("Reading bank accounts from QAD", (client) => client.browseAll("glAccount", qadGlAccountSchema));
+        const currencies = new Set(accounts.filter((a) => a.glType === "Bank" && a.currencyCode).map((a) => a.currencyCode!));
         return [...currencies].map((c) => ({ key: c, label: `Payments in ${c}` }));
       },
       readTarget: ({ vendor }) => vendor("Reading bank accounts from QAD", (client) => listQadGlAccounts(client, ["Bank"])),
