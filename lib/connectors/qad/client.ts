@@ -171,9 +171,15 @@ export class QadClient extends BearerTokenClient {
     return rows.map((r) => ({ voucher: r.dInvoiceVoucher, reference: r.dInvoiceReference ?? null, customerCode: r.customerCode ?? null }));
   }
 
-  /** A customer by code, or null; reused for `cacheTtlMs` in this process (customers change rarely). */
-  findCustomer(customerCode: string): Promise<QadCustomer | null> {
+  /**
+   * A customer by code, or null. Customers change rarely: the first `directoryPages` browse pages are read
+   * once per `cacheTtlMs` in this process and answer most look-ups; a code not among them is looked up
+   * alone (and that answer kept as long), so a customer created since the read is still found.
+   */
+  async findCustomer(customerCode: string): Promise<QadCustomer | null> {
     const key = customerCode.toUpperCase();
+    const listed = (await this.customerDirectory()).get(key);
+    if (listed) return listed;
     const hit = this.customers.get(key);
     if (hit && Date.now() - hit.at < qadConfig.cacheTtlMs) return hit.value;
     const value = this.browsePage("customer", qadCustomerSchema, { filters: [{ field: "customerCode", value: customerCode }], pageSize: 10 }).then(
@@ -181,6 +187,17 @@ export class QadClient extends BearerTokenClient {
     );
     value.catch(() => this.customers.delete(key));
     this.customers.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  private directory: Timed<Map<string, QadCustomer>> | null = null;
+
+  private customerDirectory(): Promise<Map<string, QadCustomer>> {
+    if (this.directory && Date.now() - this.directory.at < qadConfig.cacheTtlMs) return this.directory.value;
+    const max = qadConfig.customerDirectoryPages * qadConfig.browsePageSize;
+    const value = this.browseAll("customer", qadCustomerSchema, { max }).then((rows) => new Map(rows.map((c) => [c.customerCode.toUpperCase(), c])));
+    value.catch(() => (this.directory = null));
+    this.directory = { at: Date.now(), value };
     return value;
   }
 

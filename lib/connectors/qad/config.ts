@@ -36,6 +36,8 @@ export const qadConfig = {
   limits: { requestsPerMinute: 600, burst: 10, maxConcurrent: 4 },
   /** how long GL periods and customer look-ups are reused within a process */
   cacheTtlMs: 60_000,
+  /** customer browse pages read at once for look-ups (bounded: a large tenant's other customers are looked up one by one) */
+  customerDirectoryPages: 2,
 } as const;
 
 export type QadEntity = keyof typeof qadConfig.entities;

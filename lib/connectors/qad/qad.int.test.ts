@@ -80,6 +80,16 @@ describe("QAD connector against the sandbox", () => {
     expect(periods[0]!.key).toBe(`${year - 1}-01-01`);
   });
 
+  it("finds customers from one directory read, and a customer created after that read by its code alone", async () => {
+    expect(await client.findCustomer("c100")).toMatchObject({ customerCode: "C100", businessRelationName: "Acme Analytics Inc" });
+    const before = (await sandbox.control.qad.stats()).requests!;
+    expect(await client.findCustomer("C101")).toMatchObject({ customerCode: "C101", currencyCode: "EUR" });
+    expect((await sandbox.control.qad.stats()).requests! - before).toBe(0);
+    await sandbox.control.qad.seed({ customers: [{ customerCode: "NEW1", businessRelationName: "Created Later Ltd" }] });
+    expect(await client.findCustomer("NEW1")).toMatchObject({ customerCode: "NEW1" });
+    expect(await client.findCustomer("NOPE")).toBeNull();
+  });
+
   it("looks a document up by reference before creating it; creates invoice, receipt and adjustment with allocations", async () => {
     const target = createQadTarget(client);
     expect(await target.findDocument({ entity: "invoice", naturalKey: "INV90000001" })).toBeNull();
