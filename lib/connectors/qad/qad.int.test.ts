@@ -147,5 +147,12 @@ describe("QAD connector against the sandbox", () => {
     const after = await sandbox.control.qad.stats();
     expect(after.tokenRequests! - before.tokenRequests!).toBe(1);
     expect(after.rejected401! - before.rejected401!).toBe(1);
+
+    // refused again with the fresh token (tokens ended twice in a row): retryable, and the next call goes through
+    await sandbox.control.faults.set({ rules: [{ id: "twice", vendor: "qad", path: "/api/*", times: 2, action: { kind: "expire-tokens" } }] });
+    const twice = await client.findByReference("invoice", "INV90000001").catch((e: unknown) => e);
+    expect(twice).toMatchObject({ code: "unauthorized", status: 401, retryable: true });
+    await sandbox.control.faults.set({ rules: [] });
+    expect(await client.findByReference("invoice", "INV90000001")).toHaveLength(1);
   });
 });
