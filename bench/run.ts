@@ -6,6 +6,7 @@ import { root } from "./lib/stack";
 import { updateBenchmarksMd } from "./report";
 import { spawnSync } from "node:child_process";
 import { backfill } from "./scenarios/backfill";
+import { backfillQad } from "./scenarios/backfill-qad";
 import { calloutLatency } from "./scenarios/callouts";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
@@ -13,7 +14,7 @@ import { memoryRun, printCurve } from "./scenarios/memory";
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
  * npm run bench -- --full       the issue's sizes (10,000-invoice backfill, 100,000 for memory, ...)
- * npm run bench -- --only backfill,callouts   some scenarios
+ * npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill)
  * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
  * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
@@ -79,6 +80,11 @@ const main = async () => {
       const rows = [];
       for (const latencyMs of latencies) rows.push(await backfill(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs, label: `backfill-${latencyMs}ms` }));
       await save("backfill", rows, { targets: { invoicesPerSecond: 1000, callsPerInvoice: 1.5 } });
+    }
+    if (wanted("backfill-qad")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(await backfillQad(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs }));
+      await save("backfill-qad", rows, { flow: "zuora-qad" });
     }
     if (wanted("callouts")) {
       const rows = [];

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createDb } from "../lib/db";
 import { env } from "../lib/env";
 import { seedDemoFlow } from "../prisma/seed/seed-demo-flow";
+import { seedDemoQadFlow } from "../prisma/seed/seed-demo-qad-flow";
 
 /**
  * `npm run db:seed`: on a database with no flow yet, demo connections to the vendor sandbox at
@@ -19,6 +20,7 @@ const infoSchema = z.object({
     password: z.string(),
     endpointVersion: z.string(),
   }),
+  qad: z.object({ baseUrl: z.string(), clientId: z.string(), username: z.string(), password: z.string() }).optional(),
 });
 
 const { DATABASE_URL, SANDBOX_PORT, SANDBOX_URL } = env();
@@ -42,5 +44,7 @@ if (!info) {
 }
 const db = createDb(DATABASE_URL, { max: 2 });
 const flowId = await seedDemoFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, acumaticaBaseUrl: info.acumatica.baseUrl, credentials: info } });
+const qadFlowId = info.qad ? await seedDemoQadFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, qadBaseUrl: info.qad.baseUrl, credentials: { qad: info.qad } } }) : null;
 await db.$disconnect();
 console.log(flowId ? "created the demo connections and the Zuora -> Acumatica demo flow (pointing at the sandbox)" : "a flow exists already: nothing seeded");
+if (qadFlowId) console.log("created the demo QAD connection and the Zuora -> QAD demo flow (pointing at the sandbox)");

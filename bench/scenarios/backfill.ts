@@ -1,6 +1,6 @@
-import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import { mb, type BenchContext } from "../lib/context";
-import { createSandboxFlow, spawnWorker, waitForSync, type WorkerProcess } from "../lib/stack";
+import { runBackfillWorkers, type BackfillObserver } from "../lib/run-backfill-workers";
+import { createSandboxFlow } from "../lib/stack";
 
 export type BackfillResult = {
   scenario: string;
@@ -58,7 +58,7 @@ export const backfill = async (
     /** node flags of the worker processes instead of scripts/worker-build.ts's WORKER_NODE_FLAGS (to measure flags) */
     workerNodeArgs?: string[];
     /** sees the worker processes and every progress probe (the memory scenario draws its curve from them) */
-    observe?: { workers?: (procs: WorkerProcess[]) => void; syncStarted?: () => void; progress?: (counts: Record<string, number>) => void };
+    observe?: BackfillObserver;
   },
 ): Promise<BackfillResult> => {
   const { url, db } = await ctx.freshDb(label);
@@ -70,52 +70,9 @@ export const backfill = async (
   const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a0 = await sandbox.control.acumatica.stats();
 
-  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency, nodeArgs: workerNodeArgs }));
-  observe?.workers?.(procs);
-  // workers up (start-up is not sync time)
-  const upDeadline = Date.now() + 60_000;
-  while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) {
-    const dead = procs.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
-    if (dead) throw new Error(`a worker exited before it ran (code ${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  const started = Date.now();
-  observe?.syncStarted?.();
-  await syncFlowNow({ db, flowId });
-  let counts: Record<string, number> = {};
-  let complete = true;
-  let note: string | undefined;
-  try {
-    counts = await waitForSync({
-      db,
-      flowId,
-      timeoutMs,
-      intervalMs: 500,
-      onTick: (() => {
-        let last = 0;
-        return (c: Record<string, number>) => {
-          observe?.progress?.(c);
-          if (Date.now() - last < 10_000) return;
-          last = Date.now();
-          console.log(`  [${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(c)}`);
-        };
-      })(),
-      done: (c) => c["invoice/posted"] === expected.invoice && c["payment/posted"] === expected.payment && (c["credit-memo/posted"] ?? 0) === expected["credit-memo"],
-    });
-  } catch (err) {
-    complete = false;
-    note = String(err).split("\n")[0]!.slice(0, 300);
-    counts = Object.fromEntries(
-      (await db.syncRecord.groupBy({ by: ["objectType", "status"], where: { flowId }, _count: true })).map((r) => [`${r.objectType}/${r.status}`, r._count as number]),
-    );
-  }
-  const seconds = (Date.now() - started) / 1000;
-  if (!complete || process.env.BENCH_DEBUG) for (const p of procs) console.log(p.output().slice(-3000));
-  await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+  const { procs, counts, complete, note, seconds, posted: records, failed } = await runBackfillWorkers({ db, url, flowId, expected, label, workers, concurrency, timeoutMs, workerNodeArgs, observe });
   const z1 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a1 = await sandbox.control.acumatica.stats();
-  const records = Object.entries(counts).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
   const postedInvoices = counts["invoice/posted"] ?? 0;
   const zc = (z1 - z0) / Math.max(1, postedInvoices);
   const ac = (a1.requests - a0.requests) / Math.max(1, postedInvoices);
@@ -132,7 +89,7 @@ export const backfill = async (
     callsPerInvoice: Number((zc + ac).toFixed(2)),
     acumatica429: a1.rejected429 - a0.rejected429,
     acumaticaRequestsPerMinute: Math.round(((a1.requests - a0.requests) / seconds) * 60),
-    failedRecords: Object.entries(counts).filter(([k]) => k.endsWith("/failed")).reduce((n, [, v]) => n + v, 0),
+    failedRecords: failed,
     peakWorkerRssMb: Math.max(...procs.map((p) => mb(p.peakRss()))),
     workers,
     concurrency,

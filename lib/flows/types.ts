@@ -122,10 +122,15 @@ export type CatalogLedger = {
  * which reads through the side's client (built on first use) and turns a failure into the read's
  * error sentence for the admin (`what`, e.g. "Reading GL accounts from Acumatica"), returning [].
  */
-export type CatalogContext<TClient, TSettings> = {
+export type CatalogContext<TClient, TSettings, TOtherClient = unknown> = {
   settings: TSettings;
   ledger: CatalogLedger;
   vendor: (what: string, read: (client: TClient) => Promise<CatalogValue[]>) => Promise<CatalogValue[]>;
+  /**
+   * Reads through the OTHER side's client, like `vendor` (a failure becomes the read's error sentence
+   * and []): e.g. a source reader labelling each Zuora account with the target customer it matches.
+   */
+  otherVendor: <T>(what: string, read: (client: TOtherClient) => Promise<T[]>) => Promise<T[]>;
 };
 
 /** A kind of value map of a flow (ValueMap.kind) and how the admin's mapping page reads both sides. */
@@ -139,8 +144,8 @@ export type ValueMapKindDeclaration<TSourceClient = unknown, TTargetClient = unk
   help?: string;
   /** "compound": the source key joins several fields with " | " (e.g. company | product type) */
   keyOf?: "single" | "compound";
-  readSource: (ctx: CatalogContext<TSourceClient, TSettings>) => Promise<CatalogValue[]>;
-  readTarget: (ctx: CatalogContext<TTargetClient, TSettings>) => Promise<CatalogValue[]>;
+  readSource: (ctx: CatalogContext<TSourceClient, TSettings, TTargetClient>) => Promise<CatalogValue[]>;
+  readTarget: (ctx: CatalogContext<TTargetClient, TSettings, TSourceClient>) => Promise<CatalogValue[]>;
 };
 
 /** What `connect` is given: the ready clients of both connections and the parsed settings. */

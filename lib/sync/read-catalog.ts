@@ -50,15 +50,14 @@ export const readCatalog = async ({ db, flowId, kind, side, refresh = false }: {
       const definition = getFlowKind(flow.kind);
       const declaration = definition.valueMapKinds.find((k) => k.kind === kind);
       if (!declaration) throw new AppError("INVALID_INPUT", { userMessage: `This flow has no "${kind}" mappings.` });
-      const connection = side === "source" ? flow.source : flow.target;
-      const connector = getConnector(side === "source" ? definition.source : definition.target);
       const readAt = new Date().toISOString();
       const errors: string[] = [];
-      let client: unknown;
-      const ctx: CatalogContext<unknown, unknown> = {
-        settings: definition.settings.schema.parse(flow.settings ?? {}),
-        ledger: catalogLedgerOf(db, flowId),
-        vendor: async (what, read) => {
+      /** reads through one side's client (built on first use); a failure becomes an error sentence and [] */
+      const reader = (which: "source" | "target") => {
+        const connection = which === "source" ? flow.source : flow.target;
+        const connector = getConnector(which === "source" ? definition.source : definition.target);
+        let client: unknown;
+        return async <T>(what: string, read: (client: unknown) => Promise<T[]>): Promise<T[]> => {
           try {
             client ??= connector.createClient(toConnectionContext(db, connection));
             return await read(client);
@@ -66,7 +65,13 @@ export const readCatalog = async ({ db, flowId, kind, side, refresh = false }: {
             errors.push(describeFailure(err, what, connection.baseUrl));
             return [];
           }
-        },
+        };
+      };
+      const ctx: CatalogContext<unknown, unknown> = {
+        settings: definition.settings.schema.parse(flow.settings ?? {}),
+        ledger: catalogLedgerOf(db, flowId),
+        vendor: reader(side),
+        otherVendor: reader(side === "source" ? "target" : "source"),
       };
       const values = await (side === "source" ? declaration.readSource(ctx) : declaration.readTarget(ctx));
       const byKey = new Map<string, CatalogValue>();
