@@ -6,6 +6,8 @@ import { ACUMATICA_SANDBOX_DEFAULTS, createAcumaticaSandbox, type AcumaticaSandb
 import { createSandboxControlClient, type SandboxControlClient } from "./core/control-client";
 import { createFaultInjector, type FaultInjector } from "./core/faults";
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
+import { seedIfsCloudDemo } from "./ifs-cloud/demo";
+import { createIfsCloudSandbox, IFS_CLOUD_PREFIX, IFS_SANDBOX_DEFAULTS, type IfsCloudSandbox, type IfsCloudSandboxOptions } from "./ifs-cloud/index";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
 
@@ -29,6 +31,7 @@ export type StartSandboxOptions = {
   seed?: number;
   zuora?: Omit<ZuoraSandboxOptions, "prefix">;
   acumatica?: AcumaticaSandboxOptions;
+  ifsCloud?: IfsCloudSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -42,12 +45,14 @@ export type RunningSandbox = {
   zuoraBaseUrl: string;
   /** Acumatica instance URL. */
   acumaticaBaseUrl: string;
+  /** IFS Cloud host URL (IAM under /auth/realms/<realm>, projections under /int and /main). */
+  ifsCloudBaseUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; ifsCloud: IfsCloudSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -61,7 +66,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; ifsCloud?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -79,6 +84,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const seed = o.seed ?? 1;
   const zuora = createZuoraSandbox({ seed, ...o.zuora });
   const acumatica = createAcumaticaSandbox(o.acumatica);
+  const ifsCloud = createIfsCloudSandbox({ seed, ...o.ifsCloud });
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -94,6 +100,12 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       password: acumaticaUser.password,
       endpointVersion: "24.200.001",
     },
+    ifsCloud: {
+      baseUrl: IFS_CLOUD_PREFIX,
+      realm: o.ifsCloud?.realm ?? IFS_SANDBOX_DEFAULTS.realm,
+      clientId: o.ifsCloud?.clients?.[0]?.clientId ?? IFS_SANDBOX_DEFAULTS.client.clientId,
+      clientSecret: o.ifsCloud?.clients?.[0]?.clientSecret ?? IFS_SANDBOX_DEFAULTS.client.clientSecret,
+    },
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -101,27 +113,30 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   if (saved) {
     zuora.control.restore(saved.zuora);
     acumatica.control.restore(saved.acumatica);
+    // A state file written before IFS Cloud joined the sandbox gets the IFS demo companies on first start.
+    if (saved.ifsCloud) ifsCloud.control.restore(saved.ifsCloud);
+    else if (o.demo) seedIfsCloudDemo(ifsCloud.control);
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, ifsCloud: ifsCloud.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, ifsCloud, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
+  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, ifsCloud: ifsCloud.control.stats().requests };
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
     if (!stateFile || !o.stateDir) return;
-    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
-    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && saved !== undefined) return;
+    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, ifsCloud: ifsCloud.control.stats().requests };
+    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && current.ifsCloud === lastSaved.ifsCloud && saved !== undefined) return;
     lastSaved = current;
     const dir = o.stateDir;
     saving = saving.then(async () => {
-      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot() };
+      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot(), ifsCloud: ifsCloud.control.snapshot() };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(state));
@@ -137,9 +152,10 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     url,
     zuoraBaseUrl: credentials.zuora.baseUrl,
     acumaticaBaseUrl: credentials.acumatica.baseUrl,
+    ifsCloudBaseUrl: credentials.ifsCloud.baseUrl,
     credentials,
     control: createSandboxControlClient(url),
-    vendors: { zuora, acumatica, faults },
+    vendors: { zuora, acumatica, ifsCloud, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);

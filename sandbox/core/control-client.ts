@@ -1,5 +1,6 @@
 import type { AcumaticaSandbox } from "../acumatica/index";
 import type { DemoSeedOptions, DemoSeedResult } from "../demo/seed-demo";
+import type { IfsCloudSandbox } from "../ifs-cloud/index";
 import type { SandboxCredentials } from "../server";
 import type {
   BillRunInput,
@@ -19,6 +20,7 @@ import type { FaultConfigInput, FaultLogEntry, FaultRule, FaultRuleInput, Latenc
  */
 
 type AcumaticaControl = AcumaticaSandbox["control"];
+type IfsControl = IfsCloudSandbox["control"];
 type FaultState = { seed: number; latencyMs: Latency; rules: FaultRule[] };
 type ZuoraSettings = {
   invoiceSettlement: boolean;
@@ -118,6 +120,28 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<void>("POST", "/acumatica/expire-tokens"),
       stats: () => call<{ requests: number; rejected429: number; byRoute: Record<string, number> }>("GET", "/acumatica/stats"),
       reset: () => call<void>("POST", "/acumatica/reset"),
+    },
+    ifsCloud: {
+      seed: (data: Parameters<IfsControl["seed"]>[0]) => call<ReturnType<IfsControl["counts"]>>("POST", "/ifs-cloud/seed", data),
+      setPeriodStatus: (input: Parameters<IfsControl["setPeriodStatus"]>[0]) => call<{ ok: true }>("PUT", "/ifs-cloud/periods", input),
+      vouchers: () => call<ReturnType<IfsControl["vouchers"]>>("GET", "/ifs-cloud/vouchers"),
+      /** Vouchers sharing a row ReferenceNumber in a company: should be empty. */
+      duplicates: () => call<ReturnType<IfsControl["duplicates"]>>("GET", "/ifs-cloud/duplicates"),
+      counts: () => call<ReturnType<IfsControl["counts"]>>("GET", "/ifs-cloud/counts"),
+      settings: () => call<ReturnType<IfsControl["settings"]>>("GET", "/ifs-cloud/settings"),
+      configure: (input: Parameters<IfsControl["configure"]>[0]) => call<ReturnType<IfsControl["settings"]>>("PATCH", "/ifs-cloud/settings", input),
+      setClock: (input: Parameters<IfsControl["setClock"]>[0]) => call<{ now: string }>("PUT", "/ifs-cloud/clock", input),
+      expireTokens: () => call<{ ok: true }>("POST", "/ifs-cloud/expire-tokens"),
+      /** The next request to each projection (default all) answers 500 MI_MODIFIED_ERROR once, as after a redeployment. */
+      modifyMetadata: (projections?: string[]) => call<{ ok: true }>("POST", "/ifs-cloud/metadata-modified", projections ? { projections } : {}),
+      /** Another user changes the record: its ETag changes. */
+      touch: (target: Parameters<IfsControl["touch"]>[0]) => call<{ ok: true }>("POST", "/ifs-cloud/touch", target),
+      lock: (target: Parameters<IfsControl["lock"]>[0]) => call<{ ok: true }>("POST", "/ifs-cloud/locks", target),
+      unlockAll: () => call<{ ok: true }>("DELETE", "/ifs-cloud/locks"),
+      stats: () => call<ReturnType<IfsControl["stats"]>>("GET", "/ifs-cloud/stats"),
+      snapshot: () => call<unknown>("GET", "/ifs-cloud/snapshot"),
+      restore: (state: unknown) => call<{ ok: true }>("POST", "/ifs-cloud/restore", state),
+      reset: () => call<{ ok: true }>("POST", "/ifs-cloud/reset"),
     },
   };
 };
