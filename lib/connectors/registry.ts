@@ -1,10 +1,11 @@
 import { AppError } from "../errors";
 import { acumatica } from "./acumatica";
+import { ifsCloud } from "./ifs-cloud";
 import type { Connector, VendorId } from "./types";
 import { zuora } from "./zuora";
 
 /** Every connector of this build, by vendor id. Written by hand (six vendors do not need codegen). */
-export const connectors = { zuora, acumatica } as const satisfies Partial<Record<VendorId, Connector>>;
+export const connectors = { zuora, acumatica, "ifs-cloud": ifsCloud } as const satisfies Partial<Record<VendorId, Connector>>;
 
 export type RegisteredVendorId = keyof typeof connectors;
 
