@@ -41,6 +41,12 @@ const checks = (over: Partial<{ currency: string | null; company: boolean; perio
   periodStatus: async () => (over.period === undefined ? "Open" : over.period),
   clear: () => {},
 });
+type Rows = { Company: string; VoucherType: string; rows: Record<string, unknown>[] };
+/** The voucher of a `post` plan (fails the test for any other plan). */
+const voucherOf = (p: Awaited<ReturnType<typeof plan>>): Rows => {
+  if (p.action !== "post") throw new Error(`expected a post, got ${JSON.stringify(p)}`);
+  return p.documents[0].document as Rows;
+};
 const plan = (objectType: string, payload: unknown, maps = allMaps, c = checks(), s = settings) =>
   createPlanner(s, c)({ record: { id: "r", objectType, sourceId: "x", naturalKey: null, sourcePayload: payload }, maps: indexValueMaps(maps), ledger: null as never, partnerMaps: new Map() });
 
@@ -48,7 +54,7 @@ describe("Zuora -> IFS Cloud planner", () => {
   it("posts an invoice as one balanced voucher: receivable debited, revenue and tax credited, every row with company, account, cost center, currency and reference", async () => {
     const p = await plan("invoice", invoice);
     expect(p).toMatchObject({ action: "post", documents: [{ entity: "Voucher", naturalKey: "INV00000001" }] });
-    const voucher = (p as { documents: [{ document: { Company: string; VoucherType: string; rows: Record<string, unknown>[] } }] }).documents[0].document;
+    const voucher = voucherOf(p);
     expect(voucher).toMatchObject({ Company: "10", VoucherType: "I", VoucherDate: "2026-12-01" });
     expect(voucher.rows.map((r) => [r.Account, r.CodeB, r.CurrencyDebetAmount ?? null, r.CurrencyCreditAmount ?? null])).toEqual([
       ["1510", "900", 130.9, null],
@@ -62,7 +68,7 @@ describe("Zuora -> IFS Cloud planner", () => {
 
   it("posts an external payment (cash debited, receivable credited), or records it captured for audit when external payments are off", async () => {
     const p = await plan("payment", payment);
-    const rows = (p as { documents: [{ document: { VoucherType: string; rows: Record<string, unknown>[] } }] }).documents[0].document;
+    const rows = voucherOf(p);
     expect(rows.VoucherType).toBe("U");
     expect(rows.rows.map((r) => [r.Account, r.CurrencyDebetAmount ?? null, r.CurrencyCreditAmount ?? null])).toEqual([
       ["1930", 130.9, null],
@@ -102,7 +108,7 @@ describe("Zuora -> IFS Cloud planner", () => {
   it("posts a credit memo as a reversing voucher, or tracks it as skipped when credit memos are off", async () => {
     const memo = { id: "cm1", number: "CM00000001", account, status: "Posted", currency: "USD", amount: 25, memoDate: "2026-12-03", referredInvoiceId: "inv1", lines: [{ id: "c1", productName: "Support", accountingCode: "40200", amount: 25, taxAmount: 0 }] };
     const p = await plan("credit-memo", memo);
-    const v = (p as { documents: [{ document: { rows: Record<string, unknown>[] } }] }).documents[0].document;
+    const v = voucherOf(p);
     expect(v.rows.map((r) => [r.Account, r.CurrencyDebetAmount ?? null, r.CurrencyCreditAmount ?? null])).toEqual([
       ["3020", 25, null],
       ["1510", null, 25],
