@@ -2,10 +2,12 @@ import { z } from "zod";
 import { createDb } from "../lib/db";
 import { env } from "../lib/env";
 import { seedDemoFlow } from "../prisma/seed/seed-demo-flow";
+import { seedDemoIfsFlow } from "../prisma/seed/seed-demo-ifs-flow";
 
 /**
  * `npm run db:seed`: on a database with no flow yet, demo connections to the vendor sandbox at
- * SANDBOX_URL (default http://127.0.0.1:$SANDBOX_PORT) and a Zuora -> Acumatica demo flow.
+ * SANDBOX_URL (default http://127.0.0.1:$SANDBOX_PORT) and a Zuora -> Acumatica demo flow; a
+ * Zuora -> IFS Cloud demo flow is added wherever none exists yet.
  * `npm start` runs it in the embedded default.
  */
 const infoSchema = z.object({
@@ -19,6 +21,7 @@ const infoSchema = z.object({
     password: z.string(),
     endpointVersion: z.string(),
   }),
+  ifsCloud: z.object({ baseUrl: z.string(), realm: z.string(), clientId: z.string(), clientSecret: z.string() }),
 });
 
 const { DATABASE_URL, SANDBOX_PORT, SANDBOX_URL } = env();
@@ -42,5 +45,7 @@ if (!info) {
 }
 const db = createDb(DATABASE_URL, { max: 2 });
 const flowId = await seedDemoFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, acumaticaBaseUrl: info.acumatica.baseUrl, credentials: info } });
+const ifsFlowId = await seedDemoIfsFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, credentials: info } });
 await db.$disconnect();
 console.log(flowId ? "created the demo connections and the Zuora -> Acumatica demo flow (pointing at the sandbox)" : "a flow exists already: nothing seeded");
+if (ifsFlowId) console.log("created the demo IFS Cloud connection and the Zuora -> IFS Cloud demo flow (pointing at the sandbox)");
