@@ -147,10 +147,15 @@ describe("IFS Cloud client and target", () => {
     expect(confirms.map((e) => e.status)).toContain(412);
     // every confirm was preceded by a read of the voucher (its ETag)
     exchanges.forEach((e, i) => e.method === "POST" && expect(exchanges[i - 1]?.method).toBe("GET"));
-    // confirming again changes nothing and sends no write
+    // confirming again changes nothing and sends no write; a voucher found Confirmed costs no read at all
     exchanges.length = 0;
     await target.completeDocument({ entity: "Voucher", naturalKey: ref, ref: found!, document: null });
     expect(exchanges.map((e) => e.method)).toEqual(["GET"]);
+    const again = createIfsCloudTarget(client);
+    const confirmed = await again.findDocument({ entity: "Voucher", naturalKey: ref });
+    exchanges.length = 0;
+    await again.completeDocument({ entity: "Voucher", naturalKey: ref, ref: confirmed!, document: null });
+    expect(exchanges).toEqual([]);
   });
 
   it("reads companies, accounts and cost centers without asking past the result-size limit", async () => {

@@ -16,9 +16,13 @@ export const voucherKeysOf = (id: string): IfsVoucherKeys => {
 const refOf = (v: IfsVoucher): TargetDocumentRef => ({ targetId: voucherIdOf(v), targetRef: voucherIdOf(v), version: v["@odata.etag"] });
 
 /** The IFS target of one runtime (one job). Entity: "Voucher"; the document is an IfsVoucherInput. */
-export const createIfsCloudTarget = (client: IfsCloudClient) => ({
+export const createIfsCloudTarget = (client: IfsCloudClient) => {
+  /** state of the vouchers found in this runtime, so a Confirmed one costs no second read */
+  const stateOf = new Map<string, string>();
+  return {
   findDocument: async ({ naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
     const found = await client.findVouchersByReference(naturalKey);
+    for (const v of found) stateOf.set(voucherIdOf(v), v.Objstate);
     if (found.length > 1) {
       throw Object.assign(new Error(`IFS already holds ${found.length} vouchers with reference ${naturalKey} (${found.map(voucherIdOf).join(", ")}); cancel the extra ones there first`), { retryable: false });
     }
@@ -27,6 +31,8 @@ export const createIfsCloudTarget = (client: IfsCloudClient) => ({
   createDocument: async ({ document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => refOf(await client.createVoucher(ifsVoucherInputSchema.parse(document))),
   /** A voucher an earlier attempt or another user left Waiting is confirmed (read for its ETag, then If-Match). */
   completeDocument: async ({ ref }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
+    if (stateOf.get(ref.targetId) === "Confirmed") return;
     await client.confirmVoucher(voucherKeysOf(ref.targetId));
   },
-});
+  };
+};
