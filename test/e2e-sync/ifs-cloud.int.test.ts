@@ -1,0 +1,148 @@
+import type { Runner } from "graphile-worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIfsSandboxFlow } from "../../bench/scenarios/ifs-backfill";
+import { listMissingMappings } from "../../lib/sync/list-missing-mappings";
+import { releaseHeldRecords } from "../../lib/sync/release-held-records";
+import { DEMO_IFS_COST_CENTERS } from "../../prisma/seed/seed-demo-ifs-flow";
+import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { getToken, zuoraGet } from "../../sandbox/zuora/test-support";
+import { createTestDb, type TestDb } from "../db";
+import { pollAndSettle, settle, startWorker, statusCounts } from "./harness";
+
+/*
+ * Zuora -> IFS Cloud end to end: a Zuora bill run (electronic and external payments, credit memos)
+ * polled and posted as GL vouchers by the real worker over real HTTP to the sandbox, on a real
+ * Postgres. The ledger is reconciled against Zuora's own state, per company and currency.
+ * IFS_E2E_INVOICES sizes the main run (default 1,000).
+ */
+
+const INVOICES = Number(process.env.IFS_E2E_INVOICES ?? 1000);
+const COMPANY_OF: Record<string, string> = { USD: "10", EUR: "20" };
+const RECEIVABLE = "1510";
+
+type Row = { Company: string; Account: string; CodeB?: string | null; CurrencyCode: string; CurrencyDebetAmount?: number | null; CurrencyCreditAmount?: number | null; ReferenceNumber?: string | null };
+type Voucher = { Company: string; VoucherType: string; VoucherNo: number; AccountingYear: number; Objstate: string; VoucherText?: string | null; VoucherRowArray: Row[] };
+
+const cents = (n: number | null | undefined) => Math.round((n ?? 0) * 100);
+
+const zuoraAll = async (sandbox: RunningSandbox, object: string) => {
+  const token = await getToken(sandbox);
+  const rows: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await zuoraGet(sandbox, token, `/object-query/${object}?pageSize=99${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    rows.push(...(page.body.data as Record<string, unknown>[]));
+    cursor = page.body.nextPage as string | undefined;
+  } while (cursor);
+  return rows;
+};
+
+/** Zuora's amounts of the run's documents, summed per "<company> <currency>" (the company the demo maps each currency to). */
+const zuoraTotals = async (sandbox: RunningSandbox, object: string, numberField: string, numbers: Set<string>, amountField = "amount") => {
+  const totals = new Map<string, number>();
+  for (const r of await zuoraAll(sandbox, object)) {
+    if (!numbers.has(String(r[numberField]))) continue;
+    const currency = String(r.currency);
+    const key = `${COMPANY_OF[currency]} ${currency}`;
+    totals.set(key, (totals.get(key) ?? 0) + cents(r[amountField] as number));
+  }
+  return Object.fromEntries([...totals].sort());
+};
+
+/** The receivable amount of each document's voucher (debit for invoices, credit for payments and memos), summed per "<company> <currency>". */
+const ledgerTotals = (vouchers: Voucher[], numbers: Set<string>, side: "debit" | "credit") => {
+  const totals = new Map<string, number>();
+  for (const v of vouchers) {
+    const ref = v.VoucherRowArray[0]?.ReferenceNumber;
+    if (!ref || !numbers.has(ref)) continue;
+    for (const r of v.VoucherRowArray.filter((x) => x.Account === RECEIVABLE)) {
+      const key = `${r.Company} ${r.CurrencyCode}`;
+      totals.set(key, (totals.get(key) ?? 0) + (side === "debit" ? cents(r.CurrencyDebetAmount) - cents(r.CurrencyCreditAmount) : cents(r.CurrencyCreditAmount) - cents(r.CurrencyDebetAmount)));
+    }
+  }
+  return Object.fromEntries([...totals].sort());
+};
+
+/** Every voucher is confirmed and balanced, and each row carries company, account, cost center, currency and the document's reference. */
+const expectWellFormed = (vouchers: Voucher[]) => {
+  for (const v of vouchers) {
+    const ref = v.VoucherRowArray[0]?.ReferenceNumber;
+    expect(v.Objstate, `${v.Company} ${v.VoucherType} ${v.VoucherNo}`).toBe("Confirmed");
+    const debit = v.VoucherRowArray.reduce((s, r) => s + cents(r.CurrencyDebetAmount), 0);
+    const credit = v.VoucherRowArray.reduce((s, r) => s + cents(r.CurrencyCreditAmount), 0);
+    expect(debit, `${ref} balances`).toBe(credit);
+    for (const r of v.VoucherRowArray) {
+      expect(r, String(ref)).toMatchObject({ Company: v.Company, Account: expect.any(String), CodeB: expect.any(String), CurrencyCode: expect.stringMatching(/^(USD|EUR)$/), ReferenceNumber: ref });
+    }
+  }
+};
+
+describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbox", () => {
+  let t: TestDb;
+  let worker: Runner;
+  beforeAll(async () => {
+    t = await createTestDb();
+    worker = await startWorker(t);
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await t?.drop();
+  });
+
+  it(`posts a ${INVOICES}-invoice bill run once per document: balanced vouchers whose totals per company and currency equal Zuora's; an unmapped cost center holds and releases`, async () => {
+    const sandbox = await startSandbox({ port: 0, demo: { accounts: 60 } });
+    try {
+      const { flowId } = await createIfsSandboxFlow({ db: t.db, sandbox, withoutCostCenters: ["Training"] });
+      const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.15, seed: 21 });
+      expect(new Set(run.payments.map((p) => p.type))).toEqual(new Set(["Electronic", "External"]));
+      expect(run.creditMemos.length).toBeGreaterThan(0);
+
+      const started = Date.now();
+      await pollAndSettle(t, flowId, 60_000 + INVOICES * 600);
+      const firstPass = Date.now() - started;
+
+      // invoices with a Training line (and credit memos crediting one) wait for its cost center, naming it
+      const held = await t.db.syncRecord.findMany({ where: { flowId, status: "held" }, select: { statusReason: true, missing: true } });
+      expect(held.length).toBeGreaterThan(0);
+      for (const h of held) expect(h).toEqual({ statusReason: "mapping-missing", missing: [{ kind: "cost-center", sourceKey: "Training", label: "cost center of product Training" }] });
+      expect(await listMissingMappings({ db: t.db, flowId })).toEqual([expect.objectContaining({ kind: "cost-center", sourceKey: "Training", records: held.length })]);
+      const heldRefs = (await t.db.syncRecord.findMany({ where: { flowId, status: "held" }, select: { naturalKey: true } })).map((r) => r.naturalKey);
+      const before = (await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[];
+      expect(before.filter((v) => heldRefs.includes(v.VoucherRowArray[0]?.ReferenceNumber ?? ""))).toEqual([]);
+
+      await t.db.valueMap.create({ data: { flowId, kind: "cost-center", sourceKey: "Training", targetValue: DEMO_IFS_COST_CENTERS.Training! } });
+      expect(await releaseHeldRecords({ db: t.db, flowId, kind: "cost-center", sourceKey: "Training", actorUserId: null })).toBe(held.length);
+      await settle(t, 300_000);
+      const durationMs = Date.now() - started;
+
+      expect(await statusCounts(t, flowId)).toEqual({ "credit-memo/posted": run.creditMemos.length, "invoice/posted": INVOICES, "payment/posted": run.payments.length });
+      expect(await sandbox.control.ifsCloud.duplicates()).toEqual([]);
+      const vouchers = (await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[];
+      expect(vouchers).toHaveLength(INVOICES + run.payments.length + run.creditMemos.length);
+      expectWellFormed(vouchers);
+      const training = vouchers.filter((v) => heldRefs.includes(v.VoucherRowArray[0]?.ReferenceNumber ?? ""));
+      expect(training).toHaveLength(held.length);
+      for (const v of training) expect(v.VoucherRowArray.map((r) => r.CodeB)).toContain("300");
+
+      // the ledger agrees with Zuora, balance by balance: billed, paid (electronic and external), credited
+      const numbers = (docs: { number: string }[]) => new Set(docs.map((d) => d.number));
+      const invoices = numbers(run.invoices);
+      const payments = numbers(run.payments);
+      const memos = numbers(run.creditMemos);
+      expect(ledgerTotals(vouchers, invoices, "debit")).toEqual(await zuoraTotals(sandbox, "invoices", "invoiceNumber", invoices));
+      expect(ledgerTotals(vouchers, payments, "credit")).toEqual(await zuoraTotals(sandbox, "payments", "paymentNumber", payments));
+      expect(ledgerTotals(vouchers, memos, "credit")).toEqual(await zuoraTotals(sandbox, "credit-memos", "memoNumber", memos, "totalAmount"));
+      expect(Object.keys(ledgerTotals(vouchers, invoices, "debit"))).toEqual(["10 USD", "20 EUR"]);
+
+      const ifsStats = await sandbox.control.ifsCloud.stats();
+      const zStats = await sandbox.control.zuora.stats();
+      const documents = INVOICES + run.payments.length + run.creditMemos.length;
+      console.log(
+        `[e2e ifs bill-run] ${documents} documents (${INVOICES} invoices, ${run.payments.length} payments, ${run.creditMemos.length} credit memos; ${held.length} held on the Training cost center then released) ` +
+          `in ${durationMs} ms (first pass ${firstPass} ms); IFS ${ifsStats.requests} requests (${(ifsStats.requests / documents).toFixed(2)} per document, ${ifsStats.tokensIssued} tokens), Zuora ${zStats.requests} requests`,
+      );
+    } finally {
+      await sandbox.close();
+    }
+  }, 1_200_000);
+});
