@@ -3,7 +3,7 @@ export const ifsCloudConfig = {
   id: "ifs-cloud",
   label: "IFS Cloud",
   /** IFS IAM is Keycloak: client credentials, form body, on the tenant host [IFS-IAM] */
-  auth: { kind: "oauth2-client-credentials", tokenPath: (realm: string) => `auth/realms/${encodeURIComponent(realm)}/protocol/openid-connect/token`, scope: "openid" },
+  auth: { kind: "oauth2-client-credentials", tokenPath: (realm: string) => `auth/realms/${encodeURIComponent(realm)}/protocol/openid-connect/token`, scope: "openid microprofile-jwt" },
   /** projections under `/<int|main>/ifsapplications/projection/v1/<Projection>.svc` [IFS-PROJ]; /int for integrations [IFS-INB] */
   projectionsPath: (apiPath: "int" | "main") => `${apiPath}/ifsapplications/projection/v1`,
   /**
