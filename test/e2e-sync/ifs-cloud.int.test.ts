@@ -145,4 +145,80 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
       await sandbox.close();
     }
   }, 1_200_000);
+
+  it("with 429s, 5xx, dropped connections, expired tokens and stale ETags on both vendors, every document posts once and the ledger still reconciles", async () => {
+    const sandbox = await startSandbox({ port: 0, seed: 17, demo: { accounts: 30 } });
+    try {
+      const { flowId } = await createIfsSandboxFlow({ db: t.db, sandbox });
+      const invoices = Number(process.env.IFS_E2E_FAULT_INVOICES ?? 80);
+      const run = await sandbox.control.zuora.billRun({ invoices, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.15, seed: 23 });
+
+      // Six invoices' vouchers were left Waiting by an earlier import (header, then rows): the flow finds
+      // them by reference and confirms them, reading the ETag before each If-Match while "other users"
+      // change half of the vouchers it writes to (seeded stale-ETag rate).
+      const zInvoices = (await zuoraAll(sandbox, "invoices")).filter((r) => run.invoices.some((i) => i.number === r.invoiceNumber));
+      const waiting = zInvoices.slice(0, 6);
+      const i = sandbox.credentials.ifsCloud;
+      const tokenRes = await fetch(`${i.baseUrl}/auth/realms/${i.realm}/protocol/openid-connect/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: i.clientId, client_secret: i.clientSecret }) });
+      const headers = { authorization: `Bearer ${((await tokenRes.json()) as { access_token: string }).access_token}`, "content-type": "application/json" };
+      const svc = `${i.baseUrl}/int/ifsapplications/projection/v1/ManualVoucherHandling.svc`;
+      for (const inv of waiting) {
+        const currency = String(inv.currency);
+        const company = COMPANY_OF[currency]!;
+        const amount = inv.amount as number;
+        const header = (await (await fetch(`${svc}/Vouchers`, { method: "POST", headers, body: JSON.stringify({ Company: company, VoucherType: "I", VoucherDate: inv.invoiceDate }) })).json()) as { AccountingYear: number; VoucherNo: number };
+        const rows = `${svc}/Vouchers(Company='${company}',AccountingYear=${header.AccountingYear},VoucherType='I',VoucherNo=${header.VoucherNo})/VoucherRowArray`;
+        const row = { Company: company, CurrencyCode: currency, ReferenceNumber: String(inv.invoiceNumber) };
+        expect((await fetch(rows, { method: "POST", headers, body: JSON.stringify({ ...row, Account: RECEIVABLE, CodeB: "900", CurrencyDebetAmount: amount }) })).status).toBe(201);
+        expect((await fetch(rows, { method: "POST", headers, body: JSON.stringify({ ...row, Account: "3010", CodeB: "100", CurrencyCreditAmount: amount }) })).status).toBe(201);
+      }
+
+      await sandbox.control.ifsCloud.configure({ staleEtagRate: 0.5 });
+      // Zuora is asked ~30 times in such a run (pages of 99), IFS ~2 times per document: Zuora's rates are higher so every kind fires
+      const rules = (["zuora", "ifs-cloud"] as const).flatMap((vendor) => {
+        const p = vendor === "zuora" ? 0.12 : 0.03;
+        return [
+          { id: `${vendor}-429`, vendor, probability: p, action: { kind: "status" as const, status: 429 as const, retryAfterSeconds: 1 } },
+          { id: `${vendor}-503`, vendor, probability: p, action: { kind: "status" as const, status: 503 as const } },
+          { id: `${vendor}-500`, vendor, probability: p, action: { kind: "status" as const, status: 500 as const } },
+          { id: `${vendor}-drop-before`, vendor, probability: p, action: { kind: "drop" as const, when: "before" as const } },
+          { id: `${vendor}-drop-after`, vendor, probability: p, action: { kind: "drop" as const, when: "after" as const } },
+        ];
+      });
+      rules.push({ id: "ifs-cloud-expire-tokens", vendor: "ifs-cloud", probability: 0.03, action: { kind: "expire-tokens" } } as never);
+      await sandbox.control.faults.set({ seed: 31, rules });
+
+      const started = Date.now();
+      await pollAndSettle(t, flowId, 600_000);
+      const durationMs = Date.now() - started;
+      const log = await sandbox.control.faults.log();
+      await sandbox.control.faults.set({ rules: [] });
+
+      const notPosted = await t.db.syncRecord.findMany({ where: { flowId, status: { not: "posted" } }, select: { naturalKey: true, status: true, statusReason: true, lastError: true } });
+      expect(notPosted).toEqual([]);
+      expect(await statusCounts(t, flowId)).toEqual({ "credit-memo/posted": run.creditMemos.length, "invoice/posted": invoices, "payment/posted": run.payments.length });
+      expect(await sandbox.control.ifsCloud.duplicates()).toEqual([]);
+      const vouchers = (await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[];
+      expect(vouchers).toHaveLength(invoices + run.payments.length + run.creditMemos.length);
+      expectWellFormed(vouchers);
+      const numbers = (docs: { number: string }[]) => new Set(docs.map((d) => d.number));
+      expect(ledgerTotals(vouchers, numbers(run.invoices), "debit")).toEqual(await zuoraTotals(sandbox, "invoices", "invoiceNumber", numbers(run.invoices)));
+      expect(ledgerTotals(vouchers, numbers(run.payments), "credit")).toEqual(await zuoraTotals(sandbox, "payments", "paymentNumber", numbers(run.payments)));
+      expect(ledgerTotals(vouchers, numbers(run.creditMemos), "credit")).toEqual(await zuoraTotals(sandbox, "credit-memos", "memoNumber", numbers(run.creditMemos), "totalAmount"));
+
+      // the faults fired, of every kind, and the Waiting vouchers were completed (found, not created again)
+      const fired = new Set(log.map((f) => f.ruleId));
+      const foundExisting = await t.db.recordEvent.findMany({ where: { record: { flowId }, kind: "posted", detail: { path: ["via"], equals: "found-existing" } }, select: { record: { select: { naturalKey: true } } } });
+      const foundRefs = new Set(foundExisting.map((e) => e.record.naturalKey));
+      const lostWrites = log.filter((f) => f.ruleId === "ifs-cloud-drop-after" && f.method === "POST").length;
+      console.log(
+        `[e2e ifs faults] ${invoices + run.payments.length + run.creditMemos.length} documents posted in ${durationMs} ms with ${log.length} faults (${[...fired].map((id) => `${id} ${log.filter((f) => f.ruleId === id).length}`).join(", ")}); ` +
+          `${lostWrites} IFS writes done with the answer lost; ${foundExisting.length} documents posted by finding their voucher (6 left Waiting, confirmed with If-Match at a 50 % stale-ETag rate)`,
+      );
+      for (const r of rules) expect(fired, r.id).toContain(r.id);
+      for (const inv of waiting) expect(foundRefs, String(inv.invoiceNumber)).toContain(String(inv.invoiceNumber));
+    } finally {
+      await sandbox.close();
+    }
+  }, 900_000);
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { joinUrl, TokenCache, VendorHttpClient, VendorHttpError, type VendorErrorDescription } from "../../http";
+import { joinUrl, TokenCache, VendorHttpClient, VendorHttpError, type RequestOptions, type VendorErrorDescription, type VendorResponse } from "../../http";
 import { odataEqualsAll, odataKeyPredicate, readAllPages } from "../shared/odata";
 import type { ConnectionContext } from "../types";
 import { ifsCloudConfig } from "./config";
@@ -53,6 +53,22 @@ export class IfsCloudClient extends VendorHttpClient {
     const token = refused.authorization?.replace(/^Bearer /, "");
     if (token) await this.tokens.invalidate(token);
     return true;
+  }
+
+  /**
+   * A 401 after this call's one token refresh (the fresh token was expired or revoked too, e.g. twice
+   * within a call under IFS's 180 s tokens) is retryable: the job tries again later with a new token.
+   * A refused sign-in at the token endpoint stays final (wrong secret or realm).
+   */
+  override async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
+    try {
+      return await super.send(opts);
+    } catch (err) {
+      if (err instanceof VendorHttpError && err.code === "unauthorized" && err.status === 401 && !err.url.includes("/openid-connect/token")) {
+        throw new VendorHttpError({ ...err, summaries: err.summaries, retryable: true, message: err.message, reason: err.reason });
+      }
+      throw err;
+    }
   }
 
   protected override describeError({ status, body, text }: { status: number; body: unknown; text: string }): VendorErrorDescription | undefined {

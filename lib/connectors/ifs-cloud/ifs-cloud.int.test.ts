@@ -119,6 +119,22 @@ describe("IFS Cloud client and target", () => {
     expect((await sandbox.control.ifsCloud.stats()).tokensIssued).toBe(before + 1);
   });
 
+  it("a 401 again after the refresh (tokens expired twice in one call) is retryable; a refused secret is not", async () => {
+    const { client } = connection();
+    await client.findVouchersByReference("warm-up");
+    await sandbox.control.faults.set({ rules: [{ id: "expire-twice", vendor: "ifs-cloud", path: "/int/*", times: 2, action: { kind: "expire-tokens" } }] });
+    try {
+      const err = await client.findVouchersByReference("nothing").catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VendorHttpError);
+      expect(err).toMatchObject({ status: 401, code: "unauthorized", retryable: true });
+      expect(await client.findVouchersByReference("nothing")).toEqual([]);
+    } finally {
+      await sandbox.control.faults.set({ rules: [] });
+    }
+    const refused = createIfsCloudClient({ connectionId: randomUUID(), baseUrl: sandbox.ifsCloudBaseUrl, settings: settingsOf(), secrets: secretsOf({ clientSecret: "wrong" }), db: testDb.db, keyring });
+    expect(await refused.findVouchersByReference("x").catch((e: unknown) => e)).toMatchObject({ code: "unauthorized", retryable: false, reason: expect.stringMatching(/^IFS IAM refused the client ID or secret/) });
+  });
+
   it("confirms a Waiting voucher with If-Match, reading it again after a stale ETag (412)", async () => {
     const { client, exchanges } = connection();
     const ref = `INV-${randomUUID().slice(0, 8)}`;
