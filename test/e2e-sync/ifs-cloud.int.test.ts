@@ -176,7 +176,7 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
       await sandbox.control.ifsCloud.configure({ staleEtagRate: 0.5 });
       // Zuora is asked ~30 times in such a run (pages of 99), IFS ~2 times per document: Zuora's rates are higher so every kind fires
       const rules = (["zuora", "ifs-cloud"] as const).flatMap((vendor) => {
-        const p = vendor === "zuora" ? 0.12 : 0.03;
+        const p = vendor === "zuora" ? 0.2 : 0.03;
         return [
           { id: `${vendor}-429`, vendor, probability: p, action: { kind: "status" as const, status: 429 as const, retryAfterSeconds: 1 } },
           { id: `${vendor}-503`, vendor, probability: p, action: { kind: "status" as const, status: 503 as const } },
