@@ -1,4 +1,4 @@
-import { hashCredentials, PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
+import { PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
 import type { ConnectionContext } from "../types";
 import { ifsCloudConfig } from "./config";
 import { ifsTokenErrorSchema, ifsTokenResponseSchema, type IfsCloudSecrets, type IfsCloudSettings } from "./schemas";
@@ -57,6 +57,6 @@ export const createIfsTokenCache = (ctx: ConnectionContext, settings: IfsCloudSe
     db: ctx.db,
     key: ctx.connectionId,
     keyring: ctx.keyring,
-    credentialsHash: hashCredentials([ctx.baseUrl, settings.realm, secrets.clientId, secrets.clientSecret]),
+    credentials: [ctx.baseUrl, settings.realm, secrets.clientId, secrets.clientSecret],
     fetchToken: () => fetchIfsToken({ baseUrl: ctx.baseUrl, settings, secrets, onExchange: ctx.onExchange }),
   });

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { joinUrl, TokenCache, VendorHttpClient, VendorHttpError, type RequestOptions, type VendorErrorDescription, type VendorResponse } from "../../http";
-import { odataEqualsAll, odataKeyPredicate, readAllPages } from "../shared/odata";
+import { joinUrl, TokenCache, VendorHttpError, type RequestOptions, type VendorErrorDescription, type VendorResponse } from "../../http";
+import { BearerTokenClient } from "../shared/bearer-client";
+import { followNextLinks, odataEqualsAll, odataKeyPredicate, readAllPages } from "../shared/odata";
 import type { ConnectionContext } from "../types";
 import { ifsCloudConfig } from "./config";
 import {
@@ -25,12 +26,12 @@ const emptyBody = z.unknown().transform(() => null);
  * ReferenceNumber before one is created. Writes to an existing entity read its ETag first and send
  * it in If-Match; a stale one (412) is read again and retried.
  */
-export class IfsCloudClient extends VendorHttpClient {
-  private readonly tokens: TokenCache;
+export class IfsCloudClient extends BearerTokenClient {
   readonly settings: IfsCloudSettings;
 
   constructor(ctx: ConnectionContext, settings: IfsCloudSettings, tokens: TokenCache) {
     super({
+      tokens,
       vendor: ifsCloudConfig.id,
       baseUrl: joinUrl(ctx.baseUrl, ifsCloudConfig.projectionsPath(settings.apiPath)),
       onExchange: ctx.onExchange,
@@ -41,18 +42,7 @@ export class IfsCloudClient extends VendorHttpClient {
         maxConcurrent: settings.maxConcurrent ?? ifsCloudConfig.limits.maxConcurrent,
       },
     });
-    this.tokens = tokens;
     this.settings = settings;
-  }
-
-  protected async authHeaders() {
-    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
-  }
-
-  protected override async onUnauthorized(refused: Record<string, string>) {
-    const token = refused.authorization?.replace(/^Bearer /, "");
-    if (token) await this.tokens.invalidate(token);
-    return true;
   }
 
   /**
@@ -97,21 +87,21 @@ export class IfsCloudClient extends VendorHttpClient {
 
   /**
    * Entities of a set, never more than `maxItems`, in windows of `$top` = result-size limit and
-   * `$skip` (IFS's `$top` bounds a whole paged sequence, so each window is its own query; within one
-   * the server's own `@odata.nextLink` pages are followed). `query` should carry a `$orderby`.
+   * `$skip` (IFS's `$top` bounds a whole paged sequence, so each window is its own query); within a
+   * window the server's own `@odata.nextLink` pages are followed. `query` should carry a `$orderby`.
    */
-  async listAll<T extends z.ZodType>(options: { projection: string; set: string; query?: Record<string, string | number | undefined>; item: T; maxItems: number }) {
-    const items: z.output<T>[] = [];
-    for (;;) {
-      const want = Math.min(this.settings.resultSizeLimit, options.maxItems - items.length);
-      const window = await readAllPages({
-        maxItems: want,
-        readPage: (nextLink) => this.page({ ...options, query: { ...options.query, $top: want, $skip: items.length || undefined }, nextLink }),
-      });
-      items.push(...window.items);
-      if (window.items.length < want) return { items, truncated: false };
-      if (items.length >= options.maxItems) return { items, truncated: true };
-    }
+  async listAll<T extends z.ZodType>(options: { projection: string; set: string; query?: Record<string, string | number | undefined>; item: T; maxItems: number }): Promise<z.output<T>[]> {
+    return readAllPages(
+      ({ top, skip }) =>
+        followNextLinks(
+          async (nextLink) => {
+            const page = await this.page({ ...options, query: { ...options.query, $top: top, $skip: skip || undefined }, nextLink });
+            return { value: page.value, nextLink: page["@odata.nextLink"] ?? null };
+          },
+          { max: top },
+        ).then((rows) => rows.slice(0, top)),
+      { pageSize: this.settings.resultSizeLimit, max: options.maxItems },
+    );
   }
 
   private voucherPath(keys: IfsVoucherKeys) {

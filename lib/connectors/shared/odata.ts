@@ -1,10 +1,58 @@
-// Generic OData v4 helpers for connectors that speak OData (IFS Cloud; usable by others): literals
-// and key predicates for URLs, the collection envelope with server paging, and reading every page
-// of a collection up to a bound. Vendor-specific names and error bodies stay in the vendor folder.
+// OData query pieces shared by the OData vendors (Acumatica's contract API now, IFS Cloud next):
+// literal escaping, `or`-chains of equalities in batches that keep URLs short, date-time filters, and
+// paging by `$top`/`$skip` or by the server's `@odata.nextLink`; for OData v4 servers (IFS Cloud) also
+// key predicates, conjunctions of equalities, the collection envelope and the ETag.
 import { z } from "zod";
 
-/** A string literal for `$filter` and key predicates: single quotes doubled (OData ABNF SQUOTE-in-string). */
+/** A string literal: single quotes doubled (OData ABNF `SQUOTE-in-string`). */
 export const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** A date-time literal as `datetimeoffset'…'` (Acumatica's contract API wants the prefix; OData v4 servers accept the bare form too). */
+export const odataDateTimeOffset = (at: Date, { prefixed = true }: { prefixed?: boolean } = {}) => (prefixed ? `datetimeoffset'${at.toISOString()}'` : at.toISOString());
+
+/** `Field eq 'a' or Field eq 'b' ...` (servers without `in`, such as Acumatica's contract API). */
+export const anyOfFilter = (field: string, values: readonly string[]) => values.map((v) => `${field} eq ${odataString(v)}`).join(" or ");
+
+/** Both filters, each parenthesised where it has an `or`; an empty one is left out. */
+export const andFilters = (...filters: (string | undefined)[]) => {
+  const parts = filters.filter((f): f is string => Boolean(f && f.trim()));
+  return parts.length <= 1 ? parts[0] : parts.map((f) => (/\bor\b/.test(f) ? `(${f})` : f)).join(" and ");
+};
+
+/** `values` without repeats, in slices of `size` (one `$filter` each). */
+export const inBatches = <T>(values: readonly T[], size: number): T[][] => {
+  const unique = [...new Set(values)];
+  const out: T[][] = [];
+  for (let i = 0; i < unique.length; i += size) out.push(unique.slice(i, i + size));
+  return out;
+};
+
+/**
+ * Every row of a `$top`/`$skip` listing, page by page, until a short page or `max` rows. `$skip`
+ * paging over a set that changes meanwhile can skip or repeat rows: callers that must see every
+ * change page by a modification stamp instead and keep an overlap.
+ */
+export const readAllPages = async <T>(readPage: (page: { top: number; skip: number }) => Promise<T[]>, { pageSize, max }: { pageSize: number; max: number }): Promise<T[]> => {
+  const rows: T[] = [];
+  for (let skip = 0; skip < max; skip += pageSize) {
+    const page = await readPage({ top: Math.min(pageSize, max - skip), skip });
+    rows.push(...page);
+    if (page.length < pageSize) break;
+  }
+  return rows;
+};
+
+/** Every row of a listing that pages by `@odata.nextLink` (OData v4, e.g. IFS Cloud), up to `max` rows. */
+export const followNextLinks = async <T>(readPage: (nextLink: string | null) => Promise<{ value: T[]; nextLink: string | null }>, { max }: { max: number }): Promise<T[]> => {
+  const rows: T[] = [];
+  let link: string | null = null;
+  do {
+    const page = await readPage(link);
+    rows.push(...page.value);
+    link = page.nextLink;
+  } while (link && rows.length < max);
+  return rows;
+};
 
 /** A primitive literal: strings quoted, numbers and booleans as written. */
 export const odataLiteral = (value: string | number | boolean) => (typeof value === "string" ? odataString(value) : String(value));
@@ -22,7 +70,7 @@ export const odataEqualsAll = (fields: Record<string, string | number | boolean 
     .map(([name, value]) => `${name} eq ${odataLiteral(value)}`)
     .join(" and ");
 
-/** The collection envelope: `value` and, when the server cut the result, `@odata.nextLink`. */
+/** The OData v4 collection envelope: `value` and, when the server cut the result, `@odata.nextLink`. */
 export const odataCollectionSchema = <T extends z.ZodType>(item: T) =>
   z.object({
     value: z.array(item),
@@ -30,28 +78,5 @@ export const odataCollectionSchema = <T extends z.ZodType>(item: T) =>
     "@odata.count": z.number().int().optional(),
   });
 
-/** `@odata.etag` of an entity (weak or strong, passed back verbatim in If-Match). */
+/** `@odata.etag` of an entity (weak or strong, sent back verbatim in If-Match). */
 export const odataEtagSchema = z.string().min(1);
-
-/**
- * Every entity of a paged collection: `readPage(nextLink)` is called with null first, then with each
- * `@odata.nextLink` until there is none or `maxItems` are read (the caller's result-size bound; more
- * is refused rather than read past it).
- */
-export const readAllPages = async <T>({
-  readPage,
-  maxItems,
-}: {
-  readPage: (nextLink: string | null) => Promise<{ value: T[]; "@odata.nextLink"?: string }>;
-  maxItems: number;
-}): Promise<{ items: T[]; truncated: boolean }> => {
-  const items: T[] = [];
-  let next: string | null = null;
-  do {
-    const page = await readPage(next);
-    items.push(...page.value);
-    next = page["@odata.nextLink"] ?? null;
-    if (items.length >= maxItems) return { items: items.slice(0, maxItems), truncated: next !== null || items.length > maxItems };
-  } while (next);
-  return { items, truncated: false };
-};
