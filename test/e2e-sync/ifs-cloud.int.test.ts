@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIfsSandboxFlow } from "../../bench/scenarios/ifs-backfill";
 import { listMissingMappings } from "../../lib/sync/list-missing-mappings";
 import { releaseHeldRecords } from "../../lib/sync/release-held-records";
+import { replayRecord } from "../../lib/sync/replay-record";
 import { DEMO_IFS_COST_CENTERS } from "../../prisma/seed/seed-demo-ifs-flow";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { getToken, zuoraGet } from "../../sandbox/zuora/test-support";
@@ -221,4 +222,39 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
       await sandbox.close();
     }
   }, 900_000);
+
+  it("a closed IFS period holds its documents period-closed, naming the period; reopened, a replay posts them once", async () => {
+    const sandbox = await startSandbox({ port: 0, demo: { accounts: 12 } });
+    try {
+      const { flowId } = await createIfsSandboxFlow({ db: t.db, sandbox });
+      const now = new Date();
+      const period = { Company: "10", AccountingYear: now.getUTCFullYear(), AccountingPeriod: now.getUTCMonth() + 1 };
+      await sandbox.control.ifsCloud.setPeriodStatus({ ...period, PeriodStatus: "Closed" });
+      const run = await sandbox.control.zuora.billRun({ invoices: 12, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 5 });
+      const usd = (await zuoraAll(sandbox, "invoices")).filter((r) => r.currency === "USD" && run.invoices.some((i) => i.number === r.invoiceNumber));
+      expect(usd.length).toBeGreaterThan(0);
+      expect(usd.length).toBeLessThan(12);
+      await pollAndSettle(t, flowId);
+
+      const month = `${period.AccountingYear}-${String(period.AccountingPeriod).padStart(2, "0")}`;
+      const held = await t.db.syncRecord.findMany({ where: { flowId, status: "held" }, select: { id: true, naturalKey: true, statusReason: true, missing: true } });
+      expect(held.map((h) => h.naturalKey).sort()).toEqual(usd.map((r) => String(r.invoiceNumber)).sort());
+      for (const h of held) {
+        expect(h).toMatchObject({ statusReason: "period-closed", missing: [{ kind: "period-open", sourceKey: `10 ${month}`, label: `IFS period ${month} of company 10 is closed; replay once it is open` }] });
+      }
+      expect(await statusCounts(t, flowId)).toEqual({ "invoice/held": usd.length, "invoice/posted": 12 - usd.length });
+      expect(((await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[]).filter((v) => v.Company === "10")).toEqual([]);
+
+      await sandbox.control.ifsCloud.setPeriodStatus({ ...period, PeriodStatus: "Open" });
+      for (const h of held) expect(await replayRecord({ db: t.db, recordId: h.id, actorUserId: null })).toEqual({ status: "queued" });
+      await settle(t);
+      expect(await statusCounts(t, flowId)).toEqual({ "invoice/posted": 12 });
+      const trail = await t.db.recordEvent.findMany({ where: { recordId: held[0]!.id }, orderBy: { id: "asc" }, select: { kind: true } });
+      expect(trail.map((e) => e.kind)).toEqual(["received", "fetched", "held", "replayed", "fetched", "mapped", "attempt", "posted"]);
+      expect(await sandbox.control.ifsCloud.duplicates()).toEqual([]);
+      expect(((await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[]).filter((v) => v.Company === "10")).toHaveLength(usd.length);
+    } finally {
+      await sandbox.close();
+    }
+  }, 300_000);
 });
