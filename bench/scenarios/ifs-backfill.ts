@@ -9,12 +9,15 @@ import type { RunningSandbox } from "../../sandbox/index";
 import { mb, type BenchContext } from "../lib/context";
 import { spawnWorker, waitForSync } from "../lib/stack";
 
+/** The Zuora connection's callout signing secret in these flows. */
+export const IFS_CALLOUT_SECRET = "ifs-callout-secret-7Rk2";
+
 /** A Zuora -> IFS Cloud flow on the sandbox's demo connections with the demo's value maps (all mapped unless `withoutCostCenters`). */
 export const createIfsSandboxFlow = async ({ db, sandbox, withoutCostCenters = [] }: { db: Db; sandbox: RunningSandbox; withoutCostCenters?: string[] }) => {
   const suffix = randomBytes(3).toString("hex");
   const z = sandbox.credentials.zuora;
   const i = sandbox.credentials.ifsCloud;
-  const source = await createConnection({ db, input: { vendor: "zuora", name: `Zuora ${suffix}`, baseUrl: z.baseUrl, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, calloutHmacSecret: "ifs-callout-secret" } } });
+  const source = await createConnection({ db, input: { vendor: "zuora", name: `Zuora ${suffix}`, baseUrl: z.baseUrl, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, calloutHmacSecret: IFS_CALLOUT_SECRET } } });
   const target = await createConnection({ db, input: { vendor: "ifs-cloud", name: `IFS ${suffix}`, baseUrl: i.baseUrl, settings: { realm: i.realm }, secrets: { clientId: i.clientId, clientSecret: i.clientSecret } } });
   const flow = await db.flow.create({
     data: {

@@ -1,7 +1,10 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Runner } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIfsSandboxFlow } from "../../bench/scenarios/ifs-backfill";
+import { createIfsSandboxFlow, IFS_CALLOUT_SECRET } from "../../bench/scenarios/ifs-backfill";
 import { listMissingMappings } from "../../lib/sync/list-missing-mappings";
+import { receiveCallout } from "../../lib/sync/receive-callout";
 import { releaseHeldRecords } from "../../lib/sync/release-held-records";
 import { replayRecord } from "../../lib/sync/replay-record";
 import { DEMO_IFS_COST_CENTERS } from "../../prisma/seed/seed-demo-ifs-flow";
@@ -254,6 +257,52 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
       expect(await sandbox.control.ifsCloud.duplicates()).toEqual([]);
       expect(((await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[]).filter((v) => v.Company === "10")).toHaveLength(usd.length);
     } finally {
+      await sandbox.close();
+    }
+  }, 300_000);
+
+  it("Zuora callouts (delivered twice, newest first) post electronic payments, invoices and credit memos once; external payments come by the poll", async () => {
+    const sandbox = await startSandbox({ port: 0, demo: { accounts: 12 } });
+    const { flowId, sourceConnectionId } = await createIfsSandboxFlow({ db: t.db, sandbox });
+    // the receiver: a real HTTP server handing the raw bytes and headers to receiveCallout, as the route does
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+        receiveCallout({ db: t.db, connectionId: sourceConnectionId, rawBody: new Uint8Array(Buffer.concat(chunks)), headers })
+          .then((r) => res.writeHead(r.status, { "content-type": "application/json" }).end(JSON.stringify({ success: r.status === 200 })))
+          .catch(() => res.writeHead(500).end());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/zuora/${sourceConnectionId}`;
+      await sandbox.control.zuora.callouts.addTemplate({ url, events: ["InvoicePosted", "PaymentProcessed", "CreditMemoPosted"], hmac: { secret: IFS_CALLOUT_SECRET } });
+      await sandbox.control.zuora.callouts.setMode({ hold: true, duplicate: true });
+      const run = await sandbox.control.zuora.billRun({ invoices: 10, electronicPaymentRate: 0.5, externalPaymentRate: 0.4, creditMemoRate: 0.3, seed: 9 });
+      const electronic = run.payments.filter((p) => p.type === "Electronic");
+      const external = run.payments.filter((p) => p.type === "External");
+      expect(electronic.length).toBeGreaterThan(0);
+      expect(external.length).toBeGreaterThan(0);
+      const notifications = 10 + electronic.length + run.creditMemos.length;
+      expect((await sandbox.control.zuora.callouts.release("reverse")).released).toHaveLength(notifications);
+      expect((await sandbox.control.zuora.callouts.drain(60_000)).idle).toBe(true);
+      await settle(t);
+      expect(await t.db.inboundEvent.count({ where: { connectionId: sourceConnectionId } })).toBe(notifications);
+      expect(await statusCounts(t, flowId)).toEqual({ "credit-memo/posted": run.creditMemos.length, "invoice/posted": 10, "payment/posted": electronic.length });
+
+      await pollAndSettle(t, flowId);
+      expect(await statusCounts(t, flowId)).toEqual({ "credit-memo/posted": run.creditMemos.length, "invoice/posted": 10, "payment/posted": run.payments.length });
+      const polled = await t.db.syncRecord.findMany({ where: { flowId, naturalKey: { in: external.map((p) => p.number) } }, select: { events: { select: { kind: true, detail: true }, orderBy: { id: "asc" }, take: 1 } } });
+      for (const p of polled) expect(p.events[0]).toMatchObject({ kind: "received", detail: { origin: "poll" } });
+      expect(await sandbox.control.ifsCloud.duplicates()).toEqual([]);
+      const vouchers = (await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[];
+      expect(vouchers).toHaveLength(10 + run.payments.length + run.creditMemos.length);
+      expectWellFormed(vouchers);
+    } finally {
+      await new Promise((r) => server.close(r));
       await sandbox.close();
     }
   }, 300_000);
