@@ -8,13 +8,15 @@ import { spawnSync } from "node:child_process";
 import { backfill } from "./scenarios/backfill";
 import { backfillQad } from "./scenarios/backfill-qad";
 import { calloutLatency } from "./scenarios/callouts";
+import { ifsBackfill } from "./scenarios/ifs-backfill";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
 
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
  * npm run bench -- --full       the issue's sizes (10,000-invoice backfill, 100,000 for memory, ...)
- * npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill)
+ * npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill;
+ *                                              ifs-backfill: Zuora -> IFS Cloud vouchers)
  * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
  * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
@@ -85,6 +87,11 @@ const main = async () => {
       const rows = [];
       for (const latencyMs of latencies) rows.push(await backfillQad(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs }));
       await save("backfill-qad", rows, { flow: "zuora-qad" });
+    }
+    if (wanted("ifs-backfill")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(await ifsBackfill(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs }));
+      await save("ifs-backfill", rows);
     }
     if (wanted("callouts")) {
       const rows = [];

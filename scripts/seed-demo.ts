@@ -3,10 +3,12 @@ import { createDb } from "../lib/db";
 import { env } from "../lib/env";
 import { seedDemoFlow } from "../prisma/seed/seed-demo-flow";
 import { seedDemoQadFlow } from "../prisma/seed/seed-demo-qad-flow";
+import { seedDemoIfsFlow } from "../prisma/seed/seed-demo-ifs-flow";
 
 /**
  * `npm run db:seed`: on a database with no flow yet, demo connections to the vendor sandbox at
- * SANDBOX_URL (default http://127.0.0.1:$SANDBOX_PORT) and a Zuora -> Acumatica demo flow.
+ * SANDBOX_URL (default http://127.0.0.1:$SANDBOX_PORT) and a Zuora -> Acumatica demo flow; a
+ * Zuora -> IFS Cloud demo flow is added wherever none exists yet.
  * `npm start` runs it in the embedded default.
  */
 const infoSchema = z.object({
@@ -21,6 +23,7 @@ const infoSchema = z.object({
     endpointVersion: z.string(),
   }),
   qad: z.object({ baseUrl: z.string(), clientId: z.string(), username: z.string(), password: z.string() }).optional(),
+  ifsCloud: z.object({ baseUrl: z.string(), realm: z.string(), clientId: z.string(), clientSecret: z.string() }),
 });
 
 const { DATABASE_URL, SANDBOX_PORT, SANDBOX_URL } = env();
@@ -45,6 +48,8 @@ if (!info) {
 const db = createDb(DATABASE_URL, { max: 2 });
 const flowId = await seedDemoFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, acumaticaBaseUrl: info.acumatica.baseUrl, credentials: info } });
 const qadFlowId = info.qad ? await seedDemoQadFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, qadBaseUrl: info.qad.baseUrl, credentials: { qad: info.qad } } }) : null;
+const ifsFlowId = await seedDemoIfsFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, credentials: info } });
 await db.$disconnect();
 console.log(flowId ? "created the demo connections and the Zuora -> Acumatica demo flow (pointing at the sandbox)" : "a flow exists already: nothing seeded");
 if (qadFlowId) console.log("created the demo QAD connection and the Zuora -> QAD demo flow (pointing at the sandbox)");
+if (ifsFlowId) console.log("created the demo IFS Cloud connection and the Zuora -> IFS Cloud demo flow (pointing at the sandbox)");

@@ -1,9 +1,10 @@
 import type { AnyFlowKind } from "./types";
 import { zuoraAcumatica } from "./zuora-acumatica/definition";
 import { zuoraQad } from "./zuora-qad/definition";
+import { zuoraIfsCloud } from "./zuora-ifs-cloud/definition";
 
 /**
  * Every flow kind of this build, in the order the admin lists them. Written by hand: a new
  * integration adds its definition here and nowhere else (the engine and the admin read this list).
  */
-export const flowKinds: readonly AnyFlowKind[] = [zuoraAcumatica, zuoraQad];
+export const flowKinds: readonly AnyFlowKind[] = [zuoraAcumatica, zuoraQad, zuoraIfsCloud];
