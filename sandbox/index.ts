@@ -6,6 +6,8 @@ import { ACUMATICA_SANDBOX_DEFAULTS, createAcumaticaSandbox, type AcumaticaSandb
 import { createSandboxControlClient, type SandboxControlClient } from "./core/control-client";
 import { createFaultInjector, type FaultInjector } from "./core/faults";
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
+import { seedNetsuiteDemo } from "./netsuite/demo";
+import { createNetsuiteSandbox, DEMO_NETSUITE_CERTIFICATE_ID, DEMO_NETSUITE_CLIENT_ID, DEMO_NETSUITE_KEY, type NetsuiteSandbox, type NetsuiteSandboxOptions } from "./netsuite/index";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
 
@@ -29,6 +31,7 @@ export type StartSandboxOptions = {
   seed?: number;
   zuora?: Omit<ZuoraSandboxOptions, "prefix">;
   acumatica?: AcumaticaSandboxOptions;
+  netsuite?: NetsuiteSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -42,12 +45,14 @@ export type RunningSandbox = {
   zuoraBaseUrl: string;
   /** Acumatica instance URL. */
   acumaticaBaseUrl: string;
+  /** NetSuite account REST root, e.g. http://127.0.0.1:4010/netsuite/1234567-sb1 (stands for https://1234567-sb1.suitetalk.api.netsuite.com). */
+  netsuiteBaseUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; netsuite: NetsuiteSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -61,7 +66,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; netsuite?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -79,6 +84,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const seed = o.seed ?? 1;
   const zuora = createZuoraSandbox({ seed, ...o.zuora });
   const acumatica = createAcumaticaSandbox(o.acumatica);
+  const netsuite = createNetsuiteSandbox(o.netsuite);
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -94,6 +100,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       password: acumaticaUser.password,
       endpointVersion: "24.200.001",
     },
+    netsuite: { baseUrl: netsuite.prefix, accountId: netsuite.accountId, clientId: DEMO_NETSUITE_CLIENT_ID, certificateId: DEMO_NETSUITE_CERTIFICATE_ID, privateKeyPem: DEMO_NETSUITE_KEY.privateKeyPem },
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -101,27 +108,30 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   if (saved) {
     zuora.control.restore(saved.zuora);
     acumatica.control.restore(saved.acumatica);
+    // State files written before the NetSuite sandbox existed have no netsuite member: seed its demo then.
+    if (saved.netsuite !== undefined) netsuite.control.restore(saved.netsuite);
+    else if (o.demo) seedNetsuiteDemo(netsuite.control, o.demo === true ? {} : { seed: o.demo.seed });
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, netsuite: netsuite.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, netsuite, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
+  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, netsuite: netsuite.control.version() };
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
     if (!stateFile || !o.stateDir) return;
-    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
-    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && saved !== undefined) return;
+    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, netsuite: netsuite.control.version() };
+    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && current.netsuite === lastSaved.netsuite && saved !== undefined) return;
     lastSaved = current;
     const dir = o.stateDir;
     saving = saving.then(async () => {
-      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot() };
+      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot(), netsuite: netsuite.control.snapshot() };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(state));
@@ -137,9 +147,10 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     url,
     zuoraBaseUrl: credentials.zuora.baseUrl,
     acumaticaBaseUrl: credentials.acumatica.baseUrl,
+    netsuiteBaseUrl: credentials.netsuite.baseUrl,
     credentials,
     control: createSandboxControlClient(url),
-    vendors: { zuora, acumatica, faults },
+    vendors: { zuora, acumatica, netsuite, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);

@@ -1,5 +1,17 @@
 import type { AcumaticaSandbox } from "../acumatica/index";
 import type { DemoSeedOptions, DemoSeedResult } from "../demo/seed-demo";
+import type {
+  Certificate,
+  CertificateInput,
+  CustomRecordTypeInput,
+  LoginAuditEntry,
+  NetsuiteSeedInput,
+  NetsuiteSeedResult,
+  NetsuiteSettingsInput,
+  OutboundDelivery,
+  ScriptDeployment,
+  ScriptDeploymentInput,
+} from "../netsuite/index";
 import type { SandboxCredentials } from "../server";
 import type {
   BillRunInput,
@@ -118,6 +130,42 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<void>("POST", "/acumatica/expire-tokens"),
       stats: () => call<{ requests: number; rejected429: number; byRoute: Record<string, number> }>("GET", "/acumatica/stats"),
       reset: () => call<void>("POST", "/acumatica/reset"),
+    },
+    netsuite: {
+      settings: () => call<Required<NetsuiteSettingsInput>>("GET", "/netsuite/settings"),
+      updateSettings: (patch: NetsuiteSettingsInput) => call<Required<NetsuiteSettingsInput>>("PATCH", "/netsuite/settings", patch),
+      /** Fix the account clock at an instant (ISO) or give it back to real time (null). */
+      setClock: (now: string | null) => call<{ now: string; fixed: boolean }>("PUT", "/netsuite/clock", { now }),
+      advanceClock: (seconds: number) => call<{ now: string; fixed: boolean }>("POST", "/netsuite/clock/advance", { seconds }),
+      stats: () => call<Record<string, number> & { byRoute: Record<string, number> }>("GET", "/netsuite/stats"),
+      expireTokens: () => call<{ ok: true }>("POST", "/netsuite/expire-tokens"),
+      /** Registers a public key or X.509 certificate for a client (the M2M setup mapping); returns its Certificate ID. */
+      registerCertificate: (input: CertificateInput) => call<Certificate>("POST", "/netsuite/certificates", input),
+      revokeCertificate: (certificateId: string) => call<{ ok: true }>("POST", `/netsuite/certificates/${encodeURIComponent(certificateId)}/revoke`),
+      certificates: () => call<Certificate[]>("GET", "/netsuite/certificates"),
+      loginAudit: () => call<LoginAuditEntry[]>("GET", "/netsuite/login-audit"),
+      defineCustomRecordType: (input: CustomRecordTypeInput) => call<unknown>("POST", "/netsuite/custom-record-types", input),
+      defineCustomFields: (recordType: string, fields: { id: string; kind: "string" | "number" | "boolean" | "date" | "datetime" | "ref" }[]) =>
+        call<{ ok: true }>("POST", "/netsuite/custom-fields", { recordType, fields }),
+      seed: (input: NetsuiteSeedInput) => call<NetsuiteSeedResult>("POST", "/netsuite/seed", input),
+      /** Every record of a type as the record service shows it (sublists expanded). */
+      records: (recordType: string) => call<Record<string, unknown>[]>("GET", `/netsuite/records/${encodeURIComponent(recordType)}`),
+      record: (recordType: string, id: string) => call<Record<string, unknown>>("GET", `/netsuite/records/${encodeURIComponent(recordType)}/${encodeURIComponent(id)}`),
+      /** Edit a record as a user in the UI would: lastModifiedDate moves and the outbound script fires. */
+      change: (recordType: string, id: string, fields: Record<string, unknown>) =>
+        call<Record<string, unknown>>("POST", `/netsuite/records/${encodeURIComponent(recordType)}/${encodeURIComponent(id)}/change`, fields),
+      /** Custom records sharing their type's natural key (e.g. one Zuora event stored twice): should be empty. */
+      duplicates: () => call<{ recordType: string; key: string; value: string; ids: string[] }[]>("GET", "/netsuite/duplicates"),
+      script: {
+        deploy: (input: ScriptDeploymentInput) => call<ScriptDeployment>("POST", "/netsuite/script-deployments", input),
+        undeploy: (id: string) => call<{ ok: true }>("DELETE", `/netsuite/script-deployments/${encodeURIComponent(id)}`),
+        deployments: () => call<ScriptDeployment[]>("GET", "/netsuite/script-deployments"),
+        deliveries: (filter: { recordType?: string; id?: string } = {}) => call<OutboundDelivery[]>("GET", `/netsuite/script-deliveries${query(filter)}`),
+        drain: (timeoutMs = 30_000) => call<{ idle: boolean }>("POST", "/netsuite/script-deliveries/drain", { timeoutMs }),
+      },
+      reset: () => call<{ ok: true }>("POST", "/netsuite/reset"),
+      snapshot: () => call<unknown>("GET", "/netsuite/snapshot"),
+      restore: (state: unknown) => call<{ ok: true }>("POST", "/netsuite/restore", state),
     },
   };
 };
