@@ -175,6 +175,8 @@ export const processRecord = async ({
   const started = Date.now();
   const calls: TargetCallSummary[] = [];
   let plan: ProcessPlan | undefined;
+  /** a master record posted before: its mappedPayload is what the target holds, kept until an update succeeds */
+  let isUpdate = false;
   const dropJob = async (tx: Prisma.TransactionClient) => {
     if (removeQueuedJob) await tx.$executeRaw`SELECT graphile_worker.remove_job(${`record:${recordId}`}::text)`;
   };
@@ -213,6 +215,7 @@ export const processRecord = async ({
 
       // A master record posted before: its target document is updated, not created again.
       const posted = isMaster && locked.targetId ? { targetId: locked.targetId, targetRef: locked.targetRef, mappedPayload: locked.mappedPayload } : null;
+      isUpdate = posted !== null;
       plan = await rt.plan({
         record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload, posted },
         maps,
@@ -322,13 +325,15 @@ export const processRecord = async ({
     const { message, retryable, targetStatus } = describeSyncError(err);
     const isFinal = !retryable || attempt >= maxAttempts;
     const mapped = plan?.action === "post" ? plan : undefined;
+    // An update that failed leaves the payload the target holds, so its replay sends the same changes again.
+    const keepsMapped = mapped && !isUpdate;
     await db.$transaction(async (tx) => {
       const changed = await tx.syncRecord.updateMany({
         where: { id: recordId, status: "pending" },
         data: {
           attempts: { increment: 1 },
           lastError: message,
-          ...(mapped ? { mappedPayload: jsonValue(mapped.mapped) } : {}),
+          ...(keepsMapped ? { mappedPayload: jsonValue(mapped.mapped) } : {}),
           ...(isFinal ? { status: "failed", statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
         },
       });

@@ -287,6 +287,27 @@ export class AcumaticaClient extends VendorHttpClient {
     return this.findBy("Customer", "CustomerID", customerIds, acumaticaCustomerSchema);
   }
 
+  /**
+   * Updates an existing customer (`If-Match: *`: a customer that no longer exists answers 412, never
+   * a new one). Only the given fields change; the currency is never sent (Acumatica keeps it once
+   * documents use it).
+   */
+  updateCustomer(input: Omit<CustomerInput, "currencyId">) {
+    return this.put(
+      "Customer",
+      {
+        CustomerID: input.customerId,
+        CustomerName: input.name,
+        CustomerClass: input.customerClass,
+        Terms: input.terms,
+        Status: input.status,
+        ...(input.email ? { MainContact: { Email: input.email } } : {}),
+      },
+      acumaticaCustomerSchema,
+      { mode: "update" },
+    );
+  }
+
   /** Creates or updates a customer (matched by CustomerID). */
   upsertCustomer(input: CustomerInput) {
     return this.put(

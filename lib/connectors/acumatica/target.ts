@@ -85,6 +85,14 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
       await release(e, ref);
       return ref;
     },
+    /** Master data: a customer brought up to date (its currency is left as it is). Other entities are documents, never updated. */
+    updateDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }): Promise<TargetDocumentRef> => {
+      if (entity !== "Customer") throw Object.assign(new Error(`Acumatica ${entity} documents are posted once, never updated`), { retryable: false });
+      customers.forget(naturalKey);
+      const { currencyId: _currency, ...fields } = document as CustomerInput;
+      const c = await client.updateCustomer({ ...fields, customerId: naturalKey });
+      return { targetId: c.id, targetRef: c.CustomerID };
+    },
     /** A document found by natural key that an earlier attempt created but did not release is released now. */
     completeDocument: async ({ entity, naturalKey, ref }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
       const status = statusOf.get(`${entity}:${naturalKey}`);

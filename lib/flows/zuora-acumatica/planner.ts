@@ -2,7 +2,7 @@
 // or fail), from its document, the value maps, the settings and the ledger.
 import { z } from "zod";
 import type { CustomerLookup } from "../../connectors/acumatica/target";
-import { zuoraAccountDocumentSchema, zuoraCreditMemoDocumentSchema, zuoraInvoiceDocumentSchema, zuoraPaymentDocumentSchema } from "../../connectors/zuora/documents";
+import { zuoraAccountDocumentSchema, zuoraCreditMemoDocumentSchema, zuoraInvoiceDocumentSchema, zuoraPaymentDocumentSchema, type ZuoraAccountDocument } from "../../connectors/zuora/documents";
 import type { MappingIssue } from "../../mapping/create-mapping-context";
 import type { MissingKey } from "../../mapping/missing-key";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
@@ -30,6 +30,46 @@ const planFrom = <T>(
 
 /** The part of an account record's mapped payload (AcumaticaCustomerDoc) the planner trusts. */
 const postedCustomerSchema = z.object({ customerId: z.string(), currencyId: z.string().nullish() });
+
+export /**
+ * A posted account whose Zuora version changed (accounts are master data): its customer gets the
+ * mapped name (and class, e-mail). The currency is never updated: Acumatica keeps a customer's
+ * currency once documents use it, so a changed Zuora currency fails with that reason.
+ */
+const planCustomerUpdate = ({
+  account,
+  posted,
+  maps,
+  settings,
+}: {
+  account: ZuoraAccountDocument;
+  posted: { targetRef: string | null; mappedPayload: unknown };
+  maps: ValueMapIndex;
+  settings: ZuoraAcumaticaSettings;
+}): ProcessPlan => {
+  const before = postedCustomerSchema.safeParse(posted.mappedPayload);
+  const customerId = before.success ? before.data.customerId : posted.targetRef;
+  if (!customerId) return { action: "fail", reason: `The customer posted for Zuora account ${account.accountNumber} is not known; replay the account's first posting` };
+  const result = mapAccountToCustomer({ account, maps: withCustomer(maps, account.accountNumber, customerId), settings });
+  return planFrom(
+    result,
+    (doc) => {
+      const postedCurrency = before.success ? before.data.currencyId : null;
+      if (postedCurrency && doc.currencyId !== postedCurrency) {
+        return {
+          action: "fail",
+          reason: `Zuora account ${account.accountNumber} changed its currency from ${postedCurrency} to ${doc.currencyId}; Acumatica customer ${customerId} keeps ${postedCurrency}. Map the account to a customer in ${doc.currencyId}, then replay`,
+        };
+      }
+      return { action: "post", documents: [{ entity: "Customer", naturalKey: customerId, document: doc }], mapped: doc };
+    },
+    () => null,
+  );
+};
+
+/** `maps` with the account's customer set (an update keeps the customer it posted to). */
+const withCustomer = (maps: ValueMapIndex, accountNumber: string, customerId: string): ValueMapIndex =>
+  new Map([...maps, ["customer", new Map([...(maps.get("customer") ?? []), [accountNumber, customerId]])]]);
 
 export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: CustomerLookup): FlowRuntime["plan"] => {
   const customers = new Map<string, ResolvedCustomer | null>();
@@ -62,6 +102,7 @@ export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: Customer
     if (type === "account") {
       if (!settings.createCustomers) return { action: "skip", reason: "createCustomers is off: accounts are matched to existing customers by value map" };
       const account = zuoraAccountDocumentSchema.parse(record.sourcePayload);
+      if (record.posted) return planCustomerUpdate({ account, posted: record.posted, maps, settings });
       if (settings.matchExistingCustomers && !maps.get("customer")?.has(account.accountNumber)) {
         const existing = await lookup.find(account.accountNumber);
         if (existing.length > 1) return { action: "fail", reason: `Acumatica has ${existing.length} customers ${account.accountNumber}; resolve the duplicate there first` };
