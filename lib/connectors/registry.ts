@@ -1,10 +1,11 @@
 import { AppError } from "../errors";
 import { acumatica } from "./acumatica";
+import { netsuite } from "./netsuite";
 import type { Connector, VendorId } from "./types";
 import { zuora } from "./zuora";
 
 /** Every connector of this build, by vendor id. Written by hand (six vendors do not need codegen). */
-export const connectors = { zuora, acumatica } as const satisfies Partial<Record<VendorId, Connector>>;
+export const connectors = { zuora, acumatica, netsuite } as const satisfies Partial<Record<VendorId, Connector>>;
 
 export type RegisteredVendorId = keyof typeof connectors;
 

@@ -47,6 +47,7 @@ export const receiveCallout = async ({
   rawBody,
   headers,
   url = "",
+  remoteAddress,
 }: {
   db: Db;
   connectionId: string;
@@ -56,6 +57,8 @@ export const receiveCallout = async ({
   headers: Headers;
   /** the full request URL */
   url?: string;
+  /** the sender's address, for connectors that check an allowlist */
+  remoteAddress?: string;
 }): Promise<ReceiveCalloutResult> => {
   if (!connectionIdSchema.safeParse(connectionId).success) return { status: 404 };
   const connections = calloutConnectionsOf(db);
@@ -73,6 +76,7 @@ export const receiveCallout = async ({
       rawBody,
       headers,
       url,
+      remoteAddress,
       connection: { id: connection.id, baseUrl: connection.baseUrl, settings: connection.settings, secrets: entry.secrets() },
     });
 
