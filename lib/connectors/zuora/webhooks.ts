@@ -17,7 +17,7 @@ export type ZuoraCalloutEvent = {
   payload: unknown;
 };
 
-export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account";
+export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account" | "subscription";
 
 export type VerifyCalloutResult =
   | { ok: true; events: ZuoraCalloutEvent[]; /** false when the connection has no HMAC secret configured */ verified: boolean }
@@ -95,6 +95,7 @@ const OBJECT_ID_KEYS: [ZuoraObjectType, RegExp][] = [
   ["payment", /^payment[._]?id$/i],
   ["credit-memo", /^credit[._]?memo[._]?id$/i],
   ["account", /^account[._]?id$/i],
+  ["subscription", /^subscription[._]?id$/i],
 ];
 const OBJECT_NUMBER_KEYS: [ZuoraObjectType, RegExp][] = [
   ["invoice", /^invoice[._]?number$/i],
@@ -106,6 +107,7 @@ const EVENT_TYPE_KEYS = /^(event[._]?type|event|event[._]?category|type|notifica
 
 const objectTypeFromEvent = (eventType: string): ZuoraObjectType | null => {
   const t = eventType.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (t.includes("subscription") || t.includes("amendment")) return "subscription";
   if (t.includes("creditmemo") || /^27\d\d$/.test(t)) return "credit-memo";
   if (t.includes("invoice") || /^11\d\d$/.test(t)) return "invoice";
   if (t.includes("payment") || /^2[1-4]\d\d$/.test(t)) return "payment";
