@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createDb } from "../lib/db";
 import { env } from "../lib/env";
 import { seedDemoFlow } from "../prisma/seed/seed-demo-flow";
+import { seedNetsuiteDemoFlows } from "../prisma/seed/seed-netsuite-demo-flows";
 
 /**
  * `npm run db:seed`: on a database with no flow yet, demo connections to the vendor sandbox at
@@ -19,6 +20,7 @@ const infoSchema = z.object({
     password: z.string(),
     endpointVersion: z.string(),
   }),
+  netsuite: z.object({ baseUrl: z.string(), accountId: z.string(), clientId: z.string(), certificateId: z.string(), privateKeyPem: z.string() }).optional(),
 });
 
 const { DATABASE_URL, SANDBOX_PORT, SANDBOX_URL } = env();
@@ -42,5 +44,7 @@ if (!info) {
 }
 const db = createDb(DATABASE_URL, { max: 2 });
 const flowId = await seedDemoFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, acumaticaBaseUrl: info.acumatica.baseUrl, credentials: info } });
+const netsuiteFlows = info.netsuite ? await seedNetsuiteDemoFlows({ db, sandbox: { zuora: info.zuora, netsuite: info.netsuite } }) : null;
 await db.$disconnect();
 console.log(flowId ? "created the demo connections and the Zuora -> Acumatica demo flow (pointing at the sandbox)" : "a flow exists already: nothing seeded");
+if (netsuiteFlows) console.log("created the NetSuite demo connections, the NetSuite -> Zuora flow and its partner Zuora subscription events -> NetSuite");

@@ -95,5 +95,7 @@ export const seedDemo = (options: {
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   const netsuite = options.netsuite ? seedNetsuiteDemo(options.netsuite, { seed: options.input?.seed }) : undefined;
+  // The NetSuite -> Zuora demo flow links accounts and invoices to NetSuite through this custom field.
+  if (options.netsuite) zuora.settings({ customFields: { Account: ["NetSuiteId__c"], Invoice: ["NetSuiteId__c"] } });
   return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length, ...(netsuite ? { netsuite } : {}) };
 };
