@@ -20,6 +20,61 @@ const DEMO_ITEM_MAPS: [item: string, charge: string, gl: string][] = [
 ];
 
 /**
+ * An enabled NetSuite -> Zuora flow (link field NetSuiteId__c) with its item maps, and its partner Zuora
+ * subscription events -> NetSuite flow, between the two connections.
+ */
+export const createNetsuiteZuoraFlowPair = async ({
+  tx,
+  netsuiteConnectionId,
+  zuoraConnectionId,
+  backfillFrom,
+  schedule,
+  names,
+  itemMaps,
+}: {
+  tx: Prisma.TransactionClient | Db;
+  netsuiteConnectionId: string;
+  zuoraConnectionId: string;
+  backfillFrom: Date;
+  schedule: string | null;
+  names: [invoices: string, subscriptions: string];
+  /** NetSuite item -> Zuora charge name and GL code */
+  itemMaps: readonly (readonly [item: string, charge: string, gl: string])[];
+}) => {
+  const invoices = await tx.flow.create({
+    data: {
+      kind: NETSUITE_ZUORA,
+      name: names[0],
+      sourceConnectionId: netsuiteConnectionId,
+      targetConnectionId: zuoraConnectionId,
+      enabled: true,
+      schedule,
+      backfillFrom,
+      settings: netsuiteZuoraSettingsSchema.parse({ linkField: "NetSuiteId__c" }) as Prisma.InputJsonValue,
+    },
+  });
+  const subscriptions = await tx.flow.create({
+    data: {
+      kind: ZUORA_NETSUITE_SUBSCRIPTIONS,
+      name: names[1],
+      sourceConnectionId: zuoraConnectionId,
+      targetConnectionId: netsuiteConnectionId,
+      enabled: true,
+      schedule: null,
+      backfillFrom,
+      settings: zuoraNetsuiteSubscriptionsSettingsSchema.parse({}) as Prisma.InputJsonValue,
+    },
+  });
+  await tx.valueMap.createMany({
+    data: itemMaps.flatMap(([item, charge, gl]) => [
+      { flowId: invoices.id, kind: "item-charge", sourceKey: item, sourceLabel: item, targetValue: charge },
+      { flowId: invoices.id, kind: "item-gl", sourceKey: item, sourceLabel: item, targetValue: gl },
+    ]),
+  });
+  return { invoices: invoices.id, subscriptions: subscriptions.id };
+};
+
+/**
  * The NetSuite demo: a NetSuite connection (the demo certificate's private key, a webhook secret), a
  * Zuora connection that receives subscription callouts (HMAC secret), an enabled NetSuite -> Zuora flow
  * polling every 5 minutes with its item maps, and its partner Zuora subscription events -> NetSuite flow.
@@ -50,37 +105,14 @@ export const seedNetsuiteDemoFlows = async ({ db, sandbox, now = new Date() }: {
         secrets: { clientId: sandbox.zuora.clientId, clientSecret: sandbox.zuora.clientSecret, calloutHmacSecret: "demo-zuora-callout-secret-4Rt8" },
       },
     });
-    const backfillFrom = new Date(now.getTime() - 30 * 86_400_000);
-    const invoices = await tx.flow.create({
-      data: {
-        kind: NETSUITE_ZUORA,
-        name: "NetSuite → Zuora (demo)",
-        sourceConnectionId: netsuite.id,
-        targetConnectionId: zuora.id,
-        enabled: true,
-        schedule: "*/5 * * * *",
-        backfillFrom,
-        settings: netsuiteZuoraSettingsSchema.parse({ linkField: "NetSuiteId__c" }) as Prisma.InputJsonValue,
-      },
+    return createNetsuiteZuoraFlowPair({
+      tx,
+      netsuiteConnectionId: netsuite.id,
+      zuoraConnectionId: zuora.id,
+      backfillFrom: new Date(now.getTime() - 30 * 86_400_000),
+      schedule: "*/5 * * * *",
+      names: ["NetSuite → Zuora (demo)", "Zuora subscription events → NetSuite (demo)"],
+      itemMaps: DEMO_ITEM_MAPS,
     });
-    const subscriptions = await tx.flow.create({
-      data: {
-        kind: ZUORA_NETSUITE_SUBSCRIPTIONS,
-        name: "Zuora subscription events → NetSuite (demo)",
-        sourceConnectionId: zuora.id,
-        targetConnectionId: netsuite.id,
-        enabled: true,
-        schedule: null,
-        backfillFrom,
-        settings: zuoraNetsuiteSubscriptionsSettingsSchema.parse({}) as Prisma.InputJsonValue,
-      },
-    });
-    await tx.valueMap.createMany({
-      data: DEMO_ITEM_MAPS.flatMap(([item, charge, gl]) => [
-        { flowId: invoices.id, kind: "item-charge", sourceKey: item, sourceLabel: item, targetValue: charge },
-        { flowId: invoices.id, kind: "item-gl", sourceKey: item, sourceLabel: item, targetValue: gl },
-      ]),
-    });
-    return { invoices: invoices.id, subscriptions: subscriptions.id };
   });
 };

@@ -5,7 +5,7 @@ import { receiveCallout } from "../../lib/sync/receive-callout";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../db";
 import { openJobs, pollAndSettle, settle, startWorker, statusCounts } from "./harness";
-import { CALLOUT_SECRET, createNetsuiteZuoraFlows, LINK_FIELD, seedNetsuiteVolume, startCalloutReceiver, WEBHOOK_SECRET } from "./netsuite-harness";
+import { CALLOUT_SECRET, createNetsuiteZuoraFlows, LINK_FIELD, seedNetsuiteVolume, startCalloutReceiver, WEBHOOK_SECRET } from "../../bench/lib/netsuite-stack";
 
 /*
  * NetSuite -> Zuora and Zuora subscription events -> NetSuite against the sandbox, on one database, one

@@ -2,17 +2,15 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createConnection } from "../../lib/connections/create-connection";
-import type { Db, Prisma } from "../../lib/db";
-import { NETSUITE_ZUORA, ZUORA_NETSUITE_SUBSCRIPTIONS } from "../../lib/flows/netsuite-zuora/definition";
-import { netsuiteZuoraSettingsSchema } from "../../lib/flows/netsuite-zuora/mapping";
-import { zuoraNetsuiteSubscriptionsSettingsSchema } from "../../lib/flows/zuora-netsuite-subscriptions/mapping";
+import type { Db } from "../../lib/db";
 import { receiveCallout } from "../../lib/sync/receive-callout";
+import { createNetsuiteZuoraFlowPair } from "../../prisma/seed/seed-netsuite-demo-flows";
 import type { RunningSandbox } from "../../sandbox/index";
 
 /*
  * NetSuite <-> Zuora on real connections to a running sandbox: both connections, both flows, the value
  * maps of the demo items, NetSuite data at scale, and a real HTTP receiver for callouts and webhooks.
- * Shared by the end-to-end test and the benchmark.
+ * Shared by the end-to-end test (test/e2e-sync/netsuite-zuora.int.test.ts) and the benchmark.
  */
 
 /** The demo items (sandbox/netsuite/demo.ts) -> Zuora charge names and GL codes. */
@@ -50,38 +48,16 @@ export const createNetsuiteZuoraFlows = async ({ db, sandbox, netsuiteMaxConcurr
     db,
     input: { vendor: "zuora", name: `Zuora (sandbox ${suffix})`, baseUrl: z.baseUrl, settings: { requestsPerSecond: 500, maxConcurrent: 20 }, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, calloutHmacSecret: CALLOUT_SECRET } },
   });
-  const backfillFrom = new Date(Date.now() - 86_400_000);
-  const invoices = await db.flow.create({
-    data: {
-      kind: NETSUITE_ZUORA,
-      name: `NetSuite -> Zuora ${suffix}`,
-      sourceConnectionId: netsuite.id,
-      targetConnectionId: zuora.id,
-      enabled: true,
-      schedule: null,
-      backfillFrom,
-      settings: netsuiteZuoraSettingsSchema.parse({ linkField: LINK_FIELD }) as Prisma.InputJsonValue,
-    },
+  const flows = await createNetsuiteZuoraFlowPair({
+    tx: db,
+    netsuiteConnectionId: netsuite.id,
+    zuoraConnectionId: zuora.id,
+    backfillFrom: new Date(Date.now() - 86_400_000),
+    schedule: null,
+    names: [`NetSuite -> Zuora ${suffix}`, `Zuora subscriptions -> NetSuite ${suffix}`],
+    itemMaps: Object.entries(DEMO_ITEM_MAPS).map(([item, m]) => [item, m.charge, m.gl] as const),
   });
-  const subscriptions = await db.flow.create({
-    data: {
-      kind: ZUORA_NETSUITE_SUBSCRIPTIONS,
-      name: `Zuora subscriptions -> NetSuite ${suffix}`,
-      sourceConnectionId: zuora.id,
-      targetConnectionId: netsuite.id,
-      enabled: true,
-      schedule: null,
-      backfillFrom,
-      settings: zuoraNetsuiteSubscriptionsSettingsSchema.parse({}) as Prisma.InputJsonValue,
-    },
-  });
-  await db.valueMap.createMany({
-    data: Object.entries(DEMO_ITEM_MAPS).flatMap(([item, m]) => [
-      { flowId: invoices.id, kind: "item-charge", sourceKey: item, targetValue: m.charge },
-      { flowId: invoices.id, kind: "item-gl", sourceKey: item, targetValue: m.gl },
-    ]),
-  });
-  return { netsuiteConnectionId: netsuite.id, zuoraConnectionId: zuora.id, invoiceFlowId: invoices.id, subscriptionFlowId: subscriptions.id };
+  return { netsuiteConnectionId: netsuite.id, zuoraConnectionId: zuora.id, invoiceFlowId: flows.invoices, subscriptionFlowId: flows.subscriptions };
 };
 
 /** A deterministic generator (mulberry32), so runs are comparable. */
