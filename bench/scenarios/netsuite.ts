@@ -70,7 +70,7 @@ export const netsuiteFlows = async (
     for (let i = 0; i < third; i++) subs.push(await sandbox.control.zuora.createSubscription({ account: accounts[i % accounts.length]!.id, mrr: 100 + i }));
     for (let i = 0; i < third; i++) await sandbox.control.zuora.amendSubscription(subs[i]!.id, { mrr: 200 + i });
     for (let i = 0; i < events - 2 * third; i++) await sandbox.control.zuora.amendSubscription(subs[i]!.id, { cancel: true });
-    await sandbox.control.zuora.callouts.drain(timeoutMs);
+    await sandbox.control.zuora.callouts.drain(Math.min(timeoutMs, 600_000));
     await waitForSync({ db, flowId: ids.subscriptionFlowId, timeoutMs, done: (c) => (c["subscription-event/posted"] ?? 0) >= events });
     const subsSeconds = (Date.now() - subsStarted) / 1000;
     const rows = await db.$queryRaw<{ ms: number }[]>`
