@@ -5,7 +5,7 @@
 // answer is a 60-minute access token without a refresh token; a refused assertion answers only
 // `invalid_grant` (the reason is in the account's Login Audit Trail).
 import { importPKCS8, SignJWT } from "jose";
-import { hashCredentials, joinUrl, PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
+import { joinUrl, PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
 import type { ConnectionContext } from "../types";
 import { netsuiteConfig } from "./config";
 import { netsuiteOAuthErrorSchema, netsuiteTokenResponseSchema, type NetsuiteSecrets, type NetsuiteSettings } from "./schemas";
@@ -97,6 +97,6 @@ export const createNetsuiteTokenCache = (ctx: ConnectionContext, settings: Netsu
     db: ctx.db,
     key: ctx.connectionId,
     keyring: ctx.keyring,
-    credentialsHash: hashCredentials([ctx.baseUrl, settings.certificateId, settings.algorithm, secrets.clientId, secrets.privateKey]),
+    credentials: [ctx.baseUrl, settings.certificateId, settings.algorithm, secrets.clientId, secrets.privateKey],
     fetchToken: () => fetchNetsuiteToken({ baseUrl: ctx.baseUrl, settings, secrets, onExchange: ctx.onExchange }),
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { VendorHttpClient, type TokenCache, type VendorErrorDescription } from "../../http";
+import type { TokenCache, VendorErrorDescription } from "../../http";
+import { BearerTokenClient } from "../shared/bearer-client";
 import type { ConnectionContext } from "../types";
 import { netsuiteConfig } from "./config";
 import { netsuiteErrorBodySchema, netsuitePageSchema, type NetsuiteSettings } from "./schemas";
@@ -20,16 +21,16 @@ const idFromLocation = (location: string | null) => {
 };
 
 /**
- * SuiteTalk REST client of one account: a bearer token from the shared cache (one refresh on 401),
+ * SuiteTalk REST client of one account: a bearer token from the shared cache (one refresh on 401, BearerTokenClient),
  * the connection's share of the account's concurrency limit, NetSuite's error bodies read into
  * messages ("CODE: detail at path").
  */
-export class NetsuiteClient extends VendorHttpClient {
-  private readonly tokens: TokenCache;
+export class NetsuiteClient extends BearerTokenClient {
   readonly settings: NetsuiteSettings;
 
   constructor(ctx: ConnectionContext, settings: NetsuiteSettings, tokens: TokenCache) {
     super({
+      tokens,
       vendor: netsuiteConfig.id,
       baseUrl: ctx.baseUrl,
       onExchange: ctx.onExchange,
@@ -41,18 +42,7 @@ export class NetsuiteClient extends VendorHttpClient {
         maxConcurrent: settings.maxConcurrent,
       },
     });
-    this.tokens = tokens;
     this.settings = settings;
-  }
-
-  protected async authHeaders() {
-    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
-  }
-
-  protected override async onUnauthorized(refused: Record<string, string>) {
-    const token = refused.authorization?.replace(/^Bearer /, "");
-    if (token) await this.tokens.invalidate(token);
-    return true;
   }
 
   protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {

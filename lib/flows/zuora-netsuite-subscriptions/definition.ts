@@ -25,7 +25,7 @@ export const zuoraNetsuiteSubscriptions = defineFlow<ZuoraClient, NetsuiteClient
   description: "Each Zuora subscription event (new, amended, cancelled) becomes a NetSuite custom record with the subscription's status and amounts, linked to the NetSuite customer.",
   source: "zuora",
   target: "netsuite",
-  objects: [{ type: "subscription-event", label: "Subscription events → custom records", mode: "document", fromEvents: true, events: ["subscription"] }],
+  objects: [{ type: "subscription-event", label: "Subscription events → custom records", mode: "document", fromEvents: true }],
   settings: {
     schema: zuoraNetsuiteSubscriptionsSettingsSchema,
     fields: [
