@@ -118,7 +118,3 @@ export const netsuiteChangeRowSchema = z.looseObject({ id: z.string(), modified:
 
 /** A SuiteQL row of the items catalogue. */
 export const netsuiteItemRowSchema = z.looseObject({ id: z.string(), itemid: z.string(), displayname: z.string().optional(), isinactive: z.string().optional() });
-
-
-/** A custom record found by external id: only its id matters. */
-export const netsuiteRecordIdSchema = z.looseObject({ id: z.string(), externalId: z.string().optional() });

@@ -15,9 +15,7 @@ import {
   type ZuoraStandaloneInvoiceInput,
 } from "./writes";
 
-/** Target entities: "Account" (document ZuoraAccountInput) and "Invoice" (document ZuoraStandaloneInvoiceInput). */
-export type ZuoraTargetEntity = "Account" | "Invoice";
-
+/** The Zuora target: entity "Account" (document ZuoraAccountInput) or "Invoice" (document ZuoraStandaloneInvoiceInput). */
 export const createZuoraTarget = (client: ZuoraClient, { linkField }: { /** custom field holding the source id, e.g. "NetSuiteId__c" */ linkField: string }): TargetPort => {
   const one = async (entity: string, naturalKey: string): Promise<TargetDocumentRef | null> => {
     const object = entity === "Account" ? "accounts" : entity === "Invoice" ? "invoices" : null;
