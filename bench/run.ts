@@ -11,6 +11,7 @@ import { calloutLatency } from "./scenarios/callouts";
 import { ifsBackfill } from "./scenarios/ifs-backfill";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
+import { netsuiteFlows } from "./scenarios/netsuite";
 
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
@@ -46,8 +47,8 @@ const wanted = (name: string) => !only || only.has(name);
 const wantedMemory = () => (only ? only.has("memory") : full);
 
 const SIZES = full
-  ? { backfill: 10_000, callouts: 2_000, licenceInvoices: 1_500, memory: 100_000, records: 1_000_000, intakeSeconds: 20 }
-  : { backfill: 500, callouts: 300, licenceInvoices: 100, memory: 2_000, records: 100_000, intakeSeconds: 8 };
+  ? { backfill: 10_000, callouts: 2_000, licenceInvoices: 1_500, memory: 100_000, records: 1_000_000, intakeSeconds: 20, netsuite: { customers: 500, invoices: 1_000, events: 300 } }
+  : { backfill: 500, callouts: 300, licenceInvoices: 100, memory: 2_000, records: 100_000, intakeSeconds: 8, netsuite: { customers: 200, invoices: 400, events: 150 } };
 if (values.invoices) SIZES.backfill = Number(values.invoices);
 if (values["memory-invoices"]) SIZES.memory = Number(values["memory-invoices"]);
 const workerNodeArgs = values["worker-node-args"] === undefined ? undefined : values["worker-node-args"].split(/\s+/).filter(Boolean);
@@ -97,6 +98,11 @@ const main = async () => {
       const rows = [];
       for (const latencyMs of latencies) rows.push(await calloutLatency(ctx, { callouts: SIZES.callouts, ratePerSecond: full ? 20 : 10, latencyMs, timeoutMs }));
       await save("callouts", rows, { targets: { p99Ms: 250 } });
+    }
+    if (wanted("netsuite")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(await netsuiteFlows(ctx, { ...SIZES.netsuite, latencyMs, timeoutMs }));
+      await save("netsuite", rows);
     }
     if (wanted("licence")) {
       const rows = [];

@@ -23,7 +23,12 @@ import type {
   CalloutTemplateInput,
   DeliveryMode,
   ZuoraAccountInput,
+  ZuoraAccountRecord,
+  ZuoraAmendmentInput,
   ZuoraChargeInput,
+  ZuoraInvoiceRecord,
+  ZuoraSubscription,
+  ZuoraSubscriptionInput,
 } from "../zuora/index";
 import type { CallbackDelivery, CallbackMode, CustomFieldInput, ModuleName, ZohoCrmSettings, ZohoCrmSettingsInput } from "../zoho-crm/index";
 import type { FaultConfigInput, FaultLogEntry, FaultRule, FaultRuleInput, Latency, VendorName } from "./faults";
@@ -42,10 +47,12 @@ type ZuoraSettings = {
   tokenRequestsPerMinutePerIp: number;
   rateLimits: { perMinute: number; perHour: number; perDay: number };
   concurrency: { default: number; objectQuery: number };
+  customFields: { Account: string[]; Invoice: string[] };
 };
-type ZuoraSettingsPatch = Partial<Omit<ZuoraSettings, "rateLimits" | "concurrency">> & {
+type ZuoraSettingsPatch = Partial<Omit<ZuoraSettings, "rateLimits" | "concurrency" | "customFields">> & {
   rateLimits?: Partial<ZuoraSettings["rateLimits"]>;
   concurrency?: Partial<ZuoraSettings["concurrency"]>;
+  customFields?: Partial<ZuoraSettings["customFields"]>;
 };
 
 export class SandboxControlError extends Error {
@@ -102,6 +109,11 @@ export const createSandboxControlClient = (url: string) => {
       postInvoice: (input: { account: string; lines: { chargeId: string; quantity: number }[]; invoiceDate?: string }) =>
         call<{ id: string; number: string; amount: number }>("POST", "/zuora/invoices", input),
       billRun: (input: BillRunInput) => call<BillRunResult>("POST", "/zuora/bill-runs", input),
+      subscriptions: () => call<ZuoraSubscription[]>("GET", "/zuora/subscriptions"),
+      createSubscription: (input: ZuoraSubscriptionInput) => call<ZuoraSubscription>("POST", "/zuora/subscriptions", input),
+      amendSubscription: (key: string, input: ZuoraAmendmentInput) => call<ZuoraSubscription>("POST", `/zuora/subscriptions/${encodeURIComponent(key)}/amend`, input),
+      accounts: () => call<ZuoraAccountRecord[]>("GET", "/zuora/accounts"),
+      invoices: () => call<(Omit<ZuoraInvoiceRecord, "items"> & { itemCount: number })[]>("GET", "/zuora/invoices"),
       /** Edit records (bumps updatedDate) as a user would in Zuora's UI. */
       touch: (object: "invoices" | "payments" | "credit-memos" | "accounts", keys: string[], comment?: string) =>
         call<{ touched: string[] }>("POST", "/zuora/touch", { object, keys, comment }),

@@ -116,6 +116,8 @@ export const seedDemo = (options: {
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   const netsuite = options.netsuite ? seedNetsuiteDemo(options.netsuite, { seed: options.input?.seed }) : undefined;
+  // The NetSuite -> Zuora demo flow links accounts and invoices to NetSuite through this custom field.
+  if (options.netsuite) zuora.settings({ customFields: { Account: ["NetSuiteId__c"], Invoice: ["NetSuiteId__c"] } });
   const ifs = options.ifsCloud ? seedIfsCloudDemo(options.ifsCloud) : undefined;
   const zohoCrm = options.zohoCrm ? seedZohoCrmDemo({ control: options.zohoCrm, linkedCustomers: customers, closingDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }) : {};
   return {
