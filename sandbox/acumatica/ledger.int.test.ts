@@ -6,6 +6,7 @@
  * OpenAPI document of Default/24.200.001.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createSandboxControlClient } from "../core/control-client";
 import { ENTITIES, ENTITY_NAMES } from "./entities";
 import { ACUMATICA_SANDBOX_DEFAULTS } from "./index";
 import { loadSpecValidator } from "./spec-validator";
@@ -139,12 +140,7 @@ describe("$expand of every detail and linked entity of the contract", () => {
 
 describe("financial periods", () => {
   it("refuses a document dated in a closed period with Acumatica's message, and takes it once the period is reopened", async () => {
-    const close = await fetch(`${acu.origin}/_sandbox/acumatica/periods`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ periods: ["05-2024"], status: "Closed" }),
-    });
-    expect(close.status).toBe(204);
+    await createSandboxControlClient(acu.origin).acumatica.setPeriodStatus(["05-2024"], "Closed");
     const year = await checked("FinancialPeriod", "GET", "/FinancialPeriod/2024?$expand=Details");
     const may = ((year.body as { Details: Entity[] }).Details ?? []).find((d) => val(d, "PeriodNbr") === "05");
     expect([val(may, "Status"), val(may, "ClosedInAR")]).toEqual(["Closed", true]);
@@ -155,9 +151,9 @@ describe("financial periods", () => {
     const payment = await put("Payment", wrap({ Type: "Payment", CustomerID: "ACME", PaymentAmount: 5, ApplicationDate: "2024-05-02T00:00:00+00:00", CashAccount: "10200" }));
     expect(fieldError(payment.body, ["ApplicationDate"])).toBe("The 05-2024 financial period of the Company company is closed in Accounts Receivable.");
 
-    acu.sandbox.control.setPeriodStatus(["2024-05"], "Open");
+    await createSandboxControlClient(acu.origin).acumatica.setPeriodStatus(["2024-05"], "Open");
     expect((await put("Invoice", invoice("ACME", "INV-P", [{ Account: "40100", UnitPrice: 10 }]))).status).toBe(200);
-    expect(acu.sandbox.control.periods().find((p) => p.period === "052024")?.status).toBe("Open");
+    expect((await createSandboxControlClient(acu.origin).acumatica.periods()).find((p) => p.period === "052024")?.status).toBe("Open");
   });
 
   it("refuses to release a balanced document whose period was closed after it was entered", async () => {
@@ -187,7 +183,7 @@ describe("cash accounts carry a currency", () => {
   });
 
   it("accepts the mismatch when the instance's cashAccountCurrency rule is off", async () => {
-    acu.sandbox.control.setRules({ cashAccountCurrency: false });
+    await createSandboxControlClient(acu.origin).acumatica.setRules({ cashAccountCurrency: false });
     expect((await put("Payment", wrap({ Type: "Payment", CustomerID: "EUROCO", PaymentAmount: 5, CashAccount: "10200" }))).status).toBe(200);
   });
 });
@@ -348,8 +344,7 @@ describe("balances for reconciliation", () => {
     const pay = await ok("Payment", wrap({ Type: "Payment", CustomerID: "ACME", PaymentAmount: 60, CashAccount: "10200", ExternalRef: "P-9", DocumentsToApply: [{ DocType: "Invoice", ReferenceNbr: inv, AmountPaid: 40 }] }));
     expect((await action("Payment", "ReleasePayment", { Type: "Payment", ReferenceNbr: String(val(pay, "ReferenceNbr")) })).status).toBe(204);
     await ok("Invoice", invoice("ACME", "INV-UNRELEASED", [{ Account: "40100", UnitPrice: 999 }]));
-    const res = await fetch(`${acu.origin}/_sandbox/acumatica/balances`);
-    const body = (await res.json()) as ReturnType<typeof acu.sandbox.control.balances>;
+    const body = await createSandboxControlClient(acu.origin).acumatica.balances();
     expect(body.documents.find((d) => d.externalRef === "INV-B1")).toMatchObject({ entity: "Invoice", Balance: 60, Status: "Open", CurrencyID: "USD" });
     expect(body.documents.find((d) => d.externalRef === "P-9")).toMatchObject({ entity: "Payment", Balance: 20, Status: "Open" });
     const customers = Object.fromEntries(body.customers.map((c) => [`${c.CustomerID}/${c.CurrencyID}`, c.openBalance]));
