@@ -127,8 +127,6 @@ const checkAccount = (ctx: RuleContext, code: Scalar | undefined): string | unde
 /** A released document only accepts a re-send of the same values (idempotent PUT); any change is rejected. */
 const releasedChangeError = (existing: StoredRecord | undefined, input: ParsedRow, keys: readonly string[]): FieldError[] => {
   if (!existing) return [];
-  // An open credit memo on the payments screen takes new applications (and nothing else changes it).
-  if (existing.fields.Type === "Credit Memo" && keys.includes("Type") && "DocumentsToApply" in existing.details) return [];
   const status = str(existing.fields.Status);
   if (!status || EDITABLE.has(status)) return [];
   const changed =
@@ -436,7 +434,8 @@ const prepareCreditMemoApplication = (ctx: RuleContext, record: StoredRecord, ex
 };
 
 const preparePayment: EntityDefinition["prepare"] = (ctx, record, existing, input) => {
-  const errors = releasedChangeError(existing, input, PAYMENT.keys);
+  // A credit memo on the payments screen stays open to new applications; its other fields come from the memo.
+  const errors = existing?.fields.Type === "Credit Memo" ? [] : releasedChangeError(existing, input, PAYMENT.keys);
   if (errors.length) return errors;
   const f = record.fields;
   normalizeChoice(record, "Type", PAYMENT_TYPES, "Payment", errors);

@@ -279,7 +279,7 @@ export class AcumaticaInstance {
       if (def.shape.details[name]?.fields.LastModifiedDateTime) for (const row of rows) row.fields.LastModifiedDateTime = stamp;
     }
     this.tables[def.name].put(candidate);
-    if (def.name === "Payment" || def.name === "Invoice") this.trackPending(candidate);
+    if (def.name === "Payment" || def.name === "Invoice") this.trackPending(def.name, candidate);
     this.onChange?.({ entity: def.name, before: existing, after: candidate });
     return candidate;
   }
@@ -294,11 +294,11 @@ export class AcumaticaInstance {
    * Unreleased applications: those of an unreleased payment or credit memo, and those not yet released on a
    * credit memo opened on the payments screen. They hold part of each invoice's balance.
    */
-  private trackPending(document: StoredRecord) {
+  private trackPending(entity: "Invoice" | "Payment", document: StoredRecord) {
     for (const bucket of this.pending.values()) bucket.delete(document.id);
-    const creditMemoScreen = document.fields.Type === "Credit Memo" && "DocumentsToApply" in document.details;
+    const creditMemoScreen = entity === "Payment" && document.fields.Type === "Credit Memo";
     if (!isEditableStatus(document.fields.Status) && !creditMemoScreen) return;
-    const rows = document.details.DocumentsToApply ?? document.details.ApplicationsCreditMemo ?? [];
+    const rows = (entity === "Payment" ? document.details.DocumentsToApply : document.details.ApplicationsCreditMemo) ?? [];
     for (const row of rows) {
       if (row.fields.Released === true) continue;
       const invoice = this.tables.Invoice.getByKey([row.fields.DocType, row.fields.ReferenceNbr]);
@@ -700,15 +700,14 @@ export class AcumaticaInstance {
   }
 
   private seedOne(def: EntityDefinition, body: Record<string, unknown>) {
+    // A seed replaces a record's detail lines: the existing ones are deleted in the same PUT (`delete: true`).
     const existing = this.findByInput(def, parseEntity(body, def.shape));
-    // A seed replaces a record's detail lines instead of appending to them.
-    const result = this.put(def, body, "upsert");
-    if (existing && result.ok) {
-      for (const name of Object.keys(body)) {
-        const rows = result.record.details[name];
-        if (Array.isArray(rows) && Array.isArray(body[name])) rows.splice(0, rows.length - (body[name] as unknown[]).length);
-      }
-    }
+    const replacing = Object.fromEntries(
+      Object.entries(body)
+        .filter(([name, rows]) => Array.isArray(rows) && existing?.details[name])
+        .map(([name, rows]) => [name, [...(existing?.details[name] ?? []).map((row) => ({ id: row.id, delete: true })), ...(rows as unknown[])]]),
+    );
+    const result = this.put(def, { ...body, ...replacing }, "upsert");
     if (!result.ok) {
       throw new Error(`seed ${def.name}: ${result.errors.map((e) => `${e.path.join(".") || "entity"}: ${e.message}`).join("; ")}`);
     }
@@ -812,8 +811,8 @@ export class AcumaticaInstance {
       for (const record of records) this.tables[name].put(structuredClone(record));
     }
     if (state.closedPeriods?.length) this.setPeriodStatus(state.closedPeriods, "Closed");
-    for (const payment of this.tables.Payment.values()) this.trackPending(payment);
-    for (const invoice of this.tables.Invoice.values()) this.trackPending(invoice);
+    for (const payment of this.tables.Payment.values()) this.trackPending("Payment", payment);
+    for (const invoice of this.tables.Invoice.values()) this.trackPending("Invoice", invoice);
   }
 }
 

@@ -243,6 +243,19 @@ describe("credit memo applications", () => {
     expect((history.body as { ApplicationHistory: Entity[] }).ApplicationHistory.map((h) => val(h, "AmountPaid"))).toEqual([25, 15]);
   });
 
+  it("opens a credit memo on the payments screen before choosing what to apply", async () => {
+    const inv = await releasedInvoice("ACME", "INV-4", 30);
+    const memoRef = await releasedInvoice("ACME", "CM-4", 10, "Credit Memo");
+    const opened = await ok("Payment", wrap({ Type: "Credit Memo", ReferenceNbr: memoRef }));
+    expect([val(opened, "Status"), val(opened, "AvailableBalance")]).toEqual(["Open", 10]);
+    await ok("Payment", wrap({ Type: "Credit Memo", ReferenceNbr: memoRef, DocumentsToApply: [{ DocType: "Invoice", ReferenceNbr: inv }] }));
+    expect((await action("Payment", "ReleasePayment", { Type: "Credit Memo", ReferenceNbr: memoRef })).status).toBe(204);
+    expect(val(await getInvoice("Invoice", inv), "Balance")).toBe(20);
+    const foreign = await releasedInvoice("GLOBEX", "CM-5", 10, "Credit Memo");
+    const wrongCustomer = await put("Payment", wrap({ Type: "Credit Memo", ReferenceNbr: foreign, CustomerID: "ACME" }));
+    expect(fieldError(wrongCustomer.body, ["ReferenceNbr"])).toBe(`Reference Nbr. '${foreign}' cannot be found in the system.`);
+  });
+
   it("refuses a credit memo among a payment's documents to apply with Acumatica's message", async () => {
     const memoRef = await releasedInvoice("ACME", "CM-3", 10, "Credit Memo");
     const res = await put("Payment", wrap({ Type: "Payment", CustomerID: "ACME", PaymentAmount: 10, CashAccount: "10200", DocumentsToApply: [{ DocType: "Credit Memo", ReferenceNbr: memoRef, AmountPaid: 10 }] }));
@@ -302,6 +315,12 @@ describe("tax zones and categories", () => {
     acu.sandbox.control.seed({ taxes: [{ TaxID: "USSALES", TaxRate: 8 }] });
     const refused = await put("Invoice", invoice("EUROCO", "INV-U", [{ Account: "40100", UnitPrice: 100 }], { TaxDetails: [{ TaxID: "USSALES", TaxAmount: 8 }] }));
     expect(fieldError(refused.body, ["TaxDetails", 0, "TaxID"])).toBe("Tax ID 'USSALES' cannot be found in the system.");
+  });
+
+  it("a re-seeded tax zone replaces its taxes", async () => {
+    acu.sandbox.control.seed({ taxZones: [{ TaxZoneID: "EU", taxes: ["VAT05"] }] });
+    const zone = await checked("TaxZone", "GET", "/TaxZone/EU?$expand=ApplicableTaxes");
+    expect((zone.body as { ApplicableTaxes: Entity[] }).ApplicableTaxes.map((t) => val(t, "TaxID"))).toEqual(["VAT05"]);
   });
 
   it("serves the tax set-up over the API", async () => {
