@@ -122,6 +122,8 @@ export class AcumaticaInstance {
   rules: SandboxRules;
   /** invoice id -> payment id -> AmountPaid of applications on unreleased payments */
   private pending = new Map<string, Map<string, number>>();
+  /** payment or credit memo id -> ids of the invoices it has pending applications on (so forgetting is O(own rows)) */
+  private pendingOf = new Map<string, Set<string>>();
   private operations = new Map<string, PendingOperation>();
   /** Status polls an action answers 202 to before 204, however long ago it started. */
   actionPolls: number;
@@ -148,6 +150,7 @@ export class AcumaticaInstance {
     for (const table of Object.values(this.tables)) table.clear();
     this.counters = {};
     this.pending.clear();
+    this.pendingOf.clear();
     this.operations.clear();
     this.seed({ accounts: [...DEFAULT_ACUMATICA_ACCOUNTS] });
     // The master calendar has the current year, all periods open.
@@ -295,7 +298,7 @@ export class AcumaticaInstance {
    * credit memo opened on the payments screen. They hold part of each invoice's balance.
    */
   private trackPending(entity: "Invoice" | "Payment", document: StoredRecord) {
-    for (const bucket of this.pending.values()) bucket.delete(document.id);
+    this.forgetPending(document.id);
     const creditMemoScreen = entity === "Payment" && document.fields.Type === "Credit Memo";
     if (!isEditableStatus(document.fields.Status) && !creditMemoScreen) return;
     const rows = (entity === "Payment" ? document.details.DocumentsToApply : document.details.ApplicationsCreditMemo) ?? [];
@@ -309,7 +312,22 @@ export class AcumaticaInstance {
         this.pending.set(invoice.id, bucket);
       }
       bucket.set(document.id, (bucket.get(document.id) ?? 0) + row.fields.AmountPaid);
+      let invoices = this.pendingOf.get(document.id);
+      if (!invoices) {
+        invoices = new Set();
+        this.pendingOf.set(document.id, invoices);
+      }
+      invoices.add(invoice.id);
     }
+  }
+
+  private forgetPending(documentId: string) {
+    for (const invoiceId of this.pendingOf.get(documentId) ?? []) {
+      const bucket = this.pending.get(invoiceId);
+      bucket?.delete(documentId);
+      if (bucket?.size === 0) this.pending.delete(invoiceId);
+    }
+    this.pendingOf.delete(documentId);
   }
 
   delete(def: EntityDefinition, record: StoredRecord) {
@@ -322,7 +340,7 @@ export class AcumaticaInstance {
       });
     }
     this.tables[def.name].delete(record);
-    for (const bucket of this.pending.values()) bucket.delete(record.id);
+    this.forgetPending(record.id);
     this.onChange?.({ entity: def.name, before: record });
   }
 
@@ -804,6 +822,7 @@ export class AcumaticaInstance {
   restore(state: InstanceSnapshot) {
     for (const table of Object.values(this.tables)) table.clear();
     this.pending.clear();
+    this.pendingOf.clear();
     this.operations.clear();
     this.counters = { ...state.counters };
     for (const name of ENTITY_NAMES) {
