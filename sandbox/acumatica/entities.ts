@@ -385,13 +385,19 @@ const checkCashAccount = (ctx: RuleContext, record: StoredRecord, errors: FieldE
   const currency = str(f.CurrencyID) ?? "USD";
   let cash = str(f.CashAccount);
   if (!cash) {
-    // The payment method's default cash account: here, the one cash account in the payment's currency.
-    const candidates = [...ctx.tables.Account.values()].filter((a) => a.fields.CashAccount === true && a.fields.Active !== false && (str(a.fields.CurrencyID) ?? "USD").toLowerCase() === currency.toLowerCase());
-    if (candidates.length !== 1) {
+    // The payment method's default cash account: here, the first cash account (in chart order) in the payment's currency.
+    let first: StoredRecord | undefined;
+    for (const a of ctx.tables.Account.values()) {
+      if (a.fields.CashAccount === true && a.fields.Active !== false && (str(a.fields.CurrencyID) ?? "USD").toLowerCase() === currency.toLowerCase()) {
+        first = a;
+        break;
+      }
+    }
+    if (!first) {
       errors.push({ path: ["CashAccount"], message: emptyError("Cash Account") });
       return;
     }
-    cash = str(candidates[0]?.fields.AccountCD) ?? "";
+    cash = str(first.fields.AccountCD) ?? "";
     f.CashAccount = cash;
   }
   const account = ctx.tables.Account.getByKey([cash]);

@@ -176,8 +176,12 @@ describe("cash accounts carry a currency", () => {
   });
 
   it("defaults the cash account of the payment's currency and refuses an account that is not a cash account", async () => {
+    acu.sandbox.control.seed({ accounts: [{ AccountCD: "10260", Description: "Lockbox EUR", Type: "Asset", CashAccount: true, CurrencyID: "EUR" }] });
     const defaulted = await ok("Payment", wrap({ Type: "Payment", CustomerID: "EUROCO", PaymentAmount: 5 }));
     expect(val(defaulted, "CashAccount")).toBe("10250");
+    acu.sandbox.control.seed({ customers: [{ CustomerID: "GBCO", CustomerName: "GB Co", CurrencyID: "GBP" }] });
+    const none = await put("Payment", wrap({ Type: "Payment", CustomerID: "GBCO", PaymentAmount: 5 }));
+    expect(fieldError(none.body, ["CashAccount"])).toBe("'Cash Account' cannot be empty.");
     const notCash = await put("Payment", wrap({ Type: "Payment", CustomerID: "ACME", PaymentAmount: 5, CashAccount: "40100" }));
     expect(fieldError(notCash.body, ["CashAccount"])).toBe("Cash Account '40100' cannot be found in the system.");
   });
