@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { ENTITY_NAMES } from "./entities";
+import { CONTROL_ACCOUNT_MODULES, ENTITY_NAMES } from "./entities";
 import type { AcumaticaControl } from "./index";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -19,6 +19,8 @@ export const seedAccountSchema = z.strictObject({
   CashAccount: z.boolean().optional(),
   AccountClass: z.string().optional(),
   TaxCategory: z.string().optional(),
+  ControlAccountModule: z.enum(CONTROL_ACCOUNT_MODULES).optional(),
+  AllowManualEntry: z.boolean().optional(),
 });
 
 export const seedTaxSchema = z.strictObject({
@@ -61,7 +63,7 @@ export const seedSchema = z.strictObject({
 
 export const periodStatusSchema = z.strictObject({ periods: z.array(z.string()).min(1), status: z.enum(["Open", "Closed"]) });
 
-export const rulesSchema = z.strictObject({ cashAccountCurrency: z.boolean().optional() });
+export const rulesSchema = z.strictObject({ cashAccountCurrency: z.boolean().optional(), controlAccounts: z.boolean().optional() });
 
 export const licenceSchema = z.strictObject({
   requestsPerMinute: z.number().int().positive().optional(),

@@ -27,10 +27,15 @@ export const ENTITY_NAMES: readonly EntityName[] = ["Customer", "Invoice", "Paym
 
 /**
  * Refusals a sandbox instance can relax so an older flow still runs end to end (all on by default, as
- * Acumatica behaves): `cashAccountCurrency` refuses a payment whose currency is not its cash account's.
+ * Acumatica behaves): `cashAccountCurrency` refuses a payment whose currency is not its cash account's;
+ * `controlAccounts` refuses a document or journal line posted directly to a control account (AR, AP, tax
+ * payable ...) that does not allow manual entry.
  */
-export type SandboxRules = { cashAccountCurrency: boolean };
-export const STRICT_RULES: SandboxRules = { cashAccountCurrency: true };
+export type SandboxRules = { cashAccountCurrency: boolean; controlAccounts: boolean };
+export const STRICT_RULES: SandboxRules = { cashAccountCurrency: true, controlAccounts: true };
+
+/** Subledgers a GL account can be the control account of (GL202500 Control Account Module). */
+export const CONTROL_ACCOUNT_MODULES = ["AP", "AR", "TX", "FA", "DR", "IN", "PO", "SO"] as const;
 
 /** What a rule may read besides the record itself. */
 export type RuleContext = {
@@ -114,13 +119,20 @@ const ONLY_INVOICES = "Only a document of the Invoice, Debit Memo, Overdue Charg
 /** PX.Objects.AR.Messages.Application_Amount_Cannot_Exceed_Document_Amount. */
 const APPLICATION_EXCEEDS = "Total application amount cannot exceed document amount.";
 
-/** Accounts referenced by document lines must exist and be active. */
+/**
+ * Accounts referenced by document and journal lines must exist, be active, and not be a control account
+ * (kept with the account as `ControlAccountModule`, outside the contract) unless it allows manual entry.
+ */
 const checkAccount = (ctx: RuleContext, code: Scalar | undefined): string | undefined => {
   const value = str(code);
   if (!value) return emptyError("Account");
   const account = ctx.tables.Account.getByKey([value]);
   if (!account) return notFound("Account", value);
   if (account.fields.Active === false) return `Account '${value}' is inactive.`;
+  const module = str(account.fields.ControlAccountModule);
+  if (module && account.fields.AllowManualEntry !== true && ctx.rules.controlAccounts) {
+    return `The ${value} account is a control account for the ${module} subledger and cannot be used for direct posting.`;
+  }
   return undefined;
 };
 

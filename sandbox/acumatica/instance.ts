@@ -13,6 +13,7 @@ import {
   normalizePeriod,
   periodOfDate,
   type RuleContext,
+  CONTROL_ACCOUNT_MODULES,
   type SandboxRules,
   STRICT_RULES,
 } from "./entities";
@@ -50,6 +51,10 @@ export type SeedAccount = {
   AccountClass?: string;
   /** Default tax category of document lines posted to this account. */
   TaxCategory?: string;
+  /** The subledger it is the control account of (not in the Default contract; set on GL202500). */
+  ControlAccountModule?: (typeof CONTROL_ACCOUNT_MODULES)[number];
+  /** A control account that still takes direct postings. Default false. */
+  AllowManualEntry?: boolean;
 };
 
 /** Tax (TX205000) accepted by `seed`: one rate, in force from `StartDate` (default: always). */
@@ -91,9 +96,9 @@ export type SeedCustomer = {
 export const DEFAULT_ACUMATICA_ACCOUNTS: readonly SeedAccount[] = [
   { AccountCD: "10200", Description: "Company Checking Account", Type: "Asset", CashAccount: true, CurrencyID: "USD" },
   { AccountCD: "10250", Description: "Company Checking Account EUR", Type: "Asset", CashAccount: true, CurrencyID: "EUR" },
-  { AccountCD: "11000", Description: "Accounts Receivable", Type: "Asset" },
-  { AccountCD: "20000", Description: "Accounts Payable", Type: "Liability" },
-  { AccountCD: "23100", Description: "Sales Tax Payable", Type: "Liability" },
+  { AccountCD: "11000", Description: "Accounts Receivable", Type: "Asset", ControlAccountModule: "AR" },
+  { AccountCD: "20000", Description: "Accounts Payable", Type: "Liability", ControlAccountModule: "AP" },
+  { AccountCD: "23100", Description: "Sales Tax Payable", Type: "Liability", ControlAccountModule: "TX" },
   { AccountCD: "40000", Description: "Sales Revenue", Type: "Income" },
   { AccountCD: "40100", Description: "Subscription Revenue", Type: "Income" },
   { AccountCD: "40200", Description: "Services Revenue", Type: "Income" },
@@ -703,7 +708,17 @@ export class AcumaticaInstance {
   }) {
     const wrap = (flat: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { value: v }]));
-    for (const account of data.accounts ?? []) this.seedOne(ENTITIES.Account, wrap(account));
+    for (const { ControlAccountModule, AllowManualEntry, ...account } of data.accounts ?? []) {
+      if (ControlAccountModule && account.CashAccount) throw new Error(`seed Account ${account.AccountCD}: a cash account cannot be a control account`);
+      const saved = this.seedOne(ENTITIES.Account, wrap(account));
+      // Outside the contract, so set beside it (a re-seed without them keeps them).
+      if (ControlAccountModule !== undefined || AllowManualEntry !== undefined) {
+        this.update(saved, "Account", (r) => {
+          if (ControlAccountModule !== undefined) r.fields.ControlAccountModule = ControlAccountModule;
+          if (AllowManualEntry !== undefined) r.fields.AllowManualEntry = AllowManualEntry;
+        });
+      }
+    }
     for (const { TaxRate, StartDate, ...tax } of data.taxes ?? []) {
       this.seedOne(ENTITIES.Tax, { ...wrap(tax), TaxSchedule: [wrap({ TaxRate, StartDate: StartDate ?? "1900-01-01" })] });
     }
@@ -729,6 +744,7 @@ export class AcumaticaInstance {
     if (!result.ok) {
       throw new Error(`seed ${def.name}: ${result.errors.map((e) => `${e.path.join(".") || "entity"}: ${e.message}`).join("; ")}`);
     }
+    return result.record;
   }
 
   /** Closed periods of the calendar, as `MMYYYY`. */

@@ -192,6 +192,26 @@ describe("cash accounts carry a currency", () => {
   });
 });
 
+describe("control accounts", () => {
+  it("refuses tax sent as an ordinary line on the tax payable account, and a manual journal to AR", async () => {
+    const vatLine = await put("Invoice", invoice("EUROCO", "INV-VAT", [{ Account: "40100", UnitPrice: 100 }, { Account: "23100", UnitPrice: 19, TransactionDescription: "Tax" }]));
+    expect(vatLine.status).toBe(422);
+    expect(fieldError(vatLine.body, ["Details", 1, "Account"])).toBe("The 23100 account is a control account for the TX subledger and cannot be used for direct posting.");
+    const journal = await put("JournalTransaction", wrap({ Description: "Zuora INV-VAT revenue", Hold: false, Details: [{ Account: "11000", DebitAmount: 119 }, { Account: "40100", CreditAmount: 119 }] }));
+    expect(fieldError(journal.body, ["Details", 0, "Account"])).toBe("The 11000 account is a control account for the AR subledger and cannot be used for direct posting.");
+  });
+
+  it("takes the line when the account allows manual entry, or when the instance's controlAccounts rule is off", async () => {
+    acu.sandbox.control.seed({ accounts: [{ AccountCD: "23100", Description: "Sales Tax Payable", Type: "Liability", AllowManualEntry: true }] });
+    expect((await put("Invoice", invoice("EUROCO", "INV-VAT", [{ Account: "23100", UnitPrice: 19 }]))).status).toBe(200);
+    acu.sandbox.control.reset();
+    acu.forgetToken();
+    acu.sandbox.control.seed({ customers: [{ CustomerID: "EUROCO", CustomerName: "Euro Co", CurrencyID: "EUR" }] });
+    await createSandboxControlClient(acu.origin).acumatica.setRules({ controlAccounts: false });
+    expect((await put("Invoice", invoice("EUROCO", "INV-VAT2", [{ Account: "23100", UnitPrice: 19 }]))).status).toBe(200);
+  });
+});
+
 describe("credit memo applications", () => {
   it("applies a credit memo's Documents to Apply on release: both balances fall", async () => {
     const inv = await releasedInvoice("ACME", "INV-1", 100);
