@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { createApiPlugin, type ApiStats } from "./api-routes";
 import { AcumaticaAuth, type ApiUser, type AuthSnapshot, type OAuthClient } from "./auth";
 import { createControlPlugin, seedSchema } from "./control-routes";
+import { DEFAULT_ENDPOINT_VERSIONS } from "./endpoint-versions";
 import { type EntityName, type SandboxRules, STRICT_RULES } from "./entities";
 import {
   AcumaticaInstance,
@@ -33,7 +34,8 @@ export type AcumaticaSandboxOptions = {
   company?: string;
   /**
    * Refusals that can be relaxed so an older flow runs end to end. Default: all on (Acumatica's behaviour);
-   * `{ cashAccountCurrency: false }` accepts a payment whose currency differs from its cash account's.
+   * `cashAccountCurrency: false` accepts a payment whose currency differs from its cash account's,
+   * `controlAccounts: false` a line posted directly to a control account (AR, AP, tax payable ...).
    */
   rules?: Partial<SandboxRules>;
   /** OAuth clients (Connected Applications, SM303010). Default: ACUMATICA_SANDBOX_DEFAULTS.client. */
@@ -124,7 +126,7 @@ export const ACUMATICA_SANDBOX_DEFAULTS = {
   tenant: "Company",
   client: { clientId: "4B3F2E1A-7C6D-4E5F-8A9B-0C1D2E3F4A5B@Company", clientSecret: "sandbox-client-secret" },
   user: { username: "admin", password: "sandbox-password" },
-  versions: ["20.200.001", "22.200.001", "23.200.001", "24.200.001"],
+  versions: DEFAULT_ENDPOINT_VERSIONS,
   accessTokenSeconds: 3600,
 } as const;
 
