@@ -112,7 +112,7 @@ const EDITABLE = new Set(["On Hold", "Balanced"]);
 const notFound = (label: string, value: string) => `${label} '${value}' cannot be found in the system.`;
 const emptyError = (label: string) => `'${label}' cannot be empty.`;
 /** AR: `FinancialPeriodClosedInAR` of PX.Objects.AR.Messages; GL follows the same pattern. */
-const closedPeriod = (period: string, company: string, module: "AR" | "GL") =>
+export const closedPeriod = (period: string, company: string, module: "AR" | "GL") =>
   `The ${displayPeriod(period)} financial period of the ${company} company is closed in ${module === "AR" ? "Accounts Receivable" : "General Ledger"}.`;
 /** PX.Objects.AR.Messages.Only_Invoices_MayBe_Payed. */
 const ONLY_INVOICES = "Only a document of the Invoice, Debit Memo, Overdue Charge or Credit Write-Off type can be selected for the payment.";

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  closedPeriod,
   ENTITIES,
   ENTITY_NAMES,
   type EntityDefinition,
@@ -451,7 +452,7 @@ export class AcumaticaInstance {
     const closedError = (module: "AR" | "GL"): FieldError[] => {
       const period = record.fields.PostPeriod;
       if (typeof period !== "string" || !this.isPeriodClosed(period, module)) return [];
-      return [{ path: ["PostPeriod"], message: `The ${period.slice(0, 2)}-${period.slice(2)} financial period of the ${this.company} company is closed in ${module === "AR" ? "Accounts Receivable" : "General Ledger"}.` }];
+      return [{ path: ["PostPeriod"], message: closedPeriod(period, this.company, module) }];
     };
     switch (action) {
       case "PutOnHold":
