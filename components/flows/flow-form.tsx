@@ -20,8 +20,6 @@ const DEFAULT_SETTINGS: FlowFormInput["settings"] = {
   customerIdPrefix: "Z",
   glAccountKey: "charge",
   invoiceSettlement: true,
-  postJournal: false,
-  paymentMethod: "CHECK",
   postExternalPayments: true,
 };
 
@@ -69,11 +67,6 @@ export const FlowForm = ({ flow, connections, isAdmin }: { flow: FlowView | null
       customerClass: s.customerClass ?? "",
       glAccountKey: s.glAccountKey,
       invoiceSettlement: s.invoiceSettlement,
-      postJournal: s.postJournal,
-      journalArAccount: s.journalArAccount ?? "",
-      paymentMethod: s.paymentMethod,
-      electronicPaymentMethod: s.electronicPaymentMethod ?? "",
-      cashAccount: s.cashAccount ?? "",
       postExternalPayments: s.postExternalPayments,
     };
   });
@@ -178,12 +171,6 @@ export const FlowForm = ({ flow, connections, isAdmin }: { flow: FlowView | null
             </Field>
             <div />
             <Check id="invoiceSettlement" label="Invoice Settlement is enabled in Zuora" hint="Credit memos are posted; off: they are recorded as skipped with that reason." checked={settings.invoiceSettlement} onChange={(v) => put({ invoiceSettlement: v })} />
-            <Check id="postJournal" label="Also post a GL journal transaction per invoice" hint="Debits the AR account below, credits the revenue lines." checked={settings.postJournal} onChange={(v) => put({ postJournal: v })} />
-            {settings.postJournal ? (
-              <Field id="journalArAccount" label="Journal AR account">
-                <TextInput id="journalArAccount" value={settings.journalArAccount ?? ""} onChange={(e) => put({ journalArAccount: e.target.value })} placeholder="11000" />
-              </Field>
-            ) : null}
           </Section>
 
           <Section title="Customers and payments">
@@ -193,15 +180,6 @@ export const FlowForm = ({ flow, connections, isAdmin }: { flow: FlowView | null
             </Field>
             <Field id="customerClass" label="Customer class (optional)">
               <TextInput id="customerClass" value={settings.customerClass ?? ""} onChange={(e) => put({ customerClass: e.target.value })} />
-            </Field>
-            <Field id="paymentMethod" label="Payment method">
-              <TextInput id="paymentMethod" value={settings.paymentMethod} onChange={(e) => put({ paymentMethod: e.target.value })} />
-            </Field>
-            <Field id="electronicPaymentMethod" label="Electronic payment method (optional)">
-              <TextInput id="electronicPaymentMethod" value={settings.electronicPaymentMethod ?? ""} onChange={(e) => put({ electronicPaymentMethod: e.target.value })} />
-            </Field>
-            <Field id="cashAccount" label="Cash account (optional)">
-              <TextInput id="cashAccount" value={settings.cashAccount ?? ""} onChange={(e) => put({ cashAccount: e.target.value })} />
             </Field>
             <Check id="postExternalPayments" label="Post external (manual) payments" hint="Off: recorded as skipped." checked={settings.postExternalPayments} onChange={(v) => put({ postExternalPayments: v })} />
           </Section>

@@ -31,8 +31,6 @@ const settings = {
   customerIdPrefix: "Z",
   glAccountKey: "charge",
   invoiceSettlement: false,
-  postJournal: false,
-  paymentMethod: "CHECK",
   postExternalPayments: true,
 } as const;
 const form = (over: Partial<FlowForm> = {}): FlowForm => ({
@@ -48,11 +46,11 @@ const save = (f: FlowForm) => saveFlow({ db: t.db, form: flowFormSchema.parse(f)
 
 describe("flows for the admin UI", () => {
   it("creates a disabled flow with its settings and shows the callout setup without the secret", async () => {
-    const { id } = await save(form({ settings: { ...settings, postJournal: true, journalArAccount: "11000" } }));
+    const { id } = await save(form({ settings: { ...settings, customerClass: "SAAS" } }));
     const flow = await getFlow({ db: t.db, flowId: id, appUrl: "https://connector.example.com/" });
     expect(flow.enabled).toBe(false);
     expect(flow.backfillFrom).toBe("2026-01-01");
-    expect(flow.settings).toMatchObject({ invoiceSettlement: false, postJournal: true, journalArAccount: "11000", pollPageSize: 99 });
+    expect(flow.settings).toMatchObject({ invoiceSettlement: false, customerClass: "SAAS", taxMode: "zuora", closedPeriods: "hold", pollPageSize: 99 });
     expect(flow.callout).toEqual({
       url: `https://connector.example.com/api/webhooks/zuora/${zuoraId}`,
       headerName: "X-Sig",
@@ -65,11 +63,10 @@ describe("flows for the admin UI", () => {
     expect(JSON.stringify(flow)).not.toContain("hmac-top-secret");
   });
 
-  it("refuses swapped connections, an invalid cron, and a journal without its AR account", async () => {
+  it("refuses swapped connections and an invalid cron", async () => {
     await expect(save(form({ sourceConnectionId: acumaticaId, targetConnectionId: zuoraId }))).rejects.toThrow(/Zuora connection as the source/);
     await expect(save(form({ schedule: "61 * * * *" }))).rejects.toThrow(/not a valid cron/);
     expect(() => flowFormSchema.parse(form({ schedule: "every day" }))).toThrow(/5 fields/);
-    expect(() => flowFormSchema.parse(form({ settings: { ...settings, postJournal: true } }))).toThrow(/AR account/);
   });
 
   it("updates a flow keeping settings the form does not show, and only an enabled flow syncs now", async () => {

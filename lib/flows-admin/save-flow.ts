@@ -25,7 +25,7 @@ export const saveFlow = async ({ db, form }: { db: Db; form: ParsedFlowForm }): 
   if (form.id && !existing) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });
   const kept = existing?.settings && typeof existing.settings === "object" && !Array.isArray(existing.settings) ? existing.settings : {};
   const merged: Record<string, unknown> = { ...kept, ...form.settings };
-  for (const key of ["customerClass", "journalArAccount", "electronicPaymentMethod", "cashAccount"] as const) if (form.settings[key] === undefined) delete merged[key];
+  if (form.settings.customerClass === undefined) delete merged.customerClass;
   const settings = zuoraAcumaticaSettingsSchema.parse(merged) as Prisma.InputJsonValue;
 
   const data = {

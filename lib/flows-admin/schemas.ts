@@ -34,11 +34,6 @@ export const flowSettingsFormSchema = z.strictObject({
   customerClass: optionalCode,
   glAccountKey: z.enum(["product", "charge", "account"]),
   invoiceSettlement: z.boolean(),
-  postJournal: z.boolean(),
-  journalArAccount: optionalCode,
-  paymentMethod: z.string().trim().min(1, "Enter the payment method").max(30),
-  electronicPaymentMethod: optionalCode,
-  cashAccount: optionalCode,
   postExternalPayments: z.boolean(),
 });
 
@@ -53,8 +48,7 @@ export const flowFormSchema = z
     /** first run reads documents changed since this day (UTC); null: since the flow was created */
     backfillFrom: z.iso.date("Enter the backfill start as a date").nullable(),
     settings: flowSettingsFormSchema,
-  })
-  .refine((f) => !f.settings.postJournal || !!f.settings.journalArAccount, { path: ["settings", "journalArAccount"], message: "Enter the AR account the journal transaction debits" });
+  });
 export type FlowForm = z.input<typeof flowFormSchema>;
 export type ParsedFlowForm = z.output<typeof flowFormSchema>;
 

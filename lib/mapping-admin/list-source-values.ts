@@ -1,7 +1,7 @@
 import { createZuoraClient } from "../connectors/zuora";
 import { describeFailure } from "../connectors/describe-failure";
 import type { Db } from "../db";
-import { zuoraAcumaticaSettingsSchema, TAX_GL_KEY } from "../flows/zuora-acumatica/mapping";
+import { zuoraAcumaticaSettingsSchema } from "../flows/zuora-acumatica/mapping";
 import { cached } from "../sync/catalog-cache";
 import { MAX_CATALOG_VALUES, type CatalogRead, type CatalogValue } from "./list-target-values";
 import { loadFlowConnections } from "./load-flow-connections";
@@ -16,7 +16,7 @@ const LINE_FIELD = { charge: "chargeName", product: "productName", account: "acc
  * Source values of a flow for one kind, cached for CATALOG_TTL_MS:
  * - "customer": Zuora billing accounts (Object Query `accounts`), plus accounts already in the ledger;
  * - "gl-account": the charge/product/accounting-code names (per the flow's `glAccountKey`) on the
- *   lines of the newest invoices and credit memos in the ledger, plus "Tax". The Zuora connector has no
+ *   lines of the newest invoices and credit memos in the ledger. The Zuora connector has no
  *   product-catalogue read, so charges that were never billed appear once they are (or once mapped).
  * Held records' missing keys and existing maps are merged in by the caller (they are live, not cached).
  */
@@ -37,7 +37,6 @@ export const listSourceValues = async ({ db, flowId, kind, refresh = false }: { 
                jsonb_array_elements(COALESCE(r."sourcePayload"->'lines', '[]'::jsonb)) l
           WHERE btrim(l->>${field}) <> ''`;
         for (const r of rows) byKey.set(r.key, { key: r.key, label: null });
-        byKey.set(TAX_GL_KEY, { key: TAX_GL_KEY, label: "Tax total of each document" });
         return { values: [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key)), error: null, readAt };
       }
       const known = await db.$queryRaw<{ key: string; label: string | null }[]>`

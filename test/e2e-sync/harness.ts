@@ -7,7 +7,7 @@ import { createProcessRecordTask } from "../../jobs/process-record";
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Prisma } from "../../lib/db";
 import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica/definition";
-import { DEMO_GL_MAPS } from "../../bench/lib/stack";
+import { DEMO_GL_MAPS, demoValueMapRows } from "../../bench/lib/stack";
 import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "../../lib/flows/zuora-acumatica/mapping";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import type { RunningSandbox } from "../../sandbox/index";
@@ -28,6 +28,7 @@ export const createFlow = async ({
   sandbox,
   settings = {},
   glMaps = ALL_GL_MAPS,
+  withoutMaps = [],
   zuoraSettings = {},
   acumaticaRequestsPerMinute = 3000,
 }: {
@@ -35,6 +36,8 @@ export const createFlow = async ({
   sandbox: RunningSandbox;
   settings?: Partial<ZuoraAcumaticaSettings>;
   glMaps?: Record<string, string>;
+  /** demo value maps left out, as "kind/sourceKey" (e.g. "cash-account/EUR") */
+  withoutMaps?: string[];
   zuoraSettings?: Record<string, unknown>;
   /** the connection's shared request budget (default of the connector: 120/min, a licence's typical limit) */
   acumaticaRequestsPerMinute?: number;
@@ -65,10 +68,10 @@ export const createFlow = async ({
       enabled: true,
       schedule: null,
       backfillFrom: new Date(Date.now() - 86_400_000),
-      settings: zuoraAcumaticaSettingsSchema.parse({ cashAccount: "10200", ...settings }) as Prisma.InputJsonValue,
+      settings: zuoraAcumaticaSettingsSchema.parse(settings) as Prisma.InputJsonValue,
     },
   });
-  await t.db.valueMap.createMany({ data: Object.entries(glMaps).map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, targetValue })) });
+  await t.db.valueMap.createMany({ data: demoValueMapRows({ flowId: flow.id, glMaps, except: withoutMaps }) });
   return { flowId: flow.id, sourceConnectionId: source.id, targetConnectionId: target.id };
 };
 

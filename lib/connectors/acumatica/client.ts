@@ -6,6 +6,7 @@ import { acumaticaConfig, type AcumaticaEntity } from "./config";
 import {
   acumaticaCustomerSchema,
   acumaticaErrorBodySchema,
+  acumaticaFinancialYearSchema,
   acumaticaInvoiceSchema,
   acumaticaJournalTransactionSchema,
   acumaticaPaymentSchema,
@@ -22,6 +23,10 @@ export type CustomerInput = {
   email?: string;
   terms?: string;
   status?: string;
+  /** "Account Ref #" (the source system's id of this customer) */
+  accountRef?: string;
+  /** the customer's default tax zone (the tax zone of its documents) */
+  taxZone?: string;
 };
 
 /** A line of an AR invoice or credit memo, on a GL account. */
@@ -49,6 +54,10 @@ export type ArDocumentInput = {
   /** default false, so the document can be released */
   hold?: boolean;
   lines: ArDocumentLine[];
+  /** tax amounts kept as given (the Taxes tab); each TaxID must be a tax of the customer's zone */
+  taxDetails?: { taxId: string; taxableAmount: number; taxAmount: number }[];
+  /** a credit memo's documents to apply (ApplicationsCreditMemo), applied on release */
+  applyTo?: { docType: "Invoice" | "Debit Memo"; referenceNbr: string; amountPaid: number }[];
 };
 
 /** A customer payment applied to AR documents; `externalRef` (the Zuora payment number) goes to ExternalRef. */
@@ -86,8 +95,10 @@ const actionDoneSchema = z.unknown();
 /**
  * Acumatica contract-based REST client on `{instance}/entity/{endpoint}/{version}`. Every value is
  * wrapped in one place (values.ts); field errors become readable, non-retryable errors; there is
- * no idempotency key, so documents are looked up by natural key before they are created, and
- * inserts use `If-None-Match: *` so a concurrent duplicate fails (412) instead of updating.
+ * no idempotency key, so documents are looked up by natural key before they are created; only that
+ * look-up prevents duplicates. `If-None-Match: *` on inserts keeps a PUT that names an existing key
+ * (a customer) from updating it; auto-numbered documents carry no key to match, so it cannot stop a
+ * concurrent duplicate of those.
  */
 export class AcumaticaClient extends VendorHttpClient {
   private readonly tokens: TokenCache;
@@ -301,6 +312,8 @@ export class AcumaticaClient extends VendorHttpClient {
         CustomerClass: input.customerClass,
         Terms: input.terms,
         Status: input.status,
+        AccountRef: input.accountRef,
+        TaxZone: input.taxZone,
         ...(input.email ? { MainContact: { Email: input.email } } : {}),
       },
       acumaticaCustomerSchema,
@@ -319,6 +332,8 @@ export class AcumaticaClient extends VendorHttpClient {
         CurrencyID: input.currencyId,
         Terms: input.terms,
         Status: input.status,
+        AccountRef: input.accountRef,
+        TaxZone: input.taxZone,
         ...(input.email ? { MainContact: { Email: input.email } } : {}),
       },
       acumaticaCustomerSchema,
@@ -355,10 +370,32 @@ export class AcumaticaClient extends VendorHttpClient {
           Branch: l.branch,
           TaxCategory: l.taxCategory,
         })),
+        ...(input.taxDetails ? { TaxDetails: input.taxDetails.map((t) => ({ TaxID: t.taxId, TaxableAmount: t.taxableAmount, TaxAmount: t.taxAmount })) } : {}),
+        ...(input.applyTo ? { ApplicationsCreditMemo: input.applyTo.map((a) => ({ DocType: a.docType, ReferenceNbr: a.referenceNbr, AmountPaid: a.amountPaid })) } : {}),
       },
       acumaticaInvoiceSchema,
       { mode: "insert", expand: "Details" },
     );
+  }
+
+  /**
+   * Reverses a released invoice with a credit memo applied to it (AR301000 "Reverse and Apply to
+   * Memo", graph action `ReverseInvoiceAndApplyToMemo`, run by name as contract version 4 runs
+   * actions outside the endpoint). The memo is created On Hold with the invoice's lines, tax and
+   * CustomerOrder, so it is found by the invoice's CustomerOrder afterwards.
+   */
+  reverseInvoiceAndApplyToMemo(referenceNbr: string) {
+    return this.invokeAction("Invoice", "ReverseInvoiceAndApplyToMemo", { Type: "Invoice", ReferenceNbr: referenceNbr });
+  }
+
+  /** Takes an AR document off hold (PUT Hold false on the existing document). */
+  releaseHold(type: "Invoice" | "Credit Memo" | "Debit Memo", referenceNbr: string) {
+    return this.put("Invoice", { Type: type, ReferenceNbr: referenceNbr, Hold: false }, acumaticaInvoiceSchema, { mode: "update" });
+  }
+
+  /** Financial years with their periods (GL201000), for the closed-period check. */
+  listFinancialYears() {
+    return this.list("FinancialPeriod", acumaticaFinancialYearSchema, { expand: "Details" });
   }
 
   /** Creates an AR invoice (insert only; look it up with findArDocuments first). */

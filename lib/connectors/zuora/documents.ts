@@ -72,6 +72,8 @@ export const zuoraCreditMemoDocumentSchema = z.object({
   amount: money,
   memoDate: z.string(),
   referredInvoiceId: z.string().nullish(),
+  /** how much of the memo Zuora applied (to `referredInvoiceId`); the rest is open on the memo */
+  appliedAmount: money.nullish(),
   reasonCode: z.string().nullish(),
   lines: z.array(zuoraDocumentLineSchema),
 });

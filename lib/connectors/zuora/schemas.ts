@@ -147,6 +147,7 @@ export const zuoraCreditMemoSchema = z.looseObject({
   currency: text.optional(),
   creditMemoDate: text,
   status: text,
+  appliedAmount: money.nullish(),
   referredInvoiceId: text.nullish(),
   reasonCode: text.nullish(),
   updatedDate: text.optional(),
@@ -247,6 +248,7 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   taxAmount: money.nullish(),
   /** the invoice the memo credits (v1: `referredInvoiceId`) */
   invoiceId: text.nullish(),
+  appliedAmount: money.nullish(),
   reasonCode: text.nullish(),
   ...expandedAccount,
 });
