@@ -31,6 +31,7 @@ export const createFlow = async ({
   withoutMaps = [],
   zuoraSettings = {},
   acumaticaRequestsPerMinute = 3000,
+  acumaticaBaseUrl,
 }: {
   t: TestDb;
   sandbox: RunningSandbox;
@@ -41,6 +42,8 @@ export const createFlow = async ({
   zuoraSettings?: Record<string, unknown>;
   /** the connection's shared request budget (default of the connector: 120/min, a licence's typical limit) */
   acumaticaRequestsPerMinute?: number;
+  /** e.g. a recording proxy in front of the sandbox */
+  acumaticaBaseUrl?: string;
 }) => {
   const suffix = randomBytes(3).toString("hex");
   const z = sandbox.credentials.zuora;
@@ -54,7 +57,7 @@ export const createFlow = async ({
     input: {
       vendor: "acumatica",
       name: `Acumatica (sandbox ${suffix})`,
-      baseUrl: a.baseUrl,
+      baseUrl: acumaticaBaseUrl ?? a.baseUrl,
       settings: { endpointVersion: a.endpointVersion, tenant: a.tenant, requestsPerMinute: acumaticaRequestsPerMinute },
       secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
     },

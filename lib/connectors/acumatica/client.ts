@@ -89,6 +89,13 @@ export type JournalTransactionInput = {
 
 export type ListOptions = { filter?: string; select?: string; expand?: string; top?: number; skip?: number };
 
+/**
+ * A calendar date as the contract's DateTimeValue takes it (OpenAPI `format: date-time`): midnight
+ * with an explicit zero offset, the form Acumatica itself returns document dates in. Dates already
+ * carrying a time are sent as given.
+ */
+const asDateTime = (date: string | undefined) => (date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00+00:00` : date);
+
 /** Acumatica action state: 202 + Location while running, 204 when done. */
 const actionDoneSchema = z.unknown();
 
@@ -354,8 +361,8 @@ export class AcumaticaClient extends VendorHttpClient {
         Type: type,
         Customer: input.customerId,
         CustomerOrder: input.externalRef,
-        Date: input.date,
-        DueDate: input.dueDate,
+        Date: asDateTime(input.date),
+        DueDate: asDateTime(input.dueDate),
         PostPeriod: input.postPeriod,
         Description: input.description,
         Terms: input.terms,
@@ -426,7 +433,7 @@ export class AcumaticaClient extends VendorHttpClient {
         Type: "Payment",
         CustomerID: input.customerId,
         ExternalRef: input.externalRef,
-        ApplicationDate: input.applicationDate,
+        ApplicationDate: asDateTime(input.applicationDate),
         PaymentAmount: input.amount,
         PaymentMethod: input.paymentMethod,
         CashAccount: input.cashAccount,
@@ -458,7 +465,7 @@ export class AcumaticaClient extends VendorHttpClient {
       {
         Module: "GL",
         Description: input.externalRef,
-        TransactionDate: input.transactionDate,
+        TransactionDate: asDateTime(input.transactionDate),
         LedgerID: input.ledgerId,
         BranchID: input.branchId,
         CurrencyID: input.currencyId,

@@ -98,6 +98,8 @@ export const acumaticaPaymentSchema = z.looseObject({
   ExternalRef: str.nullish(),
   Status: str.nullish(),
   PaymentAmount: num.nullish(),
+  AvailableBalance: num.nullish(),
+  CurrencyID: str.nullish(),
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaPayment = z.infer<typeof acumaticaPaymentSchema>;

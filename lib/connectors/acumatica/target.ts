@@ -145,9 +145,13 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
       await release(e, ref);
       return ref;
     },
-    /** Master data: a customer brought up to date (its currency is left as it is). Other entities are documents, never updated. */
-    updateDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }): Promise<TargetDocumentRef> => {
-      if (entity === "FinancialPeriod") return { targetId: naturalKey, targetRef: naturalKey };
+    /**
+     * Master data: a customer brought up to date (its currency is left as it is). A released invoice
+     * is never changed: what follows it (a reversal) is a document of its own, so its "update" leaves
+     * it as it is; a period has nothing to write. Other entities are never updated.
+     */
+    updateDocument: async ({ entity, naturalKey, ref, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }): Promise<TargetDocumentRef> => {
+      if (entity === "FinancialPeriod" || entity === "Invoice") return ref;
       if (entity !== "Customer") throw refused(`Acumatica ${entity} documents are posted once, never updated`);
       customers.forget(naturalKey);
       const { currencyId: _currency, ...fields } = document as CustomerInput;

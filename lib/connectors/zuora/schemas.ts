@@ -233,6 +233,7 @@ export const zuoraQueryPaymentSchema = z.looseObject({
   status: text.optional(),
   type: text.optional(),
   amount: money.optional(),
+  unappliedAmount: money.nullish(),
   currency: text.optional(),
   effectiveDate: text.optional(),
   ...expandedAccount,
@@ -249,6 +250,7 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   /** the invoice the memo credits (v1: `referredInvoiceId`) */
   invoiceId: text.nullish(),
   appliedAmount: money.nullish(),
+  unappliedAmount: money.nullish(),
   reasonCode: text.nullish(),
   ...expandedAccount,
 });

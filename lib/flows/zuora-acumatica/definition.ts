@@ -20,6 +20,7 @@ import { createZuoraSource } from "../../connectors/zuora/source";
 import { defineFlow } from "../types";
 import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
 import { withPeriods } from "./periods";
+import { readZuoraAcumaticaBalances } from "./reconcile";
 import { createPlanner } from "./planner";
 import { zuoraAcumaticaSettingsFields } from "./settings-fields";
 
@@ -144,6 +145,7 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
       source: withPeriods(createZuoraSource(source, settings), periods),
       target: createAcumaticaTarget(target, customers),
       plan: createPlanner(settings, customers, periods),
+      readBalances: ({ since }) => readZuoraAcumaticaBalances({ source, target, settings, since }),
     };
   },
 });
