@@ -1,4 +1,5 @@
 import pg from "pg";
+import { logger } from "../lib/logger";
 
 /*
  * Recovering the jobs of a crashed worker process.
@@ -57,7 +58,7 @@ export const startLiveness = ({
   connectionString,
   intervalMs = 10_000,
   graceMs = 5_000,
-  log = (message: string) => console.log(message),
+  log = (message: string) => logger.info(message),
 }: {
   connectionString: string;
   intervalMs?: number;

@@ -7,9 +7,9 @@ export const VENDORS = ["zuora", "acumatica", "qad", "netsuite", "zoho-crm", "if
 export const vendorSchema = z.enum(VENDORS);
 export type VendorId = z.infer<typeof vendorSchema>;
 
-/** Prisma's enum member for a vendor id (the DB stores the kebab-case id itself). */
-export const toDbVendor = (vendor: VendorId) => vendor.replace("-", "_") as "zuora" | "acumatica" | "qad" | "netsuite" | "zoho_crm" | "ifs_cloud";
-export const fromDbVendor = (vendor: string) => vendorSchema.parse(vendor.replace("_", "-"));
+/** The vendor column holds the kebab-case vendor id itself. */
+export const toDbVendor = (vendor: VendorId): string => vendor;
+export const fromDbVendor = (vendor: string) => vendorSchema.parse(vendor);
 
 export const connectionInputSchema = z.strictObject({
   vendor: vendorSchema,

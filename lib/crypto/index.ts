@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { env } from "../env";
 
 /**
@@ -51,6 +51,14 @@ const defaultKeyring = () =>
   (cachedKeyring ??= createKeyring({ key: env().ML_CONNECTOR_KEY, oldKeys: env().ML_CONNECTOR_OLD_KEYS }));
 
 type Options = { context?: string; keyring?: Keyring };
+
+/**
+ * A keyed fingerprint of `text`: HMAC-SHA256 (hex) under a key derived from the current credentials
+ * key for `purpose`. Equal texts give equal fingerprints under one key; without the key nothing about
+ * the text can be learnt or guessed from it (unlike a plain hash of a short secret).
+ */
+export const keyedHash = (text: string, { purpose, keyring = defaultKeyring() }: { purpose: string; keyring?: Keyring }): string =>
+  createHmac("sha256", createHmac("sha256", keyring.current.key).update(`ml-connector:${purpose}`).digest()).update(text, "utf8").digest("hex");
 
 export const encryptSecret = (plaintext: string, { context, keyring = defaultKeyring() }: Options = {}): string => {
   const iv = randomBytes(12);

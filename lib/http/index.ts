@@ -2,7 +2,7 @@ export { VendorHttpError, isVendorHttpError, type VendorErrorCode, type VendorHt
 export { QueueFullError, acquireSlot, pauseKey, takeRateToken, type SharedLimits, type SlotLease } from "./limits";
 export { DEFAULT_RETRY_POLICY, backoffDelay, parseResetHeader, parseRetryAfter, sleep, type RetryPolicy } from "./retry";
 export { formatSummary, type ExchangeSummary } from "./summary";
-export { TokenCache, hashCredentials, type FetchToken, type TokenCacheOptions, type TokenSet } from "./token-cache";
+export { TokenCache, hashCredentials, type CachedToken, type FetchToken, type TokenCacheOptions, type TokenSet } from "./token-cache";
 export { DEFAULT_REDACTED_QUERY_PARAMS, buildQuery, joinUrl, redactBody, redactUrl, redactedPath, type Query, type QueryValue } from "./url";
 export {
   PlainHttpClient,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createTestDb, type TestDb } from "../../test/db";
@@ -55,7 +56,7 @@ const fetchToken: FetchToken = async ({ refreshToken }) => {
 };
 
 const cache = (db: Db, key: string, credentials = "secret-a") =>
-  new TokenCache({ db, key, credentialsHash: hashCredentials(["client", credentials]), fetchToken, keyring });
+  new TokenCache({ db, key, credentials: ["client", credentials], fetchToken, keyring });
 
 describe("TokenCache", () => {
   it("20 concurrent callers in two processes cause exactly one token request", async () => {
@@ -133,7 +134,7 @@ describe("TokenCache", () => {
     const shortLived = new TokenCache({
       db: testDb.db,
       key,
-      credentialsHash: "x",
+      credentials: ["x"],
       keyring,
       fetchToken: async () => ({ accessToken: `short-${++n}`, expiresInSeconds: 0.4 }),
     });
@@ -142,5 +143,30 @@ describe("TokenCache", () => {
     await new Promise((r) => setTimeout(r, 350));
     // 400 ms lifetime, replaced a quarter early (at 300 ms).
     expect(await shortLived.getAccessToken()).toBe("short-2");
+  });
+});
+
+describe("TokenCache extras and credentials fingerprint", () => {
+  it("keeps what the token response carries beside the token, shared by every process like the token", async () => {
+    const key = "conn-extras";
+    let fetched = 0;
+    const withExtras: FetchToken = async () => ({ accessToken: `tok-${++fetched}`, expiresInSeconds: 3600, extras: { api_domain: "https://www.zohoapis.eu" } });
+    const a = new TokenCache({ db: testDb.db, key, credentials: ["c"], fetchToken: withExtras, keyring });
+    expect(await a.getToken()).toEqual({ accessToken: "tok-1", extras: { api_domain: "https://www.zohoapis.eu" } });
+    // another process reads the stored row: same token, same extras, no second fetch
+    const b = new TokenCache({ db: second, key, credentials: ["c"], fetchToken: withExtras, keyring });
+    expect(await b.getToken()).toEqual({ accessToken: "tok-1", extras: { api_domain: "https://www.zohoapis.eu" } });
+    expect(fetched).toBe(1);
+    expect((await testDb.db.vendorToken.findUniqueOrThrow({ where: { key } })).extras).toEqual({ api_domain: "https://www.zohoapis.eu" });
+  });
+
+  it("stores a keyed fingerprint of the credentials, not a plain hash anyone could recompute", async () => {
+    const key = "conn-fingerprint";
+    await new TokenCache({ db: testDb.db, key, credentials: ["client", "short-secret"], fetchToken: async () => ({ accessToken: "t", expiresInSeconds: 3600 }), keyring }).getAccessToken();
+    const stored = (await testDb.db.vendorToken.findUniqueOrThrow({ where: { key } })).credentialsHash;
+    const plain = createHash("sha256").update(JSON.stringify(["client", "short-secret"])).digest("hex");
+    expect(stored).toBe(hashCredentials(["client", "short-secret"], keyring));
+    expect(stored).not.toBe(plain);
+    expect(stored).not.toBe(hashCredentials(["client", "short-secret"], createKeyring({ key: generateKey() })));
   });
 });

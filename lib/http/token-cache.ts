@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { decryptSecret, encryptSecret, type Keyring } from "../crypto";
+import { decryptSecret, encryptSecret, keyedHash, type Keyring } from "../crypto";
 import type { Db } from "../db";
 
 /** A token as a vendor's token endpoint issued it. */
@@ -10,7 +10,15 @@ export type TokenSet = {
   refreshToken?: string;
   /** lifetime in seconds from now, as in the token response's `expires_in` */
   expiresInSeconds: number;
+  /**
+   * Non-secret fields the token response carries beside the token that later calls need (e.g. Zoho's
+   * `api_domain`, the host of every API call): stored with the token and shared by every process.
+   */
+  extras?: Record<string, unknown>;
 };
+
+/** A valid access token and the extras its response carried. */
+export type CachedToken = { accessToken: string; extras: Record<string, unknown> };
 
 /**
  * Gets a new token. `refreshToken` is the stored refresh token, if any; a vendor without refresh
@@ -23,10 +31,11 @@ export type TokenCacheOptions = {
   /** usually the connection id; one cached token per key */
   key: string;
   /**
-   * Identifies the credentials behind the token (use `hashCredentials`); a token stored for other
-   * credentials (after the admin edited the connection) is discarded, refresh token included.
+   * The credential values behind the token, in a fixed order (base URL, client id, secret ...): a
+   * token stored for other credentials (after the admin edited the connection) is discarded, refresh
+   * token included. Only a keyed fingerprint of them is stored.
    */
-  credentialsHash: string;
+  credentials: readonly (string | undefined)[];
   fetchToken: FetchToken;
   /** replace a token this long before it expires (capped at a quarter of its lifetime); default 5 min */
   refreshBeforeMs?: number;
@@ -36,19 +45,19 @@ export type TokenCacheOptions = {
   refreshTimeoutMs?: number;
 };
 
-/** sha256 over the credential values in a fixed order, for TokenCacheOptions.credentialsHash. */
-export const hashCredentials = (parts: readonly (string | undefined)[]) =>
-  createHash("sha256").update(JSON.stringify(parts.map((p) => p ?? null))).digest("hex");
+/** The keyed fingerprint (HMAC with the credentials key) of credential values, as VendorToken.credentialsHash keeps it. */
+export const hashCredentials = (parts: readonly (string | undefined)[], keyring?: Keyring) =>
+  keyedHash(JSON.stringify(parts.map((p) => p ?? null)), { purpose: "vendor-token-credentials", keyring });
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-type Cached = { token: string; hash: string; credentialsHash: string; refreshAtLocal: number };
+type Cached = { token: string; hash: string; credentialsHash: string; refreshAtLocal: number; extras: Record<string, unknown> };
 
 /**
  * Per-process state, keyed by Db so two Prisma clients in one test behave like two processes:
  * the in-memory token and the single-flight promise of a refresh in progress.
  */
-type ProcessState = { tokens: Map<string, Cached>; inflight: Map<string, Promise<string>> };
+type ProcessState = { tokens: Map<string, Cached>; inflight: Map<string, Promise<CachedToken>> };
 const states = new WeakMap<Db, ProcessState>();
 const stateOf = (db: Db): ProcessState => {
   let s = states.get(db);
@@ -65,6 +74,7 @@ const rowSchema = z.object({
   refreshToken: z.string().nullable(),
   credentialsHash: z.string().nullable(),
   remainingMs: z.coerce.number().nullable(),
+  extras: z.record(z.string(), z.unknown()).nullable(),
 });
 
 /**
@@ -77,9 +87,11 @@ const rowSchema = z.object({
  */
 export class TokenCache {
   private readonly opts: TokenCacheOptions;
+  private readonly credentialsHash: string;
 
   constructor(opts: TokenCacheOptions) {
     this.opts = opts;
+    this.credentialsHash = hashCredentials(opts.credentials, opts.keyring);
   }
 
   private get encryptionContext() {
@@ -88,10 +100,15 @@ export class TokenCache {
 
   /** A valid access token, fetching one only when none is fresh. */
   async getAccessToken(): Promise<string> {
+    return (await this.getToken()).accessToken;
+  }
+
+  /** A valid access token with the extras of its token response, fetching one only when none is fresh. */
+  async getToken(): Promise<CachedToken> {
     const state = stateOf(this.opts.db);
     const cached = state.tokens.get(this.opts.key);
-    if (cached && cached.credentialsHash === this.opts.credentialsHash && cached.refreshAtLocal > Date.now()) {
-      return cached.token;
+    if (cached && cached.credentialsHash === this.credentialsHash && cached.refreshAtLocal > Date.now()) {
+      return { accessToken: cached.token, extras: cached.extras };
     }
     const running = state.inflight.get(this.opts.key);
     if (running) return running;
@@ -117,14 +134,16 @@ export class TokenCache {
     await db.$executeRaw`DELETE FROM "VendorToken" WHERE "key" = ${key}`;
   }
 
-  private remember(token: string, remainingMs: number) {
+  private remember(token: string, remainingMs: number, extras: Record<string, unknown> | null | undefined): CachedToken {
+    const kept = extras ?? {};
     stateOf(this.opts.db).tokens.set(this.opts.key, {
       token,
       hash: hashToken(token),
-      credentialsHash: this.opts.credentialsHash,
+      credentialsHash: this.credentialsHash,
       refreshAtLocal: Date.now() + remainingMs,
+      extras: kept,
     });
-    return token;
+    return { accessToken: token, extras: kept };
   }
 
   private decrypt(envelope: string) {
@@ -137,33 +156,34 @@ export class TokenCache {
 
   private usable(row: z.infer<typeof rowSchema> | undefined): row is z.infer<typeof rowSchema> & { accessToken: string; remainingMs: number } {
     return Boolean(
-      row?.accessToken && row.credentialsHash === this.opts.credentialsHash && row.remainingMs !== null && row.remainingMs > 0,
+      row?.accessToken && row.credentialsHash === this.credentialsHash && row.remainingMs !== null && row.remainingMs > 0,
     );
   }
 
-  private async loadOrRefresh(): Promise<string> {
+  private async loadOrRefresh(): Promise<CachedToken> {
     const { db, key } = this.opts;
     const rows = await db.$queryRaw`
-      SELECT "accessToken", "accessTokenHash", "refreshToken", "credentialsHash",
+      SELECT "accessToken", "accessTokenHash", "refreshToken", "credentialsHash", "extras",
              (EXTRACT(EPOCH FROM ("expiresAt" - clock_timestamp())) * 1000)::float8 AS "remainingMs"
       FROM "VendorToken" WHERE "key" = ${key}`;
     const row = z.array(rowSchema).parse(rows)[0];
-    if (this.usable(row)) return this.remember(this.decrypt(row.accessToken), row.remainingMs);
+    if (this.usable(row)) return this.remember(this.decrypt(row.accessToken), row.remainingMs, row.extras);
     return this.refreshLocked();
   }
 
-  private async refreshLocked(): Promise<string> {
-    const { db, key, credentialsHash } = this.opts;
+  private async refreshLocked(): Promise<CachedToken> {
+    const { db, key } = this.opts;
+    const credentialsHash = this.credentialsHash;
     const timeout = this.opts.refreshTimeoutMs ?? 60_000;
     return db.$transaction(
       async (tx) => {
         await tx.$executeRaw`INSERT INTO "VendorToken" ("key") VALUES (${key}) ON CONFLICT ("key") DO NOTHING`;
         const rows = await tx.$queryRaw`
-          SELECT "accessToken", "accessTokenHash", "refreshToken", "credentialsHash",
+          SELECT "accessToken", "accessTokenHash", "refreshToken", "credentialsHash", "extras",
                  (EXTRACT(EPOCH FROM ("expiresAt" - clock_timestamp())) * 1000)::float8 AS "remainingMs"
           FROM "VendorToken" WHERE "key" = ${key} FOR UPDATE`;
         const row = z.array(rowSchema).parse(rows)[0];
-        if (this.usable(row)) return this.remember(this.decrypt(row.accessToken), row.remainingMs);
+        if (this.usable(row)) return this.remember(this.decrypt(row.accessToken), row.remainingMs, row.extras);
 
         const sameCredentials = row?.credentialsHash === credentialsHash;
         const storedRefresh = sameCredentials && row?.refreshToken ? this.decrypt(row.refreshToken) : undefined;
@@ -179,10 +199,11 @@ export class TokenCache {
             "refreshToken" = ${refreshToken ? this.encrypt(refreshToken) : null},
             "expiresAt" = clock_timestamp() + ${usableMs}::float8 * interval '1 millisecond',
             "credentialsHash" = ${credentialsHash},
+            "extras" = ${fresh.extras ? JSON.stringify(fresh.extras) : null}::jsonb,
             "fetchCount" = "fetchCount" + 1,
             "updatedAt" = clock_timestamp()
           WHERE "key" = ${key}`;
-        return this.remember(fresh.accessToken, usableMs);
+        return this.remember(fresh.accessToken, usableMs, fresh.extras);
       },
       { timeout, maxWait: timeout },
     );

@@ -170,6 +170,11 @@ export abstract class VendorHttpClient {
   /** Headers that authenticate a request (e.g. `Authorization: Bearer …`). */
   protected abstract authHeaders(): Promise<Record<string, string>>;
 
+  /** The base URL of the next request: `baseUrl`, unless the vendor decides it later (e.g. from its token answer). */
+  protected async resolveBaseUrl(): Promise<string> {
+    return this.baseUrl;
+  }
+
   /**
    * Called once per call on a 401 with the headers that were refused. Return true after
    * invalidating that token so the request is sent once more with fresh headers.
@@ -194,7 +199,8 @@ export abstract class VendorHttpClient {
   /** Sends a request and returns status, headers, the parsed body and per-attempt summaries. */
   async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
     const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...this.options.retry, ...opts.retry };
-    const url = opts.absoluteUrl ? this.checkedAbsoluteUrl(opts.absoluteUrl, opts.query) : joinUrl(this.baseUrl, opts.path, opts.query);
+    const baseUrl = opts.auth === false ? this.baseUrl : await this.resolveBaseUrl();
+    const url = opts.absoluteUrl ? this.checkedAbsoluteUrl(opts.absoluteUrl, opts.query, baseUrl) : joinUrl(baseUrl, opts.path, opts.query);
     const redacted = this.options.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS;
     const safeUrl = redactUrl(url, redacted);
     const safePath = redactedPath(url, redacted);
@@ -328,9 +334,9 @@ export abstract class VendorHttpClient {
     }
   }
 
-  private checkedAbsoluteUrl(absolute: string, query: Query | undefined): string {
+  private checkedAbsoluteUrl(absolute: string, query: Query | undefined, baseUrl: string): string {
     const target = new URL(absolute);
-    if (target.origin !== new URL(this.baseUrl).origin) {
+    if (target.origin !== new URL(baseUrl).origin) {
       throw new VendorHttpError({
         vendor: this.vendor,
         method: "GET",

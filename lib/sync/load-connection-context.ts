@@ -7,9 +7,6 @@ export type ConnectionRow = { id: string; vendor: string; baseUrl: string; setti
 
 export const connectionRowSelect = { id: true, vendor: true, baseUrl: true, settings: true, credentials: true, updatedAt: true } as const;
 
-/** Prisma's enum member back to the vendor id (the DB spells zoho_crm, the code zoho-crm). */
-export const vendorIdOf = (dbVendor: string) => dbVendor.replace("_", "-");
-
 /** The connector context of a connection row: its secrets decrypted here, server side only (never logged, never returned). */
 export const toConnectionContext = (db: Db, row: ConnectionRow): ConnectionContext => ({
   connectionId: row.id,
@@ -22,5 +19,5 @@ export const toConnectionContext = (db: Db, row: ConnectionRow): ConnectionConte
 /** Reads and decrypts one connection; throws when it does not exist. */
 export const loadConnectionContext = async ({ db, connectionId }: { db: Db; connectionId: string }): Promise<ConnectionContext & { vendor: string; updatedAt: Date }> => {
   const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: connectionRowSelect });
-  return { ...toConnectionContext(db, row), vendor: vendorIdOf(row.vendor), updatedAt: row.updatedAt };
+  return { ...toConnectionContext(db, row), vendor: row.vendor, updatedAt: row.updatedAt };
 };

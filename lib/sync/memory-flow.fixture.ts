@@ -77,6 +77,8 @@ export const registerMemoryFlow = (world: MemoryWorld) => {
       objects: [
         { type: "invoice", label: "Invoices", mode: "document" },
         { type: "payment", label: "Payments", mode: "document" },
+        // events that are records themselves (never polled): source id = the event id
+        { type: "subscription-event", label: "Subscription events", mode: "document", fromEvents: true },
       ],
       settings: { schema: z.record(z.string(), z.unknown()), fields: [] },
       valueMapKinds: [],
@@ -139,6 +141,11 @@ const createMemoryRuntime = (world: MemoryWorld): FlowRuntime => {
         if (!invoice) return { action: "hold", reason: "waiting-for-invoice", missing: [{ kind: "invoice", sourceKey: pay.invoiceId, dependency: true }] };
         const mapped = { number: pay.number, appliedTo: invoice.targetRef, amount: pay.amount };
         return { action: "post", documents: [{ entity: "Payment", naturalKey: pay.number, document: mapped }], mapped };
+      }
+      if (record.objectType === "subscription-event") {
+        const event = z.object({ EventType: z.string(), SubscriptionId: z.string() }).parse(record.sourcePayload);
+        const mapped = { event: event.EventType, subscription: event.SubscriptionId };
+        return { action: "post", documents: [{ entity: "SubscriptionEvent", naturalKey: record.sourceId, document: mapped }], mapped };
       }
       return { action: "skip", reason: `object type ${record.objectType} is not synced` };
     },

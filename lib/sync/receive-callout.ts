@@ -4,7 +4,6 @@ import type { WebhookAck } from "../connectors/types";
 import type { Db } from "../db";
 import { logger } from "../logger";
 import { calloutConnectionsOf } from "./callout-connections";
-import { vendorIdOf } from "./load-connection-context";
 import { calloutEventWriterOf } from "./record-callout-events";
 
 export type ReceiveCalloutResult =
@@ -65,7 +64,7 @@ export const receiveCallout = async ({
   for (let attempt = 1; ; attempt++) {
     if (!entry) return { status: 404 };
     const connection = entry.row;
-    const vendorId = vendorIdOf(connection.vendor);
+    const vendorId = connection.vendor;
     if (vendor !== undefined && vendor !== vendorId) return { status: 404 };
     const webhooks = findConnector(vendorId)?.webhooks;
     if (!webhooks) return { status: 404 };

@@ -1,4 +1,4 @@
-import { hashCredentials, PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
+import { PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
 import type { ConnectionContext } from "../types";
 import { acumaticaConfig } from "./config";
 import { acumaticaTokenErrorSchema, acumaticaTokenResponseSchema, type AcumaticaSecrets, type AcumaticaSettings } from "./schemas";
@@ -92,7 +92,7 @@ export const createAcumaticaTokenCache = (ctx: ConnectionContext, settings: Acum
     db: ctx.db,
     key: ctx.connectionId,
     keyring: ctx.keyring,
-    credentialsHash: hashCredentials([ctx.baseUrl, acumaticaClientId(secrets, settings), secrets.clientSecret, secrets.username, secrets.password]),
+    credentials: [ctx.baseUrl, acumaticaClientId(secrets, settings), secrets.clientSecret, secrets.username, secrets.password],
     fetchToken: ({ refreshToken }) =>
       fetchAcumaticaToken({ instanceUrl: ctx.baseUrl, secrets, settings, onExchange: ctx.onExchange, refreshToken }),
   });

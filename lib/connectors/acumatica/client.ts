@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { joinUrl, sleep, VendorHttpClient, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { joinUrl, sleep, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { BearerTokenClient } from "../shared/bearer-client";
 import type { ConnectionContext } from "../types";
 import { coalescingLookup } from "./coalescing-lookup";
 import { acumaticaConfig, type AcumaticaEntity } from "./config";
@@ -12,7 +13,8 @@ import {
   acumaticaPaymentSchema,
   type AcumaticaSettings,
 } from "./schemas";
-import { collectFieldErrors, describeFieldError, odataString, wrap, wrapped, type PlainRecord } from "./values";
+import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../shared/odata";
+import { collectFieldErrors, describeFieldError, wrap, wrapped, type PlainRecord } from "./values";
 
 /** A customer as ml-connector creates or updates it. */
 export type CustomerInput = {
@@ -107,14 +109,14 @@ const actionDoneSchema = z.unknown();
  * (a customer) from updating it; auto-numbered documents carry no key to match, so it cannot stop a
  * concurrent duplicate of those.
  */
-export class AcumaticaClient extends VendorHttpClient {
-  private readonly tokens: TokenCache;
+export class AcumaticaClient extends BearerTokenClient {
   readonly settings: AcumaticaSettings;
   readonly instanceUrl: string;
 
   constructor(ctx: ConnectionContext, settings: AcumaticaSettings, tokens: TokenCache) {
     const perMinute = settings.requestsPerMinute ?? acumaticaConfig.limits.requestsPerMinute;
     super({
+      tokens,
       vendor: acumaticaConfig.id,
       baseUrl: joinUrl(ctx.baseUrl, `entity/${settings.endpointName}/${settings.endpointVersion}`),
       onExchange: ctx.onExchange,
@@ -127,19 +129,8 @@ export class AcumaticaClient extends VendorHttpClient {
         maxConcurrent: settings.maxConcurrent ?? acumaticaConfig.limits.maxConcurrent,
       },
     });
-    this.tokens = tokens;
     this.settings = settings;
     this.instanceUrl = ctx.baseUrl;
-  }
-
-  protected async authHeaders() {
-    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
-  }
-
-  protected override async onUnauthorized(refused: Record<string, string>) {
-    const token = refused.authorization?.replace(/^Bearer /, "");
-    if (token) await this.tokens.invalidate(token);
-    return true;
   }
 
   protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {
@@ -196,12 +187,9 @@ export class AcumaticaClient extends VendorHttpClient {
     schema: S,
     opts: { select?: string; expand?: string; extraFilter?: string } = {},
   ): Promise<Map<string, z.output<S>[]>> {
-    const unique = [...new Set(values)];
-    const found = new Map<string, z.output<S>[]>(unique.map((v) => [v, []]));
-    for (let i = 0; i < unique.length; i += acumaticaConfig.filterBatchSize) {
-      const batch = unique.slice(i, i + acumaticaConfig.filterBatchSize);
-      const any = batch.map((v) => `${field} eq ${odataString(v)}`).join(" or ");
-      const filter = opts.extraFilter ? `(${any}) and ${opts.extraFilter}` : any;
+    const found = new Map<string, z.output<S>[]>([...new Set(values)].map((v) => [v, []]));
+    for (const batch of inBatches(values, acumaticaConfig.filterBatchSize)) {
+      const filter = andFilters(anyOfFilter(field, batch), opts.extraFilter);
       const rows = await this.list(entity, schema, { filter, select: opts.select, expand: opts.expand });
       for (const row of rows) {
         const key = row[field];
@@ -492,7 +480,7 @@ export class AcumaticaClient extends VendorHttpClient {
    */
   listModified<S extends z.ZodType>(entity: AcumaticaEntity, schema: S, opts: { since: Date; top?: number; skip?: number; expand?: string }) {
     return this.list(entity, schema, {
-      filter: `LastModifiedDateTime gt datetimeoffset'${opts.since.toISOString()}'`,
+      filter: `LastModifiedDateTime gt ${odataDateTimeOffset(opts.since)}`,
       top: opts.top ?? 100,
       skip: opts.skip,
       expand: opts.expand,

@@ -1,4 +1,4 @@
-import { hashCredentials, PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
+import { PlainHttpClient, TokenCache, VendorHttpError, type TokenSet } from "../../http";
 import type { ConnectionContext } from "../types";
 import { zuoraConfig } from "./config";
 import { zuoraErrorBodySchema, zuoraTokenResponseSchema, type ZuoraSecrets } from "./schemas";
@@ -67,6 +67,6 @@ export const createZuoraTokenCache = (ctx: ConnectionContext, secrets: ZuoraSecr
     db: ctx.db,
     key: ctx.connectionId,
     keyring: ctx.keyring,
-    credentialsHash: hashCredentials([ctx.baseUrl, secrets.clientId, secrets.clientSecret]),
+    credentials: [ctx.baseUrl, secrets.clientId, secrets.clientSecret],
     fetchToken: () => fetchZuoraToken({ baseUrl: ctx.baseUrl, secrets, onExchange: ctx.onExchange }),
   });

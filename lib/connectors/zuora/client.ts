@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { VendorHttpClient, type TokenCache, type VendorErrorDescription } from "../../http";
+import type { TokenCache, VendorErrorDescription } from "../../http";
+import { BearerTokenClient } from "../shared/bearer-client";
 import type { ConnectionContext } from "../types";
 import { zuoraConfig, type ZuoraPollObject } from "./config";
 import {
@@ -46,11 +47,11 @@ const toZuoraDateTime = (since: Date | string) => (typeof since === "string" ? s
  * Zuora Billing REST client. Every call carries a cached bearer token (one refresh on 401);
  * 200 answers with `success: false` are errors; writes require an Idempotency-Key.
  */
-export class ZuoraClient extends VendorHttpClient {
-  private readonly tokens: TokenCache;
+export class ZuoraClient extends BearerTokenClient {
 
   constructor(ctx: ConnectionContext, settings: ZuoraSettings, tokens: TokenCache) {
     super({
+      tokens,
       vendor: zuoraConfig.id,
       baseUrl: ctx.baseUrl,
       requestIdHeaders: zuoraConfig.requestIdHeaders,
@@ -68,17 +69,6 @@ export class ZuoraClient extends VendorHttpClient {
         maxConcurrent: settings.maxConcurrent ?? zuoraConfig.limits.maxConcurrent,
       },
     });
-    this.tokens = tokens;
-  }
-
-  protected async authHeaders() {
-    return { authorization: `Bearer ${await this.tokens.getAccessToken()}` };
-  }
-
-  protected override async onUnauthorized(refused: Record<string, string>) {
-    const token = refused.authorization?.replace(/^Bearer /, "");
-    if (token) await this.tokens.invalidate(token);
-    return true;
   }
 
   protected override describeError({ status, body }: { status: number; body: unknown }): VendorErrorDescription | undefined {

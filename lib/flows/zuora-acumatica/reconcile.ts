@@ -4,6 +4,7 @@
 // CustomerOrder is a Zuora invoice number is that invoice's reversal and is netted into it.
 import type { AcumaticaClient } from "../../connectors/acumatica";
 import { acumaticaInvoiceSchema, acumaticaPaymentSchema } from "../../connectors/acumatica/schemas";
+import { readAllPages } from "../../connectors/shared/odata";
 import type { ZuoraClient } from "../../connectors/zuora";
 import type { ZuoraPollObject, ZuoraQueryRecord } from "../../connectors/zuora";
 import type { BalanceDocument } from "../types";
@@ -22,14 +23,7 @@ const allZuora = async <O extends ZuoraPollObject>(client: ZuoraClient, object: 
   return rows;
 };
 
-const allAcumatica = async <T>(read: (skip: number) => Promise<T[]>) => {
-  const rows: T[] = [];
-  for (let skip = 0; ; skip += PAGE) {
-    const page = await read(skip);
-    rows.push(...page);
-    if (page.length < PAGE) return rows;
-  }
-};
+const allAcumatica = <T>(read: (page: { top: number; skip: number }) => Promise<T[]>) => readAllPages(read, { pageSize: PAGE, max: Number.MAX_SAFE_INTEGER });
 
 export const readZuoraAcumaticaBalances = async ({
   source,
@@ -46,8 +40,8 @@ export const readZuoraAcumaticaBalances = async ({
     allZuora(source, "invoices", since),
     settings.invoiceSettlement ? allZuora(source, "credit-memos", since) : Promise.resolve([]),
     allZuora(source, "payments", since),
-    allAcumatica((skip) => target.list("Invoice", acumaticaInvoiceSchema, { select: "Type,ReferenceNbr,CustomerOrder,Customer,Amount,Balance,Status", top: PAGE, skip })),
-    allAcumatica((skip) => target.list("Payment", acumaticaPaymentSchema, { select: "Type,ReferenceNbr,ExternalRef,CustomerID,PaymentAmount,AvailableBalance,Status", top: PAGE, skip })),
+    allAcumatica(({ top, skip }) => target.list("Invoice", acumaticaInvoiceSchema, { select: "Type,ReferenceNbr,CustomerOrder,Customer,Amount,Balance,Status", top, skip })),
+    allAcumatica(({ top, skip }) => target.list("Payment", acumaticaPaymentSchema, { select: "Type,ReferenceNbr,ExternalRef,CustomerID,PaymentAmount,AvailableBalance,Status", top, skip })),
   ]);
   const released = (status: string | null | undefined) => status === "Open" || status === "Closed";
   const ar = new Map<string, (typeof arDocs)[number]>();
