@@ -1,3 +1,4 @@
+import { readCatalog } from "../sync/read-catalog";
 import { createZuoraClient } from "../connectors/zuora";
 import { describeFailure } from "../connectors/describe-failure";
 import type { Db } from "../db";
@@ -21,7 +22,10 @@ const LINE_FIELD = { charge: "chargeName", product: "productName", account: "acc
  * Held records' missing keys and existing maps are merged in by the caller (they are live, not cached).
  */
 export const listSourceValues = async ({ db, flowId, kind, refresh = false }: { db: Db; flowId: string; kind: ValueMapKind; refresh?: boolean }): Promise<CatalogRead> =>
-  cached(
+  // kinds beyond GL accounts and customers are read as their flow declares them
+  kind !== "gl-account" && kind !== "customer"
+    ? readCatalog({ db, flowId, kind, side: "source", refresh })
+    : cached(
     `${flowId}:source:${kind}`,
     async (): Promise<CatalogRead> => {
       const { flow, sourceContext } = await loadFlowConnections({ db, flowId });

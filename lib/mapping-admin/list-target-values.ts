@@ -1,3 +1,4 @@
+import { readCatalog } from "../sync/read-catalog";
 import { z } from "zod";
 import { createAcumaticaClient } from "../connectors/acumatica";
 import { describeFailure } from "../connectors/describe-failure";
@@ -24,7 +25,10 @@ const PAGE = 1000;
  * `Customer`) and cached for CATALOG_TTL_MS per flow and kind. Vendor failures become `error`.
  */
 export const listTargetValues = async ({ db, flowId, kind, refresh = false }: { db: Db; flowId: string; kind: ValueMapKind; refresh?: boolean }): Promise<CatalogRead> =>
-  cached(
+  // kinds beyond GL accounts and customers are read as their flow declares them
+  kind !== "gl-account" && kind !== "customer"
+    ? readCatalog({ db, flowId, kind, side: "target", refresh })
+    : cached(
     `${flowId}:target:${kind}`,
     async (): Promise<CatalogRead> => {
       const { flow, targetContext } = await loadFlowConnections({ db, flowId });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 /** What a value map maps (ValueMap.kind): a billing account to an ERP customer, or a charge/product to a GL account. */
-export const VALUE_MAP_KINDS = ["gl-account", "customer"] as const;
+/** Kinds an admin edits: GL accounts and customers, and those of Zuora -> Acumatica's issue-11 maps (read by their flow declaration). */
+export const VALUE_MAP_KINDS = ["gl-account", "customer", "cash-account", "payment-method", "tax", "tax-zone", "tax-category", "canceled-invoice"] as const;
 export const valueMapKindSchema = z.enum(VALUE_MAP_KINDS);
 export type ValueMapKind = z.infer<typeof valueMapKindSchema>;
 

@@ -20,6 +20,12 @@ import type { MissingMapping } from "@/lib/sync/list-missing-mappings";
 const KIND_LABEL: Record<ValueMapKind, { tab: string; source: string; target: string }> = {
   "gl-account": { tab: "GL accounts", source: "Zuora charges", target: "Acumatica GL accounts" },
   customer: { tab: "Customers", source: "Zuora billing accounts", target: "Acumatica customers" },
+  "cash-account": { tab: "Cash accounts", source: "Payment currencies", target: "Acumatica cash accounts" },
+  "payment-method": { tab: "Payment methods", source: "Zuora payment types", target: "Acumatica payment methods" },
+  tax: { tab: "Taxes", source: "Document currencies", target: "Acumatica taxes" },
+  "tax-zone": { tab: "Tax zones", source: "Account currencies", target: "Acumatica tax zones" },
+  "tax-category": { tab: "Tax categories", source: "Zuora charges", target: "Acumatica tax categories" },
+  "canceled-invoice": { tab: "Canceled invoices", source: "Invoices canceled after posting", target: "Decision" },
 };
 const WINDOW = 150;
 
