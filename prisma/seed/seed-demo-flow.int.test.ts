@@ -26,7 +26,17 @@ describe("seedDemoFlow", () => {
     expect(await t.db.flow.count()).toBe(1);
     const flow = await t.db.flow.findUniqueOrThrow({ where: { id: flowId! } });
     expect(flow).toMatchObject({ kind: "zuora-acumatica", enabled: true, schedule: "*/5 * * * *" });
-    expect(await t.db.valueMap.count({ where: { flowId: flowId!, kind: "gl-account" } })).toBe(7);
+    expect(await t.db.valueMap.count({ where: { flowId: flowId!, kind: "gl-account" } })).toBe(6);
+    // a cash account per currency, a payment method per Zuora payment type, EUR VAT and tax zone
+    const others = await t.db.valueMap.findMany({ where: { flowId: flowId!, kind: { not: "gl-account" } }, select: { kind: true, sourceKey: true, targetValue: true } });
+    expect(others.map((m) => `${m.kind}/${m.sourceKey}=${m.targetValue}`).sort()).toEqual([
+      "cash-account/EUR=10250",
+      "cash-account/USD=10200",
+      "payment-method/Electronic=CARD",
+      "payment-method/External=CHECK",
+      "tax-zone/EUR=EU-VAT",
+      "tax/EUR=VAT19",
+    ].sort());
     expect(await t.db.valueMap.count({ where: { flowId: flowId!, sourceKey: "Training Day" } })).toBe(0);
     const conns = await t.db.connection.findMany();
     expect(JSON.stringify(conns)).not.toContain("ap-secret-value");

@@ -25,7 +25,16 @@ const DEMO_GL_MAPS: [string, string][] = [
   ["Premium Support", "40200"],
   ["API Calls (per 1,000)", "40000"],
   ["Implementation Package", "40200"],
-  ["Tax", "23100"],
+];
+
+/** The demo's cash account per currency, payment method per Zuora payment type, EUR VAT and tax zone (sandbox/demo). */
+const DEMO_VALUE_MAPS: [kind: string, sourceKey: string, targetValue: string][] = [
+  ["cash-account", "USD", "10200"],
+  ["cash-account", "EUR", "10250"],
+  ["payment-method", "Electronic", "CARD"],
+  ["payment-method", "External", "CHECK"],
+  ["tax", "EUR", "VAT19"],
+  ["tax-zone", "EUR", "EU-VAT"],
 ];
 
 /**
@@ -64,11 +73,14 @@ export const seedDemoFlow = async ({ db, sandbox, now = new Date() }: { db: Db; 
         enabled: true,
         schedule: "*/5 * * * *",
         backfillFrom: new Date(now.getTime() - 30 * 86_400_000),
-        settings: zuoraAcumaticaSettingsSchema.parse({ createCustomers: true, glAccountKey: "charge", invoiceSettlement: true, cashAccount: "10200" }),
+        settings: zuoraAcumaticaSettingsSchema.parse({ createCustomers: true, glAccountKey: "charge", invoiceSettlement: true }),
       },
     });
     await tx.valueMap.createMany({
-      data: DEMO_GL_MAPS.map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, sourceLabel: sourceKey, targetValue })),
+      data: [
+        ...DEMO_GL_MAPS.map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, sourceLabel: sourceKey, targetValue })),
+        ...DEMO_VALUE_MAPS.map(([kind, sourceKey, targetValue]) => ({ flowId: flow.id, kind, sourceKey, sourceLabel: sourceKey, targetValue })),
+      ],
     });
     return flow.id;
   });

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { ENTITY_NAMES } from "./entities";
+import { CONTROL_ACCOUNT_MODULES, ENTITY_NAMES } from "./entities";
 import type { AcumaticaControl } from "./index";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -18,6 +18,27 @@ export const seedAccountSchema = z.strictObject({
   CurrencyID: z.string().optional(),
   CashAccount: z.boolean().optional(),
   AccountClass: z.string().optional(),
+  TaxCategory: z.string().optional(),
+  ControlAccountModule: z.enum(CONTROL_ACCOUNT_MODULES).optional(),
+  AllowManualEntry: z.boolean().optional(),
+});
+
+export const seedTaxSchema = z.strictObject({
+  TaxID: z.string().min(1),
+  TaxRate: z.number().min(0),
+  Description: z.string().optional(),
+  TaxType: z.enum(["Sales", "Use", "VAT", "Withholding"]).optional(),
+  StartDate: z.string().optional(),
+  TaxPayableAccount: z.string().optional(),
+});
+
+export const seedTaxZoneSchema = z.strictObject({ TaxZoneID: z.string().min(1), Description: z.string().optional(), taxes: z.array(z.string().min(1)) });
+
+export const seedTaxCategorySchema = z.strictObject({
+  TaxCategoryID: z.string().min(1),
+  Description: z.string().optional(),
+  ExcludeListedTaxes: z.boolean().optional(),
+  taxes: z.array(z.string().min(1)),
 });
 
 export const seedCustomerSchema = z
@@ -34,8 +55,15 @@ export const seedCustomerSchema = z
 export const seedSchema = z.strictObject({
   accounts: z.array(seedAccountSchema).optional(),
   customers: z.array(seedCustomerSchema).optional(),
+  taxes: z.array(seedTaxSchema).optional(),
+  taxZones: z.array(seedTaxZoneSchema).optional(),
+  taxCategories: z.array(seedTaxCategorySchema).optional(),
   closedPeriods: z.array(z.string()).optional(),
 });
+
+export const periodStatusSchema = z.strictObject({ periods: z.array(z.string()).min(1), status: z.enum(["Open", "Closed"]) });
+
+export const rulesSchema = z.strictObject({ cashAccountCurrency: z.boolean().optional(), controlAccounts: z.boolean().optional() });
 
 export const licenceSchema = z.strictObject({
   requestsPerMinute: z.number().int().positive().optional(),
@@ -71,6 +99,23 @@ export const createControlPlugin = (control: AcumaticaControl): FastifyPluginAsy
   app.get("/documents/:entity", async (request) => {
     const { entity } = entityParamSchema.parse(request.params);
     return control.documents(entity as (typeof ENTITY_NAMES)[number]);
+  });
+
+  // POST /_sandbox/acumatica/periods – { periods: ["05-2024", ...], status: "Open" | "Closed" }; GET lists the calendar
+  app.post("/periods", async (request, reply) => {
+    const { periods, status } = periodStatusSchema.parse(request.body ?? {});
+    control.setPeriodStatus(periods, status);
+    return reply.code(204).send();
+  });
+  app.get("/periods", async () => control.periods());
+
+  // GET /_sandbox/acumatica/balances – every AR document's balance and each customer's open balance per currency
+  app.get("/balances", async () => control.balances());
+
+  // POST /_sandbox/acumatica/rules – relax or restore refusals ({ cashAccountCurrency: false })
+  app.post("/rules", async (request, reply) => {
+    control.setRules(rulesSchema.parse(request.body ?? {}));
+    return reply.code(204).send();
   });
 
   // GET /_sandbox/acumatica/duplicates – documents sharing an external reference

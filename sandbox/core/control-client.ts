@@ -146,6 +146,13 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<void>("POST", "/acumatica/expire-tokens"),
       stats: () => call<{ requests: number; rejected429: number; byRoute: Record<string, number> }>("GET", "/acumatica/stats"),
       reset: () => call<void>("POST", "/acumatica/reset"),
+      /** Opens or closes financial periods ("05-2024", "052024" or "2024-05") in every module. */
+      setPeriodStatus: (periods: string[], status: "Open" | "Closed") => call<void>("POST", "/acumatica/periods", { periods, status }),
+      periods: () => call<ReturnType<AcumaticaControl["periods"]>>("GET", "/acumatica/periods"),
+      /** Each AR document's balance and each customer's open balance per currency, to compare with Zuora's. */
+      balances: () => call<ReturnType<AcumaticaControl["balances"]>>("GET", "/acumatica/balances"),
+      /** Relaxes or restores refusals, e.g. { cashAccountCurrency: false } for a flow with one cash account. */
+      setRules: (rules: Parameters<AcumaticaControl["setRules"]>[0]) => call<void>("POST", "/acumatica/rules", rules),
     },
     qad: {
       /** Workspaces, customers, GL accounts and open years; customers and accounts go to `workspace` (default the first). */

@@ -25,7 +25,16 @@ export {
   type ListOptions,
   type PaymentInput,
 } from "./client";
-export { listAcumaticaCashAccounts, listAcumaticaCustomers, listAcumaticaGlAccounts, listAcumaticaPaymentMethods } from "./catalog";
+export {
+  listAcumaticaCashAccounts,
+  listAcumaticaCashGlAccounts,
+  listAcumaticaCustomers,
+  listAcumaticaGlAccounts,
+  listAcumaticaPaymentMethods,
+  listAcumaticaTaxCategories,
+  listAcumaticaTaxes,
+  listAcumaticaTaxZones,
+} from "./catalog";
 export { acumaticaConfig, type AcumaticaEntity } from "./config";
 export { acumaticaForm } from "./form";
 export { listAcumaticaEndpointVersions } from "./list-endpoint-versions";

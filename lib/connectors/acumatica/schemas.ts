@@ -69,6 +69,9 @@ export const acumaticaCustomerSchema = z.looseObject({
   Status: str.nullish(),
   CurrencyID: str.nullish(),
   CustomerClass: str.nullish(),
+  /** "Account Ref #": the connector keeps the Zuora account id there and checks it */
+  AccountRef: str.nullish(),
+  TaxZone: str.nullish(),
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaCustomer = z.infer<typeof acumaticaCustomerSchema>;
@@ -95,6 +98,8 @@ export const acumaticaPaymentSchema = z.looseObject({
   ExternalRef: str.nullish(),
   Status: str.nullish(),
   PaymentAmount: num.nullish(),
+  AvailableBalance: num.nullish(),
+  CurrencyID: str.nullish(),
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaPayment = z.infer<typeof acumaticaPaymentSchema>;
@@ -108,6 +113,24 @@ export const acumaticaJournalTransactionSchema = z.looseObject({
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaJournalTransaction = z.infer<typeof acumaticaJournalTransactionSchema>;
+
+/** A financial year (GL201000) with its periods (`$expand=Details`). */
+export const acumaticaFinancialYearSchema = z.looseObject({
+  id: str,
+  FinancialYear: str,
+  Details: z
+    .array(
+      z.looseObject({
+        FinancialPeriodID: str,
+        StartDate: str.nullish(),
+        EndDate: str.nullish(),
+        Status: str.nullish(),
+        ClosedInAR: z.boolean().nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type AcumaticaFinancialYear = z.infer<typeof acumaticaFinancialYearSchema>;
 
 /** Any entity with an id (generic reads). */
 export const acumaticaRecordSchema = z.looseObject({ id: str });

@@ -3,7 +3,8 @@ import type { ZuoraAccountRef, ZuoraCreditMemoDocument, ZuoraDocumentLine, Zuora
 import { createMappingContext, type MappingContext, type MappingResult } from "../../mapping/create-mapping-context";
 import type { MissingKey } from "../../mapping/missing-key";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
-import { glKeyOf, TAX_GL_KEY } from "../zuora-acumatica/mapping";
+import { glKeyOf } from "../../connectors/zuora/documents";
+import { TAX_GL_KEY } from "./tax-key";
 import type { ZuoraQadSettings } from "./settings";
 
 /*
