@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Db } from "../../lib/db";
 import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica/definition";
@@ -48,7 +49,14 @@ export const seedDemoFlow = async ({ db, sandbox, now = new Date() }: { db: Db; 
     const source = await createConnection({
       db,
       tx,
-      input: { vendor: "zuora", name: "Zuora (sandbox)", baseUrl: sandbox.zuoraBaseUrl, secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret } },
+      // A connection that receives callouts has a signing secret (unsigned callouts are refused); the demo
+      // polls, so its secret is random until an admin sets the one of their Zuora callout template.
+      input: {
+        vendor: "zuora",
+        name: "Zuora (sandbox)",
+        baseUrl: sandbox.zuoraBaseUrl,
+        secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret, calloutHmacSecret: randomBytes(24).toString("base64url") },
+      },
     });
     const a = sandbox.credentials.acumatica;
     const target = await createConnection({

@@ -73,8 +73,9 @@ describe("verifyCallout", () => {
     expect(verifyCallout({ rawBody: body, headers: { ...h, date: "Mon, 23 Nov 2026 10:01:00 GMT" }, settings, secret, now }).ok).toBe(false);
   });
 
-  it("accepts unsigned callouts only when no secret is configured, and says so", () => {
-    expect(verifyCallout({ rawBody: body, headers: headers({}), settings: {}, secret: undefined })).toMatchObject({ ok: true, verified: false });
+  it("refuses every callout while the connection has no signing secret, naming the way out", () => {
+    expect(verifyCallout({ rawBody: body, headers: headers({}), settings: {}, secret: undefined })).toEqual({ ok: false, reason: expect.stringContaining("no callout signing secret") });
+    expect(verifyCallout({ rawBody: body, headers: headers({}), settings: {}, secret: "" }).ok).toBe(false);
   });
 
   it("never throws on garbage", () => {
