@@ -8,6 +8,7 @@ import { createFaultInjector, type FaultInjector } from "./core/faults";
 import { seedDemo, type DemoSeedOptions } from "./demo/seed-demo";
 import { buildSandboxServer, withOrigin, type SandboxCredentials } from "./server";
 import { createZuoraSandbox, DEMO_ZUORA_CLIENT, type ZuoraSandbox, type ZuoraSandboxOptions } from "./zuora/index";
+import { createZohoCrmSandbox, zohoCrmCredentials, type ZohoCrmSandbox, type ZohoCrmSandboxOptions } from "./zoho-crm/index";
 
 /*
  * startSandbox() is the embedded default (`npm start`, `npm run sandbox`): port SANDBOX_PORT, state kept in
@@ -29,6 +30,7 @@ export type StartSandboxOptions = {
   seed?: number;
   zuora?: Omit<ZuoraSandboxOptions, "prefix">;
   acumatica?: AcumaticaSandboxOptions;
+  "zoho-crm"?: ZohoCrmSandboxOptions;
   /** Log requests (Fastify logger). Default false. */
   log?: boolean;
   /** How often changed state is written to stateDir, in ms. Default 5000. */
@@ -42,12 +44,14 @@ export type RunningSandbox = {
   zuoraBaseUrl: string;
   /** Acumatica instance URL. */
   acumaticaBaseUrl: string;
+  /** Zoho CRM accounts server of the demo org's data center (token URL: `${zohoCrmAccountsUrl}/oauth/v2/token`). */
+  zohoCrmAccountsUrl: string;
   /** The demo API credentials both vendors accept, with absolute base URLs. */
   credentials: SandboxCredentials;
   /** Typed client of the control API. */
   control: SandboxControlClient;
   /** In-process handles, for callers in the same process that want to skip HTTP. */
-  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; faults: FaultInjector };
+  vendors: { zuora: ZuoraSandbox; acumatica: AcumaticaSandbox; zohoCrm: ZohoCrmSandbox; faults: FaultInjector };
   /** Writes the state file now (no-op without stateDir). */
   save: () => Promise<void>;
   /** Stops callouts, writes the state file, closes the server. */
@@ -61,7 +65,7 @@ export const embeddedSandboxOptions = (): StartSandboxOptions => {
   return { port: SANDBOX_PORT, stateDir: path.join(DATA_DIR, "sandbox"), demo: { invoices: 120 } };
 };
 
-type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown };
+type StateFile = { format: "ml-connector-sandbox/1"; savedAt: string; zuora: unknown; acumatica: unknown; "zoho-crm"?: unknown };
 
 const readState = async (file: string): Promise<StateFile | undefined> => {
   try {
@@ -79,6 +83,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   const seed = o.seed ?? 1;
   const zuora = createZuoraSandbox({ seed, ...o.zuora });
   const acumatica = createAcumaticaSandbox(o.acumatica);
+  const zohoCrm = createZohoCrmSandbox(o["zoho-crm"]);
   const faults = createFaultInjector({ seed });
   const acumaticaClient = o.acumatica?.clients?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.client;
   const acumaticaUser = o.acumatica?.users?.[0] ?? ACUMATICA_SANDBOX_DEFAULTS.user;
@@ -94,6 +99,7 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
       password: acumaticaUser.password,
       endpointVersion: "24.200.001",
     },
+    "zoho-crm": zohoCrmCredentials(zohoCrm, o["zoho-crm"]?.clients?.[0]),
   };
 
   const stateFile = o.stateDir ? path.join(o.stateDir, "state.json") : undefined;
@@ -101,27 +107,28 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
   if (saved) {
     zuora.control.restore(saved.zuora);
     acumatica.control.restore(saved.acumatica);
+    if (saved["zoho-crm"]) zohoCrm.control.restore(saved["zoho-crm"]);
   } else if (o.demo) {
-    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, input: o.demo === true ? {} : o.demo });
+    seedDemo({ zuora: zuora.control, acumatica: acumatica.control, zohoCrm: zohoCrm.control, input: o.demo === true ? {} : o.demo });
   }
 
-  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, faults, credentials: relativeCredentials, log: o.log });
+  const app: FastifyInstance = await buildSandboxServer({ zuora, acumatica, zohoCrm, faults, credentials: relativeCredentials, log: o.log });
   await app.listen({ port: o.port ?? 0, host: o.host ?? "127.0.0.1" });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
   const url = `http://${o.host ?? "127.0.0.1"}:${port}`;
   const credentials = withOrigin(relativeCredentials, url);
 
-  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
+  let lastSaved = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, zohoCrm: zohoCrm.control.version() };
   let saving: Promise<void> = Promise.resolve();
   const save = async (force = false) => {
     if (!stateFile || !o.stateDir) return;
-    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests };
-    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && saved !== undefined) return;
+    const current = { zuora: zuora.control.version(), acumatica: acumatica.control.stats().requests, zohoCrm: zohoCrm.control.version() };
+    if (!force && current.zuora === lastSaved.zuora && current.acumatica === lastSaved.acumatica && current.zohoCrm === lastSaved.zohoCrm && saved !== undefined) return;
     lastSaved = current;
     const dir = o.stateDir;
     saving = saving.then(async () => {
-      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot() };
+      const state: StateFile = { format: "ml-connector-sandbox/1", savedAt: new Date().toISOString(), zuora: zuora.control.snapshot(), acumatica: acumatica.control.snapshot(), "zoho-crm": zohoCrm.control.snapshot() };
       await mkdir(dir, { recursive: true });
       const temp = `${stateFile}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(state));
@@ -137,13 +144,15 @@ export const startSandbox = async (options?: StartSandboxOptions): Promise<Runni
     url,
     zuoraBaseUrl: credentials.zuora.baseUrl,
     acumaticaBaseUrl: credentials.acumatica.baseUrl,
+    zohoCrmAccountsUrl: credentials["zoho-crm"].accountsUrl,
     credentials,
     control: createSandboxControlClient(url),
-    vendors: { zuora, acumatica, faults },
+    vendors: { zuora, acumatica, zohoCrm, faults },
     save: () => save(true),
     close: async () => {
       if (timer) clearInterval(timer);
       zuora.control.close();
+      zohoCrm.control.close();
       await save(true);
       await app.close();
     },

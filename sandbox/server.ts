@@ -4,6 +4,7 @@ import type { AcumaticaSandbox } from "./acumatica/index";
 import { faultConfigSchema, faultRuleSchema, latencySchema, VENDOR_NAMES, type FaultInjector } from "./core/faults";
 import { seedDemo, type DemoSeedResult } from "./demo/seed-demo";
 import type { ZuoraSandbox } from "./zuora/index";
+import type { ZohoCrmSandbox } from "./zoho-crm/index";
 
 /*
  * One Fastify server, one port: Zuora at /zuora, Acumatica at /acumatica (each prefix is that vendor's
@@ -22,11 +23,13 @@ export type SandboxCredentials = {
     password: string;
     endpointVersion: string;
   };
+  "zoho-crm": { dataCenter: string; accountsUrl: string; apiDomain: string; clientId: string; clientSecret: string; refreshToken: string };
 };
 
 export type SandboxServerOptions = {
   zuora: ZuoraSandbox;
   acumatica: AcumaticaSandbox;
+  zohoCrm: ZohoCrmSandbox;
   faults: FaultInjector;
   /** Credentials with base URLs relative to the server root ("/zuora"); /_sandbox/info makes them absolute. */
   credentials: SandboxCredentials;
@@ -48,10 +51,11 @@ const parse = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => {
 export const withOrigin = (credentials: SandboxCredentials, origin: string): SandboxCredentials => ({
   zuora: { ...credentials.zuora, baseUrl: `${origin}${credentials.zuora.baseUrl}` },
   acumatica: { ...credentials.acumatica, baseUrl: `${origin}${credentials.acumatica.baseUrl}` },
+  "zoho-crm": { ...credentials["zoho-crm"], accountsUrl: `${origin}${credentials["zoho-crm"].accountsUrl}`, apiDomain: `${origin}${credentials["zoho-crm"].apiDomain}` },
 });
 
 export const buildSandboxServer = async (options: SandboxServerOptions): Promise<FastifyInstance> => {
-  const { zuora, acumatica, faults } = options;
+  const { zuora, acumatica, zohoCrm, faults } = options;
   const app = Fastify({ logger: options.log ?? false, bodyLimit: 256 * 1024 * 1024 });
 
   faults.registerVendor(zuora.faultVendor);
@@ -68,10 +72,12 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
       },
     }),
   });
+  faults.registerVendor(zohoCrm.faultVendor);
   faults.install(app);
 
   await app.register(zuora.plugin, { prefix: zuora.prefix });
   await app.register(acumatica.plugin, { prefix: "/acumatica" });
+  await app.register(zohoCrm.plugin, { prefix: zohoCrm.prefix });
 
   await app.register(
     async (control) => {
@@ -79,7 +85,7 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
         reply.code(error instanceof z.ZodError ? 400 : (error.statusCode ?? 500)).send({ error: error instanceof z.ZodError ? z.prettifyError(error) : error.message }),
       );
       // GET /_sandbox/health – liveness
-      control.get("/health", async () => ({ ok: true, vendors: ["zuora", "acumatica"] }));
+      control.get("/health", async () => ({ ok: true, vendors: ["zuora", "acumatica", "zoho-crm"] }));
       // GET /_sandbox/info – base URLs and demo credentials for this server
       control.get("/info", async (request) => withOrigin(options.credentials, `${request.protocol}://${request.host}`));
       // GET/PUT /_sandbox/faults – fault configuration { seed, rules, latencyMs }; PUT replaces what it names
@@ -112,17 +118,19 @@ export const buildSandboxServer = async (options: SandboxServerOptions): Promise
       });
       // POST /_sandbox/demo/seed – the demo company in both vendors (add to what is there)
       control.post("/demo/seed", async (request): Promise<DemoSeedResult> =>
-        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, input: parse(demoSeedSchema, request.body) }),
+        seedDemo({ zuora: zuora.control, acumatica: acumatica.control, zohoCrm: zohoCrm.control, input: parse(demoSeedSchema, request.body) }),
       );
       // POST /_sandbox/reset – both vendors empty, faults cleared
       control.post("/reset", async () => {
         zuora.control.reset();
         acumatica.control.reset();
+        zohoCrm.control.reset();
         faults.clear();
         return { ok: true };
       });
       await control.register(zuora.controlPlugin, { prefix: "/zuora" });
       await control.register(acumatica.controlPlugin, { prefix: "/acumatica" });
+      await control.register(zohoCrm.controlPlugin, { prefix: "/zoho-crm" });
     },
     { prefix: "/_sandbox" },
   );

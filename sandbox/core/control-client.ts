@@ -11,6 +11,7 @@ import type {
   ZuoraAccountInput,
   ZuoraChargeInput,
 } from "../zuora/index";
+import type { CallbackDelivery, CallbackMode, CustomFieldInput, ModuleName, ZohoCrmSettings, ZohoCrmSettingsInput } from "../zoho-crm/index";
 import type { FaultConfigInput, FaultLogEntry, FaultRule, FaultRuleInput, Latency, VendorName } from "./faults";
 
 /*
@@ -118,6 +119,36 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<void>("POST", "/acumatica/expire-tokens"),
       stats: () => call<{ requests: number; rejected429: number; byRoute: Record<string, number> }>("GET", "/acumatica/stats"),
       reset: () => call<void>("POST", "/acumatica/reset"),
+    },
+    zohoCrm: {
+      settings: () => call<ZohoCrmSettings>("GET", "/zoho-crm/settings"),
+      updateSettings: (patch: ZohoCrmSettingsInput) => call<ZohoCrmSettings>("PATCH", "/zoho-crm/settings", patch),
+      /** Moves the org's clock (token, page-token and channel expiry, the rolling credit window). */
+      setClock: (input: { now?: string; advanceSeconds?: number }) => call<{ now: string; offsetMs: number }>("PUT", "/zoho-crm/clock", input),
+      stats: () => call<Record<string, unknown>>("GET", "/zoho-crm/stats"),
+      expireTokens: () => call<{ ok: true }>("POST", "/zoho-crm/expire-tokens"),
+      issueRefreshToken: (input: { clientId?: string; scopes?: string[] } = {}) =>
+        call<{ clientId: string; refreshToken: string; scopes: string[] }>("POST", "/zoho-crm/refresh-tokens", input),
+      revokeRefreshToken: (token: string) => call<{ ok: true }>("DELETE", `/zoho-crm/refresh-tokens/${encodeURIComponent(token)}`),
+      addField: (input: CustomFieldInput) => call<Record<string, unknown>>("POST", "/zoho-crm/fields", input),
+      /** Records entered as a user would in Zoho's UI; per-record results as the API gives them. */
+      addRecords: (module: ModuleName, records: Record<string, unknown>[]) =>
+        call<({ status: "success"; details: { id: string } } | { status: "error"; code: string; details: Record<string, unknown> })[]>("POST", `/zoho-crm/records/${module}`, { records }),
+      records: (module: ModuleName) => call<(Record<string, unknown> & { id: string })[]>("GET", `/zoho-crm/records/${module}`),
+      editRecord: (module: ModuleName, id: string, values: Record<string, unknown>) => call<Record<string, unknown>>("PATCH", `/zoho-crm/records/${module}/${id}`, values),
+      /** A rep marks the deal "Closed Won". */
+      winDeal: (id: string) => call<Record<string, unknown>>("POST", `/zoho-crm/deals/${id}/win`),
+      /** Unique / duplicate-check values held by more than one record: should be empty. */
+      duplicates: () => call<{ module: ModuleName; field: string; value: string; ids: string[] }[]>("GET", "/zoho-crm/duplicates"),
+      channels: () => call<Record<string, unknown>[]>("GET", "/zoho-crm/channels"),
+      callbacks: (filter: { channelId?: string; state?: string } = {}) => call<CallbackDelivery[]>("GET", `/zoho-crm/callbacks${query(filter)}`),
+      setCallbackMode: (mode: CallbackMode) => call<Required<CallbackMode>>("PUT", "/zoho-crm/callbacks/mode", mode),
+      releaseCallbacks: () => call<{ released: string[] }>("POST", "/zoho-crm/callbacks/release"),
+      /** Sends open batches now and waits until no callback is in flight. */
+      drainCallbacks: (timeoutMs = 30_000) => call<{ idle: boolean }>("POST", "/zoho-crm/callbacks/drain", { timeoutMs }),
+      reset: () => call<{ ok: true }>("POST", "/zoho-crm/reset"),
+      snapshot: () => call<unknown>("GET", "/zoho-crm/snapshot"),
+      restore: (state: unknown) => call<{ ok: true }>("POST", "/zoho-crm/restore", state),
     },
   };
 };

@@ -8,7 +8,7 @@ import { hashToUnit } from "./random";
  * run is replayed by setting the same seed and rules and sending the same requests.
  */
 
-export const VENDOR_NAMES = ["zuora", "acumatica"] as const;
+export const VENDOR_NAMES = ["zuora", "acumatica", "zoho-crm"] as const;
 export type VendorName = (typeof VENDOR_NAMES)[number];
 
 const faultActionSchema = z.discriminatedUnion("kind", [
@@ -56,6 +56,7 @@ export type FaultRule = z.output<typeof faultRuleSchema> & { id: string };
 export const latencySchema = z.strictObject({
   zuora: z.number().int().min(0).max(120_000).optional(),
   acumatica: z.number().int().min(0).max(120_000).optional(),
+  "zoho-crm": z.number().int().min(0).max(120_000).optional(),
 });
 /** Fixed latency per vendor in ms added to every call (benchmarks use 0 and 50). */
 export type Latency = z.infer<typeof latencySchema>;

@@ -1,6 +1,8 @@
 import { createRandom } from "../core/random";
 import type { AcumaticaSandbox } from "../acumatica/index";
 import type { ZuoraSandboxControl } from "../zuora/index";
+import type { ZohoCrmSandboxControl } from "../zoho-crm/index";
+import { seedZohoCrmDemo, type ZohoCrmDemoResult } from "../zoho-crm/seed-demo";
 
 /*
  * The demo company "Northwind Cloud": a SaaS vendor billing in USD and EUR from Zuora into Acumatica.
@@ -20,7 +22,7 @@ export type DemoSeedOptions = {
   seed?: number;
 };
 
-export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number };
+export type DemoSeedResult = { zuoraAccounts: number; charges: number; acumaticaAccounts: number; acumaticaCustomers: number } & Partial<ZohoCrmDemoResult>;
 
 const PREFIXES = ["Acme", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Maple", "Nimbus", "Orbit", "Pine", "Quartz", "River", "Summit", "Tidal", "Umber", "Vertex", "Willow", "Zenith"];
 const SUFFIXES = ["Analytics", "Logistics", "Health", "Robotics", "Foods", "Energy", "Media", "Labs", "Systems", "Retail", "Finance", "Studios", "Networks", "Outdoor", "Motors", "Pharma"];
@@ -52,6 +54,7 @@ export const DEMO_GL_ACCOUNTS = [
 export const seedDemo = (options: {
   zuora: ZuoraSandboxControl;
   acumatica: AcumaticaSandbox["control"];
+  zohoCrm?: ZohoCrmSandboxControl;
   input?: DemoSeedOptions;
 }): DemoSeedResult => {
   const { zuora, acumatica } = options;
@@ -91,5 +94,6 @@ export const seedDemo = (options: {
   acumatica.seed({ accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })), customers });
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
-  return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length };
+  const zohoCrm = options.zohoCrm ? seedZohoCrmDemo({ control: options.zohoCrm, linkedCustomers: customers, closingDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }) : {};
+  return { zuoraAccounts: count, charges: DEMO_CATALOG.length, acumaticaAccounts: DEMO_GL_ACCOUNTS.length, acumaticaCustomers: customers.length, ...zohoCrm };
 };
