@@ -31,9 +31,27 @@ export const seedCustomerSchema = z
   })
   .catchall(scalar);
 
+export const seedItemSchema = z
+  .object({ InventoryID: z.string().min(1).max(30), Description: z.string().optional(), ItemClass: z.string().optional(), DefaultPrice: z.number().optional(), ItemStatus: z.string().optional() })
+  .catchall(scalar);
+
+export const seedInvoiceSchema = z.strictObject({
+  Customer: z.string().min(1),
+  CustomerOrder: z.string().optional(),
+  Date: z.string().min(10),
+  Description: z.string().optional(),
+  Terms: z.string().optional(),
+  lines: z
+    .array(z.strictObject({ InventoryID: z.string().optional(), Qty: z.number().optional(), UnitPrice: z.number(), Account: z.string(), TransactionDescription: z.string().optional() }))
+    .min(1),
+});
+
 export const seedSchema = z.strictObject({
   accounts: z.array(seedAccountSchema).optional(),
   customers: z.array(seedCustomerSchema).optional(),
+  stockItems: z.array(seedItemSchema).optional(),
+  nonStockItems: z.array(seedItemSchema).optional(),
+  invoices: z.array(seedInvoiceSchema).optional(),
   closedPeriods: z.array(z.string()).optional(),
 });
 
@@ -61,10 +79,10 @@ export const createControlPlugin = (control: AcumaticaControl): FastifyPluginAsy
     return reply.code(status && status >= 400 && status < 500 ? status : 400).send({ error: message });
   });
 
-  // POST /_sandbox/acumatica/seed – accounts, customers (flat JSON) and closed periods
+  // POST /_sandbox/acumatica/seed – accounts, customers, items (flat JSON), released invoices and closed periods
   app.post("/seed", async (request, reply) => {
-    control.seed(seedSchema.parse(request.body ?? {}));
-    return reply.code(204).send();
+    const seeded = control.seed(seedSchema.parse(request.body ?? {}));
+    return seeded.invoices.length > 0 ? reply.send(seeded) : reply.code(204).send();
   });
 
   // GET /_sandbox/acumatica/documents/:entity – every record of the entity, flat JSON

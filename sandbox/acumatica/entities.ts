@@ -1,5 +1,5 @@
 /**
- * Business rules of the five modelled entities of the Default endpoint: defaults, computed fields
+ * Business rules of the seven modelled entities of the Default endpoint: defaults, computed fields
  * (amounts, Balance, Status, PostPeriod) and the validations Acumatica reports as field-level errors
  * (422). Messages follow Acumatica's wording where it is known ("{0} '{1}' cannot be found in the
  * system."); the rest are plausible and listed in README.md.
@@ -10,13 +10,15 @@ import {
   type EntityShape,
   INVOICE_SHAPE,
   JOURNAL_TRANSACTION_SHAPE,
+  NON_STOCK_ITEM_SHAPE,
   PAYMENT_SHAPE,
+  STOCK_ITEM_SHAPE,
 } from "./entity-shapes";
 import type { FieldError, ParsedRow, Scalar, StoredRecord, StoredRow } from "./records";
 import type { EntityTable } from "./table";
 
-export type EntityName = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account";
-export const ENTITY_NAMES: readonly EntityName[] = ["Customer", "Invoice", "Payment", "JournalTransaction", "Account"];
+export type EntityName = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | "StockItem" | "NonStockItem";
+export const ENTITY_NAMES: readonly EntityName[] = ["Customer", "Invoice", "Payment", "JournalTransaction", "Account", "StockItem", "NonStockItem"];
 
 /** What a rule may read besides the record itself. */
 export type RuleContext = {
@@ -196,6 +198,19 @@ const prepareAccount: EntityDefinition["prepare"] = (_ctx, record) => {
   f.Active ??= true;
   f.CashAccount ??= false;
   f.PostOption ??= "Summary";
+  return errors;
+};
+
+/**
+ * Stock and non-stock items (IN202500, IN202000): InventoryID is the key and mandatory; ItemStatus
+ * defaults to "Active" and Description to the id, as the forms default them.
+ */
+const prepareItem: EntityDefinition["prepare"] = (_ctx, record) => {
+  const errors: FieldError[] = [];
+  const f = record.fields;
+  if (!str(f.InventoryID)) errors.push({ path: ["InventoryID"], message: emptyError("Inventory ID") });
+  f.ItemStatus ??= "Active";
+  f.Description ??= f.InventoryID ?? null;
   return errors;
 };
 
@@ -394,12 +409,34 @@ export const ACCOUNT: EntityDefinition = {
   actions: [],
 };
 
+export const STOCK_ITEM: EntityDefinition = {
+  name: "StockItem",
+  shape: STOCK_ITEM_SHAPE,
+  keys: ["InventoryID"],
+  indexed: [],
+  duplicateFields: [],
+  prepare: prepareItem,
+  actions: [],
+};
+
+export const NON_STOCK_ITEM: EntityDefinition = {
+  name: "NonStockItem",
+  shape: NON_STOCK_ITEM_SHAPE,
+  keys: ["InventoryID"],
+  indexed: [],
+  duplicateFields: [],
+  prepare: prepareItem,
+  actions: [],
+};
+
 export const ENTITIES: Record<EntityName, EntityDefinition> = {
   Customer: CUSTOMER,
   Invoice: INVOICE,
   Payment: PAYMENT,
   JournalTransaction: JOURNAL_TRANSACTION,
   Account: ACCOUNT,
+  StockItem: STOCK_ITEM,
+  NonStockItem: NON_STOCK_ITEM,
 };
 
 /** Case-insensitive entity lookup for URL segments. */

@@ -10,7 +10,7 @@ import { createApiPlugin, type ApiStats } from "./api-routes";
 import { AcumaticaAuth, type ApiUser, type AuthSnapshot, type OAuthClient } from "./auth";
 import { createControlPlugin, seedSchema } from "./control-routes";
 import type { EntityName } from "./entities";
-import { AcumaticaInstance, type InstanceSnapshot, type SeedAccount, type SeedCustomer } from "./instance";
+import { AcumaticaInstance, type InstanceSnapshot, type SeedAccount, type SeedCustomer, type SeedInvoice, type SeedItem } from "./instance";
 import { type LicenceLimits, LicenceLimiter } from "./licence";
 import { type PushDelivery, type PushNotificationConfig, PushNotifier } from "./push-notifications";
 
@@ -42,11 +42,14 @@ export type AcumaticaSandboxOptions = {
 };
 
 /** What `control.seed` accepts (flat JSON). See README.md for the field list. */
-export type AcumaticaSeed = { accounts?: SeedAccount[]; customers?: SeedCustomer[]; closedPeriods?: string[] };
+export type AcumaticaSeed = { accounts?: SeedAccount[]; customers?: SeedCustomer[]; stockItems?: SeedItem[]; nonStockItems?: SeedItem[]; invoices?: SeedInvoice[]; closedPeriods?: string[] };
 
 export type AcumaticaControl = {
-  /** Upserts accounts (by AccountCD) and customers (by CustomerID); adds closed periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`). */
-  seed(data: AcumaticaSeed): void;
+  /**
+   * Upserts accounts (by AccountCD), customers (by CustomerID) and stock/non-stock items (by InventoryID);
+   * creates and releases invoices (their reference numbers are returned); adds closed periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`).
+   */
+  seed(data: AcumaticaSeed): { invoices: string[] };
   /** Every record of an entity as flat JSON (values unwrapped; Details, DocumentsToApply ... nested). */
   documents(entity: EntityName): Record<string, unknown>[];
   /** Documents sharing an external reference: Invoice CustomerOrder and Payment ExternalRef (per Type), JournalTransaction Description, Customer AccountRef. */
@@ -97,7 +100,7 @@ export const ACUMATICA_SANDBOX_DEFAULTS = {
 } as const;
 
 export { DEFAULT_ACUMATICA_ACCOUNTS } from "./instance";
-export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, EntityName };
+export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, SeedInvoice, SeedItem, EntityName };
 
 /** Default run time of a long-running action (see AcumaticaSandboxOptions.actionMs). */
 export const DEFAULT_ACTION_MS = 20;

@@ -57,6 +57,19 @@ export type SeedCustomer = {
   [field: string]: Scalar | undefined;
 };
 
+/** Stock or non-stock item row accepted by `seed` (flat JSON). */
+export type SeedItem = { InventoryID: string; Description?: string; ItemClass?: string; DefaultPrice?: number; ItemStatus?: string; [field: string]: Scalar | undefined };
+
+/** AR invoice accepted by `seed`: saved, then released as the Release action does (Status "Open"). */
+export type SeedInvoice = {
+  Customer: string;
+  CustomerOrder?: string;
+  Date: string;
+  Description?: string;
+  Terms?: string;
+  lines: { InventoryID?: string; Qty?: number; UnitPrice: number; Account: string; TransactionDescription?: string }[];
+};
+
 /** A fresh company's chart of accounts (a subset of Acumatica's demo chart), present after create and reset. */
 export const DEFAULT_ACUMATICA_ACCOUNTS: readonly SeedAccount[] = [
   { AccountCD: "10200", Description: "Company Checking Account", Type: "Asset", CashAccount: true, CurrencyID: "USD" },
@@ -508,17 +521,33 @@ export class AcumaticaInstance {
     return [];
   }
 
-  /** `seed` of the control API: accounts and customers upserted by key, closed periods added. */
-  seed(data: { accounts?: SeedAccount[]; customers?: SeedCustomer[]; closedPeriods?: string[] }) {
+  /**
+   * `seed` of the control API: accounts, customers and items upserted by key, closed periods added,
+   * invoices created and released (a bulk load for tests that Acumatica would take thousands of calls for).
+   * Returns the reference numbers of the seeded invoices.
+   */
+  seed(data: { accounts?: SeedAccount[]; customers?: SeedCustomer[]; stockItems?: SeedItem[]; nonStockItems?: SeedItem[]; invoices?: SeedInvoice[]; closedPeriods?: string[] }): { invoices: string[] } {
     const wrap = (flat: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { value: v }]));
     for (const account of data.accounts ?? []) this.seedOne(ENTITIES.Account, wrap(account));
     for (const customer of data.customers ?? []) this.seedOne(ENTITIES.Customer, wrap(customer));
+    for (const item of data.stockItems ?? []) this.seedOne(ENTITIES.StockItem, wrap(item));
+    for (const item of data.nonStockItems ?? []) this.seedOne(ENTITIES.NonStockItem, wrap(item));
+    const invoices: string[] = [];
+    for (const { lines, ...header } of data.invoices ?? []) {
+      const body = { ...wrap({ ...header, Type: "Invoice", Hold: false }), Details: lines.map((l) => wrap(l)) };
+      const saved = this.put(ENTITIES.Invoice, body, "insert");
+      if (!saved.ok) throw new Error(`seed Invoice: ${saved.errors.map((e) => `${e.path.join(".") || "entity"}: ${e.message}`).join("; ")}`);
+      const errors = this.applyAction(ENTITIES.Invoice, "ReleaseInvoice", saved.record);
+      if (errors.length) throw new Error(`seed Invoice release: ${errors.map((e) => e.message).join("; ")}`);
+      invoices.push(String(saved.record.fields.ReferenceNbr));
+    }
     for (const period of data.closedPeriods ?? []) {
       const normalized = normalizePeriod(period);
       if (!normalized) throw new Error(`closedPeriods: '${period}' is not MMYYYY, MM-YYYY or YYYY-MM`);
       this.closedPeriods.add(normalized);
     }
+    return { invoices };
   }
 
   private seedOne(def: EntityDefinition, body: Record<string, unknown>) {
