@@ -2,9 +2,10 @@ import { AppError } from "../errors";
 import { acumatica } from "./acumatica";
 import type { Connector, VendorId } from "./types";
 import { zuora } from "./zuora";
+import { zohoCrm } from "./zoho-crm";
 
 /** Every connector of this build, by vendor id. Written by hand (six vendors do not need codegen). */
-export const connectors = { zuora, acumatica } as const satisfies Partial<Record<VendorId, Connector>>;
+export const connectors = { zuora, acumatica, "zoho-crm": zohoCrm } as const satisfies Partial<Record<VendorId, Connector>>;
 
 export type RegisteredVendorId = keyof typeof connectors;
 
