@@ -59,8 +59,16 @@ describe("Acumatica source", () => {
   });
 
   it("reads items and posted invoices with lines and the customer's currency", async () => {
-    const stock = await source.listChanged({ objectType: "stock-item", since: new Date(0), cursor: null, pageSize: 100 });
-    expect(stock.items.map((i) => i.document?.payload)).toEqual([{ id: expect.any(String), inventoryId: "WIDGET", kind: "stock", description: "Widget", itemClass: "HARDWARE", defaultPrice: 12.5, status: "Active" }]);
+    const first = await source.listChanged({ objectType: "item", since: new Date(0), cursor: null, pageSize: 1 });
+    expect(first.items.map((i) => i.document?.payload)).toEqual([{ id: expect.any(String), inventoryId: "WIDGET", kind: "stock", description: "Widget", itemClass: "HARDWARE", defaultPrice: 12.5, status: "Active" }]);
+    const items = [...first.items];
+    for (let cursor = first.nextCursor; cursor; ) {
+      const page = await source.listChanged({ objectType: "item", since: new Date(0), cursor, pageSize: 1 });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    expect(items.map((i) => [i.sourceId, (i.document?.payload as { kind: string }).kind])).toEqual([["WIDGET", "stock"], ["SUPPORT", "non-stock"]]);
+    expect(await source.fetchDocument({ objectType: "item", sourceId: "SUPPORT" })).toMatchObject({ payload: { kind: "non-stock", itemClass: "SERVICES" } });
     const invoice = await source.fetchDocument({ objectType: "invoice", sourceId: invoices[0]! });
     expect(invoice).toMatchObject({ sourceId: invoices[0], currency: "EUR", amount: 25, payload: { customerId: "C1", status: "Open", balance: 25, lines: [{ inventoryId: "WIDGET", quantity: 2, unitPrice: 12.5, amount: 25 }] } });
     expect(await source.fetchDocument({ objectType: "customer", sourceId: "NOPE" })).toBeNull();

@@ -8,12 +8,15 @@ import type { AcumaticaClient } from "./client";
 import { acumaticaRecordSchema } from "./schemas";
 import { odataString } from "./values";
 
-/** Object types of the source, their entity and the key field that is their source id. */
+/**
+ * Object types of the source, their entities and the key field that is their source id. Stock and
+ * non-stock items are one type: Acumatica keeps both in one inventory table, so an InventoryID names
+ * one item whichever its kind (and an invoice line names only the InventoryID).
+ */
 export const ACUMATICA_SOURCE_OBJECTS = {
-  customer: { entity: "Customer", key: "CustomerID" },
-  "stock-item": { entity: "StockItem", key: "InventoryID" },
-  "non-stock-item": { entity: "NonStockItem", key: "InventoryID" },
-  invoice: { entity: "Invoice", key: "ReferenceNbr" },
+  customer: { entities: ["Customer"], key: "CustomerID" },
+  item: { entities: ["StockItem", "NonStockItem"], key: "InventoryID" },
+  invoice: { entities: ["Invoice"], key: "ReferenceNbr" },
 } as const;
 export type AcumaticaSourceObject = keyof typeof ACUMATICA_SOURCE_OBJECTS;
 const isSourceObject = (t: string): t is AcumaticaSourceObject => Object.hasOwn(ACUMATICA_SOURCE_OBJECTS, t);
@@ -80,8 +83,8 @@ const invoiceRow = acumaticaRecordSchema.extend({
 const toVersion = (stamp: string) => new Date(Date.parse(stamp)).toISOString();
 const day = (stamp: string | null | undefined) => (stamp ? stamp.slice(0, 10) : null);
 
-/** `$skip` paging carries the offset and the largest version seen so far (reported with the last page). */
-const cursorSchema = z.object({ skip: z.number().int().nonnegative(), max: z.string().nullable() });
+/** `$skip` paging carries the entity, the offset and the largest version seen so far (reported with the last page). */
+const cursorSchema = z.object({ entity: z.number().int().nonnegative(), skip: z.number().int().nonnegative(), max: z.string().nullable() });
 
 /**
  * The Acumatica source. The contract API has no `$orderby` in the Default endpoint, so a listing is
@@ -99,7 +102,7 @@ export const createAcumaticaSource = (client: AcumaticaClient) => {
     for (const id of missing) currencies.set(id, found.get(id)?.[0]?.CurrencyID ?? null);
   };
 
-  const toDocument = (objectType: AcumaticaSourceObject, row: unknown): SourceDocument => {
+  const toDocument = (objectType: AcumaticaSourceObject, entity: string, row: unknown): SourceDocument => {
     if (objectType === "customer") {
       const r = customerRow.parse(row);
       const payload = acumaticaCustomerDocumentSchema.parse({ id: r.id, customerId: r.CustomerID, name: r.CustomerName ?? r.CustomerID, customerClass: r.CustomerClass ?? null, currency: r.CurrencyID ?? null, terms: r.Terms ?? null, status: r.Status ?? null });
@@ -127,7 +130,7 @@ export const createAcumaticaSource = (client: AcumaticaClient) => {
     const payload = acumaticaItemDocumentSchema.parse({
       id: r.id,
       inventoryId: r.InventoryID,
-      kind: objectType === "stock-item" ? "stock" : "non-stock",
+      kind: entity === "StockItem" ? "stock" : "non-stock",
       description: r.Description ?? null,
       itemClass: r.ItemClass ?? null,
       defaultPrice: r.DefaultPrice ?? null,
@@ -136,9 +139,9 @@ export const createAcumaticaSource = (client: AcumaticaClient) => {
     return { objectType, sourceId: r.InventoryID, sourceVersion: toVersion(r.LastModifiedDateTime), naturalKey: r.InventoryID, amount: null, currency: null, documentDate: null, payload };
   };
 
-  const withCurrencies = async (objectType: AcumaticaSourceObject, rows: unknown[]) => {
+  const withCurrencies = async (objectType: AcumaticaSourceObject, entity: string, rows: unknown[]) => {
     if (objectType === "invoice") await loadCurrencies(rows.map((r) => invoiceRow.pick({ Customer: true }).parse(r).Customer));
-    return rows.map((r) => toDocument(objectType, r));
+    return rows.map((r) => toDocument(objectType, entity, r));
   };
 
   const objectOf = (objectType: string) => {
@@ -149,20 +152,25 @@ export const createAcumaticaSource = (client: AcumaticaClient) => {
   return {
     fetchDocument: async ({ objectType, sourceId }: { objectType: string; sourceId: string }): Promise<SourceDocument | null> => {
       const type = objectOf(objectType);
-      const { entity } = ACUMATICA_SOURCE_OBJECTS[type];
-      try {
-        const row = await client.get(entity, type === "invoice" ? ["Invoice", sourceId] : sourceId, z.unknown(), type === "invoice" ? { expand: "Details" } : {});
-        return (await withCurrencies(type, [row]))[0] ?? null;
-      } catch (err) {
-        if (err instanceof VendorHttpError && err.status === 404) return null;
-        throw err;
+      for (const entity of ACUMATICA_SOURCE_OBJECTS[type].entities) {
+        try {
+          const row = await client.get(entity, type === "invoice" ? ["Invoice", sourceId] : sourceId, z.unknown(), type === "invoice" ? { expand: "Details" } : {});
+          return (await withCurrencies(type, entity, [row]))[0] ?? null;
+        } catch (err) {
+          if (!(err instanceof VendorHttpError && err.status === 404)) throw err;
+        }
       }
+      return null;
     },
-    /** Records modified at or after `since` (`ge`: ties at the boundary are listed again). */
+    /**
+     * Records modified at or after `since` (`ge`: ties at the boundary are listed again); an object type
+     * of two entities lists the first to its end, then the second.
+     */
     listChanged: async ({ objectType, since, cursor, pageSize }: { objectType: string; since: Date; cursor: string | null; pageSize: number }): Promise<ChangedPage> => {
       const type = objectOf(objectType);
-      const { entity } = ACUMATICA_SOURCE_OBJECTS[type];
-      const at = cursor ? cursorSchema.parse(JSON.parse(cursor)) : { skip: 0, max: null };
+      const entities = ACUMATICA_SOURCE_OBJECTS[type].entities;
+      const at = cursor ? cursorSchema.parse(JSON.parse(cursor)) : { entity: 0, skip: 0, max: null };
+      const entity = entities[at.entity] ?? entities[0];
       const modified = `LastModifiedDateTime ge datetimeoffset'${since.toISOString()}'`;
       const rows = await client.list(entity, z.unknown(), {
         filter: type === "invoice" ? `${modified} and Type eq ${odataString("Invoice")}` : modified,
@@ -170,12 +178,14 @@ export const createAcumaticaSource = (client: AcumaticaClient) => {
         skip: at.skip || undefined,
         expand: type === "invoice" ? "Details" : undefined,
       });
-      const documents = await withCurrencies(type, rows);
+      const documents = await withCurrencies(type, entity, rows);
       const max = documents.reduce<string | null>((m, d) => (d.sourceVersion && (!m || d.sourceVersion > m) ? d.sourceVersion : m), at.max);
-      const last = rows.length < pageSize;
+      const entityDone = rows.length < pageSize;
+      const last = entityDone && at.entity >= entities.length - 1;
+      const next = entityDone ? { entity: at.entity + 1, skip: 0, max } : { entity: at.entity, skip: at.skip + rows.length, max };
       return {
         items: documents.map((document) => ({ sourceId: document.sourceId, sourceVersion: document.sourceVersion ?? "", document })),
-        nextCursor: last ? null : JSON.stringify({ skip: at.skip + rows.length, max }),
+        nextCursor: last ? null : JSON.stringify(next),
         maxVersion: last ? max : null,
       };
     },

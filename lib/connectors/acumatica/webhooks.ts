@@ -28,7 +28,7 @@ const secretsSchema = z.looseObject({ pushSecret: z.string().min(1).optional() }
  */
 const objectTypeOf = (query: string): AcumaticaSourceObject | null => {
   const entity = query.split(":")[0]?.trim().toLowerCase();
-  const found = Object.entries(ACUMATICA_SOURCE_OBJECTS).find(([, o]) => o.entity.toLowerCase() === entity);
+  const found = Object.entries(ACUMATICA_SOURCE_OBJECTS).find(([, o]) => o.entities.some((e) => e.toLowerCase() === entity));
   return found ? (found[0] as AcumaticaSourceObject) : null;
 };
 
