@@ -6,6 +6,7 @@ import { createPollDueFlowsTask } from "./poll-due-flows";
 import { createPollFlowTask } from "./poll-flow";
 import { createProcessCalloutTask } from "./process-callout";
 import { createProcessRecordTask } from "./process-record";
+import { createRenewSubscriptionsTask } from "./renew-subscriptions";
 
 /** Every task this worker runs, listed by hand (style-guide §5). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,6 +16,7 @@ export const createTasks = (identity: WorkerIdentity): TaskDefinition<any>[] => 
   createPollFlowTask(),
   createProcessCalloutTask(),
   createProcessRecordTask(),
+  createRenewSubscriptionsTask(),
 ];
 
 export const createTaskList = (identity: WorkerIdentity): TaskList =>
@@ -24,4 +26,5 @@ export const createTaskList = (identity: WorkerIdentity): TaskList =>
 export const cronItems = parseCronItems([
   { task: "heartbeat", match: "* * * * *", identifier: "heartbeat", options: { backfillPeriod: 0, maxAttempts: 1 } },
   { task: "poll-due-flows", match: "* * * * *", identifier: "poll-due-flows", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "renew-subscriptions", match: "*/10 * * * *", identifier: "renew-subscriptions", options: { backfillPeriod: 0, maxAttempts: 1 } },
 ]);
