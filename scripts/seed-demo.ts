@@ -5,7 +5,8 @@ import { seedDemoFlow } from "../prisma/seed/seed-demo-flow";
 
 /**
  * `npm run db:seed`: on a database with no flow yet, demo connections to the vendor sandbox at
- * SANDBOX_URL (default http://127.0.0.1:$SANDBOX_PORT) and a Zuora -> Acumatica demo flow.
+ * SANDBOX_URL (default http://127.0.0.1:$SANDBOX_PORT), a Zuora -> Acumatica demo flow, and Acumatica -> Zoho CRM with
+ * its partner (won deals back) when the sandbox has the Zoho CRM org.
  * `npm start` runs it in the embedded default.
  */
 const infoSchema = z.object({
@@ -19,6 +20,7 @@ const infoSchema = z.object({
     password: z.string(),
     endpointVersion: z.string(),
   }),
+  "zoho-crm": z.object({ accountsUrl: z.string(), clientId: z.string(), clientSecret: z.string(), refreshToken: z.string() }).optional(),
 });
 
 const { DATABASE_URL, SANDBOX_PORT, SANDBOX_URL } = env();
@@ -43,4 +45,4 @@ if (!info) {
 const db = createDb(DATABASE_URL, { max: 2 });
 const flowId = await seedDemoFlow({ db, sandbox: { zuoraBaseUrl: info.zuora.baseUrl, acumaticaBaseUrl: info.acumatica.baseUrl, credentials: info } });
 await db.$disconnect();
-console.log(flowId ? "created the demo connections and the Zuora -> Acumatica demo flow (pointing at the sandbox)" : "a flow exists already: nothing seeded");
+console.log(flowId ? "created the demo connections and the demo flows (Zuora -> Acumatica, Acumatica -> Zoho CRM and back; pointing at the sandbox)" : "a flow exists already: nothing seeded");

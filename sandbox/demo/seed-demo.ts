@@ -91,7 +91,19 @@ export const seedDemo = (options: {
       customers.push({ CustomerID: account.accountNumber, CustomerName: name, CurrencyID: account.currency, Email: account.billTo.workEmail, Status: "Active" });
     }
   }
-  acumatica.seed({ accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })), customers });
+  // Items the Acumatica -> Zoho CRM demo flow turns into Products; SUBSCRIPTION carries invoice lines that name no item.
+  acumatica.seed({
+    accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })),
+    customers,
+    stockItems: [
+      { InventoryID: "GATEWAY-01", Description: "Edge gateway appliance", ItemClass: "HARDWARE", DefaultPrice: 1290 },
+      { InventoryID: "SENSOR-KIT", Description: "Sensor starter kit", ItemClass: "HARDWARE", DefaultPrice: 349 },
+    ],
+    nonStockItems: [
+      { InventoryID: "SUBSCRIPTION", Description: "Platform subscription", ItemClass: "SERVICES", DefaultPrice: 0 },
+      { InventoryID: "ONBOARDING", Description: "Onboarding package", ItemClass: "SERVICES", DefaultPrice: 2500 },
+    ],
+  });
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   const zohoCrm = options.zohoCrm ? seedZohoCrmDemo({ control: options.zohoCrm, linkedCustomers: customers, closingDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }) : {};

@@ -9,6 +9,8 @@ import type { ValueMapIndex } from "../../mapping/value-map-index";
 export const acumaticaZohoSettingsSchema = z.object({
   /** Zoho field of an Invoice holding the open balance (a currency field); blank: not sent */
   balanceField: z.string().default("Balance"),
+  /** Acumatica item whose Product carries invoice lines without an item (lines posted on a GL account only); blank: such invoices fail */
+  defaultInventoryId: z.string().default(""),
   /** invoice Status in Zoho for posted invoices */
   invoiceStatus: z.enum(["Created", "Approved", "Delivered"]).default("Approved"),
   pollPageSize: z.number().int().min(1).max(1000).default(200),
@@ -19,6 +21,12 @@ export const acumaticaZohoSettingsSchema = z.object({
 export type AcumaticaZohoSettings = z.infer<typeof acumaticaZohoSettingsSchema>;
 
 export const acumaticaZohoSettingsFields: FormField[] = [
+  {
+    name: "defaultInventoryId",
+    label: "Item for lines without one",
+    type: "text",
+    help: "Acumatica inventory ID whose Zoho Product carries invoice lines that name no item (GL-only lines). Blank: such invoices fail with the reason.",
+  },
   { name: "balanceField", label: "Invoice balance field", type: "text", defaultValue: "Balance", help: "API name of the Zoho Invoices currency field that shows the open balance; blank to leave it out." },
   {
     name: "invoiceStatus",

@@ -85,7 +85,13 @@ describe("Acumatica -> Zoho CRM planner", () => {
     expect(await plan({ record: record("invoice", { ...invoice, status: "Balanced" }), maps: maps(), ledger: ledger(), partnerMaps: maps() })).toMatchObject({ action: "skip" });
     expect(await plan({ record: record("invoice", { ...invoice, lines: [{ ...invoice.lines[0]!, inventoryId: null }] }), maps: maps(), ledger: ledger(), partnerMaps: maps() })).toEqual({
       action: "fail",
-      reason: "line 1 of invoice AR000001 has no inventory item: every Zoho invoice line needs a product",
+      reason: expect.stringContaining("line 1 of invoice AR000001 has no inventory item"),
+    });
+    const withDefault = createPlanner(acumaticaZohoSettingsSchema.parse({ defaultInventoryId: "SERVICE" }));
+    const noItem = { ...invoice, terms: null, lines: [{ ...invoice.lines[0]!, inventoryId: null }] };
+    expect(await withDefault({ record: record("invoice", noItem), maps: maps(), ledger: ledger({ "customer:C001": "acc-1" }), partnerMaps: maps() })).toMatchObject({
+      action: "hold",
+      missing: [{ kind: "item", sourceKey: "SERVICE", dependency: true }],
     });
   });
 });

@@ -53,17 +53,20 @@ export const createPlanner = (settings: AcumaticaZohoSettings): FlowRuntime["pla
     const invoice = acumaticaInvoiceDocumentSchema.parse(record.sourcePayload);
     if (!POSTED_STATUSES.has(invoice.status)) return { action: "skip", reason: `invoice status is ${invoice.status || "unknown"}: only released invoices are synced` };
     const unlinked = invoice.lines.findIndex((l) => !l.inventoryId);
-    if (unlinked >= 0) return { action: "fail", reason: `line ${unlinked + 1} of invoice ${invoice.referenceNbr} has no inventory item: every Zoho invoice line needs a product` };
+    if (unlinked >= 0 && !settings.defaultInventoryId) {
+      return { action: "fail", reason: `line ${unlinked + 1} of invoice ${invoice.referenceNbr} has no inventory item: every Zoho invoice line needs a product (set the flow's "Item for lines without one", then replay)` };
+    }
+    const withItems = { ...invoice, lines: invoice.lines.map((l) => ({ ...l, inventoryId: l.inventoryId ?? settings.defaultInventoryId })) };
     const missing: MissingKey[] = [];
     const account = await ledger.postedRecord({ objectType: "customer", sourceId: invoice.customerId });
     if (!account) missing.push({ kind: "customer", sourceKey: invoice.customerId, dependency: true });
     const productIds = new Map<string, string>();
-    for (const inventoryId of new Set(invoice.lines.map((l) => l.inventoryId ?? ""))) {
+    for (const inventoryId of new Set(withItems.lines.map((l) => l.inventoryId))) {
       const product = await ledger.postedRecord({ objectType: "item", sourceId: inventoryId });
       if (product) productIds.set(inventoryId, product.targetId);
       else missing.push({ kind: "item", sourceKey: inventoryId, dependency: true });
     }
-    const mapped = mapInvoice({ invoice, accountId: account?.targetId ?? "", productIds, maps, settings });
+    const mapped = mapInvoice({ invoice: withItems, accountId: account?.targetId ?? "", productIds, maps, settings });
     const all = [...missing, ...mapped.missing];
     if (all.length > 0) return hold(all, account ? [] : [{ objectType: "customer", sourceId: invoice.customerId }]);
     return { action: "post", documents: [{ entity: "Invoices", naturalKey: invoice.referenceNbr, document: { record: mapped.output } }], mapped: { record: mapped.output } };
