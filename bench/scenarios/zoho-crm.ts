@@ -34,7 +34,7 @@ const zohoStats = async (ctl: { stats: () => Promise<Record<string, unknown>> })
  */
 export const zohoCrmRoundTrip = async (
   ctx: BenchContext,
-  { customers, items, invoices, deals, latencyMs, timeoutMs = 900_000, workers = 2, concurrency = 3 }: { customers: number; items: number; invoices: number; deals: number; latencyMs: number; timeoutMs?: number; workers?: number; concurrency?: number },
+  { customers, items, invoices, deals, latencyMs, timeoutMs = 900_000, workers = 2, concurrency = 8 }: { customers: number; items: number; invoices: number; deals: number; latencyMs: number; timeoutMs?: number; workers?: number; concurrency?: number },
 ): Promise<ZohoCrmBenchResult[]> => {
   const { url, db } = await ctx.freshDb(`zoho_${latencyMs}ms`);
   const sandbox = await ctx.freshSandbox({ latencyMs, accounts: 1 });
@@ -65,7 +65,6 @@ export const zohoCrmRoundTrip = async (
   const forward = (await db.flow.create({ data: { kind: ACUMATICA_ZOHO_CRM, name: "forward", sourceConnectionId: acumatica.id, targetConnectionId: zoho.id, enabled: true, backfillFrom, settings: {} } })).id;
   const reverse = (await db.flow.create({ data: { kind: ZOHO_CRM_ACUMATICA, name: "reverse", sourceConnectionId: zoho.id, targetConnectionId: acumatica.id, enabled: true, backfillFrom, settings: { currencyId: "USD" } } })).id;
 
-  // WORKER_CONCURRENCY stays below the worker's pool: a job holds a connection while it posts
   const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency }));
   const upDeadline = Date.now() + 60_000;
   while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
