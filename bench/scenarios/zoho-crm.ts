@@ -39,10 +39,12 @@ export const zohoCrmRoundTrip = async (
   const { url, db } = await ctx.freshDb(`zoho_${latencyMs}ms`);
   const sandbox = await ctx.freshSandbox({ latencyMs, accounts: 1 });
   await sandbox.control.setLatency({ acumatica: latencyMs, "zoho-crm": latencyMs });
+  // the demo org (seeded with the sandbox) has the key fields already; an empty org gets them here
   for (const [module, api_name] of [["Accounts", "Acumatica_Customer_ID"], ["Products", "Acumatica_Inventory_ID"], ["Invoices", "Acumatica_Reference_Nbr"]] as const) {
-    await sandbox.control.zohoCrm.addField({ module, api_name, field_label: api_name, data_type: "text", unique: true });
+    await sandbox.control.zohoCrm.addField({ module, api_name, field_label: api_name, data_type: "text", unique: true }).catch((err: unknown) => {
+      if ((err as { status?: number }).status !== 409) throw err;
+    });
   }
-  await sandbox.control.zohoCrm.addField({ module: "Invoices", api_name: "Balance", field_label: "Balance", data_type: "currency" });
   const itemIds = Array.from({ length: items }, (_, i) => `BENCH${String(i).padStart(5, "0")}`);
   sandbox.vendors.acumatica.control.seed({
     customers: Array.from({ length: customers }, (_, i) => ({ CustomerID: `B${String(i).padStart(6, "0")}`, CustomerName: `Bench customer ${i}`, CurrencyID: i % 3 ? "USD" : "EUR" })),
@@ -63,6 +65,13 @@ export const zohoCrmRoundTrip = async (
   const zoho = await createConnection({ db, input: { vendor: "zoho-crm", name: "Zoho CRM", baseUrl: z.accountsUrl, settings: { maxConcurrent: 15, requestsPerSecond: 100 }, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, refreshToken: z.refreshToken } } });
   const backfillFrom = new Date(Date.now() - 86_400_000);
   const forward = (await db.flow.create({ data: { kind: ACUMATICA_ZOHO_CRM, name: "forward", sourceConnectionId: acumatica.id, targetConnectionId: zoho.id, enabled: true, backfillFrom, settings: {} } })).id;
+  await db.valueMap.createMany({
+    data: [
+      { flowId: forward, kind: "customer-class", sourceKey: "DEFAULT", targetValue: "Customer" },
+      { flowId: forward, kind: "item-class", sourceKey: "HARDWARE", targetValue: "Hardware" },
+      { flowId: forward, kind: "item-class", sourceKey: "SERVICES", targetValue: "Services" },
+    ],
+  });
   const reverse = (await db.flow.create({ data: { kind: ZOHO_CRM_ACUMATICA, name: "reverse", sourceConnectionId: zoho.id, targetConnectionId: acumatica.id, enabled: true, backfillFrom, settings: { currencyId: "USD" } } })).id;
 
   const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency }));
@@ -78,10 +87,24 @@ export const zohoCrmRoundTrip = async (
     let counts: Record<string, number> = {};
     try {
       await start();
-      counts = await waitForSync({ db, flowId, timeoutMs, intervalMs: 500, done: (c) => Object.entries(expected).every(([k, n]) => (c[k] ?? 0) >= n) });
+      let lastLog = 0;
+      counts = await waitForSync({
+        db,
+        flowId,
+        timeoutMs,
+        intervalMs: 500,
+        done: (c) => Object.entries(expected).every(([k, n]) => (c[k] ?? 0) >= n),
+        onTick: (c) => {
+          if (Date.now() - lastLog < 10_000) return;
+          lastLog = Date.now();
+          console.log(`  [${label}-${latencyMs}ms] ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(c)}`);
+        },
+      });
     } catch (err) {
       complete = false;
       note = String(err).split("\n")[0]!.slice(0, 300);
+      console.log(String(err).slice(0, 3000));
+      for (const p of procs) console.log(p.output().slice(-3000));
     }
     const seconds = (Date.now() - started) / 1000;
     const a1 = await sandbox.control.acumatica.stats();
