@@ -6,6 +6,8 @@ import { createPollDueFlowsTask } from "./poll-due-flows";
 import { createPollFlowTask } from "./poll-flow";
 import { createProcessCalloutTask } from "./process-callout";
 import { createProcessRecordTask } from "./process-record";
+import { createPruneInboundEventsTask } from "./prune-inbound-events";
+import { createRenewDueSubscriptionsTask } from "./renew-due-subscriptions";
 import { createRenewSubscriptionsTask } from "./renew-subscriptions";
 
 /** Every task this worker runs, listed by hand (style-guide §5). */
@@ -16,15 +18,21 @@ export const createTasks = (identity: WorkerIdentity): TaskDefinition<any>[] => 
   createPollFlowTask(),
   createProcessCalloutTask(),
   createProcessRecordTask(),
+  createRenewDueSubscriptionsTask(),
   createRenewSubscriptionsTask(),
+  createPruneInboundEventsTask(),
 ];
 
 export const createTaskList = (identity: WorkerIdentity): TaskList =>
   Object.fromEntries(createTasks(identity).map((t) => [t.name, toGraphileTask(t)]));
 
-/** Recurring schedules. Flow polling schedules come from each flow's settings, swept by one cron item. */
+/**
+ * Recurring schedules. Flow polling schedules come from each flow's settings, swept by one cron item;
+ * vendor subscriptions are swept every ten minutes; inbound events are pruned daily.
+ */
 export const cronItems = parseCronItems([
   { task: "heartbeat", match: "* * * * *", identifier: "heartbeat", options: { backfillPeriod: 0, maxAttempts: 1 } },
   { task: "poll-due-flows", match: "* * * * *", identifier: "poll-due-flows", options: { backfillPeriod: 0, maxAttempts: 1 } },
-  { task: "renew-subscriptions", match: "*/10 * * * *", identifier: "renew-subscriptions", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "renew-due-subscriptions", match: "*/10 * * * *", identifier: "renew-due-subscriptions", options: { backfillPeriod: 0, maxAttempts: 1 } },
+  { task: "prune-inbound-events", match: "17 3 * * *", identifier: "prune-inbound-events", options: { backfillPeriod: 0, maxAttempts: 1 } },
 ]);

@@ -3,6 +3,7 @@ import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { db } from "../lib/db";
 import { env } from "../lib/env";
+import { logger } from "../lib/logger";
 import { recordHeartbeat } from "../lib/workers/record-heartbeat";
 import { createWorkerIdentity } from "../lib/workers/worker-identity";
 
@@ -30,7 +31,7 @@ import { startLiveness } from "./worker-liveness";
 const main = async () => {
   const { DATABASE_URL, WORKER_CONCURRENCY } = env();
   if (!DATABASE_URL) {
-    console.error("ml-connector worker: DATABASE_URL is not set (use `npm start`, or set DATABASE_URL to the app's database)");
+    logger.error("ml-connector worker: DATABASE_URL is not set (use `npm start`, or set DATABASE_URL to the app's database)");
     process.exit(2);
   }
   const identity = createWorkerIdentity();
@@ -52,7 +53,7 @@ const main = async () => {
     // would have ended a pool of its own by then. Ours stays open until those reports are long done.
     runnerPool = new pg.Pool({ connectionString: DATABASE_URL, max: WORKER_CONCURRENCY + 2 });
     // an idle connection cut by a restart: the pool drops it (graphile's own handlers go with stop())
-    runnerPool.on("error", (err) => console.warn(`ml-connector worker: job runner connection lost (${err.message})`));
+    runnerPool.on("error", (err) => logger.warn({ err: err.message }, "ml-connector worker: job runner connection lost"));
     runner = await run({
       pgPool: runnerPool,
       events,
@@ -74,7 +75,7 @@ const main = async () => {
   const recover = (err: unknown) => {
     if (stopping || restarting) return;
     restarting = (async () => {
-      console.warn(`ml-connector worker: lost the database (${err instanceof Error ? err.message : String(err)}); restarting the job runner once it is back`);
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, "ml-connector worker: lost the database; restarting the job runner once it is back");
       const old = pools.splice(0);
       const oldPool = runnerPool;
       await Promise.race([Promise.resolve(runner?.stop()).catch(() => {}), sleep(10_000)]);
@@ -84,7 +85,7 @@ const main = async () => {
         try {
           await db().$queryRaw`SELECT 1`;
           await startRunner();
-          console.log(`ml-connector worker: job runner restarted (${pools.join(", ")}) after ${attempt} attempt(s)`);
+          logger.info({ pools, attempt }, `ml-connector worker: job runner restarted (${pools.join(", ")}) after ${attempt} attempt(s)`);
           await liveness.sweep().catch(() => {});
           return;
         } catch {
@@ -97,24 +98,24 @@ const main = async () => {
   };
   const onFatal = (kind: string) => (err: unknown) => {
     if (isConnectionLoss(err)) return recover(err);
-    console.error(`ml-connector worker: ${kind}:`, err);
+    logger.fatal({ err }, `ml-connector worker: ${kind}`);
     process.exit(1);
   };
   process.on("unhandledRejection", onFatal("unhandled rejection"));
   process.on("uncaughtException", onFatal("uncaught exception"));
 
   await startRunner();
-  await liveness.sweep().catch((err) => console.warn(`ml-connector worker: first liveness sweep failed: ${err instanceof Error ? err.message : err}`));
+  await liveness.sweep().catch((err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "ml-connector worker: first liveness sweep failed"));
   await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });
   // The heartbeat job proves the job loop runs; this timer keeps a busy worker (every slot taken by
   // long vendor calls) from looking dead to /api/health while it works through a backlog.
   const beat = setInterval(() => void recordHeartbeat({ db: db(), identity }).catch(() => {}), HEARTBEAT_INTERVAL_MS);
-  console.log(`ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY}, ${pools.join(", ")})`);
+  logger.info({ workerId: identity.workerId, concurrency: WORKER_CONCURRENCY, pools }, `ml-connector worker ${identity.workerId} running (concurrency ${WORKER_CONCURRENCY}, ${pools.join(", ")})`);
 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`ml-connector worker: ${signal}, finishing running jobs`);
+    logger.info({ signal }, "ml-connector worker: finishing running jobs");
     clearInterval(beat);
     await restarting?.catch(() => {});
     await Promise.resolve(runner.stop()).catch(() => {});
@@ -129,6 +130,6 @@ const main = async () => {
 };
 
 main().catch((error) => {
-  console.error("ml-connector worker failed:", error instanceof Error ? error.message : error);
+  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, "ml-connector worker failed");
   process.exit(1);
 });

@@ -44,6 +44,10 @@ const envSchema = z.object({
   /** A worker that has not beaten for this many seconds is reported down by /api/health. */
   WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(90),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Processed inbound events (callouts, webhooks) are deleted after this many days. */
+  INBOUND_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** At most this many processed inbound events are kept per connection (the newest). */
+  INBOUND_EVENT_BUDGET_PER_CONNECTION: z.coerce.number().int().min(100).default(100_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { AppError } from "../errors";
-import { FORBIDDEN_HOST_MESSAGE, isForbiddenAddress, isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
+import { FORBIDDEN_HOST_MESSAGE, isForbiddenAddress, isForbiddenTenantUrl } from "../http/is-forbidden-tenant-url";
 
 /**
  * Server-side check before a tenant URL is stored or called: the literal check, then every

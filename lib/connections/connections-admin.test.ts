@@ -6,7 +6,7 @@ import { checkTenantUrl } from "./check-tenant-url";
 import { deleteConnection } from "./delete-connection";
 import { connectionFormSchema, type ConnectionForm } from "./form-schemas";
 import { getConnection } from "./get-connection";
-import { isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
+import { isForbiddenTenantUrl } from "../http/is-forbidden-tenant-url";
 import { listConnections } from "./list-connections";
 import { readConnectionSecrets } from "./read-connection-secrets";
 import { saveConnection } from "./save-connection";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { acumaticaConfig } from "../connectors/acumatica/config";
 import { zuoraConfig } from "../connectors/zuora/config";
 import { ZUORA_HMAC_ALGORITHMS } from "../connectors/zuora/schemas";
-import { FORBIDDEN_HOST_MESSAGE, isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
+import { FORBIDDEN_HOST_MESSAGE, isForbiddenTenantUrl } from "../http/is-forbidden-tenant-url";
 
 // The connection forms (browser and server parse the same schemas). Secrets are write-only: a blank
 // secret field means "keep the stored one"; the stored values never travel back to the browser.

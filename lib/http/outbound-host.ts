@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { isForbiddenAddress, isForbiddenTenantUrl } from "../connections/is-forbidden-tenant-url";
+import { isForbiddenAddress, isForbiddenTenantUrl } from "./is-forbidden-tenant-url";
 
 /*
  * The outbound guard of every vendor call: a tenant URL (or a Location a vendor answered) must not

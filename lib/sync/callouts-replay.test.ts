@@ -209,4 +209,17 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
     await drain();
     expect(await countRecordsByStatus({ db: t.db, filter: { flowId } })).toMatchObject({ posted: 8, held: 2 });
   });
+
+  it("takes an event that is a record itself (a subscription event) as the record: its id is the notification id, never fetched", async () => {
+    const fetches = world.fetches;
+    const body = { EventType: "SubscriptionCreated", SubscriptionId: "sub-9", AccountId: "acc-9" };
+    expect(await callout(body, "n-sub-9")).toMatchObject({ status: 200, accepted: 1 });
+    await drain();
+    const record = await t.db.syncRecord.findFirstOrThrow({ where: { flowId, objectType: "subscription-event" } });
+    expect(record).toMatchObject({ sourceId: "n-sub-9", status: "posted", sourcePayload: body, mappedPayload: { event: "SubscriptionCreated", subscription: "sub-9" } });
+    expect(world.target.get("SubscriptionEvent:n-sub-9")?.document).toEqual({ event: "SubscriptionCreated", subscription: "sub-9" });
+    expect(world.fetches).toBe(fetches);
+    // the same notification again (a vendor retry) is a duplicate
+    expect(await callout(body, "n-sub-9")).toMatchObject({ status: 200, accepted: 0, duplicates: 1 });
+  });
 });

@@ -34,3 +34,24 @@ export const pollDueFlowsJob = {
   schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
   maxAttempts: 1,
 } satisfies JobSpec<z.ZodType>;
+
+/** Cron sweep: queue `renew-subscriptions` for each connection whose vendor subscriptions expire soon (or were never made). */
+export const renewDueSubscriptionsJob = {
+  name: "renew-due-subscriptions",
+  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  maxAttempts: 1,
+} satisfies JobSpec<z.ZodType>;
+
+/** (Re)create one connection's vendor subscriptions. Job key `renew:<connectionId>`. */
+export const renewSubscriptionsJob = {
+  name: "renew-subscriptions",
+  schema: z.object({ connectionId: z.uuid() }),
+  maxAttempts: 6,
+} satisfies JobSpec<z.ZodType>;
+
+/** Cron (daily): delete stored inbound events past their retention and beyond each connection's budget. */
+export const pruneInboundEventsJob = {
+  name: "prune-inbound-events",
+  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  maxAttempts: 1,
+} satisfies JobSpec<z.ZodType>;

@@ -1,49 +1,36 @@
-import { Prisma } from "../db";
-import { findConnector } from "../connectors/registry";
+import { getConnector } from "../connectors/registry";
 import type { SubscriptionState } from "../connectors/types";
-import type { Db } from "../db";
-import { logger } from "../logger";
-import { connectionRowSelect, toConnectionContext } from "./load-connection-context";
-
-/** Renewal is due this long before expiry unless the connector says otherwise. */
-const DEFAULT_RENEW_BEFORE_MS = 3_600_000;
-
-export type RenewalOutcome = { connectionId: string; vendor: string; status: "renewed" | "failed"; expiresAt: string | null; error?: string };
+import { Prisma, type Db } from "../db";
+import { describeSyncError } from "./describe-sync-error";
+import { loadConnectionContext } from "./load-connection-context";
 
 /**
- * Renews the vendor subscriptions that expire (e.g. Zoho CRM notification channels) of every
- * connection whose connector has `webhooks.renewSubscriptions`: those never registered, and those
- * within `renewBeforeMs` of their expiry at `now`. The connector's new state and expiry are stored on
- * the connection; a failure is stored as `subscriptionError` and retried at the next run (polling
- * covers the gap meanwhile). `callbackUrlOf` gives a connection's webhook URL.
+ * (Re)creates one connection's vendor subscriptions through its connector's `renewSubscriptions`
+ * (given the connection's decrypted context, its webhook URL and the state stored last time) and
+ * stores the new state and expiry on the connection, where the connection page shows them. A failure
+ * is stored as `subscriptionError` (an admin reads it) and rethrown, so the job retries.
  */
-export const renewSubscriptions = async ({ db, now = new Date(), callbackUrlOf }: { db: Db; now?: Date; callbackUrlOf: (connection: { id: string; vendor: string }) => string }): Promise<RenewalOutcome[]> => {
-  const rows = await db.connection.findMany({ select: { ...connectionRowSelect, subscriptionState: true, subscriptionExpiresAt: true } });
-  const outcomes: RenewalOutcome[] = [];
-  for (const row of rows) {
-    const webhooks = findConnector(row.vendor)?.webhooks;
-    if (!webhooks?.renewSubscriptions) continue;
-    const before = webhooks.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
-    if (row.subscriptionExpiresAt && row.subscriptionExpiresAt.getTime() - before > now.getTime()) continue;
-    const previous: SubscriptionState | null = row.subscriptionExpiresAt || row.subscriptionState ? { expiresAt: row.subscriptionExpiresAt?.toISOString() ?? null, state: row.subscriptionState } : null;
-    try {
-      const renewed = await webhooks.renewSubscriptions({ ...toConnectionContext(db, row), callbackUrl: callbackUrlOf(row), previous });
-      await db.connection.update({
-        where: { id: row.id },
-        data: {
-          subscriptionState: renewed.state === null || renewed.state === undefined ? Prisma.DbNull : (renewed.state as Prisma.InputJsonValue),
-          subscriptionExpiresAt: renewed.expiresAt ? new Date(renewed.expiresAt) : null,
-          subscriptionRenewedAt: new Date(),
-          subscriptionError: null,
-        },
-      });
-      outcomes.push({ connectionId: row.id, vendor: row.vendor, status: "renewed", expiresAt: renewed.expiresAt });
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      logger.warn({ connectionId: row.id, vendor: row.vendor, error }, "subscription renewal failed");
-      await db.connection.update({ where: { id: row.id }, data: { subscriptionError: error.slice(0, 500) } });
-      outcomes.push({ connectionId: row.id, vendor: row.vendor, status: "failed", expiresAt: row.subscriptionExpiresAt?.toISOString() ?? null, error });
-    }
+export const renewSubscriptions = async ({ db, connectionId, appUrl, now = () => new Date() }: { db: Db; connectionId: string; appUrl: string; now?: () => Date }): Promise<SubscriptionState | null> => {
+  const ctx = await loadConnectionContext({ db, connectionId });
+  const renew = getConnector(ctx.vendor).webhooks?.renewSubscriptions;
+  if (!renew) return null;
+  const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { subscriptionState: true, subscriptionExpiresAt: true } });
+  const previous = row.subscriptionState === null ? null : { state: row.subscriptionState, expiresAt: row.subscriptionExpiresAt?.toISOString() ?? null };
+  const callbackUrl = `${appUrl.replace(/\/+$/, "")}/api/webhooks/${ctx.vendor}/${connectionId}`;
+  try {
+    const renewed = await renew({ ...ctx, callbackUrl, previous });
+    await db.connection.update({
+      where: { id: connectionId },
+      data: {
+        subscriptionState: renewed.state === null || renewed.state === undefined ? Prisma.DbNull : (renewed.state as Prisma.InputJsonValue),
+        subscriptionExpiresAt: renewed.expiresAt ? new Date(renewed.expiresAt) : null,
+        subscriptionRenewedAt: now(),
+        subscriptionError: null,
+      },
+    });
+    return renewed;
+  } catch (err) {
+    await db.connection.update({ where: { id: connectionId }, data: { subscriptionError: describeSyncError(err).message } });
+    throw err;
   }
-  return outcomes;
 };

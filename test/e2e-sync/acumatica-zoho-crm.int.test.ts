@@ -1,12 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Runner } from "graphile-worker";
+import { run, type Runner } from "graphile-worker";
+import { toGraphileTask } from "../../jobs/define-task";
+import { createRenewSubscriptionsTask } from "../../jobs/renew-subscriptions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Prisma } from "../../lib/db";
 import { ACUMATICA_ZOHO_CRM, ZOHO_CRM_ACUMATICA } from "../../lib/flows/acumatica-zoho-crm/definition";
 import { receiveCallout } from "../../lib/sync/receive-callout";
-import { renewSubscriptions } from "../../lib/sync/renew-subscriptions";
+import { renewDueSubscriptions } from "../../lib/sync/renew-due-subscriptions";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../db";
 import { pollAndSettle, settle, startWorker, statusCounts } from "./harness";
@@ -32,6 +34,7 @@ describe("Acumatica -> Zoho CRM, and won deals back", () => {
   let t: TestDb;
   let sandbox: RunningSandbox;
   let worker: Runner;
+  let renewer: Runner;
   let server: Server;
   let receiverUrl: string;
   const flows = { forward: "", reverse: "" };
@@ -121,10 +124,19 @@ describe("Acumatica -> Zoho CRM, and won deals back", () => {
       ],
     });
     worker = await startWorker(t);
+    // the engine's renewal job, with this test's receiver as the app's public URL
+    renewer = await run({
+      connectionString: t.url,
+      concurrency: 1,
+      pollInterval: 100,
+      noHandleSignals: true,
+      taskList: { "renew-subscriptions": toGraphileTask(createRenewSubscriptionsTask({ getDb: () => t.db, appUrl: () => receiverUrl })) },
+    });
   }, 120_000);
 
   afterAll(async () => {
     await worker?.stop();
+    await renewer?.stop();
     await new Promise((r) => server?.close(r));
     await sandbox?.close();
     await t?.drop();
@@ -203,8 +215,9 @@ describe("Acumatica -> Zoho CRM, and won deals back", () => {
   }, 120_000);
 
   it("a deal marked won creates one Acumatica customer, linked to its Account; nothing echoes back into Zoho; duplicate callbacks change nothing", async () => {
-    const outcomes = await renewSubscriptions({ db: t.db, callbackUrlOf: (c) => `${receiverUrl}/api/webhooks/${c.vendor}/${c.id}` });
-    expect(outcomes).toEqual([{ connectionId: connections.zoho, vendor: "zoho-crm", status: "renewed", expiresAt: expect.any(String) }]);
+    expect(await renewDueSubscriptions({ db: t.db })).toEqual({ queued: [connections.zoho] });
+    await settle(t);
+    expect(await t.db.connection.findUniqueOrThrow({ where: { id: connections.zoho } })).toMatchObject({ subscriptionError: null, subscriptionExpiresAt: expect.any(Date) });
     sandbox.vendors.acumatica.control.setPushNotifications([
       { url: `${receiverUrl}/api/webhooks/acumatica/${connections.acumatica}`, headerName: "CustomAuthorization", headerValue: PUSH_SECRET, entity: "Customer", retryDelayMs: 50 },
     ]);
@@ -249,12 +262,13 @@ describe("Acumatica -> Zoho CRM, and won deals back", () => {
     const zohoNow = async () => new Date((await sandbox.control.zohoCrm.setClock({ advanceSeconds: 0 })).now);
     // 23 h later on Zoho's clock (tokens expired meanwhile): within the renewal window
     await sandbox.control.zohoCrm.setClock({ advanceSeconds: 23 * 3600 });
-    expect(await renewSubscriptions({ db: t.db, now: await zohoNow(), callbackUrlOf: (c) => `${receiverUrl}/api/webhooks/${c.vendor}/${c.id}` })).toMatchObject([{ status: "renewed" }]);
+    expect(await renewDueSubscriptions({ db: t.db, now: await zohoNow() })).toEqual({ queued: [connections.zoho] });
+    await settle(t);
     const renewed = (await t.db.connection.findUniqueOrThrow({ where: { id: connections.zoho } })).subscriptionExpiresAt!;
     expect(renewed.getTime() - firstExpiry.getTime()).toBeGreaterThan(22 * 3_600_000);
     // not due again an hour later
     await sandbox.control.zohoCrm.setClock({ advanceSeconds: 2 * 3600 });
-    expect(await renewSubscriptions({ db: t.db, now: await zohoNow(), callbackUrlOf: () => "unused" })).toEqual([]);
+    expect(await renewDueSubscriptions({ db: t.db, now: await zohoNow() })).toEqual({ queued: [] });
     expect((await zohoNow()).getTime()).toBeGreaterThan(firstExpiry.getTime());
     expect((await sandbox.control.zohoCrm.channels()).filter((c) => c.active)).toHaveLength(1);
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readAllPages } from "../shared/odata";
 import { MAX_CATALOG_VALUES, type CatalogValue } from "../types";
 import type { AcumaticaClient } from "./client";
 import type { AcumaticaEntity } from "./config";
@@ -7,15 +8,8 @@ import type { AcumaticaEntity } from "./config";
 const PAGE = 1000;
 
 /** Every page of one entity up to MAX_CATALOG_VALUES, as catalogue values. */
-const readAll = async <S extends z.ZodType>(client: AcumaticaClient, entity: AcumaticaEntity, schema: S, select: string, toValue: (row: z.infer<S>) => CatalogValue) => {
-  const values: CatalogValue[] = [];
-  for (let skip = 0; skip < MAX_CATALOG_VALUES; skip += PAGE) {
-    const page = (await client.list(entity, schema, { select, top: PAGE, skip })) as z.infer<S>[];
-    values.push(...page.map(toValue));
-    if (page.length < PAGE) break;
-  }
-  return values;
-};
+const readAll = async <S extends z.ZodType>(client: AcumaticaClient, entity: AcumaticaEntity, schema: S, select: string, toValue: (row: z.infer<S>) => CatalogValue) =>
+  (await readAllPages(async ({ top, skip }) => (await client.list(entity, schema, { select, top, skip })) as z.infer<S>[], { pageSize: PAGE, max: MAX_CATALOG_VALUES })).map(toValue);
 
 const accountRowSchema = z.looseObject({ AccountCD: z.string(), Description: z.string().nullish(), Type: z.string().nullish(), Active: z.boolean().nullish() });
 const customerRowSchema = z.looseObject({ CustomerID: z.string(), CustomerName: z.string().nullish() });

@@ -12,7 +12,8 @@ import {
   acumaticaPaymentSchema,
   type AcumaticaSettings,
 } from "./schemas";
-import { collectFieldErrors, describeFieldError, odataString, wrap, wrapped, type PlainRecord } from "./values";
+import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../shared/odata";
+import { collectFieldErrors, describeFieldError, wrap, wrapped, type PlainRecord } from "./values";
 
 /** A customer as ml-connector creates or updates it. */
 export type CustomerInput = {
@@ -168,12 +169,9 @@ export class AcumaticaClient extends BearerTokenClient {
     schema: S,
     opts: { select?: string; expand?: string; extraFilter?: string } = {},
   ): Promise<Map<string, z.output<S>[]>> {
-    const unique = [...new Set(values)];
-    const found = new Map<string, z.output<S>[]>(unique.map((v) => [v, []]));
-    for (let i = 0; i < unique.length; i += acumaticaConfig.filterBatchSize) {
-      const batch = unique.slice(i, i + acumaticaConfig.filterBatchSize);
-      const any = batch.map((v) => `${field} eq ${odataString(v)}`).join(" or ");
-      const filter = opts.extraFilter ? `(${any}) and ${opts.extraFilter}` : any;
+    const found = new Map<string, z.output<S>[]>([...new Set(values)].map((v) => [v, []]));
+    for (const batch of inBatches(values, acumaticaConfig.filterBatchSize)) {
+      const filter = andFilters(anyOfFilter(field, batch), opts.extraFilter);
       const rows = await this.list(entity, schema, { filter, select: opts.select, expand: opts.expand });
       for (const row of rows) {
         const key = row[field];
@@ -438,7 +436,7 @@ export class AcumaticaClient extends BearerTokenClient {
    */
   listModified<S extends z.ZodType>(entity: AcumaticaEntity, schema: S, opts: { since: Date; top?: number; skip?: number; expand?: string }) {
     return this.list(entity, schema, {
-      filter: `LastModifiedDateTime gt datetimeoffset'${opts.since.toISOString()}'`,
+      filter: `LastModifiedDateTime gt ${odataDateTimeOffset(opts.since)}`,
       top: opts.top ?? 100,
       skip: opts.skip,
       expand: opts.expand,

@@ -31,7 +31,7 @@ export { acumaticaConfig, type AcumaticaEntity } from "./config";
 export { acumaticaForm } from "./form";
 export { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
 export * from "./schemas";
-export { collectFieldErrors, describeFieldError, odataString, unwrap, wrap, wrapped, type FieldError, type PlainRecord } from "./values";
+export { collectFieldErrors, describeFieldError, unwrap, wrap, wrapped, type FieldError, type PlainRecord } from "./values";
 
 /** An Acumatica client for one connection (settings and secrets are parsed here). */
 export const createAcumaticaClient = (ctx: ConnectionContext): AcumaticaClient => {

@@ -6,7 +6,7 @@ import { VendorHttpError } from "../../http";
 import type { ChangedPage, SourceDocument } from "../ports";
 import type { AcumaticaClient } from "./client";
 import { acumaticaRecordSchema } from "./schemas";
-import { odataString } from "./values";
+import { odataDateTimeOffset, odataString } from "../shared/odata";
 
 /**
  * Object types of the source, their entities and the key field that is their source id. Stock and
@@ -171,7 +171,7 @@ export const createAcumaticaSource = (client: AcumaticaClient) => {
       const entities = ACUMATICA_SOURCE_OBJECTS[type].entities;
       const at = cursor ? cursorSchema.parse(JSON.parse(cursor)) : { entity: 0, skip: 0, max: null };
       const entity = entities[at.entity] ?? entities[0];
-      const modified = `LastModifiedDateTime ge datetimeoffset'${since.toISOString()}'`;
+      const modified = `LastModifiedDateTime ge ${odataDateTimeOffset(since)}`;
       const rows = await client.list(entity, z.unknown(), {
         filter: type === "invoice" ? `${modified} and Type eq ${odataString("Invoice")}` : modified,
         top: pageSize,

@@ -89,6 +89,3 @@ export const describeFieldError = ({ path, value, message }: FieldError): string
   if (mentions) return path.includes(".") || path.includes("[") ? `${path}: ${text}` : text;
   return value !== undefined ? `${path} '${value}': ${text}` : `${path}: ${text}`;
 };
-
-/** Escapes a string for an OData v3 literal: `'O''Brien'`. */
-export const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;

@@ -48,8 +48,17 @@ const accountRecordSchema = z.looseObject({
   Billing_Country: z.string().nullish(),
 });
 
-/** Zoho answers offset date-times in the user's zone, whole seconds: as ISO UTC with milliseconds. */
-export const zohoVersion = (stamp: string) => new Date(Date.parse(stamp)).toISOString();
+/**
+ * A deal's version, as ISO UTC with milliseconds (Zoho answers offset date-times in the user's zone).
+ * Modified_Time has whole seconds, so a deal created and marked won within one second
+ * keeps its version and the engine would take the win for the state it has seen. A deal in the standard
+ * pipeline's won stage is stamped at the last millisecond of its second: the win always sorts after any
+ * earlier state of the same second.
+ */
+const dealVersion = (modifiedTime: string, stage: string) => {
+  const at = Date.parse(modifiedTime);
+  return new Date(stage === "Closed Won" ? at + 999 : at).toISOString();
+};
 
 export const ZOHO_SOURCE_OBJECTS = ["deal"] as const;
 
@@ -75,7 +84,7 @@ export const createZohoCrmSource = (client: ZohoCrmClient) => {
           ? { id: a.id, name: a.Account_Name, acumaticaCustomerId: typeof key === "string" && key !== "" ? key : null, phone: a.Phone ?? null, website: a.Website ?? null, billingCity: a.Billing_City ?? null, billingCountry: a.Billing_Country ?? null }
           : null,
       });
-      return { objectType: "deal", sourceId: d.id, sourceVersion: zohoVersion(d.Modified_Time), naturalKey: d.Deal_Name, amount: payload.amount, currency: null, documentDate: payload.closingDate, payload };
+      return { objectType: "deal", sourceId: d.id, sourceVersion: dealVersion(d.Modified_Time, d.Stage), naturalKey: d.Deal_Name, amount: payload.amount, currency: null, documentDate: payload.closingDate, payload };
     });
   };
 

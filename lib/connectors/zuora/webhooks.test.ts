@@ -96,4 +96,12 @@ describe("verifyCallout", () => {
       events: [{ objectType: "credit-memo", objectId: "cm1" }],
     });
   });
+
+  it("keeps a subscription lifecycle event as a record of its own: the notification is its id, the body its payload", () => {
+    const created = '{"EventType":"SubscriptionCreated","SubscriptionId":"s1","AccountId":"a1","SubscriptionNumber":"A-S00000001"}';
+    expect(verifyCallout({ rawBody: created, headers: headers({ "zuora-notification-id": "n-sub-1" }), settings: {}, secret: undefined })).toMatchObject({
+      ok: true,
+      events: [{ vendorEventId: "n-sub-1", eventType: "SubscriptionCreated", objectType: "subscription-event", objectId: "n-sub-1", payload: { SubscriptionId: "s1", AccountId: "a1" } }],
+    });
+  });
 });

@@ -17,7 +17,11 @@ export type ZuoraCalloutEvent = {
   payload: unknown;
 };
 
-export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account";
+/**
+ * What a callout is about. "subscription-event": subscription lifecycle events (created, cancelled,
+ * amended ...) are records themselves: their object id is the notification id and the body is kept.
+ */
+export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account" | "subscription-event";
 
 export type VerifyCalloutResult =
   | { ok: true; events: ZuoraCalloutEvent[]; /** false when the connection has no HMAC secret configured */ verified: boolean }
@@ -106,6 +110,7 @@ const EVENT_TYPE_KEYS = /^(event[._]?type|event|event[._]?category|type|notifica
 
 const objectTypeFromEvent = (eventType: string): ZuoraObjectType | null => {
   const t = eventType.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (t.includes("subscription") || t.includes("amendment")) return "subscription-event";
   if (t.includes("creditmemo") || /^27\d\d$/.test(t)) return "credit-memo";
   if (t.includes("invoice") || /^11\d\d$/.test(t)) return "invoice";
   if (t.includes("payment") || /^2[1-4]\d\d$/.test(t)) return "payment";
@@ -128,6 +133,7 @@ const toEvent = (item: unknown, vendorEventId: string): ZuoraCalloutEvent => {
   };
   const eventType = value(EVENT_TYPE_KEYS) ?? "unknown";
   const hinted = objectTypeFromEvent(eventType);
+  if (hinted === "subscription-event") return { vendorEventId, eventType, objectType: hinted, objectId: vendorEventId, payload: item };
   const order = hinted ? [...OBJECT_ID_KEYS].sort(([a]) => (a === hinted ? -1 : 0)) : OBJECT_ID_KEYS;
   for (const [type, re] of order) {
     const id = value(re);
