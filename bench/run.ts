@@ -12,6 +12,7 @@ import { ifsBackfill } from "./scenarios/ifs-backfill";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
 import { netsuiteFlows } from "./scenarios/netsuite";
+import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
 
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
@@ -47,8 +48,26 @@ const wanted = (name: string) => !only || only.has(name);
 const wantedMemory = () => (only ? only.has("memory") : full);
 
 const SIZES = full
-  ? { backfill: 10_000, callouts: 2_000, licenceInvoices: 1_500, memory: 100_000, records: 1_000_000, intakeSeconds: 20, netsuite: { customers: 500, invoices: 1_000, events: 300 } }
-  : { backfill: 500, callouts: 300, licenceInvoices: 100, memory: 2_000, records: 100_000, intakeSeconds: 8, netsuite: { customers: 200, invoices: 400, events: 150 } };
+  ? {
+      backfill: 10_000,
+      callouts: 2_000,
+      licenceInvoices: 1_500,
+      memory: 100_000,
+      records: 1_000_000,
+      intakeSeconds: 20,
+      netsuite: { customers: 500, invoices: 1_000, events: 300 },
+      zoho: { customers: 500, items: 200, invoices: 1_000, deals: 200 },
+    }
+  : {
+      backfill: 500,
+      callouts: 300,
+      licenceInvoices: 100,
+      memory: 2_000,
+      records: 100_000,
+      intakeSeconds: 8,
+      netsuite: { customers: 200, invoices: 400, events: 150 },
+      zoho: { customers: 200, items: 50, invoices: 400, deals: 50 },
+    };
 if (values.invoices) SIZES.backfill = Number(values.invoices);
 if (values["memory-invoices"]) SIZES.memory = Number(values["memory-invoices"]);
 const workerNodeArgs = values["worker-node-args"] === undefined ? undefined : values["worker-node-args"].split(/\s+/).filter(Boolean);
@@ -121,6 +140,11 @@ const main = async () => {
         );
       }
       await save("licence", rows, { targets: { usedShareOfLimit: 0.95, failedRecords: 0 }, limitPerMinute: 600 });
+    }
+    if (wanted("zoho-crm")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(...(await zohoCrmRoundTrip(ctx, { ...SIZES.zoho, latencyMs, timeoutMs })));
+      await save("zoho-crm", rows, { counts: SIZES.zoho });
     }
     if (wanted("intake")) {
       await save("intake", [await webhookIntake(ctx, { seconds: SIZES.intakeSeconds })], { targets: { acknowledgedPerSecond: 3000, p99Ms: 20 } });

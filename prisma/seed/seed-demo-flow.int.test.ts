@@ -44,3 +44,23 @@ describe("seedDemoFlow", () => {
     expect(await readConnectionSecrets({ db: t.db, connectionId: target.id })).toMatchObject({ password: "ap-secret-value" });
   });
 });
+
+describe("seedDemoFlow with the Zoho CRM org", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(() => t.drop());
+
+  it("adds the Zoho CRM connection, Acumatica -> Zoho CRM on the same Acumatica connection, and its partner", async () => {
+    const zoho = { accountsUrl: "http://127.0.0.1:4010/zoho-crm/accounts/us", clientId: "1000.X", clientSecret: "zoho-secret-value", refreshToken: "1000.r.t" };
+    await seedDemoFlow({ db: t.db, sandbox: { ...sandbox, credentials: { ...sandbox.credentials, "zoho-crm": zoho } } });
+    const flows = await t.db.flow.findMany({ orderBy: { kind: "asc" } });
+    expect(flows.map((f) => f.kind)).toEqual(["acumatica-zoho-crm", "zoho-crm-acumatica", "zuora-acumatica"]);
+    const [forward, reverse, zuora] = flows;
+    expect(forward!.sourceConnectionId).toBe(zuora!.targetConnectionId);
+    expect(reverse).toMatchObject({ sourceConnectionId: forward!.targetConnectionId, targetConnectionId: forward!.sourceConnectionId, enabled: true });
+    expect(await t.db.valueMap.count({ where: { flowId: forward!.id, kind: "item-class" } })).toBe(2);
+    expect(JSON.stringify(await t.db.connection.findMany())).not.toContain("zoho-secret-value");
+  });
+});

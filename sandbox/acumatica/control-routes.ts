@@ -52,9 +52,27 @@ export const seedCustomerSchema = z
   })
   .catchall(scalar);
 
+export const seedItemSchema = z
+  .object({ InventoryID: z.string().min(1).max(30), Description: z.string().optional(), ItemClass: z.string().optional(), DefaultPrice: z.number().optional(), ItemStatus: z.string().optional() })
+  .catchall(scalar);
+
+export const seedInvoiceSchema = z.strictObject({
+  Customer: z.string().min(1),
+  CustomerOrder: z.string().optional(),
+  Date: z.string().min(10),
+  Description: z.string().optional(),
+  Terms: z.string().optional(),
+  lines: z
+    .array(z.strictObject({ InventoryID: z.string().optional(), Qty: z.number().optional(), UnitPrice: z.number(), Account: z.string(), TransactionDescription: z.string().optional() }))
+    .min(1),
+});
+
 export const seedSchema = z.strictObject({
   accounts: z.array(seedAccountSchema).optional(),
   customers: z.array(seedCustomerSchema).optional(),
+  stockItems: z.array(seedItemSchema).optional(),
+  nonStockItems: z.array(seedItemSchema).optional(),
+  invoices: z.array(seedInvoiceSchema).optional(),
   taxes: z.array(seedTaxSchema).optional(),
   taxZones: z.array(seedTaxZoneSchema).optional(),
   taxCategories: z.array(seedTaxCategorySchema).optional(),
@@ -91,8 +109,8 @@ export const createControlPlugin = (control: AcumaticaControl): FastifyPluginAsy
 
   // POST /_sandbox/acumatica/seed – accounts, customers (flat JSON) and closed periods
   app.post("/seed", async (request, reply) => {
-    control.seed(seedSchema.parse(request.body ?? {}));
-    return reply.code(204).send();
+    const seeded = control.seed(seedSchema.parse(request.body ?? {}));
+    return seeded.invoices.length > 0 ? reply.send(seeded) : reply.code(204).send();
   });
 
   // GET /_sandbox/acumatica/documents/:entity – every record of the entity, flat JSON

@@ -12,6 +12,8 @@ import {
   INVOICE_SHAPE,
   JOURNAL_TRANSACTION_SHAPE,
   PAYMENT_SHAPE,
+  NON_STOCK_ITEM_SHAPE,
+  STOCK_ITEM_SHAPE,
   TAX_CATEGORY_SHAPE,
   TAX_SHAPE,
   TAX_ZONE_SHAPE,
@@ -22,8 +24,8 @@ import type { FieldError, ParsedRow, Scalar, StoredRecord, StoredRow } from "./r
 import type { EntityTable } from "./table";
 import { computeTaxDetails, zoneHasTax } from "./taxes";
 
-export type EntityName = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | "Tax" | "TaxZone" | "TaxCategory" | "FinancialPeriod";
-export const ENTITY_NAMES: readonly EntityName[] = ["Customer", "Invoice", "Payment", "JournalTransaction", "Account", "Tax", "TaxZone", "TaxCategory", "FinancialPeriod"];
+export type EntityName = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | "Tax" | "TaxZone" | "TaxCategory" | "FinancialPeriod" | "StockItem" | "NonStockItem";
+export const ENTITY_NAMES: readonly EntityName[] = ["Customer", "Invoice", "Payment", "JournalTransaction", "Account", "Tax", "TaxZone", "TaxCategory", "FinancialPeriod", "StockItem", "NonStockItem"];
 
 /**
  * Refusals a sandbox instance can relax so an older flow still runs end to end (all on by default, as
@@ -368,6 +370,19 @@ const computeInvoiceTotals = (ctx: RuleContext, record: StoredRecord, customer: 
   f.Amount = round2(total + taxTotal);
 };
 
+/**
+ * Stock and non-stock items (IN202500, IN202000): InventoryID is the key and mandatory; ItemStatus
+ * defaults to "Active" and Description to the id, as the forms default them.
+ */
+const prepareItem: EntityDefinition["prepare"] = (_ctx, record) => {
+  const errors: FieldError[] = [];
+  const f = record.fields;
+  if (!str(f.InventoryID)) errors.push({ path: ["InventoryID"], message: emptyError("Inventory ID") });
+  f.ItemStatus ??= "Active";
+  f.Description ??= f.InventoryID ?? null;
+  return errors;
+};
+
 const prepareInvoice: EntityDefinition["prepare"] = (ctx, record, existing, input) => {
   const errors = releasedChangeError(existing, input, INVOICE.keys);
   if (errors.length) return errors;
@@ -665,6 +680,26 @@ export const FINANCIAL_PERIOD: EntityDefinition = {
   actions: [],
 };
 
+export const STOCK_ITEM: EntityDefinition = {
+  name: "StockItem",
+  shape: STOCK_ITEM_SHAPE,
+  keys: ["InventoryID"],
+  indexed: [],
+  duplicateFields: [],
+  prepare: prepareItem,
+  actions: [],
+};
+
+export const NON_STOCK_ITEM: EntityDefinition = {
+  name: "NonStockItem",
+  shape: NON_STOCK_ITEM_SHAPE,
+  keys: ["InventoryID"],
+  indexed: [],
+  duplicateFields: [],
+  prepare: prepareItem,
+  actions: [],
+};
+
 export const ENTITIES: Record<EntityName, EntityDefinition> = {
   Customer: CUSTOMER,
   Invoice: INVOICE,
@@ -675,6 +710,8 @@ export const ENTITIES: Record<EntityName, EntityDefinition> = {
   TaxZone: TAX_ZONE,
   TaxCategory: TAX_CATEGORY,
   FinancialPeriod: FINANCIAL_PERIOD,
+  StockItem: STOCK_ITEM,
+  NonStockItem: NON_STOCK_ITEM,
 };
 
 /** Case-insensitive entity lookup for URL segments. */

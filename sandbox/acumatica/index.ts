@@ -21,6 +21,8 @@ import {
   type SeedTax,
   type SeedTaxCategory,
   type SeedTaxZone,
+  type SeedInvoice,
+  type SeedItem,
 } from "./instance";
 import { type LicenceLimits, LicenceLimiter } from "./licence";
 import { type PushDelivery, type PushNotificationConfig, PushNotifier } from "./push-notifications";
@@ -67,12 +69,19 @@ export type AcumaticaSeed = {
   taxes?: SeedTax[];
   taxZones?: SeedTaxZone[];
   taxCategories?: SeedTaxCategory[];
+  stockItems?: SeedItem[];
+  nonStockItems?: SeedItem[];
+  invoices?: SeedInvoice[];
   closedPeriods?: string[];
 };
 
 export type AcumaticaControl = {
-  /** Upserts accounts (by AccountCD), taxes, tax zones, tax categories and customers (by CustomerID); closes periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`). */
-  seed(data: AcumaticaSeed): void;
+  /**
+   * Upserts accounts (by AccountCD), taxes, tax zones, tax categories, customers (by CustomerID) and stock and
+   * non-stock items (by InventoryID); creates and releases invoices (their reference numbers are returned);
+   * closes periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`).
+   */
+  seed(data: AcumaticaSeed): { invoices: string[] };
   /** Opens or closes financial periods in every module (the Close Financial Periods processes). */
   setPeriodStatus(periods: string[], status: "Open" | "Closed"): void;
   /** The master calendar: every period (`MMYYYY`) with its status. */
@@ -131,7 +140,7 @@ export const ACUMATICA_SANDBOX_DEFAULTS = {
 } as const;
 
 export { DEFAULT_ACUMATICA_ACCOUNTS } from "./instance";
-export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, SeedTax, SeedTaxZone, SeedTaxCategory, EntityName, SandboxRules, DocumentBalance, CustomerBalance };
+export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, SeedTax, SeedTaxZone, SeedTaxCategory, SeedInvoice, SeedItem, EntityName, SandboxRules, DocumentBalance, CustomerBalance };
 
 /** Default run time of a long-running action (see AcumaticaSandboxOptions.actionMs). */
 export const DEFAULT_ACTION_MS = 20;

@@ -93,6 +93,19 @@ export type SeedCustomer = {
   [field: string]: Scalar | undefined;
 };
 
+/** Stock or non-stock item row accepted by `seed` (flat JSON). */
+export type SeedItem = { InventoryID: string; Description?: string; ItemClass?: string; DefaultPrice?: number; ItemStatus?: string; [field: string]: Scalar | undefined };
+
+/** AR invoice accepted by `seed`: saved, then released as the Release action does (Status "Open"). */
+export type SeedInvoice = {
+  Customer: string;
+  CustomerOrder?: string;
+  Date: string;
+  Description?: string;
+  Terms?: string;
+  lines: { InventoryID?: string; Qty?: number; UnitPrice: number; Account: string; TransactionDescription?: string }[];
+};
+
 /** A fresh company's chart of accounts (a subset of Acumatica's demo chart), present after create and reset. */
 export const DEFAULT_ACUMATICA_ACCOUNTS: readonly SeedAccount[] = [
   { AccountCD: "10200", Description: "Company Checking Account", Type: "Asset", CashAccount: true, CurrencyID: "USD" },
@@ -705,8 +718,11 @@ export class AcumaticaInstance {
     taxes?: SeedTax[];
     taxZones?: SeedTaxZone[];
     taxCategories?: SeedTaxCategory[];
+    stockItems?: SeedItem[];
+    nonStockItems?: SeedItem[];
+    invoices?: SeedInvoice[];
     closedPeriods?: string[];
-  }) {
+  }): { invoices: string[] } {
     const wrap = (flat: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { value: v }]));
     for (const { ControlAccountModule, AllowManualEntry, ...account } of data.accounts ?? []) {
@@ -730,7 +746,20 @@ export class AcumaticaInstance {
       this.seedOne(ENTITIES.TaxCategory, { ...wrap(category), Details: taxes.map((TaxID) => wrap({ TaxID })) });
     }
     for (const customer of data.customers ?? []) this.seedOne(ENTITIES.Customer, wrap(customer));
+    for (const item of data.stockItems ?? []) this.seedOne(ENTITIES.StockItem, wrap(item));
+    for (const item of data.nonStockItems ?? []) this.seedOne(ENTITIES.NonStockItem, wrap(item));
+    // Invoices are created and released in bulk (a load for tests that the API would take thousands of calls for).
+    const invoices: string[] = [];
+    for (const { lines, ...header } of data.invoices ?? []) {
+      const body = { ...wrap({ ...header, Type: "Invoice", Hold: false }), Details: lines.map((l) => wrap(l)) };
+      const saved = this.put(ENTITIES.Invoice, body, "insert");
+      if (!saved.ok) throw new Error(`seed Invoice: ${saved.errors.map((e) => `${e.path.join(".") || "entity"}: ${e.message}`).join("; ")}`);
+      const outcome = this.applyAction(ENTITIES.Invoice, "ReleaseInvoice", saved.record);
+      if (Array.isArray(outcome) && outcome.length) throw new Error(`seed Invoice release: ${outcome.map((e) => e.message).join("; ")}`);
+      invoices.push(String(saved.record.fields.ReferenceNbr));
+    }
     this.setPeriodStatus(data.closedPeriods ?? [], "Closed");
+    return { invoices };
   }
 
   private seedOne(def: EntityDefinition, body: Record<string, unknown>) {

@@ -123,6 +123,15 @@ export const seedDemo = (options: {
     taxZones: DEMO_TAX_ZONES.map((z) => ({ ...z, taxes: [...z.taxes] })),
     taxCategories: DEMO_TAX_CATEGORIES.map((c) => ({ ...c, taxes: [...c.taxes] })),
     customers,
+    // Items the Acumatica -> Zoho CRM demo flow turns into Products; SUBSCRIPTION carries invoice lines that name no item.
+    stockItems: [
+      { InventoryID: "GATEWAY-01", Description: "Edge gateway appliance", ItemClass: "HARDWARE", DefaultPrice: 1290 },
+      { InventoryID: "SENSOR-KIT", Description: "Sensor starter kit", ItemClass: "HARDWARE", DefaultPrice: 349 },
+    ],
+    nonStockItems: [
+      { InventoryID: "SUBSCRIPTION", Description: "Platform subscription", ItemClass: "SERVICES", DefaultPrice: 0 },
+      { InventoryID: "ONBOARDING", Description: "Onboarding package", ItemClass: "SERVICES", DefaultPrice: 2500 },
+    ],
   });
   const qad = options.qad ? seedQadDemo({ control: options.qad, accounts: zuoraAccounts, seed: options.input?.seed }) : undefined;
   const invoices = options.input?.invoices ?? 0;

@@ -17,6 +17,8 @@ export const acumaticaSettingsSchema = z.object({
   /** shared limits of this connection (all worker processes together) */
   requestsPerMinute: z.number().positive().optional(),
   maxConcurrent: z.number().int().positive().optional(),
+  /** header carrying the push notifications' shared secret (webhooks.ts; default X-Acumatica-Push-Secret) */
+  pushHeaderName: z.string().min(1).optional(),
 });
 export type AcumaticaSettings = z.infer<typeof acumaticaSettingsSchema>;
 
@@ -26,6 +28,8 @@ export const acumaticaSecretsSchema = z.object({
   clientSecret: z.string().min(1),
   username: z.string().min(1),
   password: z.string().min(1),
+  /** shared secret Acumatica's push notifications send in `pushHeaderName`; without it notifications are refused */
+  pushSecret: z.string().min(1).optional(),
 });
 export type AcumaticaSecrets = z.infer<typeof acumaticaSecretsSchema>;
 
