@@ -110,13 +110,13 @@ describe("connections for the admin UI", () => {
   });
 
   it("names the endpoint versions an Acumatica instance offers when the pinned one is wrong", async () => {
-    const bad = await saveConnection({ db: t.db, form: parse(acumaticaForm("22.200.001")) });
+    const bad = await saveConnection({ db: t.db, form: parse(acumaticaForm("21.200.001")) });
     const result = await testConnection({ db: t.db, connectionId: bad.id });
     expect(result.ok).toBe(false);
     expect(result.steps[0]).toMatchObject({ step: "auth", ok: true });
     expect(result.steps[1]).toMatchObject({ step: "version", ok: false });
     expect(result.steps[1]!.message).toContain("23.200.001, 24.200.001");
-    expect(result.fieldOptions?.endpointVersion?.map((o) => o.value)).toEqual(["24.200.001", "23.200.001"]);
+    expect(result.fieldOptions?.endpointVersion?.map((o) => o.value)).toEqual(["24.200.001", "23.200.001", "22.200.001", "20.200.001"]);
 
     const good = await testConnection({ db: t.db, form: parse(acumaticaForm("24.200.001", { id: bad.id, name: bad.name, secrets: {} })) });
     expect(good.ok).toBe(true);

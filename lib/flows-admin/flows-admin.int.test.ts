@@ -32,6 +32,10 @@ const settings = {
   glAccountKey: "charge",
   invoiceSettlement: false,
   postExternalPayments: true,
+  taxMode: "zuora",
+  tenantTimeZone: "UTC",
+  closedPeriods: "hold",
+  canceledInvoices: "reverse",
 } as const;
 const form = (over: Partial<FlowForm> = {}): FlowForm => ({
   kind: "zuora-acumatica",

@@ -22,7 +22,9 @@ import { createTestDb, type TestDb } from "../db";
  * chooses; the user behind it is read from the real database.
  */
 
-const session: { current: { user: { id: string } } | null } = { current: null };
+const session: { current: { user: { id: string; sessionVersion: number; authTime: number } } | null } = { current: null };
+/** A session as next-auth's callbacks build it for a user who signed in just now (sessionVersion 0). */
+const sessionOf = (id: string) => ({ user: { id, sessionVersion: 0, authTime: Math.floor(Date.now() / 1000) } });
 vi.mock("next-auth/next", async (importOriginal) => ({
   ...(await importOriginal<object>()),
   getServerSession: async () => session.current,
@@ -150,7 +152,7 @@ describe("mapping routes", () => {
   it("lets only an admin refresh the catalogues from the vendors", async () => {
     const { GET } = (await import("../../app/api/mappings/[flowId]/board/route")) as { GET: Handler };
     const board = (query: string) => GET(new Request(`http://127.0.0.1/api/mappings/${flowId}/board?${query}`), { params: Promise.resolve({ flowId }) });
-    session.current = { user: { id: viewerId } };
+    session.current = sessionOf(viewerId);
     expect((await board("kind=customer")).status).toBe(200);
     const before = trap.hits.length;
     const refused = await board("kind=customer&refresh=1");
@@ -158,14 +160,14 @@ describe("mapping routes", () => {
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/Only an admin/);
     expect(trap.hits.length).toBe(before);
 
-    session.current = { user: { id: adminId } };
+    session.current = sessionOf(adminId);
     expect((await board("kind=customer&refresh=1")).status).toBe(200);
     expect(trap.hits.length).toBeGreaterThan(before);
   });
 
   it("exports a file named after the flow, with formula cells neutralised", async () => {
     const { GET } = (await import("../../app/api/mappings/[flowId]/export/route")) as { GET: Handler };
-    session.current = { user: { id: viewerId } };
+    session.current = sessionOf(viewerId);
     const res = await GET(new Request(`http://127.0.0.1/api/mappings/${flowId}/export`), { params: Promise.resolve({ flowId }) });
     expect(res.status).toBe(200);
     const disposition = contentDisposition.parse(res.headers.get("content-disposition") ?? "");
