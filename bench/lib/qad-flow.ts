@@ -4,6 +4,7 @@ import type { Db, Prisma } from "../../lib/db";
 import { ZUORA_QAD } from "../../lib/flows/zuora-qad/definition";
 import { zuoraQadSettingsSchema } from "../../lib/flows/zuora-qad/settings";
 import { suggestedCodeOf } from "../../lib/flows/zuora-qad/suggest-customer-matches";
+import { TAX_GL_KEY } from "../../lib/flows/zuora-qad/tax-key";
 import { saveValueMap } from "../../lib/mapping-admin/save-value-map";
 import { readCatalog } from "../../lib/sync/read-catalog";
 import type { RunningSandbox } from "../../sandbox/index";
@@ -13,8 +14,10 @@ import { BENCH_CALLOUT_SECRET, DEMO_GL_MAPS } from "./stack";
 
 /*
  * A Zuora -> QAD flow on real connections to a sandbox's QAD demo company (NWC_NWCUS), for the
- * end-to-end test and the benchmark: every demo charge on a GL account, a bank account per currency,
- * and the customer match made the way an admin makes it on the canvas. No vitest import here.
+ * end-to-end test and the benchmark: every demo charge on a GL account, the documents' tax total on
+ * QAD's Sales Tax Payable (the QAD flow posts tax as a line; DEMO_GL_MAPS, shared with Acumatica, has
+ * no tax key), a bank account per currency, and the customer match made the way an admin makes it on
+ * the canvas. No vitest import here.
  */
 
 export const createQadSandboxFlow = async ({ db, sandbox, qadLimits = { requestsPerMinute: 20_000, maxConcurrent: 8 } }: { db: Db; sandbox: RunningSandbox; qadLimits?: { requestsPerMinute?: number; maxConcurrent?: number } }) => {
@@ -44,6 +47,7 @@ export const createQadSandboxFlow = async ({ db, sandbox, qadLimits = { requests
   });
   const maps = [
     ...Object.entries(DEMO_GL_MAPS).map(([sourceKey, targetValue]) => ({ kind: "gl-account", sourceKey, targetValue })),
+    { kind: "gl-account", sourceKey: TAX_GL_KEY, targetValue: "23100" },
     { kind: "bank-account", sourceKey: "USD", targetValue: "10200" },
     { kind: "bank-account", sourceKey: "EUR", targetValue: "10250" },
   ];
