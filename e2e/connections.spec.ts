@@ -80,7 +80,7 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   await page.getByLabel("Name", { exact: true }).fill(acumaticaName);
   await page.getByLabel("Instance URL").fill(info.acumatica.baseUrl);
   await page.getByLabel("Tenant (company)").fill(info.acumatica.tenant);
-  await page.getByLabel("Endpoint version").fill("22.200.001");
+  await page.getByLabel("Endpoint version").fill("21.200.001");
   await page.getByLabel("Client ID").fill(info.acumatica.clientId);
   await page.getByLabel("Client secret").fill(info.acumatica.clientSecret);
   await page.getByLabel("Username").fill(info.acumatica.username);
@@ -91,12 +91,12 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   const acuResult = page.getByTestId("test-result");
   await expect(acuResult).toContainText("Connection test failed");
   await expect(acuResult).toContainText("Sign in: Signed in as");
-  await expect(acuResult).toContainText("This instance does not offer endpoint Default/22.200.001. It offers Default 23.200.001, 24.200.001");
+  await expect(acuResult).toContainText("This instance does not offer endpoint Default/21.200.001. It offers Default 20.200.001, 22.200.001, 23.200.001, 24.200.001");
   await page.screenshot({ path: test.info().outputPath("connection-wrong-version.png"), fullPage: true });
 
   // The version is now picked from what the instance offers.
   const version = page.getByLabel("Endpoint version");
-  await expect(version.locator("option")).toHaveText(["24.200.001", "23.200.001", "22.200.001 (not offered by this instance)"]);
+  await expect(version.locator("option")).toHaveText(["24.200.001", "23.200.001", "22.200.001", "20.200.001", "21.200.001 (not offered by this instance)"]);
   await version.selectOption("24.200.001");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("main").getByRole("status").filter({ hasText: `Saved ${acumaticaName}` })).toBeVisible();
