@@ -29,7 +29,7 @@ test("the dashboard shows the demo flow's status counts, holds by missing mappin
   // just before and just after the page (GET /api/records/counts, computed apart from the dashboard).
   await expect(async () => {
     const before = await readCounts();
-    await page.goto("/");
+    await page.goto(`/?flowId=${demo.id}`);
     await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
     const status = page.getByTestId("status-counts");
     const shown: Record<string, number> = {};

@@ -27,10 +27,13 @@ const StatusRow = ({ label, isOk, detail }: { label: string; isOk: boolean; deta
   </div>
 );
 
-const DashboardPage = async () => {
+// GET /?flowId=… opens that flow's dashboard; without it, the first enabled flow (a draft never hides a live one).
+const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?: string | string[] }> }) => {
   const now = new Date();
+  const { flowId } = await searchParams;
   const [health, flows] = await Promise.all([getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS }), listFlows({ db: db() })]);
-  const initial = flows[0] ? await getFlowDashboard({ db: db(), flowId: flows[0].id, now }) : null;
+  const shown = flows.find((f) => f.id === flowId) ?? flows.find((f) => f.enabled) ?? flows[0];
+  const initial = shown ? await getFlowDashboard({ db: db(), flowId: shown.id, now }) : null;
   const workerDetail = health.worker.ok
     ? `${health.worker.workers} running, last seen ${health.worker.ageSeconds}s ago`
     : health.worker.lastHeartbeatAt
