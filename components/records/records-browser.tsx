@@ -6,6 +6,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { DayInput } from "@/components/ui/day-input";
 import { Select, TextInput } from "@/components/ui/field";
 import { VendorText } from "@/components/ui/vendor-text";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
@@ -196,19 +197,19 @@ export const RecordsBrowser = ({
         </label>
         <label className="w-36 text-xs font-medium text-zinc-700">
           Received from ({TIME_ZONE_LABEL})
-          <TextInput type="date" name="from" defaultValue={search.from ?? ""} className="mt-1" />
+          <DayInput name="from" defaultValue={search.from ?? ""} className="mt-1" />
         </label>
         <label className="w-36 text-xs font-medium text-zinc-700">
           Received to ({TIME_ZONE_LABEL})
-          <TextInput type="date" name="to" defaultValue={search.to ?? ""} className="mt-1" />
+          <DayInput name="to" defaultValue={search.to ?? ""} className="mt-1" />
         </label>
         <label className="w-36 text-xs font-medium text-zinc-700">
           Document date from
-          <TextInput type="date" name="documentFrom" defaultValue={search.documentFrom ?? ""} className="mt-1" />
+          <DayInput name="documentFrom" defaultValue={search.documentFrom ?? ""} className="mt-1" />
         </label>
         <label className="w-36 text-xs font-medium text-zinc-700">
           Document date to
-          <TextInput type="date" name="documentTo" defaultValue={search.documentTo ?? ""} className="mt-1" />
+          <DayInput name="documentTo" defaultValue={search.documentTo ?? ""} className="mt-1" />
         </label>
         <label className="w-28 text-xs font-medium text-zinc-700">
           Amount from
