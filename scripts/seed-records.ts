@@ -134,6 +134,7 @@ const measure = async (db: Db, client: pg.Client, flows: string[]) => {
     await time(`search, digits only: "${someNumber.replace(/^\D+/, "")}"`, list({ q: someNumber.replace(/^\D+/, "") })),
     await time(`search, target reference: "${someRef.toLowerCase()}"`, list({ q: someRef.toLowerCase() })),
     await time(`search, common part (matches ~1/4): "inv"`, list({ q: "inv" })),
+    await time("amount exactly 1234.57", list({ amountMin: 1234.57, amountMax: 1234.57 })),
     await time("document date range (30 days) + amount 100-200", list({ documentFrom: isoDay(twoMonthsAgo), documentTo: isoDay(monthAgo), amountMin: 100, amountMax: 200 })),
     await time("counts per status, no filter", () => countRecordsByStatus({ db, filter: {} })),
     await time("counts per status, one flow", () => countRecordsByStatus({ db, filter: { flowId: flows[0] } })),
