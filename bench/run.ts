@@ -8,13 +8,17 @@ import { spawnSync } from "node:child_process";
 import { backfill } from "./scenarios/backfill";
 import { backfillQad } from "./scenarios/backfill-qad";
 import { calloutLatency } from "./scenarios/callouts";
+import { ifsBackfill } from "./scenarios/ifs-backfill";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
+import { netsuiteFlows } from "./scenarios/netsuite";
+import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
 
 /*
  * npm run bench                 quick sizes (a few minutes on a 2-core machine)
  * npm run bench -- --full       the issue's sizes (10,000-invoice backfill, 100,000 for memory, ...)
- * npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill)
+ * npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill;
+ *                                              ifs-backfill: Zuora -> IFS Cloud vouchers)
  * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
  * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
@@ -44,8 +48,26 @@ const wanted = (name: string) => !only || only.has(name);
 const wantedMemory = () => (only ? only.has("memory") : full);
 
 const SIZES = full
-  ? { backfill: 10_000, callouts: 2_000, licenceInvoices: 1_500, memory: 100_000, records: 1_000_000, intakeSeconds: 20 }
-  : { backfill: 500, callouts: 300, licenceInvoices: 100, memory: 2_000, records: 100_000, intakeSeconds: 8 };
+  ? {
+      backfill: 10_000,
+      callouts: 2_000,
+      licenceInvoices: 1_500,
+      memory: 100_000,
+      records: 1_000_000,
+      intakeSeconds: 20,
+      netsuite: { customers: 500, invoices: 1_000, events: 300 },
+      zoho: { customers: 500, items: 200, invoices: 1_000, deals: 200 },
+    }
+  : {
+      backfill: 500,
+      callouts: 300,
+      licenceInvoices: 100,
+      memory: 2_000,
+      records: 100_000,
+      intakeSeconds: 8,
+      netsuite: { customers: 200, invoices: 400, events: 150 },
+      zoho: { customers: 200, items: 50, invoices: 400, deals: 50 },
+    };
 if (values.invoices) SIZES.backfill = Number(values.invoices);
 if (values["memory-invoices"]) SIZES.memory = Number(values["memory-invoices"]);
 const workerNodeArgs = values["worker-node-args"] === undefined ? undefined : values["worker-node-args"].split(/\s+/).filter(Boolean);
@@ -86,10 +108,20 @@ const main = async () => {
       for (const latencyMs of latencies) rows.push(await backfillQad(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs }));
       await save("backfill-qad", rows, { flow: "zuora-qad" });
     }
+    if (wanted("ifs-backfill")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(await ifsBackfill(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs }));
+      await save("ifs-backfill", rows);
+    }
     if (wanted("callouts")) {
       const rows = [];
       for (const latencyMs of latencies) rows.push(await calloutLatency(ctx, { callouts: SIZES.callouts, ratePerSecond: full ? 20 : 10, latencyMs, timeoutMs }));
       await save("callouts", rows, { targets: { p99Ms: 250 } });
+    }
+    if (wanted("netsuite")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(await netsuiteFlows(ctx, { ...SIZES.netsuite, latencyMs, timeoutMs }));
+      await save("netsuite", rows);
     }
     if (wanted("licence")) {
       const rows = [];
@@ -108,6 +140,11 @@ const main = async () => {
         );
       }
       await save("licence", rows, { targets: { usedShareOfLimit: 0.95, failedRecords: 0 }, limitPerMinute: 600 });
+    }
+    if (wanted("zoho-crm")) {
+      const rows = [];
+      for (const latencyMs of latencies) rows.push(...(await zohoCrmRoundTrip(ctx, { ...SIZES.zoho, latencyMs, timeoutMs })));
+      await save("zoho-crm", rows, { counts: SIZES.zoho });
     }
     if (wanted("intake")) {
       await save("intake", [await webhookIntake(ctx, { seconds: SIZES.intakeSeconds })], { targets: { acknowledgedPerSecond: 3000, p99Ms: 20 } });

@@ -27,11 +27,10 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   const backfill = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel("Backfill from").fill(backfill);
   await page.getByLabel("Invoice Settlement").uncheck();
-  await page.getByLabel("Post a GL journal per invoice").check();
+  await page.getByLabel("Zuora tenant time zone").fill("Mars/Olympus");
   await page.getByRole("button", { name: "Create flow" }).click();
-  await expect(pageAlert(page)).toContainText("Enter the journal AR account");
-  await expect(page.getByTestId("setting-journalArAccount-error")).toHaveText("Enter the journal AR account.");
-  await page.getByLabel("Post a GL journal per invoice").uncheck();
+  await expect(page.getByTestId("setting-tenantTimeZone-error")).toBeVisible();
+  await page.getByLabel("Zuora tenant time zone").fill("Europe/Berlin");
   await page.getByRole("button", { name: "Create flow" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();

@@ -58,7 +58,8 @@ export const startLiveness = ({
   connectionString,
   intervalMs = 10_000,
   graceMs = 5_000,
-  log = (message: string) => logger.info(message),
+  /** jobs given back and failed sweeps are worth an operator's attention: logged as warnings */
+  log = (message: string) => logger.warn(message),
 }: {
   connectionString: string;
   intervalMs?: number;

@@ -32,8 +32,26 @@ export const DEMO_GL_MAPS: Record<string, string> = {
   "API Calls (per 1,000)": "40000",
   "Implementation Package": "40200",
   "Training Day": "40200",
-  Tax: "23100",
 };
+
+/**
+ * The demo's other value maps (sandbox/demo): the cash account of each currency (10200 USD, 10250
+ * EUR), the payment method of each Zuora payment type, the tax of EUR documents (Zuora's VAT goes
+ * into Acumatica's tax details as VAT19) and the tax zone of EUR customers.
+ */
+export const DEMO_VALUE_MAPS: Record<string, Record<string, string>> = {
+  "cash-account": { USD: "10200", EUR: "10250" },
+  "payment-method": { Electronic: "CARD", External: "CHECK" },
+  tax: { EUR: "VAT19" },
+  "tax-zone": { EUR: "EU-VAT" },
+};
+
+/** Value map rows of a flow: the GL maps given and DEMO_VALUE_MAPS (`except`: "kind/sourceKey" left out). */
+export const demoValueMapRows = ({ flowId, glMaps = DEMO_GL_MAPS, except = [] }: { flowId: string; glMaps?: Record<string, string>; except?: string[] }) =>
+  [
+    ...Object.entries(glMaps).map(([sourceKey, targetValue]) => ({ flowId, kind: "gl-account", sourceKey, targetValue })),
+    ...Object.entries(DEMO_VALUE_MAPS).flatMap(([kind, maps]) => Object.entries(maps).map(([sourceKey, targetValue]) => ({ flowId, kind, sourceKey, targetValue }))),
+  ].filter((m) => !except.includes(`${m.kind}/${m.sourceKey}`));
 
 export type OwnPostgres = EmbeddedPg & { url: string; dataDir: string; restart: (downMs?: number) => Promise<void>; destroy: () => Promise<void> };
 
@@ -118,10 +136,10 @@ export const createSandboxFlow = async ({
       enabled: true,
       schedule: null,
       backfillFrom: new Date(Date.now() - 86_400_000),
-      settings: zuoraAcumaticaSettingsSchema.parse({ cashAccount: "10200", ...settings }) as Prisma.InputJsonValue,
+      settings: zuoraAcumaticaSettingsSchema.parse(settings) as Prisma.InputJsonValue,
     },
   });
-  await db.valueMap.createMany({ data: Object.entries(DEMO_GL_MAPS).map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, targetValue })) });
+  await db.valueMap.createMany({ data: demoValueMapRows({ flowId: flow.id }) });
   return { flowId: flow.id, sourceConnectionId: source.id, targetConnectionId: target.id };
 };
 

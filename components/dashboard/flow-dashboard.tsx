@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { formatAge, formatAmount, formatUtc } from "@/components/flows/format";
 import type { FlowDashboard, StatusCounts } from "@/lib/dashboard/get-flow-dashboard";
-import { ReconciliationTable } from "./reconciliation-table";
+import { LedgerReconciliation, ReconciliationTable } from "./reconciliation-table";
 import { STATUS_COLOR, STATUS_LABEL, StatusChart } from "./status-chart";
 
 const STATUSES = ["posted", "pending", "held", "failed", "skipped"] as const;
@@ -65,6 +65,7 @@ export const FlowDashboardView = ({ d, now }: { d: FlowDashboard; now: number })
 
       <Card title={`Billed vs posted · ${d.reconciliation.period}`} aside={<span className="text-xs text-zinc-500">by document date, {d.reconciliation.from} to before {d.reconciliation.to} (UTC)</span>}>
         <ReconciliationTable reconciliation={d.reconciliation} sourceName={d.flow.sourceName} targetName={d.flow.targetName} objectLabels={d.flow.objectLabels} />
+        <LedgerReconciliation flowId={d.flow.id} period={d.reconciliation.period} />
       </Card>
 
       <div className="grid gap-4 lg:grid-cols-2">

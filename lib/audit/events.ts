@@ -98,6 +98,8 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
       via: z.enum(["updated", "upserted", "unchanged"]),
       /** fields of the mapped document whose value changed since the last post, old -> new */
       changes: z.array(fieldChangeSchema),
+      /** further documents written for the record by this update (e.g. the credit memo reversing a canceled invoice) */
+      related: z.array(postedDocumentSchema).optional(),
     }),
   }),
   z.object({ kind: z.literal("failed"), detail: z.object({ reason: z.string(), retryable: z.boolean() }) }),

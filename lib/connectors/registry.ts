@@ -1,11 +1,14 @@
 import { AppError } from "../errors";
 import { acumatica } from "./acumatica";
 import { qad } from "./qad";
+import { ifsCloud } from "./ifs-cloud";
+import { netsuite } from "./netsuite";
 import type { Connector, VendorId } from "./types";
 import { zuora } from "./zuora";
+import { zohoCrm } from "./zoho-crm";
 
 /** Every connector of this build, by vendor id. Written by hand (six vendors do not need codegen). */
-export const connectors = { zuora, acumatica, qad } as const satisfies Partial<Record<VendorId, Connector>>;
+export const connectors = { zuora, acumatica, qad, netsuite, "ifs-cloud": ifsCloud, "zoho-crm": zohoCrm } as const satisfies Partial<Record<VendorId, Connector>>;
 
 export type RegisteredVendorId = keyof typeof connectors;
 

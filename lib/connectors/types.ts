@@ -102,6 +102,8 @@ export type WebhookRequest = {
   headers: Headers;
   /** the full request URL (some vendors put their shared secret or a token in it) */
   url: string;
+  /** the sender's address as the server saw it (socket, or the trusted proxy's forwarded address), when known */
+  remoteAddress?: string;
   connection: { id: string; baseUrl: string; settings: unknown; secrets: unknown };
 };
 

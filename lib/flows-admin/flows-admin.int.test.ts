@@ -31,8 +31,6 @@ const settings = {
   customerIdPrefix: "Z",
   glAccountKey: "charge",
   invoiceSettlement: false,
-  postJournal: false,
-  paymentMethod: "CHECK",
   postExternalPayments: true,
 } as const;
 const form = (over: Partial<FlowForm> = {}): FlowForm => ({
@@ -49,11 +47,11 @@ const save = (f: FlowForm) => saveFlow({ db: t.db, form: flowFormSchema.parse(f)
 
 describe("flows for the admin UI", () => {
   it("creates a disabled flow with its settings and shows the callout setup without the secret", async () => {
-    const { id } = await save(form({ settings: { ...settings, postJournal: true, journalArAccount: "11000" } }));
+    const { id } = await save(form({ settings: { ...settings, customerClass: "SAAS" } }));
     const flow = await getFlow({ db: t.db, flowId: id, appUrl: "https://connector.example.com/" });
     expect(flow.enabled).toBe(false);
     expect(flow.backfillFrom).toBe("2026-01-01");
-    expect(flow.settings).toMatchObject({ invoiceSettlement: false, postJournal: true, journalArAccount: "11000" });
+    expect(flow.settings).toMatchObject({ invoiceSettlement: false, customerClass: "SAAS", taxMode: "zuora", closedPeriods: "hold" });
     expect((await t.db.flow.findUniqueOrThrow({ where: { id } })).settings).toMatchObject({ pollPageSize: 99 });
     expect(flow.kindLabel).toBe("Zuora → Acumatica");
     expect(flow.callout).toEqual({
@@ -70,7 +68,7 @@ describe("flows for the admin UI", () => {
     expect(JSON.stringify(flow)).not.toContain("hmac-top-secret");
   });
 
-  it("refuses swapped connections, an invalid cron, and a journal without its AR account, each at its field", async () => {
+  it("refuses swapped connections, an invalid cron and invalid settings, each at its field", async () => {
     const fieldsOf = (f: FlowForm) => save(f).then(() => ({}), (err: { fields?: Record<string, string> }) => err.fields ?? {});
     expect(await fieldsOf(form({ sourceConnectionId: acumaticaId, targetConnectionId: zuoraId }))).toEqual({
       sourceConnectionId: "Choose one of your Zuora connections as the source.",
@@ -78,7 +76,6 @@ describe("flows for the admin UI", () => {
     });
     expect((await fieldsOf(form({ schedule: "61 * * * *" })) as Record<string, string>).schedule).toMatch(/not a valid cron/);
     expect(() => flowFormSchema.parse(form({ schedule: "every day" }))).toThrow(/5 fields/);
-    expect(await fieldsOf(form({ settings: { ...settings, postJournal: true } }))).toEqual({ "settings.journalArAccount": "Enter the journal AR account." });
     expect(await fieldsOf(form({ settings: { ...settings, customerIdPrefix: "lower" } }))).toEqual({ "settings.customerIdPrefix": expect.any(String) });
     expect(await fieldsOf(form({ settings: { ...settings, glAccountKey: "sku" } }))).toEqual({ "settings.glAccountKey": expect.stringMatching(/Charge name/) });
     expect(await fieldsOf(form({ kind: "no-such-kind" }))).toEqual({ kind: expect.any(String) });
@@ -111,12 +108,14 @@ describe("flows for the admin UI", () => {
     expect(activity.isRunning).toBe(true);
     expect(activity.runs.find((r) => r.objectType === "account")).toMatchObject({ durationMs: 2500, created: 12 });
     expect(activity.objects.map((o) => [o.objectType, o.state, Math.round(o.fraction * 100)])).toEqual([
+      ["period", "waiting", 0],
       ["account", "done", 100],
       ["invoice", "running", 50],
       ["payment", "waiting", 0],
       ["credit-memo", "waiting", 0],
     ]);
-    expect(activity.fraction).toBeCloseTo(0.375, 5);
+    // the mean of the five object types (the period check included)
+    expect(activity.fraction).toBeCloseTo(0.3, 5);
   });
 });
 

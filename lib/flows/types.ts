@@ -88,10 +88,35 @@ export type LedgerReader = {
   partnerRecord: (options: { objectType: string; sourceId: string }) => Promise<LedgerRecord | null>;
 };
 
+/**
+ * One source document and its counterpart at the target, as the reconciliation compares them:
+ * amounts and open amounts on both sides (null: that side has no such document), in the source's
+ * currency, dated in the source's calendar.
+ */
+export type BalanceDocument = {
+  /** object type of the flow's records ("invoice", "credit-memo", "payment") */
+  objectType: string;
+  /** the source's document number (the flow record's natural key) */
+  number: string;
+  currency: string;
+  /** the source's party (billing account number) */
+  party: string;
+  /** YYYY-MM-DD */
+  date: string;
+  source: { amount: number; open: number } | null;
+  /** `ref`: the target's document number; a reversal already netted out of `amount` */
+  target: { amount: number; open: number; ref: string | null } | null;
+};
+
 /** A flow's live adapters and planner, built per job by `connect` from ready clients. */
 export type FlowRuntime = {
   source: SourcePort;
   target: TargetPort;
+  /**
+   * Reads both systems' documents dated since `since` with their amounts and open balances, for the
+   * reconciliation at close (optional: flows that can read both ledgers).
+   */
+  readBalances?: (options: { since: Date }) => Promise<BalanceDocument[]>;
   /** `partnerMaps`: the value maps of the partner flow (empty without one) */
   plan: (options: { record: PlannedRecord; maps: ValueMapIndex; ledger: LedgerReader; partnerMaps: ValueMapIndex }) => Promise<ProcessPlan>;
 };

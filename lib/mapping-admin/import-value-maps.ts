@@ -1,5 +1,4 @@
 import type { Db } from "../db";
-import { AppError } from "../errors";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
 import { allKeysSatisfiedSql } from "../sync/satisfied-keys";
 import { readCatalog } from "../sync/read-catalog";

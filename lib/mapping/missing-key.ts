@@ -10,5 +10,10 @@ export const missingKeySchema = z.object({
   label: z.string().optional(),
   /** true when this is another record to be posted first (not a mapping an admin adds) */
   dependency: z.boolean().optional(),
+  /**
+   * A value map pointing at this target does not satisfy the key (e.g. a customer map an admin must
+   * change because the customer it names was refused): only a map to another target does.
+   */
+  refusedTarget: z.string().optional(),
 });
 export type MissingKey = z.infer<typeof missingKeySchema>;

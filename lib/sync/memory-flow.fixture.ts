@@ -42,18 +42,15 @@ export const memoryDocument = (objectType: string, sourceId: string, version: st
   payload,
 });
 
-/**
- * A connector whose client reads the world registered last (no HTTP): the engine builds and caches it
- * like any other client, and each job's runtime sees the current world.
- */
-const memoryConnector = (id: string, world: () => MemoryWorld): Connector<() => MemoryWorld> => ({
+/** A connector of an in-memory vendor for engine tests: no settings, no secrets, `client` as its client. */
+export const createMemoryConnector = <T>(id: string, client: T): Connector<T> => ({
   id,
   label: id,
   config: {},
   settingsSchema: z.object({}),
   secretsSchema: z.object({}),
   form: { baseUrl: { label: "URL" }, settings: [], secrets: [] },
-  createClient: () => world,
+  createClient: () => client,
   testConnection: async () => [{ step: "auth", ok: true, message: "in memory" }],
 });
 
@@ -65,8 +62,9 @@ let current: MemoryWorld = createMemoryWorld();
  */
 export const registerMemoryFlow = (world: MemoryWorld) => {
   current = world;
-  registerConnector(memoryConnector("memory-source", () => current));
-  registerConnector(memoryConnector("memory-target", () => current));
+  // The client reads the world registered last: the engine caches clients, each job's runtime sees the current world.
+  registerConnector(createMemoryConnector("memory-source", () => current));
+  registerConnector(createMemoryConnector("memory-target", () => current));
   registerFlowKind(
     defineFlow<() => MemoryWorld, () => MemoryWorld, Record<string, unknown>>({
       kind: "memory",

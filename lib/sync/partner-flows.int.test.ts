@@ -5,10 +5,10 @@ import { createTestDb, type TestDb } from "../../test/db";
 import { pollAndSettle, startWorker } from "../../test/e2e-sync/harness";
 import type { SourceDocument, SourcePort, TargetPort } from "../connectors/ports";
 import { registerConnector } from "../connectors/registry";
-import type { Connector } from "../connectors/types";
 import { encryptJson } from "../crypto";
 import { registerFlowKind } from "../flows/registry";
 import { defineFlow, type AnyFlowKind } from "../flows/types";
+import { createMemoryConnector } from "./memory-flow.fixture";
 
 /*
  * Paired flows: "crm -> erp" creates customers in the ERP from CRM accounts, "erp -> crm" creates CRM
@@ -22,16 +22,7 @@ type Doc = { id: string; updatedAt: string; name: string; owner: string };
 const systems = { crm: new Map<string, Doc>(), erp: new Map<string, Doc>() };
 type System = keyof typeof systems;
 
-const connectorOf = (id: System): Connector<System> => ({
-  id: `pair-${id}`,
-  label: id,
-  config: {},
-  settingsSchema: z.object({}),
-  secretsSchema: z.object({}),
-  form: { baseUrl: { label: "URL" }, settings: [], secrets: [] },
-  createClient: () => id,
-  testConnection: async () => [],
-});
+const connectorOf = (id: System) => createMemoryConnector(`pair-${id}`, id);
 
 const sourceOf = (system: System): SourcePort => {
   const toDoc = (d: Doc): SourceDocument => ({ objectType: "party", sourceId: d.id, sourceVersion: d.updatedAt, naturalKey: d.name, amount: null, currency: null, documentDate: null, payload: d });

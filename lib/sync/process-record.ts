@@ -303,7 +303,14 @@ export const processRecord = async ({
           ? {
               recordId,
               kind: "updated" as const,
-              detail: { entity: primary.entity, targetId: primary.targetId, targetRef: primary.targetRef, via: update.via === "upserted" ? ("upserted" as const) : update.via === "unchanged" ? ("unchanged" as const) : ("updated" as const), changes: update.changes },
+              detail: {
+                entity: primary.entity,
+                targetId: primary.targetId,
+                targetRef: primary.targetRef,
+                via: update.via === "upserted" ? ("upserted" as const) : update.via === "unchanged" ? ("unchanged" as const) : ("updated" as const),
+                changes: update.changes,
+                ...(related.length > 0 ? { related } : {}),
+              },
             }
           : { recordId, kind: "posted" as const, detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
       ]);

@@ -46,6 +46,7 @@ export const receiveCallout = async ({
   rawBody,
   headers,
   url = "",
+  remoteAddress,
 }: {
   db: Db;
   connectionId: string;
@@ -55,6 +56,8 @@ export const receiveCallout = async ({
   headers: Headers;
   /** the full request URL */
   url?: string;
+  /** the sender's address, for connectors that check an allowlist */
+  remoteAddress?: string;
 }): Promise<ReceiveCalloutResult> => {
   if (!connectionIdSchema.safeParse(connectionId).success) return { status: 404 };
   const connections = calloutConnectionsOf(db);
@@ -72,6 +75,7 @@ export const receiveCallout = async ({
       rawBody,
       headers,
       url,
+      remoteAddress,
       connection: { id: connection.id, baseUrl: connection.baseUrl, settings: connection.settings, secrets: entry.secrets() },
     });
 

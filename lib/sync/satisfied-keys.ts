@@ -5,9 +5,13 @@ import { Prisma } from "../db";
  * "releasable now" counts of the mapping screens share. Both fragments read held record `r`.
  */
 
-/** Missing key `m` (a jsonb element of r.missing) is still unsatisfied: no value map for it, no posted record it names. */
+/**
+ * Missing key `m` (a jsonb element of r.missing) is still unsatisfied: no value map for it (other than
+ * one to its `refusedTarget`), no posted record it names.
+ */
 export const keyUnsatisfiedSql = Prisma.sql`(
-  NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
+  NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey'
+              AND (m->>'refusedTarget' IS NULL OR v."targetValue" <> m->>'refusedTarget'))
   AND NOT EXISTS (SELECT 1 FROM "SyncRecord" d WHERE d."flowId" = r."flowId" AND d."objectType" = m->>'kind'
                   AND d."sourceId" = m->>'sourceKey' AND d.status = 'posted'))`;
 

@@ -1,5 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Db } from "../../lib/db";
+import { ACUMATICA_ZOHO_CRM, ZOHO_CRM_ACUMATICA } from "../../lib/flows/acumatica-zoho-crm/definition";
+import { acumaticaZohoSettingsSchema } from "../../lib/flows/acumatica-zoho-crm/mapping";
+import { zohoAcumaticaSettingsSchema } from "../../lib/flows/zoho-crm-acumatica/planner";
 import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica/definition";
 import { zuoraAcumaticaSettingsSchema } from "../../lib/flows/zuora-acumatica/mapping";
 
@@ -10,8 +14,16 @@ export type DemoSandbox = {
   credentials: {
     zuora: { clientId: string; clientSecret: string };
     acumatica: { tenant: string; clientId: string; clientSecret: string; username: string; password: string; endpointVersion: string };
+    /** absent: no Zoho CRM demo flows */
+    "zoho-crm"?: { accountsUrl: string; clientId: string; clientSecret: string; refreshToken: string };
   };
 };
+
+/** Value maps of the Acumatica -> Zoho CRM demo flow: the demo items' classes and the terms Zuora invoices carry. */
+const DEMO_ZOHO_MAPS: { kind: string; sourceKey: string; targetValue: string }[] = [
+  { kind: "item-class", sourceKey: "HARDWARE", targetValue: "Hardware" },
+  { kind: "item-class", sourceKey: "SERVICES", targetValue: "Services" },
+];
 
 /**
  * GL value maps of the demo: the sandbox catalog's charges by charge name, EXCEPT "Training Day", left
@@ -25,7 +37,16 @@ const DEMO_GL_MAPS: [string, string][] = [
   ["Premium Support", "40200"],
   ["API Calls (per 1,000)", "40000"],
   ["Implementation Package", "40200"],
-  ["Tax", "23100"],
+];
+
+/** The demo's cash account per currency, payment method per Zuora payment type, EUR VAT and tax zone (sandbox/demo). */
+const DEMO_VALUE_MAPS: [kind: string, sourceKey: string, targetValue: string][] = [
+  ["cash-account", "USD", "10200"],
+  ["cash-account", "EUR", "10250"],
+  ["payment-method", "Electronic", "CARD"],
+  ["payment-method", "External", "CHECK"],
+  ["tax", "EUR", "VAT19"],
+  ["tax-zone", "EUR", "EU-VAT"],
 ];
 
 /**
@@ -39,7 +60,14 @@ export const seedDemoFlow = async ({ db, sandbox, now = new Date() }: { db: Db; 
     const source = await createConnection({
       db,
       tx,
-      input: { vendor: "zuora", name: "Zuora (sandbox)", baseUrl: sandbox.zuoraBaseUrl, secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret } },
+      // A connection that receives callouts has a signing secret (unsigned callouts are refused); the demo
+      // polls, so its secret is random until an admin sets the one of their Zuora callout template.
+      input: {
+        vendor: "zuora",
+        name: "Zuora (sandbox)",
+        baseUrl: sandbox.zuoraBaseUrl,
+        secrets: { clientId: sandbox.credentials.zuora.clientId, clientSecret: sandbox.credentials.zuora.clientSecret, calloutHmacSecret: randomBytes(24).toString("base64url") },
+      },
     });
     const a = sandbox.credentials.acumatica;
     const target = await createConnection({
@@ -64,12 +92,51 @@ export const seedDemoFlow = async ({ db, sandbox, now = new Date() }: { db: Db; 
         enabled: true,
         schedule: "*/5 * * * *",
         backfillFrom: new Date(now.getTime() - 30 * 86_400_000),
-        settings: zuoraAcumaticaSettingsSchema.parse({ createCustomers: true, glAccountKey: "charge", invoiceSettlement: true, cashAccount: "10200" }),
+        settings: zuoraAcumaticaSettingsSchema.parse({ createCustomers: true, glAccountKey: "charge", invoiceSettlement: true }),
       },
     });
     await tx.valueMap.createMany({
-      data: DEMO_GL_MAPS.map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, sourceLabel: sourceKey, targetValue })),
+      data: [
+        ...DEMO_GL_MAPS.map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, sourceLabel: sourceKey, targetValue })),
+        ...DEMO_VALUE_MAPS.map(([kind, sourceKey, targetValue]) => ({ flowId: flow.id, kind, sourceKey, sourceLabel: sourceKey, targetValue })),
+      ],
     });
+    const z = sandbox.credentials["zoho-crm"];
+    if (z) {
+      // Acumatica -> Zoho CRM and its partner, on the same Acumatica connection: the customers and
+      // invoices the Zuora flow posts to Acumatica go on to Zoho; won deals come back as customers.
+      const zoho = await createConnection({
+        db,
+        tx,
+        input: { vendor: "zoho-crm", name: "Zoho CRM (sandbox)", baseUrl: z.accountsUrl, secrets: { clientId: z.clientId, clientSecret: z.clientSecret, refreshToken: z.refreshToken } },
+      });
+      const backfillFrom = new Date(now.getTime() - 30 * 86_400_000);
+      const forward = await tx.flow.create({
+        data: {
+          kind: ACUMATICA_ZOHO_CRM,
+          name: "Acumatica → Zoho CRM (demo)",
+          sourceConnectionId: target.id,
+          targetConnectionId: zoho.id,
+          enabled: true,
+          schedule: "*/5 * * * *",
+          backfillFrom,
+          settings: acumaticaZohoSettingsSchema.parse({ defaultInventoryId: "SUBSCRIPTION" }),
+        },
+      });
+      await tx.valueMap.createMany({ data: DEMO_ZOHO_MAPS.map((m) => ({ flowId: forward.id, ...m, sourceLabel: m.sourceKey })) });
+      await tx.flow.create({
+        data: {
+          kind: ZOHO_CRM_ACUMATICA,
+          name: "Zoho CRM won deals → Acumatica (demo)",
+          sourceConnectionId: zoho.id,
+          targetConnectionId: target.id,
+          enabled: true,
+          schedule: "*/5 * * * *",
+          backfillFrom,
+          settings: zohoAcumaticaSettingsSchema.parse({ currencyId: "USD" }),
+        },
+      });
+    }
     return flow.id;
   });
 };

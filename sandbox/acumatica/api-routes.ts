@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { AcumaticaAuth } from "./auth";
 import { basicClient, SESSION_COOKIE, sessionFromCookie } from "./auth";
+import { definitionFor } from "./endpoint-versions";
 import { type EntityDefinition, entityByName } from "./entities";
 import { AcumaticaHttpError, badRequest, notFound } from "./errors";
 import type { AcumaticaInstance } from "./instance";
@@ -127,7 +128,7 @@ export const createApiPlugin = (deps: ApiDeps): FastifyPluginAsync => {
     if (endpoint.toLowerCase() !== "default" || !deps.versions().includes(version)) throw notFoundUri(request);
     const def = entityByName(entity);
     if (!def) throw notFoundUri(request);
-    return { def, version };
+    return { def: definitionFor(def, version), version };
   };
 
   const release = (request: FastifyRequest) => {
@@ -177,9 +178,14 @@ export const createApiPlugin = (deps: ApiDeps): FastifyPluginAsync => {
       return reply.code(404).send(error.body);
     });
 
-    // POST /identity/connect/token: OAuth 2.0 token endpoint (form-encoded).
+    // POST /identity/connect/token: OAuth 2.0 token endpoint. Only a form body is read (RFC 6749 4.3.2);
+    // the identity server answers anything else, JSON included, with 400 invalid_request.
     app.post("/identity/connect/token", async (request, reply) => {
       count(stats, "POST identity/connect/token");
+      const contentType = String(request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+      if (contentType !== "application/x-www-form-urlencoded") {
+        return reply.code(400).header("cache-control", "no-store").header("pragma", "no-cache").send({ error: "invalid_request" });
+      }
       const form = (typeof request.body === "object" && request.body !== null ? request.body : {}) as Record<string, string>;
       const result = auth.token(form, basicClient(request.headers.authorization));
       return reply.code(result.status).header("cache-control", "no-store").header("pragma", "no-cache").send(result.body);

@@ -29,14 +29,15 @@ describe("endpoint versions", () => {
     const res = await acu.call("GET", "/entity");
     expect(res.status).toBe(200);
     const body = res.body as { version: { acumaticaBuildVersion: string }; endpoints: { name: string; version: string; href: string }[] };
-    expect(body.endpoints.map((e) => `${e.name}/${e.version}`)).toEqual(["Default/23.200.001", "Default/24.200.001"]);
-    expect(body.endpoints[1]?.href).toBe("/acumatica/entity/Default/24.200.001/");
+    // A 2024 R2 build ships the Default endpoints of 2020 R2, 2022 R2, 2023 R2 and its own.
+    expect(body.endpoints.map((e) => `${e.name}/${e.version}`)).toEqual(["Default/20.200.001", "Default/22.200.001", "Default/23.200.001", "Default/24.200.001"]);
+    expect(body.endpoints[3]?.href).toBe("/acumatica/entity/Default/24.200.001/");
     expect(body.version.acumaticaBuildVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it("answers 404 for a version the instance does not offer, even with a valid token", async () => {
     const { access_token } = await acu.token();
-    for (const version of ["22.200.001", "26.200.001"]) {
+    for (const version of ["21.200.001", "24.100.001", "25.200.001", "26.200.001"]) {
       const res = await acu.call("GET", `/entity/Default/${version}/Customer`, { bearer: access_token });
       expect(res.status).toBe(404);
       expect(spec.errors("HttpError", res.body)).toEqual([]);

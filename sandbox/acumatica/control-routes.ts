@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { ENTITY_NAMES } from "./entities";
+import { CONTROL_ACCOUNT_MODULES, ENTITY_NAMES } from "./entities";
 import type { AcumaticaControl } from "./index";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -18,6 +18,27 @@ export const seedAccountSchema = z.strictObject({
   CurrencyID: z.string().optional(),
   CashAccount: z.boolean().optional(),
   AccountClass: z.string().optional(),
+  TaxCategory: z.string().optional(),
+  ControlAccountModule: z.enum(CONTROL_ACCOUNT_MODULES).optional(),
+  AllowManualEntry: z.boolean().optional(),
+});
+
+export const seedTaxSchema = z.strictObject({
+  TaxID: z.string().min(1),
+  TaxRate: z.number().min(0),
+  Description: z.string().optional(),
+  TaxType: z.enum(["Sales", "Use", "VAT", "Withholding"]).optional(),
+  StartDate: z.string().optional(),
+  TaxPayableAccount: z.string().optional(),
+});
+
+export const seedTaxZoneSchema = z.strictObject({ TaxZoneID: z.string().min(1), Description: z.string().optional(), taxes: z.array(z.string().min(1)) });
+
+export const seedTaxCategorySchema = z.strictObject({
+  TaxCategoryID: z.string().min(1),
+  Description: z.string().optional(),
+  ExcludeListedTaxes: z.boolean().optional(),
+  taxes: z.array(z.string().min(1)),
 });
 
 export const seedCustomerSchema = z
@@ -31,11 +52,36 @@ export const seedCustomerSchema = z
   })
   .catchall(scalar);
 
+export const seedItemSchema = z
+  .object({ InventoryID: z.string().min(1).max(30), Description: z.string().optional(), ItemClass: z.string().optional(), DefaultPrice: z.number().optional(), ItemStatus: z.string().optional() })
+  .catchall(scalar);
+
+export const seedInvoiceSchema = z.strictObject({
+  Customer: z.string().min(1),
+  CustomerOrder: z.string().optional(),
+  Date: z.string().min(10),
+  Description: z.string().optional(),
+  Terms: z.string().optional(),
+  lines: z
+    .array(z.strictObject({ InventoryID: z.string().optional(), Qty: z.number().optional(), UnitPrice: z.number(), Account: z.string(), TransactionDescription: z.string().optional() }))
+    .min(1),
+});
+
 export const seedSchema = z.strictObject({
   accounts: z.array(seedAccountSchema).optional(),
   customers: z.array(seedCustomerSchema).optional(),
+  stockItems: z.array(seedItemSchema).optional(),
+  nonStockItems: z.array(seedItemSchema).optional(),
+  invoices: z.array(seedInvoiceSchema).optional(),
+  taxes: z.array(seedTaxSchema).optional(),
+  taxZones: z.array(seedTaxZoneSchema).optional(),
+  taxCategories: z.array(seedTaxCategorySchema).optional(),
   closedPeriods: z.array(z.string()).optional(),
 });
+
+export const periodStatusSchema = z.strictObject({ periods: z.array(z.string()).min(1), status: z.enum(["Open", "Closed"]) });
+
+export const rulesSchema = z.strictObject({ cashAccountCurrency: z.boolean().optional(), controlAccounts: z.boolean().optional() });
 
 export const licenceSchema = z.strictObject({
   requestsPerMinute: z.number().int().positive().optional(),
@@ -63,14 +109,31 @@ export const createControlPlugin = (control: AcumaticaControl): FastifyPluginAsy
 
   // POST /_sandbox/acumatica/seed – accounts, customers (flat JSON) and closed periods
   app.post("/seed", async (request, reply) => {
-    control.seed(seedSchema.parse(request.body ?? {}));
-    return reply.code(204).send();
+    const seeded = control.seed(seedSchema.parse(request.body ?? {}));
+    return seeded.invoices.length > 0 ? reply.send(seeded) : reply.code(204).send();
   });
 
   // GET /_sandbox/acumatica/documents/:entity – every record of the entity, flat JSON
   app.get("/documents/:entity", async (request) => {
     const { entity } = entityParamSchema.parse(request.params);
     return control.documents(entity as (typeof ENTITY_NAMES)[number]);
+  });
+
+  // POST /_sandbox/acumatica/periods – { periods: ["05-2024", ...], status: "Open" | "Closed" }; GET lists the calendar
+  app.post("/periods", async (request, reply) => {
+    const { periods, status } = periodStatusSchema.parse(request.body ?? {});
+    control.setPeriodStatus(periods, status);
+    return reply.code(204).send();
+  });
+  app.get("/periods", async () => control.periods());
+
+  // GET /_sandbox/acumatica/balances – every AR document's balance and each customer's open balance per currency
+  app.get("/balances", async () => control.balances());
+
+  // POST /_sandbox/acumatica/rules – relax or restore refusals ({ cashAccountCurrency: false })
+  app.post("/rules", async (request, reply) => {
+    control.setRules(rulesSchema.parse(request.body ?? {}));
+    return reply.code(204).send();
   });
 
   // GET /_sandbox/acumatica/duplicates – documents sharing an external reference

@@ -245,16 +245,16 @@ describe("field-level errors (422)", () => {
   it("reports a journal line on an inactive account, a closed period and an out-of-balance batch", async () => {
     const batch = (over: Record<string, unknown>, lines: Record<string, unknown>[]) =>
       wrap({ TransactionDate: "2024-05-10T00:00:00+00:00", Description: "Zuora INV00000001", Hold: false, ...over, Details: lines });
-    const inactive = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({}, [{ Account: "11000", DebitAmount: 10 }, { Account: "49000", CreditAmount: 10 }]));
+    const inactive = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({}, [{ Account: "50000", DebitAmount: 10 }, { Account: "49000", CreditAmount: 10 }]));
     expect(inactive.status).toBe(422);
     expect(errorOf((inactive.body as { Details: Entity[] }).Details[1], "Account")).toContain("inactive");
-    const closed = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({ TransactionDate: "2024-03-05T00:00:00+00:00" }, [{ Account: "11000", DebitAmount: 10 }, { Account: "40100", CreditAmount: 10 }]));
+    const closed = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({ TransactionDate: "2024-03-05T00:00:00+00:00" }, [{ Account: "50000", DebitAmount: 10 }, { Account: "40100", CreditAmount: 10 }]));
     expect(closed.status).toBe(422);
     expect(errorOf(closed.body, "PostPeriod")).toContain("closed");
-    const unbalanced = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({}, [{ Account: "11000", DebitAmount: 10 }, { Account: "40100", CreditAmount: 9 }]));
+    const unbalanced = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({}, [{ Account: "50000", DebitAmount: 10 }, { Account: "40100", CreditAmount: 9 }]));
     expect(unbalanced.status).toBe(422);
     expect((unbalanced.body as { error: string }).error).toContain("out of balance");
-    const ok = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({}, [{ Account: "11000", DebitAmount: 10 }, { Account: "40100", CreditAmount: 10 }]));
+    const ok = await checked("JournalTransaction", "PUT", "/JournalTransaction", batch({}, [{ Account: "50000", DebitAmount: 10 }, { Account: "40100", CreditAmount: 10 }]));
     expect(ok.status).toBe(200);
     expect(val(ok.body, "BatchNbr")).toBe("000001");
     expect(val(ok.body, "Module")).toBe("GL");

@@ -9,16 +9,37 @@ import type { FastifyPluginAsync } from "fastify";
 import { createApiPlugin, type ApiStats } from "./api-routes";
 import { AcumaticaAuth, type ApiUser, type AuthSnapshot, type OAuthClient } from "./auth";
 import { createControlPlugin, seedSchema } from "./control-routes";
-import type { EntityName } from "./entities";
-import { AcumaticaInstance, type InstanceSnapshot, type SeedAccount, type SeedCustomer } from "./instance";
+import { DEFAULT_ENDPOINT_VERSIONS } from "./endpoint-versions";
+import { type EntityName, type SandboxRules, STRICT_RULES } from "./entities";
+import {
+  AcumaticaInstance,
+  type CustomerBalance,
+  type DocumentBalance,
+  type InstanceSnapshot,
+  type SeedAccount,
+  type SeedCustomer,
+  type SeedTax,
+  type SeedTaxCategory,
+  type SeedTaxZone,
+  type SeedInvoice,
+  type SeedItem,
+} from "./instance";
 import { type LicenceLimits, LicenceLimiter } from "./licence";
 import { type PushDelivery, type PushNotificationConfig, PushNotifier } from "./push-notifications";
 
 export type AcumaticaSandboxOptions = {
-  /** Versions of the Default endpoint this instance offers; others answer 404. Default ["23.200.001", "24.200.001"]. */
+  /** Versions of the Default endpoint this instance offers; others answer 404. Default: those a 2024 R2 build ships (20.200.001, 22.200.001, 23.200.001, 24.200.001). */
   versions?: string[];
   /** Tenant (company) name; OAuth client ids must end in `@<tenant>`. Default "Company". */
   tenant?: string;
+  /** The company named in closed-period messages ("The 05-2024 financial period of the <company> company is closed ..."). Default: the tenant. */
+  company?: string;
+  /**
+   * Refusals that can be relaxed so an older flow runs end to end. Default: all on (Acumatica's behaviour);
+   * `cashAccountCurrency: false` accepts a payment whose currency differs from its cash account's,
+   * `controlAccounts: false` a line posted directly to a control account (AR, AP, tax payable ...).
+   */
+  rules?: Partial<SandboxRules>;
   /** OAuth clients (Connected Applications, SM303010). Default: ACUMATICA_SANDBOX_DEFAULTS.client. */
   clients?: OAuthClient[];
   /** API users for the password grant and cookie login. Default: ACUMATICA_SANDBOX_DEFAULTS.user. */
@@ -42,11 +63,33 @@ export type AcumaticaSandboxOptions = {
 };
 
 /** What `control.seed` accepts (flat JSON). See README.md for the field list. */
-export type AcumaticaSeed = { accounts?: SeedAccount[]; customers?: SeedCustomer[]; closedPeriods?: string[] };
+export type AcumaticaSeed = {
+  accounts?: SeedAccount[];
+  customers?: SeedCustomer[];
+  taxes?: SeedTax[];
+  taxZones?: SeedTaxZone[];
+  taxCategories?: SeedTaxCategory[];
+  stockItems?: SeedItem[];
+  nonStockItems?: SeedItem[];
+  invoices?: SeedInvoice[];
+  closedPeriods?: string[];
+};
 
 export type AcumaticaControl = {
-  /** Upserts accounts (by AccountCD) and customers (by CustomerID); adds closed periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`). */
-  seed(data: AcumaticaSeed): void;
+  /**
+   * Upserts accounts (by AccountCD), taxes, tax zones, tax categories, customers (by CustomerID) and stock and
+   * non-stock items (by InventoryID); creates and releases invoices (their reference numbers are returned);
+   * closes periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`).
+   */
+  seed(data: AcumaticaSeed): { invoices: string[] };
+  /** Opens or closes financial periods in every module (the Close Financial Periods processes). */
+  setPeriodStatus(periods: string[], status: "Open" | "Closed"): void;
+  /** The master calendar: every period (`MMYYYY`) with its status. */
+  periods(): { period: string; status: string }[];
+  /** Every AR document's balance and each customer's open balance per currency (released documents). */
+  balances(): { documents: DocumentBalance[]; customers: CustomerBalance[] };
+  /** Relaxes or restores refusals (see AcumaticaSandboxOptions.rules). */
+  setRules(rules: Partial<SandboxRules>): void;
   /** Every record of an entity as flat JSON (values unwrapped; Details, DocumentsToApply ... nested). */
   documents(entity: EntityName): Record<string, unknown>[];
   /** Documents sharing an external reference: Invoice CustomerOrder and Payment ExternalRef (per Type), JournalTransaction Description, Customer AccountRef. */
@@ -92,12 +135,12 @@ export const ACUMATICA_SANDBOX_DEFAULTS = {
   tenant: "Company",
   client: { clientId: "4B3F2E1A-7C6D-4E5F-8A9B-0C1D2E3F4A5B@Company", clientSecret: "sandbox-client-secret" },
   user: { username: "admin", password: "sandbox-password" },
-  versions: ["23.200.001", "24.200.001"],
+  versions: DEFAULT_ENDPOINT_VERSIONS,
   accessTokenSeconds: 3600,
 } as const;
 
 export { DEFAULT_ACUMATICA_ACCOUNTS } from "./instance";
-export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, EntityName };
+export type { LicenceLimits, PushNotificationConfig, PushDelivery, SeedAccount, SeedCustomer, SeedTax, SeedTaxZone, SeedTaxCategory, SeedInvoice, SeedItem, EntityName, SandboxRules, DocumentBalance, CustomerBalance };
 
 /** Default run time of a long-running action (see AcumaticaSandboxOptions.actionMs). */
 export const DEFAULT_ACTION_MS = 20;
@@ -109,7 +152,14 @@ export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): A
   const defaultClient = { ...ACUMATICA_SANDBOX_DEFAULTS.client, clientId: ACUMATICA_SANDBOX_DEFAULTS.client.clientId.replace(/@.*$/, `@${tenant}`) };
   let processingMs = options.processingMs ?? 0;
 
-  const instance = new AcumaticaInstance({ now, actionPolls: options.actionPolls ?? 0, actionMs: options.actionMs ?? DEFAULT_ACTION_MS });
+  const rules = (): SandboxRules => ({ ...STRICT_RULES, ...options.rules });
+  const instance = new AcumaticaInstance({
+    now,
+    actionPolls: options.actionPolls ?? 0,
+    actionMs: options.actionMs ?? DEFAULT_ACTION_MS,
+    company: options.company ?? tenant,
+    rules: rules(),
+  });
   const auth = new AcumaticaAuth({
     now,
     tenant,
@@ -124,6 +174,12 @@ export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): A
 
   const control: AcumaticaControl = {
     seed: (data) => instance.seed(seedSchema.parse(data) as AcumaticaSeed),
+    setPeriodStatus: (periods, status) => instance.setPeriodStatus(periods, status),
+    periods: () => instance.periods(),
+    balances: () => instance.balances(),
+    setRules: (patch) => {
+      instance.rules = { ...instance.rules, ...patch };
+    },
     documents: (entity) => instance.documents(entity),
     duplicates: () => instance.duplicates(),
     setLicence: (l) => licence.set({ ...l }),
@@ -140,6 +196,7 @@ export const createAcumaticaSandbox = (options: AcumaticaSandboxOptions = {}): A
       licence.set({ ...snap.licence });
     },
     reset: () => {
+      instance.rules = rules();
       instance.reset();
       instance.actionPolls = options.actionPolls ?? 0;
       instance.actionMs = options.actionMs ?? DEFAULT_ACTION_MS;

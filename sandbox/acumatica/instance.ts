@@ -5,14 +5,20 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  closedPeriod,
   ENTITIES,
   ENTITY_NAMES,
   type EntityDefinition,
   type EntityName,
   isEditableStatus,
   normalizePeriod,
+  periodOfDate,
   type RuleContext,
+  CONTROL_ACCOUNT_MODULES,
+  type SandboxRules,
+  STRICT_RULES,
 } from "./entities";
+import { isClosedInAr, newFinancialYear, type PeriodStatus, periodRow, setRowStatus } from "./financial-calendar";
 import { AcumaticaHttpError, badRequest, notFound, preconditionFailed } from "./errors";
 import { compileFilter, type FieldResolver, FilterSyntaxError, parseFilter, planIndexLookups } from "./odata-filter";
 import {
@@ -44,7 +50,37 @@ export type SeedAccount = {
   CurrencyID?: string;
   CashAccount?: boolean;
   AccountClass?: string;
+  /** Default tax category of document lines posted to this account. */
+  TaxCategory?: string;
+  /** The subledger it is the control account of (not in the Default contract; set on GL202500). */
+  ControlAccountModule?: (typeof CONTROL_ACCOUNT_MODULES)[number];
+  /** A control account that still takes direct postings. Default false. */
+  AllowManualEntry?: boolean;
 };
+
+/** Tax (TX205000) accepted by `seed`: one rate, in force from `StartDate` (default: always). */
+export type SeedTax = { TaxID: string; TaxRate: number; Description?: string; TaxType?: string; StartDate?: string; TaxPayableAccount?: string };
+/** Tax zone (TX206000) accepted by `seed` with its applicable taxes. */
+export type SeedTaxZone = { TaxZoneID: string; Description?: string; taxes: string[] };
+/** Tax category (TX205500) accepted by `seed`: the taxes it includes (or, with ExcludeListedTaxes, excludes). */
+export type SeedTaxCategory = { TaxCategoryID: string; Description?: string; ExcludeListedTaxes?: boolean; taxes: string[] };
+
+/** One AR document in `balances()`. */
+export type DocumentBalance = {
+  entity: "Invoice" | "Payment";
+  Type: string;
+  ReferenceNbr: string;
+  /** CustomerOrder of an invoice or memo, ExternalRef of a payment. */
+  externalRef: string | null;
+  Customer: string;
+  CurrencyID: string;
+  Status: string;
+  Amount: number;
+  /** Invoice: Balance; payment: AvailableBalance (what is left to apply). */
+  Balance: number;
+};
+/** A customer's open AR balance in one currency: open invoices and debit memos less open credit memos and unapplied payments. */
+export type CustomerBalance = { CustomerID: string; CurrencyID: string; openBalance: number; openDocuments: number };
 
 /** Customer row accepted by `seed` (flat JSON); any other scalar field of the Customer contract may be given too. */
 export type SeedCustomer = {
@@ -57,12 +93,26 @@ export type SeedCustomer = {
   [field: string]: Scalar | undefined;
 };
 
+/** Stock or non-stock item row accepted by `seed` (flat JSON). */
+export type SeedItem = { InventoryID: string; Description?: string; ItemClass?: string; DefaultPrice?: number; ItemStatus?: string; [field: string]: Scalar | undefined };
+
+/** AR invoice accepted by `seed`: saved, then released as the Release action does (Status "Open"). */
+export type SeedInvoice = {
+  Customer: string;
+  CustomerOrder?: string;
+  Date: string;
+  Description?: string;
+  Terms?: string;
+  lines: { InventoryID?: string; Qty?: number; UnitPrice: number; Account: string; TransactionDescription?: string }[];
+};
+
 /** A fresh company's chart of accounts (a subset of Acumatica's demo chart), present after create and reset. */
 export const DEFAULT_ACUMATICA_ACCOUNTS: readonly SeedAccount[] = [
   { AccountCD: "10200", Description: "Company Checking Account", Type: "Asset", CashAccount: true, CurrencyID: "USD" },
-  { AccountCD: "11000", Description: "Accounts Receivable", Type: "Asset" },
-  { AccountCD: "20000", Description: "Accounts Payable", Type: "Liability" },
-  { AccountCD: "23100", Description: "Sales Tax Payable", Type: "Liability" },
+  { AccountCD: "10250", Description: "Company Checking Account EUR", Type: "Asset", CashAccount: true, CurrencyID: "EUR" },
+  { AccountCD: "11000", Description: "Accounts Receivable", Type: "Asset", ControlAccountModule: "AR" },
+  { AccountCD: "20000", Description: "Accounts Payable", Type: "Liability", ControlAccountModule: "AP" },
+  { AccountCD: "23100", Description: "Sales Tax Payable", Type: "Liability", ControlAccountModule: "TX" },
   { AccountCD: "40000", Description: "Sales Revenue", Type: "Income" },
   { AccountCD: "40100", Description: "Subscription Revenue", Type: "Income" },
   { AccountCD: "40200", Description: "Services Revenue", Type: "Income" },
@@ -77,7 +127,8 @@ export type InstanceSnapshot = {
   format: "acumatica-sandbox-data/1";
   records: Record<EntityName, StoredRecord[]>;
   counters: Record<string, number>;
-  closedPeriods: string[];
+  /** Older snapshots listed closed periods here; the calendar is now the FinancialPeriod records. */
+  closedPeriods?: string[];
 };
 
 const MAX_OPERATIONS = 100_000;
@@ -86,9 +137,12 @@ export class AcumaticaInstance {
   private readonly now: () => Date;
   readonly tables: Record<EntityName, EntityTable>;
   private counters: Record<string, number> = {};
-  private closedPeriods = new Set<string>();
+  readonly company: string;
+  rules: SandboxRules;
   /** invoice id -> payment id -> AmountPaid of applications on unreleased payments */
   private pending = new Map<string, Map<string, number>>();
+  /** payment or credit memo id -> ids of the invoices it has pending applications on (so forgetting is O(own rows)) */
+  private pendingOf = new Map<string, Set<string>>();
   private operations = new Map<string, PendingOperation>();
   /** Status polls an action answers 202 to before 204, however long ago it started. */
   actionPolls: number;
@@ -99,8 +153,10 @@ export class AcumaticaInstance {
   actionMs: number;
   onChange: ((event: ChangeEvent) => void) | undefined;
 
-  constructor({ now, actionPolls, actionMs = 0 }: { now: () => Date; actionPolls: number; actionMs?: number }) {
+  constructor({ now, actionPolls, actionMs = 0, company = "Company", rules = STRICT_RULES }: { now: () => Date; actionPolls: number; actionMs?: number; company?: string; rules?: SandboxRules }) {
     this.now = now;
+    this.company = company;
+    this.rules = { ...rules };
     this.actionPolls = actionPolls;
     this.actionMs = actionMs;
     this.tables = Object.fromEntries(
@@ -112,17 +168,21 @@ export class AcumaticaInstance {
   reset() {
     for (const table of Object.values(this.tables)) table.clear();
     this.counters = {};
-    this.closedPeriods.clear();
     this.pending.clear();
+    this.pendingOf.clear();
     this.operations.clear();
     this.seed({ accounts: [...DEFAULT_ACUMATICA_ACCOUNTS] });
+    // The master calendar has the current year, all periods open.
+    this.seedOne(ENTITIES.FinancialPeriod, { FinancialYear: { value: String(this.now().getUTCFullYear()) } });
   }
 
   private ruleContext(): RuleContext {
     return {
       nowMs: this.now().getTime(),
       tables: this.tables,
-      isPeriodClosed: (period) => this.closedPeriods.has(period),
+      company: this.company,
+      rules: this.rules,
+      isPeriodClosed: (period, module) => this.isPeriodClosed(period, module),
       pendingApplied: (invoiceId, exceptPaymentId) => {
         let sum = 0;
         for (const [paymentId, amount] of this.pending.get(invoiceId) ?? []) if (paymentId !== exceptPaymentId) sum += amount;
@@ -172,7 +232,9 @@ export class AcumaticaInstance {
       if (value === null) delete record.fields[field];
       else record.fields[field] = value;
     }
-    if (!existing && def.numbering && !def.numbering.manual) delete record.fields[def.numbering.field];
+    // Auto-numbered keys are assigned on insert, except that a credit memo opened on the payments screen is an existing document.
+    const opensCreditMemo = def.name === "Payment" && typeof input.fields.Type === "string" && /^(credit memo|crm)$/i.test(input.fields.Type);
+    if (!existing && def.numbering && !def.numbering.manual && !opensCreditMemo) delete record.fields[def.numbering.field];
     for (const [name, rows] of Object.entries(input.details)) {
       if (def.readOnlyDetails?.includes(name)) continue;
       const current = record.details[name] ?? [];
@@ -239,7 +301,7 @@ export class AcumaticaInstance {
       if (def.shape.details[name]?.fields.LastModifiedDateTime) for (const row of rows) row.fields.LastModifiedDateTime = stamp;
     }
     this.tables[def.name].put(candidate);
-    if (def.name === "Payment") this.trackPending(candidate);
+    if (def.name === "Payment" || def.name === "Invoice") this.trackPending(def.name, candidate);
     this.onChange?.({ entity: def.name, before: existing, after: candidate });
     return candidate;
   }
@@ -250,10 +312,17 @@ export class AcumaticaInstance {
     return n;
   }
 
-  private trackPending(payment: StoredRecord) {
-    for (const bucket of this.pending.values()) bucket.delete(payment.id);
-    if (!isEditableStatus(payment.fields.Status)) return;
-    for (const row of payment.details.DocumentsToApply ?? []) {
+  /**
+   * Unreleased applications: those of an unreleased payment or credit memo, and those not yet released on a
+   * credit memo opened on the payments screen. They hold part of each invoice's balance.
+   */
+  private trackPending(entity: "Invoice" | "Payment", document: StoredRecord) {
+    this.forgetPending(document.id);
+    const creditMemoScreen = entity === "Payment" && document.fields.Type === "Credit Memo";
+    if (!isEditableStatus(document.fields.Status) && !creditMemoScreen) return;
+    const rows = (entity === "Payment" ? document.details.DocumentsToApply : document.details.ApplicationsCreditMemo) ?? [];
+    for (const row of rows) {
+      if (row.fields.Released === true) continue;
       const invoice = this.tables.Invoice.getByKey([row.fields.DocType, row.fields.ReferenceNbr]);
       if (!invoice || typeof row.fields.AmountPaid !== "number") continue;
       let bucket = this.pending.get(invoice.id);
@@ -261,8 +330,23 @@ export class AcumaticaInstance {
         bucket = new Map();
         this.pending.set(invoice.id, bucket);
       }
-      bucket.set(payment.id, (bucket.get(payment.id) ?? 0) + row.fields.AmountPaid);
+      bucket.set(document.id, (bucket.get(document.id) ?? 0) + row.fields.AmountPaid);
+      let invoices = this.pendingOf.get(document.id);
+      if (!invoices) {
+        invoices = new Set();
+        this.pendingOf.set(document.id, invoices);
+      }
+      invoices.add(invoice.id);
     }
+  }
+
+  private forgetPending(documentId: string) {
+    for (const invoiceId of this.pendingOf.get(documentId) ?? []) {
+      const bucket = this.pending.get(invoiceId);
+      bucket?.delete(documentId);
+      if (bucket?.size === 0) this.pending.delete(invoiceId);
+    }
+    this.pendingOf.delete(documentId);
   }
 
   delete(def: EntityDefinition, record: StoredRecord) {
@@ -275,7 +359,7 @@ export class AcumaticaInstance {
       });
     }
     this.tables[def.name].delete(record);
-    if (def.name === "Payment") for (const bucket of this.pending.values()) bucket.delete(record.id);
+    this.forgetPending(record.id);
     this.onChange?.({ entity: def.name, before: record });
   }
 
@@ -339,16 +423,19 @@ export class AcumaticaInstance {
     const input = parseEntity((body as { entity: unknown }).entity, def.shape, "entity");
     const record = this.findByInput(def, input);
     if (!record) throw notFound("No entity satisfies the condition.");
-    const errors = this.applyAction(def, name, record);
-    if (errors.length) return { ok: false, record, errors };
-    const current = this.tables[def.name].getById(record.id) ?? record;
+    const outcome = this.applyAction(def, name, record);
+    if (Array.isArray(outcome)) {
+      if (outcome.length) return { ok: false, record, errors: outcome };
+    }
+    // An action that creates a document (a reversal) leaves the new document current, as its Location says.
+    const current = Array.isArray(outcome) ? (this.tables[def.name].getById(record.id) ?? record) : outcome.created;
     if (this.actionPolls <= 0 && this.actionMs <= 0) return { ok: true, record: current };
     const operationId = randomUUID();
     if (this.operations.size >= MAX_OPERATIONS) {
       const oldest = this.operations.keys().next().value;
       if (oldest !== undefined) this.operations.delete(oldest);
     }
-    this.operations.set(operationId, { entity: def.name, recordId: record.id, remainingPolls: this.actionPolls, doneAtMs: performance.now() + this.actionMs });
+    this.operations.set(operationId, { entity: def.name, recordId: current.id, remainingPolls: this.actionPolls, doneAtMs: performance.now() + this.actionMs });
     return { ok: true, operationId, record: current };
   }
 
@@ -366,21 +453,26 @@ export class AcumaticaInstance {
     return { state: "done", entity: op.entity, recordId: op.recordId };
   }
 
-  private applyAction(def: EntityDefinition, action: string, record: StoredRecord): FieldError[] {
+  private update(target: StoredRecord, entity: EntityName, change: (r: StoredRecord) => void) {
+    const next = structuredClone(target);
+    change(next);
+    this.commit(ENTITIES[entity], next, target);
+    return next;
+  }
+
+  private applyAction(def: EntityDefinition, action: string, record: StoredRecord): FieldError[] | { created: StoredRecord } {
     const status = String(record.fields.Status ?? "");
-    const update = (target: StoredRecord, entity: EntityName, change: (r: StoredRecord) => void) => {
-      const next = structuredClone(target);
-      change(next);
-      this.commit(ENTITIES[entity], next, target);
-      return next;
+    const closedError = (module: "AR" | "GL"): FieldError[] => {
+      const period = record.fields.PostPeriod;
+      if (typeof period !== "string" || !this.isPeriodClosed(period, module)) return [];
+      return [{ path: ["PostPeriod"], message: closedPeriod(period, this.company, module) }];
     };
-    const closed = (period: unknown) => typeof period === "string" && this.closedPeriods.has(period);
     switch (action) {
       case "PutOnHold":
       case "RemoveHold": {
         if (!isEditableStatus(status)) return [{ path: [], message: `The document has the ${status} status and cannot be modified.` }];
         const hold = action === "PutOnHold";
-        update(record, def.name, (r) => {
+        this.update(record, def.name, (r) => {
           r.fields.Hold = hold;
           r.fields.Status = hold ? "On Hold" : "Balanced";
         });
@@ -389,71 +481,72 @@ export class AcumaticaInstance {
       case "ReleaseInvoice": {
         if (status === "On Hold") return [{ path: [], message: "The document is on hold and cannot be released." }];
         if (status !== "Balanced") return [{ path: [], message: "The document has already been released." }];
-        if (closed(record.fields.PostPeriod)) return [{ path: ["PostPeriod"], message: `The financial period ${String(record.fields.PostPeriod)} is closed.` }];
-        update(record, "Invoice", (r) => {
+        const closed = closedError("AR");
+        if (closed.length) return closed;
+        if (record.fields.Type === "Credit Memo") return this.releaseCreditMemo(record);
+        this.update(record, "Invoice", (r) => {
           r.fields.Balance = r.fields.Amount ?? 0;
           r.fields.Status = r.fields.Amount === 0 ? "Closed" : "Open";
         });
         return [];
       }
+      case "ReverseInvoice":
+      case "ReverseInvoiceAndApplyToMemo":
+        return this.reverseInvoice(record, action === "ReverseInvoiceAndApplyToMemo");
       case "ReleaseJournalTransaction": {
         if (status === "On Hold") return [{ path: [], message: "The batch is on hold and cannot be released." }];
         if (status !== "Balanced") return [{ path: [], message: "The batch has already been released." }];
-        if (closed(record.fields.PostPeriod)) return [{ path: ["PostPeriod"], message: `The financial period ${String(record.fields.PostPeriod)} is closed.` }];
-        update(record, "JournalTransaction", (r) => {
+        const closed = closedError("GL");
+        if (closed.length) return closed;
+        this.update(record, "JournalTransaction", (r) => {
           r.fields.Status = "Posted";
         });
         return [];
       }
       case "ReleasePayment":
-        return this.releasePayment(record, update);
+        return record.fields.Type === "Credit Memo" ? this.releaseCreditMemoApplications(record) : this.releasePayment(record);
       case "VoidPayment":
-        return this.voidPayment(record, update);
+        return this.voidPayment(record);
       default:
         return [{ path: [], message: `The action ${action} is not available.` }];
     }
   }
 
-  private releasePayment(
-    payment: StoredRecord,
-    update: (target: StoredRecord, entity: EntityName, change: (r: StoredRecord) => void) => StoredRecord,
-  ): FieldError[] {
-    const status = String(payment.fields.Status ?? "");
-    if (status === "On Hold") return [{ path: [], message: "The document is on hold and cannot be released." }];
-    if (status !== "Balanced") return [{ path: [], message: "The document has already been released." }];
-    const applications = payment.details.DocumentsToApply ?? [];
-    const invoices = applications.map((row) => this.tables.Invoice.getByKey([row.fields.DocType, row.fields.ReferenceNbr]));
+  /**
+   * Releases the unreleased application rows of `adjusting` (a payment, or a credit memo on either screen):
+   * each lowers its invoice's Balance (Closed at 0) and adds a row to the invoice's ApplicationsDefault.
+   * Nothing changes when a row no longer fits (another document took the balance meanwhile).
+   */
+  private applyRows(adjusting: StoredRecord, detail: "DocumentsToApply" | "ApplicationsCreditMemo", date: unknown): { errors: FieldError[]; history: StoredRow[]; applied: number } {
+    const rows = adjusting.details[detail] ?? [];
+    const pending = rows.map((row, i) => ({ row, i })).filter(({ row }) => row.fields.Released !== true);
+    const invoices = pending.map(({ row }) => this.tables.Invoice.getByKey([row.fields.DocType, row.fields.ReferenceNbr]));
     const errors: FieldError[] = [];
-    applications.forEach((row, i) => {
-      const invoice = invoices[i];
+    pending.forEach(({ row, i }, k) => {
+      const invoice = invoices[k];
       const paid = typeof row.fields.AmountPaid === "number" ? row.fields.AmountPaid : 0;
       if (!invoice || invoice.fields.Status !== "Open") {
-        errors.push({ path: ["DocumentsToApply", i, "ReferenceNbr"], message: `Reference Nbr. '${String(row.fields.ReferenceNbr)}' cannot be found in the system.` });
+        errors.push({ path: [detail, i, "ReferenceNbr"], message: `Reference Nbr. '${String(row.fields.ReferenceNbr)}' cannot be found in the system.` });
       } else if (paid > (typeof invoice.fields.Balance === "number" ? invoice.fields.Balance : 0) + 0.000001) {
-        errors.push({ path: ["DocumentsToApply", i, "AmountPaid"], message: `The amount paid (${paid}) exceeds the balance of the document (${String(invoice.fields.Balance)}).` });
+        errors.push({ path: [detail, i, "AmountPaid"], message: `The amount paid (${paid}) exceeds the balance of the document (${String(invoice.fields.Balance)}).` });
       }
     });
-    if (errors.length) return errors;
-    const stamp = toTimestampText(this.now().getTime());
+    if (errors.length) return { errors, history: [], applied: 0 };
     const history: StoredRow[] = [];
-    applications.forEach((row, i) => {
-      const invoice = invoices[i];
+    let applied = 0;
+    const adjustingType = detail === "ApplicationsCreditMemo" ? "Credit Memo" : (adjusting.fields.Type ?? "Payment");
+    pending.forEach(({ row }, k) => {
+      const invoice = invoices[k];
       if (!invoice) return;
       const paid = row.fields.AmountPaid as number;
-      const after = update(invoice, "Invoice", (r) => {
+      applied += paid;
+      const after = this.update(invoice, "Invoice", (r) => {
         const balance = Math.round(((r.fields.Balance as number) - paid) * 100) / 100;
         r.fields.Balance = balance;
         r.fields.Status = balance === 0 ? "Closed" : "Open";
         (r.details.ApplicationsDefault ??= []).push({
           id: randomUUID(),
-          fields: {
-            DocType: payment.fields.Type ?? "Payment",
-            ReferenceNbr: payment.fields.ReferenceNbr ?? null,
-            AmountPaid: paid,
-            Balance: balance,
-            PaymentDate: payment.fields.ApplicationDate ?? null,
-            Status: payment.fields.AvailableBalance === 0 ? "Closed" : "Open",
-          },
+          fields: { DocType: adjustingType, ReferenceNbr: adjusting.fields.ReferenceNbr ?? null, AmountPaid: paid, Balance: balance, PaymentDate: (date as string) ?? null, Status: "Open" },
         });
       });
       history.push({
@@ -463,78 +556,286 @@ export class AcumaticaInstance {
           AdjustedRefNbr: after.fields.ReferenceNbr ?? null,
           DisplayDocType: after.fields.Type ?? null,
           DisplayRefNbr: after.fields.ReferenceNbr ?? null,
-          AdjustingDocType: payment.fields.Type ?? null,
-          AdjustingRefNbr: payment.fields.ReferenceNbr ?? null,
+          AdjustingDocType: adjustingType,
+          AdjustingRefNbr: adjusting.fields.ReferenceNbr ?? null,
           AmountPaid: paid,
           Balance: after.fields.Balance ?? null,
           Customer: after.fields.Customer ?? null,
           CustomerOrder: after.fields.CustomerOrder ?? null,
           Description: after.fields.Description ?? null,
-          Date: payment.fields.ApplicationDate ?? null,
+          Date: (date as string) ?? null,
           DueDate: after.fields.DueDate ?? null,
           PostPeriod: after.fields.PostPeriod ?? null,
-          ApplicationPeriod: typeof payment.fields.ApplicationDate === "string" ? `${payment.fields.ApplicationDate.slice(5, 7)}${payment.fields.ApplicationDate.slice(0, 4)}` : null,
-          CurrencyID: payment.fields.CurrencyID ?? null,
-          AdjustmentNbr: i + 1,
+          ApplicationPeriod: typeof date === "string" ? periodOfDate(date) : null,
+          CurrencyID: adjusting.fields.CurrencyID ?? null,
+          AdjustmentNbr: history.length + 1,
           BatchNbr: null,
         },
       });
+      row.fields.Released = true;
+      row.fields.Balance = after.fields.Balance ?? null;
+      row.fields.Status = after.fields.Status ?? null;
     });
-    update(payment, "Payment", (r) => {
+    return { errors, history, applied: Math.round(applied * 100) / 100 };
+  }
+
+  private releasePayment(payment: StoredRecord): FieldError[] {
+    const status = String(payment.fields.Status ?? "");
+    if (status === "On Hold") return [{ path: [], message: "The document is on hold and cannot be released." }];
+    if (status !== "Balanced") return [{ path: [], message: "The document has already been released." }];
+    const working = structuredClone(payment);
+    const { errors, history } = this.applyRows(working, "DocumentsToApply", payment.fields.ApplicationDate);
+    if (errors.length) return errors;
+    const stamp = toTimestampText(this.now().getTime());
+    this.update(payment, "Payment", (r) => {
       r.fields.Status = r.fields.AvailableBalance === 0 ? "Closed" : "Open";
       r.details.ApplicationHistory = [...(r.details.ApplicationHistory ?? []), ...history.map((h) => ({ ...h, fields: { ...h.fields, LastModifiedDateTime: stamp } }))];
     });
     return [];
   }
 
-  private voidPayment(
-    payment: StoredRecord,
-    update: (target: StoredRecord, entity: EntityName, change: (r: StoredRecord) => void) => StoredRecord,
-  ): FieldError[] {
+  /** ReleaseInvoice of a credit memo: its Documents to Apply (ApplicationsCreditMemo) take effect with it. */
+  private releaseCreditMemo(memo: StoredRecord): FieldError[] {
+    const working = structuredClone(memo);
+    const { errors, applied } = this.applyRows(working, "ApplicationsCreditMemo", memo.fields.Date);
+    if (errors.length) return errors;
+    this.update(memo, "Invoice", (r) => {
+      r.details.ApplicationsCreditMemo = working.details.ApplicationsCreditMemo ?? [];
+      const balance = Math.round(((r.fields.Amount as number) - applied) * 100) / 100;
+      r.fields.Balance = balance;
+      r.fields.Status = balance === 0 ? "Closed" : "Open";
+    });
+    return [];
+  }
+
+  /** ReleasePayment of a credit memo opened on the payments screen: its new applications take effect. */
+  private releaseCreditMemoApplications(screen: StoredRecord): FieldError[] {
+    const memo = this.tables.Invoice.getByKey(["Credit Memo", screen.fields.ReferenceNbr]);
+    const hasPending = (screen.details.DocumentsToApply ?? []).some((row) => row.fields.Released !== true);
+    if (!memo || !hasPending) return [{ path: [], message: "The document has already been released." }];
+    const working = structuredClone(screen);
+    const { errors, history, applied } = this.applyRows(working, "DocumentsToApply", screen.fields.ApplicationDate);
+    if (errors.length) return errors;
+    const after = this.update(memo, "Invoice", (r) => {
+      const balance = Math.round(((r.fields.Balance as number) - applied) * 100) / 100;
+      r.fields.Balance = balance;
+      r.fields.Status = balance === 0 ? "Closed" : "Open";
+      for (const row of (working.details.DocumentsToApply ?? []).filter((d) => history.some((h) => h.fields.AdjustedRefNbr === d.fields.ReferenceNbr))) {
+        (r.details.ApplicationsCreditMemo ??= []).push({ id: randomUUID(), fields: { ...row.fields } });
+      }
+    });
+    const stamp = toTimestampText(this.now().getTime());
+    this.update(screen, "Payment", (r) => {
+      r.details.DocumentsToApply = working.details.DocumentsToApply ?? [];
+      r.fields.AvailableBalance = after.fields.Balance ?? 0;
+      r.fields.Status = after.fields.Status ?? "Open";
+      r.details.ApplicationHistory = [...(r.details.ApplicationHistory ?? []), ...history.map((h) => ({ ...h, fields: { ...h.fields, LastModifiedDateTime: stamp } }))];
+    });
+    return [];
+  }
+
+  /**
+   * AR301000 Reverse / Reverse and Apply to Memo: a new credit memo with the released invoice's lines and
+   * taxes (on hold, as documents are on entry), dated like the invoice unless that period is closed (then
+   * the business date); "and apply" fills its Documents to Apply with the invoice's open balance, so
+   * releasing the memo closes both.
+   */
+  private reverseInvoice(invoice: StoredRecord, apply: boolean): FieldError[] | { created: StoredRecord } {
+    const status = String(invoice.fields.Status ?? "");
+    if (invoice.fields.Type === "Credit Memo" || (status !== "Open" && status !== "Closed")) {
+      return [{ path: [], message: `The document has the ${status} status and cannot be reversed.` }];
+    }
+    const value = (v: unknown) => ({ value: v });
+    const date = typeof invoice.fields.Date === "string" && !this.isPeriodClosed(periodOfDate(invoice.fields.Date), "AR") ? invoice.fields.Date : undefined;
+    const copyRow = (row: StoredRow, fields: string[]) =>
+      Object.fromEntries(fields.filter((f) => row.fields[f] !== undefined && row.fields[f] !== null).map((f) => [f, value(row.fields[f])]));
+    const memoAmount = typeof invoice.fields.Amount === "number" ? invoice.fields.Amount : 0;
+    const balance = typeof invoice.fields.Balance === "number" ? invoice.fields.Balance : 0;
+    const body: Record<string, unknown> = {
+      Type: value("Credit Memo"),
+      Customer: value(invoice.fields.Customer),
+      CustomerOrder: value(invoice.fields.CustomerOrder ?? null),
+      Description: value(invoice.fields.Description ?? null),
+      Hold: value(true),
+      ...(date ? { Date: value(date) } : {}),
+      Details: (invoice.details.Details ?? []).map((row) => copyRow(row, ["InventoryID", "TransactionDescription", "Qty", "UOM", "UnitPrice", "DiscountAmount", "Account", "Subaccount", "Branch", "TaxCategory"])),
+      TaxDetails: (invoice.details.TaxDetails ?? []).filter((row) => row.fields.ManualAmount === true).map((row) => copyRow(row, ["TaxID", "TaxableAmount", "TaxAmount"])),
+      ...(apply && balance > 0 ? { ApplicationsCreditMemo: [{ DocType: value(invoice.fields.Type), ReferenceNbr: value(invoice.fields.ReferenceNbr), AmountPaid: value(Math.min(balance, memoAmount)) }] } : {}),
+    };
+    const result = this.put(ENTITIES.Invoice, body, "insert");
+    if (!result.ok) return result.errors;
+    return { created: result.record };
+  }
+
+  private voidPayment(payment: StoredRecord): FieldError[] {
     const status = String(payment.fields.Status ?? "");
-    if (status !== "Open" && status !== "Closed") return [{ path: [], message: "Only a released payment can be voided." }];
+    if (payment.fields.Type === "Credit Memo" || (status !== "Open" && status !== "Closed")) return [{ path: [], message: "Only a released payment can be voided." }];
     for (const row of payment.details.ApplicationHistory ?? []) {
       const invoice = this.tables.Invoice.getByKey([row.fields.AdjustedDocType, row.fields.AdjustedRefNbr]);
       if (!invoice || typeof row.fields.AmountPaid !== "number") continue;
       const paid = row.fields.AmountPaid;
-      update(invoice, "Invoice", (r) => {
+      this.update(invoice, "Invoice", (r) => {
         r.fields.Balance = Math.round(((r.fields.Balance as number) + paid) * 100) / 100;
         r.fields.Status = "Open";
       });
     }
-    update(payment, "Payment", (r) => {
+    this.update(payment, "Payment", (r) => {
       r.fields.Status = "Voided";
     });
     return [];
   }
 
-  /** `seed` of the control API: accounts and customers upserted by key, closed periods added. */
-  seed(data: { accounts?: SeedAccount[]; customers?: SeedCustomer[]; closedPeriods?: string[] }) {
+  /** Whether documents of `module` may not be dated in `period` (`MMYYYY`); a year the calendar lacks is open. */
+  isPeriodClosed(period: string, module: "AR" | "GL"): boolean {
+    const row = periodRow(this.tables.FinancialPeriod.getByKey([period.slice(2)]), period);
+    return module === "AR" ? isClosedInAr(row) : row?.fields.Status === "Closed";
+  }
+
+  /** Opens or closes periods (`MMYYYY`, `MM-YYYY` or `YYYY-MM`) in every module, creating their years as needed. */
+  setPeriodStatus(periods: readonly string[], status: PeriodStatus) {
+    for (const text of periods) {
+      const period = normalizePeriod(text);
+      if (!period || period.slice(0, 2) === "13") throw new Error(`period '${text}' is not MMYYYY, MM-YYYY or YYYY-MM`);
+      const existing = this.tables.FinancialPeriod.getByKey([period.slice(2)]);
+      const year = existing ? structuredClone(existing) : newFinancialYear(period.slice(2));
+      const row = periodRow(year, period);
+      if (!row) continue;
+      setRowStatus(row, status);
+      this.commit(ENTITIES.FinancialPeriod, year, existing);
+    }
+  }
+
+  /** Every period of the calendar with its status, oldest first. */
+  periods(): { period: string; status: string }[] {
+    const years = [...this.tables.FinancialPeriod.values()].sort((a, b) => String(a.fields.FinancialYear).localeCompare(String(b.fields.FinancialYear)));
+    return years.flatMap((y) => (y.details.Details ?? []).map((row) => ({ period: String(row.fields.FinancialPeriodID), status: String(row.fields.Status) })));
+  }
+
+  /** `seed` of the control API: accounts, customers and the tax set-up upserted by key; periods closed. */
+  seed(data: {
+    accounts?: SeedAccount[];
+    customers?: SeedCustomer[];
+    taxes?: SeedTax[];
+    taxZones?: SeedTaxZone[];
+    taxCategories?: SeedTaxCategory[];
+    stockItems?: SeedItem[];
+    nonStockItems?: SeedItem[];
+    invoices?: SeedInvoice[];
+    closedPeriods?: string[];
+  }): { invoices: string[] } {
     const wrap = (flat: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { value: v }]));
-    for (const account of data.accounts ?? []) this.seedOne(ENTITIES.Account, wrap(account));
-    for (const customer of data.customers ?? []) this.seedOne(ENTITIES.Customer, wrap(customer));
-    for (const period of data.closedPeriods ?? []) {
-      const normalized = normalizePeriod(period);
-      if (!normalized) throw new Error(`closedPeriods: '${period}' is not MMYYYY, MM-YYYY or YYYY-MM`);
-      this.closedPeriods.add(normalized);
+    for (const { ControlAccountModule, AllowManualEntry, ...account } of data.accounts ?? []) {
+      if (ControlAccountModule && account.CashAccount) throw new Error(`seed Account ${account.AccountCD}: a cash account cannot be a control account`);
+      const saved = this.seedOne(ENTITIES.Account, wrap(account));
+      // Outside the contract, so set beside it (a re-seed without them keeps them).
+      if (ControlAccountModule !== undefined || AllowManualEntry !== undefined) {
+        this.update(saved, "Account", (r) => {
+          if (ControlAccountModule !== undefined) r.fields.ControlAccountModule = ControlAccountModule;
+          if (AllowManualEntry !== undefined) r.fields.AllowManualEntry = AllowManualEntry;
+        });
+      }
     }
+    for (const { TaxRate, StartDate, ...tax } of data.taxes ?? []) {
+      this.seedOne(ENTITIES.Tax, { ...wrap(tax), TaxSchedule: [wrap({ TaxRate, StartDate: StartDate ?? "1900-01-01" })] });
+    }
+    for (const { taxes, ...zone } of data.taxZones ?? []) {
+      this.seedOne(ENTITIES.TaxZone, { ...wrap(zone), ApplicableTaxes: taxes.map((TaxID) => wrap({ TaxID })) });
+    }
+    for (const { taxes, ...category } of data.taxCategories ?? []) {
+      this.seedOne(ENTITIES.TaxCategory, { ...wrap(category), Details: taxes.map((TaxID) => wrap({ TaxID })) });
+    }
+    for (const customer of data.customers ?? []) this.seedOne(ENTITIES.Customer, wrap(customer));
+    for (const item of data.stockItems ?? []) this.seedOne(ENTITIES.StockItem, wrap(item));
+    for (const item of data.nonStockItems ?? []) this.seedOne(ENTITIES.NonStockItem, wrap(item));
+    // Invoices are created and released in bulk (a load for tests that the API would take thousands of calls for).
+    const invoices: string[] = [];
+    for (const { lines, ...header } of data.invoices ?? []) {
+      const body = { ...wrap({ ...header, Type: "Invoice", Hold: false }), Details: lines.map((l) => wrap(l)) };
+      const saved = this.put(ENTITIES.Invoice, body, "insert");
+      if (!saved.ok) throw new Error(`seed Invoice: ${saved.errors.map((e) => `${e.path.join(".") || "entity"}: ${e.message}`).join("; ")}`);
+      const outcome = this.applyAction(ENTITIES.Invoice, "ReleaseInvoice", saved.record);
+      if (Array.isArray(outcome) && outcome.length) throw new Error(`seed Invoice release: ${outcome.map((e) => e.message).join("; ")}`);
+      invoices.push(String(saved.record.fields.ReferenceNbr));
+    }
+    this.setPeriodStatus(data.closedPeriods ?? [], "Closed");
+    return { invoices };
   }
 
   private seedOne(def: EntityDefinition, body: Record<string, unknown>) {
-    const result = this.put(def, body, "upsert");
+    // A seed replaces a record's detail lines: the existing ones are deleted in the same PUT (`delete: true`).
+    const existing = this.findByInput(def, parseEntity(body, def.shape));
+    const replacing = Object.fromEntries(
+      Object.entries(body)
+        .filter(([name, rows]) => Array.isArray(rows) && existing?.details[name])
+        .map(([name, rows]) => [name, [...(existing?.details[name] ?? []).map((row) => ({ id: row.id, delete: true })), ...(rows as unknown[])]]),
+    );
+    const result = this.put(def, { ...body, ...replacing }, "upsert");
     if (!result.ok) {
       throw new Error(`seed ${def.name}: ${result.errors.map((e) => `${e.path.join(".") || "entity"}: ${e.message}`).join("; ")}`);
     }
+    return result.record;
   }
 
-  /** Periods closed through `seed`, as `MMYYYY`. */
+  /** Closed periods of the calendar, as `MMYYYY`. */
   listClosedPeriods() {
-    return [...this.closedPeriods];
+    return this.periods().filter((p) => p.status === "Closed").map((p) => p.period);
   }
 
   documents(entity: EntityName): Record<string, unknown>[] {
     return [...this.tables[entity].values()].map((r) => toFlatJson(r));
+  }
+
+  /**
+   * Balances as an accountant reads them: every released AR document (invoices, debit and credit memos,
+   * payments and prepayments) with its open balance, and each customer's open balance per currency
+   * (invoices and debit memos less credit memos and unapplied payments). Unreleased and voided documents
+   * are listed with their balances but count toward no customer balance.
+   */
+  balances(): { documents: DocumentBalance[]; customers: CustomerBalance[] } {
+    const documents: DocumentBalance[] = [];
+    const totals = new Map<string, CustomerBalance>();
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    const amount = (v: unknown) => (typeof v === "number" ? v : 0);
+    const add = (customer: string, currency: string, delta: number) => {
+      const key = `${customer.toLowerCase()}\u0000${currency}`;
+      const entry = totals.get(key) ?? { CustomerID: customer, CurrencyID: currency, openBalance: 0, openDocuments: 0 };
+      entry.openBalance = Math.round((entry.openBalance + delta) * 100) / 100;
+      if (delta !== 0) entry.openDocuments++;
+      totals.set(key, entry);
+    };
+    for (const r of this.tables.Invoice.values()) {
+      const doc: DocumentBalance = {
+        entity: "Invoice",
+        Type: text(r.fields.Type),
+        ReferenceNbr: text(r.fields.ReferenceNbr),
+        externalRef: typeof r.fields.CustomerOrder === "string" ? r.fields.CustomerOrder : null,
+        Customer: text(r.fields.Customer),
+        CurrencyID: text(r.fields.CurrencyID) || "USD",
+        Status: text(r.fields.Status),
+        Amount: amount(r.fields.Amount),
+        Balance: amount(r.fields.Balance),
+      };
+      documents.push(doc);
+      if (doc.Status === "Open" || doc.Status === "Closed") add(doc.Customer, doc.CurrencyID, doc.Type === "Credit Memo" ? -doc.Balance : doc.Balance);
+    }
+    for (const r of this.tables.Payment.values()) {
+      if (r.fields.Type === "Credit Memo") continue;
+      const doc: DocumentBalance = {
+        entity: "Payment",
+        Type: text(r.fields.Type),
+        ReferenceNbr: text(r.fields.ReferenceNbr),
+        externalRef: typeof r.fields.ExternalRef === "string" ? r.fields.ExternalRef : null,
+        Customer: text(r.fields.CustomerID),
+        CurrencyID: text(r.fields.CurrencyID) || "USD",
+        Status: text(r.fields.Status),
+        Amount: amount(r.fields.PaymentAmount),
+        Balance: amount(r.fields.AvailableBalance),
+      };
+      documents.push(doc);
+      if (doc.Status === "Open" || doc.Status === "Closed") add(doc.Customer, doc.CurrencyID, doc.Type === "Refund" ? doc.Balance : -doc.Balance);
+    }
+    return { documents, customers: [...totals.values()] };
   }
 
   /** Groups of documents sharing an external reference (see `duplicateFields`), within the same Type. */
@@ -561,21 +862,22 @@ export class AcumaticaInstance {
       format: "acumatica-sandbox-data/1",
       records: Object.fromEntries(ENTITY_NAMES.map((n) => [n, [...this.tables[n].values()].map((r) => structuredClone(r))])) as Record<EntityName, StoredRecord[]>,
       counters: { ...this.counters },
-      closedPeriods: [...this.closedPeriods],
     };
   }
 
   restore(state: InstanceSnapshot) {
     for (const table of Object.values(this.tables)) table.clear();
     this.pending.clear();
+    this.pendingOf.clear();
     this.operations.clear();
     this.counters = { ...state.counters };
-    this.closedPeriods = new Set(state.closedPeriods);
     for (const name of ENTITY_NAMES) {
       const records = [...(state.records[name] ?? [])].sort((a, b) => a.seq - b.seq);
       for (const record of records) this.tables[name].put(structuredClone(record));
     }
-    for (const payment of this.tables.Payment.values()) this.trackPending(payment);
+    if (state.closedPeriods?.length) this.setPeriodStatus(state.closedPeriods, "Closed");
+    for (const payment of this.tables.Payment.values()) this.trackPending("Payment", payment);
+    for (const invoice of this.tables.Invoice.values()) this.trackPending("Invoice", invoice);
   }
 }
 

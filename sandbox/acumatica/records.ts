@@ -177,9 +177,11 @@ export const toWireEntity = (
       if (linkShape && projection.expand.has(key)) out[key] = wrapRow(linked, linkShape, 1, undefined);
     }
   }
-  for (const [key, rows] of Object.entries(record.details)) {
+  // An expanded detail collection is always present, as [] when the record has no lines.
+  for (const key of projection.expand) {
     const detailShape = shape.details[key];
-    if (!detailShape || !projection.expand.has(key)) continue;
+    if (!detailShape) continue;
+    const rows = record.details[key] ?? [];
     const prefix = `${key}/`;
     const detailSelected = select && [...select].some((s) => s.startsWith(prefix)) ? (f: string) => select.has(prefix + f) : undefined;
     out[key] = rows.map((row, i) => wrapRow(row, detailShape, i + 1, detailSelected));

@@ -23,7 +23,12 @@ import type {
   CalloutTemplateInput,
   DeliveryMode,
   ZuoraAccountInput,
+  ZuoraAccountRecord,
+  ZuoraAmendmentInput,
   ZuoraChargeInput,
+  ZuoraInvoiceRecord,
+  ZuoraSubscription,
+  ZuoraSubscriptionInput,
 } from "../zuora/index";
 import type { CallbackDelivery, CallbackMode, CustomFieldInput, ModuleName, ZohoCrmSettings, ZohoCrmSettingsInput } from "../zoho-crm/index";
 import type { FaultConfigInput, FaultLogEntry, FaultRule, FaultRuleInput, Latency, VendorName } from "./faults";
@@ -42,10 +47,12 @@ type ZuoraSettings = {
   tokenRequestsPerMinutePerIp: number;
   rateLimits: { perMinute: number; perHour: number; perDay: number };
   concurrency: { default: number; objectQuery: number };
+  customFields: { Account: string[]; Invoice: string[] };
 };
-type ZuoraSettingsPatch = Partial<Omit<ZuoraSettings, "rateLimits" | "concurrency">> & {
+type ZuoraSettingsPatch = Partial<Omit<ZuoraSettings, "rateLimits" | "concurrency" | "customFields">> & {
   rateLimits?: Partial<ZuoraSettings["rateLimits"]>;
   concurrency?: Partial<ZuoraSettings["concurrency"]>;
+  customFields?: Partial<ZuoraSettings["customFields"]>;
 };
 
 export class SandboxControlError extends Error {
@@ -102,6 +109,11 @@ export const createSandboxControlClient = (url: string) => {
       postInvoice: (input: { account: string; lines: { chargeId: string; quantity: number }[]; invoiceDate?: string }) =>
         call<{ id: string; number: string; amount: number }>("POST", "/zuora/invoices", input),
       billRun: (input: BillRunInput) => call<BillRunResult>("POST", "/zuora/bill-runs", input),
+      subscriptions: () => call<ZuoraSubscription[]>("GET", "/zuora/subscriptions"),
+      createSubscription: (input: ZuoraSubscriptionInput) => call<ZuoraSubscription>("POST", "/zuora/subscriptions", input),
+      amendSubscription: (key: string, input: ZuoraAmendmentInput) => call<ZuoraSubscription>("POST", `/zuora/subscriptions/${encodeURIComponent(key)}/amend`, input),
+      accounts: () => call<ZuoraAccountRecord[]>("GET", "/zuora/accounts"),
+      invoices: () => call<(Omit<ZuoraInvoiceRecord, "items"> & { itemCount: number })[]>("GET", "/zuora/invoices"),
       /** Edit records (bumps updatedDate) as a user would in Zuora's UI. */
       touch: (object: "invoices" | "payments" | "credit-memos" | "accounts", keys: string[], comment?: string) =>
         call<{ touched: string[] }>("POST", "/zuora/touch", { object, keys, comment }),
@@ -134,6 +146,13 @@ export const createSandboxControlClient = (url: string) => {
       expireTokens: () => call<void>("POST", "/acumatica/expire-tokens"),
       stats: () => call<{ requests: number; rejected429: number; byRoute: Record<string, number> }>("GET", "/acumatica/stats"),
       reset: () => call<void>("POST", "/acumatica/reset"),
+      /** Opens or closes financial periods ("05-2024", "052024" or "2024-05") in every module. */
+      setPeriodStatus: (periods: string[], status: "Open" | "Closed") => call<void>("POST", "/acumatica/periods", { periods, status }),
+      periods: () => call<ReturnType<AcumaticaControl["periods"]>>("GET", "/acumatica/periods"),
+      /** Each AR document's balance and each customer's open balance per currency, to compare with Zuora's. */
+      balances: () => call<ReturnType<AcumaticaControl["balances"]>>("GET", "/acumatica/balances"),
+      /** Relaxes or restores refusals, e.g. { cashAccountCurrency: false } for a flow with one cash account. */
+      setRules: (rules: Parameters<AcumaticaControl["setRules"]>[0]) => call<void>("POST", "/acumatica/rules", rules),
     },
     qad: {
       /** Workspaces, customers, GL accounts and open years; customers and accounts go to `workspace` (default the first). */

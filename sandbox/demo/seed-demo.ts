@@ -65,6 +65,12 @@ export const DEMO_GL_ACCOUNTS = [
   { AccountCD: "49500", Description: "Credits and Allowances", Type: "Income" },
 ] as const;
 
+/** The demo's tax set-up in Acumatica: 19 % VAT on EUR customers (tax zone EU-VAT), payable on 23200. */
+export const DEMO_TAXES = [{ TaxID: "VAT19", TaxRate: 19, TaxType: "VAT", Description: "VAT 19 %", TaxPayableAccount: "23200" }];
+export const DEMO_TAX_ZONES = [{ TaxZoneID: "EU-VAT", Description: "EU customers charged VAT", taxes: ["VAT19"] }];
+/** Tax category of taxed revenue lines (tax mode "Acumatica computes tax"). */
+export const DEMO_TAX_CATEGORIES = [{ TaxCategoryID: "TAXABLE", taxes: ["VAT19"] }];
+
 export const seedDemo = (options: {
   zuora: ZuoraSandboxControl;
   acumatica: AcumaticaSandbox["control"];
@@ -82,7 +88,7 @@ export const seedDemo = (options: {
 
   for (const charge of DEMO_CATALOG) zuora.addCharge({ ...charge, prices: { ...charge.prices }, deferredRevenueAccountingCode: "24000" });
 
-  const customers: { CustomerID: string; CustomerName: string; CurrencyID: string; Email: string; Status: "Active" }[] = [];
+  const customers: { CustomerID: string; CustomerName: string; CurrencyID: string; Email: string; Status: "Active"; TaxZone?: string }[] = [];
   const usedNames = new Set<string>();
   const zuoraAccounts: QadDemoAccount[] = [];
   for (let n = 0; n < count; n += 1) {
@@ -108,14 +114,31 @@ export const seedDemo = (options: {
     });
     zuoraAccounts.push({ accountNumber: account.accountNumber, name, currency: account.currency });
     if (random.next() < existingRate) {
-      customers.push({ CustomerID: account.accountNumber, CustomerName: name, CurrencyID: account.currency, Email: account.billTo.workEmail, Status: "Active" });
+      customers.push({ CustomerID: account.accountNumber, CustomerName: name, CurrencyID: account.currency, Email: account.billTo.workEmail, Status: "Active", ...(isEur ? { TaxZone: "EU-VAT" } : {}) });
     }
   }
-  acumatica.seed({ accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })), customers });
+  acumatica.seed({
+    accounts: DEMO_GL_ACCOUNTS.map((a) => ({ ...a })),
+    taxes: DEMO_TAXES.map((t) => ({ ...t })),
+    taxZones: DEMO_TAX_ZONES.map((z) => ({ ...z, taxes: [...z.taxes] })),
+    taxCategories: DEMO_TAX_CATEGORIES.map((c) => ({ ...c, taxes: [...c.taxes] })),
+    customers,
+    // Items the Acumatica -> Zoho CRM demo flow turns into Products; SUBSCRIPTION carries invoice lines that name no item.
+    stockItems: [
+      { InventoryID: "GATEWAY-01", Description: "Edge gateway appliance", ItemClass: "HARDWARE", DefaultPrice: 1290 },
+      { InventoryID: "SENSOR-KIT", Description: "Sensor starter kit", ItemClass: "HARDWARE", DefaultPrice: 349 },
+    ],
+    nonStockItems: [
+      { InventoryID: "SUBSCRIPTION", Description: "Platform subscription", ItemClass: "SERVICES", DefaultPrice: 0 },
+      { InventoryID: "ONBOARDING", Description: "Onboarding package", ItemClass: "SERVICES", DefaultPrice: 2500 },
+    ],
+  });
   const qad = options.qad ? seedQadDemo({ control: options.qad, accounts: zuoraAccounts, seed: options.input?.seed }) : undefined;
   const invoices = options.input?.invoices ?? 0;
   if (invoices > 0) zuora.billRun({ invoices, seed: 7 });
   const netsuite = options.netsuite ? seedNetsuiteDemo(options.netsuite, { seed: options.input?.seed }) : undefined;
+  // The NetSuite -> Zuora demo flow links accounts and invoices to NetSuite through this custom field.
+  if (options.netsuite) zuora.settings({ customFields: { Account: ["NetSuiteId__c"], Invoice: ["NetSuiteId__c"] } });
   const ifs = options.ifsCloud ? seedIfsCloudDemo(options.ifsCloud) : undefined;
   const zohoCrm = options.zohoCrm ? seedZohoCrmDemo({ control: options.zohoCrm, linkedCustomers: customers, closingDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }) : {};
   return {

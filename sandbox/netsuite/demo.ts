@@ -22,6 +22,7 @@ export const SUBSCRIPTION_EVENT_TYPE = {
     { id: "custrecord_zse_event_type", kind: "string" as const, required: true },
     { id: "custrecord_zse_subscription_number", kind: "string" as const, required: true },
     { id: "custrecord_zse_subscription_status", kind: "string" as const },
+    { id: "custrecord_zse_subscription_version", kind: "number" as const },
     { id: "custrecord_zse_zuora_account", kind: "string" as const },
     { id: "custrecord_zse_customer", kind: "ref" as const, ref: "customer" as const },
     { id: "custrecord_zse_amount", kind: "number" as const },

@@ -11,7 +11,15 @@ import type { ZuoraEvent, ZuoraEventName } from "./types";
  * at once. Zuora's retry interval is 30 minutes or more; the sandbox default is 1 s so tests can watch it.
  */
 
-export const ZUORA_EVENT_NAMES = ["InvoicePosted", "PaymentProcessed", "ExternalPaymentProcessed", "CreditMemoPosted"] as const satisfies readonly ZuoraEventName[];
+export const ZUORA_EVENT_NAMES = [
+  "InvoicePosted",
+  "PaymentProcessed",
+  "ExternalPaymentProcessed",
+  "CreditMemoPosted",
+  "SubscriptionCreated",
+  "SubscriptionAmended",
+  "SubscriptionCancelled",
+] as const satisfies readonly ZuoraEventName[];
 
 /** Zuora event category codes (External Payment Processed is a variant of Payment Processed). */
 export const EVENT_CATEGORY: Record<ZuoraEventName, number> = {
@@ -19,6 +27,11 @@ export const EVENT_CATEGORY: Record<ZuoraEventName, number> = {
   PaymentProcessed: 2120,
   ExternalPaymentProcessed: 2120,
   CreditMemoPosted: 2720,
+  // Zuora's "New Subscription Created" and "Amendment Processed" (parent category 1300 Amendment, data
+  // source Subscription); the event codes are ASSUMED (see README).
+  SubscriptionCreated: 1210,
+  SubscriptionAmended: 1310,
+  SubscriptionCancelled: 1310,
 };
 
 export const calloutTemplateInputSchema = z.strictObject({
@@ -98,6 +111,28 @@ export type CalloutDelivery = {
   createdAt: string;
 };
 
+/**
+ * Subscription callouts are the record a receiver keeps (revenue accounting), so their default template
+ * carries the subscription's state and amounts, not only ids.
+ */
+function SUBSCRIPTION_PARAMS(eventType: string): Record<string, string> {
+  return {
+    EventType: eventType,
+    SubscriptionId: "{{DataSource.Subscription.Id}}",
+    SubscriptionNumber: "{{DataSource.Subscription.Name}}",
+    SubscriptionVersion: "{{DataSource.Subscription.Version}}",
+    SubscriptionStatus: "{{DataSource.Subscription.Status}}",
+    AmendmentType: "{{DataSource.Amendment.Type}}",
+    AccountId: "{{DataSource.Account.Id}}",
+    AccountNumber: "{{DataSource.Account.AccountNumber}}",
+    Currency: "{{DataSource.Account.Currency}}",
+    MRR: "{{DataSource.Subscription.MRR}}",
+    ContractEffectiveDate: "{{DataSource.Subscription.ContractEffectiveDate}}",
+    CancelledDate: "{{DataSource.Subscription.CancelledDate}}",
+    EventTime: "{{Event.Timestamp}}",
+  };
+}
+
 const DEFAULT_PARAMS: Record<ZuoraEventName, Record<string, string>> = {
   InvoicePosted: {
     EventType: "InvoicePosted",
@@ -127,6 +162,9 @@ const DEFAULT_PARAMS: Record<ZuoraEventName, Record<string, string>> = {
     AccountId: "{{DataSource.Account.Id}}",
     AccountNumber: "{{DataSource.Account.AccountNumber}}",
   },
+  SubscriptionCreated: SUBSCRIPTION_PARAMS("SubscriptionCreated"),
+  SubscriptionAmended: SUBSCRIPTION_PARAMS("SubscriptionAmended"),
+  SubscriptionCancelled: SUBSCRIPTION_PARAMS("SubscriptionCancelled"),
 };
 
 const MERGE_FIELD = /\{\{\s*([\w.-]+)\s*\}\}/g;
@@ -149,6 +187,22 @@ const mergeFields = (event: ZuoraEvent): { fields: Record<string, string>; objec
     const i = event.invoice;
     put("Invoice", { Id: i.id, InvoiceNumber: i.invoiceNumber, Amount: i.amount, Balance: i.balance, InvoiceDate: i.invoiceDate, Status: i.status });
     return { fields: flat, objectId: i.id, objectNumber: i.invoiceNumber };
+  }
+  if ("subscription" in event) {
+    const sub = event.subscription;
+    put("Subscription", {
+      Id: sub.id,
+      Name: sub.subscriptionNumber,
+      Version: sub.version,
+      Status: sub.status,
+      MRR: sub.mrr,
+      TermStartDate: sub.termStartDate,
+      ContractEffectiveDate: sub.contractEffectiveDate,
+      CancelledDate: sub.cancelledDate,
+    });
+    put("Amendment", { Type: event.amendmentType });
+    flat["Event.Timestamp"] = new Date(sub.updatedDate).toISOString();
+    return { fields: flat, objectId: sub.id, objectNumber: sub.subscriptionNumber };
   }
   if (event.name === "CreditMemoPosted") {
     const c = event.creditMemo;

@@ -41,6 +41,18 @@ const invoiceInputSchema = z.strictObject({
   invoiceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 });
 
+const subscriptionInputSchema = z.strictObject({
+  account: z.string(),
+  mrr: z.number().min(0),
+  contractEffectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+});
+export type ZuoraSubscriptionInput = z.input<typeof subscriptionInputSchema>;
+
+const amendmentInputSchema = z
+  .strictObject({ mrr: z.number().min(0).optional(), cancel: z.boolean().default(false), effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() })
+  .refine((a) => a.cancel || a.mrr !== undefined, "an amendment changes mrr or cancels");
+export type ZuoraAmendmentInput = z.input<typeof amendmentInputSchema>;
+
 const touchSchema = z.strictObject({
   object: z.enum(["invoices", "payments", "credit-memos", "accounts"]),
   keys: z.array(z.string()).min(1),
@@ -91,6 +103,22 @@ export const createZuoraControlPlugin = (tenant: ZuoraTenant, control: ZuoraSand
       throw error;
     }
   });
+  // Subscription lifecycle (what Zuora's UI or Orders would do): each change raises its callout events.
+  app.get("/subscriptions", async () => [...tenant.store.subscriptions.values()]);
+  app.post("/subscriptions", async (request) => {
+    const input = parse(subscriptionInputSchema, request.body);
+    const account = tenant.store.findAccount(input.account);
+    if (!account) throw Object.assign(new Error(`Unknown account ${input.account}`), { statusCode: 404 });
+    return tenant.store.createSubscription({ accountId: account.id, mrr: input.mrr, contractEffectiveDate: input.contractEffectiveDate ?? tenant.now().toISOString().slice(0, 10) });
+  });
+  app.post<{ Params: { key: string } }>("/subscriptions/:key/amend", async (request) => {
+    const input = parse(amendmentInputSchema, request.body);
+    const effectiveDate = input.effectiveDate ?? tenant.now().toISOString().slice(0, 10);
+    return tenant.store.amendSubscription(request.params.key, input.cancel ? { cancel: true, effectiveDate } : { mrr: input.mrr ?? 0, effectiveDate });
+  });
+  // Every account (with custom fields) and invoice, for reconciliation in tests.
+  app.get("/accounts", async () => [...tenant.store.accounts.values()]);
+  app.get("/invoices", async () => [...tenant.store.invoices.values()].map(({ items, ...invoice }) => ({ ...invoice, itemCount: items.length })));
   app.post("/touch", async (request) => {
     const input = parse(touchSchema, request.body);
     return { touched: input.keys.map((key) => tenant.store.touch(input.object, key, input.comment)).filter(Boolean) };

@@ -54,6 +54,7 @@ export const accountV1 = (a: Account, balances: { balance: number; totalInvoiceB
     sequenceSetId: null,
     tags: null,
     lastMetricsUpdate: v1DateTime(a.updatedDate),
+    ...a.customFields,
   },
   billingAndPayment: {
     billCycleDay: String(a.billCycleDay),
@@ -140,6 +141,7 @@ export const invoiceV1 = (i: Invoice) => ({
   IntegrationId__NS: null,
   IntegrationStatus__NS: null,
   SyncDate__NS: null,
+  ...i.customFields,
   success: true,
 });
 
@@ -374,6 +376,7 @@ export const invoiceOq = (i: Invoice) => ({
   createdDate: isoDateTime(i.createdDate),
   updatedById: SYSTEM_USER_ID,
   updatedDate: isoDateTime(i.updatedDate),
+  ...i.customFields,
 });
 
 export const paymentOq = (p: Payment) => ({
@@ -444,6 +447,7 @@ export const accountOq = (a: Account, balance: number) => ({
   defaultPaymentMethodId: a.defaultPaymentMethodId,
   createdDate: isoDateTime(a.createdDate),
   updatedDate: isoDateTime(a.updatedDate),
+  ...a.customFields,
 });
 
 /**

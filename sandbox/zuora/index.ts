@@ -19,7 +19,8 @@ import { createZuoraVendorPlugin } from "./vendor-plugin";
 export { DEMO_ZUORA_CLIENT, type ZuoraSandboxOptions, type ZuoraClient } from "./tenant";
 export type { BillRunInput, BillRunResult } from "./bill-run";
 export type { CalloutTemplateInput, CalloutTemplate, CalloutDelivery, DeliveryMode } from "./callouts";
-export type { ZuoraAccountInput, ZuoraChargeInput } from "./control-plugin";
+export type { ZuoraAccountInput, ZuoraAmendmentInput, ZuoraChargeInput, ZuoraSubscriptionInput } from "./control-plugin";
+export type { Account as ZuoraAccountRecord, Invoice as ZuoraInvoiceRecord, Subscription as ZuoraSubscription } from "./types";
 
 /** Everything the Zuora sandbox persists; changing it needs a migration of saved state files. */
 export type ZuoraSnapshot = {

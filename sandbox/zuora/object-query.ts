@@ -192,12 +192,23 @@ const compare = (a: Comparable, b: Comparable): number => {
   return a < b ? -1 : 1;
 };
 
+/** A custom field (`name__c`, any case) of accounts and invoices, filterable as a string. */
+const customField = (rawName: string): Field<AnyRecord> | undefined => {
+  if (!/__c$/i.test(rawName)) return undefined;
+  const lower = rawName.toLowerCase();
+  return f<AnyRecord>("string", (r) => {
+    const custom = "customFields" in r ? r.customFields : undefined;
+    const hit = Object.entries(custom ?? {}).find(([k]) => k.toLowerCase() === lower);
+    return hit?.[1] ?? null;
+  });
+};
+
 const parseFilter = (fields: Record<string, Field<never>>, expression: string): Predicate => {
   const match = /^([A-Za-z0-9_]+)\.([A-Za-z]+):(.*)$/s.exec(expression);
   if (!match) throw new ObjectQueryError(`Invalid filter '${expression}', expected field.OPERATOR:value.`);
   const [, rawName = "", rawOp = "", rawValue = ""] = match;
   const name = rawName.toLowerCase();
-  const field = fields[name] as Field<AnyRecord> | undefined;
+  const field = (fields[name] as Field<AnyRecord> | undefined) ?? customField(rawName);
   if (!field) throw new ObjectQueryError(`Field '${rawName}' is not filterable.`);
   const op = rawOp.toUpperCase();
   if (op === "IN") {

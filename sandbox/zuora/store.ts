@@ -7,6 +7,7 @@ import type {
   InvoiceItem,
   Payment,
   PaymentApplication,
+  Subscription,
   ZuoraEvent,
 } from "./types";
 
@@ -23,7 +24,9 @@ export type StoreState = {
   invoices: Invoice[];
   payments: Payment[];
   creditMemos: CreditMemo[];
-  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number };
+  /** absent in state files written before subscriptions existed */
+  subscriptions?: Subscription[];
+  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number; subscription?: number };
   randomState: number;
 };
 
@@ -65,6 +68,8 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const paymentIdByNumber = new Map<string, string>();
   const creditMemos = new Map<string, CreditMemo>();
   const creditMemoIdByNumber = new Map<string, string>();
+  const subscriptions = new Map<string, Subscription>();
+  const subscriptionIdByNumber = new Map<string, string>();
   /** accountId -> ids of its invoices / payments / credit memos, for balances without a scan. */
   const invoicesByAccount = new Map<string, Set<string>>();
   const paymentsByAccount = new Map<string, Set<string>>();
@@ -108,6 +113,12 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     version += 1;
   };
 
+  const putSubscription = (x: Subscription) => {
+    subscriptions.set(x.id, x);
+    subscriptionIdByNumber.set(x.subscriptionNumber, x.id);
+    version += 1;
+  };
+
   const byKey = <T>(map: Map<string, T>, numbers: Map<string, string>, key: string): T | undefined =>
     map.get(key) ?? map.get(numbers.get(key) ?? "");
 
@@ -115,6 +126,146 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const findInvoice = (key: string) => byKey(invoices, invoiceIdByNumber, key);
   const findPayment = (key: string) => byKey(payments, paymentIdByNumber, key);
   const findCreditMemo = (key: string) => byKey(creditMemos, creditMemoIdByNumber, key);
+  const findSubscription = (key: string) => byKey(subscriptions, subscriptionIdByNumber, key);
+
+  /** Changes an account's writable fields (PUT /v1/accounts/{key}); the update stamps updatedDate. */
+  const updateAccount = (accountId: string, patch: Partial<Pick<Account, "name" | "notes" | "crmId" | "batch" | "salesRep" | "paymentTerm" | "billCycleDay" | "autoPay" | "customFields">>) => {
+    const a = accounts.get(accountId);
+    if (!a) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${accountId}'.`);
+    const next: Account = { ...a, ...patch, customFields: { ...a.customFields, ...patch.customFields }, updatedDate: stamp() };
+    putAccount(next);
+    return next;
+  };
+
+  /**
+   * A standalone invoice (POST /v1/invoices): lines with their own amounts, optionally from a catalogue
+   * charge (whose name, SKU and accounting code then win, as Zuora documents). Posted ones raise Invoice Posted.
+   */
+  const createStandaloneInvoice = (input: {
+    accountId: string;
+    invoiceDate: string;
+    dueDate?: string;
+    status: "Draft" | "Posted";
+    comments?: string;
+    customFields?: Record<string, string | null>;
+    lines: { amount: number; quantity: number; unitPrice: number; chargeName?: string; description?: string; productRatePlanChargeId?: string; accountingCode?: string; serviceStartDate: string; serviceEndDate?: string; taxAmount?: number }[];
+  }) => {
+    const account = accounts.get(input.accountId);
+    if (!account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.accountId}'.`);
+    const t = stamp();
+    const items: InvoiceItem[] = input.lines.map((line) => {
+      const charge = line.productRatePlanChargeId ? charges.get(line.productRatePlanChargeId) : undefined;
+      if (line.productRatePlanChargeId && !charge) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${line.productRatePlanChargeId}'.`);
+      const chargeName = charge?.chargeName ?? line.chargeName ?? "";
+      const taxAmount = round2(line.taxAmount ?? 0);
+      return {
+        id: id(),
+        chargeId: id(),
+        productRatePlanChargeId: charge?.id ?? "",
+        chargeName,
+        chargeType: charge?.chargeType ?? "OneTime",
+        productName: charge?.productName ?? "",
+        sku: charge?.sku ?? "",
+        description: line.description ?? chargeName,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        unitOfMeasure: charge?.unitOfMeasure ?? "Each",
+        chargeAmount: round2(line.amount),
+        taxAmount,
+        taxRate: 0,
+        taxCode: "",
+        balance: round2(line.amount + taxAmount),
+        serviceStartDate: line.serviceStartDate,
+        serviceEndDate: line.serviceEndDate ?? line.serviceStartDate,
+        chargeDate: t,
+        subscriptionId: "",
+        subscriptionName: "",
+        accountingCode: charge?.accountingCode ?? line.accountingCode ?? "",
+        deferredRevenueAccountingCode: charge?.deferredRevenueAccountingCode ?? "",
+        taxationItemId: "",
+      };
+    });
+    const amountWithoutTax = round2(items.reduce((sum, i) => sum + i.chargeAmount, 0));
+    const taxAmount = round2(items.reduce((sum, i) => sum + i.taxAmount, 0));
+    counters = { ...counters, invoice: counters.invoice + 1 };
+    const posted = input.status === "Posted";
+    const invoice: Invoice = {
+      id: id(),
+      invoiceNumber: `INV${pad(counters.invoice, 8)}`,
+      accountId: account.id,
+      status: input.status,
+      currency: account.currency,
+      amount: round2(amountWithoutTax + taxAmount),
+      amountWithoutTax,
+      taxAmount,
+      balance: round2(amountWithoutTax + taxAmount),
+      paymentAmount: 0,
+      creditMemoAmount: 0,
+      invoiceDate: input.invoiceDate,
+      dueDate: input.dueDate ?? addDays(input.invoiceDate, Number(/\d+/.exec(account.paymentTerm)?.[0] ?? 30)),
+      targetDate: input.invoiceDate,
+      postedDate: posted ? isoDate(t) : null,
+      postedBy: posted ? SYSTEM_USER_ID : null,
+      paymentTerm: account.paymentTerm,
+      billRunId: null,
+      source: "API",
+      sourceId: null,
+      comments: input.comments ?? "",
+      items,
+      ...(input.customFields ? { customFields: input.customFields } : {}),
+      createdDate: t,
+      updatedDate: t,
+    };
+    putInvoice(invoice);
+    if (posted) emit({ name: "InvoicePosted", invoice, account });
+    return invoice;
+  };
+
+  /** A new subscription (version 1, Active): raises Subscription Created. */
+  const createSubscription = (input: { accountId: string; mrr: number; contractEffectiveDate: string }) => {
+    const account = accounts.get(input.accountId);
+    if (!account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.accountId}'.`);
+    counters = { ...counters, subscription: (counters.subscription ?? 0) + 1 };
+    const t = stamp();
+    const subscription: Subscription = {
+      id: id(),
+      subscriptionNumber: `A-S${pad(counters.subscription ?? 0, 8)}`,
+      accountId: account.id,
+      status: "Active",
+      version: 1,
+      currency: account.currency,
+      mrr: round2(input.mrr),
+      termStartDate: input.contractEffectiveDate,
+      contractEffectiveDate: input.contractEffectiveDate,
+      cancelledDate: null,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putSubscription(subscription);
+    emit({ name: "SubscriptionCreated", subscription, account, amendmentType: null });
+    return subscription;
+  };
+
+  /** An amendment: a new version with the new MRR (UpdateProduct), or cancelled (Cancellation). */
+  const amendSubscription = (key: string, change: { mrr: number; effectiveDate: string } | { cancel: true; effectiveDate: string }) => {
+    const current = findSubscription(key);
+    if (!current) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${key}'.`);
+    if (current.status === "Cancelled") throw new ZuoraStoreError(50000020, `Subscription ${current.subscriptionNumber} is cancelled.`);
+    const account = accounts.get(current.accountId)!;
+    const cancel = "cancel" in change;
+    const next: Subscription = {
+      ...current,
+      version: current.version + 1,
+      status: cancel ? "Cancelled" : "Active",
+      mrr: cancel ? current.mrr : round2(change.mrr),
+      contractEffectiveDate: change.effectiveDate,
+      cancelledDate: cancel ? change.effectiveDate : null,
+      updatedDate: stamp(),
+    };
+    putSubscription(next);
+    emit({ name: cancel ? "SubscriptionCancelled" : "SubscriptionAmended", subscription: next, account, amendmentType: cancel ? "Cancellation" : "UpdateProduct" });
+    return next;
+  };
 
   /** Open amounts of one account (Zuora's account metrics). */
   const accountBalances = (accountId: string) => {
@@ -415,6 +566,8 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     paymentIdByNumber.clear();
     creditMemos.clear();
     creditMemoIdByNumber.clear();
+    subscriptions.clear();
+    subscriptionIdByNumber.clear();
     invoicesByAccount.clear();
     paymentsByAccount.clear();
     creditMemosByAccount.clear();
@@ -430,6 +583,7 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     invoices: [...invoices.values()],
     payments: [...payments.values()],
     creditMemos: [...creditMemos.values()],
+    subscriptions: [...subscriptions.values()],
     counters,
     randomState: randomCalls,
   });
@@ -441,6 +595,7 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     for (const i of state.invoices) putInvoice(i);
     for (const p of state.payments) putPayment(p);
     for (const c of state.creditMemos) putCreditMemo(c);
+    for (const x of state.subscriptions ?? []) putSubscription(x);
     counters = state.counters;
     // Replays the id generator so ids minted after a restart do not repeat earlier ones.
     for (let i = 0; i < state.randomState; i += 1) id();
@@ -455,7 +610,13 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     invoices,
     payments,
     creditMemos,
+    subscriptions,
     findAccount,
+    findSubscription,
+    updateAccount,
+    createStandaloneInvoice,
+    createSubscription,
+    amendSubscription,
     findInvoice,
     findPayment,
     findCreditMemo,

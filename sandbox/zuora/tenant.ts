@@ -41,6 +41,13 @@ export const zuoraSettingsSchema = z.strictObject({
     .strictObject({ perMinute: z.number().int().min(1).optional(), perHour: z.number().int().min(1).optional(), perDay: z.number().int().min(1).optional() })
     .optional(),
   concurrency: z.strictObject({ default: z.number().int().min(1).optional(), objectQuery: z.number().int().min(1).optional() }).optional(),
+  /** Custom fields defined per object (API names ending in __c), e.g. { Account: ["NetSuiteId__c"] }; a write naming another is refused. */
+  customFields: z
+    .strictObject({
+      Account: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__c$/)).optional(),
+      Invoice: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__c$/)).optional(),
+    })
+    .optional(),
 });
 export type ZuoraSettingsInput = z.infer<typeof zuoraSettingsSchema>;
 
@@ -54,6 +61,7 @@ export const createZuoraTenant = (options: ZuoraSandboxOptions = {}) => {
     tokenRequestsPerMinutePerIp: options.tokenRequestsPerMinutePerIp ?? 100,
     rateLimits: { perMinute: 50_000, perHour: 2_250_000, perDay: 27_000_000, ...options.rateLimits },
     concurrency: { default: 40, objectQuery: 80, ...options.concurrency },
+    customFields: { Account: [] as string[], Invoice: [] as string[] },
   };
   const clients = options.clients ?? [DEMO_ZUORA_CLIENT];
 
@@ -107,6 +115,7 @@ export const createZuoraTenant = (options: ZuoraSandboxOptions = {}) => {
       settings.rateLimits = { ...settings.rateLimits, ...parsed.rateLimits };
       rateLimiter.configure(settings.rateLimits);
     }
+    if (parsed.customFields) settings.customFields = { ...settings.customFields, ...parsed.customFields };
     if (parsed.concurrency) {
       settings.concurrency = { ...settings.concurrency, ...parsed.concurrency };
       defaultPool.setLimit(settings.concurrency.default);

@@ -37,6 +37,8 @@ export type Account = {
   /** Electronic payments need one; external payments do not. */
   defaultPaymentMethodId: string | null;
   paymentGateway: string | null;
+  /** Values of the tenant's custom fields (`NetSuiteId__c` ...), by API name. */
+  customFields?: Record<string, string | null>;
   createdDate: number;
   updatedDate: number;
 };
@@ -106,6 +108,8 @@ export type Invoice = {
   sourceId: string | null;
   comments: string;
   items: InvoiceItem[];
+  /** Values of the tenant's invoice custom fields, by API name. */
+  customFields?: Record<string, string | null>;
   createdDate: number;
   updatedDate: number;
 };
@@ -157,10 +161,38 @@ export type CreditMemo = {
   updatedDate: number;
 };
 
+/**
+ * A subscription, reduced to what its lifecycle notifications carry: each amendment makes a new version
+ * (Zuora keeps one record per version; the sandbox keeps the latest).
+ */
+export type Subscription = {
+  id: string;
+  subscriptionNumber: string;
+  accountId: string;
+  status: "Active" | "Cancelled";
+  version: number;
+  currency: string;
+  /** contracted monthly recurring amount of this version */
+  mrr: number;
+  termStartDate: string;
+  contractEffectiveDate: string;
+  cancelledDate: string | null;
+  createdDate: number;
+  updatedDate: number;
+};
+
 /** Events the sandbox raises itself (callout notifications hang off these). */
-export type ZuoraEventName = "InvoicePosted" | "PaymentProcessed" | "ExternalPaymentProcessed" | "CreditMemoPosted";
+export type ZuoraEventName =
+  | "InvoicePosted"
+  | "PaymentProcessed"
+  | "ExternalPaymentProcessed"
+  | "CreditMemoPosted"
+  | "SubscriptionCreated"
+  | "SubscriptionAmended"
+  | "SubscriptionCancelled";
 
 export type ZuoraEvent =
   | { name: "InvoicePosted"; invoice: Invoice; account: Account }
   | { name: "PaymentProcessed" | "ExternalPaymentProcessed"; payment: Payment; account: Account | undefined }
-  | { name: "CreditMemoPosted"; creditMemo: CreditMemo; account: Account };
+  | { name: "CreditMemoPosted"; creditMemo: CreditMemo; account: Account }
+  | { name: "SubscriptionCreated" | "SubscriptionAmended" | "SubscriptionCancelled"; subscription: Subscription; account: Account; amendmentType: string | null };

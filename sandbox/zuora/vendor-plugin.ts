@@ -7,6 +7,7 @@ import type { IdempotencyRecord } from "./idempotency";
 import { ObjectQueryError, type ObjectName } from "./object-query";
 import { ZuoraStoreError } from "./store";
 import type { ZuoraTenant } from "./tenant";
+import { registerZuoraWriteRoutes } from "./write-routes";
 
 /*
  * Zuora's vendor API as the connector sees it: POST /oauth/token, /v1/... and /object-query/... below the
@@ -214,6 +215,8 @@ export const createZuoraVendorPlugin = (tenant: ZuoraTenant): FastifyPluginAsync
     }
     return body;
   });
+
+  registerZuoraWriteRoutes(app, tenant);
 
   // POST /v1/payments – creates a processed payment applied to invoices; needs Invoice Settlement.
   app.post("/v1/payments", async (request) => {

@@ -7,7 +7,7 @@ import { createProcessRecordTask } from "../../jobs/process-record";
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Prisma } from "../../lib/db";
 import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica/definition";
-import { DEMO_GL_MAPS } from "../../bench/lib/stack";
+import { DEMO_GL_MAPS, demoValueMapRows } from "../../bench/lib/stack";
 import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "../../lib/flows/zuora-acumatica/mapping";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import type { RunningSandbox } from "../../sandbox/index";
@@ -28,16 +28,22 @@ export const createFlow = async ({
   sandbox,
   settings = {},
   glMaps = ALL_GL_MAPS,
+  withoutMaps = [],
   zuoraSettings = {},
   acumaticaRequestsPerMinute = 3000,
+  acumaticaBaseUrl,
 }: {
   t: TestDb;
   sandbox: RunningSandbox;
   settings?: Partial<ZuoraAcumaticaSettings>;
   glMaps?: Record<string, string>;
+  /** demo value maps left out, as "kind/sourceKey" (e.g. "cash-account/EUR") */
+  withoutMaps?: string[];
   zuoraSettings?: Record<string, unknown>;
   /** the connection's shared request budget (default of the connector: 120/min, a licence's typical limit) */
   acumaticaRequestsPerMinute?: number;
+  /** e.g. a recording proxy in front of the sandbox */
+  acumaticaBaseUrl?: string;
 }) => {
   const suffix = randomBytes(3).toString("hex");
   const z = sandbox.credentials.zuora;
@@ -51,7 +57,7 @@ export const createFlow = async ({
     input: {
       vendor: "acumatica",
       name: `Acumatica (sandbox ${suffix})`,
-      baseUrl: a.baseUrl,
+      baseUrl: acumaticaBaseUrl ?? a.baseUrl,
       settings: { endpointVersion: a.endpointVersion, tenant: a.tenant, requestsPerMinute: acumaticaRequestsPerMinute },
       secrets: { clientId: a.clientId, clientSecret: a.clientSecret, username: a.username, password: a.password },
     },
@@ -65,10 +71,10 @@ export const createFlow = async ({
       enabled: true,
       schedule: null,
       backfillFrom: new Date(Date.now() - 86_400_000),
-      settings: zuoraAcumaticaSettingsSchema.parse({ cashAccount: "10200", ...settings }) as Prisma.InputJsonValue,
+      settings: zuoraAcumaticaSettingsSchema.parse(settings) as Prisma.InputJsonValue,
     },
   });
-  await t.db.valueMap.createMany({ data: Object.entries(glMaps).map(([sourceKey, targetValue]) => ({ flowId: flow.id, kind: "gl-account", sourceKey, targetValue })) });
+  await t.db.valueMap.createMany({ data: demoValueMapRows({ flowId: flow.id, glMaps, except: withoutMaps }) });
   return { flowId: flow.id, sourceConnectionId: source.id, targetConnectionId: target.id };
 };
 

@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listMissingMappings } from "../../lib/sync/list-missing-mappings";
 import { receiveCallout } from "../../lib/sync/receive-callout";
 import { releaseHeldRecords } from "../../lib/sync/release-held-records";
-import { replayRecord } from "../../lib/sync/replay-record";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createTestDb, type TestDb } from "../db";
 import { acumaticaDocuments, ALL_GL_MAPS, createFlow, pollAndSettle, settle, startWorker, statusCounts } from "./harness";
@@ -111,7 +110,7 @@ describe("Zuora -> Acumatica scenarios against the sandbox", () => {
       const counts = await statusCounts(t, flowId);
       expect(counts).toMatchObject({ "invoice/posted": 10, "payment/posted": electronic.length, "credit-memo/posted": run.creditMemos.length });
       expect(await t.db.syncRecord.count({ where: { flowId, objectType: "payment", naturalKey: { in: external.map((p) => p.number) } } })).toBe(0);
-      const calloutRecords = await t.db.syncRecord.findMany({ where: { flowId, objectType: { not: "account" } }, select: { naturalKey: true, events: { select: { kind: true, detail: true }, orderBy: { id: "asc" } } } });
+      const calloutRecords = await t.db.syncRecord.findMany({ where: { flowId, objectType: { notIn: ["account", "period"] } }, select: { naturalKey: true, events: { select: { kind: true, detail: true }, orderBy: { id: "asc" } } } });
       // a payment or memo whose callout came first is posted by its callout job, which holds it and fetches
       // the invoice it waits for at once (origin "dependency"); that invoice's own callouts then change nothing
       for (const r of calloutRecords) {
@@ -163,35 +162,21 @@ describe("Zuora -> Acumatica scenarios against the sandbox", () => {
     expect(await listMissingMappings({ db: t.db, flowId })).toEqual([]);
   }, 120_000);
 
-  it("a closed period fails the record with Acumatica's message; reopening it and replaying posts it once", async () => {
+  it("with 'post into the next open period', a document of a closed period posts there, its own date in the description", async () => {
     const s = await newSandbox();
-    const { flowId } = await createFlow({ t, sandbox: s });
-    const period = `${String(new Date().getUTCMonth() + 1).padStart(2, "0")}${new Date().getUTCFullYear()}`;
-    await s.control.acumatica.seed({ closedPeriods: [period] });
-    await s.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 5 });
+    const { flowId } = await createFlow({ t, sandbox: s, settings: { closedPeriods: "next-open-period" } });
+    const now = new Date();
+    const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15));
+    const closed = `${String(last.getUTCMonth() + 1).padStart(2, "0")}${last.getUTCFullYear()}`;
+    const open = `${String(now.getUTCMonth() + 1).padStart(2, "0")}${now.getUTCFullYear()}`;
+    await s.control.acumatica.setPeriodStatus([closed], "Closed");
+    const run = await s.control.zuora.billRun({ invoices: 1, invoiceDate: last.toISOString().slice(0, 10), electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 5 });
     await pollAndSettle(t, flowId);
-    const failed = await t.db.syncRecord.findFirstOrThrow({ where: { flowId, objectType: "invoice" } });
-    expect(failed.status).toBe("failed");
-    expect(failed.lastError).toBe(`Acumatica (HTTP 422): PostPeriod '${period}': The ${period.slice(0, 2)}-${period.slice(2)} financial period is closed in Accounts Receivable.`);
-    expect(failed.lastError).not.toMatch(/\{|stack|Exception/);
-    expect((await acumaticaDocuments(s)).counts.invoices).toBe(0);
-
-    // an accountant reopens the period in Acumatica (the sandbox has no control route for it: state edit)
-    const snap = s.vendors.acumatica.control.snapshot() as { data: { closedPeriods: string[] } };
-    s.vendors.acumatica.control.restore({ ...snap, data: { ...snap.data, closedPeriods: snap.data.closedPeriods.filter((p) => p !== period) } });
-    expect(await replayRecord({ db: t.db, recordId: failed.id, actorUserId: null })).toEqual({ status: "queued" });
-    await settle(t);
-    const posted = await t.db.syncRecord.findUniqueOrThrow({ where: { id: failed.id }, include: { events: { orderBy: { id: "asc" } } } });
-    expect(posted.status).toBe("posted");
-    // Records are processed concurrently, so the invoice may first wait for its customer to post
-    // (held, then released by the engine); past that the trail is exact.
-    const kinds = posted.events.map((e) => e.kind);
-    const waitedForCustomer = kinds[2] === "held" && kinds[3] === "released";
-    if (waitedForCustomer) expect(posted.events[2]!.detail).toMatchObject({ missing: [{ kind: "customer" }] });
-    expect(waitedForCustomer ? [...kinds.slice(0, 2), ...kinds.slice(4)] : kinds).toEqual([
-      "received", "fetched", "mapped", "attempt", "failed", "replayed", "fetched", "mapped", "attempt", "posted",
-    ]);
-    expect((await acumaticaDocuments(s)).counts.invoices).toBe(1);
-    expect(await s.control.acumatica.duplicates()).toEqual([]);
+    const record = await t.db.syncRecord.findFirstOrThrow({ where: { flowId, objectType: "invoice" } });
+    expect(record.status).toBe("posted");
+    const doc = (await acumaticaDocuments(s)).invoices.get(run.invoices[0]!.number) as { PostPeriod: string; Date: string; Description: string; Status: string };
+    expect(doc).toMatchObject({ PostPeriod: open, Status: "Open" });
+    expect(doc.Date.slice(0, 10)).toBe(last.toISOString().slice(0, 10));
+    expect(doc.Description).toContain(`dated ${last.toISOString().slice(0, 10)}, posted in ${open.slice(0, 2)}-${open.slice(2)}`);
   }, 120_000);
 });

@@ -153,10 +153,10 @@ describe("webhook route under hostile input", () => {
     for (let i = 0; i < 5; i++) expect(await rawRequest({ url: hookUrl(signedId), headers: noId, body })).toMatchObject({ status: 200 });
     expect(await counts()).toEqual({ events: 2, jobs: 2 });
 
-    // the no-HMAC connection accepts a well-formed id-only callout (by design: the job re-fetches by id)
+    // a connection without a signing secret refuses even a well-formed callout: nothing is stored or queued
     const other = validBody(7);
-    expect(await rawRequest({ url: hookUrl(unsignedId), headers: { "content-type": "application/json", "zuora-notification-id": "u-1" }, body: other })).toMatchObject({ status: 200 });
-    expect(await counts()).toEqual({ events: 3, jobs: 3 });
+    expect(await rawRequest({ url: hookUrl(unsignedId), headers: { "content-type": "application/json", "zuora-notification-id": "u-1" }, body: other })).toMatchObject({ status: 401 });
+    expect(await counts()).toEqual({ events: 2, jobs: 2 });
     const events = await t.db.inboundEvent.findMany({ select: { connectionId: true, vendorEventId: true, objectType: true, objectId: true } });
     expect(events.filter((e) => e.connectionId === signedId).map((e) => e.objectId)).toEqual([JSON.parse(body).InvoiceId, JSON.parse(body).InvoiceId]);
   });

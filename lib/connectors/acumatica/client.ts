@@ -7,6 +7,7 @@ import { acumaticaConfig, type AcumaticaEntity } from "./config";
 import {
   acumaticaCustomerSchema,
   acumaticaErrorBodySchema,
+  acumaticaFinancialYearSchema,
   acumaticaInvoiceSchema,
   acumaticaJournalTransactionSchema,
   acumaticaPaymentSchema,
@@ -24,6 +25,10 @@ export type CustomerInput = {
   email?: string;
   terms?: string;
   status?: string;
+  /** "Account Ref #" (the source system's id of this customer) */
+  accountRef?: string;
+  /** the customer's default tax zone (the tax zone of its documents) */
+  taxZone?: string;
 };
 
 /** A line of an AR invoice or credit memo, on a GL account. */
@@ -51,6 +56,10 @@ export type ArDocumentInput = {
   /** default false, so the document can be released */
   hold?: boolean;
   lines: ArDocumentLine[];
+  /** tax amounts kept as given (the Taxes tab); each TaxID must be a tax of the customer's zone */
+  taxDetails?: { taxId: string; taxableAmount: number; taxAmount: number }[];
+  /** a credit memo's documents to apply (ApplicationsCreditMemo), applied on release */
+  applyTo?: { docType: "Invoice" | "Debit Memo"; referenceNbr: string; amountPaid: number }[];
 };
 
 /** A customer payment applied to AR documents; `externalRef` (the Zuora payment number) goes to ExternalRef. */
@@ -82,14 +91,23 @@ export type JournalTransactionInput = {
 
 export type ListOptions = { filter?: string; select?: string; expand?: string; top?: number; skip?: number };
 
+/**
+ * A calendar date as the contract's DateTimeValue takes it (OpenAPI `format: date-time`): midnight
+ * with an explicit zero offset, the form Acumatica itself returns document dates in. Dates already
+ * carrying a time are sent as given.
+ */
+const asDateTime = (date: string | undefined) => (date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00+00:00` : date);
+
 /** Acumatica action state: 202 + Location while running, 204 when done. */
 const actionDoneSchema = z.unknown();
 
 /**
  * Acumatica contract-based REST client on `{instance}/entity/{endpoint}/{version}`. Every value is
  * wrapped in one place (values.ts); field errors become readable, non-retryable errors; there is
- * no idempotency key, so documents are looked up by natural key before they are created, and
- * inserts use `If-None-Match: *` so a concurrent duplicate fails (412) instead of updating.
+ * no idempotency key, so documents are looked up by natural key before they are created; only that
+ * look-up prevents duplicates. `If-None-Match: *` on inserts keeps a PUT that names an existing key
+ * (a customer) from updating it; auto-numbered documents carry no key to match, so it cannot stop a
+ * concurrent duplicate of those.
  */
 export class AcumaticaClient extends BearerTokenClient {
   readonly settings: AcumaticaSettings;
@@ -289,6 +307,8 @@ export class AcumaticaClient extends BearerTokenClient {
         CustomerClass: input.customerClass,
         Terms: input.terms,
         Status: input.status,
+        AccountRef: input.accountRef,
+        TaxZone: input.taxZone,
         ...(input.email ? { MainContact: { Email: input.email } } : {}),
       },
       acumaticaCustomerSchema,
@@ -307,6 +327,8 @@ export class AcumaticaClient extends BearerTokenClient {
         CurrencyID: input.currencyId,
         Terms: input.terms,
         Status: input.status,
+        AccountRef: input.accountRef,
+        TaxZone: input.taxZone,
         ...(input.email ? { MainContact: { Email: input.email } } : {}),
       },
       acumaticaCustomerSchema,
@@ -327,8 +349,8 @@ export class AcumaticaClient extends BearerTokenClient {
         Type: type,
         Customer: input.customerId,
         CustomerOrder: input.externalRef,
-        Date: input.date,
-        DueDate: input.dueDate,
+        Date: asDateTime(input.date),
+        DueDate: asDateTime(input.dueDate),
         PostPeriod: input.postPeriod,
         Description: input.description,
         Terms: input.terms,
@@ -343,10 +365,32 @@ export class AcumaticaClient extends BearerTokenClient {
           Branch: l.branch,
           TaxCategory: l.taxCategory,
         })),
+        ...(input.taxDetails ? { TaxDetails: input.taxDetails.map((t) => ({ TaxID: t.taxId, TaxableAmount: t.taxableAmount, TaxAmount: t.taxAmount })) } : {}),
+        ...(input.applyTo ? { ApplicationsCreditMemo: input.applyTo.map((a) => ({ DocType: a.docType, ReferenceNbr: a.referenceNbr, AmountPaid: a.amountPaid })) } : {}),
       },
       acumaticaInvoiceSchema,
       { mode: "insert", expand: "Details" },
     );
+  }
+
+  /**
+   * Reverses a released invoice with a credit memo applied to it (AR301000 "Reverse and Apply to
+   * Memo", graph action `ReverseInvoiceAndApplyToMemo`, run by name as contract version 4 runs
+   * actions outside the endpoint). The memo is created On Hold with the invoice's lines, tax and
+   * CustomerOrder, so it is found by the invoice's CustomerOrder afterwards.
+   */
+  reverseInvoiceAndApplyToMemo(referenceNbr: string) {
+    return this.invokeAction("Invoice", "ReverseInvoiceAndApplyToMemo", { Type: "Invoice", ReferenceNbr: referenceNbr });
+  }
+
+  /** Takes an AR document off hold (PUT Hold false on the existing document). */
+  releaseHold(type: "Invoice" | "Credit Memo" | "Debit Memo", referenceNbr: string) {
+    return this.put("Invoice", { Type: type, ReferenceNbr: referenceNbr, Hold: false }, acumaticaInvoiceSchema, { mode: "update" });
+  }
+
+  /** Financial years with their periods (GL201000), for the closed-period check. */
+  listFinancialYears() {
+    return this.list("FinancialPeriod", acumaticaFinancialYearSchema, { expand: "Details" });
   }
 
   /** Creates an AR invoice (insert only; look it up with findArDocuments first). */
@@ -377,7 +421,7 @@ export class AcumaticaClient extends BearerTokenClient {
         Type: "Payment",
         CustomerID: input.customerId,
         ExternalRef: input.externalRef,
-        ApplicationDate: input.applicationDate,
+        ApplicationDate: asDateTime(input.applicationDate),
         PaymentAmount: input.amount,
         PaymentMethod: input.paymentMethod,
         CashAccount: input.cashAccount,
@@ -409,7 +453,7 @@ export class AcumaticaClient extends BearerTokenClient {
       {
         Module: "GL",
         Description: input.externalRef,
-        TransactionDate: input.transactionDate,
+        TransactionDate: asDateTime(input.transactionDate),
         LedgerID: input.ledgerId,
         BranchID: input.branchId,
         CurrencyID: input.currencyId,

@@ -21,11 +21,19 @@ export const acumaticaForm: ConnectorForm = {
       options: [{ value: acumaticaConfig.defaultEndpointVersion, label: acumaticaConfig.defaultEndpointVersion }],
     },
     { name: "branch", label: "Branch", type: "text", help: "Branch the documents are posted in." },
+    {
+      name: "pushHeaderName",
+      label: "Push notification header",
+      type: "text",
+      placeholder: "X-Acumatica-Push-Secret",
+      help: "Header name set on the Push Notifications form (SM302000) for the webhook destination; its value is the push secret below.",
+    },
   ],
   secrets: [
     { name: "clientId", label: "Client ID", type: "secret", required: true },
     { name: "clientSecret", label: "Client secret", type: "secret", required: true },
     { name: "username", label: "Username", type: "secret", required: true },
     { name: "password", label: "Password", type: "secret", required: true },
+    { name: "pushSecret", label: "Push notification secret", type: "secret", help: "Value of the header Acumatica sends with push notifications to this connection's webhook URL. Optional: without it changes are found by polling only." },
   ],
 };

@@ -14,6 +14,7 @@ import { acumaticaCustomerSchema, acumaticaEndpointsSchema, acumaticaSecretsSche
 import { acumaticaForm } from "./form";
 import { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
 import { wrapped } from "./values";
+import { verifyAcumaticaPush } from "./webhooks";
 import { z } from "zod";
 
 export {
@@ -25,7 +26,16 @@ export {
   type ListOptions,
   type PaymentInput,
 } from "./client";
-export { listAcumaticaCashAccounts, listAcumaticaCustomers, listAcumaticaGlAccounts, listAcumaticaPaymentMethods } from "./catalog";
+export {
+  listAcumaticaCashAccounts,
+  listAcumaticaCashGlAccounts,
+  listAcumaticaCustomers,
+  listAcumaticaGlAccounts,
+  listAcumaticaPaymentMethods,
+  listAcumaticaTaxCategories,
+  listAcumaticaTaxes,
+  listAcumaticaTaxZones,
+} from "./catalog";
 export { acumaticaConfig, type AcumaticaEntity } from "./config";
 export { acumaticaForm } from "./form";
 export { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
@@ -123,4 +133,6 @@ export const acumatica = {
   },
   createClient: createAcumaticaClient,
   testConnection: testAcumaticaConnection,
+  /** push notifications (webhooks.ts): a change makes flows reading from Acumatica fetch the record sooner */
+  webhooks: { verify: verifyAcumaticaPush },
 } satisfies Connector<AcumaticaClient>;

@@ -17,6 +17,8 @@ export const acumaticaSettingsSchema = z.object({
   /** shared limits of this connection (all worker processes together) */
   requestsPerMinute: z.number().positive().optional(),
   maxConcurrent: z.number().int().positive().optional(),
+  /** header carrying the push notifications' shared secret (webhooks.ts; default X-Acumatica-Push-Secret) */
+  pushHeaderName: z.string().min(1).optional(),
 });
 export type AcumaticaSettings = z.infer<typeof acumaticaSettingsSchema>;
 
@@ -26,6 +28,8 @@ export const acumaticaSecretsSchema = z.object({
   clientSecret: z.string().min(1),
   username: z.string().min(1),
   password: z.string().min(1),
+  /** shared secret Acumatica's push notifications send in `pushHeaderName`; without it notifications are refused */
+  pushSecret: z.string().min(1).optional(),
 });
 export type AcumaticaSecrets = z.infer<typeof acumaticaSecretsSchema>;
 
@@ -69,6 +73,9 @@ export const acumaticaCustomerSchema = z.looseObject({
   Status: str.nullish(),
   CurrencyID: str.nullish(),
   CustomerClass: str.nullish(),
+  /** "Account Ref #": the connector keeps the Zuora account id there and checks it */
+  AccountRef: str.nullish(),
+  TaxZone: str.nullish(),
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaCustomer = z.infer<typeof acumaticaCustomerSchema>;
@@ -95,6 +102,8 @@ export const acumaticaPaymentSchema = z.looseObject({
   ExternalRef: str.nullish(),
   Status: str.nullish(),
   PaymentAmount: num.nullish(),
+  AvailableBalance: num.nullish(),
+  CurrencyID: str.nullish(),
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaPayment = z.infer<typeof acumaticaPaymentSchema>;
@@ -108,6 +117,24 @@ export const acumaticaJournalTransactionSchema = z.looseObject({
   LastModifiedDateTime: str.nullish(),
 });
 export type AcumaticaJournalTransaction = z.infer<typeof acumaticaJournalTransactionSchema>;
+
+/** A financial year (GL201000) with its periods (`$expand=Details`). */
+export const acumaticaFinancialYearSchema = z.looseObject({
+  id: str,
+  FinancialYear: str,
+  Details: z
+    .array(
+      z.looseObject({
+        FinancialPeriodID: str,
+        StartDate: str.nullish(),
+        EndDate: str.nullish(),
+        Status: str.nullish(),
+        ClosedInAR: z.boolean().nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type AcumaticaFinancialYear = z.infer<typeof acumaticaFinancialYearSchema>;
 
 /** Any entity with an id (generic reads). */
 export const acumaticaRecordSchema = z.looseObject({ id: str });

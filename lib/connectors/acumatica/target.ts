@@ -1,9 +1,9 @@
 // The Acumatica target adapter: natural-key look-ups, insert-only creates, updates of customers,
-// release of AR documents and payments. Acumatica has no idempotency key, so the engine looks every
-// document up by the natural key it keeps in a reference field before it creates one.
+// release of AR documents and payments, reversal of invoices. Acumatica has no idempotency key, so the
+// engine looks every document up by the natural key it keeps in a reference field before it creates one.
 import type { TargetDocumentRef } from "../ports";
-import type { AcumaticaClient, ArDocumentInput, CustomerInput, JournalTransactionInput, PaymentInput } from "./client";
-import type { AcumaticaCustomer } from "./schemas";
+import type { AcumaticaClient, ArDocumentInput, CustomerInput, PaymentInput } from "./client";
+import { acumaticaCustomerSchema, type AcumaticaCustomer } from "./schemas";
 
 /**
  * Customer look-ups by CustomerID, remembered for one runtime (one job): the planner's look-up and the
@@ -27,22 +27,84 @@ export const createCustomerLookup = (client: AcumaticaClient) => {
 };
 export type CustomerLookup = ReturnType<typeof createCustomerLookup>;
 
-/** Entities of the target port; "CreditMemo" is Acumatica's Invoice entity with Type "Credit Memo". */
-type Entity = "Customer" | "Invoice" | "CreditMemo" | "Payment" | "JournalTransaction";
+/** A financial period's state in Acumatica's AR: Open, Closed, or absent from the calendar. */
+export type PeriodState = "Open" | "Closed" | "absent";
+
+/** How long one read of the calendar answers the jobs of this process (per connection's client). */
+const PERIODS_TTL_MS = 15_000;
+const calendars = new WeakMap<AcumaticaClient, { at: number; periods: Promise<Map<string, PeriodState>> }>();
+
+/**
+ * Acumatica's financial periods ("MMYYYY"), read with one call for every year and shared by the jobs
+ * of this process for PERIODS_TTL_MS (a document posts with one look-up fewer). `fresh` reads them
+ * again (a verdict "Closed" is confirmed that way before anything is held). A period closed in AR (or
+ * Closed for all modules) takes no AR document. A year the calendar lacks is "absent"; the planner
+ * treats it as open and leaves the verdict to Acumatica.
+ */
+export const createPeriodLookup = (client: AcumaticaClient) => {
+  const load = (fresh = false) => {
+    const cached = calendars.get(client);
+    if (cached && !fresh && Date.now() - cached.at < PERIODS_TTL_MS) return cached.periods;
+    const periods = client.listFinancialYears().then((years) => {
+      const out = new Map<string, PeriodState>();
+      for (const y of years) for (const p of y.Details ?? []) out.set(p.FinancialPeriodID, p.Status === "Closed" || p.ClosedInAR === true ? "Closed" : "Open");
+      return out;
+    });
+    const entry = { at: Date.now(), periods };
+    calendars.set(client, entry);
+    periods.catch(() => calendars.get(client) === entry && calendars.delete(client));
+    return periods;
+  };
+  const order = (id: string) => `${id.slice(2)}${id.slice(0, 2)}`;
+  return {
+    state: async (periodId: string, options: { fresh?: boolean } = {}): Promise<PeriodState> => (await load(options.fresh)).get(periodId) ?? "absent",
+    /** every known period with its state, in calendar order (read fresh) */
+    all: async () => [...(await load(true))].sort(([a], [b]) => order(a).localeCompare(order(b))),
+    /** the first open period after `periodId`, or null */
+    nextOpen: async (periodId: string): Promise<string | null> => {
+      const after = [...(await load())].filter(([id, s]) => s === "Open" && order(id) > order(periodId)).sort(([a], [b]) => order(a).localeCompare(order(b)));
+      return after[0]?.[0] ?? null;
+    },
+  };
+};
+export type PeriodLookup = ReturnType<typeof createPeriodLookup>;
+
+/**
+ * Entities of the target port: "CreditMemo" is Acumatica's Invoice entity with Type "Credit Memo";
+ * "InvoiceReversal" is the credit memo that reverses a posted invoice (natural key: the invoice's
+ * Zuora number, which the reversal keeps in CustomerOrder); "FinancialPeriod" exists when open.
+ */
+type Entity = "Customer" | "Invoice" | "CreditMemo" | "Payment" | "InvoiceReversal" | "FinancialPeriod";
+
+/** What the planner sends for an InvoiceReversal: the AR invoice to reverse. */
+export type InvoiceReversalInput = { invoiceRef: string };
+
+const refused = (message: string) => Object.assign(new Error(message), { retryable: false });
 
 /** The Acumatica target of one runtime (one job); `customers` is shared with the planner's look-ups. */
 export const createAcumaticaTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
   const statusOf = new Map<string, string | null>();
   const one = <T extends { id: string }>(entity: Entity, key: string, rows: T[] | undefined) => {
     const row = rows?.[0];
-    if (rows && rows.length > 1) throw Object.assign(new Error(`Acumatica already holds ${rows.length} ${entity} documents for ${key}; resolve the duplicate there first`), { retryable: false });
+    if (rows && rows.length > 1) throw refused(`Acumatica already holds ${rows.length} ${entity} documents for ${key}; resolve the duplicate there first`);
     return row;
   };
   const release = async (entity: Entity, ref: TargetDocumentRef) => {
     if (!ref.targetRef) return;
     if (entity === "Invoice") await client.releaseArDocument("Invoice", ref.targetRef);
-    if (entity === "CreditMemo") await client.releaseArDocument("Credit Memo", ref.targetRef);
+    if (entity === "CreditMemo" || entity === "InvoiceReversal") await client.releaseArDocument("Credit Memo", ref.targetRef);
     if (entity === "Payment") await client.releasePayment(ref.targetRef);
+  };
+  /** The memo a reversal created is On Hold: taken off hold, then released (the invoice closes). */
+  const finishReversal = async (memoRef: string, status: string | null | undefined) => {
+    if (status === "On Hold") await client.releaseHold("Credit Memo", memoRef);
+    if (status === "On Hold" || status === "Balanced") await client.releaseArDocument("Credit Memo", memoRef);
+  };
+  const findArDocument = async (e: Entity, naturalKey: string) => {
+    const type = e === "Invoice" ? "Invoice" : "Credit Memo";
+    const row = one(e, naturalKey, await client.lookUpArDocument(naturalKey, type));
+    if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
+    return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
   };
   return {
     findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
@@ -51,18 +113,12 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
         const row = one(e, naturalKey, await customers.find(naturalKey));
         return row ? { targetId: row.id, targetRef: row.CustomerID } : null;
       }
-      if (e === "Invoice" || e === "CreditMemo") {
-        const row = one(e, naturalKey, await client.lookUpArDocument(naturalKey, e === "Invoice" ? "Invoice" : "Credit Memo"));
-        if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
-        return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
-      }
-      if (e === "Payment") {
-        const row = one(e, naturalKey, await client.lookUpPayment(naturalKey));
-        if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
-        return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
-      }
-      const row = one(e, naturalKey, await client.lookUpJournalTransaction(naturalKey));
-      return row ? { targetId: row.id, targetRef: row.BatchNbr ?? null } : null;
+      // The planner posts a period only when it read it open: the period is the document.
+      if (e === "FinancialPeriod") return { targetId: naturalKey, targetRef: naturalKey };
+      if (e === "Invoice" || e === "CreditMemo" || e === "InvoiceReversal") return findArDocument(e, naturalKey);
+      const row = one(e, naturalKey, await client.lookUpPayment(naturalKey));
+      if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
+      return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
     },
     createDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
       const e = entity as Entity;
@@ -71,9 +127,13 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
         const c = await client.upsertCustomer(document as CustomerInput);
         return { targetId: c.id, targetRef: c.CustomerID };
       }
-      if (e === "JournalTransaction") {
-        const j = await client.createJournalTransaction(document as JournalTransactionInput);
-        return { targetId: j.id, targetRef: j.BatchNbr ?? null };
+      if (e === "FinancialPeriod") throw refused(`The ${naturalKey.slice(0, 2)}-${naturalKey.slice(2)} financial period is closed in Acumatica's Accounts Receivable`);
+      if (e === "InvoiceReversal") {
+        await client.reverseInvoiceAndApplyToMemo((document as InvoiceReversalInput).invoiceRef);
+        const memo = one(e, naturalKey, (await client.findArDocuments([naturalKey], "Credit Memo")).get(naturalKey));
+        if (!memo?.ReferenceNbr) throw Object.assign(new Error(`Acumatica reversed invoice ${naturalKey} but its credit memo cannot be found yet`), { retryable: true });
+        await finishReversal(memo.ReferenceNbr, memo.Status);
+        return { targetId: memo.id, targetRef: memo.ReferenceNbr };
       }
       const created =
         e === "Payment"
@@ -85,19 +145,43 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
       await release(e, ref);
       return ref;
     },
-    /** Master data: a customer brought up to date (its currency is left as it is). Other entities are documents, never updated. */
-    updateDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }): Promise<TargetDocumentRef> => {
-      if (entity !== "Customer") throw Object.assign(new Error(`Acumatica ${entity} documents are posted once, never updated`), { retryable: false });
+    /**
+     * Master data: a customer brought up to date (its currency is left as it is). A released invoice
+     * is never changed: what follows it (a reversal) is a document of its own, so its "update" leaves
+     * it as it is; a period has nothing to write. Other entities are never updated.
+     */
+    updateDocument: async ({ entity, naturalKey, ref, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }): Promise<TargetDocumentRef> => {
+      if (entity === "FinancialPeriod" || entity === "Invoice") return ref;
+      if (entity !== "Customer") throw refused(`Acumatica ${entity} documents are posted once, never updated`);
       customers.forget(naturalKey);
       const { currencyId: _currency, ...fields } = document as CustomerInput;
       const c = await client.updateCustomer({ ...fields, customerId: naturalKey });
       return { targetId: c.id, targetRef: c.CustomerID };
     },
-    /** A document found by natural key that an earlier attempt created but did not release is released now. */
-    completeDocument: async ({ entity, naturalKey, ref }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
+    /**
+     * A document found by natural key that an earlier attempt created but did not release is released
+     * now (a reversal memo also taken off hold). A customer found (matched or mapped) gets the Zuora
+     * account id in Account Ref and the tax zone where it has none (the planner checked that it has no
+     * other account's id).
+     */
+    completeDocument: async ({ entity, naturalKey, ref, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
+      const e = entity as Entity;
+      if (e === "Customer") {
+        const row = (await customers.find(naturalKey))[0];
+        const doc = document as CustomerInput;
+        const claim = { ...(!row?.AccountRef && doc.accountRef ? { AccountRef: doc.accountRef } : {}), ...(!row?.TaxZone && doc.taxZone ? { TaxZone: doc.taxZone } : {}) };
+        if (Object.keys(claim).length > 0) {
+          customers.forget(naturalKey);
+          await client.put("Customer", { CustomerID: naturalKey, ...claim }, acumaticaCustomerSchema, { mode: "update" });
+        }
+        return;
+      }
       const status = statusOf.get(`${entity}:${naturalKey}`);
-      if (status === "Balanced" || status === "On Hold") await release(entity as Entity, ref);
+      if (e === "InvoiceReversal") {
+        if (ref.targetRef) await finishReversal(ref.targetRef, status);
+        return;
+      }
+      if (status === "Balanced" || status === "On Hold") await release(e, ref);
     },
   };
 };
-

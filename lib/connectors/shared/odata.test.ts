@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { andFilters, anyOfFilter, followNextLinks, inBatches, odataDateTimeOffset, odataString, readAllPages } from "./odata";
+import { andFilters, anyOfFilter, followNextLinks, inBatches, odataDateTimeOffset, odataEqualsAll, odataKeyPredicate, odataString, readAllPages } from "./odata";
 
 describe("OData query pieces", () => {
   it("escapes string literals and builds or-chains, combined with another filter", () => {
@@ -22,5 +22,10 @@ describe("OData query pieces", () => {
     expect(await readAllPages(async (p) => rows.slice(p.skip, p.skip + p.top), { pageSize: 10, max: 15 })).toHaveLength(15);
     const pages: Record<string, { value: number[]; nextLink: string | null }> = { first: { value: [1, 2], nextLink: "p2" }, p2: { value: [3], nextLink: null } };
     expect(await followNextLinks(async (link) => pages[link ?? "first"]!, { max: 10 })).toEqual([1, 2, 3]);
+  });
+
+  it("builds key predicates and conjunctions of equalities with typed literals", () => {
+    expect(odataKeyPredicate({ Company: "10", AccountingYear: 2026, VoucherType: "I", VoucherNo: 7 })).toBe("(Company='10',AccountingYear=2026,VoucherType='I',VoucherNo=7)");
+    expect(odataEqualsAll({ ReferenceNumber: "INV'1", RowNo: 1, Company: undefined })).toBe("ReferenceNumber eq 'INV''1' and RowNo eq 1");
   });
 });

@@ -1,6 +1,8 @@
 // OData query pieces shared by the OData vendors (Acumatica's contract API now, IFS Cloud next):
 // literal escaping, `or`-chains of equalities in batches that keep URLs short, date-time filters, and
-// paging by `$top`/`$skip` or by the server's `@odata.nextLink`.
+// paging by `$top`/`$skip` or by the server's `@odata.nextLink`; for OData v4 servers (IFS Cloud) also
+// key predicates, conjunctions of equalities, the collection envelope and the ETag.
+import { z } from "zod";
 
 /** A string literal: single quotes doubled (OData ABNF `SQUOTE-in-string`). */
 export const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -51,3 +53,30 @@ export const followNextLinks = async <T>(readPage: (nextLink: string | null) => 
   } while (link && rows.length < max);
   return rows;
 };
+
+/** A primitive literal: strings quoted, numbers and booleans as written. */
+export const odataLiteral = (value: string | number | boolean) => (typeof value === "string" ? odataString(value) : String(value));
+
+/** `(Company='10',AccountingYear=2026)` from the key properties in order; a single key is still named. */
+export const odataKeyPredicate = (keys: Record<string, string | number>) =>
+  `(${Object.entries(keys)
+    .map(([name, value]) => `${name}=${odataLiteral(value)}`)
+    .join(",")})`;
+
+/** `A eq 'x' and B eq 2` (values as literals); undefined values are left out. */
+export const odataEqualsAll = (fields: Record<string, string | number | boolean | undefined>) =>
+  Object.entries(fields)
+    .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+    .map(([name, value]) => `${name} eq ${odataLiteral(value)}`)
+    .join(" and ");
+
+/** The OData v4 collection envelope: `value` and, when the server cut the result, `@odata.nextLink`. */
+export const odataCollectionSchema = <T extends z.ZodType>(item: T) =>
+  z.object({
+    value: z.array(item),
+    "@odata.nextLink": z.string().optional(),
+    "@odata.count": z.number().int().optional(),
+  });
+
+/** `@odata.etag` of an entity (weak or strong, sent back verbatim in If-Match). */
+export const odataEtagSchema = z.string().min(1);

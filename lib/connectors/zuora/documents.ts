@@ -34,6 +34,16 @@ export const zuoraDocumentLineSchema = z.object({
 });
 export type ZuoraDocumentLine = z.infer<typeof zuoraDocumentLineSchema>;
 
+/** Which field of a document line names its GL mapping: product, charge or Zuora accounting code. */
+export type ZuoraLineGlKey = "product" | "charge" | "account";
+
+/** The GL mapping key of a line (trimmed), or null when the chosen field is blank. */
+export const glKeyOf = (line: ZuoraDocumentLine, key: ZuoraLineGlKey): string | null => {
+  const raw = key === "product" ? line.productName : key === "charge" ? line.chargeName : line.accountingCode;
+  const trimmed = raw?.trim();
+  return trimmed ? trimmed : null;
+};
+
 export const zuoraInvoiceDocumentSchema = z.object({
   id: z.string(),
   invoiceNumber: z.string(),
@@ -72,6 +82,8 @@ export const zuoraCreditMemoDocumentSchema = z.object({
   amount: money,
   memoDate: z.string(),
   referredInvoiceId: z.string().nullish(),
+  /** how much of the memo Zuora applied (to `referredInvoiceId`); the rest is open on the memo */
+  appliedAmount: money.nullish(),
   reasonCode: z.string().nullish(),
   lines: z.array(zuoraDocumentLineSchema),
 });

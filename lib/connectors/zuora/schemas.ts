@@ -147,6 +147,7 @@ export const zuoraCreditMemoSchema = z.looseObject({
   currency: text.optional(),
   creditMemoDate: text,
   status: text,
+  appliedAmount: money.nullish(),
   referredInvoiceId: text.nullish(),
   reasonCode: text.nullish(),
   updatedDate: text.optional(),
@@ -232,6 +233,7 @@ export const zuoraQueryPaymentSchema = z.looseObject({
   status: text.optional(),
   type: text.optional(),
   amount: money.optional(),
+  unappliedAmount: money.nullish(),
   currency: text.optional(),
   effectiveDate: text.optional(),
   ...expandedAccount,
@@ -247,6 +249,8 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   taxAmount: money.nullish(),
   /** the invoice the memo credits (v1: `referredInvoiceId`) */
   invoiceId: text.nullish(),
+  appliedAmount: money.nullish(),
+  unappliedAmount: money.nullish(),
   reasonCode: text.nullish(),
   ...expandedAccount,
 });

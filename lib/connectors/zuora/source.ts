@@ -170,7 +170,7 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
    * the accounting code when the item has none) come from the invoice items they credit.
    */
   const creditMemoDocument = (
-    memo: { id: string; number: string; status: string; currency?: string | null; amount: number; creditMemoDate: string; referredInvoiceId?: string | null; reasonCode?: string | null; taxAmount?: number | null; updatedDate?: string },
+    memo: { id: string; number: string; status: string; currency?: string | null; amount: number; appliedAmount?: number | null; creditMemoDate: string; referredInvoiceId?: string | null; reasonCode?: string | null; taxAmount?: number | null; updatedDate?: string },
     account: AccountRef,
     items: ZuoraCreditMemoItem[],
     credited: Map<string, CreditedItem>,
@@ -198,6 +198,7 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
       amount: memo.amount,
       memoDate: memo.creditMemoDate,
       referredInvoiceId: memo.referredInvoiceId ?? null,
+      appliedAmount: memo.appliedAmount ?? null,
       reasonCode: memo.reasonCode ?? null,
       lines,
     });

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { signCallout, verifyCallout } from "./webhooks";
+import { parseCallout, signCallout, verifyCallout } from "./webhooks";
 
 const secret = "callout-secret-123";
 const body = '{"EventType":"InvoicePosted","InvoiceId":"8a8082c45f1c4a2b015f1c4e2d2a0042","AccountId":"8a80aa"}';
@@ -73,8 +73,9 @@ describe("verifyCallout", () => {
     expect(verifyCallout({ rawBody: body, headers: { ...h, date: "Mon, 23 Nov 2026 10:01:00 GMT" }, settings, secret, now }).ok).toBe(false);
   });
 
-  it("accepts unsigned callouts only when no secret is configured, and says so", () => {
-    expect(verifyCallout({ rawBody: body, headers: headers({}), settings: {}, secret: undefined })).toMatchObject({ ok: true, verified: false });
+  it("refuses every callout while the connection has no signing secret, naming the way out", () => {
+    expect(verifyCallout({ rawBody: body, headers: headers({}), settings: {}, secret: undefined })).toEqual({ ok: false, reason: expect.stringContaining("no callout signing secret") });
+    expect(verifyCallout({ rawBody: body, headers: headers({}), settings: {}, secret: "" }).ok).toBe(false);
   });
 
   it("never throws on garbage", () => {
@@ -88,10 +89,10 @@ describe("verifyCallout", () => {
 
   it("parses payment and credit memo callouts and falls back to a body hash without a notification id", () => {
     const payment = '{"EventType":"PaymentProcessed","PaymentId":"p1","AccountId":"a1"}';
-    const res = verifyCallout({ rawBody: payment, headers: {}, settings: {}, secret: undefined });
+    const res = parseCallout({ rawBody: payment, headers: {} });
     expect(res).toMatchObject({ ok: true, events: [{ objectType: "payment", objectId: "p1", vendorEventId: expect.stringMatching(/^body-sha256:/) }] });
     const memo = '{"EventType":"CreditMemoPosted","CreditMemoId":"cm1"}';
-    expect(verifyCallout({ rawBody: memo, headers: headers({}), settings: {}, secret: undefined })).toMatchObject({
+    expect(parseCallout({ rawBody: memo, headers: headers({}) })).toMatchObject({
       ok: true,
       events: [{ objectType: "credit-memo", objectId: "cm1" }],
     });
@@ -99,7 +100,7 @@ describe("verifyCallout", () => {
 
   it("keeps a subscription lifecycle event as a record of its own: the notification is its id, the body its payload", () => {
     const created = '{"EventType":"SubscriptionCreated","SubscriptionId":"s1","AccountId":"a1","SubscriptionNumber":"A-S00000001"}';
-    expect(verifyCallout({ rawBody: created, headers: headers({ "zuora-notification-id": "n-sub-1" }), settings: {}, secret: undefined })).toMatchObject({
+    expect(parseCallout({ rawBody: created, headers: headers({ "zuora-notification-id": "n-sub-1" }) })).toMatchObject({
       ok: true,
       events: [{ vendorEventId: "n-sub-1", eventType: "SubscriptionCreated", objectType: "subscription-event", objectId: "n-sub-1", payload: { SubscriptionId: "s1", AccountId: "a1" } }],
     });

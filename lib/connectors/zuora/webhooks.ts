@@ -24,7 +24,7 @@ export type ZuoraCalloutEvent = {
 export type ZuoraObjectType = "invoice" | "payment" | "credit-memo" | "account" | "subscription-event";
 
 export type VerifyCalloutResult =
-  | { ok: true; events: ZuoraCalloutEvent[]; /** false when the connection has no HMAC secret configured */ verified: boolean }
+  | { ok: true; events: ZuoraCalloutEvent[]; verified: true }
   | { ok: false; reason: string };
 
 type Headers = Record<string, string | string[] | undefined> | globalThis.Headers;
@@ -171,8 +171,9 @@ export const parseCallout = ({ rawBody, headers }: { rawBody: Buffer | string; h
  * Verifies a Zuora callout over the RAW request bytes, as the tenant's callout template signs it
  * (algorithm, output encoding, header name, signed-data and header-value templates), compares in
  * constant time, optionally checks a timestamp header against a tolerance, then parses the body.
- * Without a configured HMAC secret the callout is accepted with `verified: false` (callouts carry
- * ids only; the job re-fetches every record). Never throws.
+ * Without a configured HMAC secret every callout is refused: an unsigned callout would let anyone
+ * who guesses a connection id and a document number make us fetch and post it (polling still syncs).
+ * Never throws.
  */
 export const verifyCallout = ({
   rawBody,
@@ -195,10 +196,7 @@ export const verifyCallout = ({
     const s = parsedSettings.data;
     const raw = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
 
-    if (!secret) {
-      const parsed = parseCallout({ rawBody: raw, headers });
-      return parsed.ok ? { ...parsed, verified: false } : parsed;
-    }
+    if (!secret) return { ok: false, reason: "this connection has no callout signing secret: callouts are refused until one is set on the connection" };
 
     const headerValue = headerOf(headers, s.headerName);
     if (!headerValue) return { ok: false, reason: `missing signature header ${s.headerName}` };
@@ -256,8 +254,8 @@ const ZUORA_ACK = { status: 200, body: { success: true } } as const;
 
 /**
  * The Zuora verifier of the webhook route: the callout template's HMAC over the raw bytes, with the
- * connection's callout settings and `calloutHmacSecret` (a connection without that secret accepts
- * unsigned callouts: they carry ids only and every record is re-fetched).
+ * connection's callout settings and `calloutHmacSecret` (a connection without that secret refuses
+ * every callout).
  */
 export const verifyZuoraWebhook = ({ rawBody, headers, connection }: WebhookRequest): WebhookVerification => {
   const settings = z.object({ callout: z.unknown().optional() }).safeParse(connection.settings ?? {});

@@ -1,13 +1,26 @@
 // Zuora -> Acumatica (integrations.md §1). Zuora is the system of record; nothing is written back.
-// Objects, in dependency order: account -> Customer (master: created, then kept up to date),
-// invoice -> AR Invoice (+ optional GL journal), payment -> Payment applied to the posted AR invoices
-// and released, credit memo -> AR Credit Memo (only with Invoice Settlement).
-import { listAcumaticaCustomers, listAcumaticaGlAccounts, type AcumaticaClient } from "../../connectors/acumatica";
-import { createAcumaticaTarget, createCustomerLookup } from "../../connectors/acumatica/target";
+// Objects, in dependency order: Acumatica's financial periods (read for the closed-period hold),
+// account -> Customer (master: created, then kept up to date), invoice -> AR Invoice (reversed when
+// canceled in Zuora after posting), payment -> Payment applied to the posted AR invoices and
+// released, credit memo -> AR Credit Memo applied to the invoice Zuora applied it to (only with
+// Invoice Settlement).
+import {
+  listAcumaticaCashGlAccounts,
+  listAcumaticaCustomers,
+  listAcumaticaGlAccounts,
+  listAcumaticaPaymentMethods,
+  listAcumaticaTaxCategories,
+  listAcumaticaTaxes,
+  listAcumaticaTaxZones,
+  type AcumaticaClient,
+} from "../../connectors/acumatica";
+import { createAcumaticaTarget, createCustomerLookup, createPeriodLookup } from "../../connectors/acumatica/target";
 import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuora";
 import { createZuoraSource } from "../../connectors/zuora/source";
 import { defineFlow } from "../types";
-import { TAX_GL_KEY, zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
+import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
+import { withPeriods } from "./periods";
+import { readZuoraAcumaticaBalances } from "./reconcile";
 import { createPlanner } from "./planner";
 import { zuoraAcumaticaSettingsFields } from "./settings-fields";
 
@@ -17,15 +30,24 @@ export const ZUORA_ACUMATICA = "zuora-acumatica";
 const LINE_FIELD = { charge: "chargeName", product: "productName", account: "accountingCode" } as const;
 const GL_SOURCE_LABEL = { charge: "Zuora charge", product: "Zuora product", account: "Zuora accounting code" } as const;
 
+/**
+ * Keys of the per-currency maps: the currencies a Zuora tenant commonly bills in (the catalogue
+ * ledger offers no per-record currency read); a key outside the list can still be typed in.
+ */
+const currencies = async () => ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "NOK", "DKK"].map((key) => ({ key, label: null }));
+
 export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcumaticaSettings>({
   kind: ZUORA_ACUMATICA,
   label: "Zuora → Acumatica",
-  description: "Billing accounts become Acumatica customers (kept up to date); posted invoices, payments and credit memos become AR documents on the mapped GL accounts.",
+  description:
+    "Billing accounts become Acumatica customers (kept up to date); posted invoices, payments and credit memos become AR documents on the mapped GL accounts, credit memos applied as in Zuora, canceled invoices reversed; documents of closed periods wait for them to open.",
   source: "zuora",
   target: "acumatica",
   objects: [
+    { type: "period", label: "Acumatica financial periods (closed-period check)", mode: "master" },
     { type: "account", label: "Billing accounts → customers", mode: "master" },
-    { type: "invoice", label: "Posted invoices → AR invoices", mode: "document" },
+    // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled
+    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master" },
     { type: "payment", label: "Payments → AR payments", mode: "document" },
     { type: "credit-memo", label: "Credit memos → AR credit memos", mode: "document" },
   ],
@@ -36,14 +58,12 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
       label: "GL accounts",
       sourceLabel: "Zuora charge",
       targetLabel: "Acumatica GL account",
-      help: "Each invoice and credit memo line posts to the GL account mapped from its charge, product or accounting code (the flow's GL account key); the tax total posts to the account mapped from \"Tax\".",
-      readSource: async ({ settings, ledger }) => [
-        ...(await ledger.lineValues({ objectTypes: ["invoice", "credit-memo"], linesField: "lines", field: LINE_FIELD[settings.glAccountKey] })).map((v) => ({
+      help: "Each invoice and credit memo line posts to the GL account mapped from its charge, product or accounting code (the flow's GL account key). Tax is never a line: see the tax maps.",
+      readSource: async ({ settings, ledger }) =>
+        (await ledger.lineValues({ objectTypes: ["invoice", "credit-memo"], linesField: "lines", field: LINE_FIELD[settings.glAccountKey] })).map((v) => ({
           ...v,
           label: v.label ?? GL_SOURCE_LABEL[settings.glAccountKey],
         })),
-        { key: TAX_GL_KEY, label: "Tax total of each document" },
-      ],
       readTarget: ({ vendor }) => vendor("Reading GL accounts from Acumatica", listAcumaticaGlAccounts),
     },
     {
@@ -51,15 +71,81 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
       label: "Customers",
       sourceLabel: "Zuora billing account",
       targetLabel: "Acumatica customer",
-      help: "Documents of a billing account post to its mapped customer. Accounts without a map get a customer created (or matched by account number), as the flow's settings say.",
+      help: "Documents of a billing account post to its mapped customer, which must be in the account's currency and carry no other account's id in Account Ref. Accounts without a map get a customer created (or matched by account number), as the flow's settings say.",
       readSource: async ({ ledger, vendor }) => [...(await ledger.naturalKeys({ objectType: "account", labelField: "name" })), ...(await vendor("Reading billing accounts from Zuora", listZuoraBillingAccounts))],
       readTarget: ({ vendor }) => vendor("Reading customers from Acumatica", listAcumaticaCustomers),
+    },
+    {
+      kind: "cash-account",
+      label: "Cash accounts",
+      sourceLabel: "Payment currency",
+      targetLabel: "Acumatica cash account",
+      help: "Payments post to the cash account of their currency (in Acumatica a cash account carries one currency). A payment in a currency without one is held, naming the currency.",
+      readSource: currencies,
+      readTarget: ({ vendor }) => vendor("Reading cash accounts from Acumatica", listAcumaticaCashGlAccounts),
+    },
+    {
+      kind: "payment-method",
+      label: "Payment methods",
+      sourceLabel: "Zuora payment type",
+      targetLabel: "Acumatica payment method",
+      help: "The Acumatica payment method of each Zuora payment type (Electronic: gateway payments; External: received outside Zuora).",
+      readSource: async () => [
+        { key: "Electronic", label: "Processed by a Zuora gateway" },
+        { key: "External", label: "Received outside Zuora (check, wire)" },
+      ],
+      readTarget: ({ vendor }) => vendor("Reading payment methods from Acumatica", listAcumaticaPaymentMethods),
+    },
+    {
+      kind: "tax",
+      label: "Taxes (Zuora's tax amounts)",
+      sourceLabel: "Document currency",
+      targetLabel: "Acumatica tax ID",
+      help: "Tax mode \"Zuora\": a document's Zuora tax goes into its tax details under the tax mapped from its currency (a tax of the customer's tax zone).",
+      readSource: currencies,
+      readTarget: ({ vendor }) => vendor("Reading taxes from Acumatica", listAcumaticaTaxes),
+    },
+    {
+      kind: "tax-zone",
+      label: "Tax zones",
+      sourceLabel: "Account currency",
+      targetLabel: "Acumatica tax zone",
+      help: "The tax zone of customers the flow creates or matches (when they have none), by the Zuora account's currency.",
+      readSource: currencies,
+      readTarget: ({ vendor }) => vendor("Reading tax zones from Acumatica", listAcumaticaTaxZones),
+    },
+    {
+      kind: "tax-category",
+      label: "Tax categories",
+      sourceLabel: "Zuora charge",
+      targetLabel: "Acumatica tax category",
+      help: "Tax mode \"Acumatica\": each taxed line's tax category, by the same key as its GL account; Acumatica computes the tax from it and the customer's tax zone.",
+      readSource: async ({ settings, ledger }) => ledger.lineValues({ objectTypes: ["invoice", "credit-memo"], linesField: "lines", field: LINE_FIELD[settings.glAccountKey] }),
+      readTarget: ({ vendor }) => vendor("Reading tax categories from Acumatica", listAcumaticaTaxCategories),
+    },
+    {
+      kind: "canceled-invoice",
+      label: "Canceled invoices",
+      sourceLabel: "Zuora invoice canceled after posting",
+      targetLabel: "Decision (reverse or keep)",
+      help: "With canceled invoices held for review: \"reverse\" reverses the Acumatica invoice with a credit memo applied to it; \"keep\" leaves it as posted.",
+      readSource: async ({ ledger }) => ledger.naturalKeys({ objectType: "invoice" }),
+      readTarget: async () => [
+        { key: "reverse", label: "Reverse in Acumatica" },
+        { key: "keep", label: "Keep as posted" },
+      ],
     },
   ],
   pollOptions: (s) => ({ pageSize: s.pollPageSize, pagesPerJob: s.pollPagesPerJob, overlapSeconds: s.pollOverlapSeconds }),
   connect: ({ source, target, settings }) => {
     // Look-up caches are per runtime (one job): a customer created in Acumatica meanwhile is seen by the next job.
     const customers = createCustomerLookup(target);
-    return { source: createZuoraSource(source, settings), target: createAcumaticaTarget(target, customers), plan: createPlanner(settings, customers) };
+    const periods = createPeriodLookup(target);
+    return {
+      source: withPeriods(createZuoraSource(source, settings), periods),
+      target: createAcumaticaTarget(target, customers),
+      plan: createPlanner(settings, customers, periods),
+      readBalances: ({ since }) => readZuoraAcumaticaBalances({ source, target, settings, since }),
+    };
   },
 });

@@ -6,7 +6,6 @@ import {
   mapAccountToCustomer,
   mapCreditMemo,
   mapInvoice,
-  mapJournal,
   mapPayment,
   zuoraAcumaticaSettingsSchema,
 } from "./mapping";
@@ -67,16 +66,23 @@ describe("mapInvoice", () => {
       ],
     },
     {
-      name: "tax goes to the Tax account, which must be mapped too",
+      name: "Zuora's tax needs the tax of the document's currency",
       input: { amount: 110, lines: [line({ taxAmount: 10 })] },
       maps: gl([["Platform Fee", "40100"]]),
-      missing: [{ kind: "gl-account", sourceKey: "Tax", label: "tax" }],
+      missing: [{ kind: "tax", sourceKey: "USD", label: "tax of USD documents" }],
     },
     {
-      name: "tax line posted when mapped",
+      name: "Zuora's tax goes into the tax details, never a line",
       input: { amount: 110, lines: [line({ taxAmount: 10 })] },
-      maps: gl([["Platform Fee", "40100"], ["Tax", "23000"]]),
-      accounts: ["40100", "23000"],
+      maps: [...gl([["Platform Fee", "40100"]]), { kind: "tax", sourceKey: "USD", targetValue: "VAT19" }],
+      accounts: ["40100"],
+    },
+    {
+      name: "tax mode acumatica: a taxed line needs its tax category",
+      input: { amount: 110, lines: [line({ taxAmount: 10 })] },
+      settings: { taxMode: "acumatica" },
+      maps: gl([["Platform Fee", "40100"]]),
+      missing: [{ kind: "tax-category", sourceKey: "Platform Fee", label: "tax category" }],
     },
     {
       name: "unresolved customer with createCustomers on is a dependency",
@@ -93,7 +99,6 @@ describe("mapInvoice", () => {
       customer: null,
       missing: [{ kind: "customer", sourceKey: "A00000001", label: "Acme" }],
     },
-    { name: "currency must match the customer's", input: { currency: "EUR" }, maps: gl([["Platform Fee", "40100"]]), invalid: /in EUR but Acumatica customer C001 uses USD/ },
     { name: "lines must add up to the amount", input: { amount: 120 }, maps: gl([["Platform Fee", "40100"]]), invalid: /add up to 100 but the invoice amount is 120/ },
     { name: "a line without the key field is invalid", input: { lines: [line({ chargeName: null })] }, maps: [], invalid: /has no charge name/ },
   ];
@@ -110,7 +115,8 @@ describe("mapInvoice", () => {
         expect(result.issues).toEqual([]);
         expect(result.output?.lines.map((d) => d.account)).toEqual(c.accounts);
         expect(result.output).toMatchObject({ customerId: "C001", externalRef: "INV00000001", hold: false });
-        expect(result.output!.lines.reduce((s, d) => s + d.unitPrice * (d.quantity ?? 1), 0)).toBeCloseTo(invoice(c.input).amount, 2);
+        const taxes = (result.output!.taxDetails ?? []).reduce((s, t) => s + t.taxAmount, 0);
+        expect(result.output!.lines.reduce((s, d) => s + d.unitPrice * (d.quantity ?? 1), 0) + taxes).toBeCloseTo(invoice(c.input).amount, 2);
       } else {
         expect(result.output).toBeNull();
         if (c.missing) expect(result.issues.flatMap((i) => (i.type === "missing" ? [i.missing] : []))).toEqual(c.missing);
@@ -132,9 +138,14 @@ describe("mapPayment", () => {
     effectiveDate: "2026-11-05",
     applications: [{ invoiceId: "inv-1", invoiceNumber: "INV00000001", amount: 100 }],
   };
-
-  it("applies to the posted invoice's Acumatica reference", () => {
-    const r = mapPayment({ payment, customer, invoiceRefs: new Map([["inv-1", "AR000123"]]), maps: new Map(), settings: settings({ cashAccount: "10200" }) });
+  const maps = indexValueMaps([
+    { kind: "cash-account", sourceKey: "USD", targetValue: "10200" },
+    { kind: "cash-account", sourceKey: "EUR", targetValue: "10250" },
+    { kind: "payment-method", sourceKey: "External", targetValue: "CHECK" },
+    { kind: "payment-method", sourceKey: "Electronic", targetValue: "CARD" },
+  ]);
+  it("applies to the posted invoice's Acumatica reference, on the cash account and method mapped", () => {
+    const r = mapPayment({ payment, customer, invoiceRefs: new Map([["inv-1", "AR000123"]]), maps, settings: settings() });
     expect(r.output).toMatchObject({
       customerId: "C001",
       amount: 100,
@@ -143,32 +154,28 @@ describe("mapPayment", () => {
       externalRef: "P-00000001",
       applyTo: [{ docType: "Invoice", referenceNbr: "AR000123", amountPaid: 100 }],
     });
+    const eur = mapPayment({ payment: { ...payment, type: "Electronic", currency: "EUR" }, customer: { customerId: "C002", currency: "EUR" }, invoiceRefs: new Map([["inv-1", "AR1"]]), maps, settings: settings() });
+    expect(eur.output).toMatchObject({ cashAccount: "10250", paymentMethod: "CARD", currencyId: "EUR" });
   });
-
   it("waits for an invoice that is not posted yet", () => {
-    const r = mapPayment({ payment, customer, invoiceRefs: new Map(), maps: new Map(), settings: settings() });
+    const r = mapPayment({ payment, customer, invoiceRefs: new Map(), maps, settings: settings() });
     expect(r.output).toBeNull();
     expect(r.issues).toEqual([{ type: "missing", missing: { kind: "invoice", sourceKey: "inv-1", label: "INV00000001", dependency: true } }]);
   });
-
-  it("uses the electronic payment method for electronic payments", () => {
-    const r = mapPayment({
-      payment: { ...payment, type: "Electronic" },
-      customer,
-      invoiceRefs: new Map([["inv-1", "AR1"]]),
-      maps: new Map(),
-      settings: settings({ electronicPaymentMethod: "CARD" }),
-    });
-    expect(r.output?.paymentMethod).toBe("CARD");
+  it("a currency without a cash account, or a type without a method, is a missing mapping naming it", () => {
+    const r = mapPayment({ payment: { ...payment, currency: "GBP" }, customer: { customerId: "C003", currency: "GBP" }, invoiceRefs: new Map([["inv-1", "AR1"]]), maps: new Map(), settings: settings() });
+    expect(r.issues).toEqual([
+      { type: "missing", missing: { kind: "cash-account", sourceKey: "GBP", label: "cash account for GBP payments" } },
+      { type: "missing", missing: { kind: "payment-method", sourceKey: "External", label: "payment method for External payments" } },
+    ]);
   });
-
   it("refuses applications above the payment amount", () => {
-    const r = mapPayment({ payment: { ...payment, amount: 50 }, customer, invoiceRefs: new Map([["inv-1", "AR1"]]), maps: new Map(), settings: settings() });
+    const r = mapPayment({ payment: { ...payment, amount: 50 }, customer, invoiceRefs: new Map([["inv-1", "AR1"]]), maps, settings: settings() });
     expect(r.issues[0]).toMatchObject({ type: "invalid", field: "applications" });
   });
 });
 
-describe("mapCreditMemo, mapJournal, mapAccountToCustomer", () => {
+describe("mapCreditMemo, mapAccountToCustomer", () => {
   it("maps a credit memo's lines like an invoice's", () => {
     const r = mapCreditMemo({
       memo: {
@@ -180,25 +187,17 @@ describe("mapCreditMemo, mapJournal, mapAccountToCustomer", () => {
         amount: 20,
         memoDate: "2026-11-03",
         referredInvoiceId: "inv-1",
+        appliedAmount: 15,
         reasonCode: "Correcting invoice error",
         lines: [line({ amount: 20 })],
       },
       customer,
+      invoiceRef: "AR000007",
       maps: indexValueMaps(gl([["Platform Fee", "40100"]])),
       settings: settings(),
     });
-    expect(r.output).toMatchObject({ externalRef: "CM00000001", lines: [{ account: "40100", unitPrice: 20 }] });
-  });
-
-  it("builds a balanced journal from a mapped invoice", () => {
-    const inv = invoice({ amount: 110, lines: [line({ taxAmount: 10 })] });
-    const mapped = mapInvoice({ invoice: inv, customer, maps: indexValueMaps(gl([["Platform Fee", "40100"], ["Tax", "23000"]])), settings: settings() }).output!;
-    const j = mapJournal({ invoice: inv, mapped, settings: settings({ postJournal: true, journalArAccount: "11000" }) });
-    const debit = j.output!.lines.reduce((s, d) => s + (d.debit ?? 0), 0);
-    const credit = j.output!.lines.reduce((s, d) => s + (d.credit ?? 0), 0);
-    expect(debit).toBe(110);
-    expect(credit).toBe(110);
-    expect(mapJournal({ invoice: inv, mapped, settings: settings({ postJournal: true }) }).output).toBeNull();
+    // applied to its invoice for what Zuora applied; the other 5 stays open on the memo
+    expect(r.output).toMatchObject({ externalRef: "CM00000001", lines: [{ account: "40100", unitPrice: 20 }], applyTo: [{ docType: "Invoice", referenceNbr: "AR000007", amountPaid: 15 }] });
   });
 
   it("derives the same CustomerID for the same account every time, or uses the mapped one", () => {

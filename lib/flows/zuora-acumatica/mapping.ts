@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ArDocumentInput, ArDocumentLine, CustomerInput, JournalTransactionInput, PaymentInput } from "../../connectors/acumatica/client";
-import type { ZuoraAccountDocument, ZuoraAccountRef, ZuoraCreditMemoDocument, ZuoraDocumentLine, ZuoraInvoiceDocument, ZuoraPaymentDocument } from "../../connectors/zuora/documents";
+import type { ArDocumentInput, ArDocumentLine, CustomerInput, PaymentInput } from "../../connectors/acumatica/client";
+import { glKeyOf, type ZuoraAccountDocument, type ZuoraAccountRef, type ZuoraCreditMemoDocument, type ZuoraDocumentLine, type ZuoraInvoiceDocument, type ZuoraPaymentDocument } from "../../connectors/zuora/documents";
 import { createMappingContext, type MappingResult } from "../../mapping/create-mapping-context";
 import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import type { MissingKey } from "../../mapping/missing-key";
@@ -8,6 +8,16 @@ import type { ValueMapIndex } from "../../mapping/value-map-index";
 
 // Persisted JSON: Flow.settings of "zuora-acumatica" flows is parsed with this schema. Changing it
 // needs a data migration. The source payloads are Zuora documents (lib/connectors/zuora/documents.ts).
+
+/** An IANA time zone name this runtime knows ("Europe/Berlin", "UTC"). */
+const timeZoneName = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not a time zone this server knows (an IANA name such as Europe/Berlin)");
 
 /** Settings of a Zuora -> Acumatica flow (Flow.settings). */
 export const zuoraAcumaticaSettingsSchema = z.object({
@@ -26,13 +36,22 @@ export const zuoraAcumaticaSettingsSchema = z.object({
   glAccountKey: z.enum(["product", "charge", "account"]).default("charge"),
   /** the tenant has Invoice Settlement: credit memos are posted (otherwise skipped with that reason) */
   invoiceSettlement: z.boolean().default(true),
-  /** also post a GL journal transaction for each invoice (debit `journalArAccount`, credit the revenue lines) */
-  postJournal: z.boolean().default(false),
-  journalArAccount: z.string().min(1).optional(),
-  /** Acumatica payment method and cash account of posted payments, per Zuora payment type */
-  paymentMethod: z.string().min(1).default("CHECK"),
-  electronicPaymentMethod: z.string().min(1).optional(),
-  cashAccount: z.string().min(1).optional(),
+  /**
+   * How tax reaches Acumatica: "zuora" = Zuora's tax amount goes into the document's tax details
+   * (TaxID from the "tax" value map by currency, kept as sent); "acumatica" = Acumatica computes it
+   * from the customer's tax zone ("tax-zone" value map) and each line's tax category ("tax-category"
+   * value map by GL key). Tax is never posted as a document line.
+   */
+  taxMode: z.enum(["zuora", "acumatica"]).default("zuora"),
+  /**
+   * The Zuora tenant's time zone (Zuora: Settings > Tenant Profile). Zuora dates are in it; a
+   * date-time from Zuora is turned into the date it is in this zone before it reaches Acumatica.
+   */
+  tenantTimeZone: timeZoneName.default("UTC"),
+  /** a document dated in a period closed in Acumatica: held until it opens, or posted into the next open period */
+  closedPeriods: z.enum(["hold", "next-open-period"]).default("hold"),
+  /** an invoice canceled in Zuora after it posted: reversed in Acumatica, or held for an admin */
+  canceledInvoices: z.enum(["reverse", "hold"]).default("reverse"),
   /** post external (manual) payments; off: recorded as skipped */
   postExternalPayments: z.boolean().default(true),
   /**
@@ -50,27 +69,42 @@ export type ZuoraAcumaticaSettings = z.infer<typeof zuoraAcumaticaSettingsSchema
 export type ResolvedCustomer = { customerId: string; currency: string | null };
 
 /** The source key of a line's GL account, as chosen by `glAccountKey`. */
-export const glKeyOf = (line: ZuoraDocumentLine, key: ZuoraAcumaticaSettings["glAccountKey"]): string | null => {
-  const raw = key === "product" ? line.productName : key === "charge" ? line.chargeName : line.accountingCode;
-  const trimmed = raw?.trim();
-  return trimmed ? trimmed : null;
-};
-
-/** Value-map key of the GL account that takes an invoice's tax total. */
-export const TAX_GL_KEY = "Tax";
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+const zoneDates = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The calendar date of a Zuora date or date-time in the tenant's time zone: a plain date
+ * ("2026-11-30") is already one; a date-time with an offset or Z is the instant's date in `timeZone`;
+ * one without an offset is the tenant's local time, so its date part.
+ */
+export const tenantDate = (value: string, timeZone: string): string => {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value)) return value.slice(0, 10);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return value.slice(0, 10);
+  let format = zoneDates.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    zoneDates.set(timeZone, format);
+  }
+  return format.format(new Date(ms));
+};
+
+/** Acumatica's financial period of a date, "MMYYYY" (monthly calendar). */
+export const periodOf = (date: string) => `${date.slice(5, 7)}${date.slice(0, 4)}`;
 
 /** Acumatica documents as the connector's create functions take them (it wraps values, sets natural-key fields). */
 export type AcumaticaCustomerDoc = CustomerInput & { currencyId: string };
 export type AcumaticaArDoc = ArDocumentInput;
 export type AcumaticaPaymentDoc = PaymentInput;
-export type AcumaticaJournalDoc = JournalTransactionInput;
 type AcumaticaLine = ArDocumentLine;
 
 /**
  * Billing account -> Acumatica customer, used when `createCustomers` is on: the CustomerID is the
- * "customer" value map of the account number when one exists, else derived deterministically.
+ * "customer" value map of the account number when one exists, else derived deterministically. The
+ * Zuora account id goes to Account Ref, where the planner checks it on every customer it uses; the
+ * tax zone is the "tax-zone" value map of the account's currency, when there is one.
  */
 export const mapAccountToCustomer = ({
   account,
@@ -85,10 +119,13 @@ export const mapAccountToCustomer = ({
   const customerId = maps.get("customer")?.get(account.accountNumber) ?? deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber: account.accountNumber });
   if (!account.name.trim()) ctx.invalid("name", `Billing account ${account.accountNumber} has no name`);
   if (!/^[A-Z]{3}$/.test(account.currency)) ctx.invalid("currency", `Billing account ${account.accountNumber} has no valid currency ("${account.currency}")`);
+  const taxZone = maps.get("tax-zone")?.get(account.currency);
   return ctx.finish(() => ({
     customerId,
     name: account.name.trim().slice(0, 255),
     currencyId: account.currency,
+    accountRef: account.id,
+    ...(taxZone ? { taxZone } : {}),
     ...(settings.customerClass ? { customerClass: settings.customerClass } : {}),
     ...(account.email ? { email: account.email } : {}),
   }));
@@ -104,105 +141,132 @@ export const customerKeyOf = (account: ZuoraAccountRef, settings: ZuoraAcumatica
     ? { kind: "customer", sourceKey: account.accountNumber, label: account.name ?? account.accountNumber, dependency: true }
     : { kind: "customer", sourceKey: account.accountNumber, label: account.name ?? account.accountNumber };
 
-const mapLines = (
-  ctx: ReturnType<typeof createMappingContext>,
-  lines: ZuoraDocumentLine[],
-  taxTotal: number,
-  settings: ZuoraAcumaticaSettings,
-  what: string,
-): (() => AcumaticaLine[]) => {
-  const accounts = lines.map((line) => {
+type Ctx = ReturnType<typeof createMappingContext>;
+
+/**
+ * Document lines on their GL accounts (quantity 1 at the line amount: Zuora's amount already
+ * carries proration and discounts), and the tax as the flow's tax mode says: Zuora's total in the
+ * tax details (TaxID by currency), or a tax category on each taxed line for Acumatica to compute.
+ */
+const mapLines = (ctx: Ctx, doc: { lines: ZuoraDocumentLine[]; currency: string }, settings: ZuoraAcumaticaSettings, what: string) => {
+  const accounts = doc.lines.map((line) => {
     const key = glKeyOf(line, settings.glAccountKey);
     if (key === null) {
       ctx.invalid(`lines.${line.id}`, `${what} line ${line.id} has no ${settings.glAccountKey} name to choose its GL account`);
-      return undefined;
+      return { key, account: undefined };
     }
-    return ctx.lookup("gl-account", key, settings.glAccountKey);
+    return { key, account: ctx.lookup("gl-account", key, settings.glAccountKey) };
   });
-  const taxAccount = taxTotal !== 0 ? ctx.lookup("gl-account", TAX_GL_KEY, "tax") : undefined;
-  // Quantity 1 at the line amount: Zuora's amount already carries proration and discounts.
-  return () => [
-    ...lines.map((line, i) => ({
-      description: (line.description || line.chargeName || line.productName || `Line ${i + 1}`).slice(0, 255),
-      quantity: 1,
-      unitPrice: round2(line.amount),
-      account: accounts[i]!,
-    })),
-    ...(taxTotal !== 0 ? [{ description: "Tax", quantity: 1, unitPrice: round2(taxTotal), account: taxAccount! }] : []),
-  ];
+  const taxTotal = round2(doc.lines.reduce((sum, l) => sum + (l.taxAmount ?? 0), 0));
+  const taxed = doc.lines.filter((l) => (l.taxAmount ?? 0) !== 0);
+  const taxId = settings.taxMode === "zuora" && taxTotal !== 0 ? ctx.lookup("tax", doc.currency, `tax of ${doc.currency} documents`) : undefined;
+  const categories = doc.lines.map((line, i) =>
+    settings.taxMode === "acumatica" && (line.taxAmount ?? 0) !== 0 && accounts[i]!.key !== null ? ctx.lookup("tax-category", accounts[i]!.key!, "tax category") : undefined,
+  );
+  const net = round2(doc.lines.reduce((sum, l) => sum + l.amount, 0));
+  return {
+    net,
+    taxTotal,
+    build: (): { lines: AcumaticaLine[]; taxDetails?: ArDocumentInput["taxDetails"] } => ({
+      lines: doc.lines.map((line, i) => ({
+        description: (line.description || line.chargeName || line.productName || `Line ${i + 1}`).slice(0, 255),
+        quantity: 1,
+        unitPrice: round2(line.amount),
+        account: accounts[i]!.account!,
+        ...(categories[i] ? { taxCategory: categories[i] } : {}),
+      })),
+      ...(taxId ? { taxDetails: [{ taxId, taxableAmount: round2(taxed.reduce((s, l) => s + l.amount, 0)), taxAmount: taxTotal }] } : {}),
+    }),
+  };
 };
 
-const checkCurrency = (ctx: ReturnType<typeof createMappingContext>, currency: string, customer: ResolvedCustomer | null, what: string) => {
-  if (customer?.currency && customer.currency !== currency) {
-    ctx.invalid("currency", `${what} is in ${currency} but Acumatica customer ${customer.customerId} uses ${customer.currency}`);
-  }
-};
+/** Where a document lands in Acumatica's calendar: its own period, or (closed period, flow setting) the next open one. */
+export type PostingPeriod = { postPeriod?: string; note?: string };
 
-/** Posted invoice -> Acumatica AR invoice; every line on a mapped GL account, tax on the "Tax" account. */
+const withPeriod = (description: string, date: string, period: PostingPeriod | undefined) =>
+  period?.postPeriod ? `${description} (dated ${date}, posted in ${period.postPeriod.slice(0, 2)}-${period.postPeriod.slice(2)}: ${period.note ?? "its period is closed"})` : description;
+
+/** Posted invoice -> Acumatica AR invoice; every line on a mapped GL account, tax as the tax mode says. */
 export const mapInvoice = ({
   invoice,
   customer,
   maps,
   settings,
+  period,
 }: {
   invoice: ZuoraInvoiceDocument;
   /** null when the customer is not resolved yet (its key is then reported missing) */
   customer: ResolvedCustomer | null;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
+  period?: PostingPeriod;
 }): MappingResult<AcumaticaArDoc> => {
   const ctx = createMappingContext(maps);
   if (!customer) ctx.require(customerKeyOf(invoice.account, settings));
   if (invoice.lines.length === 0) ctx.invalid("lines", `Invoice ${invoice.invoiceNumber} has no lines`);
-  const taxTotal = round2(invoice.lines.reduce((sum, l) => sum + (l.taxAmount ?? 0), 0));
-  const lines = mapLines(ctx, invoice.lines, taxTotal, settings, `Invoice ${invoice.invoiceNumber}`);
-  checkCurrency(ctx, invoice.currency, customer, `Invoice ${invoice.invoiceNumber}`);
-  const total = round2(invoice.lines.reduce((sum, l) => sum + l.amount, 0) + taxTotal);
+  const lines = mapLines(ctx, invoice, settings, `Invoice ${invoice.invoiceNumber}`);
+  const total = round2(lines.net + lines.taxTotal);
   if (Math.abs(total - invoice.amount) > 0.005) {
     ctx.invalid("amount", `Invoice ${invoice.invoiceNumber} lines add up to ${total} but the invoice amount is ${invoice.amount}`);
   }
+  const date = tenantDate(invoice.invoiceDate, settings.tenantTimeZone);
   return ctx.finish(() => ({
     customerId: customer!.customerId,
     externalRef: invoice.invoiceNumber,
-    date: invoice.invoiceDate,
-    ...(invoice.dueDate ? { dueDate: invoice.dueDate } : {}),
-    description: `Zuora invoice ${invoice.invoiceNumber}`,
+    date,
+    ...(invoice.dueDate ? { dueDate: tenantDate(invoice.dueDate, settings.tenantTimeZone) } : {}),
+    ...(period?.postPeriod ? { postPeriod: period.postPeriod } : {}),
+    description: withPeriod(`Zuora invoice ${invoice.invoiceNumber}`, date, period),
     hold: false,
-    lines: lines(),
+    ...lines.build(),
   }));
 };
 
-/** Credit memo -> Acumatica credit memo (AR Invoice entity, Type "Credit Memo"). */
+/**
+ * Credit memo -> Acumatica credit memo (AR Invoice entity, Type "Credit Memo"), applied to the
+ * invoice it credits for the amount Zuora applied (`invoiceRef`: that invoice's ReferenceNbr); the
+ * rest stays open on the memo, as in Zuora.
+ */
 export const mapCreditMemo = ({
   memo,
   customer,
+  invoiceRef,
   maps,
   settings,
+  period,
 }: {
   memo: ZuoraCreditMemoDocument;
   customer: ResolvedCustomer | null;
+  invoiceRef?: string | null;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
+  period?: PostingPeriod;
 }): MappingResult<AcumaticaArDoc> => {
   const ctx = createMappingContext(maps);
   if (!customer) ctx.require(customerKeyOf(memo.account, settings));
   if (memo.lines.length === 0) ctx.invalid("lines", `Credit memo ${memo.number} has no lines`);
-  const taxTotal = round2(memo.lines.reduce((sum, l) => sum + (l.taxAmount ?? 0), 0));
-  const lines = mapLines(ctx, memo.lines, taxTotal, settings, `Credit memo ${memo.number}`);
-  checkCurrency(ctx, memo.currency, customer, `Credit memo ${memo.number}`);
+  const lines = mapLines(ctx, memo, settings, `Credit memo ${memo.number}`);
+  const applied = round2(memo.appliedAmount ?? 0);
+  if (applied > 0 && !invoiceRef) ctx.invalid("appliedAmount", `Credit memo ${memo.number} is applied (${applied}) but names no invoice`);
+  if (applied - memo.amount > 0.005) ctx.invalid("appliedAmount", `Credit memo ${memo.number} applies ${applied}, more than its amount ${memo.amount}`);
+  const date = tenantDate(memo.memoDate, settings.tenantTimeZone);
   return ctx.finish(() => ({
     customerId: customer!.customerId,
     externalRef: memo.number,
-    date: memo.memoDate,
-    description: `Zuora credit memo ${memo.number}${memo.reasonCode ? ` (${memo.reasonCode})` : ""}`,
+    date,
+    ...(period?.postPeriod ? { postPeriod: period.postPeriod } : {}),
+    description: withPeriod(`Zuora credit memo ${memo.number}${memo.reasonCode ? ` (${memo.reasonCode})` : ""}`, date, period),
     hold: false,
-    lines: lines(),
+    ...lines.build(),
+    ...(applied > 0 ? { applyTo: [{ docType: "Invoice" as const, referenceNbr: invoiceRef!, amountPaid: applied }] } : {}),
   }));
 };
 
 /**
  * Payment -> Acumatica payment applied to the AR invoices its Zuora applications name. An invoice
- * not posted yet is a dependency: the payment waits for it.
+ * not posted yet is a dependency: the payment waits for it. The cash account is the "cash-account"
+ * value map of the payment's currency (a cash account carries its currency in Acumatica), the
+ * payment method the "payment-method" value map of the Zuora payment type; either missing holds it.
  */
 export const mapPayment = ({
   payment,
@@ -210,6 +274,7 @@ export const mapPayment = ({
   invoiceRefs,
   maps,
   settings,
+  period,
 }: {
   payment: ZuoraPaymentDocument;
   customer: ResolvedCustomer | null;
@@ -217,56 +282,29 @@ export const mapPayment = ({
   invoiceRefs: ReadonlyMap<string, string>;
   maps: ValueMapIndex;
   settings: ZuoraAcumaticaSettings;
+  period?: PostingPeriod;
 }): MappingResult<AcumaticaPaymentDoc> => {
   const ctx = createMappingContext(maps);
   if (!customer) ctx.require(customerKeyOf(payment.account, settings));
   for (const app of payment.applications) {
     if (!invoiceRefs.has(app.invoiceId)) ctx.require({ kind: "invoice", sourceKey: app.invoiceId, label: app.invoiceNumber ?? app.invoiceId, dependency: true });
   }
-  checkCurrency(ctx, payment.currency, customer, `Payment ${payment.number}`);
+  const cashAccount = ctx.lookup("cash-account", payment.currency, `cash account for ${payment.currency} payments`);
+  const method = ctx.lookup("payment-method", payment.type, `payment method for ${payment.type} payments`);
   const applied = round2(payment.applications.reduce((s, a) => s + a.amount, 0));
   if (applied - payment.amount > 0.005) ctx.invalid("applications", `Payment ${payment.number} applies ${applied}, more than its amount ${payment.amount}`);
-  const method = payment.type === "Electronic" ? (settings.electronicPaymentMethod ?? settings.paymentMethod) : settings.paymentMethod;
+  const date = tenantDate(payment.effectiveDate, settings.tenantTimeZone);
   return ctx.finish(() => ({
     customerId: customer!.customerId,
     externalRef: payment.number,
-    applicationDate: payment.effectiveDate,
+    applicationDate: date,
     amount: round2(payment.amount),
-    paymentMethod: method,
-    ...(settings.cashAccount ? { cashAccount: settings.cashAccount } : {}),
+    paymentMethod: method!,
+    cashAccount: cashAccount!,
     currencyId: payment.currency,
     paymentRef: payment.number,
-    description: `Zuora ${payment.type.toLowerCase()} payment ${payment.number}`,
+    description: withPeriod(`Zuora ${payment.type.toLowerCase()} payment ${payment.number}`, date, period),
     hold: false,
     applyTo: payment.applications.map((a) => ({ docType: "Invoice" as const, referenceNbr: invoiceRefs.get(a.invoiceId)!, amountPaid: round2(a.amount) })),
-  }));
-};
-
-/** Natural key (Description) of the journal transaction posted for an invoice. */
-export const journalKeyOf = (invoiceNumber: string) => `Zuora ${invoiceNumber} revenue`;
-
-/** The GL journal of a mapped invoice: debit the AR account with the total, credit each line's account. */
-export const mapJournal = ({
-  invoice,
-  mapped,
-  settings,
-}: {
-  invoice: ZuoraInvoiceDocument;
-  mapped: AcumaticaArDoc;
-  settings: ZuoraAcumaticaSettings;
-}): MappingResult<AcumaticaJournalDoc> => {
-  const ctx = createMappingContext(new Map());
-  if (!settings.journalArAccount) ctx.invalid("settings.journalArAccount", "postJournal is on but the flow has no journalArAccount");
-  const amountOf = (l: AcumaticaLine) => round2((l.quantity ?? 1) * l.unitPrice);
-  const total = round2(mapped.lines.reduce((s, l) => s + amountOf(l), 0));
-  return ctx.finish(() => ({
-    externalRef: journalKeyOf(invoice.invoiceNumber),
-    transactionDate: invoice.invoiceDate,
-    currencyId: invoice.currency,
-    hold: false,
-    lines: [
-      { account: settings.journalArAccount!, debit: total, credit: 0, description: `AR ${invoice.invoiceNumber}` },
-      ...mapped.lines.map((l) => ({ account: l.account, debit: 0, credit: amountOf(l), description: l.description })),
-    ],
   }));
 };

@@ -9,7 +9,7 @@ import { createQadTarget } from "../../connectors/qad/target";
 import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuora";
 import { createZuoraSource } from "../../connectors/zuora/source";
 import { defineFlow } from "../types";
-import { TAX_GL_KEY } from "../zuora-acumatica/mapping";
+import { TAX_GL_KEY } from "./tax-key";
 import { VALUE_MAP_KINDS } from "./mapping";
 import { createPlanner } from "./planner";
 import { zuoraQadSettingsFields, zuoraQadSettingsSchema, type ZuoraQadSettings } from "./settings";

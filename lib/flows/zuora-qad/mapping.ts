@@ -3,7 +3,8 @@ import type { ZuoraAccountRef, ZuoraCreditMemoDocument, ZuoraDocumentLine, Zuora
 import { createMappingContext, type MappingContext, type MappingResult } from "../../mapping/create-mapping-context";
 import type { MissingKey } from "../../mapping/missing-key";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
-import { glKeyOf, TAX_GL_KEY } from "../zuora-acumatica/mapping";
+import { glKeyOf } from "../../connectors/zuora/documents";
+import { TAX_GL_KEY } from "./tax-key";
 import type { ZuoraQadSettings } from "./settings";
 
 /*
@@ -35,7 +36,7 @@ export const customerKeyOf = (account: ZuoraAccountRef): MissingKey => ({ kind: 
  * The posting date of a document dated `date`: the date itself in an open period; for a closed (or
  * missing) period the date the admin mapped for it ("posting-period"), else the key is noted missing.
  */
-const postingDateOf = (ctx: MappingContext, date: string, periods: readonly PeriodInfo[], maps: ValueMapIndex): string | undefined => {
+const postingDateOf = (ctx: MappingContext, date: string, periods: readonly PeriodInfo[]): string | undefined => {
   const day = date.slice(0, 10);
   const period = periods.find((p) => p.startDate.slice(0, 10) <= day && day <= p.endDate.slice(0, 10));
   if (period?.open) return day;
@@ -94,7 +95,7 @@ export const mapInvoice = ({ invoice, customerCode, maps, settings, periods }: C
   checkReference(ctx, invoice.invoiceNumber, "Invoice");
   const lines = mapLines(ctx, invoice.lines, settings, what);
   checkBalance(ctx, invoice.lines, invoice.amount, what);
-  const postingDate = postingDateOf(ctx, invoice.invoiceDate, periods, maps);
+  const postingDate = postingDateOf(ctx, invoice.invoiceDate, periods);
   return ctx.finish(() => ({
     customerCode: customerCode!,
     reference: invoice.invoiceNumber,
@@ -129,7 +130,7 @@ export const mapPayment = ({
   }
   const allocated = round2(payment.applications.reduce((s, a) => s + a.amount, 0));
   if (allocated - payment.amount > 0.005) ctx.invalid("applications", `Balance check: ${what} applies ${allocated}, more than its amount ${payment.amount}`);
-  const postingDate = postingDateOf(ctx, payment.effectiveDate, periods, maps);
+  const postingDate = postingDateOf(ctx, payment.effectiveDate, periods);
   return ctx.finish(() => ({
     customerCode: customerCode!,
     reference: payment.number,
@@ -164,7 +165,7 @@ export const mapCreditMemo = ({
   checkReference(ctx, memo.number, "Credit memo");
   const lines = mapLines(ctx, memo.lines, settings, what);
   checkBalance(ctx, memo.lines, memo.amount, what);
-  const postingDate = postingDateOf(ctx, memo.memoDate, periods, maps);
+  const postingDate = postingDateOf(ctx, memo.memoDate, periods);
   return ctx.finish(() => ({
     customerCode: customerCode!,
     reference: memo.number,

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { CalloutSetup } from "@/components/flows/callout-setup";
 import { FlowActivityView } from "@/components/flows/flow-activity";
 import { FlowForm } from "@/components/flows/flow-form";
@@ -36,9 +36,8 @@ export const FlowPageClient = ({ flow, initialActivity, kinds, connections, isAd
     refetchInterval: (q) => (q.state.data?.isRunning || isSyncRequested ? 1500 : 15_000),
   });
   const data = activity.data ?? initialActivity;
-  useEffect(() => {
-    if (data.isRunning) setIsSyncRequested(false);
-  }, [data.isRunning]);
+  // A requested sync counts as seen once a run shows up; adjusting state while rendering avoids an extra pass.
+  if (data.isRunning && isSyncRequested) setIsSyncRequested(false);
 
   const toggle = useMutation({
     mutationFn: async (enabled: boolean) => {

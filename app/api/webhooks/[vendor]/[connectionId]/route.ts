@@ -33,6 +33,13 @@ const answer = (ack: WebhookAck) =>
       ? new Response(null, { status: ack.status, headers: ack.headers })
       : Response.json(ack.body, { status: ack.status, headers: ack.headers });
 
+/**
+ * The caller's address for a connection's IP allowlist: the first X-Forwarded-For entry, which
+ * `next start` fills with the socket's address when the caller sends none. Behind a reverse proxy the
+ * proxy must overwrite that header (README: Running web and workers separately); the shared secret stays the authentication.
+ */
+const callerAddressOf = (headers: Headers) => headers.get("x-forwarded-for")?.split(",")[0]?.trim() || undefined;
+
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
@@ -46,7 +53,7 @@ export const POST = async (req: Request, { params }: { params: Promise<{ vendor:
     if (declared > MAX_BODY_BYTES) return Response.json({ success: false, error: "payload too large" }, { status: 413 });
     const rawBody = await readBody(req, MAX_BODY_BYTES);
     if (!rawBody) return Response.json({ success: false, error: "payload too large" }, { status: 413 });
-    const result = await receiveCallout({ db: db(), vendor, connectionId, rawBody, headers: req.headers, url: req.url });
+    const result = await receiveCallout({ db: db(), vendor, connectionId, rawBody, headers: req.headers, url: req.url, remoteAddress: callerAddressOf(req.headers) });
     if (result.status === 404) return Response.json({ success: false, error: "not found" }, { status: 404 });
     if (result.status === 401) return result.ack ? answer(result.ack) : Response.json({ success: false, error: "unauthorized" }, { status: 401 });
     if (result.status === 400) return Response.json({ success: false, error: result.reason }, { status: 400 });
