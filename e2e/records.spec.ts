@@ -1,9 +1,25 @@
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import Papa from "papaparse";
 import { signInByApi } from "./fixtures";
 import { getRecord, SANDBOX_CONTROL } from "./records-support";
 import { E2E_ADMIN, uniqueEmail } from "./support";
 
 test.describe.configure({ mode: "serial" });
+// The browser lives in New York, the server in UTC: what the page shows must not depend on either.
+test.use({ timezoneId: "America/New_York" });
+
+/** React's hydration mismatch (#418 and friends) and any other page error, as the browser reports them. */
+const collectPageErrors = (page: Page) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Minified React error|Hydration|did not match/i.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+};
+
+const SHOTS = "docs/screenshots";
 
 const DEMO_FLOW = "Zuora → Acumatica (demo)";
 const ACCOUNT = "40000";
@@ -92,8 +108,8 @@ test("the records browser filters by status and document number and pages by cur
 
   const { items } = (await (await page.request.get("/api/records?status=posted&objectType=invoice&limit=1")).json()) as { items: { naturalKey: string }[] };
   const number = items[0]!.naturalKey;
-  await page.getByLabel("Document number").fill(number);
-  await page.getByLabel("Document number").press("Enter");
+  await page.getByLabel("Search").fill(number);
+  await page.getByLabel("Search").press("Enter");
   await expect(page.locator("tbody tr")).toHaveCount(1);
   await expect(page.locator("tbody tr")).toContainText(number);
   await page.screenshot({ path: test.info().outputPath("records-browser.png"), fullPage: true });
@@ -139,4 +155,118 @@ test("a viewer sees records but cannot replay: no button, and the server refuses
   await page.goto(`/records/${target}`);
   await page.screenshot({ path: test.info().outputPath("viewer-record-no-replay.png"), fullPage: true });
   await context.close();
+});
+
+type ListItem = { id: string; naturalKey: string | null; targetRef: string | null; amount: string | null; documentDate: string | null; createdAt: string };
+
+test("every time on the records pages is labelled UTC, the received-day filter finds what the list shows that day, and nothing re-renders", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signInByApi(page.request, E2E_ADMIN);
+  expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe("America/New_York");
+  await page.goto("/records");
+  await expect(page.getByRole("columnheader", { name: "Received (UTC)" })).toBeVisible();
+  const receivedCells = page.locator("tbody tr td:last-child");
+  const first = (await receivedCells.first().textContent())!;
+  expect(first).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+  const { items } = (await (await page.request.get("/api/records?limit=1")).json()) as { items: ListItem[] };
+  expect(first).toBe(`${items[0]!.createdAt.slice(0, 10)} ${items[0]!.createdAt.slice(11, 19)} UTC`);
+  for (const cell of await page.locator("tbody tr td:nth-last-child(3)").allTextContents()) expect(cell).toMatch(/^(\d{4}-\d{2}-\d{2})?$/);
+
+  // The admin filters on the day the newest record shows, typed as shown: ISO, not the browser's mm/dd/yyyy.
+  const day = first.slice(0, 10);
+  await expect(page.getByLabel("Received from (UTC)")).toHaveAttribute("placeholder", "YYYY-MM-DD");
+  for (const label of ["Received from (UTC)", "Received to (UTC)"]) {
+    await page.getByLabel(label).click();
+    await page.keyboard.type(day);
+  }
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${day}&to=${day}`));
+  await expect(page.getByLabel("Received from (UTC)")).toHaveValue(day);
+  await expect(page.locator("tbody tr").first()).toBeVisible();
+  const shown = await receivedCells.allTextContents();
+  expect(shown.length).toBeGreaterThan(0);
+  for (const cell of shown) expect(cell.startsWith(day)).toBe(true);
+  await page.screenshot({ path: `${SHOTS}/records-received-day-utc.png`, fullPage: true });
+
+  await page.locator("tbody tr").first().getByRole("link").click();
+  await expect(page.getByTestId("record-status")).toBeVisible();
+  await expect(page.getByText(/received \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/)).toBeVisible();
+  const trail = page.getByRole("region", { name: "Audit trail" });
+  await expect(trail).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+  await page.screenshot({ path: `${SHOTS}/record-detail-utc.png`, fullPage: true });
+  expect(errors, "no hydration mismatch or page error").toEqual([]);
+});
+
+test("records are found in any case by part of their number or target reference, filtered by document date and amount, and exported as CSV with their audit trail", async ({ page }) => {
+  await signInByApi(page.request, E2E_ADMIN);
+  const { items } = (await (await page.request.get("/api/records?status=posted&objectType=invoice&limit=50")).json()) as { items: ListItem[] };
+  const record = items.find((i) => i.naturalKey && i.targetRef && i.amount && i.documentDate);
+  expect(record, "a posted invoice with a target reference").toBeDefined();
+  const number = record!.naturalKey!;
+  const ref = record!.targetRef!;
+  await page.goto("/records");
+
+  const search = async (text: string) => {
+    await page.getByLabel("Search").click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(text);
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(text)}`));
+  };
+  // The same invoice number can exist in another flow's ledger: the row is this record's.
+  const row = page.locator(`tbody tr:has(a[href="/records/${record!.id}"])`);
+
+  await search(number.toLowerCase());
+  await expect(row).toHaveCount(1);
+  const digits = number.replace(/^\D+/, "");
+  await search(digits);
+  await expect(row).toHaveCount(1);
+  await search(ref.toLowerCase());
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(ref);
+  await page.screenshot({ path: `${SHOTS}/records-search-target-reference.png`, fullPage: true });
+
+  // Document date and amount, around the record's own.
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page).not.toHaveURL(/q=/);
+  const day = record!.documentDate!.slice(0, 10);
+  for (const label of ["Document date from", "Document date to"]) {
+    await page.getByLabel(label).click();
+    await page.keyboard.type(day);
+  }
+  const amount = Number(record!.amount);
+  await page.getByLabel("Amount from").click();
+  await page.keyboard.type(String(Math.floor(amount)));
+  await page.getByLabel("Amount to").click();
+  await page.keyboard.type(String(Math.ceil(amount)));
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/amountMax=/);
+  await expect(page.locator("tbody tr").first()).toBeVisible();
+  for (const cell of await page.locator("tbody tr td:nth-last-child(3)").allTextContents()) expect(cell).toBe(day);
+  for (const cell of await page.locator("tbody tr td:nth-last-child(4)").allTextContents()) {
+    const n = Number(cell.replace(/^[A-Z]{3} /, "").replace(/,/g, ""));
+    expect(n).toBeGreaterThanOrEqual(Math.floor(amount));
+    expect(n).toBeLessThanOrEqual(Math.ceil(amount));
+  }
+  const shownNumbers = await page.locator("tbody tr td:nth-child(2)").allTextContents();
+  expect(shownNumbers).toContain(number);
+  await page.screenshot({ path: `${SHOTS}/records-document-date-amount-filter.png`, fullPage: true });
+
+  // Export what the filter shows.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export matching records (CSV)" }).click()]);
+  const csv = Papa.parse<Record<string, string>>(readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "").trim(), { header: true }).data;
+  expect(csv.map((l) => l.document).sort()).toEqual([...shownNumbers].sort());
+  expect(csv.find((l) => l.id === record!.id)).toMatchObject({ document: number, target_ref: ref, document_date: day });
+
+  const [trailDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export audit trail of matching (CSV)" }).click()]);
+  const trail = Papa.parse<Record<string, string>>(readFileSync((await trailDownload.path())!, "utf8").replace(/^\uFEFF/, "").trim(), { header: true }).data;
+  expect(trail.filter((e) => e.record_id === record!.id).map((e) => e.kind)).toEqual(expect.arrayContaining(["fetched", "posted"]));
+  expect(new Set(trail.map((e) => e.document))).toEqual(new Set(shownNumbers));
+
+  // One record's trail from its page.
+  await row.getByRole("link").click();
+  const [one] = await Promise.all([page.waitForEvent("download"), page.getByRole("region", { name: "Audit trail" }).getByRole("link", { name: "Export (CSV)" }).click()]);
+  const mine = Papa.parse<Record<string, string>>(readFileSync((await one.path())!, "utf8").replace(/^\uFEFF/, "").trim(), { header: true }).data;
+  expect(mine.length).toBeGreaterThan(1);
+  expect(new Set(mine.map((e) => e.record_id))).toEqual(new Set([record!.id]));
 });

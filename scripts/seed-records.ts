@@ -39,7 +39,7 @@ const ensureFlows = async (client: pg.Client): Promise<string[]> => {
   if (existing.rows.length >= 2) return existing.rows.map((r) => r.id);
   const suffix = randomBytes(3).toString("hex");
   const conn = async (vendor: string) =>
-    (await client.query<{ id: string }>(`INSERT INTO "Connection" (vendor, name, "baseUrl", credentials) VALUES ($1::"Vendor", $2, 'http://127.0.0.1:9', 'seeded') RETURNING id`, [vendor, `Seeded ${vendor} ${suffix}`])).rows[0]!.id;
+    (await client.query<{ id: string }>(`INSERT INTO "Connection" (vendor, name, "baseUrl", credentials) VALUES ($1, $2, 'http://127.0.0.1:9', 'seeded') RETURNING id`, [vendor, `Seeded ${vendor} ${suffix}`])).rows[0]!.id;
   const [source, target] = [await conn("zuora"), await conn("acumatica")];
   const ids: string[] = [];
   for (const n of [1, 2]) {
@@ -113,6 +113,8 @@ const measure = async (db: Db, client: pg.Client, flows: string[]) => {
   const deepCursor = encodeRecordCursor(deep);
   const heldDeep = (await client.query<{ createdAt: Date; id: string }>(`SELECT "createdAt", id FROM "SyncRecord" WHERE status = 'held' ORDER BY "createdAt" DESC, id DESC OFFSET $1 LIMIT 1`, [Math.floor(COUNT * 0.04)])).rows[0]!;
   const someNumber = (await client.query<{ naturalKey: string }>(`SELECT "naturalKey" FROM "SyncRecord" WHERE "objectType" = 'invoice' ORDER BY "createdAt" LIMIT 1 OFFSET $1`, [Math.floor(COUNT / 8)])).rows[0]!.naturalKey;
+  const someRef = (await client.query<{ targetRef: string }>(`SELECT "targetRef" FROM "SyncRecord" WHERE "targetRef" IS NOT NULL ORDER BY "createdAt" LIMIT 1 OFFSET $1`, [Math.floor(COUNT / 3)])).rows[0]!.targetRef;
+  const isoDay = (d: Date) => d.toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000);
   const twoMonthsAgo = new Date(Date.now() - 60 * 86_400_000);
   const list = (filter: RecordFilter, cursor?: string) => () => listRecords({ db, filter, cursor, limit: 100 });
@@ -128,6 +130,12 @@ const measure = async (db: Db, client: pg.Client, flows: string[]) => {
     await time("first page, date range (30-60 days ago)", list({ from: twoMonthsAgo, to: monthAgo })),
     await time("deep page, flow + date range", list({ flowId: flows[1], from: twoMonthsAgo, to: monthAgo }, deepCursor)),
     await time(`document number prefix "${someNumber.slice(0, 9)}"`, list({ q: someNumber.slice(0, 9) })),
+    await time(`search, any case, contains: "${someNumber.toLowerCase()}"`, list({ q: someNumber.toLowerCase() })),
+    await time(`search, digits only: "${someNumber.replace(/^\D+/, "")}"`, list({ q: someNumber.replace(/^\D+/, "") })),
+    await time(`search, target reference: "${someRef.toLowerCase()}"`, list({ q: someRef.toLowerCase() })),
+    await time(`search, common part (matches ~1/4): "inv"`, list({ q: "inv" })),
+    await time("amount exactly 1234.57", list({ amountMin: 1234.57, amountMax: 1234.57 })),
+    await time("document date range (30 days) + amount 100-200", list({ documentFrom: isoDay(twoMonthsAgo), documentTo: isoDay(monthAgo), amountMin: 100, amountMax: 200 })),
     await time("counts per status, no filter", () => countRecordsByStatus({ db, filter: {} })),
     await time("counts per status, one flow", () => countRecordsByStatus({ db, filter: { flowId: flows[0] } })),
   ];
@@ -141,6 +149,11 @@ const measure = async (db: Db, client: pg.Client, flows: string[]) => {
   await explain("deep page, status=held", `SELECT ${cols} FROM "SyncRecord" WHERE status = 'held' AND "createdAt" <= $1 AND ("createdAt" < $1 OR ("createdAt" = $1 AND id < $2)) ORDER BY "createdAt" DESC, id DESC LIMIT 101`, [heldDeep.createdAt, heldDeep.id]);
   await explain("flow + status + objectType", `SELECT ${cols} FROM "SyncRecord" WHERE "flowId" = $1 AND status = 'posted' AND "objectType" = 'invoice' ORDER BY "createdAt" DESC, id DESC LIMIT 101`, [flows[0]]);
   await explain("document number prefix", `SELECT ${cols} FROM "SyncRecord" WHERE "naturalKey" LIKE $1 ORDER BY "createdAt" DESC, id DESC LIMIT 101`, [`${someNumber.slice(0, 9)}%`]);
+  await explain(
+    "search, contains, any case",
+    `SELECT ${cols} FROM "SyncRecord" WHERE "naturalKey" ILIKE $1 OR "targetRef" ILIKE $1 OR "sourceId" ILIKE $1 ORDER BY "createdAt" DESC, id DESC LIMIT 101`,
+    [`%${someNumber.toLowerCase()}%`],
+  );
   await explain("counts per status", `SELECT status, count(*) FROM "SyncRecord" GROUP BY status`, []);
   return rows;
 };

@@ -1,6 +1,6 @@
 "use client";
 
-import { formatDateTime } from "./format";
+import { formatInstant } from "@/components/ui/format-time";
 
 /** One audit event as the record API returns it (kind + detail per lib/audit/events.ts). */
 export type TimelineEvent = { id: string; createdAt: string; actor: { id: string; email: string; name: string | null } | null; kind: string; detail: Record<string, unknown> };
@@ -51,9 +51,12 @@ const describe = (e: TimelineEvent): string => {
 };
 
 /** The audit trail, oldest first, as the record lived it; each attempt shows the target's answer. */
-export const RecordTimeline = ({ events }: { events: TimelineEvent[] }) => (
+export const RecordTimeline = ({ events, recordId }: { events: TimelineEvent[]; recordId: string }) => (
   <section aria-label="Audit trail" className="rounded-lg border border-zinc-200 bg-white p-4">
-    <h2 className="text-sm font-semibold text-zinc-900">Audit trail</h2>
+    <div className="flex items-baseline justify-between">
+      <h2 className="text-sm font-semibold text-zinc-900">Audit trail</h2>
+      <a href={`/api/records/events-export?ids=${recordId}`} download className="text-xs text-blue-800 hover:underline">Export (CSV)</a>
+    </div>
     <ol className="mt-3 space-y-3">
       {events.map((e) => (
         <li key={e.id} className="flex gap-3" data-kind={e.kind}>
@@ -61,7 +64,7 @@ export const RecordTimeline = ({ events }: { events: TimelineEvent[] }) => (
           <div className="min-w-0 flex-1">
             <p className="text-sm text-zinc-900">{describe(e)}</p>
             <p className="text-xs text-zinc-500">
-              {formatDateTime(e.createdAt)}
+              {formatInstant(e.createdAt)}
               {e.actor ? ` · by ${e.actor.email}` : ""}
             </p>
             {e.kind === "attempt" || e.kind === "posted" || e.kind === "source-updated" ? (

@@ -6,13 +6,15 @@ import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { DayInput } from "@/components/ui/day-input";
 import { Select, TextInput } from "@/components/ui/field";
 import { VendorText } from "@/components/ui/vendor-text";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { replayRecordsAction } from "@/lib/actions/replay-records";
 import { revealBidiControls } from "@/lib/records/reveal-bidi-controls";
 import { ConfirmDialog } from "./confirm-dialog";
-import { formatAmount, formatDateTime } from "./format";
+import { formatCalendarDate, formatInstant, TIME_ZONE_LABEL } from "@/components/ui/format-time";
+import { formatAmount } from "./format";
 import { OBJECT_TYPES, RECORD_STATUSES, toApiQuery, toRecordFilter, type RecordsSearch } from "./records-filter";
 import { StatusBadge, type RecordStatus } from "./status-badge";
 
@@ -73,7 +75,12 @@ export const RecordsBrowser = ({
   const [pending, setPending] = useState<BulkAction | null>(null);
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
 
-  useEffect(() => setSelected(new Set()), [searchKey]);
+  // A new filter starts with an empty selection (reset while rendering, not in an effect).
+  const [selectionKey, setSelectionKey] = useState(searchKey);
+  if (selectionKey !== searchKey) {
+    setSelectionKey(searchKey);
+    setSelected(new Set());
+  }
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "/" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement)) {
@@ -111,7 +118,18 @@ export const RecordsBrowser = ({
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const v = (k: string) => String(f.get(k) ?? "").trim() || undefined;
-    navigate({ ...search, flowId: v("flowId"), objectType: v("objectType"), from: v("from"), to: v("to"), q: v("q") });
+    navigate({
+      ...search,
+      flowId: v("flowId"),
+      objectType: v("objectType"),
+      from: v("from"),
+      to: v("to"),
+      documentFrom: v("documentFrom"),
+      documentTo: v("documentTo"),
+      amountMin: v("amountMin")?.replace(/,/g, ""),
+      amountMax: v("amountMax")?.replace(/,/g, ""),
+      q: v("q"),
+    });
   };
 
   const replayable = (s: RecordStatus) => s === "failed" || s === "held" || s === "skipped";
@@ -178,16 +196,32 @@ export const RecordsBrowser = ({
           </Select>
         </label>
         <label className="w-36 text-xs font-medium text-zinc-700">
-          Received from
-          <TextInput type="date" name="from" defaultValue={search.from ?? ""} className="mt-1" />
+          Received from ({TIME_ZONE_LABEL})
+          <DayInput name="from" defaultValue={search.from ?? ""} className="mt-1" />
         </label>
         <label className="w-36 text-xs font-medium text-zinc-700">
-          Received to
-          <TextInput type="date" name="to" defaultValue={search.to ?? ""} className="mt-1" />
+          Received to ({TIME_ZONE_LABEL})
+          <DayInput name="to" defaultValue={search.to ?? ""} className="mt-1" />
         </label>
-        <label className="w-48 text-xs font-medium text-zinc-700">
-          Document number
-          <TextInput name="q" defaultValue={search.q ?? ""} placeholder="Starts with… ( / )" className="mt-1" />
+        <label className="w-36 text-xs font-medium text-zinc-700">
+          Document date from
+          <DayInput name="documentFrom" defaultValue={search.documentFrom ?? ""} className="mt-1" />
+        </label>
+        <label className="w-36 text-xs font-medium text-zinc-700">
+          Document date to
+          <DayInput name="documentTo" defaultValue={search.documentTo ?? ""} className="mt-1" />
+        </label>
+        <label className="w-28 text-xs font-medium text-zinc-700">
+          Amount from
+          <TextInput name="amountMin" inputMode="decimal" defaultValue={search.amountMin ?? ""} className="mt-1" />
+        </label>
+        <label className="w-28 text-xs font-medium text-zinc-700">
+          Amount to
+          <TextInput name="amountMax" inputMode="decimal" defaultValue={search.amountMax ?? ""} className="mt-1" />
+        </label>
+        <label className="w-56 text-xs font-medium text-zinc-700">
+          Search
+          <TextInput name="q" type="search" defaultValue={search.q ?? ""} placeholder="Number, target reference… ( / )" className="mt-1" />
         </label>
         <Button type="submit" variant="primary">Apply</Button>
         {Object.keys(search).length > 0 ? <Button onClick={() => navigate({})}>Clear</Button> : null}
@@ -251,7 +285,7 @@ export const RecordsBrowser = ({
               <th scope="col" className="px-3 py-2 text-right font-medium">Amount</th>
               <th scope="col" className="px-3 py-2 font-medium">Document date</th>
               <th scope="col" className="px-3 py-2 font-medium">Target</th>
-              <th scope="col" className="px-3 py-2 font-medium">Received</th>
+              <th scope="col" className="px-3 py-2 font-medium">Received ({TIME_ZONE_LABEL})</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
@@ -271,9 +305,9 @@ export const RecordsBrowser = ({
                   {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={revealBidiControls(r.lastError)}><VendorText>{r.lastError}</VendorText></p> : null}
                 </td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatAmount(r.amount, r.currency)}</td>
-                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{r.documentDate?.slice(0, 10) ?? ""}</td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatCalendarDate(r.documentDate)}</td>
                 <td className="px-3 py-1.5 text-zinc-600"><VendorText>{r.targetRef}</VendorText></td>
-                <td className="px-3 py-1.5 tabular-nums text-zinc-500">{formatDateTime(r.createdAt)}</td>
+                <td className="px-3 py-1.5 tabular-nums text-zinc-500">{formatInstant(r.createdAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -288,6 +322,16 @@ export const RecordsBrowser = ({
           </Button>
         ) : null}
         {pages.isError ? <Alert tone="error">{pages.error.message}</Alert> : null}
+        <span className="ml-auto flex gap-3">
+          <a href={`/api/records/export?${searchKey}`} download className="text-blue-800 hover:underline">Export matching records (CSV)</a>
+          <a
+            href={`/api/records/events-export?${selected.size > 0 ? new URLSearchParams({ ids: [...selected].slice(0, 200).join(",") }) : searchKey}`}
+            download
+            className="text-blue-800 hover:underline"
+          >
+            {selected.size > 0 ? `Export audit trail of ${Math.min(selected.size, 200)} selected (CSV)` : "Export audit trail of matching (CSV)"}
+          </a>
+        </span>
       </div>
 
       <ConfirmDialog

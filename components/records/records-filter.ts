@@ -1,7 +1,22 @@
+import { utcDayRange } from "@/components/ui/format-time";
 import type { RecordFilter } from "@/lib/records/schemas";
 
-/** The records list filter as it sits in the page URL (dates are whole days, `to` inclusive). */
-export type RecordsSearch = { flowId?: string; status?: string; objectType?: string; from?: string; to?: string; q?: string };
+/**
+ * The records list filter as it sits in the page URL. `from`/`to` are received days in UTC (the zone
+ * the list shows times in), `to` inclusive; `documentFrom`/`documentTo` are document dates as written.
+ */
+export type RecordsSearch = {
+  flowId?: string;
+  status?: string;
+  objectType?: string;
+  from?: string;
+  to?: string;
+  documentFrom?: string;
+  documentTo?: string;
+  amountMin?: string;
+  amountMax?: string;
+  q?: string;
+};
 
 export const RECORD_STATUSES = ["posted", "held", "failed", "skipped", "pending"] as const;
 export const OBJECT_TYPES = [
@@ -13,6 +28,7 @@ export const OBJECT_TYPES = [
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const AMOUNT = /^-?\d{1,15}(\.\d{1,4})?$/;
 
 /** Only the known, well-formed parameters of a URL query (anything else is dropped, never an error page). */
 export const readRecordsSearch = (params: Record<string, string | string[] | undefined>): RecordsSearch => {
@@ -31,20 +47,32 @@ export const readRecordsSearch = (params: Record<string, string | string[] | und
   if (from && DAY.test(from)) s.from = from;
   const to = one("to");
   if (to && DAY.test(to)) s.to = to;
+  for (const k of ["documentFrom", "documentTo"] as const) {
+    const day = one(k);
+    if (day && DAY.test(day)) s[k] = day;
+  }
+  for (const k of ["amountMin", "amountMax"] as const) {
+    const amount = one(k)?.replace(/,/g, "");
+    if (amount && AMOUNT.test(amount)) s[k] = amount;
+  }
   const q = one("q");
   if (q) s.q = q.slice(0, 100);
   return s;
 };
 
-/** The API filter of a URL filter: days in UTC, `to` made exclusive (the next day). */
+/** The API filter of a URL filter: received days as the UTC days the list shows, `to` made exclusive. */
 export const toRecordFilter = (s: RecordsSearch): RecordFilter => {
-  const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
+  const { start, end } = utcDayRange({ from: s.from, to: s.to });
   return {
     ...(s.flowId ? { flowId: s.flowId } : {}),
     ...(s.status ? { status: s.status as RecordFilter["status"] } : {}),
     ...(s.objectType ? { objectType: s.objectType } : {}),
-    ...(s.from ? { from: new Date(`${s.from}T00:00:00Z`) } : {}),
-    ...(s.to ? { to: nextDay(s.to) } : {}),
+    ...(start ? { from: start } : {}),
+    ...(end ? { to: end } : {}),
+    ...(s.documentFrom ? { documentFrom: s.documentFrom } : {}),
+    ...(s.documentTo ? { documentTo: s.documentTo } : {}),
+    ...(s.amountMin ? { amountMin: Number(s.amountMin) } : {}),
+    ...(s.amountMax ? { amountMax: Number(s.amountMax) } : {}),
     ...(s.q ? { q: s.q } : {}),
   };
 };

@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
+import Papa from "papaparse";
 import { countRecordsByStatus } from "./count-records-by-status";
+import { exportRecordEventsCsv } from "./export-record-events-csv";
+import { exportRecordsCsv } from "./export-records-csv";
 import { listRecords } from "./list-records";
 import type { RecordFilter } from "./schemas";
 import { selectRecordIds } from "./select-record-ids";
 
-type Row = { id: string; flowId: string; objectType: string; status: "pending" | "posted" | "held" | "failed" | "skipped"; naturalKey: string; createdAt: Date };
+type Row = { id: string; flowId: string; objectType: string; status: "pending" | "posted" | "held" | "failed" | "skipped"; naturalKey: string; createdAt: Date; targetRef: string | null; amount: number; documentDate: Date };
 
 let t: TestDb;
-let flows: string[] = [];
+const flows: string[] = [];
 const rows: Row[] = [];
 const STATUSES = ["posted", "posted", "held", "failed", "skipped", "pending"] as const;
 const TYPES = ["invoice", "payment", "credit-memo"] as const;
@@ -23,9 +26,14 @@ beforeAll(async () => {
   // 250 records; every 5th shares its createdAt with the previous one (ties are broken by id)
   for (let i = 0; i < 250; i++) {
     const createdAt = new Date(base + (i - (i % 5 === 0 && i > 0 ? 1 : 0)) * 3_600_000);
-    rows.push({ id: randomUUID(), flowId: flows[i % 2]!, objectType: TYPES[i % 3]!, status: STATUSES[i % 6]!, naturalKey: `${TYPES[i % 3] === "invoice" ? "INV" : "DOC"}${String(i).padStart(5, "0")}`, createdAt });
+    rows.push({ id: randomUUID(), flowId: flows[i % 2]!, objectType: TYPES[i % 3]!, status: STATUSES[i % 6]!, naturalKey: `${TYPES[i % 3] === "invoice" ? "INV" : "DOC"}${String(i).padStart(5, "0")}`,
+      createdAt,
+      targetRef: STATUSES[i % 6] === "posted" ? `AR${String(i).padStart(6, "0")}` : null,
+      amount: i * 1.5,
+      documentDate: new Date(Date.UTC(2026, 9, 1 + (i % 30))),
+    });
   }
-  await t.db.syncRecord.createMany({ data: rows.map((r) => ({ ...r, sourceId: r.id, amount: "10.00", currency: "USD", sourcePayload: { big: "x".repeat(1000) } })) });
+  await t.db.syncRecord.createMany({ data: rows.map((r) => ({ ...r, sourceId: r.id, amount: r.amount.toFixed(2), currency: "USD", sourcePayload: { big: "x".repeat(1000) } })) });
 });
 afterAll(async () => t?.drop());
 
@@ -52,7 +60,7 @@ describe("listRecords", () => {
     expect(await pageAll({}, 17)).toEqual(expected(() => true));
   });
 
-  it("filters by flow, status, object type, date range and document number prefix, on every page", async () => {
+  it("filters by flow, status, object type, received days, document dates, amounts and a search in any case, on every page", async () => {
     const from = new Date(base + 40 * 3_600_000);
     const to = new Date(base + 180 * 3_600_000);
     const cases: [RecordFilter, (r: Row) => boolean][] = [
@@ -62,6 +70,14 @@ describe("listRecords", () => {
       [{ flowId: flows[0], status: "posted", objectType: "invoice" }, (r) => r.flowId === flows[0] && r.status === "posted" && r.objectType === "invoice"],
       [{ from, to }, (r) => r.createdAt >= from && r.createdAt < to],
       [{ q: "INV001" }, (r) => r.naturalKey.startsWith("INV001")],
+      // contains, any case, on the document number, the target reference and the source id
+      [{ q: "inv0012" }, (r) => r.naturalKey.includes("INV0012")],
+      [{ q: "00012" }, (r) => r.naturalKey.includes("00012") || (r.targetRef ?? "").includes("00012") || r.id.includes("00012")],
+      [{ q: "ar000012" }, (r) => (r.targetRef ?? "").startsWith("AR000012")],
+      [{ q: rows[77]!.id.slice(9, 23).toUpperCase() }, (r) => r.id === rows[77]!.id],
+      [{ documentFrom: "2026-10-05", documentTo: "2026-10-07" }, (r) => r.documentDate >= new Date("2026-10-05") && r.documentDate <= new Date("2026-10-07")],
+      [{ amountMin: 30, amountMax: 60 }, (r) => r.amount >= 30 && r.amount <= 60],
+      [{ q: "doc", status: "held", amountMin: 100 }, (r) => r.naturalKey.startsWith("DOC") && r.status === "held" && r.amount >= 100],
     ];
     for (const [filter, pred] of cases) {
       const want = expected(pred);
@@ -94,5 +110,30 @@ describe("listRecords", () => {
     const release = await selectRecordIds({ db: t.db, filter: { objectType: "invoice" }, action: "release" });
     expect(new Set(release.map((r) => r.id))).toEqual(new Set(rows.filter((r) => r.objectType === "invoice" && r.status === "held").map((r) => r.id)));
     expect(await selectRecordIds({ db: t.db, filter: { status: "posted" }, action: "replay" })).toEqual([]);
+  });
+
+  // Last: it adds records of its own.
+  it("exports the filtered records and their audit trails as CSV, formula cells neutralised", async () => {
+    const collect = async (chunks: AsyncGenerator<string>) => {
+      let text = "";
+      for await (const c of chunks) text += c;
+      return Papa.parse<Record<string, string>>(text.trim(), { header: true }).data;
+    };
+    const lines = await collect(exportRecordsCsv({ db: t.db, filter: { q: "inv001" }, max: 1000 }));
+    expect(lines.map((l) => l.id)).toEqual(expected((r) => r.naturalKey.startsWith("INV001")));
+    const first = rows.find((r) => r.id === lines[0]!.id)!;
+    expect(Number(lines[0]!.amount)).toBe(first.amount);
+    expect(lines[0]).toMatchObject({ document: first.naturalKey, document_date: first.documentDate.toISOString().slice(0, 10), received_utc: first.createdAt.toISOString() });
+    expect(await collect(exportRecordsCsv({ db: t.db, filter: {}, max: 30 }))).toHaveLength(30);
+
+    const evil = await t.db.syncRecord.create({ data: { flowId: flows[0]!, objectType: "invoice", sourceId: randomUUID(), naturalKey: '=HYPERLINK("http://x.test","INV")', status: "failed", lastError: "+1-2" } });
+    await t.db.recordEvent.createMany({ data: [{ recordId: evil.id, kind: "fetched", detail: { origin: "poll" } }, { recordId: evil.id, kind: "failed", detail: { error: "@SUM(A1)" } }] });
+    const [line] = await collect(exportRecordsCsv({ db: t.db, filter: { q: "hyperlink" } }));
+    expect(line).toMatchObject({ id: evil.id, document: `'=HYPERLINK("http://x.test","INV")`, last_error: "'+1-2" });
+    const trail = await collect(exportRecordEventsCsv({ db: t.db, recordIds: [evil.id, rows[0]!.id] }));
+    expect(trail.map((e) => [e.record_id, e.kind])).toEqual([[evil.id, "fetched"], [evil.id, "failed"]]);
+    expect(trail[0]!.document).toBe(`'=HYPERLINK("http://x.test","INV")`);
+    expect(JSON.parse(trail[1]!.detail!)).toEqual({ error: "@SUM(A1)" });
+    expect((await collect(exportRecordEventsCsv({ db: t.db, filter: { q: "hyperlink" } }))).map((e) => e.kind)).toEqual(["fetched", "failed"]);
   });
 });

@@ -9,8 +9,19 @@ export const recordFilterSchema = z.strictObject({
   from: z.coerce.date().optional(),
   /** createdAt < to */
   to: z.coerce.date().optional(),
-  /** document number prefix, e.g. "INV0000" (case-sensitive, uses the naturalKey index) */
+  /**
+   * Any part of the source document number, the target reference or the source id, in
+   * any case ("inv00000470", "00000470", "ar000522"); served by the trigram indexes.
+   */
   q: z.string().trim().min(1).max(100).optional(),
+  /** documentDate >= documentFrom (a calendar date, "YYYY-MM-DD") */
+  documentFrom: z.iso.date().optional(),
+  /** documentDate <= documentTo (inclusive) */
+  documentTo: z.iso.date().optional(),
+  /** amount >= amountMin */
+  amountMin: z.coerce.number().finite().optional(),
+  /** amount <= amountMax */
+  amountMax: z.coerce.number().finite().optional(),
 });
 export type RecordFilter = z.infer<typeof recordFilterSchema>;
 

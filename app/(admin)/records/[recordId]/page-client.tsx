@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { formatAmount, formatDateTime } from "@/components/records/format";
+import { formatAmount } from "@/components/records/format";
+import { formatCalendarDate, formatInstant } from "@/components/ui/format-time";
 import { RecordTimeline, type TimelineEvent } from "@/components/records/record-timeline";
 import { JsonView } from "@/components/records/json-view";
 import { StatusBadge, type RecordStatus } from "@/components/records/status-badge";
@@ -92,7 +93,7 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
     <div className="space-y-4">
       <PageHeader
         title={title}
-        description={`${record.flow.name} · received ${formatDateTime(record.createdAt)}`}
+        description={`${record.flow.name} · received ${formatInstant(record.createdAt)}`}
         actions={
           <>
             <Link href="/records" className="text-sm text-zinc-600 hover:text-zinc-900">All records</Link>
@@ -111,12 +112,12 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
             <span data-testid="record-status"><StatusBadge status={record.status} reason={record.statusReason} /></span>
           </Fact>
           <Fact label="Amount"><span className="tabular-nums">{formatAmount(record.amount, record.currency) || "—"}</span></Fact>
-          <Fact label="Document date"><span className="tabular-nums">{record.documentDate?.slice(0, 10) ?? "—"}</span></Fact>
+          <Fact label="Document date"><span className="tabular-nums">{formatCalendarDate(record.documentDate) || "—"}</span></Fact>
           <Fact label="Attempts"><span className="tabular-nums">{record.attempts}</span></Fact>
           <Fact label={`Source (${data.source ?? "—"})`}><VendorText>{record.sourceId}</VendorText></Fact>
           <Fact label={`Target (${data.target ?? "—"})`}><VendorText>{record.targetRef ?? record.targetId ?? "not posted"}</VendorText></Fact>
-          <Fact label="Posted">{record.postedAt ? formatDateTime(record.postedAt) : "—"}</Fact>
-          <Fact label="Source version">{record.sourceVersion ? formatDateTime(record.sourceVersion) : "—"}</Fact>
+          <Fact label="Posted">{record.postedAt ? formatInstant(record.postedAt) : "—"}</Fact>
+          <Fact label="Source version">{record.sourceVersion ? formatInstant(record.sourceVersion) || record.sourceVersion : "—"}</Fact>
         </dl>
         {record.status === "failed" && record.lastError ? (
           <div className="mt-3"><Alert tone="error">Target answer: <VendorText>{record.lastError}</VendorText></Alert></div>
@@ -149,7 +150,7 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
         ) : null}
       </section>
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
-        <RecordTimeline events={record.events} />
+        <RecordTimeline events={record.events} recordId={record.id} />
         <div className="space-y-3">
           <JsonView title="Source payload (as fetched)" value={record.sourcePayload} />
           <JsonView title="Mapped payload (sent to the target)" value={record.mappedPayload} />
