@@ -5,6 +5,9 @@ export type FieldChange = { field: string; from: unknown; to: unknown };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isScalar = (v: unknown) => v === null || v === undefined || typeof v !== "object";
+/** JSON with object keys sorted: a payload read back from Postgres (jsonb reorders keys) equals the one written. */
+const canonical = (v: unknown) =>
+  JSON.stringify(v, (_key, x: unknown) => (isPlainObject(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
 
 /**
  * The fields whose values differ between two versions of a payload, for the audit trail: nested
@@ -18,7 +21,7 @@ export const diffFields = (before: unknown, after: unknown, { depth = 1 }: { dep
       if (changes.length >= MAX_CHANGES) return;
       const from = a[key] ?? null;
       const to = b[key] ?? null;
-      if (JSON.stringify(from) === JSON.stringify(to)) continue;
+      if (canonical(from) === canonical(to)) continue;
       const field = `${prefix}${key}`;
       if (level < depth && (isPlainObject(from) || from === null) && (isPlainObject(to) || to === null) && !(from === null && to === null)) {
         walk(isPlainObject(from) ? from : {}, isPlainObject(to) ? to : {}, `${field}.`, level + 1);

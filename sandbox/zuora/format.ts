@@ -19,7 +19,7 @@ const contactV1 = (c: Contact) => ({
   lastName: c.lastName,
   workEmail: c.workEmail,
   address1: c.address1,
-  address2: null,
+  address2: c.address2 === "" ? null : c.address2,
   city: c.city,
   state: c.state,
   zipCode: c.zipCode,
@@ -33,7 +33,7 @@ const contactV1 = (c: Contact) => ({
   otherPhoneType: null,
   personalEmail: null,
   taxRegion: null,
-  workPhone: null,
+  workPhone: c.workPhone === "" ? null : c.workPhone,
 });
 
 export const accountV1 = (a: Account, balances: { balance: number; totalInvoiceBalance: number; unappliedCreditMemoAmount: number; unappliedPaymentAmount: number }) => ({
@@ -449,6 +449,38 @@ export const accountOq = (a: Account, balance: number) => ({
   updatedDate: isoDateTime(a.updatedDate),
   ...a.customFields,
 });
+
+/**
+ * A contact as Object Query's `expand[]=billto` embeds it in an account (`billTo`): the Contact
+ * object's fields in Object Query spelling (`postalCode`, not v1's `zipCode`; ExpandedContact in
+ * Zuora's Object Query reference). Empty texts are absent values (null).
+ */
+export const contactOq = (c: Contact, accountId: string) => {
+  const text = (v: string) => (v === "" ? null : v);
+  return {
+    id: c.id,
+    accountId,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    workEmail: text(c.workEmail),
+    workPhone: text(c.workPhone),
+    address1: text(c.address1),
+    address2: text(c.address2),
+    city: text(c.city),
+    state: text(c.state),
+    postalCode: text(c.zipCode),
+    country: text(c.country),
+    county: null,
+    fax: null,
+    homePhone: null,
+    mobilePhone: null,
+    nickName: null,
+    otherPhone: null,
+    otherPhoneType: null,
+    personalEmail: null,
+    taxRegion: null,
+  };
+};
 
 /**
  * A payment application as `GET /object-query/payment-applications` lists it (Invoice Settlement):

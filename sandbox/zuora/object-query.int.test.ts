@@ -62,6 +62,32 @@ describe("Zuora Object Query cursor paging", () => {
     expect(Object.values(one.body)).not.toContain(null);
   });
 
+  it("expands an account's bill-to contact as billTo with expand[]=billto, by key and in a listing, and PUT /v1/accounts changes it", async () => {
+    const eur = (await zuoraGet(sandbox, token, "/object-query/accounts?filter[]=currency.EQ:EUR&expand[]=billto")).body.data as { id: string; billTo?: Record<string, unknown> }[];
+    expect(eur[0]?.billTo).toMatchObject({ firstName: expect.any(String), lastName: expect.any(String), address1: "1 Market Street", city: "Berlin", postalCode: "10115", country: "Germany" });
+    expect(eur[0]?.billTo).not.toHaveProperty("zipCode");
+    expect(eur[0]?.billTo).not.toHaveProperty("address2");
+    const id = eur[0]!.id;
+    expect((await zuoraGet(sandbox, token, `/object-query/accounts/${id}`)).body).not.toHaveProperty("billTo");
+    const withNulls = await zuoraGet(sandbox, token, `/object-query/accounts/${id}?expand[]=billto&includeNullFields=true`);
+    expect(withNulls.body.billTo).toMatchObject({ address2: null, workPhone: null });
+
+    const put = await fetch(`${sandbox.zuoraBaseUrl}/v1/accounts/${id}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ billToContact: { address1: "Unter den Linden 1", workPhone: "+49 30 1234567" } }),
+    });
+    expect(await put.json()).toEqual({ success: true });
+    const after = await zuoraGet(sandbox, token, `/object-query/accounts/${id}?expand[]=BillTo`);
+    expect(after.body.billTo).toMatchObject({ address1: "Unter den Linden 1", workPhone: "+49 30 1234567", city: "Berlin", postalCode: "10115" });
+    const tooLong = await fetch(`${sandbox.zuoraBaseUrl}/v1/accounts/${id}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ billToContact: { zipCode: "1".repeat(21) } }),
+    });
+    expect(await tooLong.json()).toMatchObject({ success: false });
+  });
+
   it("rejects pageSize outside 1..99, unknown fields and foreign cursors with 400", async () => {
     for (const query of ["pageSize=100", "pageSize=0", "filter[]=nosuchfield.EQ:1", "sort[]=amount.UP", "cursor=bm90LWEtY3Vyc29y"]) {
       const r = await zuoraGet(sandbox, token, `/object-query/invoices?${query}`);

@@ -1,5 +1,5 @@
 import { randomHex32 } from "../core/random";
-import { accountOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq } from "./format";
+import { accountOq, contactOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq } from "./format";
 import type { ZuoraStore } from "./store";
 import type { Account, CreditMemo, Invoice, Payment } from "./types";
 
@@ -139,7 +139,7 @@ const EXPANDABLE: Record<ObjectName, string[]> = {
   invoices: ["invoiceitems", "account"],
   payments: ["account"],
   "credit-memos": ["account"],
-  accounts: [],
+  accounts: ["billto"],
   "payment-applications": [],
   products: [],
   "invoice-items": [],
@@ -306,7 +306,7 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     }
   };
 
-  const render = (object: ObjectName, r: AnyRecord, expand: string[], pageSize: number): Record<string, unknown> => {
+  const render = (object: ObjectName, r: AnyRecord, expand: string[], pageSize: number, includeNulls: boolean): Record<string, unknown> => {
     let out: Record<string, unknown>;
     if (object === "invoices") {
       const invoice = r as Invoice;
@@ -317,7 +317,15 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     else if (object === "products") out = productOq(r as ProductRow);
     else if (object === "invoice-items") out = invoiceItemOq((r as InvoiceItemRow).invoice, (r as InvoiceItemRow).item, productOf((r as InvoiceItemRow).item.productRatePlanChargeId));
     else if (object === "credit-memos") out = creditMemoOq(r as CreditMemo);
-    else out = accountOq(r as Account, store.accountBalances(r.id).balance);
+    else {
+      const account = r as Account;
+      out = accountOq(account, store.accountBalances(account.id).balance);
+      // expand[]=billto: the bill-to contact as `billTo` (Zuora's Object Query guide, "Using expand[]").
+      if (expand.includes("billto")) {
+        const billTo = contactOq(account.billTo, account.id);
+        out.billTo = includeNulls ? billTo : dropNulls(billTo);
+      }
+    }
     if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos")) {
       const accountId = (r as Invoice | Payment | CreditMemo).accountId;
       const account = accountId ? store.accounts.get(accountId) : undefined;
@@ -393,10 +401,10 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
 
     const page = records.slice(offset, offset + pageSize);
     const data = page.map((r) => {
-      let out = render(object, r, expand, pageSize);
+      let out = render(object, r, expand, pageSize, includeNulls);
       if (selected.length > 0) {
         const picked: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(out)) if (selected.includes(k.toLowerCase()) || k === "invoiceItems" || k === "account") picked[k] = v;
+        for (const [k, v] of Object.entries(out)) if (selected.includes(k.toLowerCase()) || k === "invoiceItems" || k === "account" || k === "billTo") picked[k] = v;
         out = picked;
       }
       return includeNulls ? out : dropNulls(out);
@@ -429,8 +437,9 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
                 : store.findAccount(key);
     if (!r) return undefined;
     const expand = asList(params["expand[]"] ?? params.expand).map((e) => e.toLowerCase());
-    const out = render(object, r, expand, 99);
-    return String(params.includeNullFields ?? "false") === "true" ? out : dropNulls(out);
+    const includeNulls = String(params.includeNullFields ?? "false") === "true";
+    const out = render(object, r, expand, 99, includeNulls);
+    return includeNulls ? out : dropNulls(out);
   };
 
   return { query, one, reset: () => snapshots.clear() };

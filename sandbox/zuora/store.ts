@@ -129,10 +129,12 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const findSubscription = (key: string) => byKey(subscriptions, subscriptionIdByNumber, key);
 
   /** Changes an account's writable fields (PUT /v1/accounts/{key}); the update stamps updatedDate. */
-  const updateAccount = (accountId: string, patch: Partial<Pick<Account, "name" | "notes" | "crmId" | "batch" | "salesRep" | "paymentTerm" | "billCycleDay" | "autoPay" | "customFields">>) => {
+  const updateAccount = (accountId: string, patch: Partial<Pick<Account, "name" | "notes" | "crmId" | "batch" | "salesRep" | "paymentTerm" | "billCycleDay" | "autoPay" | "customFields" | "billTo">>) => {
     const a = accounts.get(accountId);
     if (!a) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${accountId}'.`);
-    const next: Account = { ...a, ...patch, customFields: { ...a.customFields, ...patch.customFields }, updatedDate: stamp() };
+    // A sold-to that is the bill-to contact itself (same id) changes with it.
+    const soldTo = patch.billTo && a.soldTo.id === a.billTo.id ? patch.billTo : a.soldTo;
+    const next: Account = { ...a, ...patch, soldTo, customFields: { ...a.customFields, ...patch.customFields }, updatedDate: stamp() };
     putAccount(next);
     return next;
   };

@@ -9,7 +9,9 @@ export type Contact = {
   firstName: string;
   lastName: string;
   workEmail: string;
+  workPhone: string;
   address1: string;
+  address2: string;
   city: string;
   state: string;
   zipCode: string;

@@ -15,7 +15,30 @@ import type { ZuoraTenant } from "./tenant";
  */
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be yyyy-mm-dd");
-const contactSchema = z.looseObject({ firstName: z.string().min(1), lastName: z.string().min(1), workEmail: z.string().optional(), country: z.string().optional(), state: z.string().optional() });
+/** Contact fields as POST/PUT /v1/accounts take them (Zuora's lengths: address 255, city 40, zip 20, e-mail 80, phone 40). */
+const contactFields = {
+  workEmail: z.string().max(80).optional(),
+  workPhone: z.string().max(40).optional(),
+  address1: z.string().max(255).optional(),
+  address2: z.string().max(255).optional(),
+  city: z.string().max(40).optional(),
+  state: z.string().optional(),
+  zipCode: z.string().max(20).optional(),
+  country: z.string().optional(),
+};
+const contactSchema = z.looseObject({ firstName: z.string().min(1).max(100), lastName: z.string().min(1).max(100), ...contactFields });
+/** PUT's billToContact changes only the fields it gives. */
+const contactUpdateSchema = z.looseObject({ firstName: z.string().min(1).max(100).optional(), lastName: z.string().min(1).max(100).optional(), ...contactFields });
+const CONTACT_KEYS = ["firstName", "lastName", "workEmail", "workPhone", "address1", "address2", "city", "state", "zipCode", "country"] as const;
+/** The contact fields an update gives (others it may carry, and the ones it leaves out, stay as they are). */
+const definedContactFields = (c: z.infer<typeof contactUpdateSchema>): Partial<Record<(typeof CONTACT_KEYS)[number], string>> => {
+  const out: Partial<Record<(typeof CONTACT_KEYS)[number], string>> = {};
+  for (const k of CONTACT_KEYS) {
+    const v = c[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+};
 const createAccountSchema = z.looseObject({
   name: z.string().min(1).max(255),
   currency: z.string().length(3),
@@ -36,6 +59,7 @@ const updateAccountSchema = z.looseObject({
   paymentTerm: z.string().optional(),
   autoPay: z.boolean().optional(),
   billCycleDay: z.number().int().min(0).max(31).optional(),
+  billToContact: contactUpdateSchema.optional(),
   currency: z.unknown().optional(),
 });
 const invoiceItemSchema = z.looseObject({
@@ -96,10 +120,12 @@ export const registerZuoraWriteRoutes = (app: FastifyInstance, tenant: ZuoraTena
       firstName: c.firstName,
       lastName: c.lastName,
       workEmail: c.workEmail ?? "",
-      address1: "",
-      city: "",
+      workPhone: c.workPhone ?? "",
+      address1: c.address1 ?? "",
+      address2: c.address2 ?? "",
+      city: c.city ?? "",
       state: c.state ?? "",
-      zipCode: "",
+      zipCode: c.zipCode ?? "",
       country: c.country ?? "",
     });
     const billTo = contact(input.billToContact);
@@ -142,6 +168,7 @@ export const registerZuoraWriteRoutes = (app: FastifyInstance, tenant: ZuoraTena
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
       ...(input.paymentTerm !== undefined ? { paymentTerm: input.paymentTerm } : {}),
       ...(input.billCycleDay !== undefined ? { billCycleDay: input.billCycleDay } : {}),
+      ...(input.billToContact !== undefined ? { billTo: { ...account.billTo, ...definedContactFields(input.billToContact) } } : {}),
       customFields: custom,
     });
     return { success: true };

@@ -4,12 +4,14 @@ import { fetchAcumaticaToken } from "../../lib/connectors/acumatica/auth";
 import { acumaticaSecretsSchema, acumaticaSettingsSchema } from "../../lib/connectors/acumatica/schemas";
 import { replayRecord } from "../../lib/sync/replay-record";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { getToken } from "../../sandbox/zuora/test-support";
 import { createTestDb, type TestDb } from "../db";
 import { createFlow, pollAndSettle, settle, startWorker } from "./harness";
 
 /*
  * Zuora billing accounts are master data of the Zuora -> Acumatica flow: a posted account whose name
- * changes in Zuora updates its Acumatica customer, once, with an `updated` event naming the change;
+ * or bill-to contact changes in Zuora updates its Acumatica customer (name, MainContact), once, with an
+ * `updated` event naming the change;
  * an update Acumatica refuses fails with Acumatica's own message and replays once the cause is fixed.
  * Against the real sandboxes over HTTP, with a real worker.
  */
@@ -67,6 +69,48 @@ describe("Zuora account -> Acumatica customer updates (master mode)", () => {
     ]);
     expect(events.find((e) => e.kind === "source-updated")?.detail).toMatchObject({ action: "update", changes: [{ field: "name", from: oldName, to: "Renamed Holdings GmbH" }] });
     expect(await t.db.syncRecord.findUniqueOrThrow({ where: { id: record.id } })).toMatchObject({ status: "posted", targetId: record.targetId, mappedPayload: expect.objectContaining({ name: "Renamed Holdings GmbH" }) });
+  });
+
+  it("a Zuora bill-to address and e-mail change updates the customer's MainContact once, and a second poll sends nothing", async () => {
+    const record = (await t.db.syncRecord.findMany({ where: { flowId, objectType: "account", status: "posted" }, orderBy: { naturalKey: "asc" } }))[1]!;
+    const customerId = record.targetRef!;
+    const before = (await customer(customerId)) as { MainContact?: { Email?: string; Address?: Record<string, unknown> } } | undefined;
+    // posted with the bill-to contact the sandbox seeded
+    expect(before?.MainContact).toMatchObject({ Email: expect.stringMatching(/@/), Address: { AddressLine1: "1 Market Street" } });
+    const oldEmail = before!.MainContact!.Email!;
+    const customerPuts = async () => (await sandbox.control.acumatica.stats()).byRoute["PUT Customer"] ?? 0;
+    const putsBefore = await customerPuts();
+
+    // The change as Zuora's "Update an account" takes it (PUT /v1/accounts/{account-key} with billToContact).
+    const token = await getToken(sandbox);
+    const put = await fetch(`${sandbox.zuoraBaseUrl}/v1/accounts/${record.sourceId}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ billToContact: { workEmail: "ap@moved.example", address1: "500 Howard Street", address2: "Floor 4", zipCode: "94110" } }),
+    });
+    expect(await put.json()).toEqual({ success: true });
+
+    await pollAndSettle(t, flowId);
+    const eventsAfterUpdate = await trail(record.id);
+    await pollAndSettle(t, flowId);
+
+    expect(await customer(customerId)).toMatchObject({
+      CurrencyID: (before as { CurrencyID?: unknown }).CurrencyID,
+      MainContact: { Email: "ap@moved.example", Address: { AddressLine1: "500 Howard Street", AddressLine2: "Floor 4", PostalCode: "94110", City: "San Francisco", Country: "US" } },
+    });
+    expect(await customerPuts()).toBe(putsBefore + 1);
+    const updated = eventsAfterUpdate.filter((e) => e.kind === "updated");
+    expect(updated).toHaveLength(1);
+    expect(updated[0]!.detail).toMatchObject({ entity: "Customer", targetRef: customerId, via: "updated" });
+    expect([...(updated[0]!.detail.changes as { field: string }[])].sort((a, b) => a.field.localeCompare(b.field))).toEqual([
+      { field: "addressLine1", from: "1 Market Street", to: "500 Howard Street" },
+      { field: "addressLine2", from: "", to: "Floor 4" },
+      { field: "email", from: oldEmail, to: "ap@moved.example" },
+      { field: "postalCode", from: "94105", to: "94110" },
+    ]);
+    // the second poll found nothing new: no further event on the record, no further customer write
+    expect(await trail(record.id)).toEqual(eventsAfterUpdate);
+    expect(await t.db.syncRecord.findUniqueOrThrow({ where: { id: record.id } })).toMatchObject({ status: "posted", mappedPayload: expect.objectContaining({ email: "ap@moved.example", addressLine1: "500 Howard Street" }) });
   });
 
   it("an update Acumatica refuses fails with Acumatica's message, and replays once the cause is fixed", async () => {

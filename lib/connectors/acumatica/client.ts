@@ -23,12 +23,47 @@ export type CustomerInput = {
   customerClass?: string;
   currencyId?: string;
   email?: string;
+  /** MainContact's Attention: the person bills go to */
+  attention?: string;
+  /** MainContact's Phone1 */
+  phone?: string;
+  /** MainContact's Address; "" clears a field */
+  addressLine1?: string;
+  addressLine2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  /** Acumatica's country ID (ISO 3166-1 alpha-2, e.g. "US") */
+  country?: string;
   terms?: string;
   status?: string;
   /** "Account Ref #" (the source system's id of this customer) */
   accountRef?: string;
   /** the customer's default tax zone (the tax zone of its documents) */
   taxZone?: string;
+};
+
+/**
+ * The customer's MainContact (Contact entity of the Default endpoint: Email, Attention, Phone1 and its
+ * Address: AddressLine1/2, City, State, PostalCode, Country), only with the fields the input gives.
+ */
+const mainContactOf = (input: CustomerInput): { MainContact?: PlainRecord } => {
+  const address: PlainRecord = {};
+  const put = (into: PlainRecord, key: string, value: string | undefined) => {
+    if (value !== undefined) into[key] = value;
+  };
+  put(address, "AddressLine1", input.addressLine1);
+  put(address, "AddressLine2", input.addressLine2);
+  put(address, "City", input.city);
+  put(address, "State", input.state);
+  put(address, "PostalCode", input.postalCode);
+  put(address, "Country", input.country);
+  const contact: PlainRecord = {};
+  put(contact, "Email", input.email);
+  put(contact, "Attention", input.attention);
+  put(contact, "Phone1", input.phone);
+  if (Object.keys(address).length > 0) contact.Address = address;
+  return Object.keys(contact).length > 0 ? { MainContact: contact } : {};
 };
 
 /** A line of an AR invoice or credit memo, on a GL account. */
@@ -309,7 +344,7 @@ export class AcumaticaClient extends BearerTokenClient {
         Status: input.status,
         AccountRef: input.accountRef,
         TaxZone: input.taxZone,
-        ...(input.email ? { MainContact: { Email: input.email } } : {}),
+        ...mainContactOf(input),
       },
       acumaticaCustomerSchema,
       { mode: "update" },
@@ -329,7 +364,7 @@ export class AcumaticaClient extends BearerTokenClient {
         Status: input.status,
         AccountRef: input.accountRef,
         TaxZone: input.taxZone,
-        ...(input.email ? { MainContact: { Email: input.email } } : {}),
+        ...mainContactOf(input),
       },
       acumaticaCustomerSchema,
     );

@@ -151,10 +151,11 @@ export class ZuoraClient extends BearerTokenClient {
 
   /**
    * One account by id or number as Object Query spells it (`GET /object-query/accounts/{key}`), with
-   * the `updatedDate` a change listing compares (v1 `GET /v1/accounts/{key}` has no such stamp).
+   * the `updatedDate` a change listing compares (v1 `GET /v1/accounts/{key}` has no such stamp), and
+   * its bill-to contact (`expand[]=billto`, answered as `billTo`).
    */
   getAccountRecord(key: string) {
-    return this.request({ method: "GET", path: `object-query/accounts/${encodeKey(key)}`, outputSchema: zuoraQueryAccountSchema });
+    return this.request({ method: "GET", path: `object-query/accounts/${encodeKey(key)}`, query: { "expand[]": ["billto"] }, outputSchema: zuoraQueryAccountSchema });
   }
 
   /**

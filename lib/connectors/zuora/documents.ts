@@ -6,7 +6,22 @@ import { z } from "zod";
 
 const money = z.number();
 
-/** A billing account as stored in sourcePayload. */
+/** An account's bill-to contact as stored in sourcePayload (absent values null). */
+export const zuoraContactDocumentSchema = z.object({
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  workEmail: z.string().nullable(),
+  workPhone: z.string().nullable(),
+  address1: z.string().nullable(),
+  address2: z.string().nullable(),
+  city: z.string().nullable(),
+  state: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  country: z.string().nullable(),
+});
+export type ZuoraContactDocument = z.infer<typeof zuoraContactDocumentSchema>;
+
+/** A billing account as stored in sourcePayload (`billTo` absent in payloads stored before it was read). */
 export const zuoraAccountDocumentSchema = z.object({
   id: z.string(),
   accountNumber: z.string(),
@@ -15,6 +30,7 @@ export const zuoraAccountDocumentSchema = z.object({
   status: z.string().nullish(),
   email: z.string().nullish(),
   paymentTerm: z.string().nullish(),
+  billTo: zuoraContactDocumentSchema.nullish(),
 });
 export type ZuoraAccountDocument = z.infer<typeof zuoraAccountDocumentSchema>;
 

@@ -200,12 +200,29 @@ export const zuoraQueryInvoiceItemSchema = z.looseObject({
 });
 export type ZuoraQueryInvoiceItem = z.infer<typeof zuoraQueryInvoiceItemSchema>;
 
+/** The bill-to contact as Object Query's `expand[]=billto` embeds it in an account (`billTo`, Object Query spelling: `postalCode`). */
+export const zuoraQueryContactSchema = z.looseObject({
+  id: text,
+  firstName: text.nullish(),
+  lastName: text.nullish(),
+  workEmail: text.nullish(),
+  workPhone: text.nullish(),
+  address1: text.nullish(),
+  address2: text.nullish(),
+  city: text.nullish(),
+  state: text.nullish(),
+  postalCode: text.nullish(),
+  country: text.nullish(),
+});
+export type ZuoraQueryContact = z.infer<typeof zuoraQueryContactSchema>;
+
 export const zuoraQueryAccountSchema = z.looseObject({
   ...objectQueryBase,
   accountNumber: text,
   name: text.optional(),
   currency: text.optional(),
   status: text.optional(),
+  billTo: zuoraQueryContactSchema.nullish(),
 });
 
 /** The billing account as `expand[]=account` embeds it (null when the record has none). */

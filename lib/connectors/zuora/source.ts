@@ -79,7 +79,7 @@ const invoiceApplications = (rows: { invoiceId?: string | null; amount: number }
 };
 
 /** What listChanged asks Object Query to embed, per object. */
-const EXPAND: Record<ObjectType, string[]> = { account: [], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"] };
+const EXPAND: Record<ObjectType, string[]> = { account: ["billto"], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"] };
 
 /**
  * The Zuora source: normalised documents (documents.ts), built from the Object Query
@@ -124,7 +124,22 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
   });
 
   const accountDocument = (a: ZuoraQueryRecord["accounts"]) => {
-    const payload = zuoraAccountDocumentSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status });
+    const c = a.billTo;
+    const billTo = c
+      ? {
+          firstName: c.firstName ?? null,
+          lastName: c.lastName ?? null,
+          workEmail: c.workEmail ?? null,
+          workPhone: c.workPhone ?? null,
+          address1: c.address1 ?? null,
+          address2: c.address2 ?? null,
+          city: c.city ?? null,
+          state: c.state ?? null,
+          postalCode: c.postalCode ?? null,
+          country: c.country ?? null,
+        }
+      : null;
+    const payload = zuoraAccountDocumentSchema.parse({ id: a.id, accountNumber: a.accountNumber, name: a.name ?? "", currency: a.currency ?? "", status: a.status, billTo });
     return document("account", a.id, toVersion(a.updatedDate), { ...payload, amount: null }, a.accountNumber, null);
   };
   const invoiceDocument = (

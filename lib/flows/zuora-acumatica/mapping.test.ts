@@ -212,4 +212,48 @@ describe("mapCreditMemo, mapAccountToCustomer", () => {
     expect(mapAccountToCustomer({ account, maps: mapped, settings: settings() }).output?.customerId).toBe("ACME");
     expect(mapAccountToCustomer({ account: { ...account, currency: "" }, maps: new Map(), settings: settings() }).output).toBeNull();
   });
+
+  const billTo = {
+    firstName: "Ada",
+    lastName: "Lovelace",
+    workEmail: "ada@acme.test",
+    workPhone: "+1 415 555 0100",
+    address1: "1 Market Street",
+    address2: null,
+    city: "San Francisco",
+    state: "CA",
+    postalCode: "94105",
+    country: "United States",
+  };
+
+  it("sends the bill-to contact as the customer's MainContact fields, the country as Acumatica's country ID", () => {
+    const account = { id: "acc-1", accountNumber: "A00000001", name: "Acme", currency: "USD", billTo };
+    expect(mapAccountToCustomer({ account, maps: new Map(), settings: settings() }).output).toEqual({
+      customerId: "ZA00000001",
+      name: "Acme",
+      currencyId: "USD",
+      accountRef: "acc-1",
+      attention: "Ada Lovelace",
+      email: "ada@acme.test",
+      phone: "+1 415 555 0100",
+      addressLine1: "1 Market Street",
+      addressLine2: "",
+      city: "San Francisco",
+      state: "CA",
+      postalCode: "94105",
+      country: "US",
+    });
+    // an ISO code passes as it is; a "country" value map wins over the runtime's names
+    expect(mapAccountToCustomer({ account: { ...account, billTo: { ...billTo, country: "de" } }, maps: new Map(), settings: settings() }).output?.country).toBe("DE");
+    const mapped = indexValueMaps([{ kind: "country", sourceKey: "Korea, Republic of", targetValue: "KR" }]);
+    expect(mapAccountToCustomer({ account: { ...account, billTo: { ...billTo, country: "Korea, Republic of" } }, maps: mapped, settings: settings() }).output?.country).toBe("KR");
+  });
+
+  it("refuses a bill-to country Acumatica has no code for, and sends no contact fields for an account read without its bill-to", () => {
+    const account = { id: "acc-1", accountNumber: "A00000001", name: "Acme", currency: "USD" };
+    const refused = mapAccountToCustomer({ account: { ...account, billTo: { ...billTo, country: "Atlantis" } }, maps: new Map(), settings: settings() });
+    expect(refused.output).toBeNull();
+    expect(refused.issues).toEqual([{ type: "invalid", field: "country", message: expect.stringContaining('"Atlantis"') }]);
+    expect(Object.keys(mapAccountToCustomer({ account, maps: new Map(), settings: settings() }).output ?? {}).sort()).toEqual(["accountRef", "currencyId", "customerId", "name"]);
+  });
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { ArDocumentInput, ArDocumentLine, CustomerInput, PaymentInput } from "../../connectors/acumatica/client";
-import { glKeyOf, type ZuoraAccountDocument, type ZuoraAccountRef, type ZuoraCreditMemoDocument, type ZuoraDocumentLine, type ZuoraInvoiceDocument, type ZuoraPaymentDocument } from "../../connectors/zuora/documents";
+import { glKeyOf, type ZuoraAccountDocument, type ZuoraContactDocument, type ZuoraAccountRef, type ZuoraCreditMemoDocument, type ZuoraDocumentLine, type ZuoraInvoiceDocument, type ZuoraPaymentDocument } from "../../connectors/zuora/documents";
 import { createMappingContext, type MappingResult } from "../../mapping/create-mapping-context";
 import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import type { MissingKey } from "../../mapping/missing-key";
+import { toCountryCode } from "../../mapping/to-country-code";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
 
 // Persisted JSON: Flow.settings of "zuora-acumatica" flows is parsed with this schema. Changing it
@@ -120,6 +121,7 @@ export const mapAccountToCustomer = ({
   if (!account.name.trim()) ctx.invalid("name", `Billing account ${account.accountNumber} has no name`);
   if (!/^[A-Z]{3}$/.test(account.currency)) ctx.invalid("currency", `Billing account ${account.accountNumber} has no valid currency ("${account.currency}")`);
   const taxZone = maps.get("tax-zone")?.get(account.currency);
+  const contact = account.billTo ? mainContactOf({ contact: account.billTo, accountNumber: account.accountNumber, maps, ctx }) : {};
   return ctx.finish(() => ({
     customerId,
     name: account.name.trim().slice(0, 255),
@@ -128,7 +130,32 @@ export const mapAccountToCustomer = ({
     ...(taxZone ? { taxZone } : {}),
     ...(settings.customerClass ? { customerClass: settings.customerClass } : {}),
     ...(account.email ? { email: account.email } : {}),
+    ...contact,
   }));
+};
+
+/**
+ * The bill-to contact as the customer's MainContact fields: the person's name as Attention, work
+ * e-mail and phone, and the address. Absent values are "" so that a value removed in Zuora is cleared
+ * in Acumatica. The country is Acumatica's country ID: a "country" value map of Zuora's country name,
+ * else its ISO code; a country that is neither is invalid.
+ */
+const mainContactOf = ({ contact, accountNumber, maps, ctx }: { contact: ZuoraContactDocument; accountNumber: string; maps: ValueMapIndex; ctx: Ctx }) => {
+  const text = (v: string | null, max: number) => (v ?? "").trim().slice(0, max);
+  const countryName = text(contact.country, 100);
+  const country = countryName ? (maps.get("country")?.get(countryName) ?? toCountryCode(countryName)) : "";
+  if (country === undefined) ctx.invalid("country", `Billing account ${accountNumber} has a bill-to country Acumatica has no code for ("${countryName}"): add a "country" value map`);
+  return {
+    attention: [contact.firstName, contact.lastName].map((x) => (x ?? "").trim()).filter(Boolean).join(" ").slice(0, 255),
+    email: text(contact.workEmail, 255),
+    phone: text(contact.workPhone, 50),
+    addressLine1: text(contact.address1, 50),
+    addressLine2: text(contact.address2, 50),
+    city: text(contact.city, 50),
+    state: text(contact.state, 50),
+    postalCode: text(contact.postalCode, 20),
+    country: country ?? "",
+  };
 };
 
 /**
