@@ -16,28 +16,28 @@ export type ZohoTargetDocument = z.infer<typeof zohoTargetDocumentSchema>;
 
 const MODULES = ["Accounts", "Products", "Invoices"] as const satisfies readonly ZohoModule[];
 const moduleOf = (entity: string): (typeof MODULES)[number] => {
-  const module = MODULES.find((m) => m === entity);
-  if (!module) throw Object.assign(new Error(`Zoho CRM target: ${entity} is not written by this connector`), { retryable: false });
-  return module;
+  const zohoModule = MODULES.find((m) => m === entity);
+  if (!zohoModule) throw Object.assign(new Error(`Zoho CRM target: ${entity} is not written by this connector`), { retryable: false });
+  return zohoModule;
 };
 
 export const createZohoCrmTarget = (client: ZohoCrmClient) => {
-  const keyFieldOf = (module: (typeof MODULES)[number]) =>
-    module === "Accounts" ? client.settings.accountKeyField : module === "Products" ? client.settings.productKeyField : client.settings.invoiceKeyField;
+  const keyFieldOf = (zohoModule: (typeof MODULES)[number]) =>
+    zohoModule === "Accounts" ? client.settings.accountKeyField : zohoModule === "Products" ? client.settings.productKeyField : client.settings.invoiceKeyField;
   const upsert = async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; document: unknown }) => {
-    const module = moduleOf(entity);
-    const keyField = keyFieldOf(module);
+    const zohoModule = moduleOf(entity);
+    const keyField = keyFieldOf(zohoModule);
     const { record, zohoId } = zohoTargetDocumentSchema.parse(document);
     const fields = { ...record, [keyField]: naturalKey };
-    const written = zohoId ? await client.updateById(module, zohoId, fields) : await client.upsert(module, keyField, fields);
+    const written = zohoId ? await client.updateById(zohoModule, zohoId, fields) : await client.upsert(zohoModule, keyField, fields);
     return { targetId: written.id, targetRef: naturalKey, created: written.created };
   };
   return {
     /** The record whose key field holds `naturalKey` (Zoho's search by criteria), or null. */
     findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
-      const module = moduleOf(entity);
-      const found = await client.search(module, keyFieldOf(module), naturalKey);
-      if (found.length > 1) throw Object.assign(new Error(`Zoho CRM holds ${found.length} ${module} records for ${naturalKey}; merge them there first`), { retryable: false });
+      const zohoModule = moduleOf(entity);
+      const found = await client.search(zohoModule, keyFieldOf(zohoModule), naturalKey);
+      if (found.length > 1) throw Object.assign(new Error(`Zoho CRM holds ${found.length} ${zohoModule} records for ${naturalKey}; merge them there first`), { retryable: false });
       return found[0] ? { targetId: found[0].id, targetRef: naturalKey } : null;
     },
     createDocument: async (options: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => upsert(options),
