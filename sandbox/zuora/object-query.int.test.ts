@@ -71,6 +71,9 @@ describe("Zuora Object Query cursor paging", () => {
     expect((await zuoraGet(sandbox, token, `/object-query/accounts/${id}`)).body).not.toHaveProperty("billTo");
     const withNulls = await zuoraGet(sandbox, token, `/object-query/accounts/${id}?expand[]=billto&includeNullFields=true`);
     expect(withNulls.body.billTo).toMatchObject({ address2: null, workPhone: null });
+    // billto.fields[] narrows the contact, as in Zuora's guide (`billto.fields[]=firstname,lastname`)
+    const narrowed = await zuoraGet(sandbox, token, `/object-query/accounts/${id}?expand[]=billto&billto.fields[]=firstname,lastname`);
+    expect(Object.keys(narrowed.body.billTo as object).sort()).toEqual(["firstName", "lastName"]);
 
     const put = await fetch(`${sandbox.zuoraBaseUrl}/v1/accounts/${id}`, {
       method: "PUT",

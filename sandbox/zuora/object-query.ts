@@ -306,7 +306,10 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     }
   };
 
-  const render = (object: ObjectName, r: AnyRecord, expand: string[], pageSize: number, includeNulls: boolean): Record<string, unknown> => {
+  /** `billto.fields[]`: the expanded contact's fields to answer (all when empty), in any case. */
+  const billToFieldsOf = (params: Record<string, unknown>) => asList(params["billto.fields[]"]).flatMap((x) => x.split(",")).map((x) => x.trim().toLowerCase());
+
+  const render = (object: ObjectName, r: AnyRecord, expand: string[], pageSize: number, { includeNulls, billToFields }: { includeNulls: boolean; billToFields: string[] }): Record<string, unknown> => {
     let out: Record<string, unknown>;
     if (object === "invoices") {
       const invoice = r as Invoice;
@@ -322,7 +325,8 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
       out = accountOq(account, store.accountBalances(account.id).balance);
       // expand[]=billto: the bill-to contact as `billTo` (Zuora's Object Query guide, "Using expand[]").
       if (expand.includes("billto")) {
-        const billTo = contactOq(account.billTo, account.id);
+        const all: Record<string, unknown> = contactOq(account.billTo, account.id);
+        const billTo = billToFields.length > 0 ? Object.fromEntries(Object.entries(all).filter(([k]) => billToFields.includes(k.toLowerCase()))) : all;
         out.billTo = includeNulls ? billTo : dropNulls(billTo);
       }
     }
@@ -357,6 +361,7 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     }
     const selected = asList(params["fields[]"] ?? params[`${SINGULAR[object]}.fields[]`]).map((x) => x.toLowerCase());
     const includeNulls = String(params.includeNullFields ?? "false") === "true";
+    const billToFields = billToFieldsOf(params);
 
     const sortText = sorts[0] ?? "createddate.ASC";
     const sortMatch = /^([A-Za-z0-9_]+)\.(ASC|DESC)$/i.exec(sortText);
@@ -401,7 +406,7 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
 
     const page = records.slice(offset, offset + pageSize);
     const data = page.map((r) => {
-      let out = render(object, r, expand, pageSize, includeNulls);
+      let out = render(object, r, expand, pageSize, { includeNulls, billToFields });
       if (selected.length > 0) {
         const picked: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(out)) if (selected.includes(k.toLowerCase()) || k === "invoiceItems" || k === "account" || k === "billTo") picked[k] = v;
@@ -438,7 +443,7 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     if (!r) return undefined;
     const expand = asList(params["expand[]"] ?? params.expand).map((e) => e.toLowerCase());
     const includeNulls = String(params.includeNullFields ?? "false") === "true";
-    const out = render(object, r, expand, 99, includeNulls);
+    const out = render(object, r, expand, 99, { includeNulls, billToFields: billToFieldsOf(params) });
     return includeNulls ? out : dropNulls(out);
   };
 
