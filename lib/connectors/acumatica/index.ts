@@ -16,6 +16,7 @@ import { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
 import { wrapped } from "./values";
 import { verifyAcumaticaPush } from "./webhooks";
 import { z } from "zod";
+import { parseTestInput } from "../shared/parse-test-input";
 
 export {
   AcumaticaClient,
@@ -55,14 +56,9 @@ export const createAcumaticaClient = (ctx: ConnectionContext): AcumaticaClient =
  */
 export const testAcumaticaConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
   const steps: TestStep[] = [];
-  const settingsResult = acumaticaSettingsSchema.safeParse(ctx.settings ?? {});
-  const secretsResult = acumaticaSecretsSchema.safeParse(ctx.secrets);
-  if (!settingsResult.success || !secretsResult.success) {
-    const issue = (settingsResult.success ? undefined : settingsResult.error.issues[0]) ?? (secretsResult.success ? undefined : secretsResult.error.issues[0]);
-    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
-  }
-  const settings = settingsResult.data;
-  const secrets = secretsResult.data;
+  const input = parseTestInput(ctx, { settings: acumaticaSettingsSchema, secrets: acumaticaSecretsSchema });
+  if (!input.ok) return input.steps;
+  const { settings, secrets } = input;
 
   let token: string;
   try {

@@ -14,6 +14,7 @@ import { IfsCloudClient } from "./client";
 import { ifsCloudConfig } from "./config";
 import { ifsCloudForm } from "./form";
 import { collectionOf, ifsCloudSecretsSchema, ifsCloudSettingsSchema, ifsCompanySchema, ifsErrorBodySchema } from "./schemas";
+import { parseTestInput } from "../shared/parse-test-input";
 
 export { IfsCloudClient } from "./client";
 export { listIfsAccounts, listIfsCompanies, listIfsCostCenters } from "./catalog";
@@ -45,14 +46,9 @@ const ifsCodeOf = (err: VendorHttpError) => {
  */
 export const testIfsCloudConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
   const steps: TestStep[] = [];
-  const settingsResult = ifsCloudSettingsSchema.safeParse(ctx.settings ?? {});
-  const secretsResult = ifsCloudSecretsSchema.safeParse(ctx.secrets);
-  if (!settingsResult.success || !secretsResult.success) {
-    const issue = (settingsResult.success ? undefined : settingsResult.error.issues[0]) ?? (secretsResult.success ? undefined : secretsResult.error.issues[0]);
-    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
-  }
-  const settings = settingsResult.data;
-  const secrets = secretsResult.data;
+  const input = parseTestInput(ctx, { settings: ifsCloudSettingsSchema, secrets: ifsCloudSecretsSchema });
+  if (!input.ok) return input.steps;
+  const { settings, secrets } = input;
 
   let token: string;
   try {

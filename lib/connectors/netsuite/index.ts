@@ -15,6 +15,7 @@ import { netsuiteConfig } from "./config";
 import { netsuiteForm } from "./form";
 import { netsuitePageSchema, netsuiteSecretsSchema, netsuiteSettingsSchema } from "./schemas";
 import { verifyNetsuiteWebhook } from "./webhooks";
+import { parseTestInput } from "../shared/parse-test-input";
 
 export { NetsuiteClient } from "./client";
 export { netsuiteConfig } from "./config";
@@ -32,18 +33,15 @@ export const createNetsuiteClient = (ctx: ConnectionContext): NetsuiteClient => 
 
 /** Signs an assertion and gets a token (a refusal explains what to check), then runs one SuiteQL query. */
 export const testNetsuiteConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
-  const settings = netsuiteSettingsSchema.safeParse(ctx.settings ?? {});
-  const secrets = netsuiteSecretsSchema.safeParse(ctx.secrets);
-  if (!settings.success || !secrets.success) {
-    const issue = (settings.success ? undefined : settings.error.issues[0]) ?? (secrets.success ? undefined : secrets.error.issues[0]);
-    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
-  }
+  const input = parseTestInput(ctx, { settings: netsuiteSettingsSchema, secrets: netsuiteSecretsSchema });
+  if (!input.ok) return input.steps;
+  const { settings, secrets } = input;
   const steps: TestStep[] = [];
   let token: string;
   try {
-    const t = await fetchNetsuiteToken({ baseUrl: ctx.baseUrl, settings: settings.data, secrets: secrets.data, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
+    const t = await fetchNetsuiteToken({ baseUrl: ctx.baseUrl, settings, secrets, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
     token = t.accessToken;
-    steps.push({ step: "auth", ok: true, message: `Signed in with certificate ${settings.data.certificateId.slice(0, 8)}… (${settings.data.algorithm}); the token lasts ${Math.round(t.expiresInSeconds / 60)} min.` });
+    steps.push({ step: "auth", ok: true, message: `Signed in with certificate ${settings.certificateId.slice(0, 8)}… (${settings.algorithm}); the token lasts ${Math.round(t.expiresInSeconds / 60)} min.` });
   } catch (err) {
     steps.push({ step: "auth", ok: false, message: describeFailure(err, "The NetSuite token endpoint (/services/rest/auth/oauth2/v1/token)", ctx.baseUrl) });
     return steps;

@@ -13,6 +13,7 @@ import { describeQadError, QadClient } from "./client";
 import { qadConfig } from "./config";
 import { qadForm } from "./form";
 import { browseRow, qadBrowsePageSchema, qadCustomerSchema, qadGlPeriodSchema, qadSecretsSchema, qadSettingsSchema } from "./schemas";
+import { parseTestInput } from "../shared/parse-test-input";
 
 export { QadClient, isPeriodClosedRefusal, qadRefusalsOf, type QadAdjustmentInput, type QadInvoiceInput, type QadPostingLine, type QadReceiptInput, type QadRefusal } from "./client";
 export { listQadCustomerRows, listQadCustomers, listQadGlAccounts, listQadOpenPeriods } from "./catalog";
@@ -46,14 +47,9 @@ class QadProbe extends PlainHttpClient {
  * the user may not use answers 403), and reads one customer. Uses a fresh token; nothing is stored.
  */
 export const testQadConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
-  const settingsResult = qadSettingsSchema.safeParse(ctx.settings ?? {});
-  const secretsResult = qadSecretsSchema.safeParse(ctx.secrets);
-  if (!settingsResult.success || !secretsResult.success) {
-    const issue = (settingsResult.success ? undefined : settingsResult.error.issues[0]) ?? (secretsResult.success ? undefined : secretsResult.error.issues[0]);
-    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
-  }
-  const settings = settingsResult.data;
-  const secrets = secretsResult.data;
+  const input = parseTestInput(ctx, { settings: qadSettingsSchema, secrets: qadSecretsSchema });
+  if (!input.ok) return input.steps;
+  const { settings, secrets } = input;
   const workspaceId = `${settings.domainCode}_${settings.entityCode}`;
   const steps: TestStep[] = [];
 

@@ -14,6 +14,7 @@ import { zohoCrmForm } from "./form";
 import { zohoErrorSchema, zohoListAnswerSchema, zohoModulesAnswerSchema, zohoCrmSecretsSchema, zohoCrmSettingsSchema } from "./schemas";
 import { renewZohoChannel, verifyZohoCallback } from "./webhooks";
 import { z } from "zod";
+import { parseTestInput } from "../shared/parse-test-input";
 
 export { ZohoCrmClient, zohoDateTime, type ZohoWritten } from "./client";
 export { zohoCrmConfig, type ZohoModule } from "./config";
@@ -37,21 +38,18 @@ const WRITTEN_MODULES = ["Accounts", "Products", "Invoices"] as const;
  * Invoices (a lower edition lacks them and Zoho refuses their records), and reads one account.
  */
 export const testZohoCrmConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
-  const settings = zohoCrmSettingsSchema.safeParse(ctx.settings ?? {});
-  const secrets = zohoCrmSecretsSchema.safeParse(ctx.secrets);
-  if (!settings.success || !secrets.success) {
-    const issue = (settings.success ? undefined : settings.error.issues[0]) ?? (secrets.success ? undefined : secrets.error.issues[0]);
-    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
-  }
+  const input = parseTestInput(ctx, { settings: zohoCrmSettingsSchema, secrets: zohoCrmSecretsSchema });
+  if (!input.ok) return input.steps;
+  const { secrets } = input;
   const steps: TestStep[] = [];
   let token: TokenSet;
   try {
-    token = await fetchZohoToken({ accountsUrl: ctx.baseUrl, secrets: secrets.data, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
+    token = await fetchZohoToken({ accountsUrl: ctx.baseUrl, secrets, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
   } catch (err) {
     return [{ step: "auth", ok: false, message: describeFailure(err, "The Zoho accounts server (/oauth/v2/token)", ctx.baseUrl) }];
   }
   const apiDomain = z.object({ apiDomain: z.string() }).parse(token.extras).apiDomain;
-  steps.push({ step: "auth", ok: true, message: `Signed in with client ID ${secrets.data.clientId.slice(0, 10)}…; API calls go to ${apiDomain}; the token lasts ${Math.round(token.expiresInSeconds / 60)} min.` });
+  steps.push({ step: "auth", ok: true, message: `Signed in with client ID ${secrets.clientId.slice(0, 10)}…; API calls go to ${apiDomain}; the token lasts ${Math.round(token.expiresInSeconds / 60)} min.` });
 
   const http = new PlainHttpClient({ vendor: zohoCrmConfig.id, baseUrl: joinUrl(apiDomain, zohoCrmConfig.apiPath), onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
   const headers = { authorization: `${zohoCrmConfig.authScheme} ${token.accessToken}` };

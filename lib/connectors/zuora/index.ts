@@ -13,6 +13,7 @@ import { zuoraConfig } from "./config";
 import { zuoraQueryAccountSchema, zuoraQueryPageSchema, zuoraSecretsSchema, zuoraSettingsSchema } from "./schemas";
 import { zuoraForm } from "./form";
 import { parseCallout, verifyCallout, verifyZuoraWebhook } from "./webhooks";
+import { parseTestInput } from "../shared/parse-test-input";
 
 export { ZuoraClient, type ZuoraChangesPage } from "./client";
 export { zuoraConfig, ZUORA_POLL_OBJECTS, type ZuoraPollObject } from "./config";
@@ -31,17 +32,14 @@ export const createZuoraClient = (ctx: ConnectionContext): ZuoraClient => {
 /** Authenticates and reads one account; a fresh token, nothing cached or stored. */
 export const testZuoraConnection = async (ctx: TestConnectionContext): Promise<TestStep[]> => {
   const steps: TestStep[] = [];
-  const settings = zuoraSettingsSchema.safeParse(ctx.settings ?? {});
-  const secrets = zuoraSecretsSchema.safeParse(ctx.secrets);
-  if (!settings.success || !secrets.success) {
-    const issue = (settings.success ? undefined : settings.error.issues[0]) ?? (secrets.success ? undefined : secrets.error.issues[0]);
-    return [{ step: "auth", ok: false, message: `Settings incomplete: ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}` }];
-  }
+  const input = parseTestInput(ctx, { settings: zuoraSettingsSchema, secrets: zuoraSecretsSchema });
+  if (!input.ok) return input.steps;
+  const { settings, secrets } = input;
   let token: string;
   try {
-    const t = await fetchZuoraToken({ baseUrl: ctx.baseUrl, secrets: secrets.data, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
+    const t = await fetchZuoraToken({ baseUrl: ctx.baseUrl, secrets, onExchange: ctx.onExchange, retry: { maxAttempts: 2 } });
     token = t.accessToken;
-    steps.push({ step: "auth", ok: true, message: `Signed in with client ID ${secrets.data.clientId.slice(0, 8)}…; the token lasts ${Math.round(t.expiresInSeconds / 60)} min.` });
+    steps.push({ step: "auth", ok: true, message: `Signed in with client ID ${secrets.clientId.slice(0, 8)}…; the token lasts ${Math.round(t.expiresInSeconds / 60)} min.` });
   } catch (err) {
     steps.push({ step: "auth", ok: false, message: describeFailure(err, "The Zuora token endpoint (/oauth/token)", ctx.baseUrl) });
     return steps;
@@ -54,7 +52,7 @@ export const testZuoraConnection = async (ctx: TestConnectionContext): Promise<T
       query: { pageSize: 1 },
       headers: {
         authorization: `Bearer ${token}`,
-        ...(settings.data.entityId ? { "zuora-entity-ids": settings.data.entityId } : {}),
+        ...(settings.entityId ? { "zuora-entity-ids": settings.entityId } : {}),
       },
       outputSchema: zuoraQueryPageSchema(zuoraQueryAccountSchema),
     });
