@@ -110,7 +110,7 @@ test("an admin adds Zuora and Acumatica connections, tests them, and never gets 
   await expect(page.getByRole("row", { name: new RegExp(acumaticaName) })).toContainText("Works");
   page.once("dialog", (d) => void d.accept());
   await page.getByRole("button", { name: "Delete Zuora (sandbox)" }).click();
-  await expect(pageAlert(page)).toContainText('"Zuora (sandbox)" cannot be deleted: the flow "Zuora → Acumatica (demo)" uses it.');
+  await expect(pageAlert(page)).toContainText(`"Zuora (sandbox)" cannot be deleted: the flows "Zuora → Acumatica (demo)", "Zuora → QAD (demo)", "Zuora → IFS Cloud (demo)" use it.`);
   await page.screenshot({ path: test.info().outputPath("connections-list.png"), fullPage: true });
 
   // An unused connection is deleted.
