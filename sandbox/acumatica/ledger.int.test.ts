@@ -123,7 +123,13 @@ describe("$expand of every detail and linked entity of the contract", () => {
   it("accepts each name, answers [] for a detail without lines, and stays valid", async () => {
     await releasedInvoice("ACME", "INV-X", 10);
     await ok("Payment", wrap({ Type: "Payment", CustomerID: "ACME", PaymentAmount: 5, CashAccount: "10200" }));
-    acu.sandbox.control.seed({ taxes: [{ TaxID: "VAT20", TaxRate: 20 }], taxZones: [{ TaxZoneID: "EU", taxes: ["VAT20"] }], taxCategories: [{ TaxCategoryID: "STD", taxes: ["VAT20"] }] });
+    acu.sandbox.control.seed({
+      taxes: [{ TaxID: "VAT20", TaxRate: 20 }],
+      taxZones: [{ TaxZoneID: "EU", taxes: ["VAT20"] }],
+      taxCategories: [{ TaxCategoryID: "STD", taxes: ["VAT20"] }],
+      stockItems: [{ InventoryID: "GADGET" }],
+      nonStockItems: [{ InventoryID: "SERVICE" }],
+    });
     await ok("JournalTransaction", wrap({ Description: "J", Details: [{ Account: "40100", CreditAmount: 1 }] }));
     for (const name of ENTITY_NAMES) {
       const shape = ENTITIES[name].shape;
