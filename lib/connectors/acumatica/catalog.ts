@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readAllPages } from "../shared/odata";
+import { readAllPages } from "../common/odata";
 import { MAX_CATALOG_VALUES, type CatalogValue } from "../types";
 import type { AcumaticaClient } from "./client";
 import type { AcumaticaEntity } from "./config";

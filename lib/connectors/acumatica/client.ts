@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { joinUrl, sleep, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
-import { BearerTokenClient } from "../shared/bearer-client";
+import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { coalescingLookup } from "./coalescing-lookup";
 import { acumaticaConfig, type AcumaticaEntity } from "./config";
@@ -13,7 +13,7 @@ import {
   acumaticaPaymentSchema,
   type AcumaticaSettings,
 } from "./schemas";
-import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../shared/odata";
+import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../common/odata";
 import { collectFieldErrors, describeFieldError, wrap, wrapped, type PlainRecord } from "./values";
 
 /** A customer as ml-connector creates or updates it. */

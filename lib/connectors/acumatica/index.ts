@@ -16,7 +16,7 @@ import { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
 import { wrapped } from "./values";
 import { verifyAcumaticaPush } from "./webhooks";
 import { z } from "zod";
-import { parseTestInput } from "../shared/parse-test-input";
+import { parseTestInput } from "../common/parse-test-input";
 
 export {
   AcumaticaClient,

@@ -6,7 +6,7 @@ import { VendorHttpError } from "../../http";
 import type { ChangedPage, SourceDocument } from "../ports";
 import type { AcumaticaClient } from "./client";
 import { acumaticaRecordSchema } from "./schemas";
-import { odataDateTimeOffset, odataString } from "../shared/odata";
+import { odataDateTimeOffset, odataString } from "../common/odata";
 
 /**
  * Object types of the source, their entities and the key field that is their source id. Stock and

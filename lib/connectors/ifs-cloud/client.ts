@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { joinUrl, TokenCache, VendorHttpError, type RequestOptions, type VendorErrorDescription, type VendorResponse } from "../../http";
-import { BearerTokenClient } from "../shared/bearer-client";
-import { followNextLinks, odataEqualsAll, odataKeyPredicate, readAllPages } from "../shared/odata";
+import { BearerTokenClient } from "../common/bearer-client";
+import { followNextLinks, odataEqualsAll, odataKeyPredicate, readAllPages } from "../common/odata";
 import type { ConnectionContext } from "../types";
 import { ifsCloudConfig } from "./config";
 import {

@@ -14,7 +14,7 @@ import { IfsCloudClient } from "./client";
 import { ifsCloudConfig } from "./config";
 import { ifsCloudForm } from "./form";
 import { collectionOf, ifsCloudSecretsSchema, ifsCloudSettingsSchema, ifsCompanySchema, ifsErrorBodySchema } from "./schemas";
-import { parseTestInput } from "../shared/parse-test-input";
+import { parseTestInput } from "../common/parse-test-input";
 
 export { IfsCloudClient } from "./client";
 export { listIfsAccounts, listIfsCompanies, listIfsCostCenters } from "./catalog";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { odataCollectionSchema, odataEtagSchema } from "../shared/odata";
+import { odataCollectionSchema, odataEtagSchema } from "../common/odata";
 import { ifsCloudConfig } from "./config";
 
 // Settings and secrets of an IFS Cloud connection (Connection.settings / credentials), and the

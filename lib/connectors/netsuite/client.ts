@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TokenCache, VendorErrorDescription } from "../../http";
-import { BearerTokenClient } from "../shared/bearer-client";
+import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { netsuiteConfig } from "./config";
 import { netsuiteErrorBodySchema, netsuitePageSchema, type NetsuiteSettings } from "./schemas";

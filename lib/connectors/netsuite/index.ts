@@ -15,7 +15,7 @@ import { netsuiteConfig } from "./config";
 import { netsuiteForm } from "./form";
 import { netsuitePageSchema, netsuiteSecretsSchema, netsuiteSettingsSchema } from "./schemas";
 import { verifyNetsuiteWebhook } from "./webhooks";
-import { parseTestInput } from "../shared/parse-test-input";
+import { parseTestInput } from "../common/parse-test-input";
 
 export { NetsuiteClient } from "./client";
 export { netsuiteConfig } from "./config";

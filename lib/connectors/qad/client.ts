@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VendorHttpError, type RequestOptions, type TokenCache, type VendorErrorDescription, type VendorResponse } from "../../http";
-import { BearerTokenClient } from "../shared/bearer-client";
+import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { qadConfig, type QadDocumentEntity, type QadEntity } from "./config";
 import {

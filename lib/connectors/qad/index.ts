@@ -13,7 +13,7 @@ import { describeQadError, QadClient } from "./client";
 import { qadConfig } from "./config";
 import { qadForm } from "./form";
 import { browseRow, qadBrowsePageSchema, qadCustomerSchema, qadGlPeriodSchema, qadSecretsSchema, qadSettingsSchema } from "./schemas";
-import { parseTestInput } from "../shared/parse-test-input";
+import { parseTestInput } from "../common/parse-test-input";
 
 export { QadClient, isPeriodClosedRefusal, qadRefusalsOf, type QadAdjustmentInput, type QadInvoiceInput, type QadPostingLine, type QadReceiptInput, type QadRefusal } from "./client";
 export { listQadCustomerRows, listQadCustomers, listQadGlAccounts, listQadOpenPeriods } from "./catalog";

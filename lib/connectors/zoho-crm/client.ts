@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { z } from "zod";
 import { joinUrl, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
-import { BearerTokenClient } from "../shared/bearer-client";
+import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { zohoTokenExtrasSchema } from "./auth";
 import { zohoCrmConfig, type ZohoModule } from "./config";

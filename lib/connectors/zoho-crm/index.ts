@@ -14,7 +14,7 @@ import { zohoCrmForm } from "./form";
 import { zohoErrorSchema, zohoListAnswerSchema, zohoModulesAnswerSchema, zohoCrmSecretsSchema, zohoCrmSettingsSchema } from "./schemas";
 import { renewZohoChannel, verifyZohoCallback } from "./webhooks";
 import { z } from "zod";
-import { parseTestInput } from "../shared/parse-test-input";
+import { parseTestInput } from "../common/parse-test-input";
 
 export { ZohoCrmClient, zohoDateTime, type ZohoWritten } from "./client";
 export { zohoCrmConfig, type ZohoModule } from "./config";

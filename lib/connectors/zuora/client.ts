@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TokenCache, VendorErrorDescription } from "../../http";
-import { BearerTokenClient } from "../shared/bearer-client";
+import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { zuoraConfig, type ZuoraPollObject } from "./config";
 import {

@@ -13,7 +13,7 @@ import { zuoraConfig } from "./config";
 import { zuoraQueryAccountSchema, zuoraQueryPageSchema, zuoraSecretsSchema, zuoraSettingsSchema } from "./schemas";
 import { zuoraForm } from "./form";
 import { parseCallout, verifyCallout, verifyZuoraWebhook } from "./webhooks";
-import { parseTestInput } from "../shared/parse-test-input";
+import { parseTestInput } from "../common/parse-test-input";
 
 export { ZuoraClient, type ZuoraChangesPage } from "./client";
 export { zuoraConfig, ZUORA_POLL_OBJECTS, type ZuoraPollObject } from "./config";

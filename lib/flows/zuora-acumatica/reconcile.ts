@@ -4,7 +4,7 @@
 // CustomerOrder is a Zuora invoice number is that invoice's reversal and is netted into it.
 import type { AcumaticaClient } from "../../connectors/acumatica";
 import { acumaticaInvoiceSchema, acumaticaPaymentSchema } from "../../connectors/acumatica/schemas";
-import { readAllPages } from "../../connectors/shared/odata";
+import { readAllPages } from "../../connectors/common/odata";
 import type { ZuoraClient } from "../../connectors/zuora";
 import type { ZuoraPollObject, ZuoraQueryRecord } from "../../connectors/zuora";
 import type { BalanceDocument } from "../types";

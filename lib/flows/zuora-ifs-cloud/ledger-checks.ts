@@ -1,6 +1,6 @@
 import type { IfsCloudClient } from "../../connectors/ifs-cloud/client";
 import { ifsCompanySchema } from "../../connectors/ifs-cloud/schemas";
-import { odataEqualsAll } from "../../connectors/shared/odata";
+import { odataEqualsAll } from "../../connectors/common/odata";
 
 /** How long a company's currency and a period's status are trusted before IFS is asked again. */
 const TTL_MS = 60_000;
