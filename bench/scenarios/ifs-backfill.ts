@@ -3,11 +3,10 @@ import { createConnection } from "../../lib/connections/create-connection";
 import type { Db, Prisma } from "../../lib/db";
 import { ZUORA_IFS_CLOUD } from "../../lib/flows/zuora-ifs-cloud/definition";
 import { zuoraIfsCloudSettingsSchema } from "../../lib/flows/zuora-ifs-cloud/settings";
-import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import { DEMO_IFS_FLOW_SETTINGS, demoIfsValueMaps } from "../../prisma/seed/seed-demo-ifs-flow";
 import type { RunningSandbox } from "../../sandbox/index";
 import { mb, type BenchContext } from "../lib/context";
-import { spawnWorker, waitForSync } from "../lib/stack";
+import { runBackfillWorkers } from "../lib/run-backfill-workers";
 
 /** The Zuora connection's callout signing secret in these flows. */
 export const IFS_CALLOUT_SECRET = "ifs-callout-secret-7Rk2";
@@ -73,40 +72,9 @@ export const ifsBackfill = async (
   const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const i0 = await sandbox.control.ifsCloud.stats();
 
-  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency }));
-  const upDeadline = Date.now() + 60_000;
-  while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
-
-  const started = Date.now();
-  await syncFlowNow({ db, flowId });
-  let counts: Record<string, number> = {};
-  let complete = true;
-  let note: string | undefined;
-  try {
-    let last = 0;
-    counts = await waitForSync({
-      db,
-      flowId,
-      timeoutMs,
-      intervalMs: 500,
-      onTick: (c) => {
-        if (Date.now() - last < 10_000) return;
-        last = Date.now();
-        console.log(`  [${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(c)}`);
-      },
-      done: (c) => c["invoice/posted"] === expected.invoice && c["payment/posted"] === expected.payment && (c["credit-memo/posted"] ?? 0) === expected["credit-memo"],
-    });
-  } catch (err) {
-    complete = false;
-    note = String(err).split("\n")[0]!.slice(0, 300);
-    counts = Object.fromEntries((await db.syncRecord.groupBy({ by: ["objectType", "status"], where: { flowId }, _count: true })).map((r) => [`${r.objectType}/${r.status}`, r._count as number]));
-  }
-  const seconds = (Date.now() - started) / 1000;
-  if (!complete || process.env.BENCH_DEBUG) for (const p of procs) console.log(p.output().slice(-3000));
-  await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+  const { procs, complete, note, seconds, posted: records, failed } = await runBackfillWorkers({ db, url, flowId, expected, label, workers, concurrency, timeoutMs });
   const z1 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const i1 = await sandbox.control.ifsCloud.stats();
-  const records = Object.entries(counts).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
   const per = (n: number) => Number((n / Math.max(1, records)).toFixed(2));
   return {
     scenario: label,
@@ -119,7 +87,7 @@ export const ifsBackfill = async (
     ifsCallsPerDocument: per(i1.requests - i0.requests),
     callsPerDocument: per(z1 - z0 + i1.requests - i0.requests),
     ifsTokens: i1.tokensIssued - i0.tokensIssued,
-    failedRecords: Object.entries(counts).filter(([k]) => k.endsWith("/failed")).reduce((n, [, v]) => n + v, 0),
+    failedRecords: failed,
     peakWorkerRssMb: Math.max(...procs.map((p) => mb(p.peakRss()))),
     workers,
     concurrency,
