@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { joinUrl, TokenCache, VendorHttpError, type RequestOptions, type VendorErrorDescription, type VendorResponse } from "../../http";
+import { joinUrl, TokenCache, VendorHttpError, type VendorErrorDescription } from "../../http";
 import { BearerTokenClient } from "../common/bearer-client";
 import { followNextLinks, odataEqualsAll, odataKeyPredicate, readAllPages } from "../common/odata";
 import type { ConnectionContext } from "../types";
@@ -45,21 +45,6 @@ export class IfsCloudClient extends BearerTokenClient {
     this.settings = settings;
   }
 
-  /**
-   * A 401 after this call's one token refresh (the fresh token was expired or revoked too, e.g. twice
-   * within a call under IFS's 180 s tokens) is retryable: the job tries again later with a new token.
-   * A refused sign-in at the token endpoint stays final (wrong secret or realm).
-   */
-  override async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
-    try {
-      return await super.send(opts);
-    } catch (err) {
-      if (err instanceof VendorHttpError && err.code === "unauthorized" && err.status === 401 && !err.url.includes("/openid-connect/token")) {
-        throw new VendorHttpError({ ...err, summaries: err.summaries, retryable: true, message: err.message, reason: err.reason });
-      }
-      throw err;
-    }
-  }
 
   protected override describeError({ status, body, text }: { status: number; body: unknown; text: string }): VendorErrorDescription | undefined {
     if (status >= 200 && status < 300) return undefined;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { VendorHttpError, type RequestOptions, type TokenCache, type VendorErrorDescription, type VendorResponse } from "../../http";
+import { VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
 import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { qadConfig, type QadDocumentEntity, type QadEntity } from "./config";
@@ -134,21 +134,6 @@ export class QadClient extends BearerTokenClient {
     return describeQadError({ status, body, workspaceId: this.workspaceId });
   }
 
-  /**
-   * A 401 that comes back even after the token was replaced (QAD expired the new one too: sessions ended
-   * on the tenant meanwhile) is retried later, not final: wrong credentials fail at the token endpoint
-   * instead, and a refused request had no effect, so a later attempt is safe for writes as well.
-   */
-  override async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
-    try {
-      return await super.send(opts);
-    } catch (err) {
-      if (err instanceof VendorHttpError && err.code === "unauthorized" && err.status === 401) {
-        throw new VendorHttpError({ ...err, summaries: err.summaries, retryable: true, reason: `${err.reason} (refused again with a fresh token; retried later)` });
-      }
-      throw err;
-    }
-  }
 
   /** One browse page: `page` from 1, rows parsed with `schema` after their `<prefix>.` is stripped. */
   async browsePage<S extends z.ZodType>(entity: QadEntity, schema: S, opts: { filters?: readonly QadFilter[]; page?: number; pageSize?: number } = {}): Promise<z.output<S>[]> {
