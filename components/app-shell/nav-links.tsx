@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link, { useLinkStatus } from "next/link";
 import { usePathname } from "next/navigation";
 
 /** Sidebar destinations, in the order a finance admin sets things up. */
@@ -18,6 +18,23 @@ export const SETTINGS_ITEMS = [
 ] as const;
 
 type NavItem = { href: string; label: string; icon: string };
+
+/**
+ * Shown inside a link while the navigation it started is under way (a slow network shows the click
+ * was taken at once, instead of nothing for a second); `aria-busy` tells a screen reader the same.
+ */
+const PendingMark = () => {
+  const { pending } = useLinkStatus();
+  return (
+    <span
+      aria-hidden={!pending}
+      data-testid={pending ? "nav-pending" : undefined}
+      className={`ml-auto size-3 rounded-full border-2 border-zinc-300 border-t-zinc-700 ${pending ? "animate-spin opacity-100" : "opacity-0"}`}
+    >
+      {pending ? <span className="sr-only">Loading…</span> : null}
+    </span>
+  );
+};
 
 const isActive = (pathname: string, href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
 
@@ -38,6 +55,7 @@ const NavList = ({ items, pathname }: { items: readonly NavItem[]; pathname: str
               <path d={item.icon} />
             </svg>
             {item.label}
+            <PendingMark />
           </Link>
         </li>
       );

@@ -2,9 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DeclaredField } from "@/components/ui/declared-field";
 import { FormError } from "@/components/ui/form-error";
 import { describedBy, Field, Select, TextInput } from "@/components/ui/field";
@@ -16,7 +17,7 @@ import type { ConnectorFormView } from "@/lib/connections/get-connector-form";
 import type { ConnectionTestResult, ConnectionView } from "@/lib/connections/views";
 import { zodFieldErrors } from "@/lib/errors";
 import { SecretInput } from "./secret-input";
-import { TestSteps } from "./test-steps";
+import { STEP_LABEL, TestSteps } from "./test-steps";
 
 const CUSTOM = "custom";
 
@@ -32,15 +33,26 @@ type State = {
 const initialState = (form: ConnectorFormView, view: ConnectionView | null): State => {
   const presets = form.baseUrl.presets ?? [];
   const preset = presets.find((p) => p.value === view?.baseUrl)?.value ?? (view || presets.length === 0 ? CUSTOM : presets[0]!.value);
-  return { name: view?.name ?? form.label, baseUrl: view?.baseUrl ?? "", preset, settings: initialFieldValues(form.settings, view?.settings ?? null), secrets: {} };
+  return { name: view?.name ?? form.label, baseUrl: view?.baseUrl ?? "", preset, settings: initialFieldValues(form.settings, view?.settings ?? null), secrets: { ...(view?.identifiers ?? {}) } };
 };
+
+/** More than one problem: how many, since each is written at its own field. */
+const summarise = (errors: Record<string, string>, fallback: string) => {
+  const count = Object.keys(errors).length;
+  return count > 1 ? `${count} fields need attention: each says what is wrong below it.` : (Object.values(errors)[0] ?? fallback);
+};
+
+/** The steps of a failed test that failed, in words, for the warning before saving. */
+const failedSteps = (result: ConnectionTestResult) => result.steps.filter((s) => !s.ok);
 
 /**
  * Add or edit a connection, rendered from its connector's form declaration: base URL (with the
- * vendor's presets, if any), settings, and write-only secrets ("•••• set — replace"; blank keeps
- * the stored value while the URL and guarding settings stay the same). The server's problems are
- * shown at their fields. "Test connection" tries the form as it stands; selects whose choices come
- * from the vendor list them once a test has signed in.
+ * vendor's presets, if any), settings, identifiers (client ID, user name: shown in clear) and
+ * write-only secrets ("•••• set — replace"; blank keeps the stored value while the URL and guarding
+ * settings stay the same). Every problem is shown at its field at once (the first one focused), and
+ * a field's problem goes when it is edited. "Test connection" tries the form as it stands; selects
+ * whose choices come from the vendor list them once a test has signed in. Saving values whose test
+ * failed asks first; a save tests what it saved, so the status shown is the saved connection's.
  */
 export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: { forms: ConnectorFormView[]; vendor: string; view: ConnectionView | null; isAdmin: boolean }) => {
   const router = useRouter();
@@ -49,6 +61,15 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
   const [st, setSt] = useState<State>(() => initialState(form, view));
   const [formKey, setFormKey] = useState(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  /** bumped on each refused submit: the first invalid field then takes the focus */
+  const [focusTurn, setFocusTurn] = useState(0);
+  useEffect(() => {
+    if (focusTurn > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusTurn]);
+  /** the values the last test of unsaved values tried, to warn before saving them when it failed */
+  const [testedInput, setTestedInput] = useState<string | null>(null);
+  const [confirmSave, setConfirmSave] = useState<ConnectionFormInput | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [test, setTest] = useState<{ result: ConnectionTestResult; testedAt: string; isStored: boolean } | null>(
@@ -66,9 +87,14 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
       setTest(null);
     }
   }
-  const set = (patch: Partial<State>) => {
+  const set = (patch: Partial<State>, field?: string) => {
     setSaved(null);
     setSt((prev) => ({ ...prev, ...patch }));
+    if (field && errors[field]) {
+      const { [field]: _fixed, ...rest } = errors;
+      setErrors(rest);
+      setMessage(Object.keys(rest).length > 0 ? summarise(rest, "") : null);
+    }
   };
   const isDisabled = !isAdmin;
   const readOptions = test?.result.fieldOptions ?? view?.lastTestResult?.fieldOptions ?? {};
@@ -89,14 +115,20 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
     const parsed = connectionFormSchema.safeParse(input);
     const found = parsed.success ? {} : zodFieldErrors(parsed.error);
     Object.assign(found, applyFieldValues({ fields: form.settings, values: input.settings ?? {}, base: {}, prefix: "settings" }).errors);
-    for (const f of form.secrets) if (f.required && !view?.secretsSet.includes(f.name) && !st.secrets[f.name]?.trim()) found[`secrets.${f.name}`] ??= `Enter the ${labelInSentence(f.label)}.`;
+    for (const f of form.secrets) {
+      const isKept = f.type !== "text" && view?.secretsSet.includes(f.name);
+      if (f.required && !isKept && !st.secrets[f.name]?.trim()) found[`secrets.${f.name}`] ??= `Enter the ${labelInSentence(f.label)}.`;
+    }
     setErrors(found);
-    setMessage(Object.values(found)[0] ?? null);
+    setMessage(Object.keys(found).length > 0 ? summarise(found, "") : null);
+    if (Object.keys(found).length > 0) setFocusTurn((n) => n + 1);
     return Object.keys(found).length === 0;
   };
   const fail = (err: Error) => {
-    setErrors(err instanceof FormError ? err.fields : {});
-    setMessage(err.message);
+    const fields = err instanceof FormError ? err.fields : {};
+    setErrors(fields);
+    setMessage(summarise(fields, err.message));
+    if (Object.keys(fields).length > 0) setFocusTurn((n) => n + 1);
   };
 
   const save = useMutation({
@@ -107,13 +139,14 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
     },
     onSuccess: (data) => {
       setSaved(`Saved ${data.name}.`);
+      setTestedInput(null);
       if (!view) {
         router.push(`/connections/${data.id}`);
         return;
       }
-      setSt((prev) => ({ ...prev, secrets: {} }));
+      setSt((prev) => ({ ...prev, secrets: { ...data.identifiers } }));
       setFormKey((k) => k + 1);
-      setTest(null);
+      setTest(data.lastTestResult ? { result: data.lastTestResult, testedAt: data.lastTestAt ?? "", isStored: true } : null);
       router.refresh();
     },
     onError: fail,
@@ -124,8 +157,9 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
       if (!result.ok) throw new FormError(result.error);
       return result.data;
     },
-    onSuccess: (data) => {
+    onSuccess: (data, input) => {
       setTest({ result: data, testedAt: data.testedAt, isStored: data.isStored });
+      setTestedInput(JSON.stringify(input));
       if (data.isStored) router.refresh();
     },
     onError: fail,
@@ -135,7 +169,10 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
     event.preventDefault();
     setMessage(null);
     const input = toInput();
-    if (check(input)) save.mutate(input);
+    if (!check(input)) return;
+    // these very values were tested and failed: saving them is a choice, not a slip
+    if (test && !test.result.ok && testedInput === JSON.stringify(input)) setConfirmSave(input);
+    else save.mutate(input);
   };
   const onTest = () => {
     setMessage(null);
@@ -146,7 +183,7 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
   const presets = form.baseUrl.presets ?? [];
   const baseUrlError = errors.baseUrl ?? null;
   return (
-    <form onSubmit={submit} noValidate className="space-y-5" aria-label={`${form.label} connection`}>
+    <form ref={formRef} onSubmit={submit} noValidate className="space-y-5" aria-label={`${form.label} connection`}>
       <fieldset disabled={isDisabled} className="grid gap-4 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-2">
         <legend className="px-1 text-sm font-semibold text-zinc-900">Connection</legend>
         {!view && forms.length > 1 ? (
@@ -172,11 +209,11 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
           </Field>
         ) : null}
         <Field id="name" label="Name" hint="Shown in flows and records." error={errors.name}>
-          <TextInput id="name" value={st.name} onChange={(e) => set({ name: e.target.value })} required aria-invalid={errors.name ? true : undefined} aria-describedby={describedBy("name", "Shown in flows and records.", errors.name)} />
+          <TextInput id="name" value={st.name} onChange={(e) => set({ name: e.target.value }, "name")} required aria-invalid={errors.name ? true : undefined} aria-describedby={describedBy("name", "Shown in flows and records.", errors.name)} />
         </Field>
         {presets.length > 0 ? (
           <Field id="baseUrlPreset" label={form.baseUrl.label} hint={st.preset === CUSTOM ? undefined : form.baseUrl.help} error={st.preset === CUSTOM ? null : baseUrlError}>
-            <Select id="baseUrlPreset" value={st.preset} onChange={(e) => set({ preset: e.target.value })}>
+            <Select id="baseUrlPreset" value={st.preset} onChange={(e) => set({ preset: e.target.value }, "baseUrl")}>
               {presets.map((p) => (
                 <option key={p.value} value={p.value}>
                   {p.label} – {p.value.replace(/^https?:\/\//, "")}
@@ -192,7 +229,7 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
               id="baseUrl"
               type="url"
               value={st.baseUrl}
-              onChange={(e) => set({ baseUrl: e.target.value })}
+              onChange={(e) => set({ baseUrl: e.target.value }, "baseUrl")}
               placeholder={form.baseUrl.placeholder}
               aria-invalid={baseUrlError ? true : undefined}
               aria-describedby={describedBy("baseUrl", form.baseUrl.help, baseUrlError)}
@@ -207,7 +244,7 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
               id={`setting-${f.name}`}
               field={f}
               value={st.settings[f.name]}
-              onChange={(v) => set({ settings: { ...st.settings, [f.name]: v } })}
+              onChange={(v) => set({ settings: { ...st.settings, [f.name]: v } }, `settings.${f.name}`)}
               error={errors[`settings.${f.name}`]}
               readOptions={readOptions[f.name]}
               isDisabled={isDisabled}
@@ -220,20 +257,35 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
         <p className="text-xs text-zinc-500 sm:col-span-2">
           Stored encrypted. Nobody can read them back here, admins included; you can only replace them. A changed URL{form.settings.some((f) => f.guardsSecrets) ? ` or ${form.settings.filter((f) => f.guardsSecrets).map((f) => labelInSentence(f.label)).join(" or ")}` : ""} needs every secret entered again.
         </p>
-        {form.secrets.map((f) => (
+        {form.secrets.map((f) =>
+          f.type === "text" ? (
+            <Field key={`${form.vendor}:${f.name}`} id={`secret-${f.name}`} label={f.label} hint={f.help} error={errors[`secrets.${f.name}`]}>
+              <TextInput
+                id={`secret-${f.name}`}
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                value={st.secrets[f.name] ?? ""}
+                onChange={(e) => set({ secrets: { ...st.secrets, [f.name]: e.target.value } }, `secrets.${f.name}`)}
+                aria-invalid={errors[`secrets.${f.name}`] ? true : undefined}
+                aria-describedby={describedBy(`secret-${f.name}`, f.help, errors[`secrets.${f.name}`])}
+              />
+            </Field>
+          ) : (
           <SecretInput
             key={`${form.vendor}:${f.name}-${formKey}-${view?.secretsSet.includes(f.name) ?? false}`}
             id={`secret-${f.name}`}
             label={f.label}
             isSet={view?.secretsSet.includes(f.name) ?? false}
             value={st.secrets[f.name] ?? ""}
-            onChange={(v) => set({ secrets: { ...st.secrets, [f.name]: v } })}
+            onChange={(v) => set({ secrets: { ...st.secrets, [f.name]: v } }, `secrets.${f.name}`)}
             isDisabled={isDisabled}
             hint={f.help}
             error={errors[`secrets.${f.name}`]}
             isMultiline={f.multiline}
           />
-        ))}
+          ),
+        )}
       </fieldset>
 
       <div className="space-y-2" aria-live="polite">
@@ -245,7 +297,7 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
       {isAdmin ? (
         <div className="flex gap-2">
           <Button type="submit" variant="primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : view ? "Save changes" : "Save connection"}
+            {save.isPending ? "Saving and testing…" : view ? "Save changes" : "Save connection"}
           </Button>
           <Button onClick={onTest} disabled={runTest.isPending}>
             {runTest.isPending ? "Testing…" : "Test connection"}
@@ -254,6 +306,29 @@ export const ConnectionForm = ({ forms, vendor: initialVendor, view, isAdmin }: 
       ) : (
         <Alert tone="info">You have viewer access. Only an admin can change or test connections.</Alert>
       )}
+      <ConfirmDialog
+        title="Save a connection whose test failed?"
+        isAlert
+        isOpen={confirmSave !== null}
+        confirmLabel="Save anyway"
+        cancelLabel="Keep editing"
+        onCancel={() => setConfirmSave(null)}
+        onConfirm={() => {
+          if (confirmSave) save.mutate(confirmSave);
+          setConfirmSave(null);
+        }}
+      >
+        <p>The last test of these values failed. Flows using this connection will fail the same way until it is fixed.</p>
+        <ul className="mt-2 space-y-1">
+          {test
+            ? failedSteps(test.result).map((s) => (
+                <li key={s.step}>
+                  <span className="font-medium text-zinc-900">{STEP_LABEL[s.step]}:</span> {s.message}
+                </li>
+              ))
+            : null}
+        </ul>
+      </ConfirmDialog>
     </form>
   );
 };

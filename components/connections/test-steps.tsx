@@ -1,7 +1,7 @@
 import type { ConnectionTestResult } from "@/lib/connections/views";
 import { formatUtc } from "@/components/flows/format";
 
-const STEP_LABEL = { auth: "Sign in", version: "Version", read: "Sample read" } as const;
+export const STEP_LABEL = { auth: "Sign in", version: "Version", read: "Sample read" } as const;
 
 /** The steps of a "Test connection", each with the vendor's answer in words. */
 export const TestSteps = ({ result, testedAt, note }: { result: ConnectionTestResult; testedAt?: string | null; note?: string }) => (

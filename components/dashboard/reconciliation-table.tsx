@@ -53,10 +53,10 @@ export const ReconciliationTable = ({
               <td className="px-4 py-1.5 text-zinc-900">{objectLabels[r.objectType] ?? r.objectType}</td>
               <td className="px-4 py-1.5 text-zinc-600">{r.currency}</td>
               <td className="px-4 py-1.5 text-right">{r.receivedCount}</td>
-              <td className="px-4 py-1.5 text-right">{formatAmount(r.receivedAmount)}</td>
+              <td className="whitespace-nowrap px-4 py-1.5 text-right tabular-nums">{formatAmount(r.receivedAmount)}</td>
               <td className="px-4 py-1.5 text-right">{r.postedCount}</td>
-              <td className="px-4 py-1.5 text-right">{formatAmount(r.postedAmount)}</td>
-              <td className={`px-4 py-1.5 text-right font-medium ${isBalanced ? "text-emerald-700" : "text-amber-700"}`}>{isBalanced ? "✓ 0.00" : formatAmount(r.differenceAmount)}</td>
+              <td className="whitespace-nowrap px-4 py-1.5 text-right tabular-nums">{formatAmount(r.postedAmount)}</td>
+              <td className={`whitespace-nowrap px-4 py-1.5 text-right font-medium tabular-nums ${isBalanced ? "text-emerald-700" : "text-amber-700"}`}>{isBalanced ? "✓ 0.00" : formatAmount(r.differenceAmount)}</td>
               <td className="px-4 py-1.5 text-zinc-600">{open.length ? open.join(", ") : "—"}</td>
             </tr>
           );
@@ -68,7 +68,7 @@ export const ReconciliationTable = ({
 
 const isZero = (amount: string) => /^-?0\.0+$/.test(amount);
 const Diff = ({ amount }: { amount: string }) => (
-  <td className={`px-4 py-1.5 text-right font-medium ${isZero(amount) ? "text-emerald-700" : "text-amber-700"}`}>{isZero(amount) ? "✓ 0.00" : formatAmount(amount)}</td>
+  <td className={`whitespace-nowrap px-4 py-1.5 text-right font-medium tabular-nums ${isZero(amount) ? "text-emerald-700" : "text-amber-700"}`}>{isZero(amount) ? "✓ 0.00" : formatAmount(amount)}</td>
 );
 
 /**

@@ -56,7 +56,7 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
           <tbody className="divide-y divide-zinc-100 tabular-nums" data-testid="runs">
             {activity.runs.map((r) => (
               <tr key={r.id} title={r.error ?? undefined}>
-                <td className="px-4 py-1.5 text-zinc-600">{formatUtc(r.startedAt)}</td>
+                <td className="whitespace-nowrap px-4 py-1.5 tabular-nums text-zinc-600">{formatUtc(r.startedAt)}</td>
                 <td className="px-4 py-1.5 text-zinc-900">{r.label}</td>
                 <td className="px-4 py-1.5 text-zinc-600">{r.trigger === "manual" ? "Sync now" : r.trigger}</td>
                 <td className={`px-4 py-1.5 ${STATUS_CLASS[r.status] ?? "text-zinc-700"}`}>

@@ -12,7 +12,7 @@ import { VendorText } from "@/components/ui/vendor-text";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { replayRecordsAction } from "@/lib/actions/replay-records";
 import { revealBidiControls } from "@/lib/records/reveal-bidi-controls";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { formatCalendarDate, formatInstant, TIME_ZONE_LABEL } from "@/components/ui/format-time";
 import { formatAmount } from "./format";
 import { OBJECT_TYPES, RECORD_STATUSES, toApiQuery, toRecordFilter, type RecordsSearch } from "./records-filter";
@@ -304,10 +304,10 @@ export const RecordsBrowser = ({
                   <StatusBadge status={r.status} reason={r.statusReason} />
                   {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={revealBidiControls(r.lastError)}><VendorText>{r.lastError}</VendorText></p> : null}
                 </td>
-                <td className="px-3 py-1.5 text-right tabular-nums">{formatAmount(r.amount, r.currency)}</td>
-                <td className="px-3 py-1.5 tabular-nums text-zinc-600">{formatCalendarDate(r.documentDate)}</td>
+                <td className="whitespace-nowrap px-3 py-1.5 text-right tabular-nums">{formatAmount(r.amount, r.currency)}</td>
+                <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-zinc-600">{formatCalendarDate(r.documentDate)}</td>
                 <td className="px-3 py-1.5 text-zinc-600"><VendorText>{r.targetRef}</VendorText></td>
-                <td className="px-3 py-1.5 tabular-nums text-zinc-500">{formatInstant(r.createdAt)}</td>
+                <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-zinc-500">{formatInstant(r.createdAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -5,5 +5,5 @@ import { connectionFormSchema } from "@/lib/connections/form-schemas";
 import { db } from "@/lib/db";
 import { authedAction } from "./authed-action";
 
-/** Admin only: create or edit a connection (blank secret fields keep the stored secrets). */
-export const saveConnectionAction = authedAction(connectionFormSchema, ({ input }) => saveConnection({ db: db(), form: input }), { role: "admin" });
+/** Admin only: create or edit a connection (blank secret fields keep the stored secrets), then test what was saved. */
+export const saveConnectionAction = authedAction(connectionFormSchema, ({ input }) => saveConnection({ db: db(), form: input, testAfterSave: true }), { role: "admin" });

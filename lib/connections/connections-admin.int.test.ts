@@ -71,13 +71,27 @@ describe("tenant URL safety", () => {
 });
 
 describe("connections for the admin UI", () => {
-  it("creates a connection whose view says which secrets are set but never carries them", async () => {
+  it("creates a connection whose view says which secrets are set but never carries them, and shows its identifiers", async () => {
     const view = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
     expect(view.secretsSet.sort()).toEqual(["calloutHmacSecret", "clientId", "clientSecret"]);
     expect(view.settings).toMatchObject(calloutFields);
+    // the client ID is an identifier the admin reads back; the client secret and the HMAC secret are not
+    expect(view.identifiers).toEqual({ clientId: sandbox.credentials.zuora.clientId });
     const everything = JSON.stringify([view, await listConnections({ db: t.db })]);
     expect(everything).not.toContain(sandbox.credentials.zuora.clientSecret);
-    expect(everything).not.toContain(sandbox.credentials.zuora.clientId);
+    expect(everything).not.toContain("hmac-secret");
+  });
+
+  it("tests what it saved when asked to (the admin form), so the status is the saved connection's", async () => {
+    const view = await saveConnection({ db: t.db, form: parse(zuoraForm()), testAfterSave: true });
+    expect(view.lastTestResult?.ok).toBe(true);
+    expect(view.lastTestAt).not.toBeNull();
+    // a name change tests nothing again; a wrong secret is saved and shown failing, not "not tested"
+    const renamed = await saveConnection({ db: t.db, form: parse(zuoraForm({ id: view.id, name: `${view.name} renamed`, secrets: {} })), testAfterSave: true });
+    expect(renamed.lastTestAt).toBe(view.lastTestAt);
+    const wrong = await saveConnection({ db: t.db, form: parse(zuoraForm({ id: view.id, name: renamed.name, secrets: { clientSecret: "not-the-secret" } })), testAfterSave: true });
+    expect(wrong.lastTestResult?.ok).toBe(false);
+    expect(wrong.lastTestResult?.steps[0]).toMatchObject({ step: "auth", ok: false });
   });
 
   it("keeps stored secrets when a field is left blank, replaces them when entered, and refuses missing ones on create", async () => {

@@ -7,22 +7,31 @@ import { createConnection } from "./create-connection";
 import type { ParsedConnectionForm } from "./form-schemas";
 import { getConnection } from "./get-connection";
 import { resolveConnectionDraft } from "./resolve-connection-draft";
+import { testConnection } from "./test-connection";
 import type { ConnectionView } from "./views";
 
 const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
 
 /**
  * Creates or updates a connection from the form. Blank secret fields keep the stored secrets;
- * changed credentials, URL or tenant drop the cached vendor token and the last test result (it
- * tested something else). Returns the browser-safe view.
+ * changed credentials, URL or tenant drop the cached vendor token. A change of anything but the name
+ * drops the last test result (it tested something else); with `testAfterSave` (the admin form) the
+ * saved connection is tested at once instead, so its status says whether what was saved works.
+ * Returns the browser-safe view.
  */
-export const saveConnection = async ({ db, form }: { db: Db; form: ParsedConnectionForm }): Promise<ConnectionView> => {
+export const saveConnection = async ({ db, form, testAfterSave = false }: { db: Db; form: ParsedConnectionForm; testAfterSave?: boolean }): Promise<ConnectionView> => {
   await checkTenantUrl(form.baseUrl);
   const draft = await resolveConnectionDraft({ db, form });
+  // The save stands whatever the test finds: a failed test is stored on the connection, and only a
+  // test that could not run at all (the connector gone) leaves it untested.
+  const testSaved = async (connectionId: string) => {
+    if (testAfterSave) await testConnection({ db, connectionId }).catch(() => undefined);
+    return getConnection({ db, connectionId });
+  };
   try {
     if (!draft.existing) {
       const created = await createConnection({ db, input: { vendor: draft.vendor, name: draft.name, baseUrl: draft.baseUrl, settings: draft.settings, secrets: draft.secrets } });
-      return getConnection({ db, connectionId: created.id });
+      return testSaved(created.id);
     }
     const id = draft.existing.id;
     await db.connection.update({
@@ -36,7 +45,7 @@ export const saveConnection = async ({ db, form }: { db: Db; form: ParsedConnect
       },
     });
     if (draft.isAuthChanged) await TokenCache.forget(db, id);
-    return getConnection({ db, connectionId: id });
+    return draft.isChanged ? testSaved(id) : getConnection({ db, connectionId: id });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("CONFLICT", { userMessage: `A connection named "${draft.name}" already exists.` });
     throw err;

@@ -41,15 +41,23 @@ type Row = {
 
 /**
  * The browser-safe view of a row: the settings its connector's form declares (no others: they may
- * be internal), and the envelope decrypted only to learn which secrets are set.
+ * be internal), and the envelope decrypted to learn which secrets are set and to show the
+ * identifiers its form declares.
  */
 export const toConnectionView = (row: Row): ConnectionView => {
   const vendor = row.vendor;
   const connector = findConnector(vendor);
   let secretsSet: string[] = [];
+  const identifiers: Record<string, string> = {};
   try {
     const secrets = decryptJson(row.credentials, { context: row.id });
-    if (secrets && typeof secrets === "object") secretsSet = Object.entries(secrets).filter(([, v]) => typeof v === "string" && v.length > 0).map(([k]) => k);
+    if (secrets && typeof secrets === "object") {
+      const stored = Object.entries(secrets).filter((e): e is [string, string] => typeof e[1] === "string" && e[1].length > 0);
+      secretsSet = stored.map(([k]) => k);
+      // only what the connector declares an identifier; every other credential stays write-only
+      const shown = new Set(connector?.form.secrets.filter((f) => f.type === "text").map((f) => f.name) ?? []);
+      for (const [k, v] of stored) if (shown.has(k)) identifiers[k] = v;
+    }
   } catch {
     secretsSet = [];
   }
@@ -63,6 +71,7 @@ export const toConnectionView = (row: Row): ConnectionView => {
     baseUrl: row.baseUrl,
     settings: connector ? declaredFieldValues(connector.form.settings, row.settings) : {},
     secretsSet,
+    identifiers,
     lastTestAt: row.lastTestAt?.toISOString() ?? null,
     lastTestResult: lastTest.success ? lastTest.data : null,
     usedBy,

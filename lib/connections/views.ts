@@ -14,8 +14,8 @@ export const connectionTestResultSchema = z.object({
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
 
 /**
- * A connection as the browser may see it: the settings its form declares and WHICH secrets are
- * set, never their values.
+ * A connection as the browser may see it: the settings its form declares, its identifiers, and
+ * WHICH secrets are set, never their values.
  */
 export type ConnectionView = {
   id: string;
@@ -26,8 +26,10 @@ export type ConnectionView = {
   baseUrl: string;
   /** the declared settings only, by field name ("callout.headerName") */
   settings: Record<string, string | number | boolean>;
-  /** names of the secrets that are stored, e.g. ["clientId", "clientSecret"] */
+  /** names of the credentials that are stored, e.g. ["clientId", "clientSecret"] */
   secretsSet: string[];
+  /** the stored credentials the form declares as identifiers (`text`: client ID, user name), in clear; never a `secret` one */
+  identifiers: Record<string, string>;
   lastTestAt: string | null;
   lastTestResult: ConnectionTestResult | null;
   /** flows that read from or post to this connection */

@@ -70,7 +70,9 @@ export type FormField = {
 
 /**
  * The connection form of one vendor. The base URL always guards the secrets (a changed URL needs
- * every secret entered again). Secret fields are write-only: blank keeps the stored value.
+ * every secret entered again). Credentials are stored encrypted together; a `secret` field is
+ * write-only (blank keeps the stored value), a `text` field among them is an identifier (client ID,
+ * user name) that the admin sees and edits in clear.
  */
 export type ConnectorForm = {
   baseUrl: { label: string; placeholder?: string; help?: string; /** region presets, e.g. Zuora data centres */ presets?: FieldOption[] };

@@ -140,7 +140,7 @@ const ConnectionRow = ({
           <button type="button" onClick={onToggle} aria-expanded={isExpanded} className="inline-flex items-center gap-1.5 text-left hover:underline">
             <span aria-hidden="true" className={`size-2 rounded-full ${c.lastTestResult.ok ? "bg-emerald-500" : "bg-red-500"}`} />
             <span className={c.lastTestResult.ok ? "text-zinc-700" : "text-red-700"}>{c.lastTestResult.ok ? "Works" : "Failed"}</span>
-            <span className="tabular-nums text-zinc-500">{formatUtc(c.lastTestAt)}</span>
+            <span className="whitespace-nowrap tabular-nums text-zinc-500">{formatUtc(c.lastTestAt)}</span>
           </button>
         ) : (
           <span className="text-zinc-500">{isTesting ? "Testing…" : "Not tested"}</span>

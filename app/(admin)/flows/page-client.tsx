@@ -66,7 +66,7 @@ export const FlowsPageClient = ({ initialFlows, hasConnections, isAdmin }: { ini
                     {f.source.name} → {f.target.name}
                   </td>
                   <td className="px-4 py-2 text-zinc-600">{describeSchedule(f.schedule)}</td>
-                  <td className="px-4 py-2 tabular-nums text-zinc-600">{f.lastRun ? `${f.lastRun.status} · ${formatUtc(f.lastRun.startedAt)}` : "—"}</td>
+                  <td className="whitespace-nowrap px-4 py-2 tabular-nums text-zinc-600">{f.lastRun ? `${f.lastRun.status} · ${formatUtc(f.lastRun.startedAt)}` : "—"}</td>
                   <td className="px-4 py-2">
                     <FlowToggle name={f.name} enabled={toggle.isPending && toggle.variables?.flowId === f.id ? toggle.variables.enabled : f.enabled} isDisabled={!isAdmin || toggle.isPending} onChange={(enabled) => toggle.mutate({ flowId: f.id, enabled })} />
                   </td>

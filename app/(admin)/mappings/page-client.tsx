@@ -6,7 +6,7 @@ import { useDeferredValue, useState, type ChangeEvent } from "react";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { MappingTable } from "@/components/mapping-canvas/mapping-table";
 import { formatAmounts, type MappingBoard } from "@/components/mapping-canvas/types";
-import { ConfirmDialog } from "@/components/records/confirm-dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Select, TextInput } from "@/components/ui/field";

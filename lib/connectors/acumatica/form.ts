@@ -30,9 +30,9 @@ export const acumaticaForm: ConnectorForm = {
     },
   ],
   secrets: [
-    { name: "clientId", label: "Client ID", type: "secret", required: true },
+    { name: "clientId", label: "Client ID", type: "text", required: true },
     { name: "clientSecret", label: "Client secret", type: "secret", required: true },
-    { name: "username", label: "Username", type: "secret", required: true },
+    { name: "username", label: "Username", type: "text", required: true },
     { name: "password", label: "Password", type: "secret", required: true },
     { name: "pushSecret", label: "Push notification secret", type: "secret", help: "Value of the header Acumatica sends with push notifications to this connection's webhook URL. Optional: without it changes are found by polling only." },
   ],

@@ -26,7 +26,7 @@ export const ifsCloudForm: ConnectorForm = {
     { name: "requestsPerMinute", label: "Request-rate limit (per minute)", type: "number", help: "Optional: spacing of all calls of this connection across workers. IFS publishes none." },
   ],
   secrets: [
-    { name: "clientId", label: "IAM client ID", type: "secret", required: true },
+    { name: "clientId", label: "IAM client ID", type: "text", required: true },
     { name: "clientSecret", label: "IAM client secret", type: "secret", required: true },
   ],
 };

@@ -24,7 +24,7 @@ export const netsuiteForm: ConnectorForm = {
     { name: "webhookIpAllowlist", label: "Webhook IP allowlist", type: "text", help: "Optional: addresses or CIDR ranges events may come from, comma separated. Empty: any sender with the secret." },
   ],
   secrets: [
-    { name: "clientId", label: "Client ID", type: "secret", required: true, help: "Of the integration record (Client Credentials grant enabled)." },
+    { name: "clientId", label: "Client ID", type: "text", required: true, help: "Of the integration record (Client Credentials grant enabled)." },
     { name: "privateKey", label: "Private key (PEM)", type: "secret", required: true, multiline: true, help: "PKCS#8 PEM private key of the certificate uploaded to the M2M mapping. Never shown again." },
     { name: "webhookSecret", label: "Webhook secret", type: "secret", help: "The secret the outbound script appends to the webhook URL (at least 16 characters)." },
   ],

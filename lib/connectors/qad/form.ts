@@ -14,8 +14,8 @@ export const qadForm: ConnectorForm = {
     { name: "maxConcurrent", label: "Requests at once", type: "number", help: "Most requests in flight at the same time (default 4)." },
   ],
   secrets: [
-    { name: "clientId", label: "OAuth client ID", type: "secret", required: true },
-    { name: "username", label: "Integration user", type: "secret", required: true },
+    { name: "clientId", label: "OAuth client ID", type: "text", required: true },
+    { name: "username", label: "Integration user", type: "text", required: true },
     { name: "password", label: "Password", type: "secret", required: true },
   ],
 };

@@ -15,7 +15,7 @@ export const zohoCrmForm: ConnectorForm = {
     { name: "invoiceKeyField", label: "Invoice field holding the Acumatica reference number", type: "text", defaultValue: "Acumatica_Reference_Nbr", help: "API name of a unique custom field on Invoices." },
   ],
   secrets: [
-    { name: "clientId", label: "Client ID", type: "secret", required: true, help: "From Zoho's API console (self client or server-based client)." },
+    { name: "clientId", label: "Client ID", type: "text", required: true, help: "From Zoho's API console (self client or server-based client)." },
     { name: "clientSecret", label: "Client secret", type: "secret", required: true },
     {
       name: "refreshToken",

@@ -33,7 +33,7 @@ export const zuoraForm: ConnectorForm = {
     { name: "callout.signedData", label: "Signed data", type: "text", defaultValue: "{{Request.Body}}", help: "As in the callout template, e.g. {{Request.Body}}." },
   ],
   secrets: [
-    { name: "clientId", label: "Client ID", type: "secret", required: true },
+    { name: "clientId", label: "Client ID", type: "text", required: true },
     { name: "clientSecret", label: "Client secret", type: "secret", required: true },
     {
       name: "calloutHmacSecret",

@@ -48,10 +48,11 @@ export type RecordPageData = {
   target: string | null;
 };
 
+/** A labelled value of the record's summary; a long id (a 32-character source id) wraps inside its column. */
 const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
-  <div>
+  <div className="min-w-0">
     <dt className="text-xs text-zinc-500">{label}</dt>
-    <dd className="mt-0.5 text-sm text-zinc-900">{children}</dd>
+    <dd className="mt-0.5 break-words text-sm text-zinc-900 [overflow-wrap:anywhere]">{children}</dd>
   </div>
 );
 
