@@ -37,7 +37,9 @@ test("an admin creates a flow, sees its callout setup, turns it on, clicks Sync 
   const flowId = page.url().split("/").pop()!;
   await expect(page.getByRole("switch", { name: `${name} on` })).toHaveAttribute("aria-checked", "false");
   await expect(page.getByRole("button", { name: "Sync now" })).toBeDisabled();
+  // shown as typed, ISO like every other date here (a native date input shows 11/07/2026 in a US browser)
   await expect(page.getByLabel("Backfill from")).toHaveValue(backfill);
+  await expect(page.getByLabel("Backfill from")).toHaveAttribute("placeholder", "YYYY-MM-DD");
   await expect(page.getByLabel("Invoice Settlement")).not.toBeChecked();
 
   // What to enter in Zuora: the callout URL for the source connection and its HMAC options.

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { DayInput } from "@/components/ui/day-input";
 import { DeclaredField } from "@/components/ui/declared-field";
 import { FormError } from "@/components/ui/form-error";
 import { describedBy, Field, Select, TextInput } from "@/components/ui/field";
@@ -166,7 +167,7 @@ export const FlowForm = ({ flow, kinds, connections, isAdmin }: { flow: FlowView
               <div />
             )}
             <Field id="backfillFrom" label="Backfill from" hint="The first run reads documents changed since this day (UTC). Empty: from when the flow was created." error={errors.backfillFrom}>
-              <TextInput id="backfillFrom" type="date" value={backfillFrom} onChange={(e) => setBackfillFrom(e.target.value)} />
+              <DayInput id="backfillFrom" value={backfillFrom} onChange={(e) => setBackfillFrom(e.target.value)} aria-invalid={errors.backfillFrom ? true : undefined} />
             </Field>
           </Section>
 
