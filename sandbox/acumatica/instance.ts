@@ -662,6 +662,9 @@ export class AcumaticaInstance {
     const status = String(payment.fields.Status ?? "");
     if (status === "On Hold") return [{ path: [], message: "The document is on hold and cannot be released." }];
     if (status !== "Balanced") return [{ path: [], message: "The document has already been released." }];
+    // The release posts in the period of the application date, which must still be open in AR.
+    const period = typeof payment.fields.ApplicationDate === "string" ? periodOfDate(payment.fields.ApplicationDate) : undefined;
+    if (period && this.isPeriodClosed(period, "AR")) return [{ path: ["ApplicationDate"], message: closedPeriod(period, this.company, "AR") }];
     const working = structuredClone(payment);
     const { errors, history } = this.applyRows(working, "DocumentsToApply", payment.fields.ApplicationDate);
     if (errors.length) return errors;
