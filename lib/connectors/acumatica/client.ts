@@ -362,8 +362,8 @@ export class AcumaticaClient extends BearerTokenClient {
 
   /** Status reads that concurrent releases of this process share (see releaseDocument); never cached. */
   private readonly releaseStatuses = {
-    Invoice: coalescingLookup((keys) => this.readDocumentStatuses("Invoice", keys)),
-    Payment: coalescingLookup((keys) => this.readDocumentStatuses("Payment", keys)),
+    Invoice: coalescingLookup((keys) => this.readDocumentStatuses("Invoice", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
+    Payment: coalescingLookup((keys) => this.readDocumentStatuses("Payment", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
   };
 
   /**

@@ -41,6 +41,8 @@ export const acumaticaConfig = {
    * no call of its own.
    */
   releaseLocationAfterMs: 1_000,
+  /** how long a release's status check waits for the checks of other releases to share one read */
+  releaseStatusWindowMs: 25,
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});

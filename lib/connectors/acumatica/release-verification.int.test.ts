@@ -86,6 +86,29 @@ describe("release verification (Acumatica sandbox, releases running 20 ms as `np
     expect(paymentCalls["GET Payment"] ?? 0).toBeLessThanOrEqual(20 / 4);
   });
 
+  it("jobs posting one invoice after another (8 at a time, as a worker runs them) share most status reads", async () => {
+    const acu = client();
+    const jobs = 8;
+    const each = 10;
+    const before = routes();
+    await Promise.all(
+      Array.from({ length: jobs }, async (_, job) => {
+        await new Promise((resolve) => setTimeout(resolve, job * 37)); // jobs out of step, as a worker's are
+        for (let i = 0; i < each; i++) {
+          const invoice = await newInvoice(acu);
+          await acu.releaseArDocument("Invoice", invoice.ReferenceNbr ?? "");
+          expect(statusOf("Invoice", invoice.ReferenceNbr ?? "")).toBe("Open");
+        }
+      }),
+    );
+    const calls = callsSince(before);
+    const n = jobs * each;
+    console.info(`[acumatica] ${n} invoices created and released by ${jobs} jobs in turn: ${JSON.stringify(calls)}; ${((calls["GET Invoice"] ?? 0) / n).toFixed(2)} status reads per invoice`);
+    expect(calls["GET Invoice/ReleaseInvoice/status"] ?? 0).toBe(0);
+    // One Location poll per release before; now a status read is shared by the releases checked together.
+    expect(calls["GET Invoice"] ?? 0).toBeLessThan(0.75 * n);
+  });
+
   it("waits for a release that is still running: a document still Balanced is not released", async () => {
     const acu = client();
     sandbox.vendors.acumatica.control.setActionMs(2_000);
