@@ -448,6 +448,11 @@ describe("actions and payments", () => {
     const during = await checked("Invoice", "GET", `/Invoice?$filter=CustomerOrder eq 'INV-SLOW'&$select=Type,ReferenceNbr,Status`);
     expect((during.body as Entity[]).map((r) => val(r, "Status"))).toEqual(["Balanced"]);
 
+    // A second action on the document while its release runs is refused (one long operation per document).
+    const again = await acu.api("POST", "/Invoice/ReleaseInvoice", { entity: wrap({ Type: "Invoice", ReferenceNbr: val(slow, "ReferenceNbr") }) });
+    expect(again.status).toBe(500);
+    expect(again.body).toMatchObject({ exceptionMessage: "The previous operation has not been completed yet.", exceptionType: "PX.Data.PXException" });
+
     acu.sandbox.control.setActionMs(30);
     const fast = await createInvoice({ CustomerOrder: "INV-FAST" });
     await release("Invoice", "ReleaseInvoice", { Type: "Invoice", ReferenceNbr: val(fast, "ReferenceNbr") });

@@ -19,7 +19,7 @@ import {
   STRICT_RULES,
 } from "./entities";
 import { isClosedInAr, newFinancialYear, type PeriodStatus, periodRow, setRowStatus } from "./financial-calendar";
-import { AcumaticaHttpError, badRequest, notFound, preconditionFailed } from "./errors";
+import { AcumaticaHttpError, badRequest, notFound, preconditionFailed, pxError } from "./errors";
 import { compileFilter, type FieldResolver, FilterSyntaxError, parseFilter, planIndexLookups } from "./odata-filter";
 import {
   type FieldError,
@@ -455,6 +455,10 @@ export class AcumaticaInstance {
       // An action that creates a document (a reversal) leaves the new document current, as its Location says.
       const current = Array.isArray(outcome) ? (this.tables[def.name].getById(record.id) ?? record) : outcome.created;
       return { ok: true, record: current };
+    }
+    // One long operation per document at a time (PXLongOperation's lock on the graph).
+    for (const id of this.running) {
+      if (this.operations.get(id)?.recordId === record.id) throw pxError(500, "The previous operation has not been completed yet.");
     }
     const disabled = disabledActionErrors(name, record);
     if (disabled.length) return { ok: false, record, errors: disabled };

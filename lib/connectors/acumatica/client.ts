@@ -143,6 +143,9 @@ export type DocumentStatus = z.output<typeof documentStatusSchema>;
 /** Statuses of an AR document or payment that its release has happened (Balanced and On Hold: it has not). */
 const RELEASED_STATUSES: ReadonlySet<string> = new Set(["Open", "Closed"]);
 
+/** PXLongOperation's refusal of a second operation on a document whose operation still runs. */
+const PREVIOUS_OPERATION_RUNNING = /previous operation has not been completed yet/i;
+
 /** The key of a document in a status read: Type and ReferenceNbr (ReferenceNbr is unique per Type only). */
 const documentKey = (type: string, referenceNbr: string) => `${type}\u0000${referenceNbr}`;
 
@@ -330,17 +333,25 @@ export class AcumaticaClient extends BearerTokenClient {
    * (coalesced like the look-ups). A document not yet Open or Closed (still Balanced: the release runs, or
    * failed) has the release's own Location asked once it is `releaseLocationAfterMs` old, and at each
    * check after: 204 confirms it, 202 means it still runs, and a failed release answers with Acumatica's
-   * reason, thrown as a VendorHttpError (a PXException is not retryable). Not resent after a lost answer.
+   * reason, thrown as a VendorHttpError (a PXException is not retryable). A release refused because an
+   * earlier one of the same document still runs is followed by the document's Status alone. Not resent
+   * after a lost answer.
    */
   private async releaseDocument(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
-    const location = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr });
-    if (!location) return;
+    const started = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr }).catch((err: unknown) => {
+      // A release an earlier attempt started still runs (Acumatica runs one operation per document): its
+      // outcome is the document's Status, followed here without a Location of our own.
+      if (err instanceof VendorHttpError && PREVIOUS_OPERATION_RUNNING.test(err.message)) return { earlier: true } as const;
+      throw err;
+    });
+    if (started === null) return;
+    const location = typeof started === "string" ? started : null;
     const startedAt = Date.now();
     const key = documentKey(type, referenceNbr);
     for await (const _ of this.actionWaits()) {
       const rows = await this.releaseStatuses[entity].load(key);
       if (rows.some((row) => RELEASED_STATUSES.has(row.Status ?? ""))) return;
-      if (Date.now() - startedAt < acumaticaConfig.releaseLocationAfterMs) continue;
+      if (!location || Date.now() - startedAt < acumaticaConfig.releaseLocationAfterMs) continue;
       if ((await this.pollAction(location)) === "done") return;
     }
     throw this.stillRunning(entity, action);

@@ -131,6 +131,20 @@ describe("release verification (Acumatica sandbox, releases running 20 ms as `np
     expect(calls["GET Invoice/ReleaseInvoice/status"]).toBeGreaterThanOrEqual(1);
   });
 
+  it("a second release of a document whose release still runs (a retried job) waits for the first one's outcome", async () => {
+    const acu = client();
+    sandbox.vendors.acumatica.control.setActionMs(800);
+    const invoice = await newInvoice(acu);
+    const ref = invoice.ReferenceNbr ?? "";
+    const before = routes();
+    const first = acu.releaseArDocument("Invoice", ref);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Acumatica refuses a second operation on the document ("The previous operation has not been completed yet.").
+    await Promise.all([first, acu.releaseArDocument("Invoice", ref)]);
+    expect(statusOf("Invoice", ref)).toBe("Open");
+    expect(callsSince(before)["POST Invoice/ReleaseInvoice"]).toBe(2);
+  });
+
   it("reports a release refused while it runs with Acumatica's reason, not retryable, and leaves the document Balanced", async () => {
     const acu = client();
     sandbox.vendors.acumatica.control.setActionMs(300);
