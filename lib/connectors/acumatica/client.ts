@@ -334,23 +334,26 @@ export class AcumaticaClient extends BearerTokenClient {
    * failed) has the release's own Location asked once it is `releaseLocationAfterMs` old, and at each
    * check after: 204 confirms it, 202 means it still runs, and a failed release answers with Acumatica's
    * reason, thrown as a VendorHttpError (a PXException is not retryable). A release refused because an
-   * earlier one of the same document still runs is followed by the document's Status alone. Not resent
+   * earlier one of the same document still runs is followed by the document's Status alone; one refused
+   * for a document found released meanwhile (an earlier attempt's release completed) is done. Not resent
    * after a lost answer.
    */
   private async releaseDocument(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
-    const started = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr }).catch((err: unknown) => {
+    const key = documentKey(type, referenceNbr);
+    const isReleased = async () => (await this.releaseStatuses[entity].load(key)).some((row) => RELEASED_STATUSES.has(row.Status ?? ""));
+    const started = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr }).catch(async (err: unknown) => {
       // A release an earlier attempt started still runs (Acumatica runs one operation per document): its
       // outcome is the document's Status, followed here without a Location of our own.
       if (err instanceof VendorHttpError && PREVIOUS_OPERATION_RUNNING.test(err.message)) return { earlier: true } as const;
+      // Refused because an earlier attempt's release has completed meanwhile: the document is released.
+      if (err instanceof VendorHttpError && !err.retryable && (await isReleased())) return null;
       throw err;
     });
     if (started === null) return;
     const location = typeof started === "string" ? started : null;
     const startedAt = Date.now();
-    const key = documentKey(type, referenceNbr);
     for await (const _ of this.actionWaits()) {
-      const rows = await this.releaseStatuses[entity].load(key);
-      if (rows.some((row) => RELEASED_STATUSES.has(row.Status ?? ""))) return;
+      if (await isReleased()) return;
       if (!location || Date.now() - startedAt < acumaticaConfig.releaseLocationAfterMs) continue;
       if ((await this.pollAction(location)) === "done") return;
     }

@@ -131,7 +131,7 @@ describe("release verification (Acumatica sandbox, releases running 20 ms as `np
     expect(calls["GET Invoice/ReleaseInvoice/status"]).toBeGreaterThanOrEqual(1);
   });
 
-  it("a second release of a document whose release still runs (a retried job) waits for the first one's outcome", async () => {
+  it("a retried release: while the first runs it waits for its outcome; after, it is confirmed released; a real refusal stays one", async () => {
     const acu = client();
     sandbox.vendors.acumatica.control.setActionMs(800);
     const invoice = await newInvoice(acu);
@@ -143,6 +143,17 @@ describe("release verification (Acumatica sandbox, releases running 20 ms as `np
     await Promise.all([first, acu.releaseArDocument("Invoice", ref)]);
     expect(statusOf("Invoice", ref)).toBe("Open");
     expect(callsSince(before)["POST Invoice/ReleaseInvoice"]).toBe(2);
+    // Once released, a late retry's release is refused ("already released") and confirmed by the Status.
+    await acu.releaseArDocument("Invoice", ref);
+    expect(callsSince(before)["POST Invoice/ReleaseInvoice"]).toBe(3);
+    // A refusal of a document that is not released stays a refusal, with Acumatica's reason.
+    const held = await acu.createInvoice({ customerId: "C0001", externalRef: `RV-H-${randomUUID().slice(0, 8)}`, date: DATE, hold: true, lines: [{ account: "40000", unitPrice: 1 }] });
+    const err = await acu.releaseArDocument("Invoice", held.ReferenceNbr ?? "").then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(VendorHttpError);
+    expect((err as VendorHttpError).message).toMatch(/on hold and cannot be released/);
   });
 
   it("reports a release refused while it runs with Acumatica's reason, not retryable, and leaves the document Balanced", async () => {
