@@ -8,7 +8,7 @@ import type { AcumaticaAuth } from "./auth";
 import { basicClient, SESSION_COOKIE, sessionFromCookie } from "./auth";
 import { definitionFor } from "./endpoint-versions";
 import { type EntityDefinition, entityByName } from "./entities";
-import { AcumaticaHttpError, badRequest, notFound } from "./errors";
+import { AcumaticaHttpError, badRequest, notFound, pxError } from "./errors";
 import type { AcumaticaInstance } from "./instance";
 import type { LicenceLimiter } from "./licence";
 import { attachErrors, type FieldError, type Projection, type StoredRecord, toWireEntity } from "./records";
@@ -294,6 +294,8 @@ export const createApiPlugin = (deps: ApiDeps): FastifyPluginAsync => {
         if (!op) throw notFound("The operation is not found.");
         const base = `${instanceBase(request)}/entity/Default/${version}/${def.name}`;
         if (op.state === "running") return reply.code(202).header("location", `${base}/${first}/status/${third}`).send();
+        // A failed operation answers as the failed action would have: 500 with the PXException's message.
+        if (op.state === "failed") throw pxError(500, op.message);
         return reply.code(204).header("location", `${base}/${op.recordId}`).send();
       }
       if (segments.length === 1 && first === "$adHocSchema") {

@@ -439,6 +439,52 @@ describe("actions and payments", () => {
     expect(await pollLocation(location)).toMatchObject({ status: 204 });
   });
 
+  it("keeps a document Balanced while its release runs, and releases it when the operation completes", async () => {
+    acu.sandbox.control.setActionPolls(0);
+    acu.sandbox.control.setActionMs(600_000);
+    const slow = await createInvoice({ CustomerOrder: "INV-SLOW" });
+    const running = await release("Invoice", "ReleaseInvoice", { Type: "Invoice", ReferenceNbr: val(slow, "ReferenceNbr") });
+    expect(await pollLocation(running)).toMatchObject({ status: 202 });
+    const during = await checked("Invoice", "GET", `/Invoice?$filter=CustomerOrder eq 'INV-SLOW'&$select=Type,ReferenceNbr,Status`);
+    expect((during.body as Entity[]).map((r) => val(r, "Status"))).toEqual(["Balanced"]);
+
+    // A second action on the document while its release runs is refused (one long operation per document).
+    const again = await acu.api("POST", "/Invoice/ReleaseInvoice", { entity: wrap({ Type: "Invoice", ReferenceNbr: val(slow, "ReferenceNbr") }) });
+    expect(again.status).toBe(500);
+    expect(again.body).toMatchObject({ exceptionMessage: "The previous operation has not been completed yet.", exceptionType: "PX.Data.PXException" });
+
+    acu.sandbox.control.setActionMs(30);
+    const fast = await createInvoice({ CustomerOrder: "INV-FAST" });
+    await release("Invoice", "ReleaseInvoice", { Type: "Invoice", ReferenceNbr: val(fast, "ReferenceNbr") });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const after = await checked("Invoice", "GET", `/Invoice/Invoice/${String(val(fast, "ReferenceNbr"))}`);
+    expect(val(after.body, "Status")).toBe("Open");
+  });
+
+  it("reports a release that fails while it runs at its Location (500, Acumatica's reason) and leaves the document Balanced", async () => {
+    acu.sandbox.control.setActionPolls(0);
+    acu.sandbox.control.setActionMs(30);
+    const invoice = await createInvoice({ CustomerOrder: "INV-LATE" });
+    const ref = String(val(invoice, "ReferenceNbr"));
+    const held = await createInvoice({ CustomerOrder: "INV-HELD", Hold: true });
+    const location = await release("Invoice", "ReleaseInvoice", { Type: "Invoice", ReferenceNbr: ref });
+    // The period closes while the release runs: the release process refuses it.
+    acu.sandbox.control.setPeriodStatus(["05-2024"], "Closed");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const { access_token } = await acu.token();
+    const res = await fetch(`${acu.origin}${location}`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as Entity;
+    expect(spec.errors("HttpError", body)).toEqual([]);
+    expect(body).toMatchObject({ message: "An error has occurred.", exceptionType: "PX.Data.PXException" });
+    expect(String(body.exceptionMessage)).toMatch(/05-2024 financial period .* closed in Accounts Receivable/);
+    const after = await checked("Invoice", "GET", `/Invoice/Invoice/${ref}`);
+    expect(val(after.body, "Status")).toBe("Balanced");
+    // A document on hold cannot be released at all: the POST itself is refused, no operation starts.
+    const refused = await acu.api("POST", "/Invoice/ReleaseInvoice", { entity: wrap({ Type: "Invoice", ReferenceNbr: val(held, "ReferenceNbr") }) });
+    expect(refused.status).toBe(422);
+  });
+
   it("refuses to release an invoice on hold and to modify a released one", async () => {
     const held = await createInvoice({ Hold: true });
     const res = await acu.api("POST", "/Invoice/ReleaseInvoice", { entity: wrap({ Type: "Invoice", ReferenceNbr: val(held, "ReferenceNbr") }) });

@@ -52,12 +52,14 @@ export type AcumaticaSandboxOptions = {
   now?: () => Date;
   /** Server work per `/entity` request in ms, held inside a concurrency slot (so concurrency limits can bite). Default 0. */
   processingMs?: number;
-  /** Status polls answered 202 before 204 after a long-running action, however fast it ran. Default 0. */
+  /** Status polls answered 202 before 204 (or 500) after a long-running action, however fast it ran. Default 0. */
   actionPolls?: number;
   /**
-   * How long a long-running action (ReleaseInvoice, ReleasePayment ...) runs in wall-clock ms: its
-   * Location answers 202 until then, 204 after. With this and `actionPolls` both 0 the action answers
-   * 204 itself. Default 20 (a real release takes from about a hundred ms to seconds).
+   * How long a long-running action (ReleaseInvoice, ReleasePayment ...) runs in wall-clock ms: the document
+   * keeps its state (a release: Balanced) and its Location answers 202 until then; then the action takes
+   * effect and the Location answers 204, or, if the action fails then, 500 with Acumatica's reason and the
+   * document is unchanged. With this and `actionPolls` both 0 the action runs at once and answers 204 (or
+   * 422) itself. Default 20 (a real release takes from about a hundred ms to seconds).
    */
   actionMs?: number;
 };

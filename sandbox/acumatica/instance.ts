@@ -19,7 +19,7 @@ import {
   STRICT_RULES,
 } from "./entities";
 import { isClosedInAr, newFinancialYear, type PeriodStatus, periodRow, setRowStatus } from "./financial-calendar";
-import { AcumaticaHttpError, badRequest, notFound, preconditionFailed } from "./errors";
+import { AcumaticaHttpError, badRequest, notFound, preconditionFailed, pxError } from "./errors";
 import { compileFilter, type FieldResolver, FilterSyntaxError, parseFilter, planIndexLookups } from "./odata-filter";
 import {
   type FieldError,
@@ -120,7 +120,18 @@ export const DEFAULT_ACUMATICA_ACCOUNTS: readonly SeedAccount[] = [
   { AccountCD: "50000", Description: "Cost of Goods Sold", Type: "Expense" },
 ];
 
-type PendingOperation = { entity: EntityName; recordId: string; remainingPolls: number; doneAtMs: number };
+/**
+ * A long-running action: its effect (or its failure) is applied when it completes, at `doneAtMs`; its
+ * Location answers 202 until then and for at least `remainingPolls` polls.
+ */
+type PendingOperation = {
+  entity: EntityName;
+  recordId: string;
+  remainingPolls: number;
+  doneAtMs: number;
+  /** running until it completes; then done, or failed with Acumatica's reason */
+  outcome: { state: "running"; action: string } | { state: "done" } | { state: "failed"; message: string };
+};
 
 /** Serializable state; `format` guards restore against foreign JSON. */
 export type InstanceSnapshot = {
@@ -144,6 +155,9 @@ export class AcumaticaInstance {
   /** payment or credit memo id -> ids of the invoices it has pending applications on (so forgetting is O(own rows)) */
   private pendingOf = new Map<string, Set<string>>();
   private operations = new Map<string, PendingOperation>();
+  /** ids of the operations still running, in start order */
+  private running = new Set<string>();
+  private settling = false;
   /** Status polls an action answers 202 to before 204, however long ago it started. */
   actionPolls: number;
   /**
@@ -171,6 +185,7 @@ export class AcumaticaInstance {
     this.pending.clear();
     this.pendingOf.clear();
     this.operations.clear();
+    this.running.clear();
     this.seed({ accounts: [...DEFAULT_ACUMATICA_ACCOUNTS] });
     // The master calendar has the current year, all periods open.
     this.seedOne(ENTITIES.FinancialPeriod, { FinancialYear: { value: String(this.now().getUTCFullYear()) } });
@@ -202,6 +217,7 @@ export class AcumaticaInstance {
   }
 
   findByInput(def: EntityDefinition, input: ParsedRow): StoredRecord | undefined {
+    this.settle();
     const table = this.tables[def.name];
     if (input.id) {
       const byId = table.getById(input.id);
@@ -212,6 +228,7 @@ export class AcumaticaInstance {
 
   /** `GET /{Entity}/{key1}/{key2}`: URL segments in key order. */
   findByKeys(def: EntityDefinition, segments: string[]): StoredRecord | undefined {
+    this.settle();
     if (segments.length !== def.keys.length) return undefined;
     const values = segments.map((s, i) => {
       const field = def.keys[i] ?? "";
@@ -221,6 +238,7 @@ export class AcumaticaInstance {
   }
 
   findById(def: EntityDefinition, id: string) {
+    this.settle();
     return this.tables[def.name].getById(id.toLowerCase());
   }
 
@@ -262,6 +280,7 @@ export class AcumaticaInstance {
 
   /** PUT semantics: create or update by id/keys; `mode` carries If-None-Match: * (insert) / If-Match: * (update). */
   put(def: EntityDefinition, body: unknown, mode: "upsert" | "insert" | "update"): WriteResult {
+    this.settle();
     const input = parseEntity(body, def.shape);
     const existing = this.findByInput(def, input);
     if (mode === "insert" && existing) {
@@ -350,6 +369,7 @@ export class AcumaticaInstance {
   }
 
   delete(def: EntityDefinition, record: StoredRecord) {
+    this.settle();
     if (!isEditableStatus(record.fields.Status) && def.name !== "Customer" && def.name !== "Account") {
       throw new AcumaticaHttpError(500, {
         message: "An error has occurred.",
@@ -368,6 +388,7 @@ export class AcumaticaInstance {
    * references) are answered from the hash indexes; everything else is a scan with a compiled predicate.
    */
   list(def: EntityDefinition, query: { filter?: string; top?: number; skip?: number }): StoredRecord[] {
+    this.settle();
     const table = this.tables[def.name];
     let predicate: ((r: Record<string, unknown>) => boolean) | undefined;
     let candidates: Iterable<StoredRecord> = table.values();
@@ -410,11 +431,16 @@ export class AcumaticaInstance {
   }
 
   /**
-   * `POST /{Entity}/{Action}` with `{"entity": {...keys or id...}, "parameters": {...}}`. The effect is applied
-   * at once; the answer is 202 + an operation id that reports running for `actionMs` of wall time and at
-   * least `actionPolls` polls, or, with both 0, done immediately.
+   * `POST /{Entity}/{Action}` with `{"entity": {...keys or id...}, "parameters": {...}}`. With `actionMs` and
+   * `actionPolls` both 0 the action runs at once and answers its refusal as the entity with errors (422).
+   * Otherwise it is a long-running operation: an action the document's state disables (a release of a
+   * document on hold or already released) is refused at once, anything else answers 202 + an operation id;
+   * the document keeps its state while the operation runs (`actionMs` of wall time), and when it completes
+   * the effect is applied, or, if the action fails then, nothing changes and the operation reports the
+   * failure (see `pollOperation`).
    */
   invoke(def: EntityDefinition, action: string, body: unknown): { ok: true; operationId?: string; record: StoredRecord } | { ok: false; record: StoredRecord; errors: FieldError[] } {
+    this.settle();
     const name = def.actions.find((a) => a.toLowerCase() === action.toLowerCase());
     if (!name) throw notFound(`The action ${action} is not found in the ${def.name} entity.`);
     if (typeof body !== "object" || body === null || Array.isArray(body) || !("entity" in body)) {
@@ -423,33 +449,90 @@ export class AcumaticaInstance {
     const input = parseEntity((body as { entity: unknown }).entity, def.shape, "entity");
     const record = this.findByInput(def, input);
     if (!record) throw notFound("No entity satisfies the condition.");
-    const outcome = this.applyAction(def, name, record);
-    if (Array.isArray(outcome)) {
-      if (outcome.length) return { ok: false, record, errors: outcome };
+    if (this.actionPolls <= 0 && this.actionMs <= 0) {
+      const outcome = this.applyAction(def, name, record);
+      if (Array.isArray(outcome) && outcome.length) return { ok: false, record, errors: outcome };
+      // An action that creates a document (a reversal) leaves the new document current, as its Location says.
+      const current = Array.isArray(outcome) ? (this.tables[def.name].getById(record.id) ?? record) : outcome.created;
+      return { ok: true, record: current };
     }
-    // An action that creates a document (a reversal) leaves the new document current, as its Location says.
-    const current = Array.isArray(outcome) ? (this.tables[def.name].getById(record.id) ?? record) : outcome.created;
-    if (this.actionPolls <= 0 && this.actionMs <= 0) return { ok: true, record: current };
+    // One long operation per document at a time (PXLongOperation's lock on the graph).
+    for (const id of this.running) {
+      if (this.operations.get(id)?.recordId === record.id) throw pxError(500, "The previous operation has not been completed yet.");
+    }
+    const disabled = disabledActionErrors(name, record);
+    if (disabled.length) return { ok: false, record, errors: disabled };
     const operationId = randomUUID();
     if (this.operations.size >= MAX_OPERATIONS) {
       const oldest = this.operations.keys().next().value;
-      if (oldest !== undefined) this.operations.delete(oldest);
+      if (oldest !== undefined) {
+        this.operations.delete(oldest);
+        this.running.delete(oldest);
+      }
     }
-    this.operations.set(operationId, { entity: def.name, recordId: current.id, remainingPolls: this.actionPolls, doneAtMs: performance.now() + this.actionMs });
-    return { ok: true, operationId, record: current };
+    this.operations.set(operationId, {
+      entity: def.name,
+      recordId: record.id,
+      remainingPolls: this.actionPolls,
+      doneAtMs: performance.now() + this.actionMs,
+      outcome: { state: "running", action: name },
+    });
+    this.running.add(operationId);
+    return { ok: true, operationId, record };
   }
 
   /**
-   * One poll of an operation's Location: "running" (202) until its polls are used up and its time has
-   * passed, then "done" (204).
+   * Completes the operations whose time has come, in the order they started: each action runs against the
+   * document as it is then; a refusal leaves everything unchanged and becomes the operation's failure.
    */
-  pollOperation(operationId: string): { state: "running" | "done"; entity: EntityName; recordId: string } | undefined {
+  private settle() {
+    if (this.running.size === 0 || this.settling) return;
+    this.settling = true;
+    try {
+      this.settleDue(performance.now());
+    } finally {
+      this.settling = false;
+    }
+  }
+
+  private settleDue(now: number) {
+    for (const id of this.running) {
+      const op = this.operations.get(id);
+      if (!op || op.outcome.state !== "running") {
+        this.running.delete(id);
+        continue;
+      }
+      if (now < op.doneAtMs) continue;
+      this.running.delete(id);
+      const def = ENTITIES[op.entity];
+      const record = this.tables[op.entity].getById(op.recordId);
+      if (!record) {
+        op.outcome = { state: "failed", message: "No entity satisfies the condition." };
+        continue;
+      }
+      const outcome = this.applyAction(def, op.outcome.action, record);
+      if (Array.isArray(outcome) && outcome.length) {
+        op.outcome = { state: "failed", message: outcome.map((e) => e.message).join(" ") };
+        continue;
+      }
+      if (!Array.isArray(outcome)) op.recordId = outcome.created.id;
+      op.outcome = { state: "done" };
+    }
+  }
+
+  /**
+   * One poll of an operation's Location: "running" (202) until it has completed and its polls are used up,
+   * then "done" (204, Location of the processed record) or "failed" with Acumatica's reason.
+   */
+  pollOperation(operationId: string): { state: "running" | "done"; entity: EntityName; recordId: string } | { state: "failed"; entity: EntityName; recordId: string; message: string } | undefined {
+    this.settle();
     const op = this.operations.get(operationId.toLowerCase());
     if (!op) return undefined;
-    if (op.remainingPolls > 0 || performance.now() < op.doneAtMs) {
+    if (op.outcome.state === "running" || op.remainingPolls > 0) {
       op.remainingPolls = Math.max(0, op.remainingPolls - 1);
       return { state: "running", entity: op.entity, recordId: op.recordId };
     }
+    if (op.outcome.state === "failed") return { state: "failed", entity: op.entity, recordId: op.recordId, message: op.outcome.message };
     return { state: "done", entity: op.entity, recordId: op.recordId };
   }
 
@@ -583,6 +666,9 @@ export class AcumaticaInstance {
     const status = String(payment.fields.Status ?? "");
     if (status === "On Hold") return [{ path: [], message: "The document is on hold and cannot be released." }];
     if (status !== "Balanced") return [{ path: [], message: "The document has already been released." }];
+    // The release posts in the period of the application date, which must still be open in AR.
+    const period = typeof payment.fields.ApplicationDate === "string" ? periodOfDate(payment.fields.ApplicationDate) : undefined;
+    if (period && this.isPeriodClosed(period, "AR")) return [{ path: ["ApplicationDate"], message: closedPeriod(period, this.company, "AR") }];
     const working = structuredClone(payment);
     const { errors, history } = this.applyRows(working, "DocumentsToApply", payment.fields.ApplicationDate);
     if (errors.length) return errors;
@@ -783,6 +869,7 @@ export class AcumaticaInstance {
   }
 
   documents(entity: EntityName): Record<string, unknown>[] {
+    this.settle();
     return [...this.tables[entity].values()].map((r) => toFlatJson(r));
   }
 
@@ -793,6 +880,7 @@ export class AcumaticaInstance {
    * are listed with their balances but count toward no customer balance.
    */
   balances(): { documents: DocumentBalance[]; customers: CustomerBalance[] } {
+    this.settle();
     const documents: DocumentBalance[] = [];
     const totals = new Map<string, CustomerBalance>();
     const text = (v: unknown) => (typeof v === "string" ? v : "");
@@ -840,6 +928,7 @@ export class AcumaticaInstance {
 
   /** Groups of documents sharing an external reference (see `duplicateFields`), within the same Type. */
   duplicates(): { entity: string; key: string; count: number }[] {
+    this.settle();
     const out: { entity: string; key: string; count: number }[] = [];
     for (const def of Object.values(ENTITIES)) {
       for (const field of def.duplicateFields) {
@@ -858,6 +947,7 @@ export class AcumaticaInstance {
   }
 
   snapshot(): InstanceSnapshot {
+    this.settle();
     return {
       format: "acumatica-sandbox-data/1",
       records: Object.fromEntries(ENTITY_NAMES.map((n) => [n, [...this.tables[n].values()].map((r) => structuredClone(r))])) as Record<EntityName, StoredRecord[]>,
@@ -870,6 +960,7 @@ export class AcumaticaInstance {
     this.pending.clear();
     this.pendingOf.clear();
     this.operations.clear();
+    this.running.clear();
     this.counters = { ...state.counters };
     for (const name of ENTITY_NAMES) {
       const records = [...(state.records[name] ?? [])].sort((a, b) => a.seq - b.seq);
@@ -880,6 +971,20 @@ export class AcumaticaInstance {
     for (const invoice of this.tables.Invoice.values()) this.trackPending("Invoice", invoice);
   }
 }
+
+/**
+ * What refuses a long-running action before it starts: the release actions are unavailable on a document
+ * on hold or already released (their buttons are disabled in that state), so the POST itself is refused.
+ */
+const disabledActionErrors = (action: string, record: StoredRecord): FieldError[] => {
+  const status = String(record.fields.Status ?? "");
+  const batch = action === "ReleaseJournalTransaction" ? "batch" : "document";
+  const releasesItself = action === "ReleaseInvoice" || action === "ReleaseJournalTransaction" || (action === "ReleasePayment" && record.fields.Type !== "Credit Memo");
+  if (!releasesItself) return [];
+  if (status === "On Hold") return [{ path: [], message: `The ${batch} is on hold and cannot be released.` }];
+  if (status !== "Balanced") return [{ path: [], message: `The ${batch} has already been released.` }];
+  return [];
+};
 
 const mergeRow = (target: StoredRow, input: ParsedRow) => {
   for (const [field, value] of Object.entries(input.fields)) {

@@ -136,6 +136,19 @@ const asDateTime = (date: string | undefined) => (date && /^\d{4}-\d{2}-\d{2}$/.
 /** Acumatica action state: 202 + Location while running, 204 when done. */
 const actionDoneSchema = z.unknown();
 
+/** A document's keys and Status, as a `$select=Type,ReferenceNbr,Status` read returns them (unwrapped). */
+const documentStatusSchema = z.looseObject({ Type: z.string().nullish(), ReferenceNbr: z.string().nullish(), Status: z.string().nullish() });
+export type DocumentStatus = z.output<typeof documentStatusSchema>;
+
+/** Statuses of an AR document or payment that its release has happened (Balanced and On Hold: it has not). */
+const RELEASED_STATUSES: ReadonlySet<string> = new Set(["Open", "Closed"]);
+
+/** PXLongOperation's refusal of a second operation on a document whose operation still runs. */
+const PREVIOUS_OPERATION_RUNNING = /previous operation has not been completed yet/i;
+
+/** The key of a document in a status read: Type and ReferenceNbr (ReferenceNbr is unique per Type only). */
+const documentKey = (type: string, referenceNbr: string) => `${type}\u0000${referenceNbr}`;
+
 /**
  * Acumatica contract-based REST client on `{instance}/entity/{endpoint}/{version}`. Every value is
  * wrapped in one place (values.ts); field errors become readable, non-retryable errors; there is
@@ -255,29 +268,31 @@ export class AcumaticaClient extends BearerTokenClient {
     });
   }
 
-  /**
-   * Runs an action (`POST /{Entity}/{Action}`) and waits for it: 204 = done, 202 = running (poll
-   * the Location until 204). Not resent after a lost answer; callers re-read the document instead.
-   */
-  async invokeAction(entity: AcumaticaEntity, action: string, keys: PlainRecord, parameters: PlainRecord = {}) {
+  /** `POST /{Entity}/{Action}`: the answer is 204 (done) or 202 with the Location of the running operation. */
+  private async startAction(entity: AcumaticaEntity, action: string, keys: PlainRecord, parameters: PlainRecord = {}) {
     const res = await this.send({
       method: "POST",
       path: `${entity}/${action}`,
       body: { json: { entity: wrap(keys), parameters: wrap(parameters) } },
       outputSchema: actionDoneSchema,
     });
-    if (res.status !== 202) return;
-    const location = res.headers.get("location");
-    if (!location) return;
-    const target = new URL(location, joinUrl(this.instanceUrl, "/"));
-    const deadline = Date.now() + acumaticaConfig.actionPollTimeoutMs;
-    const { firstMs, maxMs } = acumaticaConfig.actionPollWaitsMs;
-    for (let wait: number = firstMs; Date.now() < deadline; wait = Math.min(wait * 2, maxMs)) {
-      await sleep(wait);
-      const poll = await this.send({ method: "GET", path: "", absoluteUrl: target.toString(), outputSchema: actionDoneSchema });
-      if (poll.status === 204 || poll.status === 200) return;
-    }
-    throw new VendorHttpError({
+    const location = res.status === 202 ? res.headers.get("location") : null;
+    return location ? new URL(location, joinUrl(this.instanceUrl, "/")).toString() : null;
+  }
+
+  /**
+   * One read of a running action's Location: "running" (202) or "done" (204). A failed action answers
+   * with an error status and Acumatica's HttpError (a PXException's message), which `send` throws as a
+   * VendorHttpError carrying that reason.
+   */
+  private async pollAction(location: string): Promise<"running" | "done"> {
+    const poll = await this.send({ method: "GET", path: "", absoluteUrl: location, outputSchema: actionDoneSchema });
+    return poll.status === 204 || poll.status === 200 ? "done" : "running";
+  }
+
+  private stillRunning(entity: AcumaticaEntity, action: string): VendorHttpError {
+    const seconds = acumaticaConfig.actionPollTimeoutMs / 1000;
+    return new VendorHttpError({
       vendor: this.vendor,
       method: "POST",
       url: `${this.baseUrl}/${entity}/${action}`,
@@ -285,10 +300,85 @@ export class AcumaticaClient extends BearerTokenClient {
       bodySnippet: "",
       retryable: true,
       code: "timeout",
-      message: `[acumatica] ${entity}/${action} still running after ${acumaticaConfig.actionPollTimeoutMs / 1000} s`,
-      reason: `${action} still running after ${acumaticaConfig.actionPollTimeoutMs / 1000} s`,
+      message: `[acumatica] ${entity}/${action} still running after ${seconds} s`,
+      reason: `${action} still running after ${seconds} s`,
     });
   }
+
+  /** The waits between checks of a running action: `firstMs`, then doubling up to `maxMs`, until the deadline. */
+  private async *actionWaits() {
+    const deadline = Date.now() + acumaticaConfig.actionPollTimeoutMs;
+    const { firstMs, maxMs } = acumaticaConfig.actionPollWaitsMs;
+    for (let wait: number = firstMs; Date.now() < deadline; wait = Math.min(wait * 2, maxMs)) {
+      await sleep(wait);
+      yield;
+    }
+  }
+
+  /**
+   * Runs an action (`POST /{Entity}/{Action}`) and waits for it: 204 = done, 202 = running (poll
+   * the Location until 204). Not resent after a lost answer; callers re-read the document instead.
+   */
+  async invokeAction(entity: AcumaticaEntity, action: string, keys: PlainRecord, parameters: PlainRecord = {}) {
+    const location = await this.startAction(entity, action, keys, parameters);
+    if (!location) return;
+    for await (const _ of this.actionWaits()) if ((await this.pollAction(location)) === "done") return;
+    throw this.stillRunning(entity, action);
+  }
+
+  /**
+   * Releases a document and returns once Acumatica has released it. A release that runs on (202) is
+   * confirmed by the document's Status, read for many documents at once: concurrent releases of this
+   * process share one `$filter=ReferenceNbr eq 'a' or ...&$select=Type,ReferenceNbr,Status` read
+   * (coalesced like the look-ups). A document not yet Open or Closed (still Balanced: the release runs, or
+   * failed) has the release's own Location asked once it is `releaseLocationAfterMs` old, and at each
+   * check after: 204 confirms it, 202 means it still runs, and a failed release answers with Acumatica's
+   * reason, thrown as a VendorHttpError (a PXException is not retryable). A release refused because an
+   * earlier one of the same document still runs is followed by the document's Status alone; one refused
+   * for a document found released meanwhile (an earlier attempt's release completed) is done. Not resent
+   * after a lost answer.
+   */
+  private async releaseDocument(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
+    const key = documentKey(type, referenceNbr);
+    const isReleased = async () => (await this.releaseStatuses[entity].load(key)).some((row) => RELEASED_STATUSES.has(row.Status ?? ""));
+    const started = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr }).catch(async (err: unknown) => {
+      // A release an earlier attempt started still runs (Acumatica runs one operation per document): its
+      // outcome is the document's Status, followed here without a Location of our own.
+      if (err instanceof VendorHttpError && PREVIOUS_OPERATION_RUNNING.test(err.message)) return { earlier: true } as const;
+      // Refused because an earlier attempt's release has completed meanwhile: the document is released.
+      if (err instanceof VendorHttpError && !err.retryable && (await isReleased())) return null;
+      throw err;
+    });
+    if (started === null) return;
+    const location = typeof started === "string" ? started : null;
+    const startedAt = Date.now();
+    for await (const _ of this.actionWaits()) {
+      if (await isReleased()) return;
+      if (!location || Date.now() - startedAt < acumaticaConfig.releaseLocationAfterMs) continue;
+      if ((await this.pollAction(location)) === "done") return;
+    }
+    throw this.stillRunning(entity, action);
+  }
+
+  /**
+   * Type, ReferenceNbr and Status of documents by `documentKey`, one `ReferenceNbr eq 'a' or ...` read per
+   * 25 keys, matched on both keys (an invoice and a credit memo may share a ReferenceNbr).
+   */
+  async readDocumentStatuses(entity: "Invoice" | "Payment", keys: readonly string[]): Promise<Map<string, DocumentStatus[]>> {
+    const found = new Map<string, DocumentStatus[]>(keys.map((k) => [k, []]));
+    const refs = [...new Set(keys.map((k) => k.slice(k.indexOf("\u0000") + 1)))];
+    for (const batch of inBatches(refs, acumaticaConfig.filterBatchSize)) {
+      const rows = await this.list(entity, documentStatusSchema, { filter: anyOfFilter("ReferenceNbr", batch), select: "Type,ReferenceNbr,Status" });
+      for (const row of rows) if (row.Type && row.ReferenceNbr) found.get(documentKey(row.Type, row.ReferenceNbr))?.push(row);
+    }
+    return found;
+  }
+
+  /** Status reads that concurrent releases of this process share (see releaseDocument); never cached. */
+  private readonly releaseStatuses = {
+    Invoice: coalescingLookup((keys) => this.readDocumentStatuses("Invoice", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
+    Payment: coalescingLookup((keys) => this.readDocumentStatuses("Payment", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
+  };
 
   /**
    * Look-ups of one document by natural key that concurrent jobs of this process share (one client per
@@ -438,9 +528,9 @@ export class AcumaticaClient extends BearerTokenClient {
     return this.putArDocument("Credit Memo", input);
   }
 
-  /** Releases an AR document so payments can be applied to it. */
+  /** Releases an AR document (so payments can be applied to it); returns once it is released (see releaseDocument). */
   releaseArDocument(type: "Invoice" | "Credit Memo" | "Debit Memo", referenceNbr: string) {
-    return this.invokeAction("Invoice", "ReleaseInvoice", { Type: type, ReferenceNbr: referenceNbr });
+    return this.releaseDocument("Invoice", "ReleaseInvoice", type, referenceNbr);
   }
 
   /** Payments by their Zuora number (ExternalRef). */
@@ -471,9 +561,14 @@ export class AcumaticaClient extends BearerTokenClient {
     );
   }
 
-  /** Releases a payment (applies it). */
+  /**
+   * Releases a payment (applies it); returns once it is released (see releaseDocument). A credit memo
+   * opened on the payments screen is Open before its new applications are released, so its Status
+   * proves nothing: that release is followed on its own Location.
+   */
   releasePayment(referenceNbr: string, type = "Payment") {
-    return this.invokeAction("Payment", "ReleasePayment", { Type: type, ReferenceNbr: referenceNbr });
+    if (type === "Credit Memo") return this.invokeAction("Payment", "ReleasePayment", { Type: type, ReferenceNbr: referenceNbr });
+    return this.releaseDocument("Payment", "ReleasePayment", type, referenceNbr);
   }
 
   /** Journal transactions by their external reference (stored as Description). */

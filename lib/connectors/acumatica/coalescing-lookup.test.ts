@@ -46,4 +46,18 @@ describe("coalescingLookup", () => {
     calls[1]!.answer({ x: ["X1"] });
     expect(await z).toEqual(["X1"]);
   });
+
+  it("with a window, a key that finds no call in flight waits for others, and those asked meanwhile go with it", async () => {
+    const { calls, fetch } = controlledFetch();
+    const lookup = coalescingLookup(fetch, { windowMs: 30 });
+    const a = lookup.load("a");
+    await new Promise((r) => setTimeout(r, 5));
+    const b = lookup.load("b");
+    await settle();
+    expect(calls).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(calls.map((c) => c.keys)).toEqual([["a", "b"]]);
+    calls[0]!.answer({ a: ["A1"], b: ["B1"] });
+    expect(await Promise.all([a, b])).toEqual([["A1"], ["B1"]]);
+  });
 });

@@ -34,6 +34,15 @@ export const acumaticaConfig = {
    * a handful of polls (25, 50, 100 ... 2,000 ms: about 8 polls for a 5 s release).
    */
   actionPollWaitsMs: { firstMs: 25, maxMs: 2_000 },
+  /**
+   * A release is confirmed by its document's Status, read for many documents at once; its own Location
+   * is asked (to learn whether it failed, and Acumatica's reason) only once the document has stayed
+   * unreleased this long: a release that fails is reported about a second late, one that succeeds costs
+   * no call of its own.
+   */
+  releaseLocationAfterMs: 1_000,
+  /** how long a release's status check waits for the checks of other releases to share one read */
+  releaseStatusWindowMs: 25,
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});
