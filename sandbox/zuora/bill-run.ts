@@ -23,6 +23,11 @@ export const billRunInputSchema = z.strictObject({
   externalPaymentRate: z.number().min(0).max(1).default(0.3),
   /** Share of invoices that get a credit memo for part of their amount, 0..1 (needs Invoice Settlement). */
   creditMemoRate: z.number().min(0).max(1).default(0.1),
+  /**
+   * Share of payments that pay more than the invoice owes (10 % to 30 % more), 0..1: the rest stays
+   * unapplied on the payment (a credit balance the customer may have refunded).
+   */
+  overpaymentRate: z.number().min(0).max(1).default(0),
   /** Seed of the choices (accounts, lines, which invoices are paid). */
   seed: z.number().int().optional(),
 });
@@ -92,10 +97,12 @@ export const runBillRun = (options: {
     const electronic = draw < input.electronicPaymentRate && account.defaultPaymentMethodId !== null;
     const external = !electronic && draw < input.electronicPaymentRate + input.externalPaymentRate;
     if (!electronic && !external) continue;
+    // drawn only when asked for, so the choices of existing seeds stay as they were
+    const over = input.overpaymentRate > 0 && random.next() < input.overpaymentRate ? round2((current.balance * random.int(10, 30)) / 100) : 0;
     const payment = store.processPayment({
       accountId: account.id,
       type: electronic ? "Electronic" : "External",
-      amount: current.balance,
+      amount: round2(current.balance + over),
       currency: current.currency,
       referenceId: electronic ? null : `${random.pick(["CHK", "WIRE"])}-${random.int(100_000, 999_999)}`,
       comment: electronic ? null : "Received outside Zuora",

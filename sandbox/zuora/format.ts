@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { SYSTEM_USER_ID } from "./store";
-import type { Account, Contact, CreditMemo, Invoice, InvoiceItem, Payment } from "./types";
+import type { Account, Contact, CreditMemo, Invoice, InvoiceItem, Payment, Refund } from "./types";
 
 /*
  * Wire shapes. v1 GETs spell datetimes "2022-12-08 19:49:16" (tenant time zone; UTC here) and dates
@@ -199,7 +199,7 @@ export const paymentV1 = (p: Payment, lookup: Lookup) => ({
   amount: p.amount,
   appliedAmount: p.appliedAmount,
   unappliedAmount: p.unappliedAmount,
-  refundAmount: 0,
+  refundAmount: p.refundAmount ?? 0,
   creditBalanceAmount: 0,
   currency: p.currency,
   effectiveDate: p.effectiveDate,
@@ -220,7 +220,7 @@ export const paymentV1 = (p: Payment, lookup: Lookup) => ({
   markedForSubmissionOn: null,
   submittedOn: p.type === "Electronic" ? v1DateTime(p.createdDate) : null,
   settledOn: null,
-  cancelledOn: null,
+  cancelledOn: p.cancelledOn === undefined ? null : v1DateTime(p.cancelledOn),
   softDescriptor: null,
   softDescriptorPhone: null,
   standalone: false,
@@ -386,7 +386,7 @@ export const paymentOq = (p: Payment) => ({
   amount: p.amount,
   appliedAmount: p.appliedAmount,
   unappliedAmount: p.unappliedAmount,
-  refundAmount: 0,
+  refundAmount: p.refundAmount ?? 0,
   currency: p.currency,
   effectiveDate: p.effectiveDate,
   status: p.status,
@@ -506,3 +506,89 @@ export const paymentApplicationOq = (p: Payment, n: number) => {
 
 /** A product of the catalogue as `GET /object-query/products` lists it (the sandbox keeps no product dates). */
 export const productOq = (c: { productId: string; productName: string }) => ({ id: c.productId, name: c.productName });
+
+/** `GET /v1/refunds/{refundKey}` (GETRefundType): a refund of a payment names it in `paymentId`. */
+export const refundV1 = (r: Refund) => ({
+  id: r.id,
+  number: r.number,
+  accountId: r.accountId,
+  paymentId: r.paymentId,
+  creditMemoId: null,
+  amount: r.amount,
+  type: r.type,
+  methodType: r.methodType,
+  status: r.status,
+  refundDate: r.refundDate,
+  reasonCode: r.reasonCode,
+  referenceId: r.referenceId,
+  secondRefundReferenceId: null,
+  comment: r.comment,
+  gatewayId: null,
+  gatewayState: r.gatewayState,
+  gatewayResponse: r.type === "Electronic" ? "Approved" : null,
+  gatewayResponseCode: r.type === "Electronic" ? "approve" : null,
+  paymentMethodId: null,
+  paymentMethodSnapshotId: null,
+  refundTransactionTime: v1DateTime(r.createdDate),
+  submittedOn: r.type === "Electronic" ? v1DateTime(r.createdDate) : null,
+  markedForSubmissionOn: null,
+  settledOn: null,
+  cancelledOn: null,
+  softDescriptor: null,
+  softDescriptorPhone: null,
+  payoutId: null,
+  financeInformation: {
+    bankAccountAccountingCode: r.currency === "EUR" ? "10250" : "10200",
+    bankAccountAccountingCodeType: "Cash",
+    transferredToAccounting: "No",
+    unappliedPaymentAccountingCode: "11000",
+    unappliedPaymentAccountingCodeType: "CustomerCashOnAccount",
+  },
+  createdById: SYSTEM_USER_ID,
+  createdDate: v1DateTime(r.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: v1DateTime(r.updatedDate),
+  success: true,
+});
+
+/** Stable 32-hex id of a refund's one application (to its payment). */
+export const refundApplicationId = (refundId: string) => createHash("sha256").update(`${refundId}:refund-application`).digest("hex").slice(0, 32);
+
+/** Object Query `refunds` (ExpandedRefund): the source (payment or credit memo) is in `refundApplications` when expanded. */
+export const refundOq = (r: Refund) => ({
+  id: r.id,
+  refundNumber: r.number,
+  accountId: r.accountId,
+  amount: r.amount,
+  currency: r.currency,
+  type: r.type,
+  methodType: r.methodType,
+  status: r.status,
+  refundDate: r.refundDate,
+  reasonCode: r.reasonCode,
+  referenceId: r.referenceId,
+  comment: r.comment,
+  gatewayState: r.gatewayState,
+  sourceType: "Payment",
+  cancelledOn: null,
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(r.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(r.updatedDate),
+});
+
+/** An expanded refund application (ExpandedRefundApplication): what the refund took from which payment. */
+export const refundApplicationOq = (r: Refund) => ({
+  id: refundApplicationId(r.id),
+  refundId: r.id,
+  paymentId: r.paymentId,
+  creditMemoId: null,
+  invoiceId: null,
+  accountId: r.accountId,
+  applyAmount: r.amount,
+  effectiveDate: r.refundDate,
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(r.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(r.updatedDate),
+});

@@ -1,7 +1,7 @@
 import { randomHex32 } from "../core/random";
-import { accountOq, contactOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq } from "./format";
+import { accountOq, contactOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq, refundApplicationOq, refundOq } from "./format";
 import type { ZuoraStore } from "./store";
-import type { Account, CreditMemo, Invoice, Payment } from "./types";
+import type { Account, CreditMemo, Invoice, Payment, Refund } from "./types";
 
 /*
  * GET /object-query/{object}: filter[] (ANDed, `field.OP:value`), sort[] (one `field.ASC|DESC`),
@@ -12,7 +12,7 @@ import type { Account, CreditMemo, Invoice, Payment } from "./types";
  * the cursor's keyset (last sort value, last id) continues over current data instead.
  */
 
-export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items";
+export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items" | "refunds";
 type FieldType = "string" | "number" | "date" | "datetime" | "boolean";
 /** The n-th application of a payment (the store keeps applications inside their payment). */
 type PaymentApplicationRow = { id: string; payment: Payment; n: number };
@@ -20,7 +20,7 @@ type PaymentApplicationRow = { id: string; payment: Payment; n: number };
 type ProductRow = { id: string; productId: string; productName: string };
 /** An item of an invoice (the store keeps items inside their invoice). */
 type InvoiceItemRow = { id: string; invoice: Invoice; item: Invoice["items"][number] };
-type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow;
+type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow | Refund;
 type Field<R> = { type: FieldType; get: (r: R) => string | number | boolean | null };
 
 export class ObjectQueryError extends Error {}
@@ -78,6 +78,22 @@ const CREDIT_MEMO_FIELDS: Record<string, Field<CreditMemo>> = {
   accountid: f("string", (r) => r.accountId),
   currency: f("string", (r) => r.currency),
 };
+/** Filterable refund fields as Zuora's "List refunds" (GET /object-query/refunds) lists them. */
+const REFUND_FIELDS: Record<string, Field<Refund>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.updatedDate),
+  createddate: f("datetime", (r) => r.createdDate),
+  accountid: f("string", (r) => r.accountId),
+  amount: f("number", (r) => r.amount),
+  paymentmethodid: f("string", () => null),
+  paymentmethodsnapshotid: f("string", () => null),
+  reasoncode: f("string", (r) => r.reasonCode),
+  refunddate: f("date", (r) => r.refundDate),
+  refundnumber: f("string", (r) => r.number),
+  sourcetype: f("string", () => "Payment"),
+  status: f("string", (r) => r.status),
+  type: f("string", (r) => r.type),
+};
 const ACCOUNT_FIELDS: Record<string, Field<Account>> = {
   id: f("string", (r) => r.id),
   updateddate: f("datetime", (r) => r.updatedDate),
@@ -134,6 +150,7 @@ const FIELDS: Record<ObjectName, Record<string, Field<never>>> = {
   "payment-applications": PAYMENT_APPLICATION_FIELDS,
   products: PRODUCT_FIELDS,
   "invoice-items": INVOICE_ITEM_FIELDS,
+  refunds: REFUND_FIELDS,
 };
 const EXPANDABLE: Record<ObjectName, string[]> = {
   invoices: ["invoiceitems", "account"],
@@ -143,6 +160,7 @@ const EXPANDABLE: Record<ObjectName, string[]> = {
   "payment-applications": [],
   products: [],
   "invoice-items": [],
+  refunds: ["account", "refundapplications"],
 };
 /** Singular object name used for `<object>.fields[]`. */
 const SINGULAR: Record<ObjectName, string> = {
@@ -153,6 +171,7 @@ const SINGULAR: Record<ObjectName, string> = {
   "payment-applications": "paymentapplication",
   products: "product",
   "invoice-items": "invoiceitem",
+  refunds: "refund",
 };
 
 type Comparable = string | number | boolean | null;
@@ -301,6 +320,8 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
       case "credit-memos":
         // Without Invoice Settlement the tenant has no credit memos at all.
         return options.isInvoiceSettlement() ? store.creditMemos.values() : [];
+      case "refunds":
+        return store.refunds.values();
       default:
         return store.accounts.values();
     }
@@ -320,7 +341,10 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     else if (object === "products") out = productOq(r as ProductRow);
     else if (object === "invoice-items") out = invoiceItemOq((r as InvoiceItemRow).invoice, (r as InvoiceItemRow).item, productOf((r as InvoiceItemRow).item.productRatePlanChargeId));
     else if (object === "credit-memos") out = creditMemoOq(r as CreditMemo);
-    else {
+    else if (object === "refunds") {
+      out = refundOq(r as Refund);
+      if (expand.includes("refundapplications")) out.refundApplications = [refundApplicationOq(r as Refund)];
+    } else {
       const account = r as Account;
       out = accountOq(account, store.accountBalances(account.id).balance);
       // expand[]=billto: the bill-to contact as `billTo` (Zuora's Object Query guide, "Using expand[]").
@@ -330,8 +354,8 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
         out.billTo = includeNulls ? billTo : dropNulls(billTo);
       }
     }
-    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos")) {
-      const accountId = (r as Invoice | Payment | CreditMemo).accountId;
+    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos" || object === "refunds")) {
+      const accountId = (r as Invoice | Payment | CreditMemo | Refund).accountId;
       const account = accountId ? store.accounts.get(accountId) : undefined;
       out.account = account ? accountOq(account, store.accountBalances(account.id).balance) : null;
     }
@@ -435,7 +459,9 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
             ? options.isInvoiceSettlement()
               ? store.findCreditMemo(key)
               : undefined
-            : object === "payment-applications" || object === "invoice-items"
+            : object === "refunds"
+              ? store.findRefund(key)
+              : object === "payment-applications" || object === "invoice-items"
               ? [...source(object)].find((x) => x.id === key)
               : object === "products"
                 ? products().find((x) => x.id === key)

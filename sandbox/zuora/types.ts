@@ -137,6 +137,33 @@ export type Payment = {
   referenceId: string | null;
   comment: string | null;
   applications: PaymentApplication[];
+  /** total refunded from the payment's unapplied amount (POST /v1/payments/{key}/refunds) */
+  refundAmount?: number;
+  /** epoch ms when the payment was canceled (PUT /v1/payments/{key}/cancel), else absent */
+  cancelledOn?: number;
+  createdDate: number;
+  updatedDate: number;
+};
+
+/**
+ * A refund of a payment's unapplied amount (POST /v1/payments/{paymentKey}/refunds, Invoice
+ * Settlement): Electronic (back through the payment's gateway) or External (cheque, wire: `methodType`).
+ */
+export type Refund = {
+  id: string;
+  number: string;
+  accountId: string;
+  paymentId: string;
+  type: "Electronic" | "External";
+  methodType: string | null;
+  status: "Processed" | "Canceled" | "Error" | "Processing";
+  amount: number;
+  currency: string;
+  refundDate: string;
+  reasonCode: string;
+  referenceId: string | null;
+  comment: string | null;
+  gatewayState: "Submitted" | "NotSubmitted";
   createdDate: number;
   updatedDate: number;
 };
