@@ -105,3 +105,23 @@ export const zuoraCreditMemoDocumentSchema = z.object({
 });
 export type ZuoraCreditMemoDocument = z.infer<typeof zuoraCreditMemoDocumentSchema>;
 
+
+/**
+ * A refund as stored in sourcePayload: money paid back to the customer out of a payment's unapplied
+ * amount (`paymentId`) or a credit memo (`creditMemoId`).
+ */
+export const zuoraRefundDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  type: z.string(),
+  methodType: z.string().nullish(),
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  refundDate: z.string(),
+  reasonCode: z.string().nullish(),
+  /** what the refund took from which payment or credit memo */
+  sources: z.array(z.object({ paymentId: z.string().nullish(), creditMemoId: z.string().nullish(), amount: money })),
+});
+export type ZuoraRefundDocument = z.infer<typeof zuoraRefundDocumentSchema>;

@@ -272,11 +272,32 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   ...expandedAccount,
 });
 
+/**
+ * A refund (`GET /object-query/refunds`, Zuora's ExpandedRefund) with `expand[]=refundapplications`:
+ * each application names the payment or credit memo the money came from and how much.
+ */
+export const zuoraQueryRefundSchema = z.looseObject({
+  ...objectQueryBase,
+  refundNumber: text,
+  accountId: text.nullish(),
+  amount: money.optional(),
+  currency: text.nullish(),
+  type: text.optional(),
+  methodType: text.nullish(),
+  status: text.optional(),
+  refundDate: text.optional(),
+  reasonCode: text.nullish(),
+  sourceType: text.nullish(),
+  refundApplications: z.array(z.looseObject({ paymentId: text.nullish(), creditMemoId: text.nullish(), applyAmount: money })).optional(),
+  ...expandedAccount,
+});
+
 export type ZuoraQueryRecord = {
   invoices: z.infer<typeof zuoraQueryInvoiceSchema>;
   payments: z.infer<typeof zuoraQueryPaymentSchema>;
   "credit-memos": z.infer<typeof zuoraQueryCreditMemoSchema>;
   accounts: z.infer<typeof zuoraQueryAccountSchema>;
+  refunds: z.infer<typeof zuoraQueryRefundSchema>;
 };
 
 export const zuoraQueryRecordSchemas: { [K in keyof ZuoraQueryRecord]: z.ZodType<ZuoraQueryRecord[K]> } = {
@@ -284,6 +305,7 @@ export const zuoraQueryRecordSchemas: { [K in keyof ZuoraQueryRecord]: z.ZodType
   payments: zuoraQueryPaymentSchema,
   "credit-memos": zuoraQueryCreditMemoSchema,
   accounts: zuoraQueryAccountSchema,
+  refunds: zuoraQueryRefundSchema,
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   zuoraCreditMemoDocumentSchema,
   zuoraInvoiceDocumentSchema,
   zuoraPaymentDocumentSchema,
+  zuoraRefundDocumentSchema,
   type ZuoraDocumentLine,
 } from "./documents";
 import type { ZuoraCreditMemoItem, ZuoraQueryRecord } from "./schemas";
@@ -20,7 +21,7 @@ export type ZuoraSourceOptions = {
 };
 
 /** Object types of this flow in dependency order, and their Object Query names. */
-export const OBJECTS = { account: "accounts", invoice: "invoices", payment: "payments", "credit-memo": "credit-memos" } as const satisfies Record<string, ZuoraPollObject>;
+export const OBJECTS = { account: "accounts", invoice: "invoices", payment: "payments", "credit-memo": "credit-memos", refund: "refunds" } as const satisfies Record<string, ZuoraPollObject>;
 export type ObjectType = keyof typeof OBJECTS;
 export const isObjectType = (t: string): t is ObjectType => Object.hasOwn(OBJECTS, t);
 
@@ -79,7 +80,7 @@ const invoiceApplications = (rows: { invoiceId?: string | null; amount: number }
 };
 
 /** What listChanged asks Object Query to embed, per object. */
-const EXPAND: Record<ObjectType, string[]> = { account: ["billto"], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"] };
+const EXPAND: Record<ObjectType, string[]> = { account: ["billto"], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"], refund: ["account", "refundapplications"] };
 
 /**
  * The Zuora source: normalised documents (documents.ts), built from the Object Query
@@ -169,6 +170,27 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
   ) => {
     const payload = zuoraPaymentDocumentSchema.parse({ id: p.id, number: p.number, account, type: p.type, status: p.status, currency: p.currency, amount: p.amount, effectiveDate: p.effectiveDate, applications });
     return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
+  };
+  /**
+   * A refund from its Object Query record (the account and the refund applications expanded): what it
+   * took from which payment or credit memo. Undefined when the record lacks what the document needs.
+   */
+  const refundDocument = (r: ZuoraQueryRecord["refunds"]): SourceDocument | undefined => {
+    if (!r.account || !r.type || !r.status || r.amount === undefined || !r.refundDate || !r.refundApplications) return undefined;
+    const payload = zuoraRefundDocumentSchema.parse({
+      id: r.id,
+      number: r.refundNumber,
+      account: { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null },
+      type: r.type,
+      methodType: r.methodType ?? null,
+      status: r.status,
+      currency: r.currency ?? r.account.currency ?? "",
+      amount: r.amount,
+      refundDate: r.refundDate,
+      reasonCode: r.reasonCode ?? null,
+      sources: r.refundApplications.map((a) => ({ paymentId: a.paymentId ?? null, creditMemoId: a.creditMemoId ?? null, amount: a.applyAmount })),
+    });
+    return document("refund", r.id, toVersion(r.updatedDate), payload, r.refundNumber, r.refundDate);
   };
   /** Without Invoice Settlement: the Object Query record as the ledger keeps it (the planner records it as skipped). */
   const plainPaymentDocument = (p: ZuoraQueryRecord["payments"]) => {
@@ -288,6 +310,12 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
       const account = record.account ? { id: record.account.id, accountNumber: record.account.accountNumber, name: record.account.name ?? null } : await accountRef(record.accountId);
       return invoiceDocument(record, account, lines);
     }
+    if (objectType === "refund") {
+      const record = await client.getRecord("refunds", sourceId, { expand: EXPAND.refund });
+      const d = refundDocument(record);
+      if (!d) throw new Error(`Zuora refund ${record.refundNumber} lacks its account, type, status, amount, date or applications`);
+      return d;
+    }
     if (!settings.invoiceSettlement) {
       // Without Invoice Settlement /v1/payments and /v1/creditmemos answer "not enabled": read the
       // record through Object Query for the ledger (the planner records it as skipped).
@@ -353,6 +381,8 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
           });
         }
       }
+    } else if (objectType === "refund") {
+      for (const r of records as ZuoraQueryRecord["refunds"][]) add(r.id, () => refundDocument(r));
     } else if (!settings.invoiceSettlement) {
       for (const r of records as ZuoraQueryRecord["credit-memos"][]) add(r.id, () => plainCreditMemoDocument(r));
     } else {
