@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { SYSTEM_USER_ID } from "./store";
-import type { Account, Contact, CreditMemo, Invoice, InvoiceItem, Payment, Refund } from "./types";
+import { round2, SYSTEM_USER_ID } from "./store";
+import type { Account, Contact, CreditMemo, DebitMemo, Invoice, InvoiceItem, InvoiceItemAdjustment, Payment, Refund } from "./types";
 
 /*
  * Wire shapes. v1 GETs spell datetimes "2022-12-08 19:49:16" (tenant time zone; UTC here) and dates
@@ -591,4 +591,64 @@ export const refundApplicationOq = (r: Refund) => ({
   createdDate: isoDateTime(r.createdDate),
   updatedById: SYSTEM_USER_ID,
   updatedDate: isoDateTime(r.updatedDate),
+});
+
+/** Object Query `debit-memos` (ExpandedDebitMemo; the credited invoice as `invoiceId`, as credit memos name it). */
+export const debitMemoOq = (d: DebitMemo) => ({
+  id: d.id,
+  memoNumber: d.number,
+  accountId: d.accountId,
+  status: d.status,
+  currency: d.currency,
+  totalAmount: d.amount,
+  totalAmountWithoutTax: round2(d.amount - d.taxAmount),
+  taxAmount: d.taxAmount,
+  balance: d.balance,
+  memoDate: d.memoDate,
+  dueDate: d.dueDate,
+  reasonCode: d.reasonCode,
+  invoiceId: d.referredInvoiceId,
+  sourceType: d.referredInvoiceId ? "Invoice" : "Standalone",
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(d.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(d.updatedDate),
+});
+
+/** An expanded debit memo item (ExpandedDebitMemoItem), with its accounting code as invoice items carry it here. */
+export const debitMemoItemOq = (d: DebitMemo, x: DebitMemo["items"][number]) => ({
+  id: x.id,
+  debitMemoId: d.id,
+  amount: round2(x.amount + x.taxAmount),
+  amountWithoutTax: x.amount,
+  taxAmount: x.taxAmount,
+  chargeName: x.chargeName,
+  sku: x.sku,
+  description: x.description,
+  processingType: "Charge",
+  accountingCode: x.accountingCode,
+  productName: x.productName,
+  createdDate: isoDateTime(d.createdDate),
+  updatedDate: isoDateTime(d.updatedDate),
+});
+
+/** Object Query `invoice-item-adjustments` (the InvoiceItemAdjustment object's fields in Object Query spelling). */
+export const adjustmentOq = (a: InvoiceItemAdjustment) => ({
+  id: a.id,
+  adjustmentNumber: a.number,
+  accountId: a.accountId,
+  invoiceId: a.invoiceId,
+  sourceId: a.sourceId,
+  sourceType: a.sourceType,
+  type: a.type,
+  amount: a.amount,
+  adjustmentDate: a.adjustmentDate,
+  reasonCode: a.reasonCode,
+  accountingCode: a.accountingCode,
+  status: a.status,
+  comment: a.comment,
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(a.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(a.updatedDate),
 });

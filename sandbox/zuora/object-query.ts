@@ -1,7 +1,7 @@
 import { randomHex32 } from "../core/random";
-import { accountOq, contactOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq, refundApplicationOq, refundOq } from "./format";
+import { accountOq, adjustmentOq, contactOq, creditMemoOq, debitMemoItemOq, debitMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq, refundApplicationOq, refundOq } from "./format";
 import type { ZuoraStore } from "./store";
-import type { Account, CreditMemo, Invoice, Payment, Refund } from "./types";
+import type { Account, CreditMemo, DebitMemo, Invoice, InvoiceItemAdjustment, Payment, Refund } from "./types";
 
 /*
  * GET /object-query/{object}: filter[] (ANDed, `field.OP:value`), sort[] (one `field.ASC|DESC`),
@@ -12,7 +12,7 @@ import type { Account, CreditMemo, Invoice, Payment, Refund } from "./types";
  * the cursor's keyset (last sort value, last id) continues over current data instead.
  */
 
-export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items" | "refunds";
+export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items" | "refunds" | "debit-memos" | "invoice-item-adjustments";
 type FieldType = "string" | "number" | "date" | "datetime" | "boolean";
 /** The n-th application of a payment (the store keeps applications inside their payment). */
 type PaymentApplicationRow = { id: string; payment: Payment; n: number };
@@ -20,7 +20,7 @@ type PaymentApplicationRow = { id: string; payment: Payment; n: number };
 type ProductRow = { id: string; productId: string; productName: string };
 /** An item of an invoice (the store keeps items inside their invoice). */
 type InvoiceItemRow = { id: string; invoice: Invoice; item: Invoice["items"][number] };
-type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow | Refund;
+type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow | Refund | DebitMemo | InvoiceItemAdjustment;
 type Field<R> = { type: FieldType; get: (r: R) => string | number | boolean | null };
 
 export class ObjectQueryError extends Error {}
@@ -94,6 +94,32 @@ const REFUND_FIELDS: Record<string, Field<Refund>> = {
   status: f("string", (r) => r.status),
   type: f("string", (r) => r.type),
 };
+const DEBIT_MEMO_FIELDS: Record<string, Field<DebitMemo>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.updatedDate),
+  createddate: f("datetime", (r) => r.createdDate),
+  accountid: f("string", (r) => r.accountId),
+  balance: f("number", (r) => r.balance),
+  currency: f("string", (r) => r.currency),
+  memodate: f("date", (r) => r.memoDate),
+  memonumber: f("string", (r) => r.number),
+  status: f("string", (r) => r.status),
+  totalamount: f("number", (r) => r.amount),
+  invoiceid: f("string", (r) => r.referredInvoiceId),
+};
+const ADJUSTMENT_FIELDS: Record<string, Field<InvoiceItemAdjustment>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.updatedDate),
+  createddate: f("datetime", (r) => r.createdDate),
+  accountid: f("string", (r) => r.accountId),
+  invoiceid: f("string", (r) => r.invoiceId),
+  adjustmentnumber: f("string", (r) => r.number),
+  adjustmentdate: f("date", (r) => r.adjustmentDate),
+  amount: f("number", (r) => r.amount),
+  type: f("string", (r) => r.type),
+  reasoncode: f("string", (r) => r.reasonCode),
+  status: f("string", (r) => r.status),
+};
 const ACCOUNT_FIELDS: Record<string, Field<Account>> = {
   id: f("string", (r) => r.id),
   updateddate: f("datetime", (r) => r.updatedDate),
@@ -151,6 +177,8 @@ const FIELDS: Record<ObjectName, Record<string, Field<never>>> = {
   products: PRODUCT_FIELDS,
   "invoice-items": INVOICE_ITEM_FIELDS,
   refunds: REFUND_FIELDS,
+  "debit-memos": DEBIT_MEMO_FIELDS,
+  "invoice-item-adjustments": ADJUSTMENT_FIELDS,
 };
 const EXPANDABLE: Record<ObjectName, string[]> = {
   invoices: ["invoiceitems", "account"],
@@ -161,6 +189,8 @@ const EXPANDABLE: Record<ObjectName, string[]> = {
   products: [],
   "invoice-items": [],
   refunds: ["account", "refundapplications"],
+  "debit-memos": ["account", "debitmemoitems"],
+  "invoice-item-adjustments": ["account"],
 };
 /** Singular object name used for `<object>.fields[]`. */
 const SINGULAR: Record<ObjectName, string> = {
@@ -172,6 +202,8 @@ const SINGULAR: Record<ObjectName, string> = {
   products: "product",
   "invoice-items": "invoiceitem",
   refunds: "refund",
+  "debit-memos": "debitmemo",
+  "invoice-item-adjustments": "invoiceitemadjustment",
 };
 
 type Comparable = string | number | boolean | null;
@@ -322,6 +354,11 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
         return options.isInvoiceSettlement() ? store.creditMemos.values() : [];
       case "refunds":
         return store.refunds.values();
+      case "debit-memos":
+        // Debit memos come with Invoice Settlement.
+        return options.isInvoiceSettlement() ? store.debitMemos.values() : [];
+      case "invoice-item-adjustments":
+        return store.adjustments.values();
       default:
         return store.accounts.values();
     }
@@ -344,7 +381,12 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     else if (object === "refunds") {
       out = refundOq(r as Refund);
       if (expand.includes("refundapplications")) out.refundApplications = [refundApplicationOq(r as Refund)];
-    } else {
+    } else if (object === "debit-memos") {
+      const memo = r as DebitMemo;
+      out = debitMemoOq(memo);
+      if (expand.includes("debitmemoitems")) out.debitMemoItems = memo.items.slice(0, pageSize).map((x) => debitMemoItemOq(memo, x));
+    } else if (object === "invoice-item-adjustments") out = adjustmentOq(r as InvoiceItemAdjustment);
+    else {
       const account = r as Account;
       out = accountOq(account, store.accountBalances(account.id).balance);
       // expand[]=billto: the bill-to contact as `billTo` (Zuora's Object Query guide, "Using expand[]").
@@ -354,8 +396,8 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
         out.billTo = includeNulls ? billTo : dropNulls(billTo);
       }
     }
-    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos" || object === "refunds")) {
-      const accountId = (r as Invoice | Payment | CreditMemo | Refund).accountId;
+    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos" || object === "refunds" || object === "debit-memos" || object === "invoice-item-adjustments")) {
+      const accountId = (r as Invoice | Payment | CreditMemo | Refund | DebitMemo | InvoiceItemAdjustment).accountId;
       const account = accountId ? store.accounts.get(accountId) : undefined;
       out.account = account ? accountOq(account, store.accountBalances(account.id).balance) : null;
     }
@@ -461,6 +503,12 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
               : undefined
             : object === "refunds"
               ? store.findRefund(key)
+              : object === "debit-memos"
+                ? options.isInvoiceSettlement()
+                  ? store.findDebitMemo(key)
+                  : undefined
+                : object === "invoice-item-adjustments"
+                  ? store.findAdjustment(key)
               : object === "payment-applications" || object === "invoice-items"
               ? [...source(object)].find((x) => x.id === key)
               : object === "products"

@@ -3,8 +3,10 @@ import type {
   Account,
   Charge,
   CreditMemo,
+  DebitMemo,
   Invoice,
   InvoiceItem,
+  InvoiceItemAdjustment,
   Payment,
   PaymentApplication,
   Refund,
@@ -29,7 +31,10 @@ export type StoreState = {
   subscriptions?: Subscription[];
   /** absent in state files written before refunds existed */
   refunds?: Refund[];
-  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number; subscription?: number; refund?: number };
+  /** absent in state files written before debit memos and adjustments existed */
+  debitMemos?: DebitMemo[];
+  adjustments?: InvoiceItemAdjustment[];
+  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number; subscription?: number; refund?: number; debitMemo?: number; adjustment?: number };
   randomState: number;
 };
 
@@ -75,6 +80,10 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const subscriptionIdByNumber = new Map<string, string>();
   const refunds = new Map<string, Refund>();
   const refundIdByNumber = new Map<string, string>();
+  const debitMemos = new Map<string, DebitMemo>();
+  const debitMemoIdByNumber = new Map<string, string>();
+  const adjustments = new Map<string, InvoiceItemAdjustment>();
+  const adjustmentIdByNumber = new Map<string, string>();
   /** accountId -> ids of its invoices / payments / credit memos, for balances without a scan. */
   const invoicesByAccount = new Map<string, Set<string>>();
   const paymentsByAccount = new Map<string, Set<string>>();
@@ -124,6 +133,17 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     version += 1;
   };
 
+  const putDebitMemo = (d: DebitMemo) => {
+    debitMemos.set(d.id, d);
+    debitMemoIdByNumber.set(d.number, d.id);
+    version += 1;
+  };
+  const putAdjustment = (a: InvoiceItemAdjustment) => {
+    adjustments.set(a.id, a);
+    adjustmentIdByNumber.set(a.number, a.id);
+    version += 1;
+  };
+
   const putSubscription = (x: Subscription) => {
     subscriptions.set(x.id, x);
     subscriptionIdByNumber.set(x.subscriptionNumber, x.id);
@@ -139,6 +159,8 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const findCreditMemo = (key: string) => byKey(creditMemos, creditMemoIdByNumber, key);
   const findSubscription = (key: string) => byKey(subscriptions, subscriptionIdByNumber, key);
   const findRefund = (key: string) => byKey(refunds, refundIdByNumber, key);
+  const findDebitMemo = (key: string) => byKey(debitMemos, debitMemoIdByNumber, key);
+  const findAdjustment = (key: string) => byKey(adjustments, adjustmentIdByNumber, key);
 
   /** Changes an account's writable fields (PUT /v1/accounts/{key}); the update stamps updatedDate. */
   const updateAccount = (accountId: string, patch: Partial<Pick<Account, "name" | "notes" | "crmId" | "batch" | "salesRep" | "paymentTerm" | "billCycleDay" | "autoPay" | "customFields" | "billTo">>) => {
@@ -655,6 +677,95 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     return refund;
   };
 
+  /**
+   * A posted debit memo charging the account: from an invoice's items (a share of each, as "Create a
+   * debit memo from an invoice" does) or standalone from catalogue charges, with the account's tax rate.
+   */
+  const postDebitMemo = (input: { accountId: string; invoiceId?: string | null; lines: { chargeId: string; amount: number }[]; reasonCode: string; memoDate?: string }) => {
+    const account = accounts.get(input.accountId);
+    if (!account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.accountId}'.`);
+    const invoice = input.invoiceId ? invoices.get(input.invoiceId) : undefined;
+    if (input.invoiceId && !invoice) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.invoiceId}'.`);
+    if (invoice && invoice.accountId !== account.id) throw new ZuoraStoreError(50000030, `Invoice ${invoice.invoiceNumber} does not belong to account ${account.accountNumber}.`);
+    if (input.lines.length === 0) throw new ZuoraStoreError(50000022, "A debit memo needs at least one item.");
+    const items = input.lines.map((line) => {
+      const charge = charges.get(line.chargeId);
+      if (!charge) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${line.chargeId}'.`);
+      if (!(line.amount > 0)) throw new ZuoraStoreError(50000020, "The amount of a debit memo item must be greater than 0.");
+      const amount = round2(line.amount);
+      return { id: id(), chargeName: charge.chargeName, productName: charge.productName, sku: charge.sku, accountingCode: charge.accountingCode, description: `${charge.productName}: ${charge.chargeName}`, amount, taxAmount: round2((amount * account.taxRate) / 100) };
+    });
+    const t = stamp();
+    counters = { ...counters, debitMemo: (counters.debitMemo ?? 0) + 1 };
+    const taxAmount = round2(items.reduce((s, i) => s + i.taxAmount, 0));
+    const amount = round2(items.reduce((s, i) => s + i.amount, 0) + taxAmount);
+    const memoDate = input.memoDate ?? isoDate(t);
+    const memo: DebitMemo = {
+      id: id(),
+      number: `DM${pad(counters.debitMemo ?? 1, 8)}`,
+      accountId: account.id,
+      status: "Posted",
+      currency: account.currency,
+      amount,
+      taxAmount,
+      balance: amount,
+      memoDate,
+      dueDate: addDays(memoDate, Number(/\d+/.exec(account.paymentTerm)?.[0] ?? 30)),
+      reasonCode: input.reasonCode,
+      referredInvoiceId: invoice?.id ?? null,
+      items,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putDebitMemo(memo);
+    return memo;
+  };
+
+  /**
+   * An invoice item adjustment: a Credit lowers the item's (and invoice's) balance, never below 0; a
+   * Charge raises it. Only on a posted invoice, for a positive amount.
+   */
+  const adjustInvoiceItem = (input: { invoiceId: string; itemId: string; type: InvoiceItemAdjustment["type"]; amount: number; reasonCode: string; adjustmentDate?: string; comment?: string }) => {
+    const invoice = findInvoice(input.invoiceId);
+    if (!invoice) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.invoiceId}'.`);
+    if (invoice.status !== "Posted") throw new ZuoraStoreError(50000030, `Invoice ${invoice.invoiceNumber} is not posted.`);
+    const item = invoice.items.find((x) => x.id === input.itemId);
+    if (!item) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.itemId}'.`);
+    if (!(input.amount > 0)) throw new ZuoraStoreError(50000020, "The amount of an invoice item adjustment must be positive; its type says credit or charge.");
+    const amount = round2(input.amount);
+    if (input.type === "Credit" && amount > item.balance + 0.000001) throw new ZuoraStoreError(50000030, `The credit amount ${amount} exceeds the balance ${item.balance} of the invoice item.`);
+    const t = stamp();
+    const adjustmentDate = input.adjustmentDate ?? isoDate(t);
+    if (adjustmentDate < invoice.invoiceDate) throw new ZuoraStoreError(50000020, "The adjustment date must be the invoice date or later.");
+    const delta = input.type === "Credit" ? -amount : amount;
+    putInvoice({
+      ...invoice,
+      items: invoice.items.map((x) => (x.id === item.id ? { ...x, balance: round2(x.balance + delta) } : x)),
+      balance: round2(invoice.balance + delta),
+      updatedDate: t,
+    });
+    counters = { ...counters, adjustment: (counters.adjustment ?? 0) + 1 };
+    const adjustment: InvoiceItemAdjustment = {
+      id: id(),
+      number: `IIA-${pad(counters.adjustment ?? 1, 8)}`,
+      accountId: invoice.accountId,
+      invoiceId: invoice.id,
+      sourceId: item.id,
+      sourceType: "InvoiceDetail",
+      type: input.type,
+      amount,
+      adjustmentDate,
+      reasonCode: input.reasonCode,
+      accountingCode: item.accountingCode,
+      status: "Processed",
+      comment: input.comment ?? null,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putAdjustment(adjustment);
+    return adjustment;
+  };
+
   /** Simulates an edit in the Zuora UI: bumps updatedDate (and the comment) so pollers see a change. */
   const touch = (object: "invoices" | "payments" | "credit-memos" | "accounts", key: string, comment = "edited") => {
     const t = stamp();
@@ -696,6 +807,10 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     subscriptionIdByNumber.clear();
     refunds.clear();
     refundIdByNumber.clear();
+    debitMemos.clear();
+    debitMemoIdByNumber.clear();
+    adjustments.clear();
+    adjustmentIdByNumber.clear();
     invoicesByAccount.clear();
     paymentsByAccount.clear();
     creditMemosByAccount.clear();
@@ -713,6 +828,8 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     creditMemos: [...creditMemos.values()],
     subscriptions: [...subscriptions.values()],
     refunds: [...refunds.values()],
+    debitMemos: [...debitMemos.values()],
+    adjustments: [...adjustments.values()],
     counters,
     randomState: randomCalls,
   });
@@ -726,10 +843,12 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     for (const c of state.creditMemos) putCreditMemo(c);
     for (const x of state.subscriptions ?? []) putSubscription(x);
     for (const r of state.refunds ?? []) putRefund(r);
+    for (const d of state.debitMemos ?? []) putDebitMemo(d);
+    for (const a of state.adjustments ?? []) putAdjustment(a);
     counters = state.counters;
     // Replays the id generator so ids minted after a restart do not repeat earlier ones.
     for (let i = 0; i < state.randomState; i += 1) id();
-    for (const r of [...invoices.values(), ...payments.values(), ...creditMemos.values(), ...accounts.values(), ...refunds.values()]) {
+    for (const r of [...invoices.values(), ...payments.values(), ...creditMemos.values(), ...accounts.values(), ...refunds.values(), ...debitMemos.values(), ...adjustments.values()]) {
       lastStamp = Math.max(lastStamp, r.updatedDate);
     }
   };
@@ -742,8 +861,14 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     creditMemos,
     subscriptions,
     refunds,
+    debitMemos,
+    adjustments,
     findAccount,
     findRefund,
+    findDebitMemo,
+    findAdjustment,
+    postDebitMemo,
+    adjustInvoiceItem,
     unapplyPayment,
     cancelPayment,
     refundPayment,

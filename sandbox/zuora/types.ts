@@ -191,6 +191,51 @@ export type CreditMemo = {
 };
 
 /**
+ * A debit memo (Invoice Settlement): a charge to the account outside a bill run, e.g. a late fee or a
+ * correction of an invoice (`referredInvoiceId`). Its items carry their charge's names and accounting code.
+ */
+export type DebitMemo = {
+  id: string;
+  number: string;
+  accountId: string;
+  status: "Draft" | "Posted" | "Canceled";
+  currency: string;
+  amount: number;
+  taxAmount: number;
+  balance: number;
+  memoDate: string;
+  dueDate: string;
+  reasonCode: string;
+  referredInvoiceId: string | null;
+  items: { id: string; chargeName: string; productName: string; sku: string; accountingCode: string; description: string; amount: number; taxAmount: number }[];
+  createdDate: number;
+  updatedDate: number;
+};
+
+/**
+ * An invoice item adjustment: a credit (lowers) or charge (raises) on one item of a posted invoice,
+ * on the item's accounting code. Zuora deprecates the object once Invoice Settlement is on (memos
+ * replace it) and keeps it for backward compatibility.
+ */
+export type InvoiceItemAdjustment = {
+  id: string;
+  number: string;
+  accountId: string;
+  invoiceId: string;
+  sourceId: string;
+  sourceType: "InvoiceDetail";
+  type: "Credit" | "Charge";
+  amount: number;
+  adjustmentDate: string;
+  reasonCode: string;
+  accountingCode: string;
+  status: "Processed" | "Canceled";
+  comment: string | null;
+  createdDate: number;
+  updatedDate: number;
+};
+
+/**
  * A subscription, reduced to what its lifecycle notifications carry: each amendment makes a new version
  * (Zuora keeps one record per version; the sandbox keeps the latest).
  */

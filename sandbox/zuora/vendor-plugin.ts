@@ -19,7 +19,7 @@ import { registerZuoraWriteRoutes } from "./write-routes";
 type Ctx = { release?: () => void; idempotency?: IdempotencyRecord };
 const contexts = new WeakMap<FastifyRequest, Ctx>();
 
-const OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "payment-applications", "products", "invoice-items", "refunds"] as const;
+const OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "payment-applications", "products", "invoice-items", "refunds", "debit-memos", "invoice-item-adjustments"] as const;
 const createPaymentSchema = z.object({
   accountId: z.string().optional(),
   accountNumber: z.string().optional(),

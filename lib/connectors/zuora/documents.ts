@@ -125,3 +125,37 @@ export const zuoraRefundDocumentSchema = z.object({
   sources: z.array(z.object({ paymentId: z.string().nullish(), creditMemoId: z.string().nullish(), amount: money })),
 });
 export type ZuoraRefundDocument = z.infer<typeof zuoraRefundDocumentSchema>;
+
+/** A posted debit memo as stored in sourcePayload: charged to the account like an invoice, line by line. */
+export const zuoraDebitMemoDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  memoDate: z.string(),
+  referredInvoiceId: z.string().nullish(),
+  reasonCode: z.string().nullish(),
+  lines: z.array(zuoraDocumentLineSchema),
+});
+export type ZuoraDebitMemoDocument = z.infer<typeof zuoraDebitMemoDocumentSchema>;
+
+/**
+ * An invoice item adjustment as stored in sourcePayload: `type` Credit lowers what the customer owes,
+ * Charge raises it, on the adjusted item's accounting code.
+ */
+export const zuoraInvoiceAdjustmentDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  invoiceId: z.string().nullish(),
+  type: z.string(),
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  adjustmentDate: z.string(),
+  reasonCode: z.string().nullish(),
+  accountingCode: z.string().nullish(),
+});
+export type ZuoraInvoiceAdjustmentDocument = z.infer<typeof zuoraInvoiceAdjustmentDocumentSchema>;
