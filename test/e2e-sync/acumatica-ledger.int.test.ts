@@ -331,6 +331,38 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
       },
     });
   }, 120_000);
+
+  it("with reversedPayments hold, a payment canceled after posting waits for an admin's decision and is voided after it; one unapplied after posting holds", async () => {
+    const s = await newSandbox();
+    const { flowId } = await createFlow({ t, sandbox: s, settings: { reversedPayments: "hold" } });
+    const run = await s.control.zuora.billRun({ invoices: 2, electronicPaymentRate: 0, externalPaymentRate: 1, creditMemoRate: 0, seed: 9 });
+    await pollAndSettle(t, flowId);
+    const [canceled, unapplied] = run.payments as [(typeof run.payments)[number], (typeof run.payments)[number]];
+    const token = await getToken(s);
+    expect((await zuoraPut(s, token, `/v1/payments/${canceled.number}/cancel`, {})).body).toMatchObject({ success: true });
+    const invoiceOf = (number: string) => zuoraState(s).invoices.find((i) => i.invoiceNumber === number)!;
+    const unappliedInvoice = run.invoices[1]!;
+    expect((await zuoraPut(s, token, `/v1/payments/${unapplied.number}/unapply`, { invoices: [{ invoiceNumber: unappliedInvoice.number, amount: 5 }] })).body).toMatchObject({ success: true });
+    await pollAndSettle(t, flowId);
+
+    const records = await t.db.syncRecord.findMany({ where: { flowId, objectType: "payment" }, orderBy: { naturalKey: "asc" }, select: { naturalKey: true, status: true, statusReason: true, missing: true } });
+    expect(records).toEqual([
+      { naturalKey: canceled.number, status: "held", statusReason: "canceled-after-posting", missing: [expect.objectContaining({ kind: "reversed-payment", sourceKey: canceled.number })] },
+      { naturalKey: unapplied.number, status: "held", statusReason: "applied-after-posting", missing: [expect.objectContaining({ kind: "changed-payment", sourceKey: unapplied.number })] },
+    ]);
+    let acu = await acumaticaBalances(s);
+    expect(acu.payments.get(canceled.number)).toMatchObject({ Status: "Closed" });
+
+    await t.db.valueMap.create({ data: { flowId, kind: "reversed-payment", sourceKey: canceled.number, targetValue: "void" } });
+    expect(await releaseHeldRecords({ db: t.db, flowId, kind: "reversed-payment", sourceKey: canceled.number, actorUserId: null })).toBe(1);
+    await settle(t);
+    acu = await acumaticaBalances(s);
+    expect(acu.payments.get(canceled.number)).toMatchObject({ Status: "Voided" });
+    // the invoice the canceled payment paid is open again in both systems, for the same amount
+    const paidInvoice = run.invoices[0]!.number;
+    expect(acu.invoices.get(paidInvoice)!.Balance).toBeCloseTo(invoiceOf(paidInvoice).balance, 2);
+    expect(invoiceOf(paidInvoice).balance).toBeGreaterThan(0);
+  }, 180_000);
 });
 
 /** Cancels a posted invoice in the Zuora sandbox's state, as a user would in Zuora's UI (the sandbox has no cancel call). */
