@@ -21,6 +21,7 @@ import {
 import { randomUUID } from "node:crypto";
 import { newFinancialYear } from "./financial-calendar";
 import type { FieldError, ParsedRow, Scalar, StoredRecord, StoredRow } from "./records";
+import { checkRefundApplications } from "./refunds";
 import type { EntityTable } from "./table";
 import { computeTaxDetails, zoneHasTax } from "./taxes";
 
@@ -103,7 +104,7 @@ const aliasMap = (pairs: Record<string, string[]>) => {
 
 const INVOICE_TYPES = aliasMap({ Invoice: ["INV"], "Debit Memo": ["DRM"], "Credit Memo": ["CRM"] });
 /** AR302000 document types; "Credit Memo" opens a released AR credit memo to apply it (the same document as on AR301000). */
-const PAYMENT_TYPES = aliasMap({ Payment: ["PMT"], Prepayment: ["PPM"], Refund: ["REF"], "Credit Memo": ["CRM"] });
+const PAYMENT_TYPES = aliasMap({ Payment: ["PMT"], Prepayment: ["PPM"], Refund: ["REF"], "Credit Memo": ["CRM"], "Voided Payment": ["RPM"] });
 const TAX_TYPES = aliasMap({ Sales: ["S"], Use: ["P"], VAT: ["V"], Withholding: ["W"] });
 const CUSTOMER_STATUSES = aliasMap({ Active: ["A"], "On Hold": ["H"], "Credit Hold": ["C"], Inactive: ["I"], "One-Time": ["T"] });
 const ACCOUNT_TYPES = aliasMap({ Asset: ["A"], Liability: ["L"], Income: ["I"], Expense: ["E"] });
@@ -473,6 +474,8 @@ const preparePayment: EntityDefinition["prepare"] = (ctx, record, existing, inpu
   const f = record.fields;
   normalizeChoice(record, "Type", PAYMENT_TYPES, "Payment", errors);
   if (f.Type === "Credit Memo") return prepareCreditMemoApplication(ctx, record, existing, errors);
+  // A voided payment is made by the Void action of a payment (refunds.ts), never entered.
+  if (f.Type === "Voided Payment") return existing ? errors : [...errors, { path: ["Type"], message: "A Voided Payment is created by the Void action of a payment." }];
   const customer = customerFor(ctx, "CustomerID", f.CustomerID, errors);
   applyPeriod(ctx, record, "ApplicationDate", undefined, "AR", errors);
   f.Hold ??= false;
@@ -485,7 +488,10 @@ const preparePayment: EntityDefinition["prepare"] = (ctx, record, existing, inpu
   const amount = num(f.PaymentAmount);
   if (amount < 0) errors.push({ path: ["PaymentAmount"], message: "'Payment Amount' cannot be negative." });
   f.PaymentAmount = round2(amount);
-  const applied = checkApplications(ctx, "DocumentsToApply", record.details.DocumentsToApply ?? [], customer, existing?.id, f.PaymentAmount, errors);
+  const applied =
+    f.Type === "Refund"
+      ? checkRefundApplications(ctx, record, errors)
+      : checkApplications(ctx, "DocumentsToApply", record.details.DocumentsToApply ?? [], customer, existing?.id, f.PaymentAmount, errors);
   f.AppliedToDocuments = applied;
   f.AvailableBalance = round2(num(f.PaymentAmount) - applied);
   const released = existing && !EDITABLE.has(str(existing.fields.Status) ?? "");

@@ -31,6 +31,7 @@ import {
   toFlatJson,
   toTimestampText,
 } from "./records";
+import { releaseRefund, releaseVoidedPayment, type RefundOps, voidPayment } from "./refunds";
 import { EntityTable } from "./table";
 
 /** Result of a PUT or action: the saved record, or the candidate with field errors (422). */
@@ -587,9 +588,11 @@ export class AcumaticaInstance {
         return [];
       }
       case "ReleasePayment":
+        if (record.fields.Type === "Refund") return releaseRefund(this.refundOps(), record);
+        if (record.fields.Type === "Voided Payment") return releaseVoidedPayment(this.refundOps(), record);
         return record.fields.Type === "Credit Memo" ? this.releaseCreditMemoApplications(record) : this.releasePayment(record);
       case "VoidPayment":
-        return this.voidPayment(record);
+        return voidPayment(this.refundOps(), record);
       default:
         return [{ path: [], message: `The action ${action} is not available.` }];
     }
@@ -753,22 +756,16 @@ export class AcumaticaInstance {
     return { created: result.record };
   }
 
-  private voidPayment(payment: StoredRecord): FieldError[] {
-    const status = String(payment.fields.Status ?? "");
-    if (payment.fields.Type === "Credit Memo" || (status !== "Open" && status !== "Closed")) return [{ path: [], message: "Only a released payment can be voided." }];
-    for (const row of payment.details.ApplicationHistory ?? []) {
-      const invoice = this.tables.Invoice.getByKey([row.fields.AdjustedDocType, row.fields.AdjustedRefNbr]);
-      if (!invoice || typeof row.fields.AmountPaid !== "number") continue;
-      const paid = row.fields.AmountPaid;
-      this.update(invoice, "Invoice", (r) => {
-        r.fields.Balance = Math.round(((r.fields.Balance as number) + paid) * 100) / 100;
-        r.fields.Status = "Open";
-      });
-    }
-    this.update(payment, "Payment", (r) => {
-      r.fields.Status = "Voided";
-    });
-    return [];
+  /** What refunds.ts needs to release refunds and void payments. */
+  private refundOps(): RefundOps {
+    return {
+      tables: this.tables,
+      update: (target, entity, change) => this.update(target, entity, change),
+      insert: (entity, record) => this.commit(ENTITIES[entity], record, undefined),
+      isPeriodClosed: (period) => this.isPeriodClosed(period, "AR"),
+      closedMessage: (period) => closedPeriod(period, this.company, "AR"),
+      today: () => `${this.now().toISOString().slice(0, 10)}T00:00:00+00:00`,
+    };
   }
 
   /** Whether documents of `module` may not be dated in `period` (`MMYYYY`); a year the calendar lacks is open. */

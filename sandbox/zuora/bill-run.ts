@@ -23,6 +23,15 @@ export const billRunInputSchema = z.strictObject({
   externalPaymentRate: z.number().min(0).max(1).default(0.3),
   /** Share of invoices that get a credit memo for part of their amount, 0..1 (needs Invoice Settlement). */
   creditMemoRate: z.number().min(0).max(1).default(0.1),
+  /**
+   * Share of payments that pay more than the invoice owes (10 % to 30 % more), 0..1: the rest stays
+   * unapplied on the payment (a credit balance the customer may have refunded).
+   */
+  overpaymentRate: z.number().min(0).max(1).default(0),
+  /** Share of invoices followed by a debit memo (a late fee on one of their charges), 0..1 (needs Invoice Settlement). */
+  debitMemoRate: z.number().min(0).max(1).default(0),
+  /** Share of invoices with an invoice item adjustment (credit or charge on their first item), 0..1. */
+  adjustmentRate: z.number().min(0).max(1).default(0),
   /** Seed of the choices (accounts, lines, which invoices are paid). */
   seed: z.number().int().optional(),
 });
@@ -33,9 +42,13 @@ export type BillRunResult = {
   invoices: { id: string; number: string }[];
   payments: { id: string; number: string; type: "Electronic" | "External" }[];
   creditMemos: { id: string; number: string }[];
+  debitMemos: { id: string; number: string }[];
+  adjustments: { id: string; number: string; type: "Credit" | "Charge" }[];
 };
 
 const CREDIT_REASONS = ["Correcting invoice error", "Goodwill", "Service outage credit"];
+const DEBIT_REASONS = ["Late fee", "Correcting invoice error"];
+const ADJUSTMENT_REASONS = ["Write-off", "Correcting invoice error"];
 
 export const runBillRun = (options: {
   store: ZuoraStore;
@@ -62,7 +75,7 @@ export const runBillRun = (options: {
 
   const billRunId = store.nextBillRunId();
   const invoiceDate = input.invoiceDate ?? isoDate(options.now().getTime());
-  const result: BillRunResult = { billRunId, invoices: [], payments: [], creditMemos: [] };
+  const result: BillRunResult = { billRunId, invoices: [], payments: [], creditMemos: [], debitMemos: [], adjustments: [] };
 
   for (let n = 0; n < input.invoices; n += 1) {
     const account = accounts[n % accounts.length] as Account;
@@ -86,16 +99,33 @@ export const runBillRun = (options: {
       result.creditMemos.push({ id: memo.id, number: memo.number });
     }
 
+    // drawn only when asked for, so the choices of existing seeds stay as they were
+    if (options.isInvoiceSettlement && input.debitMemoRate > 0 && random.next() < input.debitMemoRate) {
+      const charge = charges.find((c) => invoice.items[0]?.productRatePlanChargeId === c.id) ?? random.pick(charges);
+      const memo = store.postDebitMemo({ accountId: account.id, invoiceId: invoice.id, lines: [{ chargeId: charge.id, amount: round2(Math.max(1, invoice.amountWithoutTax * (random.int(2, 10) / 100))) }], reasonCode: random.pick(DEBIT_REASONS), memoDate: invoiceDate });
+      result.debitMemos.push({ id: memo.id, number: memo.number });
+    }
+    if (input.adjustmentRate > 0 && random.next() < input.adjustmentRate) {
+      const item = store.invoices.get(invoice.id)!.items[0]!;
+      const type = random.next() < 0.6 ? "Credit" : "Charge";
+      const amount = round2(Math.max(0.5, Math.min(item.balance, item.chargeAmount) * (random.int(5, 20) / 100)));
+      if (item.balance > 0 || type === "Charge") {
+        const adjustment = store.adjustInvoiceItem({ invoiceId: invoice.id, itemId: item.id, type, amount, reasonCode: random.pick(ADJUSTMENT_REASONS), adjustmentDate: invoiceDate });
+        result.adjustments.push({ id: adjustment.id, number: adjustment.number, type });
+      }
+    }
     const draw = random.next();
     const current = store.invoices.get(invoice.id);
     if (!current || current.balance <= 0) continue;
     const electronic = draw < input.electronicPaymentRate && account.defaultPaymentMethodId !== null;
     const external = !electronic && draw < input.electronicPaymentRate + input.externalPaymentRate;
     if (!electronic && !external) continue;
+    // drawn only when asked for, so the choices of existing seeds stay as they were
+    const over = input.overpaymentRate > 0 && random.next() < input.overpaymentRate ? round2((current.balance * random.int(10, 30)) / 100) : 0;
     const payment = store.processPayment({
       accountId: account.id,
       type: electronic ? "Electronic" : "External",
-      amount: current.balance,
+      amount: round2(current.balance + over),
       currency: current.currency,
       referenceId: electronic ? null : `${random.pick(["CHK", "WIRE"])}-${random.int(100_000, 999_999)}`,
       comment: electronic ? null : "Received outside Zuora",

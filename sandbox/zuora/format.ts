@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { SYSTEM_USER_ID } from "./store";
-import type { Account, Contact, CreditMemo, Invoice, InvoiceItem, Payment } from "./types";
+import { round2, SYSTEM_USER_ID } from "./store";
+import type { Account, Contact, CreditMemo, DebitMemo, Invoice, InvoiceItem, InvoiceItemAdjustment, Payment, Refund } from "./types";
 
 /*
  * Wire shapes. v1 GETs spell datetimes "2022-12-08 19:49:16" (tenant time zone; UTC here) and dates
@@ -199,7 +199,7 @@ export const paymentV1 = (p: Payment, lookup: Lookup) => ({
   amount: p.amount,
   appliedAmount: p.appliedAmount,
   unappliedAmount: p.unappliedAmount,
-  refundAmount: 0,
+  refundAmount: p.refundAmount ?? 0,
   creditBalanceAmount: 0,
   currency: p.currency,
   effectiveDate: p.effectiveDate,
@@ -220,7 +220,7 @@ export const paymentV1 = (p: Payment, lookup: Lookup) => ({
   markedForSubmissionOn: null,
   submittedOn: p.type === "Electronic" ? v1DateTime(p.createdDate) : null,
   settledOn: null,
-  cancelledOn: null,
+  cancelledOn: p.cancelledOn === undefined ? null : v1DateTime(p.cancelledOn),
   softDescriptor: null,
   softDescriptorPhone: null,
   standalone: false,
@@ -386,7 +386,7 @@ export const paymentOq = (p: Payment) => ({
   amount: p.amount,
   appliedAmount: p.appliedAmount,
   unappliedAmount: p.unappliedAmount,
-  refundAmount: 0,
+  refundAmount: p.refundAmount ?? 0,
   currency: p.currency,
   effectiveDate: p.effectiveDate,
   status: p.status,
@@ -506,3 +506,149 @@ export const paymentApplicationOq = (p: Payment, n: number) => {
 
 /** A product of the catalogue as `GET /object-query/products` lists it (the sandbox keeps no product dates). */
 export const productOq = (c: { productId: string; productName: string }) => ({ id: c.productId, name: c.productName });
+
+/** `GET /v1/refunds/{refundKey}` (GETRefundType): a refund of a payment names it in `paymentId`. */
+export const refundV1 = (r: Refund) => ({
+  id: r.id,
+  number: r.number,
+  accountId: r.accountId,
+  paymentId: r.paymentId,
+  creditMemoId: null,
+  amount: r.amount,
+  type: r.type,
+  methodType: r.methodType,
+  status: r.status,
+  refundDate: r.refundDate,
+  reasonCode: r.reasonCode,
+  referenceId: r.referenceId,
+  secondRefundReferenceId: null,
+  comment: r.comment,
+  gatewayId: null,
+  gatewayState: r.gatewayState,
+  gatewayResponse: r.type === "Electronic" ? "Approved" : null,
+  gatewayResponseCode: r.type === "Electronic" ? "approve" : null,
+  paymentMethodId: null,
+  paymentMethodSnapshotId: null,
+  refundTransactionTime: v1DateTime(r.createdDate),
+  submittedOn: r.type === "Electronic" ? v1DateTime(r.createdDate) : null,
+  markedForSubmissionOn: null,
+  settledOn: null,
+  cancelledOn: null,
+  softDescriptor: null,
+  softDescriptorPhone: null,
+  payoutId: null,
+  financeInformation: {
+    bankAccountAccountingCode: r.currency === "EUR" ? "10250" : "10200",
+    bankAccountAccountingCodeType: "Cash",
+    transferredToAccounting: "No",
+    unappliedPaymentAccountingCode: "11000",
+    unappliedPaymentAccountingCodeType: "CustomerCashOnAccount",
+  },
+  createdById: SYSTEM_USER_ID,
+  createdDate: v1DateTime(r.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: v1DateTime(r.updatedDate),
+  success: true,
+});
+
+/** Stable 32-hex id of a refund's one application (to its payment). */
+export const refundApplicationId = (refundId: string) => createHash("sha256").update(`${refundId}:refund-application`).digest("hex").slice(0, 32);
+
+/** Object Query `refunds` (ExpandedRefund): the source (payment or credit memo) is in `refundApplications` when expanded. */
+export const refundOq = (r: Refund) => ({
+  id: r.id,
+  refundNumber: r.number,
+  accountId: r.accountId,
+  amount: r.amount,
+  currency: r.currency,
+  type: r.type,
+  methodType: r.methodType,
+  status: r.status,
+  refundDate: r.refundDate,
+  reasonCode: r.reasonCode,
+  referenceId: r.referenceId,
+  comment: r.comment,
+  gatewayState: r.gatewayState,
+  sourceType: "Payment",
+  cancelledOn: null,
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(r.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(r.updatedDate),
+});
+
+/** An expanded refund application (ExpandedRefundApplication): what the refund took from which payment. */
+export const refundApplicationOq = (r: Refund) => ({
+  id: refundApplicationId(r.id),
+  refundId: r.id,
+  paymentId: r.paymentId,
+  creditMemoId: null,
+  invoiceId: null,
+  accountId: r.accountId,
+  applyAmount: r.amount,
+  effectiveDate: r.refundDate,
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(r.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(r.updatedDate),
+});
+
+/** Object Query `debit-memos` (ExpandedDebitMemo; the credited invoice as `invoiceId`, as credit memos name it). */
+export const debitMemoOq = (d: DebitMemo) => ({
+  id: d.id,
+  memoNumber: d.number,
+  accountId: d.accountId,
+  status: d.status,
+  currency: d.currency,
+  totalAmount: d.amount,
+  totalAmountWithoutTax: round2(d.amount - d.taxAmount),
+  taxAmount: d.taxAmount,
+  balance: d.balance,
+  memoDate: d.memoDate,
+  dueDate: d.dueDate,
+  reasonCode: d.reasonCode,
+  invoiceId: d.referredInvoiceId,
+  sourceType: d.referredInvoiceId ? "Invoice" : "Standalone",
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(d.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(d.updatedDate),
+});
+
+/** An expanded debit memo item (ExpandedDebitMemoItem), with its accounting code as invoice items carry it here. */
+export const debitMemoItemOq = (d: DebitMemo, x: DebitMemo["items"][number]) => ({
+  id: x.id,
+  debitMemoId: d.id,
+  amount: round2(x.amount + x.taxAmount),
+  amountWithoutTax: x.amount,
+  taxAmount: x.taxAmount,
+  chargeName: x.chargeName,
+  sku: x.sku,
+  description: x.description,
+  processingType: "Charge",
+  accountingCode: x.accountingCode,
+  productName: x.productName,
+  createdDate: isoDateTime(d.createdDate),
+  updatedDate: isoDateTime(d.updatedDate),
+});
+
+/** Object Query `invoice-item-adjustments` (the InvoiceItemAdjustment object's fields in Object Query spelling). */
+export const adjustmentOq = (a: InvoiceItemAdjustment) => ({
+  id: a.id,
+  adjustmentNumber: a.number,
+  accountId: a.accountId,
+  invoiceId: a.invoiceId,
+  sourceId: a.sourceId,
+  sourceType: a.sourceType,
+  type: a.type,
+  amount: a.amount,
+  adjustmentDate: a.adjustmentDate,
+  reasonCode: a.reasonCode,
+  accountingCode: a.accountingCode,
+  status: a.status,
+  comment: a.comment,
+  createdById: SYSTEM_USER_ID,
+  createdDate: isoDateTime(a.createdDate),
+  updatedById: SYSTEM_USER_ID,
+  updatedDate: isoDateTime(a.updatedDate),
+});

@@ -1,7 +1,7 @@
 import { randomHex32 } from "../core/random";
-import { accountOq, contactOq, creditMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq } from "./format";
+import { accountOq, adjustmentOq, contactOq, creditMemoOq, debitMemoItemOq, debitMemoOq, invoiceItemOq, invoiceOq, paymentApplicationId, paymentApplicationOq, paymentOq, productOq, refundApplicationOq, refundOq } from "./format";
 import type { ZuoraStore } from "./store";
-import type { Account, CreditMemo, Invoice, Payment } from "./types";
+import type { Account, CreditMemo, DebitMemo, Invoice, InvoiceItemAdjustment, Payment, Refund } from "./types";
 
 /*
  * GET /object-query/{object}: filter[] (ANDed, `field.OP:value`), sort[] (one `field.ASC|DESC`),
@@ -12,7 +12,7 @@ import type { Account, CreditMemo, Invoice, Payment } from "./types";
  * the cursor's keyset (last sort value, last id) continues over current data instead.
  */
 
-export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items";
+export type ObjectName = "invoices" | "payments" | "credit-memos" | "accounts" | "payment-applications" | "products" | "invoice-items" | "refunds" | "debit-memos" | "invoice-item-adjustments";
 type FieldType = "string" | "number" | "date" | "datetime" | "boolean";
 /** The n-th application of a payment (the store keeps applications inside their payment). */
 type PaymentApplicationRow = { id: string; payment: Payment; n: number };
@@ -20,7 +20,7 @@ type PaymentApplicationRow = { id: string; payment: Payment; n: number };
 type ProductRow = { id: string; productId: string; productName: string };
 /** An item of an invoice (the store keeps items inside their invoice). */
 type InvoiceItemRow = { id: string; invoice: Invoice; item: Invoice["items"][number] };
-type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow;
+type AnyRecord = Invoice | Payment | CreditMemo | Account | PaymentApplicationRow | ProductRow | InvoiceItemRow | Refund | DebitMemo | InvoiceItemAdjustment;
 type Field<R> = { type: FieldType; get: (r: R) => string | number | boolean | null };
 
 export class ObjectQueryError extends Error {}
@@ -78,6 +78,48 @@ const CREDIT_MEMO_FIELDS: Record<string, Field<CreditMemo>> = {
   accountid: f("string", (r) => r.accountId),
   currency: f("string", (r) => r.currency),
 };
+/** Filterable refund fields as Zuora's "List refunds" (GET /object-query/refunds) lists them. */
+const REFUND_FIELDS: Record<string, Field<Refund>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.updatedDate),
+  createddate: f("datetime", (r) => r.createdDate),
+  accountid: f("string", (r) => r.accountId),
+  amount: f("number", (r) => r.amount),
+  paymentmethodid: f("string", () => null),
+  paymentmethodsnapshotid: f("string", () => null),
+  reasoncode: f("string", (r) => r.reasonCode),
+  refunddate: f("date", (r) => r.refundDate),
+  refundnumber: f("string", (r) => r.number),
+  sourcetype: f("string", () => "Payment"),
+  status: f("string", (r) => r.status),
+  type: f("string", (r) => r.type),
+};
+const DEBIT_MEMO_FIELDS: Record<string, Field<DebitMemo>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.updatedDate),
+  createddate: f("datetime", (r) => r.createdDate),
+  accountid: f("string", (r) => r.accountId),
+  balance: f("number", (r) => r.balance),
+  currency: f("string", (r) => r.currency),
+  memodate: f("date", (r) => r.memoDate),
+  memonumber: f("string", (r) => r.number),
+  status: f("string", (r) => r.status),
+  totalamount: f("number", (r) => r.amount),
+  invoiceid: f("string", (r) => r.referredInvoiceId),
+};
+const ADJUSTMENT_FIELDS: Record<string, Field<InvoiceItemAdjustment>> = {
+  id: f("string", (r) => r.id),
+  updateddate: f("datetime", (r) => r.updatedDate),
+  createddate: f("datetime", (r) => r.createdDate),
+  accountid: f("string", (r) => r.accountId),
+  invoiceid: f("string", (r) => r.invoiceId),
+  adjustmentnumber: f("string", (r) => r.number),
+  adjustmentdate: f("date", (r) => r.adjustmentDate),
+  amount: f("number", (r) => r.amount),
+  type: f("string", (r) => r.type),
+  reasoncode: f("string", (r) => r.reasonCode),
+  status: f("string", (r) => r.status),
+};
 const ACCOUNT_FIELDS: Record<string, Field<Account>> = {
   id: f("string", (r) => r.id),
   updateddate: f("datetime", (r) => r.updatedDate),
@@ -134,6 +176,9 @@ const FIELDS: Record<ObjectName, Record<string, Field<never>>> = {
   "payment-applications": PAYMENT_APPLICATION_FIELDS,
   products: PRODUCT_FIELDS,
   "invoice-items": INVOICE_ITEM_FIELDS,
+  refunds: REFUND_FIELDS,
+  "debit-memos": DEBIT_MEMO_FIELDS,
+  "invoice-item-adjustments": ADJUSTMENT_FIELDS,
 };
 const EXPANDABLE: Record<ObjectName, string[]> = {
   invoices: ["invoiceitems", "account"],
@@ -143,6 +188,9 @@ const EXPANDABLE: Record<ObjectName, string[]> = {
   "payment-applications": [],
   products: [],
   "invoice-items": [],
+  refunds: ["account", "refundapplications"],
+  "debit-memos": ["account", "debitmemoitems"],
+  "invoice-item-adjustments": ["account"],
 };
 /** Singular object name used for `<object>.fields[]`. */
 const SINGULAR: Record<ObjectName, string> = {
@@ -153,6 +201,9 @@ const SINGULAR: Record<ObjectName, string> = {
   "payment-applications": "paymentapplication",
   products: "product",
   "invoice-items": "invoiceitem",
+  refunds: "refund",
+  "debit-memos": "debitmemo",
+  "invoice-item-adjustments": "invoiceitemadjustment",
 };
 
 type Comparable = string | number | boolean | null;
@@ -301,6 +352,13 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
       case "credit-memos":
         // Without Invoice Settlement the tenant has no credit memos at all.
         return options.isInvoiceSettlement() ? store.creditMemos.values() : [];
+      case "refunds":
+        return store.refunds.values();
+      case "debit-memos":
+        // Debit memos come with Invoice Settlement.
+        return options.isInvoiceSettlement() ? store.debitMemos.values() : [];
+      case "invoice-item-adjustments":
+        return store.adjustments.values();
       default:
         return store.accounts.values();
     }
@@ -320,6 +378,14 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
     else if (object === "products") out = productOq(r as ProductRow);
     else if (object === "invoice-items") out = invoiceItemOq((r as InvoiceItemRow).invoice, (r as InvoiceItemRow).item, productOf((r as InvoiceItemRow).item.productRatePlanChargeId));
     else if (object === "credit-memos") out = creditMemoOq(r as CreditMemo);
+    else if (object === "refunds") {
+      out = refundOq(r as Refund);
+      if (expand.includes("refundapplications")) out.refundApplications = [refundApplicationOq(r as Refund)];
+    } else if (object === "debit-memos") {
+      const memo = r as DebitMemo;
+      out = debitMemoOq(memo);
+      if (expand.includes("debitmemoitems")) out.debitMemoItems = memo.items.slice(0, pageSize).map((x) => debitMemoItemOq(memo, x));
+    } else if (object === "invoice-item-adjustments") out = adjustmentOq(r as InvoiceItemAdjustment);
     else {
       const account = r as Account;
       out = accountOq(account, store.accountBalances(account.id).balance);
@@ -330,8 +396,8 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
         out.billTo = includeNulls ? billTo : dropNulls(billTo);
       }
     }
-    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos")) {
-      const accountId = (r as Invoice | Payment | CreditMemo).accountId;
+    if (expand.includes("account") && (object === "invoices" || object === "payments" || object === "credit-memos" || object === "refunds" || object === "debit-memos" || object === "invoice-item-adjustments")) {
+      const accountId = (r as Invoice | Payment | CreditMemo | Refund | DebitMemo | InvoiceItemAdjustment).accountId;
       const account = accountId ? store.accounts.get(accountId) : undefined;
       out.account = account ? accountOq(account, store.accountBalances(account.id).balance) : null;
     }
@@ -435,7 +501,15 @@ export const createObjectQuery = (options: { store: ZuoraStore; isInvoiceSettlem
             ? options.isInvoiceSettlement()
               ? store.findCreditMemo(key)
               : undefined
-            : object === "payment-applications" || object === "invoice-items"
+            : object === "refunds"
+              ? store.findRefund(key)
+              : object === "debit-memos"
+                ? options.isInvoiceSettlement()
+                  ? store.findDebitMemo(key)
+                  : undefined
+                : object === "invoice-item-adjustments"
+                  ? store.findAdjustment(key)
+              : object === "payment-applications" || object === "invoice-items"
               ? [...source(object)].find((x) => x.id === key)
               : object === "products"
                 ? products().find((x) => x.id === key)

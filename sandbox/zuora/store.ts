@@ -3,10 +3,13 @@ import type {
   Account,
   Charge,
   CreditMemo,
+  DebitMemo,
   Invoice,
   InvoiceItem,
+  InvoiceItemAdjustment,
   Payment,
   PaymentApplication,
+  Refund,
   Subscription,
   ZuoraEvent,
 } from "./types";
@@ -26,7 +29,12 @@ export type StoreState = {
   creditMemos: CreditMemo[];
   /** absent in state files written before subscriptions existed */
   subscriptions?: Subscription[];
-  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number; subscription?: number };
+  /** absent in state files written before refunds existed */
+  refunds?: Refund[];
+  /** absent in state files written before debit memos and adjustments existed */
+  debitMemos?: DebitMemo[];
+  adjustments?: InvoiceItemAdjustment[];
+  counters: { account: number; invoice: number; payment: number; creditMemo: number; billRun: number; subscription?: number; refund?: number; debitMemo?: number; adjustment?: number };
   randomState: number;
 };
 
@@ -70,6 +78,12 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const creditMemoIdByNumber = new Map<string, string>();
   const subscriptions = new Map<string, Subscription>();
   const subscriptionIdByNumber = new Map<string, string>();
+  const refunds = new Map<string, Refund>();
+  const refundIdByNumber = new Map<string, string>();
+  const debitMemos = new Map<string, DebitMemo>();
+  const debitMemoIdByNumber = new Map<string, string>();
+  const adjustments = new Map<string, InvoiceItemAdjustment>();
+  const adjustmentIdByNumber = new Map<string, string>();
   /** accountId -> ids of its invoices / payments / credit memos, for balances without a scan. */
   const invoicesByAccount = new Map<string, Set<string>>();
   const paymentsByAccount = new Map<string, Set<string>>();
@@ -113,6 +127,23 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     version += 1;
   };
 
+  const putRefund = (r: Refund) => {
+    refunds.set(r.id, r);
+    refundIdByNumber.set(r.number, r.id);
+    version += 1;
+  };
+
+  const putDebitMemo = (d: DebitMemo) => {
+    debitMemos.set(d.id, d);
+    debitMemoIdByNumber.set(d.number, d.id);
+    version += 1;
+  };
+  const putAdjustment = (a: InvoiceItemAdjustment) => {
+    adjustments.set(a.id, a);
+    adjustmentIdByNumber.set(a.number, a.id);
+    version += 1;
+  };
+
   const putSubscription = (x: Subscription) => {
     subscriptions.set(x.id, x);
     subscriptionIdByNumber.set(x.subscriptionNumber, x.id);
@@ -127,6 +158,9 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
   const findPayment = (key: string) => byKey(payments, paymentIdByNumber, key);
   const findCreditMemo = (key: string) => byKey(creditMemos, creditMemoIdByNumber, key);
   const findSubscription = (key: string) => byKey(subscriptions, subscriptionIdByNumber, key);
+  const findRefund = (key: string) => byKey(refunds, refundIdByNumber, key);
+  const findDebitMemo = (key: string) => byKey(debitMemos, debitMemoIdByNumber, key);
+  const findAdjustment = (key: string) => byKey(adjustments, adjustmentIdByNumber, key);
 
   /** Changes an account's writable fields (PUT /v1/accounts/{key}); the update stamps updatedDate. */
   const updateAccount = (accountId: string, patch: Partial<Pick<Account, "name" | "notes" | "crmId" | "batch" | "salesRep" | "paymentTerm" | "billCycleDay" | "autoPay" | "customFields" | "billTo">>) => {
@@ -392,14 +426,24 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     return invoice;
   };
 
-  /** Reduces an invoice's balance, spreading the amount over its items in order. */
+  /**
+   * Reduces an invoice's balance, spreading the amount over its items in order; a negative amount (an
+   * unapplied or canceled payment) gives it back to the items, up to what each item bills.
+   */
   const applyToInvoice = (invoice: Invoice, amount: number, kind: "payment" | "credit") => {
     let left = amount;
-    const items = invoice.items.map((item) => {
-      const take = round2(Math.min(item.balance, left));
-      left = round2(left - take);
-      return take > 0 ? { ...item, balance: round2(item.balance - take) } : item;
-    });
+    const items =
+      amount >= 0
+        ? invoice.items.map((item) => {
+            const take = round2(Math.min(item.balance, left));
+            left = round2(left - take);
+            return take > 0 ? { ...item, balance: round2(item.balance - take) } : item;
+          })
+        : invoice.items.map((item) => {
+            const back = round2(Math.min(round2(item.chargeAmount + item.taxAmount - item.balance), -left));
+            left = round2(left + back);
+            return back > 0 ? { ...item, balance: round2(item.balance + back) } : item;
+          });
     const updated: Invoice = {
       ...invoice,
       items,
@@ -531,6 +575,197 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     return memo;
   };
 
+  const processedPayment = (key: string) => {
+    const payment = findPayment(key);
+    if (!payment) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${key}'.`);
+    if (payment.status !== "Processed") throw new ZuoraStoreError(50000030, `The payment ${payment.number} is ${payment.status}; only a processed payment can be changed.`);
+    return payment;
+  };
+
+  /**
+   * PUT /v1/payments/{key}/unapply: takes applied amounts back from invoices (each invoice's balance
+   * grows again); the payment's unapplied amount grows by as much.
+   */
+  const unapplyPayment = (key: string, lines: PaymentApplication[]) => {
+    const payment = processedPayment(key);
+    const left = new Map(payment.applications.map((a) => [a.invoiceId, a.amount]));
+    for (const line of lines) {
+      const applied = left.get(line.invoiceId);
+      if (applied === undefined) throw new ZuoraStoreError(50000030, `The payment ${payment.number} is not applied to invoice '${line.invoiceId}'.`);
+      if (!(line.amount > 0) || line.amount > applied + 0.000001) throw new ZuoraStoreError(50000030, `The amount to unapply must be greater than 0 and cannot exceed the amount applied (${applied}).`);
+      left.set(line.invoiceId, round2(applied - line.amount));
+    }
+    for (const line of lines) {
+      const invoice = invoices.get(line.invoiceId);
+      if (invoice) applyToInvoice(invoice, -round2(line.amount), "payment");
+    }
+    const total = round2(lines.reduce((sum, l) => sum + l.amount, 0));
+    const next: Payment = {
+      ...payment,
+      applications: [...left.entries()].filter(([, amount]) => amount > 0).map(([invoiceId, amount]) => ({ invoiceId, amount })),
+      appliedAmount: round2(payment.appliedAmount - total),
+      unappliedAmount: round2(payment.unappliedAmount + total),
+      updatedDate: stamp(),
+    };
+    putPayment(next);
+    return next;
+  };
+
+  /**
+   * PUT /v1/payments/{key}/cancel, with the payment rule "Unapply payment first when canceling it"
+   * (Yes for new tenants): the payment is unapplied from its invoices (their balances grow again) and
+   * becomes Canceled. Refused once the gateway settled it, when it was refunded, or when its account is
+   * canceled.
+   */
+  const cancelPayment = (key: string) => {
+    const payment = processedPayment(key);
+    const account = payment.accountId ? accounts.get(payment.accountId) : undefined;
+    if (account?.status === "Canceled") throw new ZuoraStoreError(50000030, `The account ${account.accountNumber} is canceled; payment cancellation is not allowed on it.`);
+    if (payment.gatewayState === "Settled") throw new ZuoraStoreError(50000030, `The payment ${payment.number} has been settled and can no longer be canceled; refund it instead.`);
+    if ((payment.refundAmount ?? 0) > 0) throw new ZuoraStoreError(50000030, `The payment ${payment.number} has refunds and cannot be canceled.`);
+    for (const a of payment.applications) {
+      const invoice = invoices.get(a.invoiceId);
+      if (invoice) applyToInvoice(invoice, -a.amount, "payment");
+    }
+    const t = stamp();
+    const next: Payment = { ...payment, status: "Canceled", applications: [], appliedAmount: 0, unappliedAmount: 0, cancelledOn: t, updatedDate: t };
+    putPayment(next);
+    return next;
+  };
+
+  /**
+   * POST /v1/payments/{key}/refunds: refunds part or all of the payment's unapplied amount. An
+   * electronic refund goes back through the gateway of an electronic payment; an external one names
+   * how the money was returned (`methodType`). The payment's unapplied amount shrinks by the refund.
+   */
+  const refundPayment = (
+    key: string,
+    input: { type: Refund["type"]; totalAmount: number; methodType?: string; refundDate?: string; reasonCode?: string; comment?: string; referenceId?: string },
+  ) => {
+    const payment = processedPayment(key);
+    if (!(input.totalAmount > 0)) throw new ZuoraStoreError(50000020, "'totalAmount' must be greater than 0.");
+    if (input.totalAmount > payment.unappliedAmount + 0.000001) {
+      throw new ZuoraStoreError(50000030, `The refund amount ${input.totalAmount} cannot exceed the unapplied amount ${payment.unappliedAmount} of payment ${payment.number}; unapply the payment from its invoices first.`);
+    }
+    if (input.type === "External" && !input.methodType) throw new ZuoraStoreError(50000022, "'methodType' is required for an external refund.");
+    if (input.type === "Electronic" && input.methodType) throw new ZuoraStoreError(50000020, "'methodType' must be left empty for an electronic refund.");
+    if (input.type === "Electronic" && payment.type !== "Electronic") throw new ZuoraStoreError(50000030, `The payment ${payment.number} is an external payment; only an external refund can be made on it.`);
+    const t = stamp();
+    const refundDate = input.refundDate ?? isoDate(t);
+    if (refundDate < payment.effectiveDate) throw new ZuoraStoreError(50000020, "The date of the refund cannot be before the payment date.");
+    counters = { ...counters, refund: (counters.refund ?? 0) + 1 };
+    const refund: Refund = {
+      id: id(),
+      number: `R-${pad(counters.refund ?? 1, 8)}`,
+      accountId: payment.accountId ?? "",
+      paymentId: payment.id,
+      type: input.type,
+      methodType: input.type === "External" ? (input.methodType ?? null) : null,
+      status: "Processed",
+      amount: round2(input.totalAmount),
+      currency: payment.currency,
+      refundDate,
+      reasonCode: input.reasonCode ?? "Standard Refund",
+      referenceId: input.referenceId ?? (input.type === "Electronic" ? `re_${id().slice(0, 24)}` : null),
+      comment: input.comment ?? null,
+      gatewayState: input.type === "Electronic" ? "Submitted" : "NotSubmitted",
+      createdDate: t,
+      updatedDate: t,
+    };
+    putPayment({ ...payment, unappliedAmount: round2(payment.unappliedAmount - refund.amount), refundAmount: round2((payment.refundAmount ?? 0) + refund.amount), updatedDate: t });
+    putRefund(refund);
+    return refund;
+  };
+
+  /**
+   * A posted debit memo charging the account: from an invoice's items (a share of each, as "Create a
+   * debit memo from an invoice" does) or standalone from catalogue charges, with the account's tax rate.
+   */
+  const postDebitMemo = (input: { accountId: string; invoiceId?: string | null; lines: { chargeId: string; amount: number }[]; reasonCode: string; memoDate?: string }) => {
+    const account = accounts.get(input.accountId);
+    if (!account) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.accountId}'.`);
+    const invoice = input.invoiceId ? invoices.get(input.invoiceId) : undefined;
+    if (input.invoiceId && !invoice) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.invoiceId}'.`);
+    if (invoice && invoice.accountId !== account.id) throw new ZuoraStoreError(50000030, `Invoice ${invoice.invoiceNumber} does not belong to account ${account.accountNumber}.`);
+    if (input.lines.length === 0) throw new ZuoraStoreError(50000022, "A debit memo needs at least one item.");
+    const items = input.lines.map((line) => {
+      const charge = charges.get(line.chargeId);
+      if (!charge) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${line.chargeId}'.`);
+      if (!(line.amount > 0)) throw new ZuoraStoreError(50000020, "The amount of a debit memo item must be greater than 0.");
+      const amount = round2(line.amount);
+      return { id: id(), chargeName: charge.chargeName, productName: charge.productName, sku: charge.sku, accountingCode: charge.accountingCode, description: `${charge.productName}: ${charge.chargeName}`, amount, taxAmount: round2((amount * account.taxRate) / 100) };
+    });
+    const t = stamp();
+    counters = { ...counters, debitMemo: (counters.debitMemo ?? 0) + 1 };
+    const taxAmount = round2(items.reduce((s, i) => s + i.taxAmount, 0));
+    const amount = round2(items.reduce((s, i) => s + i.amount, 0) + taxAmount);
+    const memoDate = input.memoDate ?? isoDate(t);
+    const memo: DebitMemo = {
+      id: id(),
+      number: `DM${pad(counters.debitMemo ?? 1, 8)}`,
+      accountId: account.id,
+      status: "Posted",
+      currency: account.currency,
+      amount,
+      taxAmount,
+      balance: amount,
+      memoDate,
+      dueDate: addDays(memoDate, Number(/\d+/.exec(account.paymentTerm)?.[0] ?? 30)),
+      reasonCode: input.reasonCode,
+      referredInvoiceId: invoice?.id ?? null,
+      items,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putDebitMemo(memo);
+    return memo;
+  };
+
+  /**
+   * An invoice item adjustment: a Credit lowers the item's (and invoice's) balance, never below 0; a
+   * Charge raises it. Only on a posted invoice, for a positive amount.
+   */
+  const adjustInvoiceItem = (input: { invoiceId: string; itemId: string; type: InvoiceItemAdjustment["type"]; amount: number; reasonCode: string; adjustmentDate?: string; comment?: string }) => {
+    const invoice = findInvoice(input.invoiceId);
+    if (!invoice) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.invoiceId}'.`);
+    if (invoice.status !== "Posted") throw new ZuoraStoreError(50000030, `Invoice ${invoice.invoiceNumber} is not posted.`);
+    const item = invoice.items.find((x) => x.id === input.itemId);
+    if (!item) throw new ZuoraStoreError(50000040, `Cannot find entity by key: '${input.itemId}'.`);
+    if (!(input.amount > 0)) throw new ZuoraStoreError(50000020, "The amount of an invoice item adjustment must be positive; its type says credit or charge.");
+    const amount = round2(input.amount);
+    if (input.type === "Credit" && amount > item.balance + 0.000001) throw new ZuoraStoreError(50000030, `The credit amount ${amount} exceeds the balance ${item.balance} of the invoice item.`);
+    const t = stamp();
+    const adjustmentDate = input.adjustmentDate ?? isoDate(t);
+    if (adjustmentDate < invoice.invoiceDate) throw new ZuoraStoreError(50000020, "The adjustment date must be the invoice date or later.");
+    const delta = input.type === "Credit" ? -amount : amount;
+    putInvoice({
+      ...invoice,
+      items: invoice.items.map((x) => (x.id === item.id ? { ...x, balance: round2(x.balance + delta) } : x)),
+      balance: round2(invoice.balance + delta),
+      updatedDate: t,
+    });
+    counters = { ...counters, adjustment: (counters.adjustment ?? 0) + 1 };
+    const adjustment: InvoiceItemAdjustment = {
+      id: id(),
+      number: `IIA-${pad(counters.adjustment ?? 1, 8)}`,
+      accountId: invoice.accountId,
+      invoiceId: invoice.id,
+      sourceId: item.id,
+      sourceType: "InvoiceDetail",
+      type: input.type,
+      amount,
+      adjustmentDate,
+      reasonCode: input.reasonCode,
+      accountingCode: item.accountingCode,
+      status: "Processed",
+      comment: input.comment ?? null,
+      createdDate: t,
+      updatedDate: t,
+    };
+    putAdjustment(adjustment);
+    return adjustment;
+  };
+
   /** Simulates an edit in the Zuora UI: bumps updatedDate (and the comment) so pollers see a change. */
   const touch = (object: "invoices" | "payments" | "credit-memos" | "accounts", key: string, comment = "edited") => {
     const t = stamp();
@@ -570,6 +805,12 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     creditMemoIdByNumber.clear();
     subscriptions.clear();
     subscriptionIdByNumber.clear();
+    refunds.clear();
+    refundIdByNumber.clear();
+    debitMemos.clear();
+    debitMemoIdByNumber.clear();
+    adjustments.clear();
+    adjustmentIdByNumber.clear();
     invoicesByAccount.clear();
     paymentsByAccount.clear();
     creditMemosByAccount.clear();
@@ -586,6 +827,9 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     payments: [...payments.values()],
     creditMemos: [...creditMemos.values()],
     subscriptions: [...subscriptions.values()],
+    refunds: [...refunds.values()],
+    debitMemos: [...debitMemos.values()],
+    adjustments: [...adjustments.values()],
     counters,
     randomState: randomCalls,
   });
@@ -598,10 +842,13 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     for (const p of state.payments) putPayment(p);
     for (const c of state.creditMemos) putCreditMemo(c);
     for (const x of state.subscriptions ?? []) putSubscription(x);
+    for (const r of state.refunds ?? []) putRefund(r);
+    for (const d of state.debitMemos ?? []) putDebitMemo(d);
+    for (const a of state.adjustments ?? []) putAdjustment(a);
     counters = state.counters;
     // Replays the id generator so ids minted after a restart do not repeat earlier ones.
     for (let i = 0; i < state.randomState; i += 1) id();
-    for (const r of [...invoices.values(), ...payments.values(), ...creditMemos.values(), ...accounts.values()]) {
+    for (const r of [...invoices.values(), ...payments.values(), ...creditMemos.values(), ...accounts.values(), ...refunds.values(), ...debitMemos.values(), ...adjustments.values()]) {
       lastStamp = Math.max(lastStamp, r.updatedDate);
     }
   };
@@ -613,7 +860,18 @@ export const createStore = (options: { now: () => Date; seed: number }) => {
     payments,
     creditMemos,
     subscriptions,
+    refunds,
+    debitMemos,
+    adjustments,
     findAccount,
+    findRefund,
+    findDebitMemo,
+    findAdjustment,
+    postDebitMemo,
+    adjustInvoiceItem,
+    unapplyPayment,
+    cancelPayment,
+    refundPayment,
     findSubscription,
     updateAccount,
     createStandaloneInvoice,

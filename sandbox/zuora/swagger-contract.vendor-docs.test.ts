@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSwaggerValidator } from "../core/swagger-validator";
 import { vendorSpecsDir } from "../core/vendor-specs-dir";
 import type { RunningSandbox } from "../index";
-import { firstPayments, getToken, payFirstOpenInvoice, requestToken, startContractSandbox, zuoraGet } from "./test-support";
+import { firstPayments, getToken, payFirstOpenInvoice, requestToken, startContractSandbox, zuoraGet, zuoraPost, zuoraPut } from "./test-support";
 
 /*
  * The sandbox's Zuora v1 answers checked against Zuora's own Swagger 2.0 documents, which the
@@ -77,6 +77,22 @@ describe("Zuora v1 answers match Zuora's Swagger documents", () => {
     expect(parts.status).toBe(200);
     expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}/parts", method: "get" }, parts.body)).toEqual([]);
     expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}/parts", method: "get" }, { parts: [{ amount: "ten", invoiceId: 3 }] })).not.toEqual([]);
+  });
+
+  it("POST /v1/payments/{paymentKey}/refunds, PUT /v1/payments/{paymentKey}/unapply and /cancel", async () => {
+    const created = await payFirstOpenInvoice(sandbox, token);
+    const number = String(created.body.number);
+    const invoiceId = (await zuoraGet(sandbox, token, `/v1/payments/${number}/parts`)).body.parts as { invoiceId: string; amount: number }[];
+    const unapplied = await zuoraPut(sandbox, token, `/v1/payments/${number}/unapply`, { invoices: [{ invoiceId: invoiceId[0]!.invoiceId, amount: 1 }] });
+    expect(unapplied.body.success).toBe(true);
+    expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}/unapply", method: "put" }, unapplied.body)).toEqual([]);
+    const refund = await zuoraPost(sandbox, token, `/v1/payments/${number}/refunds`, { type: "External", totalAmount: 1, methodType: "Check" });
+    expect(refund.body.success).toBe(true);
+    expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}/refunds", method: "post" }, refund.body)).toEqual([]);
+    const other = await payFirstOpenInvoice(sandbox, token);
+    const canceled = await zuoraPut(sandbox, token, `/v1/payments/${String(other.body.number)}/cancel`, {});
+    expect(canceled.body).toMatchObject({ success: true, status: "Canceled" });
+    expect(specs.payments.validate({ path: "/v1/payments/{paymentKey}/cancel", method: "put" }, canceled.body)).toEqual([]);
   });
 
   it("GET /v1/creditmemos/{creditMemoKey} and its /v1/credit-memos alias", async () => {

@@ -67,3 +67,12 @@ export const payFirstOpenInvoice = async (sandbox: RunningSandbox, token: string
     invoices: [{ invoiceId: invoice.id, amount: invoice.balance }],
   });
 };
+
+export const zuoraPut = async (sandbox: RunningSandbox, token: string, path: string, body: unknown) => {
+  const response = await fetch(`${sandbox.zuoraBaseUrl}${path}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+};

@@ -137,6 +137,33 @@ export type Payment = {
   referenceId: string | null;
   comment: string | null;
   applications: PaymentApplication[];
+  /** total refunded from the payment's unapplied amount (POST /v1/payments/{key}/refunds) */
+  refundAmount?: number;
+  /** epoch ms when the payment was canceled (PUT /v1/payments/{key}/cancel), else absent */
+  cancelledOn?: number;
+  createdDate: number;
+  updatedDate: number;
+};
+
+/**
+ * A refund of a payment's unapplied amount (POST /v1/payments/{paymentKey}/refunds, Invoice
+ * Settlement): Electronic (back through the payment's gateway) or External (cheque, wire: `methodType`).
+ */
+export type Refund = {
+  id: string;
+  number: string;
+  accountId: string;
+  paymentId: string;
+  type: "Electronic" | "External";
+  methodType: string | null;
+  status: "Processed" | "Canceled" | "Error" | "Processing";
+  amount: number;
+  currency: string;
+  refundDate: string;
+  reasonCode: string;
+  referenceId: string | null;
+  comment: string | null;
+  gatewayState: "Submitted" | "NotSubmitted";
   createdDate: number;
   updatedDate: number;
 };
@@ -159,6 +186,51 @@ export type CreditMemo = {
   postedOn: number | null;
   comment: string;
   items: { id: string; sourceItemId: string; amount: number; taxAmount: number; skuName: string; accountingCode: string }[];
+  createdDate: number;
+  updatedDate: number;
+};
+
+/**
+ * A debit memo (Invoice Settlement): a charge to the account outside a bill run, e.g. a late fee or a
+ * correction of an invoice (`referredInvoiceId`). Its items carry their charge's names and accounting code.
+ */
+export type DebitMemo = {
+  id: string;
+  number: string;
+  accountId: string;
+  status: "Draft" | "Posted" | "Canceled";
+  currency: string;
+  amount: number;
+  taxAmount: number;
+  balance: number;
+  memoDate: string;
+  dueDate: string;
+  reasonCode: string;
+  referredInvoiceId: string | null;
+  items: { id: string; chargeName: string; productName: string; sku: string; accountingCode: string; description: string; amount: number; taxAmount: number }[];
+  createdDate: number;
+  updatedDate: number;
+};
+
+/**
+ * An invoice item adjustment: a credit (lowers) or charge (raises) on one item of a posted invoice,
+ * on the item's accounting code. Zuora deprecates the object once Invoice Settlement is on (memos
+ * replace it) and keeps it for backward compatibility.
+ */
+export type InvoiceItemAdjustment = {
+  id: string;
+  number: string;
+  accountId: string;
+  invoiceId: string;
+  sourceId: string;
+  sourceType: "InvoiceDetail";
+  type: "Credit" | "Charge";
+  amount: number;
+  adjustmentDate: string;
+  reasonCode: string;
+  accountingCode: string;
+  status: "Processed" | "Canceled";
+  comment: string | null;
   createdDate: number;
   updatedDate: number;
 };

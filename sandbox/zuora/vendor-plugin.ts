@@ -7,6 +7,7 @@ import type { IdempotencyRecord } from "./idempotency";
 import { ObjectQueryError, type ObjectName } from "./object-query";
 import { ZuoraStoreError } from "./store";
 import type { ZuoraTenant } from "./tenant";
+import { registerZuoraRefundRoutes } from "./refund-routes";
 import { registerZuoraWriteRoutes } from "./write-routes";
 
 /*
@@ -18,7 +19,7 @@ import { registerZuoraWriteRoutes } from "./write-routes";
 type Ctx = { release?: () => void; idempotency?: IdempotencyRecord };
 const contexts = new WeakMap<FastifyRequest, Ctx>();
 
-const OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "payment-applications", "products", "invoice-items"] as const;
+const OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "payment-applications", "products", "invoice-items", "refunds", "debit-memos", "invoice-item-adjustments"] as const;
 const createPaymentSchema = z.object({
   accountId: z.string().optional(),
   accountNumber: z.string().optional(),
@@ -217,6 +218,7 @@ export const createZuoraVendorPlugin = (tenant: ZuoraTenant): FastifyPluginAsync
   });
 
   registerZuoraWriteRoutes(app, tenant);
+  registerZuoraRefundRoutes(app, tenant);
 
   // POST /v1/payments – creates a processed payment applied to invoices; needs Invoice Settlement.
   app.post("/v1/payments", async (request) => {

@@ -6,6 +6,7 @@ import { getBalanceReconciliation } from "../../lib/dashboard/get-period-reconci
 import { releaseHeldRecords } from "../../lib/sync/release-held-records";
 import { loadSpecValidator } from "../../sandbox/acumatica/spec-validator";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { getToken, zuoraPost, zuoraPut } from "../../sandbox/zuora/test-support";
 import { createTestDb, type TestDb } from "../db";
 import { createFlow, pollAndSettle, settle, startWorker, statusCounts } from "./harness";
 
@@ -18,8 +19,9 @@ import { createFlow, pollAndSettle, settle, startWorker, statusCounts } from "./
 type ZuoraStore = {
   accounts: { id: string; accountNumber: string; currency: string }[];
   invoices: { id: string; invoiceNumber: string; accountId: string; status: string; currency: string; amount: number; balance: number; invoiceDate: string; updatedDate: number }[];
-  payments: { id: string; number: string; status: string; currency: string; amount: number; unappliedAmount: number }[];
-  creditMemos: { id: string; number: string; status: string; currency: string; amount: number; unappliedAmount: number }[];
+  payments: { id: string; number: string; accountId: string; type: string; status: string; currency: string; amount: number; unappliedAmount: number }[];
+  creditMemos: { id: string; number: string; accountId: string; status: string; currency: string; amount: number; unappliedAmount: number }[];
+  refunds?: { id: string; number: string; paymentId: string; status: string; currency: string; amount: number }[];
 };
 type ZuoraSnapshot = { version: number; store: ZuoraStore };
 
@@ -30,7 +32,24 @@ const period = (d = new Date()) => `${String(d.getUTCMonth() + 1).padStart(2, "0
 const acumaticaBalances = async (s: RunningSandbox) => {
   const { documents, customers } = await s.control.acumatica.balances();
   const by = (entity: string, type: string) => new Map(documents.filter((d) => d.entity === entity && d.Type === type).map((d) => [String(d.externalRef), d]));
-  return { invoices: by("Invoice", "Invoice"), creditMemos: by("Invoice", "Credit Memo"), payments: by("Payment", "Payment"), customers };
+  return { invoices: by("Invoice", "Invoice"), creditMemos: by("Invoice", "Credit Memo"), payments: by("Payment", "Payment"), refunds: by("Payment", "Refund"), documents, customers };
+};
+
+/**
+ * Each Zuora account's open balance per currency as Zuora keeps it (open invoices less unapplied credit
+ * memos and payments), keyed by the Acumatica customer that holds its id in Account Ref.
+ */
+const zuoraOpenByCustomer = (zuora: ZuoraStore, customerOf: Map<string, string>) => {
+  const out = new Map<string, number>();
+  const add = (accountId: string, currency: string, cents: number) => {
+    const key = `${customerOf.get(accountId) ?? `?${accountId}`}/${currency}`;
+    out.set(key, (out.get(key) ?? 0) + cents);
+  };
+  const c = (n: number) => Math.round(n * 100);
+  for (const i of zuora.invoices) if (i.status === "Posted") add(i.accountId, i.currency, c(i.balance));
+  for (const m of zuora.creditMemos) if (m.status === "Posted") add(m.accountId, m.currency, -c(m.unappliedAmount));
+  for (const p of zuora.payments) if (p.status === "Processed") add(p.accountId, p.currency, -c(p.unappliedAmount));
+  return out;
 };
 
 /**
@@ -94,7 +113,8 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
       const { flowId } = await createFlow({ t, sandbox: s, acumaticaBaseUrl: new URL(acumaticaUrl.pathname, proxy.url).toString() });
       // 600 invoices (~1,150 documents) run in about two minutes on the shared 2-core machine; E2E_LEDGER_INVOICES=2000 is the issue's size
       const invoices = Number(process.env.E2E_LEDGER_INVOICES ?? 600);
-      const run = await s.control.zuora.billRun({ invoices, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.25, seed: 21 });
+      // a third of the payments overpay: their unapplied rest is a credit balance to refund
+      const run = await s.control.zuora.billRun({ invoices, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.25, overpaymentRate: 0.3, seed: 21 });
       expect(new Set(run.payments.map((p) => p.type))).toEqual(new Set(["Electronic", "External"]));
       // one invoice canceled after it posted: reversed, so its balance is 0 in both systems
       const started = Date.now();
@@ -102,7 +122,20 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
       const z = zuoraState(s);
       const toCancel = z.invoices.find((i) => i.balance === i.amount && i.status === "Posted")!;
       cancelInZuora(s, toCancel.invoiceNumber);
-      await pollAndSettle(t, flowId, 120_000);
+      // after posting, through Zuora's API: credit balances refunded, payments canceled (Zuora unapplies them first)
+      const token = await getToken(s);
+      const overpaid = z.payments.filter((p) => p.status === "Processed" && p.unappliedAmount > 0);
+      const refunded = [...overpaid.filter((p) => p.type === "Electronic").slice(0, 6), ...overpaid.filter((p) => p.type === "External").slice(0, 6)];
+      for (const p of refunded) {
+        const body = p.type === "Electronic" ? { type: "Electronic", totalAmount: p.unappliedAmount } : { type: "External", totalAmount: p.unappliedAmount, methodType: "Check", reasonCode: "Overpayment" };
+        expect((await zuoraPost(s, token, `/v1/payments/${p.number}/refunds`, body)).body, p.number).toMatchObject({ success: true });
+      }
+      const fullyApplied = z.payments.filter((p) => p.status === "Processed" && p.unappliedAmount === 0);
+      const canceled = [...fullyApplied.filter((p) => p.type === "Electronic").slice(0, 5), ...fullyApplied.filter((p) => p.type === "External").slice(0, 5)];
+      for (const p of canceled) expect((await zuoraPut(s, token, `/v1/payments/${p.number}/cancel`, {})).body, p.number).toMatchObject({ success: true, status: "Canceled" });
+      expect(refunded.length).toBeGreaterThanOrEqual(8);
+      expect(canceled).toHaveLength(10);
+      await pollAndSettle(t, flowId, 300_000);
       const durationMs = Date.now() - started;
 
       const notPosted = await t.db.syncRecord.findMany({ where: { flowId, status: { notIn: ["posted"] }, objectType: { not: "period" } }, select: { objectType: true, naturalKey: true, status: true, statusReason: true, lastError: true } });
@@ -124,6 +157,23 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
       expect(zuora.creditMemos.length).toBeGreaterThan(0);
       for (const m of zuora.creditMemos) expect(acu.creditMemos.get(m.number)?.Balance, m.number).toBeCloseTo(m.unappliedAmount, 2);
       for (const p of zuora.payments) expect(acu.payments.get(p.number)?.Balance, p.number).toBeCloseTo(p.unappliedAmount, 2);
+      // canceled payments are voided (the invoices they paid are open again: checked above), refunds are customer refunds
+      for (const p of canceled) {
+        expect(acu.payments.get(p.number), p.number).toMatchObject({ Status: "Voided" });
+        const ref = acu.payments.get(p.number)!.ReferenceNbr;
+        expect(acu.documents.find((d) => d.Type === "Voided Payment" && d.ReferenceNbr === ref), p.number).toMatchObject({ Status: "Closed", Amount: -p.amount });
+      }
+      expect(zuora.refunds).toHaveLength(refunded.length);
+      for (const r of zuora.refunds ?? []) {
+        expect(acu.refunds.get(r.number), r.number).toMatchObject({ Status: "Closed", Amount: r.amount, CurrencyID: r.currency, Balance: 0 });
+        expect(acu.payments.get(zuora.payments.find((p) => p.id === r.paymentId)!.number), r.number).toMatchObject({ Balance: 0, Status: "Closed" });
+      }
+      // each customer's open balance per currency, Acumatica's own figure, equals its Zuora account's
+      const customerOf = new Map((await s.control.acumatica.documents("Customer")).map((c) => [String(c.AccountRef), String(c.CustomerID)]));
+      const zuoraOpen = zuoraOpenByCustomer(zuora, customerOf);
+      const acumaticaOpen = new Map(acu.customers.map((c) => [`${c.CustomerID}/${c.CurrencyID}`, Math.round(c.openBalance * 100)]));
+      for (const [key, cents] of zuoraOpen) expect(acumaticaOpen.get(key) ?? 0, key).toBe(cents);
+      for (const [key, cents] of acumaticaOpen) expect(zuoraOpen.get(key) ?? 0, key).toBe(cents);
       // the canceled invoice: reversed by a credit memo applied to it, both linked in the record's trail
       expect(acu.invoices.get(toCancel.invoiceNumber)).toMatchObject({ Status: "Closed", Balance: 0 });
       expect(acu.creditMemos.get(toCancel.invoiceNumber)).toMatchObject({ Status: "Closed", Amount: toCancel.amount, Balance: 0 });
@@ -148,8 +198,10 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
         const [, entity, action] = /\/entity\/Default\/[^/]+\/(\w+)\/(\w+)/.exec(b.path)!;
         expect(spec.errors(entity!, (b.body as { entity: unknown }).entity), `${action} entity`).toEqual([]);
       }
-      const docs = zuora.invoices.length + zuora.payments.length + zuora.creditMemos.length;
-      console.log(`[e2e ledger] ${docs} documents (${zuora.invoices.length} invoices, ${eur} in EUR, ${zuora.payments.length} payments, ${zuora.creditMemos.length} credit memos) posted and reconciled in ${durationMs} ms`);
+      const docs = zuora.invoices.length + zuora.payments.length + zuora.creditMemos.length + (zuora.refunds?.length ?? 0);
+      console.log(
+        `[e2e ledger] ${docs} documents (${zuora.invoices.length} invoices, ${eur} in EUR, ${zuora.payments.length} payments of which ${canceled.length} canceled after posting, ${zuora.creditMemos.length} credit memos, ${zuora.refunds?.length ?? 0} refunds) posted and reconciled in ${durationMs} ms`,
+      );
     } finally {
       await proxy.close();
     }
@@ -279,6 +331,38 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
       },
     });
   }, 120_000);
+
+  it("with reversedPayments hold, a payment canceled after posting waits for an admin's decision and is voided after it; one unapplied after posting holds", async () => {
+    const s = await newSandbox();
+    const { flowId } = await createFlow({ t, sandbox: s, settings: { reversedPayments: "hold" } });
+    const run = await s.control.zuora.billRun({ invoices: 2, electronicPaymentRate: 0, externalPaymentRate: 1, creditMemoRate: 0, seed: 9 });
+    await pollAndSettle(t, flowId);
+    const [canceled, unapplied] = run.payments as [(typeof run.payments)[number], (typeof run.payments)[number]];
+    const token = await getToken(s);
+    expect((await zuoraPut(s, token, `/v1/payments/${canceled.number}/cancel`, {})).body).toMatchObject({ success: true });
+    const invoiceOf = (number: string) => zuoraState(s).invoices.find((i) => i.invoiceNumber === number)!;
+    const unappliedInvoice = run.invoices[1]!;
+    expect((await zuoraPut(s, token, `/v1/payments/${unapplied.number}/unapply`, { invoices: [{ invoiceNumber: unappliedInvoice.number, amount: 5 }] })).body).toMatchObject({ success: true });
+    await pollAndSettle(t, flowId);
+
+    const records = await t.db.syncRecord.findMany({ where: { flowId, objectType: "payment" }, orderBy: { naturalKey: "asc" }, select: { naturalKey: true, status: true, statusReason: true, missing: true } });
+    expect(records).toEqual([
+      { naturalKey: canceled.number, status: "held", statusReason: "canceled-after-posting", missing: [expect.objectContaining({ kind: "reversed-payment", sourceKey: canceled.number })] },
+      { naturalKey: unapplied.number, status: "held", statusReason: "applied-after-posting", missing: [expect.objectContaining({ kind: "changed-payment", sourceKey: unapplied.number })] },
+    ]);
+    let acu = await acumaticaBalances(s);
+    expect(acu.payments.get(canceled.number)).toMatchObject({ Status: "Closed" });
+
+    await t.db.valueMap.create({ data: { flowId, kind: "reversed-payment", sourceKey: canceled.number, targetValue: "void" } });
+    expect(await releaseHeldRecords({ db: t.db, flowId, kind: "reversed-payment", sourceKey: canceled.number, actorUserId: null })).toBe(1);
+    await settle(t);
+    acu = await acumaticaBalances(s);
+    expect(acu.payments.get(canceled.number)).toMatchObject({ Status: "Voided" });
+    // the invoice the canceled payment paid is open again in both systems, for the same amount
+    const paidInvoice = run.invoices[0]!.number;
+    expect(acu.invoices.get(paidInvoice)!.Balance).toBeCloseTo(invoiceOf(paidInvoice).balance, 2);
+    expect(invoiceOf(paidInvoice).balance).toBeGreaterThan(0);
+  }, 180_000);
 });
 
 /** Cancels a posted invoice in the Zuora sandbox's state, as a user would in Zuora's UI (the sandbox has no cancel call). */

@@ -9,7 +9,7 @@ import { releaseHeldRecords } from "../../lib/sync/release-held-records";
 import { replayRecord } from "../../lib/sync/replay-record";
 import { DEMO_IFS_COST_CENTERS } from "../../prisma/seed/seed-demo-ifs-flow";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { getToken, zuoraGet } from "../../sandbox/zuora/test-support";
+import { getToken, zuoraGet, zuoraPost } from "../../sandbox/zuora/test-support";
 import { createTestDb, type TestDb } from "../db";
 import { pollAndSettle, settle, startWorker, statusCounts } from "./harness";
 
@@ -67,6 +67,22 @@ const ledgerTotals = (vouchers: Voucher[], numbers: Set<string>, side: "debit" |
   return Object.fromEntries([...totals].sort());
 };
 
+/** Net debit (debit - credit, cents) of the vouchers of these documents, per "<company> <currency> <account>". */
+const accountTotals = (vouchers: Voucher[], numbers: Set<string>) => {
+  const totals = new Map<string, number>();
+  for (const v of vouchers) {
+    const ref = v.VoucherRowArray[0]?.ReferenceNumber;
+    if (!ref || !numbers.has(ref)) continue;
+    for (const r of v.VoucherRowArray) {
+      const key = `${r.Company} ${r.CurrencyCode} ${r.Account}`;
+      totals.set(key, (totals.get(key) ?? 0) + cents(r.CurrencyDebetAmount) - cents(r.CurrencyCreditAmount));
+    }
+  }
+  return Object.fromEntries([...totals].filter(([, c]) => c !== 0).sort());
+};
+const addTo = (totals: Map<string, number>, key: string, amount: number) => totals.set(key, (totals.get(key) ?? 0) + amount);
+const sorted = (totals: Map<string, number>) => Object.fromEntries([...totals].filter(([, c]) => c !== 0).sort());
+
 /** Every voucher is confirmed and balanced, and each row carries company, account, cost center, currency and the document's reference. */
 const expectWellFormed = (vouchers: Voucher[]) => {
   for (const v of vouchers) {
@@ -97,15 +113,51 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
     const sandbox = await startSandbox({ port: 0, demo: { accounts: 60 } });
     try {
       const { flowId } = await createIfsSandboxFlow({ db: t.db, sandbox, withoutCostCenters: ["Training"] });
-      const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.15, seed: 21 });
+      // posting rules of invoice item adjustments: charges only; credit adjustments have none yet
+      await t.db.valueMap.createMany({
+        data: [
+          { flowId, kind: "posting-rule", sourceKey: "Charge", targetValue: "3090" },
+          { flowId, kind: "posting-rule", sourceKey: "Charge | Correcting invoice error", targetValue: "3020" },
+        ],
+      });
+      const run = await sandbox.control.zuora.billRun({ invoices: INVOICES, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.15, debitMemoRate: 0.1, adjustmentRate: 0.1, overpaymentRate: 0.2, seed: 21 });
       expect(new Set(run.payments.map((p) => p.type))).toEqual(new Set(["Electronic", "External"]));
       expect(run.creditMemos.length).toBeGreaterThan(0);
+      expect(run.debitMemos.length).toBeGreaterThan(0);
+      expect(new Set(run.adjustments.map((a) => a.type))).toEqual(new Set(["Credit", "Charge"]));
+      // refunds of the overpaid payments' credit balances, through Zuora's API
+      const token = await getToken(sandbox);
+      const overpaid = (await zuoraAll(sandbox, "payments")).filter((p) => (p.unappliedAmount as number) > 0).slice(0, 20);
+      const refunds: { number: string }[] = [];
+      for (const p of overpaid) {
+        const body = p.type === "Electronic" ? { type: "Electronic", totalAmount: p.unappliedAmount } : { type: "External", totalAmount: p.unappliedAmount, methodType: "WireTransfer" };
+        const refund = (await zuoraPost(sandbox, token, `/v1/payments/${String(p.paymentNumber)}/refunds`, body)).body;
+        expect(refund.success).toBe(true);
+        refunds.push({ number: String(refund.number) });
+      }
+      expect(refunds.length).toBeGreaterThan(0);
 
       const started = Date.now();
-      await pollAndSettle(t, flowId, 60_000 + INVOICES * 600);
+      // debit memos, adjustments and refunds add about a fifth to the documents of the run
+      await pollAndSettle(t, flowId, 60_000 + INVOICES * 750);
       const firstPass = Date.now() - started;
 
-      // invoices with a Training line (and credit memos crediting one) wait for its cost center, naming it
+      // credit adjustments wait for a posting rule, naming it
+      const heldRules = await t.db.syncRecord.findMany({ where: { flowId, status: "held", objectType: "invoice-adjustment" }, select: { naturalKey: true, statusReason: true, missing: true } });
+      const credits = run.adjustments.filter((a) => a.type === "Credit");
+      expect(heldRules.map((r) => r.naturalKey).sort()).toEqual(credits.map((a) => a.number).sort());
+      const ruleKeys = new Set<string>();
+      for (const h of heldRules) {
+        expect(h).toMatchObject({ statusReason: "mapping-missing", missing: [{ kind: "posting-rule", sourceKey: expect.stringMatching(/^Credit \| /), label: expect.stringMatching(/^posting rule for Credit adjustments with reason/) }] });
+        ruleKeys.add((h.missing as { sourceKey: string }[])[0]!.sourceKey);
+      }
+      for (const key of ruleKeys) await t.db.valueMap.create({ data: { flowId, kind: "posting-rule", sourceKey: key, targetValue: "3090" } });
+      let releasedRules = 0;
+      for (const key of ruleKeys) releasedRules += await releaseHeldRecords({ db: t.db, flowId, kind: "posting-rule", sourceKey: key, actorUserId: null });
+      expect(releasedRules).toBe(heldRules.length);
+      await settle(t, 300_000);
+
+      // invoices with a Training line (and memos crediting or charging one) wait for its cost center, naming it
       const held = await t.db.syncRecord.findMany({ where: { flowId, status: "held" }, select: { statusReason: true, missing: true } });
       expect(held.length).toBeGreaterThan(0);
       for (const h of held) expect(h).toEqual({ statusReason: "mapping-missing", missing: [{ kind: "cost-center", sourceKey: "Training", label: "cost center of product Training" }] });
@@ -119,10 +171,17 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
       await settle(t, 300_000);
       const durationMs = Date.now() - started;
 
-      expect(await statusCounts(t, flowId)).toEqual({ "credit-memo/posted": run.creditMemos.length, "invoice/posted": INVOICES, "payment/posted": run.payments.length });
+      expect(await statusCounts(t, flowId)).toEqual({
+        "credit-memo/posted": run.creditMemos.length,
+        "debit-memo/posted": run.debitMemos.length,
+        "invoice/posted": INVOICES,
+        "invoice-adjustment/posted": run.adjustments.length,
+        "payment/posted": run.payments.length,
+        "refund/posted": refunds.length,
+      });
       expect(await sandbox.control.ifsCloud.duplicates()).toEqual([]);
       const vouchers = (await sandbox.control.ifsCloud.vouchers()) as unknown as Voucher[];
-      expect(vouchers).toHaveLength(INVOICES + run.payments.length + run.creditMemos.length);
+      expect(vouchers).toHaveLength(INVOICES + run.payments.length + run.creditMemos.length + run.debitMemos.length + run.adjustments.length + refunds.length);
       expectWellFormed(vouchers);
       const training = vouchers.filter((v) => heldRefs.includes(v.VoucherRowArray[0]?.ReferenceNumber ?? ""));
       expect(training).toHaveLength(held.length);
@@ -138,11 +197,35 @@ describe("Zuora bill run -> IFS Cloud GL vouchers, end to end against the sandbo
       expect(ledgerTotals(vouchers, memos, "credit")).toEqual(await zuoraTotals(sandbox, "credit-memos", "memoNumber", memos, "totalAmount"));
       expect(Object.keys(ledgerTotals(vouchers, invoices, "debit"))).toEqual(["10 USD", "20 EUR"]);
 
+      // debit memos, refunds and adjustments: per account and currency as Zuora's documents say
+      const debitMemos = numbers(run.debitMemos);
+      expect(ledgerTotals(vouchers, debitMemos, "debit")).toEqual(await zuoraTotals(sandbox, "debit-memos", "memoNumber", debitMemos, "totalAmount"));
+      const refundNumbers = numbers(refunds);
+      const expectedRefunds = new Map<string, number>();
+      for (const r of (await zuoraAll(sandbox, "refunds")).filter((x) => refundNumbers.has(String(x.refundNumber)))) {
+        const at = `${COMPANY_OF[String(r.currency)]} ${String(r.currency)}`;
+        addTo(expectedRefunds, `${at} ${RECEIVABLE}`, cents(r.amount as number));
+        addTo(expectedRefunds, `${at} ${r.type === "Electronic" ? "1920" : "1930"}`, -cents(r.amount as number));
+      }
+      expect(accountTotals(vouchers, refundNumbers)).toEqual(sorted(expectedRefunds));
+      const adjustmentNumbers = new Set(run.adjustments.map((a) => a.number));
+      const currencyOf = new Map((await zuoraAll(sandbox, "invoices")).map((i) => [String(i.id), String(i.currency)]));
+      const expectedAdjustments = new Map<string, number>();
+      for (const a of (await zuoraAll(sandbox, "invoice-item-adjustments")).filter((x) => adjustmentNumbers.has(String(x.adjustmentNumber)))) {
+        const currency = currencyOf.get(String(a.invoiceId))!;
+        const at = `${COMPANY_OF[currency]} ${currency}`;
+        const amount = cents(a.amount as number);
+        const rule = a.type === "Charge" && a.reasonCode === "Correcting invoice error" ? "3020" : "3090";
+        addTo(expectedAdjustments, `${at} ${RECEIVABLE}`, a.type === "Credit" ? -amount : amount);
+        addTo(expectedAdjustments, `${at} ${rule}`, a.type === "Credit" ? amount : -amount);
+      }
+      expect(accountTotals(vouchers, adjustmentNumbers)).toEqual(sorted(expectedAdjustments));
+
       const ifsStats = await sandbox.control.ifsCloud.stats();
       const zStats = await sandbox.control.zuora.stats();
-      const documents = INVOICES + run.payments.length + run.creditMemos.length;
+      const documents = INVOICES + run.payments.length + run.creditMemos.length + run.debitMemos.length + run.adjustments.length + refunds.length;
       console.log(
-        `[e2e ifs bill-run] ${documents} documents (${INVOICES} invoices, ${run.payments.length} payments, ${run.creditMemos.length} credit memos; ${held.length} held on the Training cost center then released) ` +
+        `[e2e ifs bill-run] ${documents} documents (${INVOICES} invoices, ${run.payments.length} payments, ${run.creditMemos.length} credit memos, ${run.debitMemos.length} debit memos, ${run.adjustments.length} invoice item adjustments (${heldRules.length} held on a posting rule then released), ${refunds.length} refunds; ${held.length} held on the Training cost center then released) ` +
           `in ${durationMs} ms (first pass ${firstPass} ms); IFS ${ifsStats.requests} requests (${(ifsStats.requests / documents).toFixed(2)} per document, ${ifsStats.tokensIssued} tokens), Zuora ${zStats.requests} requests`,
       );
     } finally {

@@ -616,4 +616,45 @@ export class AcumaticaClient extends BearerTokenClient {
       expand: opts.expand,
     });
   }
+
+  // --- Refunds and voided payments (Zuora -> Acumatica, payments refunded or canceled after posting) ---
+
+  /**
+   * Creates a customer refund (Payment entity, Type "Refund", insert only) applied to the payments or
+   * credit memos whose credit it pays back; `externalRef` (the source's refund number) goes to ExternalRef.
+   */
+  createRefund(input: Omit<PaymentInput, "applyTo"> & { applyTo: { docType: "Payment" | "Prepayment" | "Credit Memo"; referenceNbr: string; amountPaid: number }[] }) {
+    return this.put(
+      "Payment",
+      {
+        Type: "Refund",
+        CustomerID: input.customerId,
+        ExternalRef: input.externalRef,
+        ApplicationDate: asDateTime(input.applicationDate),
+        PaymentAmount: input.amount,
+        PaymentMethod: input.paymentMethod,
+        CashAccount: input.cashAccount,
+        CurrencyID: input.currencyId,
+        PaymentRef: input.paymentRef ?? input.externalRef,
+        Description: input.description,
+        Hold: input.hold ?? false,
+        DocumentsToApply: input.applyTo.map((d) => ({ DocType: d.docType, ReferenceNbr: d.referenceNbr, AmountPaid: d.amountPaid })),
+      },
+      acumaticaPaymentSchema,
+      { mode: "insert", expand: "DocumentsToApply" },
+    );
+  }
+
+  /**
+   * Voids a released payment (`VoidPayment`): Acumatica reverses its applications, sets it Voided and
+   * creates a "Voided Payment" document with the same reference number, which must then be released.
+   */
+  voidPayment(referenceNbr: string) {
+    return this.invokeAction("Payment", "VoidPayment", { Type: "Payment", ReferenceNbr: referenceNbr });
+  }
+
+  /** The "Voided Payment" documents with this reference number (the void of that payment). */
+  findVoidedPayments(referenceNbr: string) {
+    return this.list("Payment", acumaticaPaymentSchema, { filter: `Type eq 'Voided Payment' and ReferenceNbr eq '${referenceNbr.replaceAll("'", "''")}'` });
+  }
 }

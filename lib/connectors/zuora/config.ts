@@ -37,5 +37,5 @@ export const zuoraConfig = {
 } as const;
 
 /** Objects the Object Query API can poll by `updatedDate`. */
-export const ZUORA_POLL_OBJECTS = ["invoices", "payments", "credit-memos", "accounts"] as const;
+export const ZUORA_POLL_OBJECTS = ["invoices", "payments", "credit-memos", "accounts", "refunds", "debit-memos", "invoice-item-adjustments"] as const;
 export type ZuoraPollObject = (typeof ZUORA_POLL_OBJECTS)[number];

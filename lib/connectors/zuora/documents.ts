@@ -105,3 +105,57 @@ export const zuoraCreditMemoDocumentSchema = z.object({
 });
 export type ZuoraCreditMemoDocument = z.infer<typeof zuoraCreditMemoDocumentSchema>;
 
+
+/**
+ * A refund as stored in sourcePayload: money paid back to the customer out of a payment's unapplied
+ * amount (`paymentId`) or a credit memo (`creditMemoId`).
+ */
+export const zuoraRefundDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  type: z.string(),
+  methodType: z.string().nullish(),
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  refundDate: z.string(),
+  reasonCode: z.string().nullish(),
+  /** what the refund took from which payment or credit memo */
+  sources: z.array(z.object({ paymentId: z.string().nullish(), creditMemoId: z.string().nullish(), amount: money })),
+});
+export type ZuoraRefundDocument = z.infer<typeof zuoraRefundDocumentSchema>;
+
+/** A posted debit memo as stored in sourcePayload: charged to the account like an invoice, line by line. */
+export const zuoraDebitMemoDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  memoDate: z.string(),
+  referredInvoiceId: z.string().nullish(),
+  reasonCode: z.string().nullish(),
+  lines: z.array(zuoraDocumentLineSchema),
+});
+export type ZuoraDebitMemoDocument = z.infer<typeof zuoraDebitMemoDocumentSchema>;
+
+/**
+ * An invoice item adjustment as stored in sourcePayload: `type` Credit lowers what the customer owes,
+ * Charge raises it, on the adjusted item's accounting code.
+ */
+export const zuoraInvoiceAdjustmentDocumentSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  account: zuoraAccountRefSchema,
+  invoiceId: z.string().nullish(),
+  type: z.string(),
+  status: z.string(),
+  currency: z.string(),
+  amount: money,
+  adjustmentDate: z.string(),
+  reasonCode: z.string().nullish(),
+  accountingCode: z.string().nullish(),
+});
+export type ZuoraInvoiceAdjustmentDocument = z.infer<typeof zuoraInvoiceAdjustmentDocumentSchema>;

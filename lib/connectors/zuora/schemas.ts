@@ -272,11 +272,82 @@ export const zuoraQueryCreditMemoSchema = z.looseObject({
   ...expandedAccount,
 });
 
+/**
+ * A refund (`GET /object-query/refunds`, Zuora's ExpandedRefund) with `expand[]=refundapplications`:
+ * each application names the payment or credit memo the money came from and how much.
+ */
+export const zuoraQueryRefundSchema = z.looseObject({
+  ...objectQueryBase,
+  refundNumber: text,
+  accountId: text.nullish(),
+  amount: money.optional(),
+  currency: text.nullish(),
+  type: text.optional(),
+  methodType: text.nullish(),
+  status: text.optional(),
+  refundDate: text.optional(),
+  reasonCode: text.nullish(),
+  sourceType: text.nullish(),
+  refundApplications: z.array(z.looseObject({ paymentId: text.nullish(), creditMemoId: text.nullish(), applyAmount: money })).optional(),
+  ...expandedAccount,
+});
+
+/** A debit memo (`GET /object-query/debit-memos`, ExpandedDebitMemo) with `expand[]=debitmemoitems`. */
+export const zuoraQueryDebitMemoSchema = z.looseObject({
+  ...objectQueryBase,
+  memoNumber: text,
+  accountId: text,
+  status: text.optional(),
+  currency: text.nullish(),
+  totalAmount: money.optional(),
+  taxAmount: money.nullish(),
+  balance: money.nullish(),
+  memoDate: text.optional(),
+  dueDate: text.nullish(),
+  reasonCode: text.nullish(),
+  invoiceId: text.nullish(),
+  debitMemoItems: z
+    .array(
+      z.looseObject({
+        id: text,
+        amount: money,
+        amountWithoutTax: money.nullish(),
+        taxAmount: money.nullish(),
+        chargeName: text.nullish(),
+        productName: text.nullish(),
+        sku: text.nullish(),
+        description: text.nullish(),
+        accountingCode: text.nullish(),
+      }),
+    )
+    .optional(),
+  ...expandedAccount,
+});
+
+/** An invoice item adjustment (`GET /object-query/invoice-item-adjustments`): a credit or charge on one invoice item. */
+export const zuoraQueryAdjustmentSchema = z.looseObject({
+  ...objectQueryBase,
+  adjustmentNumber: text,
+  accountId: text,
+  invoiceId: text.nullish(),
+  sourceId: text.nullish(),
+  type: text.optional(),
+  amount: money.optional(),
+  adjustmentDate: text.optional(),
+  reasonCode: text.nullish(),
+  accountingCode: text.nullish(),
+  status: text.optional(),
+  ...expandedAccount,
+});
+
 export type ZuoraQueryRecord = {
   invoices: z.infer<typeof zuoraQueryInvoiceSchema>;
   payments: z.infer<typeof zuoraQueryPaymentSchema>;
   "credit-memos": z.infer<typeof zuoraQueryCreditMemoSchema>;
   accounts: z.infer<typeof zuoraQueryAccountSchema>;
+  refunds: z.infer<typeof zuoraQueryRefundSchema>;
+  "debit-memos": z.infer<typeof zuoraQueryDebitMemoSchema>;
+  "invoice-item-adjustments": z.infer<typeof zuoraQueryAdjustmentSchema>;
 };
 
 export const zuoraQueryRecordSchemas: { [K in keyof ZuoraQueryRecord]: z.ZodType<ZuoraQueryRecord[K]> } = {
@@ -284,6 +355,9 @@ export const zuoraQueryRecordSchemas: { [K in keyof ZuoraQueryRecord]: z.ZodType
   payments: zuoraQueryPaymentSchema,
   "credit-memos": zuoraQueryCreditMemoSchema,
   accounts: zuoraQueryAccountSchema,
+  refunds: zuoraQueryRefundSchema,
+  "debit-memos": zuoraQueryDebitMemoSchema,
+  "invoice-item-adjustments": zuoraQueryAdjustmentSchema,
 };
 
 /**

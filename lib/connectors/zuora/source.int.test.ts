@@ -6,6 +6,7 @@ import { createZuoraClient } from ".";
 import { createKeyring, generateKey } from "../../crypto";
 import type { ExchangeSummary } from "../../http";
 import type { ChangedItem } from "../ports";
+import { getToken, zuoraGet, zuoraPost } from "../../../sandbox/zuora/test-support";
 import { createZuoraSource, type ObjectType } from "./source";
 
 /*
@@ -62,6 +63,36 @@ const listAll = async (source: ReturnType<typeof createZuoraSource>, calls: () =
 };
 
 describe("Zuora source: documents from the change listing", () => {
+  it("lists refunds with what they took from which payment at one call per page, equal to a fetch", async () => {
+    const token = await getToken(sandbox);
+    const paid = (await zuoraGet(sandbox, token, "/object-query/payments?pageSize=20&filter[]=status.EQ:Processed")).body.data as { accountId: string; type: string; currency: string }[];
+    const payers = [paid.find((p) => p.type === "Electronic")!, ...paid.filter((p) => p.type === "External").slice(0, 2)];
+    // a payment on account each (all unapplied), refunded: electronic and external
+    const refunds: { id: string; number: string; amount: number; currency: string; type: string; paymentId: string }[] = [];
+    for (const [i, p] of payers.entries()) {
+      const extra = (await zuoraPost(sandbox, token, "/v1/payments", { accountId: p.accountId, type: p.type, amount: 20 + i, currency: p.currency })).body as { number: string };
+      const body = p.type === "Electronic" ? { type: "Electronic", totalAmount: 20 + i } : { type: "External", totalAmount: 20 + i, methodType: "Check" };
+      const refund = (await zuoraPost(sandbox, token, `/v1/payments/${extra.number}/refunds`, body)).body;
+      refunds.push({ ...(refund as { id: string; number: string; amount: number; type: string; paymentId: string }), currency: p.currency });
+    }
+    const { source, calls } = sourceFor();
+    const pages = await listAll(source, calls, "refund", 2);
+    expect(pages.map((p) => p.calls)).toEqual(pages.map(() => ["object-query/refunds"]));
+    const items = pages.flatMap((p) => p.items);
+    expect(items.map((i) => i.sourceId).sort()).toEqual(refunds.map((r) => r.id).sort());
+    for (const item of items) {
+      const refund = refunds.find((r) => r.id === item.sourceId)!;
+      expect(item.document).toMatchObject({
+        objectType: "refund",
+        naturalKey: refund.number,
+        amount: refund.amount,
+        currency: refund.currency,
+        payload: { number: refund.number, type: refund.type, amount: refund.amount, sources: [{ paymentId: refund.paymentId, creditMemoId: null, amount: refund.amount }] },
+      });
+      expect(item.document).toEqual(await source.fetchDocument({ objectType: "refund", sourceId: item.sourceId }));
+    }
+  });
+
   it("lists accounts, invoices and payments with their documents at one or two calls per page, equal to a fetch", async () => {
     const { source, calls } = sourceFor();
 

@@ -9,6 +9,9 @@ import {
   zuoraCreditMemoDocumentSchema,
   zuoraInvoiceDocumentSchema,
   zuoraPaymentDocumentSchema,
+  zuoraRefundDocumentSchema,
+  zuoraDebitMemoDocumentSchema,
+  zuoraInvoiceAdjustmentDocumentSchema,
   type ZuoraDocumentLine,
 } from "./documents";
 import type { ZuoraCreditMemoItem, ZuoraQueryRecord } from "./schemas";
@@ -20,7 +23,7 @@ export type ZuoraSourceOptions = {
 };
 
 /** Object types of this flow in dependency order, and their Object Query names. */
-export const OBJECTS = { account: "accounts", invoice: "invoices", payment: "payments", "credit-memo": "credit-memos" } as const satisfies Record<string, ZuoraPollObject>;
+export const OBJECTS = { account: "accounts", invoice: "invoices", payment: "payments", "credit-memo": "credit-memos", refund: "refunds", "debit-memo": "debit-memos", "invoice-adjustment": "invoice-item-adjustments" } as const satisfies Record<string, ZuoraPollObject>;
 export type ObjectType = keyof typeof OBJECTS;
 export const isObjectType = (t: string): t is ObjectType => Object.hasOwn(OBJECTS, t);
 
@@ -79,7 +82,7 @@ const invoiceApplications = (rows: { invoiceId?: string | null; amount: number }
 };
 
 /** What listChanged asks Object Query to embed, per object. */
-const EXPAND: Record<ObjectType, string[]> = { account: ["billto"], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"] };
+const EXPAND: Record<ObjectType, string[]> = { account: ["billto"], invoice: ["invoiceitems", "account"], payment: ["account"], "credit-memo": ["account"], refund: ["account", "refundapplications"], "debit-memo": ["account", "debitmemoitems"], "invoice-adjustment": ["account"] };
 
 /**
  * The Zuora source: normalised documents (documents.ts), built from the Object Query
@@ -169,6 +172,67 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
   ) => {
     const payload = zuoraPaymentDocumentSchema.parse({ id: p.id, number: p.number, account, type: p.type, status: p.status, currency: p.currency, amount: p.amount, effectiveDate: p.effectiveDate, applications });
     return document("payment", p.id, toVersion(p.updatedDate), payload, p.number, p.effectiveDate);
+  };
+  /**
+   * A refund from its Object Query record (the account and the refund applications expanded): what it
+   * took from which payment or credit memo. Undefined when the record lacks what the document needs.
+   */
+  const refundDocument = (r: ZuoraQueryRecord["refunds"]): SourceDocument | undefined => {
+    if (!r.account || !r.type || !r.status || r.amount === undefined || !r.refundDate || !r.refundApplications) return undefined;
+    const payload = zuoraRefundDocumentSchema.parse({
+      id: r.id,
+      number: r.refundNumber,
+      account: { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null },
+      type: r.type,
+      methodType: r.methodType ?? null,
+      status: r.status,
+      currency: r.currency ?? r.account.currency ?? "",
+      amount: r.amount,
+      refundDate: r.refundDate,
+      reasonCode: r.reasonCode ?? null,
+      sources: r.refundApplications.map((a) => ({ paymentId: a.paymentId ?? null, creditMemoId: a.creditMemoId ?? null, amount: a.applyAmount })),
+    });
+    return document("refund", r.id, toVersion(r.updatedDate), payload, r.refundNumber, r.refundDate);
+  };
+  /**
+   * A debit memo from its Object Query record (account and items expanded). Undefined when the record
+   * lacks what the document needs, or its items may be cut off at the page size (then fetched alone).
+   */
+  const debitMemoDocument = (r: ZuoraQueryRecord["debit-memos"], pageSize = 99): SourceDocument | undefined => {
+    if (!r.account || !r.status || r.totalAmount === undefined || !r.memoDate || !r.debitMemoItems || r.debitMemoItems.length >= pageSize) return undefined;
+    const payload = zuoraDebitMemoDocumentSchema.parse({
+      id: r.id,
+      number: r.memoNumber,
+      account: { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null },
+      status: r.status,
+      currency: r.currency ?? r.account.currency ?? "",
+      amount: r.totalAmount,
+      memoDate: r.memoDate,
+      referredInvoiceId: r.invoiceId ?? null,
+      reasonCode: r.reasonCode ?? null,
+      lines: r.debitMemoItems.map((x) =>
+        line({ id: x.id, chargeName: x.chargeName, productName: x.productName, accountingCode: x.accountingCode, description: x.description, amount: x.amountWithoutTax ?? x.amount - (x.taxAmount ?? 0), taxAmount: x.taxAmount }),
+      ),
+    });
+    return document("debit-memo", r.id, toVersion(r.updatedDate), payload, r.memoNumber, r.memoDate);
+  };
+  /** An invoice item adjustment from its Object Query record (account expanded). */
+  const adjustmentDocument = (r: ZuoraQueryRecord["invoice-item-adjustments"]): SourceDocument | undefined => {
+    if (!r.account || !r.type || !r.status || r.amount === undefined || !r.adjustmentDate) return undefined;
+    const payload = zuoraInvoiceAdjustmentDocumentSchema.parse({
+      id: r.id,
+      number: r.adjustmentNumber,
+      account: { id: r.account.id, accountNumber: r.account.accountNumber, name: r.account.name ?? null },
+      invoiceId: r.invoiceId ?? null,
+      type: r.type,
+      status: r.status,
+      currency: r.account.currency ?? "",
+      amount: r.amount,
+      adjustmentDate: r.adjustmentDate,
+      reasonCode: r.reasonCode ?? null,
+      accountingCode: r.accountingCode ?? null,
+    });
+    return document("invoice-adjustment", r.id, toVersion(r.updatedDate), payload, r.adjustmentNumber, r.adjustmentDate);
   };
   /** Without Invoice Settlement: the Object Query record as the ledger keeps it (the planner records it as skipped). */
   const plainPaymentDocument = (p: ZuoraQueryRecord["payments"]) => {
@@ -288,6 +352,20 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
       const account = record.account ? { id: record.account.id, accountNumber: record.account.accountNumber, name: record.account.name ?? null } : await accountRef(record.accountId);
       return invoiceDocument(record, account, lines);
     }
+    if (objectType === "debit-memo" || objectType === "invoice-adjustment") {
+      const d =
+        objectType === "debit-memo"
+          ? debitMemoDocument(await client.getRecord("debit-memos", sourceId, { expand: EXPAND["debit-memo"] }))
+          : adjustmentDocument(await client.getRecord("invoice-item-adjustments", sourceId, { expand: EXPAND["invoice-adjustment"] }));
+      if (!d) throw new Error(`Zuora ${objectType} ${sourceId} lacks its account, status, amount, date or items`);
+      return d;
+    }
+    if (objectType === "refund") {
+      const record = await client.getRecord("refunds", sourceId, { expand: EXPAND.refund });
+      const d = refundDocument(record);
+      if (!d) throw new Error(`Zuora refund ${record.refundNumber} lacks its account, type, status, amount, date or applications`);
+      return d;
+    }
     if (!settings.invoiceSettlement) {
       // Without Invoice Settlement /v1/payments and /v1/creditmemos answer "not enabled": read the
       // record through Object Query for the ledger (the planner records it as skipped).
@@ -353,6 +431,12 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
           });
         }
       }
+    } else if (objectType === "refund") {
+      for (const r of records as ZuoraQueryRecord["refunds"][]) add(r.id, () => refundDocument(r));
+    } else if (objectType === "debit-memo") {
+      for (const r of records as ZuoraQueryRecord["debit-memos"][]) add(r.id, () => debitMemoDocument(r, pageSize));
+    } else if (objectType === "invoice-adjustment") {
+      for (const r of records as ZuoraQueryRecord["invoice-item-adjustments"][]) add(r.id, () => adjustmentDocument(r));
     } else if (!settings.invoiceSettlement) {
       for (const r of records as ZuoraQueryRecord["credit-memos"][]) add(r.id, () => plainCreditMemoDocument(r));
     } else {

@@ -3,7 +3,8 @@
 // account -> Customer (master: created, then kept up to date), invoice -> AR Invoice (reversed when
 // canceled in Zuora after posting), payment -> Payment applied to the posted AR invoices and
 // released, credit memo -> AR Credit Memo applied to the invoice Zuora applied it to (only with
-// Invoice Settlement).
+// Invoice Settlement); a payment canceled in Zuora after posting -> the Acumatica payment voided;
+// refund -> customer refund applied to the refunded payment (or credit memo).
 import {
   listAcumaticaCashGlAccounts,
   listAcumaticaCustomers,
@@ -22,6 +23,7 @@ import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./map
 import { withPeriods } from "./periods";
 import { readZuoraAcumaticaBalances } from "./reconcile";
 import { createPlanner } from "./planner";
+import { withRefundsAndVoids } from "./refund-target";
 import { zuoraAcumaticaSettingsFields } from "./settings-fields";
 
 export const ZUORA_ACUMATICA = "zuora-acumatica";
@@ -40,7 +42,7 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
   kind: ZUORA_ACUMATICA,
   label: "Zuora → Acumatica",
   description:
-    "Billing accounts become Acumatica customers (kept up to date); posted invoices, payments and credit memos become AR documents on the mapped GL accounts, credit memos applied as in Zuora, canceled invoices reversed; documents of closed periods wait for them to open.",
+    "Billing accounts become Acumatica customers (kept up to date); posted invoices, payments, credit memos and refunds become AR documents on the mapped GL accounts, credit memos applied as in Zuora, canceled invoices reversed, canceled payments voided; documents of closed periods wait for them to open.",
   source: "zuora",
   target: "acumatica",
   objects: [
@@ -48,8 +50,10 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
     { type: "account", label: "Billing accounts → customers", mode: "master" },
     // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled
     { type: "invoice", label: "Posted invoices → AR invoices", mode: "master" },
-    { type: "payment", label: "Payments → AR payments", mode: "document" },
+    // master: a posted payment is planned again when Zuora changes it, to void it if it was canceled
+    { type: "payment", label: "Payments → AR payments", mode: "master" },
     { type: "credit-memo", label: "Credit memos → AR credit memos", mode: "document" },
+    { type: "refund", label: "Refunds → AR customer refunds", mode: "document" },
   ],
   settings: { schema: zuoraAcumaticaSettingsSchema, fields: zuoraAcumaticaSettingsFields },
   valueMapKinds: [
@@ -124,6 +128,27 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
       readTarget: ({ vendor }) => vendor("Reading tax categories from Acumatica", listAcumaticaTaxCategories),
     },
     {
+      kind: "reversed-payment",
+      label: "Canceled payments",
+      sourceLabel: "Zuora payment canceled after posting",
+      targetLabel: "Decision (void or keep)",
+      help: "With canceled payments held for review: \"void\" voids the Acumatica payment (its invoices open again); \"keep\" leaves it as posted.",
+      readSource: async ({ ledger }) => ledger.naturalKeys({ objectType: "payment" }),
+      readTarget: async () => [
+        { key: "void", label: "Void in Acumatica" },
+        { key: "keep", label: "Keep as posted" },
+      ],
+    },
+    {
+      kind: "changed-payment",
+      label: "Payments applied differently after posting",
+      sourceLabel: "Zuora payment unapplied or applied after posting",
+      targetLabel: "Decision",
+      help: "A payment whose invoice applications changed in Zuora after it posted: change its applications in Acumatica by hand (Payments and Applications), then map it to \"keep\".",
+      readSource: async ({ ledger }) => ledger.naturalKeys({ objectType: "payment" }),
+      readTarget: async () => [{ key: "keep", label: "Done in Acumatica: keep as posted" }],
+    },
+    {
       kind: "canceled-invoice",
       label: "Canceled invoices",
       sourceLabel: "Zuora invoice canceled after posting",
@@ -143,7 +168,7 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
     const periods = createPeriodLookup(target);
     return {
       source: withPeriods(createZuoraSource(source, settings), periods),
-      target: createAcumaticaTarget(target, customers),
+      target: withRefundsAndVoids(createAcumaticaTarget(target, customers), target),
       plan: createPlanner(settings, customers, periods),
       readBalances: ({ since }) => readZuoraAcumaticaBalances({ source, target, settings, since }),
     };

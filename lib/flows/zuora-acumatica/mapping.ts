@@ -1,6 +1,16 @@
 import { z } from "zod";
 import type { ArDocumentInput, ArDocumentLine, CustomerInput, PaymentInput } from "../../connectors/acumatica/client";
-import { glKeyOf, type ZuoraAccountDocument, type ZuoraContactDocument, type ZuoraAccountRef, type ZuoraCreditMemoDocument, type ZuoraDocumentLine, type ZuoraInvoiceDocument, type ZuoraPaymentDocument } from "../../connectors/zuora/documents";
+import {
+  glKeyOf,
+  type ZuoraAccountDocument,
+  type ZuoraContactDocument,
+  type ZuoraAccountRef,
+  type ZuoraCreditMemoDocument,
+  type ZuoraDocumentLine,
+  type ZuoraInvoiceDocument,
+  type ZuoraPaymentDocument,
+  type ZuoraRefundDocument,
+} from "../../connectors/zuora/documents";
 import { createMappingContext, type MappingResult } from "../../mapping/create-mapping-context";
 import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import type { MissingKey } from "../../mapping/missing-key";
@@ -53,6 +63,8 @@ export const zuoraAcumaticaSettingsSchema = z.object({
   closedPeriods: z.enum(["hold", "next-open-period"]).default("hold"),
   /** an invoice canceled in Zuora after it posted: reversed in Acumatica, or held for an admin */
   canceledInvoices: z.enum(["reverse", "hold"]).default("reverse"),
+  /** a payment canceled in Zuora after it posted: voided in Acumatica (its invoices open again), or held for an admin */
+  reversedPayments: z.enum(["void", "hold"]).default("void"),
   /** post external (manual) payments; off: recorded as skipped */
   postExternalPayments: z.boolean().default(true),
   /**
@@ -333,5 +345,64 @@ export const mapPayment = ({
     description: withPeriod(`Zuora ${payment.type.toLowerCase()} payment ${payment.number}`, date, period),
     hold: false,
     applyTo: payment.applications.map((a) => ({ docType: "Invoice" as const, referenceNbr: invoiceRefs.get(a.invoiceId)!, amountPaid: round2(a.amount) })),
+  }));
+};
+
+/**
+ * A customer refund (Acumatica Payment entity, Type "Refund"): applied to the Acumatica payments (or
+ * credit memos) whose credit it pays back; `externalRef` (the Zuora refund number) goes to ExternalRef.
+ */
+export type AcumaticaRefundDoc = Omit<PaymentInput, "applyTo"> & { applyTo: { docType: "Payment" | "Credit Memo"; referenceNbr: string; amountPaid: number }[] };
+
+/**
+ * Refund -> Acumatica customer refund applied to what Zuora took the money from: the Acumatica payment
+ * of each refunded Zuora payment (its unapplied balance, which is what Zuora refunds), or the credit
+ * memo. A source not posted yet is a dependency. Cash account by currency and payment method by the
+ * refund's type (Electronic / External), as for payments.
+ */
+export const mapRefund = ({
+  refund,
+  customer,
+  sourceRefs,
+  maps,
+  settings,
+  period,
+}: {
+  refund: ZuoraRefundDocument;
+  customer: ResolvedCustomer | null;
+  /** Acumatica document of each refunded Zuora payment or credit memo, by Zuora id */
+  sourceRefs: ReadonlyMap<string, { docType: "Payment" | "Credit Memo"; referenceNbr: string }>;
+  maps: ValueMapIndex;
+  settings: ZuoraAcumaticaSettings;
+  period?: PostingPeriod;
+}): MappingResult<AcumaticaRefundDoc> => {
+  const ctx = createMappingContext(maps);
+  if (!customer) ctx.require(customerKeyOf(refund.account, settings));
+  if (refund.sources.length === 0) ctx.invalid("sources", `Refund ${refund.number} names no payment or credit memo it refunds`);
+  for (const source of refund.sources) {
+    const id = source.paymentId ?? source.creditMemoId;
+    if (!id) ctx.invalid("sources", `Refund ${refund.number} has an application without a payment or credit memo`);
+    else if (!sourceRefs.has(id)) ctx.require({ kind: source.paymentId ? "payment" : "credit-memo", sourceKey: id, label: id, dependency: true });
+  }
+  const total = round2(refund.sources.reduce((s, a) => s + a.amount, 0));
+  if (Math.abs(total - refund.amount) > 0.005) ctx.invalid("sources", `Refund ${refund.number} applies ${total} but its amount is ${refund.amount}`);
+  const cashAccount = ctx.lookup("cash-account", refund.currency, `cash account for ${refund.currency} payments`);
+  const method = ctx.lookup("payment-method", refund.type, `payment method for ${refund.type} payments`);
+  const date = tenantDate(refund.refundDate, settings.tenantTimeZone);
+  return ctx.finish(() => ({
+    customerId: customer!.customerId,
+    externalRef: refund.number,
+    applicationDate: date,
+    amount: round2(refund.amount),
+    paymentMethod: method!,
+    cashAccount: cashAccount!,
+    currencyId: refund.currency,
+    paymentRef: refund.number,
+    description: withPeriod(`Zuora ${refund.type.toLowerCase()} refund ${refund.number}${refund.reasonCode ? ` (${refund.reasonCode})` : ""}`, date, period),
+    hold: false,
+    applyTo: refund.sources.map((a) => {
+      const ref = sourceRefs.get((a.paymentId ?? a.creditMemoId)!)!;
+      return { docType: ref.docType, referenceNbr: ref.referenceNbr, amountPaid: round2(a.amount) };
+    }),
   }));
 };

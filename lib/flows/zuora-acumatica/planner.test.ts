@@ -150,3 +150,90 @@ describe("periods, time zone and cancellations", () => {
     expect(await run(planner(), { ...canceled, sourcePayload: invoice({ balance: 0 }) })).toMatchObject({ action: "post", mapped: posted.mappedPayload, documents: [{ entity: "Invoice" }] });
   });
 });
+
+describe("payments after posting and refunds", () => {
+  const maps: ValueMapEntry[] = [{ kind: "customer", sourceKey: "A00000001", targetValue: "ACME" }];
+  const rows = [{ CustomerID: "ACME", CurrencyID: "USD" }];
+  const payment = (over: Record<string, unknown> = {}) => ({
+    id: "pay-1",
+    number: "P-00000001",
+    account: { id: "acc-1", accountNumber: "A00000001", name: "Acme Corp" },
+    type: "External",
+    status: "Processed",
+    currency: "USD",
+    amount: 130,
+    effectiveDate: "2026-11-30",
+    applications: [{ invoiceId: "inv-1", amount: 100 }],
+    ...over,
+  });
+  const posted = { targetId: "guid-pay", targetRef: "000042", mappedPayload: { customerId: "ACME", externalRef: "P-00000001", amount: 130, applyTo: [{ docType: "Invoice", referenceNbr: "AR000007", amountPaid: 100 }] } };
+  const refund = (over: Record<string, unknown> = {}) => ({
+    id: "ref-1",
+    number: "R-00000001",
+    account: { id: "acc-1", accountNumber: "A00000001", name: "Acme Corp" },
+    type: "External",
+    methodType: "Check",
+    status: "Processed",
+    currency: "USD",
+    amount: 30,
+    refundDate: "2026-12-01",
+    reasonCode: "Overpayment",
+    sources: [{ paymentId: "pay-1", creditMemoId: null, amount: 30 }],
+    ...over,
+  });
+
+  it("a payment canceled after posting is voided, or held for review by the setting; a map decides", async () => {
+    const canceled = { objectType: "payment", sourceId: "pay-1", sourcePayload: payment({ status: "Canceled", applications: [] }), posted };
+    expect(await run(planner({ rows }), canceled, { maps })).toEqual({
+      action: "post",
+      documents: [
+        { entity: "Payment", naturalKey: "P-00000001", document: posted.mappedPayload },
+        { entity: "PaymentVoid", naturalKey: "P-00000001", document: { paymentRef: "000042" } },
+      ],
+      mapped: { ...posted.mappedPayload, reversal: { paymentRef: "000042" } },
+    });
+    const held = planner({ rows, settings: { reversedPayments: "hold" } });
+    expect(await run(held, canceled, { maps })).toMatchObject({ action: "hold", reason: "canceled-after-posting", missing: [{ kind: "reversed-payment", sourceKey: "P-00000001" }] });
+    expect(await run(held, canceled, { maps: [...maps, { kind: "reversed-payment", sourceKey: "P-00000001", targetValue: "keep" }] })).toMatchObject({ action: "post", documents: [{ entity: "Payment" }] });
+  });
+
+  it("a posted payment refunded (applications unchanged) keeps what was posted; one unapplied after posting holds for an admin", async () => {
+    expect(await run(planner({ rows }), { objectType: "payment", sourceId: "pay-1", sourcePayload: payment(), posted }, { maps })).toEqual({
+      action: "post",
+      documents: [{ entity: "Payment", naturalKey: "P-00000001", document: posted.mappedPayload }],
+      mapped: posted.mappedPayload,
+    });
+    const unapplied = { objectType: "payment", sourceId: "pay-1", sourcePayload: payment({ applications: [{ invoiceId: "inv-1", amount: 60 }] }), posted };
+    expect(await run(planner({ rows }), unapplied, { maps })).toMatchObject({
+      action: "hold",
+      reason: "applied-after-posting",
+      missing: [{ kind: "changed-payment", sourceKey: "P-00000001", label: expect.stringMatching(/applied 60\.00 in Zuora, 100\.00 when it posted as payment 000042/) }],
+    });
+  });
+
+  it("a refund becomes a customer refund applied to the posted payment, and waits for a payment not posted yet", async () => {
+    const record = { objectType: "refund", sourceId: "ref-1", sourcePayload: refund() };
+    expect(await run(planner({ rows }), record, { maps, ledger: ledgerOf({ "payment/pay-1": posted }) })).toMatchObject({
+      action: "post",
+      documents: [
+        {
+          entity: "Refund",
+          naturalKey: "R-00000001",
+          document: { customerId: "ACME", externalRef: "R-00000001", amount: 30, cashAccount: "10200", paymentMethod: "CHECK", currencyId: "USD", applyTo: [{ docType: "Payment", referenceNbr: "000042", amountPaid: 30 }] },
+        },
+      ],
+    });
+    expect(await run(planner({ rows }), record, { maps })).toEqual({
+      action: "hold",
+      reason: "waiting-for-payment",
+      missing: [{ kind: "payment", sourceKey: "pay-1", label: "pay-1", dependency: true }],
+      ensure: [{ objectType: "payment", sourceId: "pay-1" }],
+    });
+    // an electronic refund needs the payment method of electronic payments
+    expect(await run(planner({ rows }), { ...record, sourcePayload: refund({ type: "Electronic", methodType: null }) }, { maps, ledger: ledgerOf({ "payment/pay-1": posted }) })).toMatchObject({
+      action: "hold",
+      reason: "mapping-missing",
+      missing: [{ kind: "payment-method", sourceKey: "Electronic" }],
+    });
+  });
+});

@@ -9,6 +9,7 @@ import {
   zuoraCreditMemoDocumentSchema,
   zuoraInvoiceDocumentSchema,
   zuoraPaymentDocumentSchema,
+  zuoraRefundDocumentSchema,
   type ZuoraAccountDocument,
   type ZuoraAccountRef,
 } from "../../connectors/zuora/documents";
@@ -16,11 +17,20 @@ import type { MappingIssue } from "../../mapping/create-mapping-context";
 import type { MissingKey } from "../../mapping/missing-key";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
 import type { FlowRuntime, LedgerReader, ProcessPlan } from "../types";
-import { mapAccountToCustomer, mapCreditMemo, mapInvoice, mapPayment, periodOf, tenantDate, type PostingPeriod, type ResolvedCustomer, type ZuoraAcumaticaSettings } from "./mapping";
+import { mapAccountToCustomer, mapCreditMemo, mapInvoice, mapPayment, mapRefund, periodOf, tenantDate, type PostingPeriod, type ResolvedCustomer, type ZuoraAcumaticaSettings } from "./mapping";
+import { planPostedPayment } from "./payment-changes";
 import { periodDocumentSchema } from "./periods";
 
 const holdReason = (missing: MissingKey[]) =>
-  missing.some((m) => !m.dependency) ? "mapping-missing" : missing.some((m) => m.kind === "invoice") ? "waiting-for-invoice" : "waiting-for-customer";
+  missing.some((m) => !m.dependency)
+    ? "mapping-missing"
+    : missing.some((m) => m.kind === "invoice")
+      ? "waiting-for-invoice"
+      : missing.some((m) => m.kind === "payment")
+        ? "waiting-for-payment"
+        : missing.some((m) => m.kind === "credit-memo")
+          ? "waiting-for-credit-memo"
+          : "waiting-for-customer";
 
 /** Turns a mapping result into a plan: invalid data fails, missing keys hold, else `post`. */
 const planFrom = <T, R extends ProcessPlan | Promise<ProcessPlan>>(
@@ -243,6 +253,7 @@ export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: Customer
         return { action: "skip", reason: "invoice-settlement-off: without Invoice Settlement Zuora does not say which invoices a payment paid (/v1/payments/{key}/parts needs it); apply it in Acumatica by hand" };
       }
       const payment = zuoraPaymentDocumentSchema.parse(record.sourcePayload);
+      if (record.posted) return planPostedPayment({ payment, posted: record.posted, maps, settings });
       if (payment.status !== "Processed") return { action: "skip", reason: `payment status is ${payment.status}: only processed payments are synced` };
       if (payment.type === "External" && !settings.postExternalPayments) return { action: "skip", reason: "external payments are not posted (postExternalPayments is off)" };
       const customer = await resolveCustomer(payment.account, payment.currency, maps, ledger);
@@ -281,6 +292,31 @@ export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: Customer
         result,
         (doc) => ({ action: "post", documents: [{ entity: "CreditMemo", naturalKey: memo.number, document: doc }], mapped: doc }),
         () => ({ objectType: "account", sourceId: memo.account.id }),
+      );
+    }
+    if (type === "refund") {
+      if (!settings.invoiceSettlement) return { action: "skip", reason: "invoice-settlement-off: refunds of unapplied payments exist only where the tenant has Invoice Settlement" };
+      const refund = zuoraRefundDocumentSchema.parse(record.sourcePayload);
+      if (refund.status !== "Processed") return { action: "skip", reason: `refund status is ${refund.status}: only processed refunds are synced` };
+      const customer = await resolveCustomer(refund.account, refund.currency, maps, ledger);
+      const refused = refusal(customer, refund.account);
+      if (refused) return refused;
+      // What the money came from: the Acumatica payment (its unapplied balance) or credit memo Zuora refunded.
+      const sourceRefs = new Map<string, { docType: "Payment" | "Credit Memo"; referenceNbr: string }>();
+      for (const source of refund.sources) {
+        const objectType = source.paymentId ? "payment" : "credit-memo";
+        const id = source.paymentId ?? source.creditMemoId;
+        if (!id) continue;
+        const posted = await ledger.postedRecord({ objectType, sourceId: id });
+        if (posted?.targetRef) sourceRefs.set(id, { docType: source.paymentId ? "Payment" : "Credit Memo", referenceNbr: posted.targetRef });
+      }
+      const at = await periodFor(tenantDate(refund.refundDate, settings.tenantTimeZone));
+      if ("hold" in at) return at.hold;
+      const result = mapRefund({ refund, customer: customer as ResolvedCustomer | null, sourceRefs, maps, settings, period: at.period });
+      return planFrom(
+        result,
+        (doc) => ({ action: "post", documents: [{ entity: "Refund", naturalKey: refund.number, document: doc }], mapped: doc }),
+        (m) => (m.kind === "payment" || m.kind === "credit-memo" ? { objectType: m.kind, sourceId: m.sourceKey } : { objectType: "account", sourceId: refund.account.id }),
       );
     }
     return { action: "skip", reason: `object type ${type} is not synced by this flow` };

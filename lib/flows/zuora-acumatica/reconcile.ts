@@ -1,7 +1,9 @@
 // Both ledgers' documents for the reconciliation at close: every Zuora invoice, credit memo and
 // payment changed since the flow's start (Object Query, pages of 99) beside its Acumatica document
 // (found by the Zuora number in CustomerOrder / ExternalRef; pages of 1,000). A credit memo whose
-// CustomerOrder is a Zuora invoice number is that invoice's reversal and is netted into it.
+// CustomerOrder is a Zuora invoice number is that invoice's reversal and is netted into it. A payment
+// canceled in Zuora pays nothing (amount 0) and its voided Acumatica payment counts 0 too; a refund is
+// a negative payment on both sides (money paid back), so "paid" is net of refunds.
 import type { AcumaticaClient } from "../../connectors/acumatica";
 import { acumaticaInvoiceSchema, acumaticaPaymentSchema } from "../../connectors/acumatica/schemas";
 import { readAllPages } from "../../connectors/common/odata";
@@ -36,10 +38,11 @@ export const readZuoraAcumaticaBalances = async ({
   settings: ZuoraAcumaticaSettings;
   since: Date;
 }): Promise<BalanceDocument[]> => {
-  const [invoices, memos, payments, arDocs, arPayments] = await Promise.all([
+  const [invoices, memos, payments, refunds, arDocs, arPayments] = await Promise.all([
     allZuora(source, "invoices", since),
     settings.invoiceSettlement ? allZuora(source, "credit-memos", since) : Promise.resolve([]),
     allZuora(source, "payments", since),
+    settings.invoiceSettlement ? allZuora(source, "refunds", since) : Promise.resolve([]),
     allAcumatica(({ top, skip }) => target.list("Invoice", acumaticaInvoiceSchema, { select: "Type,ReferenceNbr,CustomerOrder,Customer,Amount,Balance,Status", top, skip })),
     allAcumatica(({ top, skip }) => target.list("Payment", acumaticaPaymentSchema, { select: "Type,ReferenceNbr,ExternalRef,CustomerID,PaymentAmount,AvailableBalance,Status", top, skip })),
   ]);
@@ -47,7 +50,14 @@ export const readZuoraAcumaticaBalances = async ({
   const ar = new Map<string, (typeof arDocs)[number]>();
   for (const d of arDocs) if (d.CustomerOrder && released(d.Status)) ar.set(`${d.Type}:${d.CustomerOrder}`, d);
   const pay = new Map<string, (typeof arPayments)[number]>();
-  for (const p of arPayments) if (p.ExternalRef && p.Type === "Payment" && released(p.Status)) pay.set(p.ExternalRef, p);
+  const voided = new Map<string, (typeof arPayments)[number]>();
+  const refunded = new Map<string, (typeof arPayments)[number]>();
+  for (const p of arPayments) {
+    if (!p.ExternalRef) continue;
+    if (p.Type === "Payment" && released(p.Status)) pay.set(p.ExternalRef, p);
+    if (p.Type === "Payment" && p.Status === "Voided") voided.set(p.ExternalRef, p);
+    if (p.Type === "Refund" && released(p.Status)) refunded.set(p.ExternalRef, p);
+  }
   const date = (d: string | null | undefined) => tenantDate(d ?? "", settings.tenantTimeZone);
   const party = (r: { account?: { accountNumber: string } | null; accountId?: string | null }) => r.account?.accountNumber ?? r.accountId ?? "?";
 
@@ -81,17 +91,34 @@ export const readZuoraAcumaticaBalances = async ({
     });
   }
   for (const p of payments) {
-    if (p.status !== "Processed") continue;
+    const canceled = p.status === "Canceled" || p.status === "Cancelled";
+    if (p.status !== "Processed" && !canceled) continue;
     if (p.type === "External" && !settings.postExternalPayments) continue;
     const doc = pay.get(p.paymentNumber);
+    const voidedDoc = canceled ? voided.get(p.paymentNumber) : undefined;
+    // a payment canceled before it ever posted has no Acumatica document, and needs none
+    if (canceled && !doc && !voidedDoc) continue;
     out.push({
       objectType: "payment",
       number: p.paymentNumber,
       currency: p.currency ?? "?",
       party: party(p),
       date: date(p.effectiveDate),
-      source: { amount: p.amount ?? 0, open: p.unappliedAmount ?? 0 },
-      target: doc ? { amount: doc.PaymentAmount ?? 0, open: doc.AvailableBalance ?? 0, ref: doc.ReferenceNbr ?? null } : null,
+      source: canceled ? { amount: 0, open: 0 } : { amount: p.amount ?? 0, open: p.unappliedAmount ?? 0 },
+      target: voidedDoc ? { amount: 0, open: 0, ref: voidedDoc.ReferenceNbr ?? null } : doc ? { amount: doc.PaymentAmount ?? 0, open: doc.AvailableBalance ?? 0, ref: doc.ReferenceNbr ?? null } : null,
+    });
+  }
+  for (const r of refunds) {
+    if (r.status !== "Processed") continue;
+    const doc = refunded.get(r.refundNumber);
+    out.push({
+      objectType: "refund",
+      number: r.refundNumber,
+      currency: r.currency ?? r.account?.currency ?? "?",
+      party: party(r),
+      date: date(r.refundDate),
+      source: { amount: -(r.amount ?? 0), open: 0 },
+      target: doc ? { amount: -(doc.PaymentAmount ?? 0), open: doc.AvailableBalance ?? 0, ref: doc.ReferenceNbr ?? null } : null,
     });
   }
   return out;

@@ -57,5 +57,17 @@ export const zuoraAcumaticaSettingsFields: FormField[] = [
       { value: "hold", label: "Hold for review" },
     ],
   },
+  {
+    name: "reversedPayments",
+    label: "Payments canceled after posting",
+    type: "select",
+    required: true,
+    defaultValue: "void",
+    help: "Void the Acumatica payment (its applications are reversed, the invoices it paid are open again), or hold the record for an admin's decision.",
+    options: [
+      { value: "void", label: "Void in Acumatica" },
+      { value: "hold", label: "Hold for review" },
+    ],
+  },
   { name: "postExternalPayments", label: "Post external payments", type: "boolean", defaultValue: true, help: "Off: external (manual) payments are recorded as skipped." },
 ];

@@ -19,13 +19,17 @@ const LINE_FIELD = { accountingCode: "accountingCode", product: "productName", c
 export const zuoraIfsCloud = defineFlow<ZuoraClient, IfsCloudClient, ZuoraIfsCloudSettings>({
   kind: ZUORA_IFS_CLOUD,
   label: "Zuora → IFS Cloud",
-  description: "Posted invoices, payments and credit memos become balanced IFS GL vouchers, with company, GL account and cost center mapped per account, currency, product or charge.",
+  description:
+    "Posted invoices, payments, credit and debit memos, refunds and invoice item adjustments become balanced IFS GL vouchers, with company, GL account and cost center mapped per account, currency, product or charge, and adjustments posted by the admin's posting rules.",
   source: "zuora",
   target: "ifs-cloud",
   objects: [
     { type: "invoice", label: "Posted invoices → GL vouchers", mode: "document" },
     { type: "payment", label: "Payments (electronic and external) → GL vouchers", mode: "document" },
     { type: "credit-memo", label: "Credit memos → reversing GL vouchers", mode: "document" },
+    { type: "debit-memo", label: "Debit memos → GL vouchers", mode: "document" },
+    { type: "invoice-adjustment", label: "Invoice item adjustments → GL vouchers by posting rule", mode: "document" },
+    { type: "refund", label: "Refunds → GL vouchers", mode: "document" },
   ],
   settings: { schema: zuoraIfsCloudSettingsSchema, fields: zuoraIfsCloudSettingsFields },
   valueMapKinds: [
@@ -46,7 +50,7 @@ export const zuoraIfsCloud = defineFlow<ZuoraClient, IfsCloudClient, ZuoraIfsClo
       keyOf: "compound",
       help: `Per company: "<company> | <accounting code, product or charge>" for revenue rows, and "<company> | ${Object.values(GL_ROLE).join('", "<company> | ')}" for the balance-sheet rows.`,
       readSource: async ({ settings, ledger }) => [
-        ...(await ledger.lineValues({ objectTypes: ["invoice", "credit-memo"], linesField: "lines", field: LINE_FIELD[settings.glAccountKey] })).map((v) => ({ ...v, label: `prefix with "<company> | "${v.label ? ` (${v.label})` : ""}` })),
+        ...(await ledger.lineValues({ objectTypes: ["invoice", "credit-memo", "debit-memo"], linesField: "lines", field: LINE_FIELD[settings.glAccountKey] })).map((v) => ({ ...v, label: `prefix with "<company> | "${v.label ? ` (${v.label})` : ""}` })),
         ...Object.values(GL_ROLE).map((role) => ({ key: role, label: 'balance-sheet role; prefix with "<company> | "' })),
       ],
       readTarget: ({ vendor }) => vendor("Reading accounts from IFS Cloud", listIfsAccounts),
@@ -57,8 +61,20 @@ export const zuoraIfsCloud = defineFlow<ZuoraClient, IfsCloudClient, ZuoraIfsClo
       sourceLabel: "Zuora product or charge",
       targetLabel: "IFS cost center (code part B)",
       help: "Each revenue row carries the cost center mapped from its line's product or charge (the flow's cost center key).",
-      readSource: ({ settings, ledger }) => ledger.lineValues({ objectTypes: ["invoice", "credit-memo"], linesField: "lines", field: LINE_FIELD[settings.costCenterKey] }),
+      readSource: ({ settings, ledger }) => ledger.lineValues({ objectTypes: ["invoice", "credit-memo", "debit-memo"], linesField: "lines", field: LINE_FIELD[settings.costCenterKey] }),
       readTarget: ({ vendor }) => vendor("Reading cost centers from IFS Cloud", listIfsCostCenters),
+    },
+    {
+      kind: MAP.postingRule,
+      label: "Posting rules of invoice adjustments",
+      sourceLabel: "Adjustment type | reason code",
+      targetLabel: "IFS account (other side of the receivable)",
+      help: 'An invoice item adjustment posts against the receivable and the account of its rule: "Credit | <reason code>" or "Charge | <reason code>", else "Credit" / "Charge" for every reason. A Credit debits the rule\'s account; a Charge credits it.',
+      readSource: async () => [
+        { key: "Credit", label: "every credit adjustment without a rule of its own" },
+        { key: "Charge", label: "every charge adjustment without a rule of its own" },
+      ],
+      readTarget: ({ vendor }) => vendor("Reading accounts from IFS Cloud", listIfsAccounts),
     },
   ],
   pollOptions: (s) => ({ pageSize: s.pollPageSize, pagesPerJob: s.pollPagesPerJob, overlapSeconds: s.pollOverlapSeconds }),

@@ -2,13 +2,28 @@
 // account, cost center (code part B), currency amounts and the Zuora document number as reference.
 // Pure functions over the document, the value maps and the settings.
 import type { IfsVoucherInput, IfsVoucherRowInput } from "../../connectors/ifs-cloud/schemas";
-import type { ZuoraAccountRef, ZuoraCreditMemoDocument, ZuoraDocumentLine, ZuoraInvoiceDocument, ZuoraPaymentDocument } from "../../connectors/zuora/documents";
+import type {
+  ZuoraAccountRef,
+  ZuoraCreditMemoDocument,
+  ZuoraDebitMemoDocument,
+  ZuoraDocumentLine,
+  ZuoraInvoiceAdjustmentDocument,
+  ZuoraInvoiceDocument,
+  ZuoraPaymentDocument,
+  ZuoraRefundDocument,
+} from "../../connectors/zuora/documents";
 import { createMappingContext, type MappingContext, type MappingResult } from "../../mapping/create-mapping-context";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
 import type { ZuoraIfsCloudSettings } from "./settings";
 
 /** Value-map kinds of this flow. */
-export const MAP = { company: "company", glAccount: "gl-account", costCenter: "cost-center" } as const;
+export const MAP = { company: "company", glAccount: "gl-account", costCenter: "cost-center", postingRule: "posting-rule" } as const;
+
+/**
+ * Source keys of the "posting-rule" maps (target: the IFS account that takes the other side of an
+ * invoice item adjustment): by type and reason code, else by type alone.
+ */
+export const postingRuleKeyOf = (type: string, reasonCode?: string | null) => (reasonCode?.trim() ? `${type} | ${reasonCode.trim()}` : type);
 
 /** The balance-sheet roles of the "gl-account" maps, next to the revenue lines' own keys. */
 export const GL_ROLE = { receivable: "Receivable", tax: "Tax", electronic: "Cash: Electronic", external: "Cash: External" } as const;
@@ -155,4 +170,79 @@ export const mapPaymentVoucher = ({ payment, maps, settings }: { payment: ZuoraP
       payment.number,
     ),
   }));
+};
+
+/** Posted debit memo -> voucher, as an invoice: credit each line's revenue account and the tax, debit the receivable. */
+export const mapDebitMemoVoucher = ({ memo, maps, settings }: { memo: ZuoraDebitMemoDocument; maps: ValueMapIndex; settings: ZuoraIfsCloudSettings }): MappingResult<IfsVoucherInput> => {
+  const result = mapInvoiceVoucher({
+    invoice: { id: memo.id, invoiceNumber: memo.number, account: memo.account, status: memo.status, currency: memo.currency, amount: memo.amount, invoiceDate: memo.memoDate, lines: memo.lines },
+    maps,
+    settings,
+  });
+  if (!result.output) return result;
+  const text = `Zuora debit memo ${memo.number}${memo.reasonCode ? ` (${memo.reasonCode})` : ""}`.slice(0, 200);
+  return { ...result, output: { ...result.output, VoucherType: settings.debitMemoVoucherType, VoucherText: text } };
+};
+
+/**
+ * Processed refund -> voucher: the money leaves the cash account of its type (credit) and the
+ * customer's credit in the receivable is used up (debit): the payment's voucher credited the
+ * receivable with all of it, the refunded part included.
+ */
+export const mapRefundVoucher = ({ refund, maps, settings }: { refund: ZuoraRefundDocument; maps: ValueMapIndex; settings: ZuoraIfsCloudSettings }): MappingResult<IfsVoucherInput> => {
+  const ctx = createMappingContext(maps);
+  const company = resolveCompany(ctx, maps, refund.account, refund.currency);
+  if (company === undefined) return ctx.finish(() => null as never);
+  const role = refund.type === "Electronic" ? GL_ROLE.electronic : GL_ROLE.external;
+  const cash = ctx.lookup(MAP.glAccount, glKeyOf(company, role), `${role.toLowerCase()} account in company ${company}`);
+  const receivable = ctx.lookup(MAP.glAccount, glKeyOf(company, GL_ROLE.receivable), `receivable account in company ${company}`);
+  if (!(refund.amount > 0)) ctx.invalid("amount", `Refund ${refund.number} has no positive amount (${refund.amount})`);
+  return ctx.finish(() => ({
+    Company: company,
+    VoucherType: settings.refundVoucherType,
+    VoucherDate: refund.refundDate,
+    VoucherText: `Zuora ${refund.type.toLowerCase()} refund ${refund.number}`,
+    rows: toRows(
+      [
+        { account: receivable!, costCenter: settings.balanceSheetCostCenter, side: "debit", amount: refund.amount, text: `Refund to ${refund.account.accountNumber}` },
+        { account: cash!, costCenter: settings.balanceSheetCostCenter, side: "credit", amount: refund.amount, text: `${refund.type} refund ${refund.number}${refund.methodType ? ` (${refund.methodType})` : ""}` },
+      ],
+      company,
+      refund.currency,
+      refund.number,
+    ),
+  }));
+};
+
+/**
+ * Invoice item adjustment -> voucher by the admin's posting rule ("posting-rule" map of
+ * "<type> | <reason code>", else "<type>": the IFS account of the other side). A Credit lowers the
+ * receivable (debit the rule's account, credit receivable); a Charge raises it. No rule holds the
+ * record, naming the rule to add.
+ */
+export const mapAdjustmentVoucher = ({ adjustment, maps, settings }: { adjustment: ZuoraInvoiceAdjustmentDocument; maps: ValueMapIndex; settings: ZuoraIfsCloudSettings }): MappingResult<IfsVoucherInput> => {
+  const ctx = createMappingContext(maps);
+  const company = resolveCompany(ctx, maps, adjustment.account, adjustment.currency);
+  if (company === undefined) return ctx.finish(() => null as never);
+  const credit = adjustment.type === "Credit";
+  if (!credit && adjustment.type !== "Charge") ctx.invalid("type", `Invoice adjustment ${adjustment.number} has type ${adjustment.type}, neither Credit nor Charge`);
+  if (!(adjustment.amount > 0)) ctx.invalid("amount", `Invoice adjustment ${adjustment.number} has no positive amount (${adjustment.amount})`);
+  const rules = maps.get(MAP.postingRule);
+  const specific = postingRuleKeyOf(adjustment.type, adjustment.reasonCode);
+  const account =
+    rules?.get(specific) ??
+    rules?.get(postingRuleKeyOf(adjustment.type)) ??
+    ctx.lookup(MAP.postingRule, specific, `posting rule for ${adjustment.type} adjustments${adjustment.reasonCode ? ` with reason "${adjustment.reasonCode}"` : ""} (or "${adjustment.type}" for all of them)`);
+  const receivable = ctx.lookup(MAP.glAccount, glKeyOf(company, GL_ROLE.receivable), `receivable account in company ${company}`);
+  return ctx.finish(() => {
+    const rule: Row = { account: account!, costCenter: settings.balanceSheetCostCenter, side: credit ? "debit" : "credit", amount: adjustment.amount, text: `${adjustment.type} adjustment ${adjustment.number}${adjustment.reasonCode ? ` (${adjustment.reasonCode})` : ""}` };
+    const ar: Row = { account: receivable!, costCenter: settings.balanceSheetCostCenter, side: credit ? "credit" : "debit", amount: adjustment.amount, text: `Receivable ${adjustment.account.accountNumber}` };
+    return {
+      Company: company,
+      VoucherType: settings.adjustmentVoucherType,
+      VoucherDate: adjustment.adjustmentDate,
+      VoucherText: `Zuora invoice adjustment ${adjustment.number}`,
+      rows: toRows(credit ? [rule, ar] : [ar, rule], company, adjustment.currency, adjustment.number),
+    };
+  });
 };

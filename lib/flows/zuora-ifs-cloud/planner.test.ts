@@ -125,3 +125,48 @@ describe("the balance check before posting", () => {
     expect(unbalancedReason({ Company: "10", VoucherType: "I", VoucherDate: "2026-12-01", rows: [{ ...row, CurrencyDebetAmount: 10 }, { ...row, CurrencyCreditAmount: 9.99 }] })).toBe("the voucher does not balance: debits 10.00, credits 9.99");
   });
 });
+
+describe("debit memos, refunds and invoice item adjustments", () => {
+  const debitMemo = { id: "dm1", number: "DM00000001", account, status: "Posted", currency: "USD", amount: 21.8, memoDate: "2026-12-03", reasonCode: "Late fee", lines: [{ id: "d1", productName: "Platform", chargeName: "Seats", accountingCode: "40100", amount: 20, taxAmount: 1.8 }] };
+  const refund = { id: "r1", number: "R-00000001", account, type: "External", methodType: "Check", status: "Processed", currency: "USD", amount: 12.5, refundDate: "2026-12-04", sources: [{ paymentId: "p1", creditMemoId: null, amount: 12.5 }] };
+  const adjustment = (type: string, reasonCode = "Write-off") => ({ id: "a1", number: "IIA-00000001", account, invoiceId: "inv1", type, status: "Processed", currency: "USD", amount: 7.25, adjustmentDate: "2026-12-05", reasonCode, accountingCode: "40100" });
+  const side = (rows: Record<string, unknown>[]) => rows.map((r) => [r.Account, r.CurrencyDebetAmount ?? 0, r.CurrencyCreditAmount ?? 0]);
+
+  it("a debit memo posts like an invoice: receivable debited, revenue and tax credited, its own voucher type", async () => {
+    const v = voucherOf(await plan("debit-memo", debitMemo));
+    expect(v.VoucherType).toBe("I");
+    expect(side(v.rows)).toEqual([
+      ["1510", 21.8, 0],
+      ["3010", 0, 20],
+      ["2610", 0, 1.8],
+    ]);
+  });
+
+  it("a refund debits the receivable (the customer's credit is used up) and credits the cash account of its type", async () => {
+    const v = voucherOf(await plan("refund", refund));
+    expect(v.VoucherType).toBe("U");
+    expect(side(v.rows)).toEqual([
+      ["1510", 12.5, 0],
+      ["1930", 0, 12.5],
+    ]);
+    expect(await plan("refund", { ...refund, type: "Electronic", methodType: null })).toMatchObject({ action: "hold", reason: "mapping-missing", missing: [{ kind: "gl-account", sourceKey: "10 | Cash: Electronic" }] });
+  });
+
+  it("an adjustment posts by its posting rule (reason before type); without one it holds naming the rule", async () => {
+    expect(await plan("invoice-adjustment", adjustment("Credit"))).toEqual({
+      action: "hold",
+      reason: "mapping-missing",
+      missing: [{ kind: "posting-rule", sourceKey: "Credit | Write-off", label: 'posting rule for Credit adjustments with reason "Write-off" (or "Credit" for all of them)' }],
+    });
+    const rules = [...allMaps, { kind: "posting-rule", sourceKey: "Credit", targetValue: "3090" }, { kind: "posting-rule", sourceKey: "Charge | Late fee", targetValue: "3020" }];
+    expect(side(voucherOf(await plan("invoice-adjustment", adjustment("Credit"), rules)).rows)).toEqual([
+      ["3090", 7.25, 0],
+      ["1510", 0, 7.25],
+    ]);
+    expect(side(voucherOf(await plan("invoice-adjustment", adjustment("Charge", "Late fee"), rules)).rows)).toEqual([
+      ["1510", 7.25, 0],
+      ["3020", 0, 7.25],
+    ]);
+    expect(await plan("invoice-adjustment", adjustment("Charge", "Other"), rules)).toMatchObject({ action: "hold", missing: [{ kind: "posting-rule", sourceKey: "Charge | Other" }] });
+  });
+});

@@ -1,10 +1,17 @@
 // The planner of Zuora -> IFS Cloud: what each Zuora record becomes in IFS (post, hold, skip or fail).
-import { zuoraCreditMemoDocumentSchema, zuoraInvoiceDocumentSchema, zuoraPaymentDocumentSchema } from "../../connectors/zuora/documents";
+import {
+  zuoraCreditMemoDocumentSchema,
+  zuoraDebitMemoDocumentSchema,
+  zuoraInvoiceAdjustmentDocumentSchema,
+  zuoraInvoiceDocumentSchema,
+  zuoraPaymentDocumentSchema,
+  zuoraRefundDocumentSchema,
+} from "../../connectors/zuora/documents";
 import type { IfsVoucherInput } from "../../connectors/ifs-cloud/schemas";
 import type { MappingResult } from "../../mapping/create-mapping-context";
 import type { FlowRuntime, ProcessPlan } from "../types";
 import type { LedgerChecks } from "./ledger-checks";
-import { mapCreditMemoVoucher, mapInvoiceVoucher, mapPaymentVoucher, unbalancedReason } from "./mapping";
+import { mapAdjustmentVoucher, mapCreditMemoVoucher, mapDebitMemoVoucher, mapInvoiceVoucher, mapPaymentVoucher, mapRefundVoucher, unbalancedReason } from "./mapping";
 import type { ZuoraIfsCloudSettings } from "./settings";
 
 /** The kind of the missing key a closed period holds a record on (released by replay once it is open). */
@@ -63,6 +70,22 @@ export const createPlanner = (settings: ZuoraIfsCloudSettings, checks: LedgerChe
       if (!settings.postCreditMemos) return { action: "skip", reason: "credit-memo-tracked: postCreditMemos is off" };
       if (memo.status !== "Posted") return { action: "skip", reason: `credit memo status is ${memo.status}: only posted credit memos are synced` };
       return planVoucher(mapCreditMemoVoucher({ memo, maps, settings }), { number: memo.number, currency: memo.currency, what: `Credit memo ${memo.number}` });
+    }
+    if (type === "debit-memo") {
+      if (!settings.invoiceSettlement) return { action: "skip", reason: "invoice-settlement-off: debit memos exist only with Invoice Settlement" };
+      const memo = zuoraDebitMemoDocumentSchema.parse(record.sourcePayload);
+      if (memo.status !== "Posted") return { action: "skip", reason: `debit memo status is ${memo.status}: only posted debit memos are synced` };
+      return planVoucher(mapDebitMemoVoucher({ memo, maps, settings }), { number: memo.number, currency: memo.currency, what: `Debit memo ${memo.number}` });
+    }
+    if (type === "refund") {
+      const refund = zuoraRefundDocumentSchema.parse(record.sourcePayload);
+      if (refund.status !== "Processed") return { action: "skip", reason: `refund status is ${refund.status}: only processed refunds are synced` };
+      return planVoucher(mapRefundVoucher({ refund, maps, settings }), { number: refund.number, currency: refund.currency, what: `Refund ${refund.number}` });
+    }
+    if (type === "invoice-adjustment") {
+      const adjustment = zuoraInvoiceAdjustmentDocumentSchema.parse(record.sourcePayload);
+      if (adjustment.status !== "Processed") return { action: "skip", reason: `invoice adjustment status is ${adjustment.status}: only processed adjustments are synced` };
+      return planVoucher(mapAdjustmentVoucher({ adjustment, maps, settings }), { number: adjustment.number, currency: adjustment.currency, what: `Invoice adjustment ${adjustment.number}` });
     }
     return { action: "skip", reason: `object type ${type} is not synced by this flow` };
   };

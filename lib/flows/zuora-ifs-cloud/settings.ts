@@ -18,6 +18,9 @@ export const zuoraIfsCloudSettingsSchema = z.object({
   invoiceVoucherType: voucherType("I"),
   paymentVoucherType: voucherType("U"),
   creditMemoVoucherType: voucherType("I"),
+  debitMemoVoucherType: voucherType("I"),
+  refundVoucherType: voucherType("U"),
+  adjustmentVoucherType: voucherType("I"),
   /** post manual/external payments (captured by the poll); off: recorded as skipped for audit */
   postExternalPayments: z.boolean().default(true),
   /** post credit memos as reversing vouchers; off: recorded (tracked) as skipped */
@@ -62,6 +65,9 @@ export const zuoraIfsCloudSettingsFields: FormField[] = [
   { name: "invoiceVoucherType", label: "Invoice voucher type", type: "text", required: true, defaultValue: "I" },
   { name: "paymentVoucherType", label: "Payment voucher type", type: "text", required: true, defaultValue: "U" },
   { name: "creditMemoVoucherType", label: "Credit memo voucher type", type: "text", required: true, defaultValue: "I" },
+  { name: "debitMemoVoucherType", label: "Debit memo voucher type", type: "text", required: true, defaultValue: "I" },
+  { name: "refundVoucherType", label: "Refund voucher type", type: "text", required: true, defaultValue: "U" },
+  { name: "adjustmentVoucherType", label: "Invoice adjustment voucher type", type: "text", required: true, defaultValue: "I" },
   { name: "postExternalPayments", label: "Post external payments", type: "boolean", defaultValue: true, help: "Off: manual/external payments are captured by the poll for audit and recorded as skipped." },
   { name: "postCreditMemos", label: "Post credit memos", type: "boolean", defaultValue: true, help: "Off: credit memos are tracked (recorded as skipped)." },
   { name: "invoiceSettlement", label: "Invoice Settlement", type: "boolean", defaultValue: true, help: "The Zuora tenant has Invoice Settlement (credit memos exist)." },
