@@ -40,8 +40,8 @@ describe("indexed lookups (in process, 10,000 invoices)", () => {
     console.info(
       `[acumatica] 10,000 in-process PUTs: ${insertMs.toFixed(0)} ms; indexed eq lookup: ${((indexedMs / lookups) * 1000).toFixed(1)} µs; full scan: ${(scanMs / scans).toFixed(2)} ms`,
     );
+    // relative, so a loaded machine slows both alike: an indexed look-up costs a fraction of a scan
     expect(indexedMs / lookups).toBeLessThan((scanMs / scans) / 10);
-    expect(indexedMs).toBeLessThan(1_000);
   });
 });
 
