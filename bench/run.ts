@@ -184,7 +184,12 @@ const main = async () => {
     }
     if (wantedMemory()) {
       // one worker process, so its peak RSS is the whole backfill's; pages must stream (RSS flat over the run)
-      const { row, curve, points } = await memoryRun(ctx, { invoices: SIZES.memory, timeoutMs: Math.max(timeoutMs, 4 * 3600_000), workerNodeArgs });
+      // no fixed limit short of 24 h: the run stops when it is done or stalls (memory.ts); its curve so far
+      // goes to bench/results/memory-progress.jsonl once a minute
+      const progressFile = path.join(resultsDir, "memory-progress.jsonl");
+      await mkdir(resultsDir, { recursive: true });
+      console.log(`memory: ${SIZES.memory.toLocaleString("en-US")} invoices, one worker; progress once a minute in ${path.relative(root, progressFile)}`);
+      const { row, curve, points } = await memoryRun(ctx, { invoices: SIZES.memory, timeoutMs: Math.max(timeoutMs, 24 * 3600_000), workerNodeArgs, progressFile });
       printCurve(points, curve);
       const step = Math.max(1, Math.ceil(points.length / 200));
       await save("memory", [row], {

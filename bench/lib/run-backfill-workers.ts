@@ -25,6 +25,8 @@ export const runBackfillWorkers = async ({
   workerNodeArgs,
   observe,
   measure,
+  probeIntervalMs = 500,
+  stallMs,
 }: {
   db: Db;
   url: string;
@@ -39,6 +41,10 @@ export const runBackfillWorkers = async ({
   observe?: BackfillObserver;
   /** the database's name, its statement counter and the Postgres server's CPU clock (BenchContext) */
   measure?: { database: string; sqlStats?: SqlStats; postgresCpuSeconds?: () => number };
+  /** how often the records' counts are read (each read is a GROUP BY over the flow's records) */
+  probeIntervalMs?: number;
+  /** give up when nothing moved for this long, whatever `timeoutMs` allows */
+  stallMs?: number;
 }) => {
   const workerUrl = measure?.sqlStats ? measure.sqlStats.workerUrl(url) : url;
   const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: workerUrl, concurrency, nodeArgs: workerNodeArgs }));
@@ -64,7 +70,8 @@ export const runBackfillWorkers = async ({
       db,
       flowId,
       timeoutMs,
-      intervalMs: 500,
+      intervalMs: probeIntervalMs,
+      stallMs,
       onTick: (() => {
         let last = 0;
         return (c: Record<string, number>) => {

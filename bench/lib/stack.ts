@@ -319,6 +319,7 @@ export const waitForSync = async ({
   done,
   timeoutMs,
   intervalMs = 250,
+  stallMs,
   onTick,
 }: {
   db: Db;
@@ -326,15 +327,20 @@ export const waitForSync = async ({
   done: (counts: Record<string, number>) => boolean;
   timeoutMs: number;
   intervalMs?: number;
+  /** also give up when the counts have not changed for this long (a long run that still moves goes on to `timeoutMs`) */
+  stallMs?: number;
   onTick?: (counts: Record<string, number>) => void;
 }) => {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   let last: Record<string, number> = {};
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  let movedAt = Date.now();
+  while (Date.now() < deadline && (stallMs === undefined || Date.now() - movedAt < stallMs)) {
     try {
-      last = await statusCounts(db, flowId);
+      const counts = await statusCounts(db, flowId);
+      if (JSON.stringify(counts) !== JSON.stringify(last)) movedAt = Date.now();
+      last = counts;
       onTick?.(last);
       quiet = done(last) && (await openJobs(db)) === 0 ? quiet + 1 : 0;
       if (quiet >= 2) return last;
@@ -350,8 +356,9 @@ export const waitForSync = async ({
   const stuck = await db.syncRecord
     .findMany({ where: { flowId, status: { not: "posted" } }, select: { objectType: true, naturalKey: true, status: true, statusReason: true, lastError: true }, take: 5 })
     .catch((e: unknown) => String(e));
+  const why = Date.now() >= deadline ? `not done after ${timeoutMs} ms` : `no progress for ${stallMs} ms`;
   throw new Error(
-    `sync not done after ${timeoutMs} ms: ${JSON.stringify(last)}${lastError ? ` (last probe error: ${String(lastError)})` : ""}\njobs: ${JSON.stringify(jobs, null, 1)}\nnot posted: ${JSON.stringify(stuck, null, 1)}`,
+    `sync ${why}: ${JSON.stringify(last)}${lastError ? ` (last probe error: ${String(lastError)})` : ""}\njobs: ${JSON.stringify(jobs, null, 1)}\nnot posted: ${JSON.stringify(stuck, null, 1)}`,
   );
 };
 

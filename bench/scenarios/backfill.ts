@@ -65,6 +65,10 @@ export type BackfillOptions = {
   workerNodeArgs?: string[];
   /** sees the worker processes and every progress probe (the memory scenario draws its curve from them) */
   observe?: BackfillObserver;
+  /** how often the records' counts are read (default 500 ms) */
+  probeIntervalMs?: number;
+  /** give up when nothing moved for this long (default: only `timeoutMs`) */
+  stallMs?: number;
 };
 
 /** A bill run of invoices alone: the job the n8n comparison moves (issue 17). */
@@ -94,6 +98,8 @@ export const backfillMeasured = async (
     paymentRates = { electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1 },
     workerNodeArgs,
     observe,
+    probeIntervalMs,
+    stallMs,
   }: BackfillOptions,
 ): Promise<{ row: BackfillResult; detail: BackfillDetail }> => {
   const { url, db, name } = await ctx.freshDb(label);
@@ -116,6 +122,8 @@ export const backfillMeasured = async (
     timeoutMs,
     workerNodeArgs,
     observe,
+    probeIntervalMs,
+    stallMs,
     measure: { database: name, sqlStats: ctx.sqlStats, postgresCpuSeconds: () => ctx.pg.cpuSeconds() },
   });
   const { procs, counts, complete, note, seconds, posted: records, failed } = out;

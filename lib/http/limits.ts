@@ -20,17 +20,19 @@ import { sleep } from "./retry";
  * after it was taken, so other processes get their turn.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
- * the send times that fall within that window ahead, and the process keeps them for its next callers
- * (a send time that passed unused by more than RATE_BANK_MS is dropped, so late sends bunch by at most
- * RATE_BANK_MS worth of the rate, on top of `burst`). With no rate at all (pauses only), a reservation that found no pause lets the process's
- * callers through for RATE_BANK_MS without asking again. At most RATE_BANK_MS of the shared rate can
- * go unused per process when it goes quiet; slow rates (a licence of 600/min) reserve per call as before.
+ * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
+ * is refilled only once it is empty, and a send time that passed unused by more than BANK_VALID_MS is
+ * dropped. So a process sends at most one bank (RATE_BANK_MS worth of the rate) beyond the rate and
+ * `burst` in any window, by using late send times, and wastes at most one bank when it goes quiet;
+ * a rate slower than that (a licence of 600/min) is reserved per call as before. With no rate at all
+ * (pauses only), a reservation that found no pause lets the process's callers through for
+ * RATE_BANK_MS without asking again; a pause that another process sets is seen that much later.
  *
  * The tables are UNLOGGED (their state is ephemeral), so these statements do not wait for a WAL flush;
  * after a crash Postgres empties them, and a process that finds its key's slots gone inserts them again.
  *
- * Cost: one statement per reservation for the rate (one per RATE_BANK_MS or per call, whichever is
- * rarer, fewer when the process sends concurrently); for the concurrency limit two statements per
+ * Cost: one statement per reservation for the rate (one per bank or per call, whichever is rarer,
+ * fewer when the process sends concurrently); for the concurrency limit two statements per
  * slot taken from the table, shared by the calls that reuse it within `slotHoldMs`.
  */
 export type SharedLimits = {
@@ -51,12 +53,12 @@ export type SharedLimits = {
   /** lease length of a concurrency slot; must exceed the call's timeout. Default 120 s. */
   slotLeaseMs?: number;
   /**
-   * How long a process keeps a slot idle for its next call before giving it back. Default 100 ms:
-   * a job's next call comes after a few statements of its own (measured in bench/README.md), and a
-   * shorter linger sent most slots back to the table between two calls of the same process.
+   * How long a process keeps a slot idle for its next call before giving it back. Default 250 ms:
+   * a job's next call comes after a few statements of its own, and with 10 ms most slots went back
+   * to the table between two calls of the same process (bench/README.md, "Vendor limiter").
    */
   slotLingerMs?: number;
-  /** longest a process reuses one slot for successive calls before giving it back. Default 1 s. */
+  /** longest a process reuses one slot for successive calls before giving it back (other processes' turn). Default 2 s. */
   slotHoldMs?: number;
 };
 
@@ -84,6 +86,8 @@ const MAX_RESERVATION = 64;
 
 /** How far ahead a process reserves send times of a fast rate for its next callers (see above). */
 export const RATE_BANK_MS = 20;
+/** How long after its time a banked send time may still be used (see above). */
+const BANK_VALID_MS = 250;
 
 type RateShape = { intervalMs: number; toleranceMs: number; maxWaitMs: number };
 type RateWaiter = { resolve: (waitMs: number) => void; reject: (err: unknown) => void };
@@ -137,8 +141,8 @@ const aheadOf = ({ intervalMs }: RateShape, n: number) =>
 const fromBank = (shape: RateShape, queue: RateQueue): number | undefined => {
   const now = Date.now();
   if (shape.intervalMs === 0) return now < queue.clearUntil ? 0 : undefined;
-  // a send time more than RATE_BANK_MS in the past is dropped: used late, send times bunch
-  while (queue.banked.length > 0 && queue.banked[0]! < now - RATE_BANK_MS) queue.banked.shift();
+  // a send time long past is dropped (used late, send times bunch; at most one bank of them)
+  while (queue.banked.length > 0 && queue.banked[0]! < now - BANK_VALID_MS) queue.banked.shift();
   const at = queue.banked.shift();
   return at === undefined ? undefined : Math.max(0, at - now);
 };
@@ -284,8 +288,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const max = limits.maxConcurrent;
   if (!max) return { release: async () => {} };
   const pool = slotPoolOf(db, `${key}\u0000${max}`);
-  const lingerMs = limits.slotLingerMs ?? 100;
-  const holdMs = limits.slotHoldMs ?? 1000;
+  const lingerMs = limits.slotLingerMs ?? 250;
+  const holdMs = limits.slotHoldMs ?? 2000;
 
   const leaseMs = limits.slotLeaseMs ?? 120_000;
   /** A slot held longer than this is not used for another call (the call must end well inside the lease). */
