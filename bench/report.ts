@@ -22,7 +22,7 @@ const table = (rows: Record<string, unknown>[]) => {
 
 export const renderResults = (resultsDir: string) => {
   if (!existsSync(resultsDir)) return "_no results yet: run `npm run bench`_\n";
-  const order = ["backfill", "callouts", "licence", "intake", "records", "memory", "backfill-qad", "netsuite", "zoho-crm", "ifs-backfill"];
+  const order = ["backfill", "invoices-only", "callouts", "licence", "intake", "records", "memory", "backfill-qad", "netsuite", "zoho-crm", "ifs-backfill"];
   const files = readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json"))
     .sort((a, b) => order.indexOf(a.replace(".json", "")) - order.indexOf(b.replace(".json", "")));

@@ -5,7 +5,7 @@ import { createBenchContext, machine } from "./lib/context";
 import { root } from "./lib/stack";
 import { updateBenchmarksMd } from "./report";
 import { spawnSync } from "node:child_process";
-import { backfill } from "./scenarios/backfill";
+import { backfillMeasured, INVOICES_ONLY, type BackfillDetail, type BackfillResult } from "./scenarios/backfill";
 import { backfillQad } from "./scenarios/backfill-qad";
 import { calloutLatency } from "./scenarios/callouts";
 import { ifsBackfill } from "./scenarios/ifs-backfill";
@@ -21,6 +21,9 @@ import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
  *                                              ifs-backfill: Zuora -> IFS Cloud vouchers)
  * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
  * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
+ * npm run bench -- --only invoices-only        the n8n comparison's job: a bill run of invoices alone (1,000 at each
+ *                                              latency and 300 at 0 ms with --full; 300 quick; --invoices N)
+ * npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"   a CPU profile per worker
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
  */
 
@@ -74,6 +77,12 @@ const workerNodeArgs = values["worker-node-args"] === undefined ? undefined : va
 
 const resultsDir = path.join(root, "bench", "results");
 
+/** The statements by kind and the Acumatica calls by route of one run, for the console. */
+const printDetail = (detail: BackfillDetail) => {
+  console.log(`\n${detail.scenario}: Acumatica calls per document by operation ${JSON.stringify(detail.acumaticaPerDocumentByOperation)}`);
+  if (detail.statementsByKind) console.table(detail.statementsByKind.slice(0, 20));
+};
+
 const save = async (scenario: string, rows: object[], extra: object = {}) => {
   console.log(`\n== ${scenario} (${full ? "full" : "quick"} sizes) ==`);
   console.table(rows);
@@ -98,10 +107,34 @@ const main = async () => {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
+    /** rows and the details of each (statements by kind, Acumatica calls by route) for the JSON */
+    const measured = async (runs: (() => Promise<{ row: BackfillResult; detail: BackfillDetail }>)[]) => {
+      const rows: BackfillResult[] = [];
+      const details: BackfillDetail[] = [];
+      for (const runOne of runs) {
+        const { row, detail } = await runOne();
+        rows.push(row);
+        details.push(detail);
+        printDetail(detail);
+      }
+      return { rows, details };
+    };
     if (wanted("backfill")) {
-      const rows = [];
-      for (const latencyMs of latencies) rows.push(await backfill(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs, label: `backfill-${latencyMs}ms` }));
-      await save("backfill", rows, { targets: { invoicesPerSecond: 1000, callsPerInvoice: 1.5 } });
+      const { rows, details } = await measured(
+        latencies.map((latencyMs) => () => backfillMeasured(ctx, { invoices: SIZES.backfill, latencyMs, timeoutMs, label: `backfill-${latencyMs}ms`, workerNodeArgs })),
+      );
+      await save("backfill", rows, { targets: { invoicesPerSecond: 1000, callsPerInvoice: 1.5 }, workerNodeArgs: workerNodeArgs ?? "default (WORKER_NODE_FLAGS)", details });
+    }
+    if (wanted("invoices-only")) {
+      // the n8n comparison's job (issue 17): invoices and the customers they need, no payments or credit memos
+      const sizes = values.invoices ? [Number(values.invoices)] : full ? [1_000] : [300];
+      const runs = sizes.flatMap((invoices) =>
+        latencies.map((latencyMs) => () => backfillMeasured(ctx, { invoices, latencyMs, timeoutMs, paymentRates: INVOICES_ONLY, label: `invoices-only-${invoices}-${latencyMs}ms`, workerNodeArgs })),
+      );
+      // a small bill run: time to the last of 300 invoices posted at 0 ms
+      if (full && !values.invoices) runs.push(() => backfillMeasured(ctx, { invoices: 300, latencyMs: 0, timeoutMs, paymentRates: INVOICES_ONLY, label: "invoices-only-300-0ms", workerNodeArgs }));
+      const { rows, details } = await measured(runs);
+      await save("invoices-only", rows, { targets: { invoicesPerSecond: 120, secondsToLastPostedOf300: 5 }, details });
     }
     if (wanted("backfill-qad")) {
       const rows = [];
@@ -124,22 +157,22 @@ const main = async () => {
       await save("netsuite", rows);
     }
     if (wanted("licence")) {
-      const rows = [];
-      for (const latencyMs of latencies) {
-        rows.push(
-          await backfill(ctx, {
-            invoices: SIZES.licenceInvoices,
-            latencyMs,
-            timeoutMs,
-            accounts: 40,
-            label: `licence-600-${latencyMs}ms`,
-            licence: { requestsPerMinute: 600 },
-            // the connection configured to the tenant's licence, as an admin would
-            acumaticaLimits: { requestsPerMinute: 600, maxConcurrent: 3 },
-          }),
-        );
-      }
-      await save("licence", rows, { targets: { usedShareOfLimit: 0.95, failedRecords: 0 }, limitPerMinute: 600 });
+      const { rows, details } = await measured(
+        latencies.map(
+          (latencyMs) => () =>
+            backfillMeasured(ctx, {
+              invoices: SIZES.licenceInvoices,
+              latencyMs,
+              timeoutMs,
+              accounts: 40,
+              label: `licence-600-${latencyMs}ms`,
+              licence: { requestsPerMinute: 600 },
+              // the connection configured to the tenant's licence, as an admin would
+              acumaticaLimits: { requestsPerMinute: 600, maxConcurrent: 3 },
+            }),
+        ),
+      );
+      await save("licence", rows, { targets: { usedShareOfLimit: 0.95, failedRecords: 0 }, limitPerMinute: 600, details });
     }
     if (wanted("zoho-crm")) {
       const rows = [];
@@ -151,7 +184,12 @@ const main = async () => {
     }
     if (wantedMemory()) {
       // one worker process, so its peak RSS is the whole backfill's; pages must stream (RSS flat over the run)
-      const { row, curve, points } = await memoryRun(ctx, { invoices: SIZES.memory, timeoutMs: Math.max(timeoutMs, 4 * 3600_000), workerNodeArgs });
+      // no fixed limit short of 24 h: the run stops when it is done or stalls (memory.ts); its curve so far
+      // goes to bench/results/memory-progress.jsonl once a minute
+      const progressFile = path.join(resultsDir, "memory-progress.jsonl");
+      await mkdir(resultsDir, { recursive: true });
+      console.log(`memory: ${SIZES.memory.toLocaleString("en-US")} invoices, one worker; progress once a minute in ${path.relative(root, progressFile)}`);
+      const { row, curve, points } = await memoryRun(ctx, { invoices: SIZES.memory, timeoutMs: Math.max(timeoutMs, 24 * 3600_000), workerNodeArgs, progressFile });
       printCurve(points, curve);
       const step = Math.max(1, Math.ceil(points.length / 200));
       await save("memory", [row], {

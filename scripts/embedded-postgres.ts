@@ -238,6 +238,7 @@ export const startEmbeddedPostgres = async ({
   log = () => {},
   runtimeRoot = DEFAULT_RUNTIME_ROOT,
   packaged,
+  settings = {},
 }: {
   dataDir: string;
   port: number;
@@ -249,6 +250,8 @@ export const startEmbeddedPostgres = async ({
   runtimeRoot?: string;
   /** The binaries to run instead of the packaged ones (tests). */
   packaged?: Binaries;
+  /** Server settings passed as `-c name=value` (e.g. the bench's shared_preload_libraries=pg_stat_statements). */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedPg> => {
   const user = await postgresUser();
   const { initdb, pg_ctl } = await reachableBinaries({ user, runtimeRoot, log, source: packaged });
@@ -272,7 +275,11 @@ export const startEmbeddedPostgres = async ({
   }
 
   const logFile = path.join(dir, "server.log");
-  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200`;
+  const extra = Object.entries(settings).map(([name, value]) => {
+    if (!/^[a-z_.]+$/.test(name) || !/^[\w.,-]+$/.test(value)) throw new EmbeddedPgError(`Unsupported Postgres setting ${name}=${value}`);
+    return ` -c ${name}=${value}`;
+  });
+  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200${extra.join("")}`;
   try {
     await execFileAsync(pg_ctl, ["start", "-D", dir, "-w", "-t", "60", "-l", logFile, "-o", serverOptions], { ...user });
   } catch {

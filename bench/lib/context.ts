@@ -4,13 +4,16 @@ import pg from "pg";
 import { createDb, type Db } from "../../lib/db";
 import { migrate } from "../../lib/db/migrate";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
+import { prepareSqlStats, SQL_STATS_SETTINGS, type SqlStats } from "./sql-stats";
 import { killAllWorkers, startOwnPostgres, type OwnPostgres } from "./stack";
 
 /** One benchmark run's shared parts: an embedded Postgres and a helper for a fresh database per scenario. */
 export type BenchContext = {
   pg: OwnPostgres;
+  /** statement counts of the workers (pg_stat_statements); undefined when the server could not load it */
+  sqlStats?: SqlStats;
   /** a fresh migrated database; closed and dropped by `cleanup` */
-  freshDb: (label: string) => Promise<{ url: string; db: Db }>;
+  freshDb: (label: string) => Promise<{ url: string; db: Db; name: string }>;
   /** a fresh sandbox with the demo company (accounts) and the given latency per call */
   freshSandbox: (opts: { latencyMs: number; accounts?: number }) => Promise<RunningSandbox>;
   cleanup: () => Promise<void>;
@@ -19,11 +22,17 @@ export type BenchContext = {
 export const createBenchContext = async (): Promise<BenchContext> => {
   // A key for this run only: connection secrets in the bench databases are encrypted with it.
   process.env.ML_CONNECTOR_KEY ??= randomBytes(32).toString("base64");
-  const own = await startOwnPostgres();
+  // pg_stat_statements counts the workers' statements; a Postgres that cannot load it runs without
+  const own = await startOwnPostgres({ settings: SQL_STATS_SETTINGS }).catch((err: unknown) => {
+    console.warn(`bench: Postgres without pg_stat_statements (${String(err).slice(0, 200)}): no statement counts`);
+    return startOwnPostgres();
+  });
+  const sqlStats = await prepareSqlStats(own.connectionString()).catch(() => undefined);
   const opened: { db: Db; name: string }[] = [];
   const sandboxes: RunningSandbox[] = [];
   return {
     pg: own,
+    sqlStats,
     freshDb: async (label) => {
       const name = `bench_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${randomBytes(3).toString("hex")}`;
       const admin = new pg.Client({ connectionString: own.connectionString() });
@@ -34,7 +43,7 @@ export const createBenchContext = async (): Promise<BenchContext> => {
       await migrate({ connectionString: url });
       const db = createDb(url, { max: 4 });
       opened.push({ db, name });
-      return { url, db };
+      return { url, db, name };
     },
     freshSandbox: async ({ latencyMs, accounts = 300 }) => {
       const sandbox = await startSandbox({ port: 0, demo: { accounts, existingCustomerRate: 0.6 } });

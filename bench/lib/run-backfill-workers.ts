@@ -1,10 +1,14 @@
 import type { Db } from "../../lib/db";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
+import { summariseStatements, type SqlStats, type StatementSummary } from "./sql-stats";
 import { spawnWorker, waitForSync, type WorkerProcess } from "./stack";
 
 /*
  * The part every backfill scenario shares: worker processes started (start-up is not sync time),
  * `Sync now`, and a wait until every expected record is posted, with the counts reached otherwise.
+ * Measured from `Sync now` to the last probe: the workers' CPU time (from /proc), with `measure` also
+ * the Postgres server's CPU time and the workers' SQL statements (pg_stat_statements), and the time
+ * to the last record posted (its postedAt, not the probe that saw it).
  */
 
 export type BackfillObserver = { workers?: (procs: WorkerProcess[]) => void; syncStarted?: () => void; progress?: (counts: Record<string, number>) => void };
@@ -20,6 +24,9 @@ export const runBackfillWorkers = async ({
   timeoutMs,
   workerNodeArgs,
   observe,
+  measure,
+  probeIntervalMs = 500,
+  stallMs,
 }: {
   db: Db;
   url: string;
@@ -32,8 +39,15 @@ export const runBackfillWorkers = async ({
   timeoutMs: number;
   workerNodeArgs?: string[];
   observe?: BackfillObserver;
+  /** the database's name, its statement counter and the Postgres server's CPU clock (BenchContext) */
+  measure?: { database: string; sqlStats?: SqlStats; postgresCpuSeconds?: () => number };
+  /** how often the records' counts are read (each read is a GROUP BY over the flow's records) */
+  probeIntervalMs?: number;
+  /** give up when nothing moved for this long, whatever `timeoutMs` allows */
+  stallMs?: number;
 }) => {
-  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: url, concurrency, nodeArgs: workerNodeArgs }));
+  const workerUrl = measure?.sqlStats ? measure.sqlStats.workerUrl(url) : url;
+  const procs = Array.from({ length: workers }, () => spawnWorker({ databaseUrl: workerUrl, concurrency, nodeArgs: workerNodeArgs }));
   observe?.workers?.(procs);
   const upDeadline = Date.now() + 60_000;
   while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) {
@@ -42,6 +56,9 @@ export const runBackfillWorkers = async ({
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  if (measure?.sqlStats) await measure.sqlStats.reset(measure.database);
+  const cpu0 = procs.map((p) => p.cpuSeconds());
+  const pgCpu0 = measure?.postgresCpuSeconds?.() ?? NaN;
   const started = Date.now();
   observe?.syncStarted?.();
   await syncFlowNow({ db, flowId });
@@ -53,7 +70,8 @@ export const runBackfillWorkers = async ({
       db,
       flowId,
       timeoutMs,
-      intervalMs: 500,
+      intervalMs: probeIntervalMs,
+      stallMs,
       onTick: (() => {
         let last = 0;
         return (c: Record<string, number>) => {
@@ -63,7 +81,8 @@ export const runBackfillWorkers = async ({
           console.log(`  [${label}] ${((Date.now() - started) / 1000).toFixed(0)} s: ${JSON.stringify(c)}`);
         };
       })(),
-      done: (c) => c["invoice/posted"] === expected.invoice && c["payment/posted"] === expected.payment && (c["credit-memo/posted"] ?? 0) === expected["credit-memo"],
+      // a bill run without payments (invoices only) has no payment/posted count at all
+      done: (c) => (c["invoice/posted"] ?? 0) === expected.invoice && (c["payment/posted"] ?? 0) === expected.payment && (c["credit-memo/posted"] ?? 0) === expected["credit-memo"],
     });
   } catch (err) {
     complete = false;
@@ -73,9 +92,15 @@ export const runBackfillWorkers = async ({
     );
   }
   const seconds = (Date.now() - started) / 1000;
+  const workerCpuSeconds = procs.reduce((n, p, i) => n + p.cpuSeconds() - cpu0[i]!, 0);
+  const postgresCpuSeconds = (measure?.postgresCpuSeconds?.() ?? NaN) - pgCpu0;
+  const statementCounts = measure?.sqlStats ? await measure.sqlStats.read(measure.database).catch(() => undefined) : undefined;
   if (!complete || process.env.BENCH_DEBUG) for (const p of procs) console.log(p.output().slice(-3000));
   await Promise.all(procs.map((p) => p.kill("SIGTERM")));
   const posted = Object.entries(counts).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
   const failed = Object.entries(counts).filter(([k]) => k.endsWith("/failed")).reduce((n, [, v]) => n + v, 0);
-  return { procs, counts, complete, note, seconds, posted, failed };
+  const last = await db.syncRecord.aggregate({ where: { flowId, status: "posted" }, _max: { postedAt: true } });
+  const secondsToLastPosted = last._max.postedAt ? (last._max.postedAt.getTime() - started) / 1000 : NaN;
+  const statements: StatementSummary | undefined = statementCounts ? summariseStatements(statementCounts, posted) : undefined;
+  return { procs, counts, complete, note, seconds, posted, failed, workerCpuSeconds, postgresCpuSeconds, statements, secondsToLastPosted };
 };

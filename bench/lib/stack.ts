@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -53,16 +53,56 @@ export const demoValueMapRows = ({ flowId, glMaps = DEMO_GL_MAPS, except = [] }:
     ...Object.entries(DEMO_VALUE_MAPS).flatMap(([kind, maps]) => Object.entries(maps).map(([sourceKey, targetValue]) => ({ flowId, kind, sourceKey, targetValue }))),
   ].filter((m) => !except.includes(`${m.kind}/${m.sourceKey}`));
 
-export type OwnPostgres = EmbeddedPg & { url: string; dataDir: string; restart: (downMs?: number) => Promise<void>; destroy: () => Promise<void> };
+export type OwnPostgres = EmbeddedPg & {
+  url: string;
+  dataDir: string;
+  restart: (downMs?: number) => Promise<void>;
+  destroy: () => Promise<void>;
+  /** CPU time the server has used so far, user + system, its exited backends included (seconds) */
+  cpuSeconds: () => number;
+};
 
-/** A throw-away embedded Postgres with one migrated database; `restart` stops and starts the same cluster. */
-export const startOwnPostgres = async (): Promise<OwnPostgres> => {
+/** Clock ticks of a process: fields 14-17 of /proc/<pid>/stat (utime, stime, cutime, cstime), after "(comm)". */
+const ticksOf = (pid: number | string) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return { ppid: Number(fields[1]), own: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) };
+};
+
+/**
+ * CPU seconds of a Postgres cluster: the postmaster's own and its reaped children's (backends that
+ * exited), plus its live children's. Linux /proc, 100 ticks a second.
+ */
+const postgresCpuSeconds = (clusterDir: string) => {
+  try {
+    const pid = Number(readFileSync(path.join(clusterDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const main = ticksOf(pid);
+    let ticks = main.own + main.children;
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const t = ticksOf(entry);
+        if (t.ppid === pid) ticks += t.own;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
+};
+
+/**
+ * A throw-away embedded Postgres with one migrated database; `restart` stops and starts the same
+ * cluster. `settings`: server settings (the bench loads pg_stat_statements).
+ */
+export const startOwnPostgres = async ({ settings }: { settings?: Record<string, string> } = {}): Promise<OwnPostgres> => {
   const parent = await mkdtemp(path.join(os.tmpdir(), "mlc-rel-pg-"));
   await chmod(parent, 0o755);
   const dataDir = path.join(parent, "pg");
   const password = randomBytes(12).toString("hex");
   const port = await freePort();
-  let server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true });
+  let server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true, settings });
   const admin = new pg.Client({ connectionString: server.connectionString() });
   await admin.connect();
   await admin.query("CREATE DATABASE mlc");
@@ -80,8 +120,9 @@ export const startOwnPostgres = async (): Promise<OwnPostgres> => {
     restart: async (downMs = 0) => {
       await server.stop();
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true });
+      server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true, settings });
     },
+    cpuSeconds: () => postgresCpuSeconds(server.dataDir),
     destroy: async () => {
       await server.stop();
       await rm(parent, { recursive: true, force: true });
@@ -278,6 +319,7 @@ export const waitForSync = async ({
   done,
   timeoutMs,
   intervalMs = 250,
+  stallMs,
   onTick,
 }: {
   db: Db;
@@ -285,15 +327,20 @@ export const waitForSync = async ({
   done: (counts: Record<string, number>) => boolean;
   timeoutMs: number;
   intervalMs?: number;
+  /** also give up when the counts have not changed for this long (a long run that still moves goes on to `timeoutMs`) */
+  stallMs?: number;
   onTick?: (counts: Record<string, number>) => void;
 }) => {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   let last: Record<string, number> = {};
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  let movedAt = Date.now();
+  while (Date.now() < deadline && (stallMs === undefined || Date.now() - movedAt < stallMs)) {
     try {
-      last = await statusCounts(db, flowId);
+      const counts = await statusCounts(db, flowId);
+      if (JSON.stringify(counts) !== JSON.stringify(last)) movedAt = Date.now();
+      last = counts;
       onTick?.(last);
       quiet = done(last) && (await openJobs(db)) === 0 ? quiet + 1 : 0;
       if (quiet >= 2) return last;
@@ -309,8 +356,9 @@ export const waitForSync = async ({
   const stuck = await db.syncRecord
     .findMany({ where: { flowId, status: { not: "posted" } }, select: { objectType: true, naturalKey: true, status: true, statusReason: true, lastError: true }, take: 5 })
     .catch((e: unknown) => String(e));
+  const why = Date.now() >= deadline ? `not done after ${timeoutMs} ms` : `no progress for ${stallMs} ms`;
   throw new Error(
-    `sync not done after ${timeoutMs} ms: ${JSON.stringify(last)}${lastError ? ` (last probe error: ${String(lastError)})` : ""}\njobs: ${JSON.stringify(jobs, null, 1)}\nnot posted: ${JSON.stringify(stuck, null, 1)}`,
+    `sync ${why}: ${JSON.stringify(last)}${lastError ? ` (last probe error: ${String(lastError)})` : ""}\njobs: ${JSON.stringify(jobs, null, 1)}\nnot posted: ${JSON.stringify(stuck, null, 1)}`,
   );
 };
 

@@ -1,3 +1,4 @@
+import { acumaticaCallsByOperation, formatOperations } from "../lib/acumatica-operations";
 import { mb, type BenchContext } from "../lib/context";
 import { runBackfillWorkers, type BackfillObserver } from "../lib/run-backfill-workers";
 import { createSandboxFlow } from "../lib/stack";
@@ -10,12 +11,27 @@ export type BackfillResult = {
   seconds: number;
   recordsPerSecond: number;
   invoicesPerSecond: number;
+  /** from Sync now to the last record's postedAt (the probe that sees it comes up to 500 ms later) */
+  secondsToLastPosted: number;
   zuoraCallsPerInvoice: number;
   acumaticaCallsPerInvoice: number;
   callsPerInvoice: number;
+  /** invoices, payments and credit memos posted (customers are records, not documents) */
+  documents: number;
+  acumaticaCallsPerDocument: number;
+  /** Acumatica calls per posted document by operation (see bench/lib/acumatica-operations.ts) */
+  acumaticaPerDocument: string;
   acumatica429: number;
   acumaticaRequestsPerMinute: number;
+  /** with a licence: requests/min achieved ÷ the licence's requests/min */
+  licenceShareUsed?: number;
   failedRecords: number;
+  /** the workers' CPU time (user + system, all worker processes) per posted record */
+  workerCpuMsPerRecord: number;
+  /** the Postgres server's CPU time per posted record (the bench's own probes included, a small share) */
+  postgresCpuMsPerRecord: number;
+  /** statements the workers sent per posted record (pg_stat_statements; BEGIN/COMMIT and graphile-worker's own included) */
+  sqlStatementsPerRecord: number;
   peakWorkerRssMb: number;
   workers: number;
   concurrency: number;
@@ -23,12 +39,51 @@ export type BackfillResult = {
   note?: string;
 };
 
+/** What a backfill measured beyond its row: the workers' statements by kind and Acumatica's calls by route. */
+export type BackfillDetail = {
+  scenario: string;
+  statementsByKind?: { kind: string; calls: number; perRecord: number; totalMs: number }[];
+  topStatements?: { query: string; calls: number; perRecord: number }[];
+  acumaticaByRoute: Record<string, number>;
+  acumaticaPerDocumentByOperation: Record<string, number>;
+};
+
+export type BackfillOptions = {
+  invoices: number;
+  latencyMs: number;
+  workers?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  accounts?: number;
+  label?: string;
+  licence?: { requestsPerMinute: number };
+  /** the Acumatica connection's own limits; default: high (the sandbox has no licence limit unless `licence`) */
+  acumaticaLimits?: { requestsPerMinute?: number; maxConcurrent?: number };
+  /** shares of invoices with a payment or credit memo; INVOICES_ONLY for the peer's job (invoices and their customers) */
+  paymentRates?: { electronicPaymentRate: number; externalPaymentRate: number; creditMemoRate: number };
+  /** node flags of the worker processes instead of scripts/worker-build.ts's WORKER_NODE_FLAGS (to measure flags) */
+  workerNodeArgs?: string[];
+  /** sees the worker processes and every progress probe (the memory scenario draws its curve from them) */
+  observe?: BackfillObserver;
+  /** how often the records' counts are read (default 500 ms) */
+  probeIntervalMs?: number;
+  /** give up when nothing moved for this long (default: only `timeoutMs`) */
+  stallMs?: number;
+};
+
+/** A bill run of invoices alone: the job the n8n comparison moves (issue 17). */
+export const INVOICES_ONLY = { electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0 };
+
+const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : NaN);
+
 /**
  * Backfill by polling: a bill run of `invoices` posted invoices (with payments and credit memos) in
  * Zuora, a flow created, `Sync now`, worker processes until every record is posted. Throughput end to
- * end (first poll to last post), API calls per invoice from the sandbox's own counters, peak RSS.
+ * end (first poll to last post), API calls per invoice and per document from the sandbox's own
+ * counters (Acumatica's by operation), peak RSS, the workers' and Postgres's CPU and the workers' SQL
+ * statements per record. `backfillMeasured` also returns the statements by kind and the calls by route.
  */
-export const backfill = async (
+export const backfillMeasured = async (
   ctx: BenchContext,
   {
     invoices,
@@ -43,25 +98,11 @@ export const backfill = async (
     paymentRates = { electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1 },
     workerNodeArgs,
     observe,
-  }: {
-    invoices: number;
-    latencyMs: number;
-    workers?: number;
-    concurrency?: number;
-    timeoutMs?: number;
-    accounts?: number;
-    label?: string;
-    licence?: { requestsPerMinute: number };
-    /** the Acumatica connection's own limits; default: high (the sandbox has no licence limit unless `licence`) */
-    acumaticaLimits?: { requestsPerMinute?: number; maxConcurrent?: number };
-    paymentRates?: { electronicPaymentRate: number; externalPaymentRate: number; creditMemoRate: number };
-    /** node flags of the worker processes instead of scripts/worker-build.ts's WORKER_NODE_FLAGS (to measure flags) */
-    workerNodeArgs?: string[];
-    /** sees the worker processes and every progress probe (the memory scenario draws its curve from them) */
-    observe?: BackfillObserver;
-  },
-): Promise<BackfillResult> => {
-  const { url, db } = await ctx.freshDb(label);
+    probeIntervalMs,
+    stallMs,
+  }: BackfillOptions,
+): Promise<{ row: BackfillResult; detail: BackfillDetail }> => {
+  const { url, db, name } = await ctx.freshDb(label);
   const sandbox = await ctx.freshSandbox({ latencyMs, accounts });
   if (licence) await sandbox.control.acumatica.setLicence({ requestsPerMinute: licence.requestsPerMinute, sendRetryAfter: true });
   const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits });
@@ -70,30 +111,63 @@ export const backfill = async (
   const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a0 = await sandbox.control.acumatica.stats();
 
-  const { procs, counts, complete, note, seconds, posted: records, failed } = await runBackfillWorkers({ db, url, flowId, expected, label, workers, concurrency, timeoutMs, workerNodeArgs, observe });
+  const out = await runBackfillWorkers({
+    db,
+    url,
+    flowId,
+    expected,
+    label,
+    workers,
+    concurrency,
+    timeoutMs,
+    workerNodeArgs,
+    observe,
+    probeIntervalMs,
+    stallMs,
+    measure: { database: name, sqlStats: ctx.sqlStats, postgresCpuSeconds: () => ctx.pg.cpuSeconds() },
+  });
+  const { procs, counts, complete, note, seconds, posted: records, failed } = out;
   const z1 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a1 = await sandbox.control.acumatica.stats();
   const postedInvoices = counts["invoice/posted"] ?? 0;
+  const documents = postedInvoices + (counts["payment/posted"] ?? 0) + (counts["credit-memo/posted"] ?? 0);
   const zc = (z1 - z0) / Math.max(1, postedInvoices);
   const ac = (a1.requests - a0.requests) / Math.max(1, postedInvoices);
-  return {
+  const byRoute = Object.fromEntries(Object.entries(a1.byRoute).map(([route, n]) => [route, n - (a0.byRoute[route] ?? 0)] as const).filter(([, n]) => n > 0));
+  const byOperation = acumaticaCallsByOperation(byRoute, documents);
+  const perMinute = ((a1.requests - a0.requests) / seconds) * 60;
+  const row: BackfillResult = {
     scenario: label,
     latencyMs,
     invoices,
     records,
-    seconds: Number(seconds.toFixed(1)),
-    recordsPerSecond: Number((records / seconds).toFixed(1)),
-    invoicesPerSecond: Number((postedInvoices / seconds).toFixed(1)),
-    zuoraCallsPerInvoice: Number(zc.toFixed(2)),
-    acumaticaCallsPerInvoice: Number(ac.toFixed(2)),
-    callsPerInvoice: Number((zc + ac).toFixed(2)),
+    seconds: fixed(seconds, 1),
+    recordsPerSecond: fixed(records / seconds, 1),
+    invoicesPerSecond: fixed(postedInvoices / seconds, 1),
+    secondsToLastPosted: fixed(out.secondsToLastPosted, 1),
+    zuoraCallsPerInvoice: fixed(zc),
+    acumaticaCallsPerInvoice: fixed(ac),
+    callsPerInvoice: fixed(zc + ac),
+    documents,
+    acumaticaCallsPerDocument: fixed((a1.requests - a0.requests) / Math.max(1, documents)),
+    acumaticaPerDocument: formatOperations(byOperation),
     acumatica429: a1.rejected429 - a0.rejected429,
-    acumaticaRequestsPerMinute: Math.round(((a1.requests - a0.requests) / seconds) * 60),
+    acumaticaRequestsPerMinute: Math.round(perMinute),
+    ...(licence ? { licenceShareUsed: fixed(perMinute / licence.requestsPerMinute, 3) } : {}),
     failedRecords: failed,
+    workerCpuMsPerRecord: fixed((out.workerCpuSeconds * 1000) / Math.max(1, records)),
+    postgresCpuMsPerRecord: fixed((out.postgresCpuSeconds * 1000) / Math.max(1, records)),
+    sqlStatementsPerRecord: out.statements?.perRecord ?? NaN,
     peakWorkerRssMb: Math.max(...procs.map((p) => mb(p.peakRss()))),
     workers,
     concurrency,
     complete,
     ...(note ? { note } : {}),
   };
+  return {
+    row,
+    detail: { scenario: label, statementsByKind: out.statements?.byKind, topStatements: out.statements?.top, acumaticaByRoute: byRoute, acumaticaPerDocumentByOperation: byOperation },
+  };
 };
+
+export const backfill = async (ctx: BenchContext, options: BackfillOptions): Promise<BackfillResult> => (await backfillMeasured(ctx, options)).row;

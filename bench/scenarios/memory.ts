@@ -1,3 +1,4 @@
+import { appendFileSync, writeFileSync } from "node:fs";
 import { mb, type BenchContext } from "../lib/context";
 import type { WorkerProcess } from "../lib/stack";
 import { backfill, type BackfillResult } from "./backfill";
@@ -61,13 +62,30 @@ export const summariseCurve = (points: RssPoint[], idleRssMb: number): MemoryCur
 
 export type MemoryRow = BackfillResult & { idleRssMb: number; flat: boolean; mbPer10kRecordsSecondHalf: number; workerCpuSeconds: number; workerCpuMsPerRecord: number };
 
+/** A stop that keeps nothing of a long run: no progress for this long ends it (not the run's length). */
+const STALL_MS = 15 * 60_000;
+
 /**
  * Backfill with ONE worker process (concurrency 8): its resident set sampled once a second against the
  * records posted so far. Pages must stream: RSS at 100 % of the records must be what it was at 25 %.
+ *
+ * Made to finish a 100,000-invoice run (~186,000 records, one to two hours on a quiet 2-core machine;
+ * the first attempt stopped at 74 % when its session ran out, after over 2 h at 13-35 records/s on a
+ * machine it shared, and a fixed 4 h limit would have cut it too): the run ends when it is done or
+ * when nothing moved for STALL_MS, whatever it lasts (`timeoutMs` only as an outer bound); above
+ * 10,000 invoices the counts are read every 2 s instead of every 500 ms (a GROUP BY over all the
+ * flow's records, on the cores the worker needs); and once a minute the curve so far is appended to
+ * `progressFile`, so a run that is stopped keeps its figures.
  */
 export const memoryRun = async (
   ctx: BenchContext,
-  { invoices, timeoutMs, workerNodeArgs, label = "memory" }: { invoices: number; timeoutMs: number; workerNodeArgs?: string[]; label?: string },
+  {
+    invoices,
+    timeoutMs,
+    workerNodeArgs,
+    label = "memory",
+    progressFile,
+  }: { invoices: number; timeoutMs: number; workerNodeArgs?: string[]; label?: string; progressFile?: string },
 ): Promise<{ row: MemoryRow; curve: MemoryCurve; points: RssPoint[] }> => {
   let worker: WorkerProcess | undefined;
   let startedAt = 0;
@@ -76,10 +94,14 @@ export const memoryRun = async (
   let cpuAtStart = 0;
   let cpuAtEnd = 0;
   const points: RssPoint[] = [];
+  if (progressFile) writeFileSync(progressFile, "");
+  let progressAt = 0;
   const row = await backfill(ctx, {
     invoices,
     latencyMs: 0,
     timeoutMs,
+    stallMs: STALL_MS,
+    probeIntervalMs: invoices > 10_000 ? 2_000 : 500,
     workers: 1,
     concurrency: 8,
     label,
@@ -98,6 +120,11 @@ export const memoryRun = async (
         cpuAtEnd = worker?.cpuSeconds() ?? cpuAtEnd;
         const last = worker?.rssSamples().at(-1);
         if (last) points.push({ seconds: Number(((Date.now() - startedAt) / 1000).toFixed(1)), rssMb: mb(last.rss), posted });
+        if (progressFile && Date.now() - progressAt >= 60_000) {
+          progressAt = Date.now();
+          const line = { at: new Date().toISOString(), seconds: points.at(-1)?.seconds ?? 0, posted, rssMb: points.at(-1)?.rssMb ?? 0, peakRssMb: mb(worker?.peakRss() ?? 0), workerCpuSeconds: Number((cpuAtEnd - cpuAtStart).toFixed(1)), counts };
+          appendFileSync(progressFile, `${JSON.stringify(line)}\n`);
+        }
       },
     },
   });

@@ -19,8 +19,21 @@ import { sleep } from "./retry";
  * next call of the process; a slot goes back to the table after that, and at the latest `slotHoldMs`
  * after it was taken, so other processes get their turn.
  *
- * Cost: at most one statement per call for the rate (fewer when the process sends concurrently); for
- * the concurrency limit two statements per slot taken from the table, shared by the calls that reuse it.
+ * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
+ * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
+ * is refilled only once it is empty, and a send time that passed unused by more than BANK_VALID_MS is
+ * dropped. So a process sends at most one bank (RATE_BANK_MS worth of the rate) beyond the rate and
+ * `burst` in any window, by using late send times, and wastes at most one bank when it goes quiet;
+ * a rate slower than that (a licence of 600/min) is reserved per call as before. With no rate at all
+ * (pauses only), a reservation that found no pause lets the process's callers through for
+ * RATE_BANK_MS without asking again; a pause that another process sets is seen that much later.
+ *
+ * The tables are UNLOGGED (their state is ephemeral), so these statements do not wait for a WAL flush;
+ * after a crash Postgres empties them, and a process that finds its key's slots gone inserts them again.
+ *
+ * Cost: one statement per reservation for the rate (one per bank or per call, whichever is rarer,
+ * fewer when the process sends concurrently); for the concurrency limit two statements per
+ * slot taken from the table, shared by the calls that reuse it within `slotHoldMs`.
  */
 export type SharedLimits = {
   db: Db;
@@ -39,9 +52,13 @@ export type SharedLimits = {
   maxQueueWaitMs?: number;
   /** lease length of a concurrency slot; must exceed the call's timeout. Default 120 s. */
   slotLeaseMs?: number;
-  /** how long a process keeps a slot idle for its next call before giving it back. Default 10 ms. */
+  /**
+   * How long a process keeps a slot idle for its next call before giving it back. Default 250 ms:
+   * a job's next call comes after a few statements of its own, and with 10 ms most slots went back
+   * to the table between two calls of the same process (bench/README.md, "Vendor limiter").
+   */
   slotLingerMs?: number;
-  /** longest a process reuses one slot for successive calls before giving it back. Default 1 s. */
+  /** longest a process reuses one slot for successive calls before giving it back (other processes' turn). Default 2 s. */
   slotHoldMs?: number;
 };
 
@@ -62,14 +79,26 @@ export class QueueFullError extends Error {
 
 const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
-const slotRowSchema = z.object({ slot: z.coerce.number().int() });
+const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int() });
 
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
 
+/** How far ahead a process reserves send times of a fast rate for its next callers (see above). */
+export const RATE_BANK_MS = 20;
+/** How long after its time a banked send time may still be used (see above). */
+const BANK_VALID_MS = 250;
+
 type RateShape = { intervalMs: number; toleranceMs: number; maxWaitMs: number };
 type RateWaiter = { resolve: (waitMs: number) => void; reject: (err: unknown) => void };
-type RateQueue = { waiting: RateWaiter[]; reserving: boolean };
+type RateQueue = {
+  waiting: RateWaiter[];
+  reserving: boolean;
+  /** send times reserved ahead (this process's clock, ms), earliest first */
+  banked: number[];
+  /** with no rate: no pause was found, callers go without asking until then (this process's clock, ms) */
+  clearUntil: number;
+};
 
 /** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
 const rateQueues = new WeakMap<Db, Map<string, RateQueue>>();
@@ -104,14 +133,52 @@ const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleran
   return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
 };
 
+/** Send times of a fast rate worth reserving ahead besides `n` (0 for a rate slower than two per RATE_BANK_MS). */
+const aheadOf = ({ intervalMs }: RateShape, n: number) =>
+  intervalMs > 0 && intervalMs * 2 <= RATE_BANK_MS ? Math.max(0, Math.min(MAX_RESERVATION - n, Math.floor(RATE_BANK_MS / intervalMs))) : 0;
+
+/** A wait from the process's bank, or undefined when the bank has none to give (then the caller queues). */
+const fromBank = (shape: RateShape, queue: RateQueue): number | undefined => {
+  const now = Date.now();
+  if (shape.intervalMs === 0) return now < queue.clearUntil ? 0 : undefined;
+  // a send time long past is dropped (used late, send times bunch; at most one bank of them)
+  while (queue.banked.length > 0 && queue.banked[0]! < now - BANK_VALID_MS) queue.banked.shift();
+  const at = queue.banked.shift();
+  return at === undefined ? undefined : Math.max(0, at - now);
+};
+
+/**
+ * Reserves the batch's send times, and with a fast rate those of the next RATE_BANK_MS for the bank;
+ * a reservation too long with them is asked again without.
+ */
+const reserveWithBank = async (limits: SharedLimits, shape: RateShape, queue: RateQueue, n: number) => {
+  const ahead = aheadOf(shape, n);
+  let waits: number[];
+  try {
+    waits = await reserveSendTimes(limits, shape, n + ahead);
+  } catch (err) {
+    if (!(err instanceof QueueFullError) || ahead === 0) throw err;
+    waits = await reserveSendTimes(limits, shape, n);
+  }
+  const now = Date.now();
+  queue.banked.push(...waits.slice(n).map((ms) => now + ms));
+  if (shape.intervalMs === 0 && waits.every((ms) => ms === 0)) queue.clearUntil = now + RATE_BANK_MS;
+  return waits.slice(0, n);
+};
+
 /** Serves the queue's callers, one reservation at a time, each for everybody waiting when it leaves. */
 const drainRateQueue = async (limits: SharedLimits, shape: RateShape, queue: RateQueue) => {
   queue.reserving = true;
   try {
     while (queue.waiting.length > 0) {
+      // callers that queued while a reservation was on its way may find its banked send times
+      for (let banked = fromBank(shape, queue); banked !== undefined && queue.waiting.length > 0; banked = queue.waiting.length > 0 ? fromBank(shape, queue) : undefined) {
+        queue.waiting.shift()!.resolve(banked);
+      }
+      if (queue.waiting.length === 0) break;
       const batch = queue.waiting.splice(0, MAX_RESERVATION);
       try {
-        const waits = await reserveSendTimes(limits, shape, batch.length);
+        const waits = await reserveWithBank(limits, shape, queue, batch.length);
         batch.forEach((w, i) => w.resolve(waits[i] ?? 0));
       } catch (err) {
         if (!(err instanceof QueueFullError) || batch.length === 1) {
@@ -138,12 +205,15 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
   const perDb = rateQueues.get(limits.db) ?? new Map<string, RateQueue>();
   rateQueues.set(limits.db, perDb);
   let queue = perDb.get(id);
-  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false }));
+  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false, banked: [], clearUntil: 0 }));
   const q = queue;
-  const waitMs = await new Promise<number>((resolve, reject) => {
-    q.waiting.push({ resolve, reject });
-    if (!q.reserving) void drainRateQueue(limits, shape, q);
-  });
+  const banked = q.waiting.length === 0 ? fromBank(shape, q) : undefined;
+  const waitMs =
+    banked ??
+    (await new Promise<number>((resolve, reject) => {
+      q.waiting.push({ resolve, reject });
+      if (!q.reserving) void drainRateQueue(limits, shape, q);
+    }));
   await sleep(waitMs, signal);
   return waitMs;
 };
@@ -153,6 +223,12 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
  * reset), without shortening a longer pause already in place.
  */
 export const pauseKey = async (limits: Pick<SharedLimits, "db" | "key" | "requestsPerSecond" | "burst">, ms: number) => {
+  // this process's send times reserved ahead would ignore the pause: dropped
+  for (const [id, queue] of rateQueues.get(limits.db) ?? []) {
+    if (!id.startsWith(`${limits.key}\u0000`)) continue;
+    queue.banked.length = 0;
+    queue.clearUntil = 0;
+  }
   const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
   const toleranceMs = intervalMs * Math.max(0, (limits.burst ?? 1) - 1);
   await limits.db.$executeRaw`
@@ -165,11 +241,12 @@ export const pauseKey = async (limits: Pick<SharedLimits, "db" | "key" | "reques
 /** Slots created per (db, key, limit), so the insert runs once per process and limit. */
 const ensuredSlots = new WeakMap<Db, Set<string>>();
 
-const ensureSlots = async (db: Db, key: string, count: number) => {
+/** Inserts the key's slots once per process; `again`: whatever this process did before (they may have gone in a crash). */
+const ensureSlots = async (db: Db, key: string, count: number, again = false) => {
   const seen = ensuredSlots.get(db) ?? new Set<string>();
   ensuredSlots.set(db, seen);
   const id = `${key}\u0000${count}`;
-  if (seen.has(id)) return;
+  if (seen.has(id) && !again) return;
   await db.$executeRaw`
     INSERT INTO "VendorCallSlot" ("key", "slot", "expiresAt")
     SELECT ${key}, s, '-infinity'::timestamptz FROM generate_series(0, ${count}::int - 1) AS s
@@ -211,8 +288,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const max = limits.maxConcurrent;
   if (!max) return { release: async () => {} };
   const pool = slotPoolOf(db, `${key}\u0000${max}`);
-  const lingerMs = limits.slotLingerMs ?? 10;
-  const holdMs = limits.slotHoldMs ?? 1000;
+  const lingerMs = limits.slotLingerMs ?? 250;
+  const holdMs = limits.slotHoldMs ?? 2000;
 
   const leaseMs = limits.slotLeaseMs ?? 120_000;
   /** A slot held longer than this is not used for another call (the call must end well inside the lease). */
@@ -270,16 +347,32 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const deadline = Date.now() + (limits.maxQueueWaitMs ?? 60_000);
   let pollMs = 10;
   for (;;) {
+    // the slot taken (null: none free) and how many slots the key has: fewer than `max` after a
+    // crash of Postgres emptied the unlogged table, and then they are inserted again
     const rows = await db.$queryRaw`
-      UPDATE "VendorCallSlot" SET "holder" = ${holder},
-        "expiresAt" = clock_timestamp() + ${leaseMs}::float8 * interval '1 millisecond'
-      WHERE "key" = ${key} AND "slot" = (
-        SELECT "slot" FROM "VendorCallSlot"
-        WHERE "key" = ${key} AND "slot" < ${max}::int AND "expiresAt" < clock_timestamp()
-        ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING "slot"`;
+      WITH taken AS (
+        UPDATE "VendorCallSlot" SET "holder" = ${holder},
+          "expiresAt" = clock_timestamp() + ${leaseMs}::float8 * interval '1 millisecond'
+        WHERE "key" = ${key} AND "slot" = (
+          SELECT "slot" FROM "VendorCallSlot"
+          WHERE "key" = ${key} AND "slot" < ${max}::int AND "expiresAt" < clock_timestamp()
+          ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING "slot")
+      SELECT (SELECT "slot" FROM taken) AS "slot",
+             (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = ${key} AND "slot" < ${max}::int) AS "slots"`;
     const got = z.array(slotRowSchema).parse(rows)[0];
-    if (got) return leaseOf({ slot: got.slot, holder, takenAt: Date.now() });
+    if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now() });
+    if (got && got.slots < max) {
+      await ensureSlots(db, key, max, true);
+      continue;
+    }
+    // a call of this process may have finished meanwhile and kept its slot idle for the next one
+    const idle = pool.idle.pop();
+    if (idle) {
+      clearTimeout(idle.linger);
+      if (Date.now() - idle.takenAt < reusableMs) return leaseOf(idle);
+      giveBack(db, key, idle).catch(() => {});
+    }
     const left = deadline - Date.now();
     if (left <= 0) throw new QueueFullError("concurrency", limits.maxQueueWaitMs ?? 60_000);
 

@@ -34,6 +34,14 @@ const DEPENDENCY_WAIT_MS = 2_000;
 /** Documents fetched at once per page when the listing does not carry them. */
 const FETCH_CONCURRENCY = 4;
 
+/**
+ * A page's transaction runs only statements (the vendor calls come before it), a fixed number whatever
+ * the page's size, but on a loaded machine they took over Prisma's default 5 s: the page failed with
+ * "expired transaction", its poll was retried with backoff and the listing stalled for minutes
+ * (seen in `npm run bench` at load 35). Its bound is the job's, not Prisma's default.
+ */
+const PAGE_TX_OPTIONS = { timeout: 120_000, maxWait: 60_000 } as const;
+
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
 /**
@@ -169,7 +177,7 @@ export const pollFlow = async ({
           await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
         }
         return outcomes;
-      });
+      }, PAGE_TX_OPTIONS);
       totals.pages += 1;
       totals.created += counts.new;
       totals.updated += counts.reprocess + counts["source-updated"];
