@@ -8,9 +8,9 @@ import type { RetryingRecords } from "@/lib/dashboard/list-retrying-records";
 import type { FailingConnection } from "@/lib/health/get-connection-health";
 
 /** How often the banner asks again: failures show within this plus one request. */
-export const ATTENTION_REFRESH_MS = 5000;
+export const ATTENTION_REFRESH_MS = 3000;
 
-/** Failing connections and retrying records, polled every 5 s (all enabled flows, or one flow's connections). */
+/** Failing connections and retrying records, polled every 3 s (all enabled flows, or one flow's connections). */
 export const useAttention = ({ flowId, scope = "all", initialData }: { flowId?: string; scope?: "all" | "flow"; initialData?: DashboardAttention }) =>
   useQuery({
     initialData,

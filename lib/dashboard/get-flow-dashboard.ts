@@ -49,12 +49,10 @@ export const getFlowDashboard = async ({ db, flowId, period, now = new Date() }:
       FROM "SyncRecord" WHERE "flowId" = ${flowId}::uuid AND "createdAt" >= ${windowStart}
       GROUP BY 1, 2`,
     listMissingMappings({ db, flowId }),
-    db.syncRecord.findMany({
-      where: { flowId, status: "failed" },
-      orderBy: { updatedAt: "desc" },
-      take: 8,
-      select: { id: true, objectType: true, naturalKey: true, lastError: true, updatedAt: true },
-    }),
+    // The status is a literal so the planner can use the partial index of failed records (a bound parameter could not prove it).
+    db.$queryRaw<{ id: string; objectType: string; naturalKey: string | null; lastError: string | null; updatedAt: Date }[]>`
+      SELECT id, "objectType", "naturalKey", "lastError", "updatedAt" FROM "SyncRecord"
+      WHERE "flowId" = ${flowId}::uuid AND status = 'failed' ORDER BY "updatedAt" DESC LIMIT 8`,
     db.flowRun.findFirst({ where: { flowId, status: "succeeded" }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } }),
     db.inboundEvent.findFirst({ where: { connectionId: flow.sourceConnectionId }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
     getPeriodReconciliation({ db, flowId, period, now }),

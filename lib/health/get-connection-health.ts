@@ -27,15 +27,14 @@ export type FailingConnection = {
 const RECENT = 50;
 /** Retrying records are counted up to this many (then shown as "1,000+"). */
 export const RETRYING_CAP = 1000;
-/** Failed attempts since the last success that make a target "failing" (one alone may be a blip). */
-const FAILURES_TO_FAIL = 2;
 
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /**
  * Which connections are failing now, derived from what the engine already records: for a target,
- * the records whose last attempt failed with a retryable error (pending with an error and a job that
+ * the records whose last attempt failed with a retryable error (each such attempt already spent the
+ * HTTP layer's own retries, lib/http/retry.ts, so one is no blip) (pending with an error and a job that
  * failed before, or failed after spending their retries) since the last document the target
  * accepted; for a source, a poll run in progress whose last page failed; for either, a last Test
  * that failed after the last success. A Test that passed after the last failure clears the state
@@ -56,12 +55,12 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
     db.$queryRaw<{ flowId: string; lastPostedAt: Date | null }[]>`
       SELECT f.id AS "flowId", (SELECT r."postedAt" FROM "SyncRecord" r WHERE r."flowId" = f.id AND r."postedAt" IS NOT NULL ORDER BY r."postedAt" DESC LIMIT 1) AS "lastPostedAt"
       FROM "Flow" f WHERE f.id = ANY(${flowIds}::uuid[])`,
-    db.$queryRaw<{ flowId: string; status: string; updatedAt: Date; lastError: string | null; attempts: number; runAt: Date | null; jobFailed: boolean | null }[]>`
-      SELECT r."flowId", r.status::text AS status, r."updatedAt", r."lastError", r.attempts, j.run_at AS "runAt", j.last_error IS NOT NULL AS "jobFailed"
+    db.$queryRaw<{ flowId: string; status: string; statusReason: string | null; updatedAt: Date; lastError: string | null; runAt: Date | null; jobFailed: boolean | null }[]>`
+      SELECT r."flowId", r.status::text AS status, r."statusReason", r."updatedAt", r."lastError", j.run_at AS "runAt", j.last_error IS NOT NULL AS "jobFailed"
       FROM "Flow" f
       CROSS JOIN LATERAL (
-        SELECT r.id, r."flowId", r.status, r."updatedAt", r."lastError", r.attempts FROM "SyncRecord" r
-        WHERE r."flowId" = f.id AND ((r.status = 'pending' AND r."lastError" IS NOT NULL) OR (r.status = 'failed' AND r."statusReason" = 'retries-exhausted'))
+        SELECT r.id, r."flowId", r.status, r."statusReason", r."updatedAt", r."lastError" FROM "SyncRecord" r
+        WHERE r."flowId" = f.id AND ((r.status = 'pending' AND r."lastError" IS NOT NULL) OR r.status = 'failed')
         ORDER BY r."updatedAt" DESC LIMIT ${RECENT}) r
       LEFT JOIN graphile_worker.jobs j ON j.key = 'record:' || r.id::text
       WHERE f.id = ANY(${flowIds}::uuid[])`,
@@ -89,7 +88,6 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
       let lastSuccess: Date | null = null;
       let lastFailure: Date | null = null;
       let lastError: string | null = null;
-      let failedAttempts = 0;
       let nextAttemptAt: Date | null = null;
       let retrying = 0;
       if (role === "target") {
@@ -98,16 +96,15 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
         for (const f of failures) {
           if (!ids.has(f.flowId)) continue;
           // A replayed record is pending with its old error until its job fails again: not new evidence.
-          const isEvidence = f.status === "failed" || f.jobFailed === true;
+          // A permanent refusal (failed, not retryable) says the document is wrong, not that the connection is down.
+          const isEvidence = f.status === "failed" ? f.statusReason === "retries-exhausted" : f.jobFailed === true;
           if (!isEvidence || (lastSuccess && f.updatedAt <= lastSuccess)) continue;
-          failedAttempts += Math.max(1, f.attempts);
           if (!lastFailure || f.updatedAt > lastFailure) {
             lastFailure = f.updatedAt;
             lastError = f.lastError;
           }
           if (f.status === "pending" && f.runAt && (!nextAttemptAt || f.runAt < nextAttemptAt)) nextAttemptAt = f.runAt;
         }
-        if (failedAttempts < FAILURES_TO_FAIL) lastFailure = null;
       } else {
         for (const run of polls) {
           if (!ids.has(run.flowId)) continue;

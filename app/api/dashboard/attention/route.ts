@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/dashboard/attention?flowId=…&scope=all|flow – failing connections and the flow's retrying records (polled every 5 s).
+// GET /api/dashboard/attention?flowId=…&scope=all|flow – failing connections and the flow's retrying records (polled every 3 s).
 export const GET = route(
   { query: z.strictObject({ flowId: z.uuid().optional(), scope: z.enum(["all", "flow"]).optional() }) },
   async ({ query }) => {

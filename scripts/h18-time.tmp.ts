@@ -1,0 +1,15 @@
+import { createDb } from "../lib/db";
+import { getFlowDashboard } from "../lib/dashboard/get-flow-dashboard";
+import { getDashboardAttention } from "../lib/dashboard/get-dashboard-attention";
+import { getHealth } from "../lib/health/get-health";
+import { listFlows } from "../lib/flows-admin/list-flows";
+const db = createDb("postgresql://postgres:h18pass@127.0.0.1:5618/h18", { max: 10 });
+const flows = await listFlows({ db });
+const flowId = flows[0]!.id;
+const t = async (label: string, fn: () => Promise<unknown>) => { const ts: number[] = []; for (let i = 0; i < 5; i++) { const s = performance.now(); await fn(); ts.push(performance.now() - s); } ts.sort((a,b)=>a-b); console.log(label.padEnd(30), ts.map((x) => x.toFixed(0)).join(" "), "ms"); };
+await t("getFlowDashboard", () => getFlowDashboard({ db, flowId }));
+await t("attention(all)", () => getDashboardAttention({ db }));
+await t("attention(flow)", () => getDashboardAttention({ db, flowId }));
+await t("health", () => getHealth({ db, staleSeconds: 90 }));
+await t("listFlows", () => listFlows({ db }));
+await db.$disconnect();
