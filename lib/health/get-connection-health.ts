@@ -59,9 +59,11 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
       SELECT r."flowId", r.status::text AS status, r."statusReason", r."updatedAt", r."lastError", j.run_at AS "runAt", j.last_error IS NOT NULL AS "jobFailed"
       FROM "Flow" f
       CROSS JOIN LATERAL (
-        SELECT r.id, r."flowId", r.status, r."statusReason", r."updatedAt", r."lastError" FROM "SyncRecord" r
-        WHERE r."flowId" = f.id AND ((r.status = 'pending' AND r."lastError" IS NOT NULL) OR r.status = 'failed')
-        ORDER BY r."updatedAt" DESC LIMIT ${RECENT}) r
+        (SELECT r.id, r."flowId", r.status, r."statusReason", r."updatedAt", r."lastError" FROM "SyncRecord" r
+         WHERE r."flowId" = f.id AND r.status = 'pending' AND r."lastError" IS NOT NULL ORDER BY r."updatedAt" DESC LIMIT ${RECENT})
+        UNION ALL
+        (SELECT r.id, r."flowId", r.status, r."statusReason", r."updatedAt", r."lastError" FROM "SyncRecord" r
+         WHERE r."flowId" = f.id AND r.status = 'failed' AND r."statusReason" = 'retries-exhausted' ORDER BY r."updatedAt" DESC LIMIT ${RECENT})) r
       LEFT JOIN graphile_worker.jobs j ON j.key = 'record:' || r.id::text
       WHERE f.id = ANY(${flowIds}::uuid[])`,
     db.$queryRaw<{ flowId: string; n: bigint }[]>`
@@ -95,9 +97,10 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
         for (const c of retryingCounts) if (ids.has(c.flowId)) retrying += Number(c.n);
         for (const f of failures) {
           if (!ids.has(f.flowId)) continue;
-          // A replayed record is pending with its old error until its job fails again: not new evidence.
-          // A permanent refusal (failed, not retryable) says the document is wrong, not that the connection is down.
-          const isEvidence = f.status === "failed" ? f.statusReason === "retries-exhausted" : f.jobFailed === true;
+          // Failed after spending its retries, or pending after a failed attempt. A replayed record is pending
+          // with its old error until its job fails again: not new evidence. (A permanent refusal, failed
+          // "target-rejected", says the document is wrong, not that the connection is down: not read at all.)
+          const isEvidence = f.status === "failed" || f.jobFailed === true;
           if (!isEvidence || (lastSuccess && f.updatedAt <= lastSuccess)) continue;
           if (!lastFailure || f.updatedAt > lastFailure) {
             lastFailure = f.updatedAt;
