@@ -36,7 +36,7 @@ export const DashboardClient = ({ flows, initial, initialAttention, now }: { flo
   const attention = useAttention({ flowId, initialData: flowId === initial.flow.id ? initialAttention : undefined });
   return (
     <section aria-label="Flow overview" className="space-y-3">
-      {attention.data ? <FailingConnectionsBanner connections={attention.data.connections} /> : null}
+      {attention.data ? <FailingConnectionsBanner connections={attention.data.connections} readAt={attention.data.readAt} /> : null}
       <div className="flex flex-wrap items-end gap-3">
         {flows.length > 1 ? (
           <div className="w-72">
@@ -66,7 +66,7 @@ export const DashboardClient = ({ flows, initial, initialAttention, now }: { flo
         </div>
       </div>
       {isError ? <p className="text-sm text-red-700">Could not load the dashboard; retrying.</p> : null}
-      {data ? <FlowDashboardView d={data} now={dataUpdatedAt || now} retrying={attention.data?.retrying ?? null} /> : <p className="text-sm text-zinc-500">Loading…</p>}
+      {data ? <FlowDashboardView d={data} now={dataUpdatedAt || now} attention={attention.data ?? null} /> : <p className="text-sm text-zinc-500">Loading…</p>}
     </section>
   );
 };

@@ -25,13 +25,16 @@ export const useAttention = ({ flowId, scope = "all", initialData }: { flowId?: 
     refetchInterval: ATTENTION_REFRESH_MS,
   });
 
+/** The next attempt time; one already past is due and waits for a free worker. */
+const formatNextAttempt = (iso: string, readAt: string) => (Date.parse(iso) <= Date.parse(readAt) ? `due since ${formatInstant(iso)}` : formatInstant(iso));
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 const headline = (c: FailingConnection) =>
   c.reason === "test-failed" ? `${c.name}: its last connection test failed` : c.role === "target" ? `Posting to ${c.name} is failing` : `Reading from ${c.name} is failing`;
 
 /** One banner per failing connection, with its last error, what waits on it and when it is tried again. */
-export const FailingConnectionsBanner = ({ connections }: { connections: FailingConnection[] }) => {
+export const FailingConnectionsBanner = ({ connections, readAt }: { connections: FailingConnection[]; readAt: string }) => {
   if (connections.length === 0) return null;
   return (
     <div role="alert" aria-label="Failing connections" data-testid="failing-connections" className="space-y-2">
@@ -43,7 +46,7 @@ export const FailingConnectionsBanner = ({ connections }: { connections: Failing
             {[
               c.lastFailureAt ? `Last failure ${formatInstant(c.lastFailureAt)}` : null,
               c.role === "target" && c.retrying > 0 ? `${plural(c.retrying, "record")} waiting to be retried` : null,
-              c.nextAttemptAt ? `next attempt ${formatInstant(c.nextAttemptAt)}` : null,
+              c.nextAttemptAt ? `next attempt ${formatNextAttempt(c.nextAttemptAt, readAt)}` : null,
               c.lastSuccessAt ? `last worked ${formatInstant(c.lastSuccessAt)}` : "has not worked yet",
             ]
               .filter(Boolean)
@@ -66,7 +69,7 @@ export const FailingConnectionsBanner = ({ connections }: { connections: Failing
 };
 
 /** The flow's records being retried, each with its attempts and next attempt time. */
-export const RetryingRecordsList = ({ retrying, flowId, objectLabels }: { retrying: RetryingRecords; flowId: string; objectLabels: Record<string, string> }) => (
+export const RetryingRecordsList = ({ retrying, readAt, flowId, objectLabels }: { retrying: RetryingRecords; readAt: string; flowId: string; objectLabels: Record<string, string> }) => (
   <section aria-labelledby="retrying-heading" data-testid="retrying-records" className="rounded-lg border border-zinc-200 bg-white">
     <div className="flex items-center justify-between border-b border-zinc-100 px-4 py-3">
       <h3 id="retrying-heading" className="text-sm font-semibold text-zinc-900">
@@ -100,7 +103,7 @@ export const RetryingRecordsList = ({ retrying, flowId, objectLabels }: { retryi
               </td>
               <td className="px-4 py-1.5 tabular-nums text-zinc-700">{r.maxAttempts ? `${r.attempts} of ${r.maxAttempts}` : r.attempts}</td>
               <td className="px-4 py-1.5 tabular-nums text-zinc-700" data-testid="next-attempt">
-                {r.isRunning ? "running now" : r.nextAttemptAt ? formatInstant(r.nextAttemptAt) : "not queued"}
+                {r.isRunning ? "running now" : r.nextAttemptAt ? formatNextAttempt(r.nextAttemptAt, readAt) : "not queued"}
               </td>
               <td className="max-w-96 truncate px-4 py-1.5 text-red-700" title={r.lastError ?? undefined}>
                 {r.lastError}
@@ -123,7 +126,7 @@ export const RetryingRecordsList = ({ retrying, flowId, objectLabels }: { retryi
 /** The banner alone (flow page): the failing connections of one flow. */
 export const FlowConnectionsBanner = ({ flowId }: { flowId: string }) => {
   const { data } = useAttention({ flowId, scope: "flow" });
-  return data ? <FailingConnectionsBanner connections={data.connections} /> : null;
+  return data ? <FailingConnectionsBanner connections={data.connections} readAt={data.readAt} /> : null;
 };
 
 /** The System list's row for connections: green only while no connection of an enabled flow is failing. */

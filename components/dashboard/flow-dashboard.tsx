@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { formatAge, formatAmount, formatUtc } from "@/components/flows/format";
 import type { FlowDashboard, StatusCounts } from "@/lib/dashboard/get-flow-dashboard";
-import type { RetryingRecords } from "@/lib/dashboard/list-retrying-records";
+import type { DashboardAttention } from "@/lib/dashboard/get-dashboard-attention";
 import { RetryingRecordsList } from "./attention";
 import { LedgerReconciliation, ReconciliationTable } from "./reconciliation-table";
 import { STATUS_COLOR, STATUS_LABEL, StatusChart } from "./status-chart";
@@ -42,7 +42,8 @@ const Counts = ({ label, counts, flowId, from }: { label: string; counts: Status
 );
 
 /** One flow at a glance: status counts and chart, records being retried, billed vs posted, holds by missing mapping, failures, last activity. */
-export const FlowDashboardView = ({ d, now, retrying }: { d: FlowDashboard; now: number; retrying: RetryingRecords | null }) => {
+export const FlowDashboardView = ({ d, now, attention }: { d: FlowDashboard; now: number; attention: DashboardAttention | null }) => {
+  const retrying = attention?.retrying ?? null;
   const todayStart = new Date(now).toISOString().slice(0, 10);
   return (
     <div className="space-y-4">
@@ -65,7 +66,7 @@ export const FlowDashboardView = ({ d, now, retrying }: { d: FlowDashboard; now:
         </div>
       </Card>
 
-      {retrying && retrying.total > 0 ? <RetryingRecordsList retrying={retrying} flowId={d.flow.id} objectLabels={d.flow.objectLabels} /> : null}
+      {attention && retrying && retrying.total > 0 ? <RetryingRecordsList retrying={retrying} readAt={attention.readAt} flowId={d.flow.id} objectLabels={d.flow.objectLabels} /> : null}
 
       <Card title={`Billed vs posted · ${d.reconciliation.period}`} aside={<span className="text-xs text-zinc-500">by document date, {d.reconciliation.from} to before {d.reconciliation.to} (UTC)</span>}>
         <ReconciliationTable reconciliation={d.reconciliation} sourceName={d.flow.sourceName} targetName={d.flow.targetName} objectLabels={d.flow.objectLabels} />
