@@ -75,7 +75,8 @@ test("a target answering 503 to every call shows as failing on the dashboard wit
     await expect(rows.first().getByTestId("next-attempt")).toHaveText(new RegExp(`${UTC_TIME.source}|running now`));
     // The records list says the same of a retried record, with its next attempt time.
     const recordsTab = await page.context().newPage();
-    await recordsTab.goto(`/records?flowId=${demo!.id}&status=pending`);
+    await recordsTab.goto(`/records?flowId=${demo!.id}&status=pending&q=${encodeURIComponent(documents[0]!)}`);
+    await expect(recordsTab.getByRole("link", { name: documents[0]!, exact: true })).toBeVisible();
     await expect(recordsTab.getByTestId("retry-info").first()).toContainText(/retrying after \d+ failed attempts? · next/);
     await expect(recordsTab.getByTestId("retry-info").first()).toContainText(new RegExp(`${UTC_TIME.source}|when the worker picks it up`));
     await recordsTab.screenshot({ path: "docs/screenshots/health-records-retrying.png" });
