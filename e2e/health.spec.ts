@@ -16,10 +16,11 @@ test("a target answering 503 to every call shows as failing on the dashboard wit
   expect(demo, "the demo flow npm start seeds").toBeDefined();
   const target = demo!.target.name;
 
-  // The dashboard is open and healthy before the outage.
+  // The dashboard is open and healthy before the outage (on a loaded machine the demo's first sync can
+  // meet a transient error of its own, which shows until the next success: wait for that).
   await page.goto(`/?flowId=${demo!.id}`);
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
-  await expect(page.getByTestId("system-connections")).toContainText("no failures seen");
+  await expect(page.getByTestId("system-connections")).toContainText("no failures seen", { timeout: 150_000 });
   await expect(page.getByTestId("failing-connections")).toHaveCount(0);
 
   // The outage, through the sandbox control API: the target answers 503 to every call.
