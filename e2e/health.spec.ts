@@ -10,11 +10,24 @@ const UTC_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC/;
 type Flow = { id: string; name: string; target: { id: string; name: string } };
 
 test("a target answering 503 to every call shows as failing on the dashboard within 10 s, with its retrying records and their next attempt, the run not succeeded; the banner goes once it works again", async ({ adminPage: page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const flows = (await (await page.request.get("/api/flows")).json()) as Flow[];
   const demo = flows.find((f) => f.name === DEMO_FLOW_NAME);
   expect(demo, "the demo flow npm start seeds").toBeDefined();
   const target = demo!.target.name;
+
+  // The demo flow has synced once (its first poll also posts the customers), so the outage meets a running flow.
+  await page.goto(`/flows/${demo!.id}`);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect
+    .poll(
+      async () => {
+        const activity = (await (await page.request.get(`/api/flows/${demo!.id}/activity`)).json()) as { runs: { objectType: string; status: string }[] };
+        return activity.runs.some((r) => r.objectType === "invoice" && r.status === "succeeded");
+      },
+      { message: "the demo flow has read its invoices once", timeout: 200_000, intervals: [3000] },
+    )
+    .toBe(true);
 
   // The dashboard is open and healthy before the outage (on a loaded machine the demo's first sync can
   // meet a transient error of its own, which shows until the next success: wait for that).

@@ -35,10 +35,10 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
   const { flowId } = await searchParams;
   const [health, flows] = await Promise.all([getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS }), listFlows({ db: db() })]);
   const shown = flows.find((f) => f.id === flowId) ?? flows.find((f) => f.enabled) ?? flows[0];
-  const [initial, allAttention, flowAttention] = await Promise.all([
+  // One attention read serves both: the connections of every enabled flow, and the shown flow's retrying records.
+  const [initial, attention] = await Promise.all([
     shown ? getFlowDashboard({ db: db(), flowId: shown.id, now }) : null,
-    getDashboardAttention({ db: db(), now }),
-    shown ? getDashboardAttention({ db: db(), flowId: shown.id, now }) : null,
+    getDashboardAttention({ db: db(), flowId: shown?.id, now }),
   ]);
   const workerDetail = health.worker.ok
     ? `${health.worker.workers} running, last seen ${health.worker.ageSeconds}s ago`
@@ -48,7 +48,7 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
   return (
     <>
       <PageHeader title="Dashboard" description="Where your finance records stand across billing and ERP." />
-      {initial ? <DashboardClient flows={flows.map((f) => ({ id: f.id, name: f.name }))} initial={initial} initialAttention={flowAttention ?? undefined} now={now.getTime()} /> : null}
+      {initial ? <DashboardClient flows={flows.map((f) => ({ id: f.id, name: f.name }))} initial={initial} initialAttention={attention} now={now.getTime()} /> : null}
       {initial ? null : (
       <section aria-labelledby="get-started" className="space-y-3">
         <h2 id="get-started" className="text-sm font-semibold text-zinc-900">
@@ -78,7 +78,7 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
             detail={health.database.ok ? `reachable (${health.database.latencyMs} ms)` : "unreachable"}
           />
           <StatusRow label="Worker" isOk={health.worker.ok} detail={workerDetail} />
-          <ConnectionsStatusRow initialData={allAttention} />
+          <ConnectionsStatusRow initialData={{ ...attention, retrying: null }} />
         </dl>
       </section>
     </>

@@ -102,6 +102,22 @@ describe("getConnectionHealth", () => {
   });
 });
 
+describe("getConnectionHealth: poll errors", () => {
+  it("blames the target for a poll that failed signing in to it (the error carries the target's vendor id)", async () => {
+    const other = await t.db.connection.create({ data: { vendor: "other-vendor", name: "Other ledger", baseUrl: "http://127.0.0.1:9", credentials: "x" } });
+    const flow = await t.db.flow.create({ data: { kind: "memory", name: "Billing → Other ledger", sourceConnectionId: sourceId, targetConnectionId: other.id, enabled: true } });
+    try {
+      await t.db.flowRun.create({ data: { flowId: flow.id, objectType: "invoice", trigger: "manual", status: "running", startedAt: ago(30), error: "[other-vendor] POST /identity/connect/token: 503 Service Unavailable" } });
+      expect(await getConnectionHealth({ db: t.db })).toEqual([
+        expect.objectContaining({ name: "Other ledger", role: "target", reason: "calls-failing", lastError: "[other-vendor] POST /identity/connect/token: 503 Service Unavailable" }),
+      ]);
+    } finally {
+      await t.db.flowRun.deleteMany({ where: { flowId: flow.id } });
+      await t.db.flow.delete({ where: { id: flow.id } });
+    }
+  });
+});
+
 describe("listRetryingRecords", () => {
   it("lists the flow's records waiting for another attempt, newest failure first, with the queue's next attempt time", async () => {
     const older = await retrying(20, { attempts: 2, retryIn: 40 });

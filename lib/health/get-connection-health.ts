@@ -43,7 +43,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: string }): Promise<FailingConnection[]> => {
   const flows = await db.flow.findMany({
     where: flowId ? { id: flowId } : { enabled: true },
-    select: { id: true, name: true, sourceConnectionId: true, targetConnectionId: true },
+    select: { id: true, name: true, sourceConnectionId: true, targetConnectionId: true, source: { select: { vendor: true } }, target: { select: { vendor: true } } },
     orderBy: { name: "asc" },
   });
   if (flows.length === 0) return [];
@@ -70,13 +70,28 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
       SELECT f.id AS "flowId", (SELECT count(*) FROM (SELECT 1 FROM "SyncRecord" r WHERE r."flowId" = f.id AND r.status = 'pending' AND r."lastError" IS NOT NULL LIMIT ${RETRYING_CAP + 1}) x) AS n
       FROM "Flow" f WHERE f.id = ANY(${flowIds}::uuid[])`,
     // Per flow and object type, the latest poll run, and the last one that finished; the poll job's next try.
-    db.$queryRaw<{ flowId: string; status: string; error: string | null; startedAt: Date; lastFinishedAt: Date | null; runAt: Date | null }[]>`
+    db.$queryRaw<{ flowId: string; status: string; error: string | null; startedAt: Date; lastFinishedAt: Date | null; runAt: Date | null; failedAt: Date | null }[]>`
       SELECT DISTINCT ON (fr."flowId", fr."objectType") fr."flowId", fr.status, fr.error, fr."startedAt",
         (SELECT max(d."finishedAt") FROM "FlowRun" d WHERE d."flowId" = fr."flowId" AND d."objectType" = fr."objectType" AND d.status = 'succeeded') AS "lastFinishedAt",
-        (SELECT j.run_at FROM graphile_worker.jobs j WHERE j.key = 'poll:' || fr."flowId"::text || ':' || fr."objectType") AS "runAt"
-      FROM "FlowRun" fr WHERE fr."flowId" = ANY(${flowIds}::uuid[])
+        j.run_at AS "runAt", j.updated_at AS "failedAt"
+      FROM "FlowRun" fr LEFT JOIN graphile_worker.jobs j ON j.key = 'poll:' || fr."flowId"::text || ':' || fr."objectType"
+      WHERE fr."flowId" = ANY(${flowIds}::uuid[])
       ORDER BY fr."flowId", fr."objectType", fr."startedAt" DESC`,
   ]);
+
+  // A poll also signs in to the target (to read what it needs to plan), so a poll error is the target's
+  // when the HTTP layer tagged it with the target's vendor id ("[vendor] METHOD path: …", lib/http).
+  const flowById = new Map(flows.map((f) => [f.id, f]));
+  const pollErrorRole = (run: { flowId: string; error: string | null }): "source" | "target" => {
+    const flow = flowById.get(run.flowId);
+    const tag = /^\[([a-z0-9-]+)\]/.exec(run.error ?? "")?.[1];
+    return flow && tag && tag === flow.target.vendor && tag !== flow.source.vendor ? "target" : "source";
+  };
+  const noteFailedPolls = (role: "source" | "target", ids: Set<string>, note: (at: Date, error: string | null, runAt: Date | null) => void) => {
+    for (const run of polls) {
+      if (ids.has(run.flowId) && run.status === "running" && run.error && pollErrorRole(run) === role) note(run.failedAt ?? run.startedAt, run.error, run.runAt);
+    }
+  };
 
   const result: FailingConnection[] = [];
   for (const connection of connections) {
@@ -87,38 +102,33 @@ export const getConnectionHealth = async ({ db, flowId }: { db: Db; flowId?: str
       const served = flows.filter((f) => (role === "target" ? f.targetConnectionId : f.sourceConnectionId) === connection.id);
       if (served.length === 0) continue;
       const ids = new Set(served.map((f) => f.id));
-      let lastSuccess: Date | null = null;
-      let lastFailure: Date | null = null;
-      let lastError: string | null = null;
-      let nextAttemptAt: Date | null = null;
+      // (assigned in `note` below: declared with `as` so TypeScript does not narrow them to null)
+      let lastSuccess = null as Date | null;
+      let lastFailure = null as Date | null;
+      let lastError = null as string | null;
+      let nextAttemptAt = null as Date | null;
       let retrying = 0;
+      const note = (at: Date, error: string | null, runAt: Date | null, isPending = true) => {
+        if (lastSuccess && at <= lastSuccess) return;
+        if (!lastFailure || at > lastFailure) {
+          lastFailure = at;
+          lastError = error;
+        }
+        if (isPending && runAt && (!nextAttemptAt || runAt < nextAttemptAt)) nextAttemptAt = runAt;
+      };
       if (role === "target") {
         for (const p of lastPosts) if (ids.has(p.flowId)) lastSuccess = later(lastSuccess, p.lastPostedAt);
         for (const c of retryingCounts) if (ids.has(c.flowId)) retrying += Number(c.n);
         for (const f of failures) {
-          if (!ids.has(f.flowId)) continue;
           // Failed after spending its retries, or pending after a failed attempt. A replayed record is pending
           // with its old error until its job fails again: not new evidence. (A permanent refusal, failed
           // "target-rejected", says the document is wrong, not that the connection is down: not read at all.)
-          const isEvidence = f.status === "failed" || f.jobFailed === true;
-          if (!isEvidence || (lastSuccess && f.updatedAt <= lastSuccess)) continue;
-          if (!lastFailure || f.updatedAt > lastFailure) {
-            lastFailure = f.updatedAt;
-            lastError = f.lastError;
-          }
-          if (f.status === "pending" && f.runAt && (!nextAttemptAt || f.runAt < nextAttemptAt)) nextAttemptAt = f.runAt;
+          if (ids.has(f.flowId) && (f.status === "failed" || f.jobFailed === true)) note(f.updatedAt, f.lastError, f.runAt, f.status === "pending");
         }
       } else {
-        for (const run of polls) {
-          if (!ids.has(run.flowId)) continue;
-          lastSuccess = later(lastSuccess, run.lastFinishedAt);
-          if (run.status === "running" && run.error) {
-            lastFailure = later(lastFailure, run.startedAt);
-            lastError = run.error;
-            if (run.runAt && (!nextAttemptAt || run.runAt < nextAttemptAt)) nextAttemptAt = run.runAt;
-          }
-        }
+        for (const run of polls) if (ids.has(run.flowId)) lastSuccess = later(lastSuccess, run.lastFinishedAt);
       }
+      noteFailedPolls(role, ids, note);
       const isTestNewer = lastTest && (!lastFailure || lastTest.at > lastFailure);
       const base = { connectionId: connection.id, name: connection.name, role, lastSuccessAt: iso(lastSuccess), retrying, nextAttemptAt: iso(nextAttemptAt), flows: served.map(({ id, name }) => ({ id, name })) };
       // A failed Test is reported once per connection: in its target role when it has one.
