@@ -13,6 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { getDashboardAttention } from "../lib/dashboard/get-dashboard-attention";
+import { getFlowDashboard } from "../lib/dashboard/get-flow-dashboard";
 import { createDb, type Db } from "../lib/db";
 import { migrate } from "../lib/db/migrate";
 import { countRecordsByStatus } from "../lib/records/count-records-by-status";
@@ -138,6 +140,8 @@ const measure = async (db: Db, client: pg.Client, flows: string[]) => {
     await time("document date range (30 days) + amount 100-200", list({ documentFrom: isoDay(twoMonthsAgo), documentTo: isoDay(monthAgo), amountMin: 100, amountMax: 200 })),
     await time("counts per status, no filter", () => countRecordsByStatus({ db, filter: {} })),
     await time("counts per status, one flow", () => countRecordsByStatus({ db, filter: { flowId: flows[0] } })),
+    await time("dashboard of one flow (counts, chart, holds, failures, billed vs posted)", () => getFlowDashboard({ db, flowId: flows[0]! })),
+    await time("dashboard attention (failing connections, retrying records)", () => getDashboardAttention({ db, flowId: flows[0]!, scope: "flow" })),
   ];
   const explain = async (label: string, sql: string, params: unknown[]) => {
     const plan = (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params)).rows.map((r) => r["QUERY PLAN"]).join("\n");

@@ -2,8 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { FailingConnectionsBanner, useAttention } from "@/components/dashboard/attention";
 import { FlowDashboardView } from "@/components/dashboard/flow-dashboard";
 import { Field, Select } from "@/components/ui/field";
+import type { DashboardAttention } from "@/lib/dashboard/get-dashboard-attention";
 import type { FlowDashboard } from "@/lib/dashboard/get-flow-dashboard";
 
 type FlowOption = { id: string; name: string };
@@ -15,7 +17,7 @@ const recentPeriods = (now: number) => {
 };
 
 /** Live per-flow dashboard (react-query, refreshed every 30 s) with flow and period pickers. */
-export const DashboardClient = ({ flows, initial, now }: { flows: FlowOption[]; initial: FlowDashboard; now: number }) => {
+export const DashboardClient = ({ flows, initial, initialAttention, now }: { flows: FlowOption[]; initial: FlowDashboard; initialAttention?: DashboardAttention; now: number }) => {
   const [flowId, setFlowId] = useState(initial.flow.id);
   const periods = recentPeriods(now);
   const [period, setPeriod] = useState(initial.reconciliation.period);
@@ -31,8 +33,10 @@ export const DashboardClient = ({ flows, initial, now }: { flows: FlowOption[]; 
     initialDataUpdatedAt: now,
     refetchInterval: 30_000,
   });
+  const attention = useAttention({ flowId, initialData: flowId === initial.flow.id ? initialAttention : undefined });
   return (
     <section aria-label="Flow overview" className="space-y-3">
+      {attention.data ? <FailingConnectionsBanner connections={attention.data.connections} readAt={attention.data.readAt} /> : null}
       <div className="flex flex-wrap items-end gap-3">
         {flows.length > 1 ? (
           <div className="w-72">
@@ -62,7 +66,7 @@ export const DashboardClient = ({ flows, initial, now }: { flows: FlowOption[]; 
         </div>
       </div>
       {isError ? <p className="text-sm text-red-700">Could not load the dashboard; retrying.</p> : null}
-      {data ? <FlowDashboardView d={data} now={dataUpdatedAt || now} /> : <p className="text-sm text-zinc-500">Loading…</p>}
+      {data ? <FlowDashboardView d={data} now={dataUpdatedAt || now} attention={attention.data ?? null} /> : <p className="text-sm text-zinc-500">Loading…</p>}
     </section>
   );
 };

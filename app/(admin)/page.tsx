@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/ui/page-header";
+import { ConnectionsStatusRow } from "@/components/dashboard/attention";
+import { getDashboardAttention } from "@/lib/dashboard/get-dashboard-attention";
 import { getFlowDashboard } from "@/lib/dashboard/get-flow-dashboard";
 import { db } from "@/lib/db";
 import { listFlows } from "@/lib/flows-admin/list-flows";
@@ -33,7 +35,11 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
   const { flowId } = await searchParams;
   const [health, flows] = await Promise.all([getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS }), listFlows({ db: db() })]);
   const shown = flows.find((f) => f.id === flowId) ?? flows.find((f) => f.enabled) ?? flows[0];
-  const initial = shown ? await getFlowDashboard({ db: db(), flowId: shown.id, now }) : null;
+  // One attention read serves both: the connections of every enabled flow, and the shown flow's retrying records.
+  const [initial, attention] = await Promise.all([
+    shown ? getFlowDashboard({ db: db(), flowId: shown.id, now }) : null,
+    getDashboardAttention({ db: db(), flowId: shown?.id, now }),
+  ]);
   const workerDetail = health.worker.ok
     ? `${health.worker.workers} running, last seen ${health.worker.ageSeconds}s ago`
     : health.worker.lastHeartbeatAt
@@ -42,7 +48,7 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
   return (
     <>
       <PageHeader title="Dashboard" description="Where your finance records stand across billing and ERP." />
-      {initial ? <DashboardClient flows={flows.map((f) => ({ id: f.id, name: f.name }))} initial={initial} now={now.getTime()} /> : null}
+      {initial ? <DashboardClient flows={flows.map((f) => ({ id: f.id, name: f.name }))} initial={initial} initialAttention={attention} now={now.getTime()} /> : null}
       {initial ? null : (
       <section aria-labelledby="get-started" className="space-y-3">
         <h2 id="get-started" className="text-sm font-semibold text-zinc-900">
@@ -72,6 +78,7 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
             detail={health.database.ok ? `reachable (${health.database.latencyMs} ms)` : "unreachable"}
           />
           <StatusRow label="Worker" isOk={health.worker.ok} detail={workerDetail} />
+          <ConnectionsStatusRow initialData={{ ...attention, retrying: null }} />
         </dl>
       </section>
     </>

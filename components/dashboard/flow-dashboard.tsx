@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { formatAge, formatAmount, formatUtc } from "@/components/flows/format";
 import type { FlowDashboard, StatusCounts } from "@/lib/dashboard/get-flow-dashboard";
+import type { DashboardAttention } from "@/lib/dashboard/get-dashboard-attention";
+import { RetryingRecordsList } from "./attention";
 import { LedgerReconciliation, ReconciliationTable } from "./reconciliation-table";
 import { STATUS_COLOR, STATUS_LABEL, StatusChart } from "./status-chart";
 
@@ -39,8 +41,9 @@ const Counts = ({ label, counts, flowId, from }: { label: string; counts: Status
   </div>
 );
 
-/** One flow at a glance: status counts and chart, billed vs posted, holds by missing mapping, failures, last activity. */
-export const FlowDashboardView = ({ d, now }: { d: FlowDashboard; now: number }) => {
+/** One flow at a glance: status counts and chart, records being retried, billed vs posted, holds by missing mapping, failures, last activity. */
+export const FlowDashboardView = ({ d, now, attention }: { d: FlowDashboard; now: number; attention: DashboardAttention | null }) => {
+  const retrying = attention?.retrying ?? null;
   const todayStart = new Date(now).toISOString().slice(0, 10);
   return (
     <div className="space-y-4">
@@ -62,6 +65,8 @@ export const FlowDashboardView = ({ d, now }: { d: FlowDashboard; now: number })
           <StatusChart daily={d.daily} />
         </div>
       </Card>
+
+      {attention && retrying && retrying.total > 0 ? <RetryingRecordsList retrying={retrying} readAt={attention.readAt} flowId={d.flow.id} objectLabels={d.flow.objectLabels} /> : null}
 
       <Card title={`Billed vs posted · ${d.reconciliation.period}`} aside={<span className="text-xs text-zinc-500">by document date, {d.reconciliation.from} to before {d.reconciliation.to} (UTC)</span>}>
         <ReconciliationTable reconciliation={d.reconciliation} sourceName={d.flow.sourceName} targetName={d.flow.targetName} objectLabels={d.flow.objectLabels} />
@@ -102,7 +107,9 @@ export const FlowDashboardView = ({ d, now }: { d: FlowDashboard; now: number })
 
         <Card title="Recent failures" aside={<Link href={`/records?flowId=${d.flow.id}&status=failed`} className="text-xs text-blue-700 hover:underline">All failed</Link>} testId="recent-failures">
           {d.recentFailures.length === 0 ? (
-            <p className="px-4 py-6 text-center text-sm text-zinc-500">No failed records.</p>
+            <p className="px-4 py-6 text-center text-sm text-zinc-500">
+              {retrying && retrying.total > 0 ? "No record has failed for good yet; the ones above are being retried." : "No failed records."}
+            </p>
           ) : (
             <ul className="divide-y divide-zinc-100">
               {d.recentFailures.map((f) => (

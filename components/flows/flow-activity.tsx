@@ -1,10 +1,27 @@
 "use client";
 
 import type { FlowActivity } from "@/lib/flows-admin/get-flow-activity";
+import type { ObjectProgress } from "@/lib/flows-admin/get-flow-activity";
 import { formatDuration, formatUtc } from "./format";
 
+const OUTCOME_CLASS: Record<string, string> = {
+  succeeded: "text-emerald-700",
+  failed: "text-red-700",
+  "finished with failures": "text-red-700",
+  retrying: "text-amber-700",
+  reading: "text-blue-700",
+  posting: "text-blue-700",
+};
 
-const STATUS_CLASS: Record<string, string> = { succeeded: "text-emerald-700", failed: "text-red-700", running: "text-blue-700" };
+const n = (v: number) => v.toLocaleString("en-US");
+
+/** "read 77 % · 120 listed · up to … · posted 80 of 120 · 3 retrying" */
+const describeProgress = (o: ObjectProgress) => {
+  if (o.state !== "running" && o.state !== "posting") return o.state;
+  const read = o.state === "running" ? `read ${Math.round(o.readFraction * 100)}% · ${n(o.listed)} listed${o.readUpTo ? ` · up to ${formatUtc(o.readUpTo)}` : ""}` : `read · ${n(o.listed)} listed`;
+  const post = o.received > 0 ? ` · ${n(o.received - o.pending)} of ${n(o.received)} settled (${n(o.posted)} posted)` : "";
+  return `${read}${post}${o.retrying > 0 ? ` · ${n(o.retrying)} retrying` : ""}`;
+};
 
 /** Progress of a poll/backfill in progress (per object type) and the last runs with their counts. */
 export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
@@ -15,12 +32,12 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
         <h2 id="runs-heading" className="text-sm font-semibold text-zinc-900">
           Runs
         </h2>
-        {activity.isRunning ? <span className="text-xs text-blue-700">Running…</span> : null}
+        {activity.isRunning ? <span className="text-xs text-blue-700">{activity.objects.some((o) => o.state === "running") ? "Reading…" : "Posting…"}</span> : null}
       </div>
       {activity.isRunning ? (
         <div className="space-y-2 border-b border-zinc-100 px-4 py-3">
           <div className="flex items-center gap-3">
-            <div role="progressbar" aria-label="Sync progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 flex-1 overflow-hidden rounded-full bg-zinc-100">
+            <div role="progressbar" aria-label="Sync progress (reading and posting)" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 flex-1 overflow-hidden rounded-full bg-zinc-100">
               <div className="h-full rounded-full bg-blue-600 transition-[width]" style={{ width: `${percent}%` }} />
             </div>
             <span className="w-10 text-right text-xs tabular-nums text-zinc-600">{percent}%</span>
@@ -28,8 +45,7 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
           <ul className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-zinc-600">
             {activity.objects.map((o) => (
               <li key={o.objectType}>
-                <span className="font-medium text-zinc-800">{o.label}</span>{" "}
-                {o.state === "running" ? `${Math.round(o.fraction * 100)}% · ${o.listed} read${o.readUpTo ? ` · up to ${formatUtc(o.readUpTo)}` : ""}` : o.state}
+                <span className="font-medium text-zinc-800">{o.label}</span> {describeProgress(o)}
               </li>
             ))}
           </ul>
@@ -51,6 +67,10 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
               <th scope="col" className="px-4 py-2 text-right font-medium">Updated</th>
               <th scope="col" className="px-4 py-2 text-right font-medium">Unchanged</th>
               <th scope="col" className="px-4 py-2 text-right font-medium">Duration</th>
+              <th scope="col" className="px-4 py-2 text-right font-medium" title="Of the records this run received">Posted</th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">Held</th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">Failed</th>
+              <th scope="col" className="px-4 py-2 text-right font-medium" title="Not yet posted: queued, or retried after a failed attempt">Waiting</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100 tabular-nums" data-testid="runs">
@@ -59,8 +79,8 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
                 <td className="whitespace-nowrap px-4 py-1.5 tabular-nums text-zinc-600">{formatUtc(r.startedAt)}</td>
                 <td className="px-4 py-1.5 text-zinc-900">{r.label}</td>
                 <td className="px-4 py-1.5 text-zinc-600">{r.trigger === "manual" ? "Sync now" : r.trigger}</td>
-                <td className={`px-4 py-1.5 ${STATUS_CLASS[r.status] ?? "text-zinc-700"}`}>
-                  {r.status}
+                <td className={`px-4 py-1.5 ${OUTCOME_CLASS[r.outcome] ?? "text-zinc-700"}`} data-testid="run-outcome">
+                  {r.outcome}
                   {r.error ? <span className="block max-w-72 truncate text-xs text-red-700">{r.error}</span> : null}
                 </td>
                 <td className="px-4 py-1.5 text-right">{r.listed}</td>
@@ -68,6 +88,13 @@ export const FlowActivityView = ({ activity }: { activity: FlowActivity }) => {
                 <td className="px-4 py-1.5 text-right">{r.updated}</td>
                 <td className="px-4 py-1.5 text-right text-zinc-500">{r.unchanged}</td>
                 <td className="px-4 py-1.5 text-right text-zinc-600">{r.status === "running" ? "…" : formatDuration(r.durationMs)}</td>
+                <td className="px-4 py-1.5 text-right">{n(r.records.posted)}</td>
+                <td className="px-4 py-1.5 text-right">{n(r.records.held)}</td>
+                <td className={`px-4 py-1.5 text-right ${r.records.failed > 0 ? "text-red-700" : ""}`}>{n(r.records.failed)}</td>
+                <td className={`px-4 py-1.5 text-right ${r.records.retrying > 0 ? "text-amber-700" : ""}`}>
+                  {n(r.records.pending)}
+                  {r.records.retrying > 0 ? <span className="block text-xs">{n(r.records.retrying)} retrying</span> : null}
+                </td>
               </tr>
             ))}
           </tbody>

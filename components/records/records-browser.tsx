@@ -34,6 +34,8 @@ export type RecordRow = {
   attempts: number;
   lastError: string | null;
   createdAt: string;
+  /** set while the record waits for a retry after a failed attempt */
+  nextAttemptAt?: string | null;
 };
 export type RecordsPage = { items: RecordRow[]; nextCursor: string | null };
 export type StatusCounts = Record<RecordStatus, number>;
@@ -303,6 +305,11 @@ export const RecordsBrowser = ({
                 <td className="px-3 py-1.5">
                   <StatusBadge status={r.status} reason={r.statusReason} />
                   {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={revealBidiControls(r.lastError)}><VendorText>{r.lastError}</VendorText></p> : null}
+                  {r.status === "pending" && r.lastError ? (
+                    <p className="mt-0.5 max-w-md text-xs text-amber-800" data-testid="retry-info" title={revealBidiControls(r.lastError)}>
+                      retrying after {r.attempts} failed {r.attempts === 1 ? "attempt" : "attempts"} · next {r.nextAttemptAt ? formatInstant(r.nextAttemptAt) : "when the worker picks it up"}
+                    </p>
+                  ) : null}
                 </td>
                 <td className="whitespace-nowrap px-3 py-1.5 text-right tabular-nums">{formatAmount(r.amount, r.currency)}</td>
                 <td className="whitespace-nowrap px-3 py-1.5 tabular-nums text-zinc-600">{formatCalendarDate(r.documentDate)}</td>

@@ -110,16 +110,44 @@ describe("flows for the admin UI", () => {
 
     const activity = await getFlowActivity({ db: t.db, flowId: id, now });
     expect(activity.isRunning).toBe(true);
-    expect(activity.runs.find((r) => r.objectType === "account")).toMatchObject({ durationMs: 2500, created: 12 });
-    expect(activity.objects.map((o) => [o.objectType, o.state, Math.round(o.fraction * 100)])).toEqual([
-      ["period", "waiting", 0],
-      ["account", "done", 100],
-      ["invoice", "running", 50],
-      ["payment", "waiting", 0],
-      ["credit-memo", "waiting", 0],
+    expect(activity.runs.find((r) => r.objectType === "account")).toMatchObject({ durationMs: 2500, created: 12, outcome: "succeeded" });
+    expect(activity.runs.find((r) => r.objectType === "invoice")).toMatchObject({ outcome: "reading" });
+    expect(activity.objects.map((o) => [o.objectType, o.state, Math.round(o.readFraction * 100), Math.round(o.fraction * 100)])).toEqual([
+      ["period", "waiting", 0, 0],
+      ["account", "done", 100, 100],
+      ["invoice", "running", 50, 25],
+      ["payment", "waiting", 0, 0],
+      ["credit-memo", "waiting", 0, 0],
     ]);
-    // the mean of the five object types (the period check included)
-    expect(activity.fraction).toBeCloseTo(0.3, 5);
+    // the mean of the five object types (the period check included), reading and posting each half of an object type
+    expect(activity.fraction).toBeCloseTo(0.25, 5);
+  });
+
+  it("counts what became of each run's records, and a run whose records wait or retry is not succeeded", async () => {
+    const { id } = await save(form({ name: "Run outcomes" }));
+    const startedAt = new Date(Date.now() - 60_000);
+    const run = await t.db.flowRun.create({ data: { flowId: id, objectType: "invoice", trigger: "manual", status: "succeeded", since: startedAt, startedAt, finishedAt: new Date(Date.now() + 60_000), listed: 5, created: 5 } });
+    const rec = (n: number, status: "posted" | "held" | "failed" | "pending", lastError: string | null = null, objectType = "invoice") =>
+      t.db.syncRecord.create({ data: { flowId: id, objectType, sourceId: `run${n}`, status, lastError } });
+    await rec(1, "posted");
+    await rec(2, "posted");
+    await rec(3, "held");
+    const retried = await rec(4, "pending", "Ledger (HTTP 503)");
+    await rec(5, "pending");
+    await rec(6, "pending", null, "payment"); // another object type: not this run's
+    const view = async () => (await getFlowActivity({ db: t.db, flowId: id })).runs.find((r) => r.id === run.id)!;
+    expect(await view()).toMatchObject({ status: "succeeded", outcome: "retrying", records: { received: 5, posted: 2, held: 1, failed: 0, pending: 2, retrying: 1 } });
+    let activity = await getFlowActivity({ db: t.db, flowId: id });
+    expect(activity.isRunning, "posting is part of the run").toBe(true);
+    const invoice = activity.objects.find((o) => o.objectType === "invoice")!;
+    expect([invoice.state, invoice.readFraction, invoice.postFraction, invoice.retrying]).toEqual(["posting", 1, 3 / 5, 1]);
+
+    await t.db.syncRecord.update({ where: { id: retried.id }, data: { status: "failed", statusReason: "retries-exhausted" } });
+    expect(await view()).toMatchObject({ outcome: "posting" });
+    await t.db.syncRecord.updateMany({ where: { flowId: id, status: "pending" }, data: { status: "posted" } });
+    expect(await view()).toMatchObject({ outcome: "finished with failures", records: { posted: 3, failed: 1, pending: 0 } });
+    activity = await getFlowActivity({ db: t.db, flowId: id });
+    expect(activity.objects.find((o) => o.objectType === "invoice")!.state).toBe("done");
   });
 });
 

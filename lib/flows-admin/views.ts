@@ -49,4 +49,15 @@ export type FlowRunView = {
   updated: number;
   unchanged: number;
   error: string | null;
+  /**
+   * The records this run received (first created between its start and its end, of its object type),
+   * per status; `retrying`: those pending after a failed attempt (also counted in `pending`).
+   */
+  records: { received: number; posted: number; held: number; failed: number; skipped: number; pending: number; retrying: number };
+  /**
+   * What the run amounts to, reading and posting together: "reading" while it lists; "posting" while
+   * records it received wait to be posted; "retrying" while some of them wait for another attempt after
+   * a failure; then "failed" (the read failed), "finished with failures" (records failed) or "succeeded".
+   */
+  outcome: "reading" | "posting" | "retrying" | "failed" | "finished with failures" | "succeeded";
 };

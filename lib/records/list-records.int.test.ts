@@ -137,3 +137,15 @@ describe("listRecords", () => {
     expect((await collect(exportRecordEventsCsv({ db: t.db, filter: { q: "hyperlink" } }))).map((e) => e.kind)).toEqual(["fetched", "failed"]);
   });
 });
+
+// Last in the file: it adds records the tests above do not expect.
+describe("a record retried after a failed attempt", () => {
+  it("carries its next attempt time from the queue (the record:<id> job's run_at); other records carry none", async () => {
+    const retried = await t.db.syncRecord.create({ data: { flowId: flows[0]!, objectType: "invoice", sourceId: "retried", naturalKey: "INV-RETRY", status: "pending", attempts: 2, lastError: "Ledger (HTTP 503)", createdAt: new Date("2030-01-01T00:00:00Z") } });
+    const runAt = new Date("2030-01-01T00:00:07.389Z");
+    await t.db.$executeRaw`SELECT graphile_worker.add_job('process-record', json_build_object('recordId', ${retried.id}::text), job_key => ${`record:${retried.id}`}, run_at => ${runAt}::timestamptz)`;
+    const { items } = await listRecords({ db: t.db, filter: {}, limit: 3 });
+    expect(items[0]).toMatchObject({ id: retried.id, attempts: 2, nextAttemptAt: runAt });
+    expect(items.slice(1).map((i) => i.nextAttemptAt)).toEqual([null, null]);
+  });
+});

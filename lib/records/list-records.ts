@@ -20,6 +20,8 @@ export type RecordListItem = {
   createdAt: Date;
   updatedAt: Date;
   postedAt: Date | null;
+  /** a record retried after a failed attempt (pending with an error): when the queue runs its next attempt (its `record:<id>` job's run_at) */
+  nextAttemptAt: Date | null;
 };
 
 /**
@@ -67,8 +69,13 @@ export const listRecords = async ({
     },
   });
   const page = rows.slice(0, take);
+  const retried = page.filter((r) => r.status === "pending" && r.lastError !== null).map((r) => `record:${r.id}`);
+  const jobs = retried.length
+    ? await db.$queryRaw<{ key: string; runAt: Date }[]>`SELECT key, run_at AS "runAt" FROM graphile_worker.jobs WHERE key = ANY(${retried}::text[])`
+    : [];
+  const nextAttempt = new Map(jobs.map((j) => [j.key, j.runAt]));
   return {
-    items: page.map((r) => ({ ...r, amount: r.amount === null ? null : r.amount.toString() })),
+    items: page.map((r) => ({ ...r, amount: r.amount === null ? null : r.amount.toString(), nextAttemptAt: nextAttempt.get(`record:${r.id}`) ?? null })),
     nextCursor: rows.length > take ? encodeRecordCursor(page.at(-1)!) : null,
   };
 };

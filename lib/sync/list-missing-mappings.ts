@@ -14,16 +14,16 @@ export type MissingMapping = {
 /**
  * The mapping-coverage view: every value map that held records wait on (dependencies on other
  * records are left out: they resolve themselves), with how many records and how much money wait.
- * Most records first.
+ * Most records first. Read from HeldKey (one narrow row per held record and missing key, kept by
+ * triggers on SyncRecord), an index-only scan however many records are held.
  */
 export const listMissingMappings = async ({ db, flowId }: { db: Db; flowId: string }): Promise<MissingMapping[]> => {
   const rows = await db.$queryRaw<{ kind: string; sourceKey: string; label: string | null; currency: string | null; records: bigint; amount: string | null }[]>`
-    SELECT m->>'kind' AS kind, m->>'sourceKey' AS "sourceKey", max(m->>'label') AS label, r.currency,
-           count(*) AS records, sum(r.amount)::text AS amount
-    FROM "SyncRecord" r, jsonb_array_elements(COALESCE(r.missing, '[]'::jsonb)) m
-    WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held' AND COALESCE((m->>'dependency')::boolean, false) = false
-      AND NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = r."flowId" AND v.kind = m->>'kind' AND v."sourceKey" = m->>'sourceKey')
-    GROUP BY 1, 2, r.currency`;
+    SELECT h.kind, h."sourceKey", max(h.label) AS label, h.currency, count(*) AS records, sum(h.amount)::text AS amount
+    FROM "HeldKey" h
+    WHERE h."flowId" = ${flowId}::uuid AND NOT h.dependency
+      AND NOT EXISTS (SELECT 1 FROM "ValueMap" v WHERE v."flowId" = h."flowId" AND v.kind = h.kind AND v."sourceKey" = h."sourceKey")
+    GROUP BY 1, 2, h.currency`;
   const byKey = new Map<string, MissingMapping>();
   for (const row of rows) {
     const key = `${row.kind}\u0000${row.sourceKey}`;

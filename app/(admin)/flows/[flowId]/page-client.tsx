@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FlowConnectionsBanner } from "@/components/dashboard/attention";
 import { CalloutSetup } from "@/components/flows/callout-setup";
 import { FlowActivityView } from "@/components/flows/flow-activity";
 import { FlowForm } from "@/components/flows/flow-form";
@@ -86,6 +87,7 @@ export const FlowPageClient = ({ flow, initialActivity, kinds, connections, isAd
           </>
         }
       />
+      <FlowConnectionsBanner flowId={flow.id} />
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       {!isAdmin ? <Alert tone="info">You have viewer access. Only an admin can change, turn on or sync a flow.</Alert> : null}
       <FlowActivityView activity={data} />
