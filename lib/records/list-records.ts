@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { buildRecordWhere } from "./build-record-where";
+import { labelMissingKeys, type LabelledMissingKey } from "./label-missing-keys";
 import { decodeRecordCursor, encodeRecordCursor, recordFilterSchema, type RecordFilter } from "./schemas";
 
 /** One row of the records list: never the payload columns (they can be large). */
@@ -11,6 +12,8 @@ export type RecordListItem = {
   naturalKey: string | null;
   status: "pending" | "posted" | "held" | "failed" | "skipped";
   statusReason: string | null;
+  /** what a held record waits on (mappings, or documents to post first, with their numbers) */
+  missing: LabelledMissingKey[] | null;
   amount: string | null;
   currency: string | null;
   documentDate: Date | null;
@@ -55,6 +58,7 @@ export const listRecords = async ({
       naturalKey: true,
       status: true,
       statusReason: true,
+      missing: true,
       amount: true,
       currency: true,
       documentDate: true,
@@ -67,8 +71,9 @@ export const listRecords = async ({
     },
   });
   const page = rows.slice(0, take);
+  const missing = await labelMissingKeys({ db, flowId: (i) => page[i]!.flowId, missing: page.map((r) => (r.status === "held" ? r.missing : null)) });
   return {
-    items: page.map((r) => ({ ...r, amount: r.amount === null ? null : r.amount.toString() })),
+    items: page.map((r, i) => ({ ...r, missing: r.status === "held" ? (missing[i] ?? []) : null, amount: r.amount === null ? null : r.amount.toString() })),
     nextCursor: rows.length > take ? encodeRecordCursor(page.at(-1)!) : null,
   };
 };

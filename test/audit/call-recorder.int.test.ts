@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { createTestDb, type TestDb } from "../../test/db";
-import { createAcumaticaClient } from "../connectors/acumatica";
-import { createKeyring, generateKey } from "../crypto";
-import { createCallRecorder } from "./call-recorder";
+import { createTestDb, type TestDb } from "../db";
+import { createAcumaticaClient } from "../../lib/connectors/acumatica";
+import { createKeyring, generateKey } from "../../lib/crypto";
+import { createCallRecorder } from "../../lib/http/call-recorder";
 
 let sandbox: RunningSandbox;
 let testDb: TestDb;
