@@ -6,4 +6,4 @@ import { db } from "@/lib/db";
 import { authedAction } from "./authed-action";
 
 /** Admin only: create or edit a connection (blank secret fields keep the stored secrets). */
-export const saveConnectionAction = authedAction(connectionFormSchema, ({ input }) => saveConnection({ db: db(), form: input }), { role: "admin" });
+export const saveConnectionAction = authedAction(connectionFormSchema, ({ input, user }) => saveConnection({ db: db(), form: input, actor: { id: user.id, email: user.email } }), { role: "admin" });

@@ -75,9 +75,8 @@ export const redactRecordedBody = (text: string, contentType?: string): string =
     }
   }
   if (type.includes("x-www-form-urlencoded") || (!type.includes("xml") && looksLikeForm(trimmed))) {
-    const form = new URLSearchParams(trimmed);
-    for (const key of [...new Set(form.keys())]) if (isSecretKey(key)) form.set(key, REDACTED);
-    return form.toString();
+    // the marker stays readable ("password=[redacted]"); other values keep their encoding
+    return [...new URLSearchParams(trimmed)].map(([k, v]) => `${encodeURIComponent(k)}=${isSecretKey(k) ? REDACTED : encodeURIComponent(v)}`).join("&");
   }
   return text.replace(XML_SECRET, (_m, name: string, attrs: string | undefined) => `<${name}${attrs ?? ""}>${REDACTED}</${name}>`);
 };
