@@ -26,7 +26,7 @@ export const StatusBadge = ({ status, reason }: { status: RecordStatus; reason?:
       data-nature={status === "failed" ? (text?.nature ?? "permanent") : undefined}
       className={`inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${isTemporaryFailure ? TEMPORARY_FAILURE_CLASS : STATUS_CLASS[status]}`}
     >
-      {status === "failed" ? <span aria-hidden="true">{isTemporaryFailure ? "↻" : "⛔"}</span> : null}
+      {status === "failed" ? <span aria-hidden="true">{isTemporaryFailure ? "↻" : "✕"}</span> : null}
       {status}
       {text ? `: ${text.label}` : ""}
     </span>
