@@ -4,7 +4,7 @@ import Papa from "papaparse";
 import { demoFlowId, recordSandboxCalls, seedFailedRecord, withE2eDb } from "./audit-support";
 import { signInByApi } from "./fixtures";
 import { getRecord, SANDBOX_CONTROL } from "./records-support";
-import { E2E_ADMIN } from "./support";
+import { collectPageErrors, E2E_ADMIN } from "./support";
 
 test.describe.configure({ mode: "serial" });
 // The browser lives in New York, the server in UTC: what the page shows must not depend on either.
@@ -15,16 +15,6 @@ const DEMO_FLOW = "Zuora → Acumatica (demo)";
 /** Where the demo maps "API Calls (per 1,000)" (prisma/seed/seed-demo-flow.ts). */
 const ACCOUNT = "40000";
 let refusedRecordId = "";
-
-/** React's hydration mismatch and any other page error. */
-const collectPageErrors = (page: Page) => {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Minified React error|Hydration|did not match/i.test(m.text())) errors.push(m.text());
-  });
-  return errors;
-};
 
 const setAccountActive = async (page: Page, active: boolean) => {
   const res = await page.request.post(`${SANDBOX_CONTROL}/acumatica/seed`, { data: { accounts: [{ AccountCD: ACCOUNT, Type: "Income", Active: active }] } });
