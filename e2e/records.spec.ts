@@ -3,21 +3,12 @@ import { expect, test, type Page } from "@playwright/test";
 import Papa from "papaparse";
 import { signInByApi } from "./fixtures";
 import { getRecord, SANDBOX_CONTROL } from "./records-support";
-import { E2E_ADMIN, uniqueEmail } from "./support";
+import { collectPageErrors, E2E_ADMIN, uniqueEmail } from "./support";
 
 test.describe.configure({ mode: "serial" });
 // The browser lives in New York, the server in UTC: what the page shows must not depend on either.
 test.use({ timezoneId: "America/New_York" });
 
-/** React's hydration mismatch (#418 and friends) and any other page error, as the browser reports them. */
-const collectPageErrors = (page: Page) => {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Minified React error|Hydration|did not match/i.test(m.text())) errors.push(m.text());
-  });
-  return errors;
-};
 
 const SHOTS = "docs/screenshots";
 

@@ -20,3 +20,13 @@ export const signIn = async (page: Page, { email, password }: { email: string; p
 
 /** Our error messages (Next's route announcer is also role="alert", but lives outside <main>). */
 export const pageAlert = (page: Page) => page.getByRole("main").getByRole("alert");
+
+/** React's hydration mismatch (#418 and friends) and any other page error, as the browser reports them. */
+export const collectPageErrors = (page: Page) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Minified React error|Hydration|did not match/i.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+};

@@ -14,6 +14,7 @@ export const NAV_ITEMS = [
 
 export const SETTINGS_ITEMS = [
   { href: "/settings/users", label: "Users", icon: "M16 19v-1a4 4 0 00-4-4H8a4 4 0 00-4 4v1M10 10a3 3 0 100-6 3 3 0 000 6zM20 19v-1a4 4 0 00-3-3.87M15 4.13a3 3 0 010 5.75" },
+  { href: "/settings/changes", label: "Change log", icon: "M12 8v4l3 2M21 12a9 9 0 11-18 0 9 9 0 0118 0" },
   { href: "/settings/account", label: "Account", icon: "M12 12a4 4 0 100-8 4 4 0 000 8zM4 20a8 8 0 0116 0" },
 ] as const;
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { formatInstant } from "@/components/ui/format-time";
+import { AttemptCalls, type RecordedCallView } from "./attempt-calls";
 
 /** One audit event as the record API returns it (kind + detail per lib/audit/events.ts). */
 export type TimelineEvent = { id: string; createdAt: string; actor: { id: string; email: string; name: string | null } | null; kind: string; detail: Record<string, unknown> };
@@ -30,7 +31,10 @@ const describe = (e: TimelineEvent): string => {
     case "mapped":
       return `Mapped to ${str(d.target)}${typeof d.lines === "number" ? ` with ${d.lines} line(s)` : ""}`;
     case "held":
-      return `Held: ${str(d.reason)} (${((d.missing as { kind: string; sourceKey: string }[]) ?? []).map((m) => `${m.kind} “${m.sourceKey}”`).join(", ")})`;
+      // a document waited on reads by its number (label), a mapping by its source value
+      return `Held: ${str(d.reason)} (${((d.missing as { kind: string; sourceKey: string; label?: string; dependency?: boolean }[]) ?? [])
+        .map((m) => (m.dependency ? `${m.kind} ${m.label ?? m.sourceKey}` : `${m.kind} “${m.sourceKey}”`))
+        .join(", ")})`;
     case "released":
       return "Released to be posted";
     case "attempt": {
@@ -40,7 +44,7 @@ const describe = (e: TimelineEvent): string => {
     case "posted":
       return `Posted as ${str(d.targetRef ?? d.targetId)} (${d.via === "found-existing" ? "found already in the target" : "created"})`;
     case "failed":
-      return `Failed: ${str(d.reason)}${d.retryable ? " (retryable)" : ""}`;
+      return d.retryable ? `Failed, retries spent (temporary): ${str(d.reason)}` : `Failed, refused (permanent): ${str(d.reason)}`;
     case "skipped":
       return `Skipped: ${str(d.reason)}`;
     case "replayed":
@@ -67,10 +71,19 @@ export const RecordTimeline = ({ events, recordId }: { events: TimelineEvent[]; 
               {formatInstant(e.createdAt)}
               {e.actor ? ` · by ${e.actor.email}` : ""}
             </p>
+            {e.kind === "attempt" && Array.isArray(e.detail.calls) && e.detail.calls.length > 0 ? (
+              <AttemptCalls calls={e.detail.calls as RecordedCallView[]} dropped={typeof e.detail.callsDropped === "number" ? e.detail.callsDropped : undefined} />
+            ) : null}
+            {e.kind === "mapped" && e.detail.payload !== undefined ? (
+              <details className="mt-1 text-xs" data-testid="mapped-payload">
+                <summary className="cursor-pointer text-zinc-500 hover:text-zinc-900">Mapped payload of this posting</summary>
+                <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] leading-4 text-zinc-800">{JSON.stringify(e.detail.payload, null, 2)}</pre>
+              </details>
+            ) : null}
             {e.kind === "attempt" || e.kind === "posted" || e.kind === "source-updated" ? (
               <details className="mt-1 text-xs">
                 <summary className="cursor-pointer text-zinc-500 hover:text-zinc-900">Details</summary>
-                <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] leading-4 text-zinc-800">{JSON.stringify(e.detail, null, 2)}</pre>
+                <pre className="mt-1 max-h-64 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] leading-4 text-zinc-800">{JSON.stringify({ ...e.detail, calls: undefined }, null, 2)}</pre>
               </details>
             ) : null}
           </div>

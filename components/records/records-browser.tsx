@@ -13,6 +13,7 @@ import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { replayRecordsAction } from "@/lib/actions/replay-records";
 import { revealBidiControls } from "@/lib/records/reveal-bidi-controls";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { MissingKeys, type MissingKeyView } from "./missing-keys";
 import { formatCalendarDate, formatInstant, TIME_ZONE_LABEL } from "@/components/ui/format-time";
 import { formatAmount } from "./format";
 import { OBJECT_TYPES, RECORD_STATUSES, toApiQuery, toRecordFilter, type RecordsSearch } from "./records-filter";
@@ -27,6 +28,7 @@ export type RecordRow = {
   naturalKey: string | null;
   status: RecordStatus;
   statusReason: string | null;
+  missing: MissingKeyView[] | null;
   amount: string | null;
   currency: string | null;
   documentDate: string | null;
@@ -304,7 +306,16 @@ export const RecordsBrowser = ({
                 <td className="px-3 py-1.5 text-zinc-600">{r.objectType}</td>
                 <td className="px-3 py-1.5">
                   <StatusBadge status={r.status} reason={r.statusReason} />
-                  {r.status === "failed" && r.lastError ? <p className="mt-0.5 max-w-md truncate text-xs text-red-700" title={revealBidiControls(r.lastError)}><VendorText>{r.lastError}</VendorText></p> : null}
+                  {r.status === "failed" && r.lastError ? (
+                    <p className={`mt-0.5 max-w-md truncate text-xs ${r.statusReason === "retries-exhausted" ? "text-orange-800" : "text-red-700"}`} title={revealBidiControls(r.lastError)}>
+                      <VendorText>{r.lastError}</VendorText>
+                    </p>
+                  ) : null}
+                  {r.status === "held" && r.missing && r.missing.length > 0 ? (
+                    <p className="mt-0.5 max-w-md text-xs text-amber-900">
+                      <MissingKeys flowId={r.flowId} missing={r.missing} compact />
+                    </p>
+                  ) : null}
                   {r.status === "pending" && r.lastError ? (
                     <p className="mt-0.5 max-w-md text-xs text-amber-800" data-testid="retry-info" title={revealBidiControls(r.lastError)}>
                       retrying after {r.attempts} failed {r.attempts === 1 ? "attempt" : "attempts"} · next {r.nextAttemptAt ? formatInstant(r.nextAttemptAt) : "when the worker picks it up"}

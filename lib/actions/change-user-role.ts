@@ -8,6 +8,6 @@ import { authedAction } from "./authed-action";
 /** Admin only: make a user admin or viewer (the last admin cannot be demoted). */
 export const changeUserRoleAction = authedAction(
   changeUserRoleInputSchema,
-  ({ input }) => changeUserRole({ db: db(), ...input }),
+  ({ input, user }) => changeUserRole({ db: db(), ...input, actor: { id: user.id, email: user.email } }),
   { role: "admin" },
 );

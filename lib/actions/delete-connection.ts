@@ -6,4 +6,4 @@ import { db } from "@/lib/db";
 import { authedAction } from "./authed-action";
 
 /** Admin only: delete a connection no flow uses. */
-export const deleteConnectionAction = authedAction(idInputSchema, ({ input }) => deleteConnection({ db: db(), connectionId: input.id }), { role: "admin" });
+export const deleteConnectionAction = authedAction(idInputSchema, ({ input, user }) => deleteConnection({ db: db(), connectionId: input.id, actor: { id: user.id, email: user.email } }), { role: "admin" });

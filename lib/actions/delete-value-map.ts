@@ -6,4 +6,4 @@ import { deleteValueMapInputSchema } from "@/lib/mapping-admin/schemas";
 import { authedAction } from "./authed-action";
 
 /** Admin only: remove one mapping (posted records keep their accounts). */
-export const deleteValueMapAction = authedAction(deleteValueMapInputSchema, ({ input }) => deleteValueMap({ db: db(), input }), { role: "admin" });
+export const deleteValueMapAction = authedAction(deleteValueMapInputSchema, ({ input, user }) => deleteValueMap({ db: db(), input, actor: { id: user.id, email: user.email } }), { role: "admin" });

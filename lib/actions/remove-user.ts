@@ -6,4 +6,4 @@ import { removeUserInputSchema } from "@/lib/users/schemas";
 import { authedAction } from "./authed-action";
 
 /** Admin only: remove a user and end their sessions (the only admin cannot be removed). */
-export const removeUserAction = authedAction(removeUserInputSchema, ({ input }) => removeUser({ db: db(), ...input }), { role: "admin" });
+export const removeUserAction = authedAction(removeUserInputSchema, ({ input, user }) => removeUser({ db: db(), ...input, actor: { id: user.id, email: user.email } }), { role: "admin" });

@@ -6,4 +6,4 @@ import { flowFormSchema } from "@/lib/flows-admin/schemas";
 import { authedAction } from "./authed-action";
 
 /** Admin only: create (disabled) or edit a flow of any kind this build has. */
-export const saveFlowAction = authedAction(flowFormSchema, ({ input }) => saveFlow({ db: db(), form: input }), { role: "admin" });
+export const saveFlowAction = authedAction(flowFormSchema, ({ input, user }) => saveFlow({ db: db(), form: input, actor: { id: user.id, email: user.email } }), { role: "admin" });

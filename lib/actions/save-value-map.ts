@@ -6,4 +6,4 @@ import { saveValueMapInputSchema } from "@/lib/mapping-admin/schemas";
 import { authedAction } from "./authed-action";
 
 /** Admin only: create or replace one mapping; answers how many held records wait on it and can be released. */
-export const saveValueMapAction = authedAction(saveValueMapInputSchema, ({ input }) => saveValueMap({ db: db(), input }), { role: "admin" });
+export const saveValueMapAction = authedAction(saveValueMapInputSchema, ({ input, user }) => saveValueMap({ db: db(), input, actor: { id: user.id, email: user.email } }), { role: "admin" });

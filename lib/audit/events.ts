@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordedCallSchema } from "../http/call-recorder";
 import { missingKeySchema, type MissingKey } from "../mapping/missing-key";
 
 // Persisted JSON: RecordEvent.detail is written and read through these schemas. Changing a schema
@@ -57,7 +58,15 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
       action: z.enum(["kept-posted", "reprocess", "kept", "update"]),
     }),
   }),
-  z.object({ kind: z.literal("mapped"), detail: z.object({ target: z.string(), lines: z.number().int().optional() }) }),
+  z.object({
+    kind: z.literal("mapped"),
+    detail: z.object({
+      target: z.string(),
+      lines: z.number().int().optional(),
+      /** the mapped document of this posting, as sent (each posting keeps its own; the record keeps only the latest) */
+      payload: z.unknown().optional(),
+    }),
+  }),
   z.object({
     kind: z.literal("held"),
     detail: z.object({ reason: z.string(), missing: z.array(missingKeySchema) }),
@@ -76,6 +85,10 @@ export const recordEventSchema = z.discriminatedUnion("kind", [
       error: z.string().optional(),
       retryable: z.boolean().optional(),
       durationMs: z.number().int().nonnegative(),
+      /** what was sent and what came back, per vendor call (lib/http/call-recorder.ts: no headers, secrets redacted, bodies bounded) */
+      calls: z.array(recordedCallSchema).optional(),
+      /** calls beyond the recorder's limit, counted but not kept */
+      callsDropped: z.number().int().nonnegative().optional(),
     }),
   }),
   z.object({

@@ -1,3 +1,5 @@
+import type { ConfigActor } from "../audit/config-change-schemas";
+import { recordConfigChange } from "../audit/record-config-change";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { TokenCache } from "../http";
@@ -7,11 +9,11 @@ import { TokenCache } from "../http";
  * A connection a flow reads from or posts to is refused with AppError CONNECTION_IN_USE (409),
  * naming the flows.
  */
-export const deleteConnection = async ({ db, connectionId }: { db: Db; connectionId: string }): Promise<{ id: string; name: string }> => {
+export const deleteConnection = async ({ db, connectionId, actor }: { db: Db; connectionId: string; actor?: ConfigActor }): Promise<{ id: string; name: string }> => {
   const deleted = await db.$transaction(async (tx) => {
     const row = await tx.connection.findUnique({
       where: { id: connectionId },
-      select: { id: true, name: true, sourceFlows: { select: { name: true } }, targetFlows: { select: { name: true } } },
+      select: { id: true, name: true, vendor: true, baseUrl: true, sourceFlows: { select: { name: true } }, targetFlows: { select: { name: true } } },
     });
     if (!row) throw new AppError("NOT_FOUND", { userMessage: "This connection does not exist (any more)." });
     const flows = [...new Set([...row.sourceFlows, ...row.targetFlows].map((f) => f.name))];
@@ -23,6 +25,7 @@ export const deleteConnection = async ({ db, connectionId }: { db: Db; connectio
       });
     }
     await tx.connection.delete({ where: { id: connectionId } });
+    await recordConfigChange(tx, { actor, entity: "connection", entityId: row.id, label: row.name, action: "deleted", before: { vendor: row.vendor, name: row.name, baseUrl: row.baseUrl } });
     return { id: row.id, name: row.name };
   });
   await TokenCache.forget(db, connectionId);

@@ -149,6 +149,18 @@ export type CatalogRead = { values: CatalogValue[]; error: string | null; readAt
 /** Most values read from a vendor per catalogue. */
 export const MAX_CATALOG_VALUES = 20_000;
 
+/**
+ * How a vendor's error messages name the fields of a document we sent, so the records screens can
+ * point at the mapped line and the value map behind a refused value (lib/records/resolve-vendor-error.ts).
+ * Paths are read from "<path>: <text>" or "<path> '<value>': <text>" parts of the message.
+ */
+export type VendorErrorPaths = {
+  /** line fields: `pattern` captures the line number (group 1) and the field (group 2) of a path such as "Details[2].Account" */
+  lines?: readonly { pattern: RegExp; linesField: string; indexBase: 0 | 1; fields: Readonly<Record<string, string>> }[];
+  /** document fields: the vendor's field name -> the mapped document's field, e.g. { CustomerID: "customerId" } */
+  fields?: Readonly<Record<string, string>>;
+};
+
 /* ------------------------------------------------------------------------------------------------
  * The connector contract
  * ---------------------------------------------------------------------------------------------- */
@@ -177,4 +189,6 @@ export type Connector<TClient = unknown> = {
   webhooks?: ConnectorWebhooks;
   /** the vendor sends callouts to us: the connection then requires a signing secret (`form.secrets` has it as required) */
   receivesCallouts?: boolean;
+  /** how this vendor's error messages name the fields of a document sent to it */
+  errorPaths?: VendorErrorPaths;
 };

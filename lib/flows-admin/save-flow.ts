@@ -1,3 +1,5 @@
+import type { ConfigActor } from "../audit/config-change-schemas";
+import { recordConfigChange } from "../audit/record-config-change";
 import { applyFieldValues } from "../connections/form-values";
 import type { Db, Prisma } from "../db";
 import { AppError } from "../errors";
@@ -16,7 +18,7 @@ const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === "ob
  * and validated with the kind's settings schema; the schedule is checked with the sweep's own cron
  * parser. Problems are AppError INVALID_INPUT with `fields` by path. Returns the flow id.
  */
-export const saveFlow = async ({ db, form }: { db: Db; form: ParsedFlowForm }): Promise<{ id: string }> => {
+export const saveFlow = async ({ db, form, actor }: { db: Db; form: ParsedFlowForm; actor?: ConfigActor }): Promise<{ id: string }> => {
   const existing = form.id ? await db.flow.findUnique({ where: { id: form.id }, select: { settings: true, kind: true } }) : null;
   if (form.id && !existing) throw new AppError("NOT_FOUND", { userMessage: "This flow does not exist (any more)." });
   if (existing && existing.kind !== form.kind) throw new AppError("INVALID_INPUT", { userMessage: "A flow keeps its kind; create a new flow instead.", fields: { kind: "A flow keeps its kind." } });
@@ -56,11 +58,18 @@ export const saveFlow = async ({ db, form }: { db: Db; form: ParsedFlowForm }): 
     settings: settings as Prisma.InputJsonValue,
   };
   try {
-    if (form.id) {
-      await db.flow.update({ where: { id: form.id }, data });
-      return { id: form.id };
-    }
-    return await db.flow.create({ data: { ...data, kind: definition.kind, enabled: false }, select: { id: true } });
+    const fields = { name: true, sourceConnectionId: true, targetConnectionId: true, schedule: true, backfillFrom: true, settings: true } as const;
+    return await db.$transaction(async (tx) => {
+      if (form.id) {
+        const before = await tx.flow.findUnique({ where: { id: form.id }, select: fields });
+        const after = await tx.flow.update({ where: { id: form.id }, data, select: fields });
+        await recordConfigChange(tx, { actor, entity: "flow", entityId: form.id, label: after.name, action: "updated", before: before as Record<string, unknown> | null, after, flowId: form.id });
+        return { id: form.id };
+      }
+      const { id, ...after } = await tx.flow.create({ data: { ...data, kind: definition.kind, enabled: false }, select: { id: true, ...fields } });
+      await recordConfigChange(tx, { actor, entity: "flow", entityId: id, label: after.name, action: "created", after: { kind: definition.kind, ...after }, flowId: id });
+      return { id };
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("CONFLICT", { userMessage: `A flow named "${form.name}" already exists.`, fields: { name: "Another flow has this name." } });
     throw err;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasActiveCallRecorder, recordCall } from "./call-recorder";
 import { VendorHttpError, type VendorErrorCode } from "./errors";
 import { forbiddenHostReason, type ResolveHost } from "./outbound-host";
 import { acquireSlot, pauseKey, QueueFullError, takeRateToken, type SharedLimits } from "./limits";
@@ -109,6 +110,13 @@ type AttemptFailure = {
   /** the request surely never reached the vendor (refused, DNS), so any method may be resent */
   notSent?: boolean;
 };
+
+/** The bodies of one exchange, kept only for an active call recorder (which redacts and bounds them). */
+type CallExchange = { requestBody?: string; requestContentType?: string; responseBody?: string; responseContentType?: string };
+
+type AttemptOutcome<T> =
+  | { kind: "ok"; value: VendorResponse<T>; exchange: CallExchange }
+  | { kind: "fail"; failure: AttemptFailure; unauthorized?: boolean; exchange: CallExchange };
 
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -272,13 +280,27 @@ export abstract class VendorHttpClient {
 
       const auth = useAuth ? await this.authHeaders() : {};
       const started = performance.now();
-      let outcome: { kind: "ok"; value: VendorResponse<z.output<S>> } | { kind: "fail"; failure: AttemptFailure; unauthorized?: boolean };
+      const startedAt = new Date();
+      let outcome: AttemptOutcome<z.output<S>>;
       try {
         outcome = await this.attempt(opts, url, { ...auth });
       } finally {
         await lease.release();
       }
       const durationMs = Math.round(performance.now() - started);
+      // An attempt's exchange goes to the caller's call recorder (audit), when one is active.
+      if (hasActiveCallRecorder()) {
+        recordCall({
+          method: opts.method,
+          url: safeUrl,
+          status: outcome.kind === "ok" ? outcome.value.status : outcome.failure.status,
+          durationMs,
+          startedAt,
+          try: attempt,
+          ...outcome.exchange,
+          ...(outcome.kind === "fail" && outcome.failure.status === null ? { error: outcome.failure.message } : {}),
+        });
+      }
 
       if (outcome.kind === "ok") {
         this.record(summaries, {
@@ -387,11 +409,7 @@ export abstract class VendorHttpClient {
     if (ms !== undefined && ms > 0) await pauseKey(this.options.limits, Math.min(ms, 15 * 60_000));
   }
 
-  private async attempt<S extends z.ZodType>(
-    opts: RequestOptions<S>,
-    url: string,
-    auth: Record<string, string>,
-  ): Promise<{ kind: "ok"; value: VendorResponse<z.output<S>> } | { kind: "fail"; failure: AttemptFailure; unauthorized?: boolean }> {
+  private async attempt<S extends z.ZodType>(opts: RequestOptions<S>, url: string, auth: Record<string, string>): Promise<AttemptOutcome<z.output<S>>> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
@@ -405,6 +423,7 @@ export abstract class VendorHttpClient {
       body = new URLSearchParams(opts.body.form).toString();
     }
 
+    const sent = body === undefined ? {} : { requestBody: body, requestContentType: headers["content-type"] };
     let response: Response;
     let text: string;
     try {
@@ -415,6 +434,7 @@ export abstract class VendorHttpClient {
       if (isTimeout(err) || timeout.aborted) {
         return {
           kind: "fail",
+          exchange: sent,
           failure: { code: "timeout", status: null, message: `no complete answer within ${timeoutMs} ms`, bodySnippet: "", retryable: true, cause: err },
         };
       }
@@ -424,6 +444,7 @@ export abstract class VendorHttpClient {
       const causeText = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
       return {
         kind: "fail",
+        exchange: sent,
         failure: {
           code: "network",
           notSent,
@@ -437,6 +458,7 @@ export abstract class VendorHttpClient {
     }
 
     const requestId = this.requestIdOf(response.headers);
+    const exchange: CallExchange = { ...sent, responseBody: text, responseContentType: response.headers.get("content-type") ?? undefined };
     let parsedBody: unknown = undefined;
     let isJson = false;
     if (text.length > 0) {
@@ -458,6 +480,7 @@ export abstract class VendorHttpClient {
       const statusText = response.statusText ? ` ${response.statusText}` : "";
       return {
         kind: "fail",
+        exchange,
         unauthorized: status === 401,
         failure: {
           code: status === 429 ? "rate-limited" : "http",
@@ -477,6 +500,7 @@ export abstract class VendorHttpClient {
       if (described) {
         return {
           kind: "fail",
+          exchange,
           failure: {
             code: "vendor",
             status,
@@ -495,6 +519,7 @@ export abstract class VendorHttpClient {
     if (!result.success) {
       return {
         kind: "fail",
+        exchange,
         failure: {
           code: "schema",
           status,
@@ -506,7 +531,7 @@ export abstract class VendorHttpClient {
         },
       };
     }
-    return { kind: "ok", value: { status, headers: response.headers, data: result.data, summaries: [] } };
+    return { kind: "ok", exchange, value: { status, headers: response.headers, data: result.data, summaries: [] } };
   }
 }
 

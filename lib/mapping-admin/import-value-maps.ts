@@ -1,3 +1,5 @@
+import type { ConfigActor } from "../audit/config-change-schemas";
+import { recordConfigChange } from "../audit/record-config-change";
 import type { Db } from "../db";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
 import { allKeysSatisfiedSql } from "../sync/satisfied-keys";
@@ -16,7 +18,7 @@ export type ImportValueMapsResult =
  * transaction only when none is bad. Rows of the file replace the maps with the same (kind, sourceKey);
  * other maps stay. `releasable`: held records every missing key of which is now mapped.
  */
-export const importValueMaps = async ({ db, input, checkTargets = true }: { db: Db; input: ImportValueMapsInput; checkTargets?: boolean }): Promise<ImportValueMapsResult> => {
+export const importValueMaps = async ({ db, input, checkTargets = true, actor }: { db: Db; input: ImportValueMapsInput; checkTargets?: boolean; actor?: ConfigActor }): Promise<ImportValueMapsResult> => {
   const { flowId, csv } = importValueMapsInputSchema.parse(input);
   const kinds = await listValueMapKinds({ db, flowId });
   const targets: Partial<Record<string, Set<string>>> = {};
@@ -44,13 +46,23 @@ export const importValueMaps = async ({ db, input, checkTargets = true }: { db: 
         unchanged += 1;
         continue;
       }
-      await tx.valueMap.upsert({
+      const saved = await tx.valueMap.upsert({
         where: { flowId_kind_sourceKey: { flowId, kind: r.kind, sourceKey: r.sourceKey } },
         create: { flowId, kind: r.kind, sourceKey: r.sourceKey, sourceLabel: r.sourceLabel ?? null, targetValue: r.targetValue, targetLabel: r.targetLabel ?? null },
         update: { targetValue: r.targetValue, targetLabel: r.targetLabel ?? null, ...(r.sourceLabel ? { sourceLabel: r.sourceLabel } : {}) },
       });
       if (before) updated += 1;
       else created += 1;
+      await recordConfigChange(tx, {
+        actor,
+        entity: "mapping",
+        entityId: saved.id,
+        label: `${r.kind} “${r.sourceKey}” (CSV import)`,
+        action: before ? "updated" : "created",
+        before: before ? { targetValue: before.targetValue, targetLabel: before.targetLabel } : null,
+        after: { targetValue: saved.targetValue, targetLabel: saved.targetLabel },
+        flowId,
+      });
     }
     const [row] = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "SyncRecord" r

@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { buildRecordWhere } from "./build-record-where";
+import { labelMissingKeys, type LabelledMissingKey } from "./label-missing-keys";
 import { decodeRecordCursor, encodeRecordCursor, recordFilterSchema, type RecordFilter } from "./schemas";
 
 /** One row of the records list: never the payload columns (they can be large). */
@@ -11,6 +12,8 @@ export type RecordListItem = {
   naturalKey: string | null;
   status: "pending" | "posted" | "held" | "failed" | "skipped";
   statusReason: string | null;
+  /** what a held record waits on (mappings, or documents to post first, with their numbers) */
+  missing: LabelledMissingKey[] | null;
   amount: string | null;
   currency: string | null;
   documentDate: Date | null;
@@ -57,6 +60,7 @@ export const listRecords = async ({
       naturalKey: true,
       status: true,
       statusReason: true,
+      missing: true,
       amount: true,
       currency: true,
       documentDate: true,
@@ -74,8 +78,14 @@ export const listRecords = async ({
     ? await db.$queryRaw<{ key: string; runAt: Date }[]>`SELECT key, run_at AS "runAt" FROM graphile_worker.jobs WHERE key = ANY(${retried}::text[])`
     : [];
   const nextAttempt = new Map(jobs.map((j) => [j.key, j.runAt]));
+  const missing = await labelMissingKeys({ db, flowId: (i) => page[i]!.flowId, missing: page.map((r) => (r.status === "held" ? r.missing : null)) });
   return {
-    items: page.map((r) => ({ ...r, amount: r.amount === null ? null : r.amount.toString(), nextAttemptAt: nextAttempt.get(`record:${r.id}`) ?? null })),
+    items: page.map((r, i) => ({
+      ...r,
+      missing: r.status === "held" ? (missing[i] ?? []) : null,
+      amount: r.amount === null ? null : r.amount.toString(),
+      nextAttemptAt: nextAttempt.get(`record:${r.id}`) ?? null,
+    })),
     nextCursor: rows.length > take ? encodeRecordCursor(page.at(-1)!) : null,
   };
 };

@@ -1,3 +1,5 @@
+import type { ConfigActor } from "@/lib/audit/config-change-schemas";
+import { recordConfigChange } from "@/lib/audit/record-config-change";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { endUserSessions } from "./end-user-sessions";
@@ -9,7 +11,7 @@ import { changeUserRoleInputSchema, type ChangeUserRoleInput } from "./schemas";
  * nobody is left who can manage users; NOT_FOUND when the user does not exist. A demotion ends the
  * user's sessions.
  */
-export const changeUserRole = async ({ db, ...input }: ChangeUserRoleInput & { db: Db }) => {
+export const changeUserRole = async ({ db, actor, ...input }: ChangeUserRoleInput & { db: Db; actor?: ConfigActor }) => {
   const { userId, role } = changeUserRoleInputSchema.parse(input);
   return db.$transaction(async (tx) => {
     await lockUsers(tx);
@@ -20,6 +22,8 @@ export const changeUserRole = async ({ db, ...input }: ChangeUserRoleInput & { d
     }
     // A demoted admin's sessions end, so no page or tab keeps acting on what it loaded as admin.
     if (user.role === "admin" && role !== "admin") await endUserSessions({ db: tx, userId });
-    return tx.user.update({ where: { id: userId }, data: { role }, select: { id: true, email: true, role: true } });
+    const updated = await tx.user.update({ where: { id: userId }, data: { role }, select: { id: true, email: true, role: true } });
+    await recordConfigChange(tx, { actor, entity: "user", entityId: userId, label: updated.email, action: "updated", before: { role: user.role }, after: { role } });
+    return updated;
   });
 };

@@ -1,4 +1,6 @@
 import { throttleKey } from "@/lib/auth/login-throttle-policy";
+import type { ConfigActor } from "@/lib/audit/config-change-schemas";
+import { recordConfigChange } from "@/lib/audit/record-config-change";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { lockUsers } from "./lock-users";
@@ -10,7 +12,7 @@ import { removeUserInputSchema, type RemoveUserInput } from "./schemas";
  * LAST_ADMIN, 409) to remove the only admin, which is how the only admin cannot remove themselves;
  * NOT_FOUND when the user does not exist.
  */
-export const removeUser = async ({ db, ...input }: RemoveUserInput & { db: Db }): Promise<{ email: string }> => {
+export const removeUser = async ({ db, actor, ...input }: RemoveUserInput & { db: Db; actor?: ConfigActor }): Promise<{ email: string }> => {
   const { userId } = removeUserInputSchema.parse(input);
   return db.$transaction(async (tx) => {
     await lockUsers(tx);
@@ -20,6 +22,7 @@ export const removeUser = async ({ db, ...input }: RemoveUserInput & { db: Db })
       throw new AppError("LAST_ADMIN", { status: 409, userMessage: "This is the only admin. Make another user admin first." });
     }
     await tx.user.delete({ where: { id: userId } });
+    await recordConfigChange(tx, { actor, entity: "user", entityId: userId, label: user.email, action: "deleted", before: { email: user.email, role: user.role } });
     await tx.loginThrottle.deleteMany({ where: { key: throttleKey({ scope: "password-change", id: userId }) } });
     return { email: user.email };
   });

@@ -6,7 +6,7 @@
 // Licence limits answer 429 (retried with backoff). Paging: `$top`/`$skip`, no cursor.
 import { PlainHttpClient, VendorHttpError, joinUrl } from "../../http";
 import { describeFailure } from "../describe-failure";
-import type { ConnectionContext, Connector, TestConnectionContext, TestStep } from "../types";
+import type { ConnectionContext, Connector, TestConnectionContext, TestStep, VendorErrorPaths } from "../types";
 import { createAcumaticaTokenCache, fetchAcumaticaToken } from "./auth";
 import { AcumaticaClient } from "./client";
 import { acumaticaConfig } from "./config";
@@ -114,6 +114,20 @@ export const testAcumaticaConnection = async (ctx: TestConnectionContext): Promi
   return steps;
 };
 
+/**
+ * Field errors name the entity's fields (values.ts describeFieldError): "Details[2].Account" is the
+ * second line (1-based, as collectFieldErrors numbers them) of an AR document, "TaxDetails[1].TaxID"
+ * a tax row, "DocumentsToApply[1].ReferenceNbr" a payment's application.
+ */
+const acumaticaErrorPaths: VendorErrorPaths = {
+  lines: [
+    { pattern: /^Details\[(\d+)\]\.(\w+)$/, linesField: "lines", indexBase: 1, fields: { Account: "account", Subaccount: "subaccount", Branch: "branch", InventoryID: "inventoryId", TaxCategory: "taxCategory" } },
+    { pattern: /^TaxDetails\[(\d+)\]\.(\w+)$/, linesField: "taxDetails", indexBase: 1, fields: { TaxID: "taxId" } },
+    { pattern: /^(?:DocumentsToApply|ApplicationsCreditMemo)\[(\d+)\]\.(\w+)$/, linesField: "applyTo", indexBase: 1, fields: { ReferenceNbr: "referenceNbr", DocType: "docType" } },
+  ],
+  fields: { Customer: "customerId", CustomerID: "customerId", CashAccount: "cashAccount", PaymentMethod: "paymentMethod", TaxZone: "taxZone", CustomerClass: "customerClass" },
+};
+
 export const acumatica = {
   id: "acumatica",
   label: acumaticaConfig.label,
@@ -131,4 +145,5 @@ export const acumatica = {
   testConnection: testAcumaticaConnection,
   /** push notifications (webhooks.ts): a change makes flows reading from Acumatica fetch the record sooner */
   webhooks: { verify: verifyAcumaticaPush },
+  errorPaths: acumaticaErrorPaths,
 } satisfies Connector<AcumaticaClient>;

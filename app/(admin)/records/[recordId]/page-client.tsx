@@ -7,13 +7,16 @@ import { formatAmount } from "@/components/records/format";
 import { formatCalendarDate, formatInstant } from "@/components/ui/format-time";
 import { RecordTimeline, type TimelineEvent } from "@/components/records/record-timeline";
 import { JsonView } from "@/components/records/json-view";
+import { MissingKeys, type MissingKeyView } from "@/components/records/missing-keys";
 import { StatusBadge, type RecordStatus } from "@/components/records/status-badge";
+import { describeStatusReason } from "@/components/records/status-reason";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { VendorText } from "@/components/ui/vendor-text";
 import { replayRecordAction } from "@/lib/actions/replay-record";
 import type { RecordLink } from "@/lib/records/build-record-links";
+import type { ErrorTrace } from "@/lib/records/get-record-page";
 import { revealBidiControls } from "@/lib/records/reveal-bidi-controls";
 
 /** GET /api/records/[recordId] as JSON. */
@@ -28,7 +31,7 @@ export type RecordPageData = {
     sourceVersion: string | null;
     status: RecordStatus;
     statusReason: string | null;
-    missing: { kind: string; sourceKey: string; label?: string; dependency?: boolean }[] | null;
+    missing: MissingKeyView[] | null;
     amount: string | null;
     currency: string | null;
     documentDate: string | null;
@@ -44,6 +47,8 @@ export type RecordPageData = {
     events: TimelineEvent[];
   };
   links: RecordLink[];
+  /** a failed record's vendor error traced to the mapped lines and value maps it names */
+  errorTrace: ErrorTrace[];
   source: string | null;
   target: string | null;
 };
@@ -88,7 +93,7 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
   });
   const isReplayable = record.status === "failed" || record.status === "held" || record.status === "skipped";
   const title = revealBidiControls(`${record.objectType} ${record.naturalKey ?? record.sourceId}`);
-  const pendingMissing = (record.missing ?? []).filter((m) => !m.dependency);
+  const failure = record.status === "failed" ? describeStatusReason(record.statusReason) : null;
 
   return (
     <div className="space-y-4">
@@ -120,22 +125,58 @@ export const RecordPageClient = ({ initial, isAdmin }: { initial: RecordPageData
           <Fact label="Posted">{record.postedAt ? formatInstant(record.postedAt) : "—"}</Fact>
           <Fact label="Source version">{record.sourceVersion ? formatInstant(record.sourceVersion) || record.sourceVersion : "—"}</Fact>
         </dl>
-        {record.status === "failed" && record.lastError ? (
-          <div className="mt-3"><Alert tone="error">Target answer: <VendorText>{record.lastError}</VendorText></Alert></div>
+        {record.status === "failed" ? (
+          <div className="mt-3 space-y-2" data-testid="failure" data-nature={failure?.nature ?? "permanent"}>
+            {failure?.advice ? (
+              <div className={`rounded-md border p-3 text-sm ${failure.nature === "temporary" ? "border-orange-300 border-dashed bg-orange-50 text-orange-950" : "border-red-200 bg-red-50 text-red-900"}`}>
+                <p className="font-medium">{failure.nature === "temporary" ? "Temporary failure: the target was unavailable" : "Refused by the target"}</p>
+                <p className="mt-0.5">{failure.advice}</p>
+              </div>
+            ) : null}
+            {record.lastError ? (
+              <Alert tone="error">
+                Target answer: <VendorText>{record.lastError}</VendorText>
+                {data.errorTrace.length > 0 ? (
+                  <ul className="mt-2 space-y-1" aria-label="Where the refused values come from">
+                    {data.errorTrace.map((t) => (
+                      <li key={t.path} data-testid="error-trace">
+                        {t.line ? (
+                          <>
+                            Line {t.line.number}
+                            {t.line.description ? <> (“<VendorText>{t.line.description}</VendorText>”)</> : null}
+                            {": "}
+                          </>
+                        ) : null}
+                        {t.field} <span className="font-mono">{t.value ?? "—"}</span>
+                        {t.maps.length > 0 ? (
+                          <>
+                            {" "}comes from{" "}
+                            {t.maps.map((m, i) => (
+                              <span key={m.id}>
+                                {i > 0 ? " or " : ""}
+                                the {m.kind} mapping{" "}
+                                <Link className="font-medium underline" href={m.href}>
+                                  “<VendorText>{m.sourceKey}</VendorText>” → <VendorText>{m.targetValue}</VendorText>
+                                </Link>
+                              </span>
+                            ))}
+                            .
+                          </>
+                        ) : (
+                          " (no value map of this flow gives this value)."
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </Alert>
+            ) : null}
+          </div>
         ) : null}
-        {record.status === "held" && pendingMissing.length > 0 ? (
+        {record.status === "held" && (record.missing ?? []).length > 0 ? (
           <div className="mt-3">
             <Alert tone="info">
-              Held until these mappings exist:{" "}
-              {pendingMissing.map((m, i) => (
-                <span key={`${m.kind}:${m.sourceKey}`}>
-                  {i > 0 ? ", " : ""}
-                  <Link className="font-medium underline" href={`/mappings?flowId=${record.flowId}&kind=${encodeURIComponent(m.kind)}&q=${encodeURIComponent(m.sourceKey)}`}>
-                    {m.kind} “<VendorText>{m.sourceKey}</VendorText>”
-                  </Link>
-                </span>
-              ))}
-              .
+              <MissingKeys flowId={record.flowId} missing={record.missing ?? []} />
             </Alert>
           </div>
         ) : null}
