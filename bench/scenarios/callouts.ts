@@ -13,6 +13,18 @@ export type CalloutLatencyResult = {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  /**
+   * Stages of a callout, p50 / p99 ms each: receipt -> the ingest transaction began (job picked up, flows
+   * read, source document fetched), -> the event marked processed (ingest committed), -> posted (the
+   * record's post: look-ups, create, release).
+   */
+  pickAndFetchMs: string;
+  ingestMs: string;
+  postMs: string;
+  /** CPU time of the two worker processes per callout (user + system) */
+  workerCpuMsPerCallout: number;
+  /** transactions committed in the bench database per callout (every statement outside a transaction is one) */
+  transactionsPerCallout: number;
   complete: boolean;
 };
 
@@ -44,6 +56,9 @@ export const calloutLatency = async (
     const upDeadline = Date.now() + 60_000;
     while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
 
+    const xacts = async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`)[0]!.n);
+    const cpuBefore = procs.reduce((sum, p) => sum + p.cpuSeconds(), 0);
+    const xactsBefore = await xacts();
     const started = Date.now();
     const interval = 1000 / ratePerSecond;
     for (let i = 0; i < callouts; i++) {
@@ -59,12 +74,21 @@ export const calloutLatency = async (
       if (posted >= callouts) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const rows = await db.$queryRaw<{ ms: number }[]>`
-      SELECT EXTRACT(EPOCH FROM (r."postedAt" - ie."receivedAt")) * 1000 AS ms
+    const workerCpuMs = (procs.reduce((sum, p) => sum + p.cpuSeconds(), 0) - cpuBefore) * 1000;
+    const transactions = (await xacts()) - xactsBefore;
+    const rows = await db.$queryRaw<{ ms: number; fetch: number; ingest: number; post: number }[]>`
+      SELECT EXTRACT(EPOCH FROM (r."postedAt" - ie."receivedAt")) * 1000 AS ms,
+        EXTRACT(EPOCH FROM (rcv."createdAt" - ie."receivedAt")) * 1000 AS fetch,
+        EXTRACT(EPOCH FROM (ie."processedAt" - rcv."createdAt")) * 1000 AS ingest,
+        EXTRACT(EPOCH FROM (r."postedAt" - ie."processedAt")) * 1000 AS post
       FROM "InboundEvent" ie
       JOIN "RecordEvent" rcv ON rcv.kind = 'received' AND rcv.detail->>'inboundEventId' = ie.id::text
       JOIN "SyncRecord" r ON r.id = rcv."recordId" AND r."objectType" = 'invoice' AND r."postedAt" IS NOT NULL`;
     const ms = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+    const stage = (key: "fetch" | "ingest" | "post") => {
+      const sorted = rows.map((r) => Number(r[key])).sort((a, b) => a - b);
+      return `${Math.round(percentile(sorted, 50))} / ${Math.round(percentile(sorted, 99))}`;
+    };
     return {
       scenario: label,
       latencyMs,
@@ -75,6 +99,11 @@ export const calloutLatency = async (
       p95Ms: Math.round(percentile(ms, 95)),
       p99Ms: Math.round(percentile(ms, 99)),
       maxMs: Math.round(ms.at(-1) ?? NaN),
+      pickAndFetchMs: stage("fetch"),
+      ingestMs: stage("ingest"),
+      postMs: stage("post"),
+      workerCpuMsPerCallout: Math.round((workerCpuMs / callouts) * 10) / 10,
+      transactionsPerCallout: Math.round((transactions / callouts) * 10) / 10,
       complete: posted >= callouts && ms.length >= callouts,
     };
   } finally {
