@@ -25,6 +25,11 @@ export type CalloutLatencyResult = {
   workerCpuMsPerCallout: number;
   /** transactions committed in the bench database per callout (every statement outside a transaction is one) */
   transactionsPerCallout: number;
+  /** vendor requests per callout, from the sandbox's own counters (Zuora's connection limit defaults to 40/s) */
+  zuoraCallsPerCallout: number;
+  acumaticaCallsPerCallout: number;
+  /** bill runs the bench failed to send (a loaded machine): their invoices are not waited for */
+  unsent: number;
   complete: boolean;
 };
 
@@ -59,23 +64,29 @@ export const calloutLatency = async (
     const xacts = async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`)[0]!.n);
     const cpuBefore = procs.reduce((sum, p) => sum + p.cpuSeconds(), 0);
     const xactsBefore = await xacts();
+    const zuoraBefore = (await sandbox.control.zuora.stats()).requests ?? 0;
+    const acumaticaBefore = (await sandbox.control.acumatica.stats()).requests;
+    let unsent = 0;
     const started = Date.now();
     const interval = 1000 / ratePerSecond;
     for (let i = 0; i < callouts; i++) {
       const due = started + i * interval;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      void sandbox.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 1000 + i });
+      // A bill run the loaded machine failed to send is counted, not retried (it may have been made).
+      void sandbox.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 1000 + i }).catch(() => (unsent += 1));
     }
     const deadline = Date.now() + timeoutMs;
     let posted = 0;
     while (Date.now() < deadline) {
       posted = await db.syncRecord.count({ where: { flowId, objectType: "invoice", status: "posted" } });
-      if (posted >= callouts) break;
+      if (posted >= callouts - unsent) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const workerCpuMs = (procs.reduce((sum, p) => sum + p.cpuSeconds(), 0) - cpuBefore) * 1000;
     const transactions = (await xacts()) - xactsBefore;
+    const zuoraCalls = ((await sandbox.control.zuora.stats()).requests ?? 0) - zuoraBefore;
+    const acumaticaCalls = (await sandbox.control.acumatica.stats()).requests - acumaticaBefore;
     const rows = await db.$queryRaw<{ ms: number; fetch: number; ingest: number; post: number }[]>`
       SELECT EXTRACT(EPOCH FROM (r."postedAt" - ie."receivedAt")) * 1000 AS ms,
         EXTRACT(EPOCH FROM (rcv."createdAt" - ie."receivedAt")) * 1000 AS fetch,
@@ -104,7 +115,10 @@ export const calloutLatency = async (
       postMs: stage("post"),
       workerCpuMsPerCallout: Math.round((workerCpuMs / callouts) * 10) / 10,
       transactionsPerCallout: Math.round((transactions / callouts) * 10) / 10,
-      complete: posted >= callouts && ms.length >= callouts,
+      zuoraCallsPerCallout: Math.round((zuoraCalls / callouts) * 100) / 100,
+      acumaticaCallsPerCallout: Math.round((acumaticaCalls / callouts) * 100) / 100,
+      unsent,
+      complete: unsent === 0 && posted >= callouts && ms.length >= callouts,
     };
   } finally {
     await Promise.all(procs.map((p) => p.kill("SIGTERM")));

@@ -52,24 +52,47 @@ export const processCallout = async ({
   /** overrides a flow's vendor adapters (tooling); default: its definition's connect() */
   runtimeFor?: (flowId: string) => FlowRuntime | undefined;
 }): Promise<{ status: "processed"; outcomes: IngestOutcome[]; postings: CalloutPosting[] } | { status: "not_found" | "already_processed" }> => {
-  const event = await db.inboundEvent.findUnique({ where: { id: inboundEventId } });
+  // The event, and the enabled flows reading from its connection with both connections' updatedAt (so the
+  // cached vendor clients are checked without reads of their own), in one round trip.
+  const [event] = await db.$queryRaw<
+    {
+      id: string;
+      connectionId: string;
+      vendorEventId: string;
+      objectType: string | null;
+      objectId: string | null;
+      payload: unknown;
+      receivedAt: Date;
+      processedAt: Date | null;
+      flows: (Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string; sourceUpdatedAt: string; targetUpdatedAt: string })[];
+    }[]
+  >`
+    SELECT e.id, e."connectionId", e."vendorEventId", e."objectType", e."objectId", e.payload, e."receivedAt", e."processedAt",
+      COALESCE((
+        SELECT json_agg(json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
+          'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt",
+          'sourceUpdatedAt', sc."updatedAt", 'targetUpdatedAt', tc."updatedAt") ORDER BY f."createdAt", f.id)
+        FROM "Flow" f JOIN "Connection" sc ON sc.id = f."sourceConnectionId" JOIN "Connection" tc ON tc.id = f."targetConnectionId"
+        WHERE f."sourceConnectionId" = e."connectionId" AND f.enabled AND e."objectType" IS NOT NULL
+      ), '[]'::json) AS flows
+    FROM "InboundEvent" e WHERE e.id = ${inboundEventId}::uuid`;
   if (!event) return { status: "not_found" };
   if (event.processedAt) return { status: "already_processed" };
   const fetched: { flow: FlowRow; definition: AnyFlowKind; runtime: FlowRuntime; document: SourceDocument }[] = [];
   if (event.objectType) {
-    // With both connections' updatedAt, so the cached vendor clients are checked without a read of their own.
-    const flows = await db.flow.findMany({
-      where: { sourceConnectionId: event.connectionId, enabled: true },
-      include: { source: { select: { updatedAt: true } }, target: { select: { updatedAt: true } } },
-    });
-    for (const { source, target, ...flow } of flows) {
+    const flows = event.flows.map(({ sourceUpdatedAt, targetUpdatedAt, ...f }) => ({
+      flow: { ...f, backfillFrom: f.backfillFrom === null ? null : new Date(f.backfillFrom), createdAt: new Date(f.createdAt) } satisfies FlowRow,
+      source: { updatedAt: new Date(sourceUpdatedAt) },
+      target: { updatedAt: new Date(targetUpdatedAt) },
+    }));
+    for (const { flow, source, target } of flows) {
       const definition = getFlowKind(flow.kind);
       const types = eventObjectTypes(definition, event.objectType);
       if (types.length === 0) continue;
       const start = (flow.backfillFrom ?? flow.createdAt).toISOString();
       const runtime = runtimeFor?.(flow.id) ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: source.updatedAt, target: target.updatedAt } }));
       for (const { type: objectType, fromEvents } of types) {
-        const document = fromEvents ? eventDocument(objectType, event) : event.objectId ? await runtime.source.fetchDocument({ objectType, sourceId: event.objectId }) : null;
+        const document = fromEvents ? eventDocument(objectType, { ...event, receivedAt: new Date(event.receivedAt) }) : event.objectId ? await runtime.source.fetchDocument({ objectType, sourceId: event.objectId }) : null;
         if (!document) continue;
         if (document.sourceVersion !== null && document.sourceVersion < start) continue;
         fetched.push({ flow, definition, runtime, document });
@@ -107,7 +130,7 @@ export const processCallout = async ({
 const MAX_DEPENDENCY_DEPTH = 2;
 
 /**
- * Posts one record in this job; when it is held on records the hold just fetched (its customer, say),
+ * Posts one record in this job; when it is held on records the hold just fetched (its account, say),
  * posts those here too and then the record again, instead of leaving each step to a job of its own that
  * waits its turn in the queue (three queue waits for the first invoice of an account). Each post is
  * `processRecord` with the record's own lock and its queued job removed once it has finished, so a job
@@ -138,10 +161,19 @@ const postWithDependencies = async ({
   if (first.outcome.status !== "held" || depth >= MAX_DEPENDENCY_DEPTH) return [first];
   const dependencies = first.outcome.missing.filter((m) => m.dependency);
   if (dependencies.length === 0) return [first];
+  // The records a key names: a record of that object type and source id (an invoice a payment waits for), or
+  // one whose natural key it is (the account whose posting writes the "customer" map its invoices wait for).
+  // Only those created in the last minute (the hold fetches them): any other waits for its own job.
   const pending = await db.syncRecord.findMany({
-    where: { flowId, status: "pending", OR: dependencies.map((m) => ({ objectType: m.kind, sourceId: m.sourceKey })) },
+    where: {
+      flowId,
+      status: "pending",
+      createdAt: { gte: new Date(Date.now() - 60_000) },
+      OR: dependencies.flatMap((m) => [{ objectType: m.kind, sourceId: m.sourceKey }, { naturalKey: m.sourceKey }]),
+    },
     select: { id: true },
     orderBy: { id: "asc" },
+    take: 10,
   });
   if (pending.length === 0) return [first];
   const postings = [first];
