@@ -1,7 +1,7 @@
 import type { SourceDocument } from "../connectors/ports";
 import type { Db } from "../db";
 import { getFlowKind } from "../flows/registry";
-import type { FlowRuntime } from "../flows/types";
+import type { AnyFlowKind, FlowRow, FlowRuntime } from "../flows/types";
 import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { enqueueRecord } from "./enqueue-record";
@@ -39,6 +39,8 @@ const eventDocument = (objectType: string, event: { vendorEventId: string; recei
  * out, as the poll leaves it out. Marks the InboundEvent processed, then posts each
  * new or changed record at once in this job (one job hop instead of two), under the same row lock and
  * natural-key look-up as a `process-record` job, which stays queued (delayed) until this post has finished.
+ * A record held on records its hold fetched (an account's first invoice and its customer) has those
+ * posted in this job too, then is posted itself.
  */
 export const processCallout = async ({
   db,
@@ -50,47 +52,133 @@ export const processCallout = async ({
   /** overrides a flow's vendor adapters (tooling); default: its definition's connect() */
   runtimeFor?: (flowId: string) => FlowRuntime | undefined;
 }): Promise<{ status: "processed"; outcomes: IngestOutcome[]; postings: CalloutPosting[] } | { status: "not_found" | "already_processed" }> => {
-  const event = await db.inboundEvent.findUnique({ where: { id: inboundEventId } });
+  // The event, and the enabled flows reading from its connection with both connections' updatedAt (so the
+  // cached vendor clients are checked without reads of their own), in one round trip.
+  const [event] = await db.$queryRaw<
+    {
+      id: string;
+      connectionId: string;
+      vendorEventId: string;
+      objectType: string | null;
+      objectId: string | null;
+      payload: unknown;
+      receivedAt: Date;
+      processedAt: Date | null;
+      flows: (Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string; sourceUpdatedAt: string; targetUpdatedAt: string })[];
+    }[]
+  >`
+    SELECT e.id, e."connectionId", e."vendorEventId", e."objectType", e."objectId", e.payload, e."receivedAt", e."processedAt",
+      COALESCE((
+        SELECT json_agg(json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
+          'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt",
+          'sourceUpdatedAt', sc."updatedAt", 'targetUpdatedAt', tc."updatedAt") ORDER BY f."createdAt", f.id)
+        FROM "Flow" f JOIN "Connection" sc ON sc.id = f."sourceConnectionId" JOIN "Connection" tc ON tc.id = f."targetConnectionId"
+        WHERE f."sourceConnectionId" = e."connectionId" AND f.enabled AND e."objectType" IS NOT NULL
+      ), '[]'::json) AS flows
+    FROM "InboundEvent" e WHERE e.id = ${inboundEventId}::uuid`;
   if (!event) return { status: "not_found" };
   if (event.processedAt) return { status: "already_processed" };
-  const outcomes: IngestOutcome[] = [];
-  const toPost: { recordId: string; runtime: FlowRuntime }[] = [];
+  const fetched: { flow: FlowRow; definition: AnyFlowKind; runtime: FlowRuntime; document: SourceDocument }[] = [];
   if (event.objectType) {
-    const flows = await db.flow.findMany({ where: { sourceConnectionId: event.connectionId, enabled: true } });
-    for (const flow of flows) {
+    const flows = event.flows.map(({ sourceUpdatedAt, targetUpdatedAt, ...f }) => ({
+      flow: { ...f, backfillFrom: f.backfillFrom === null ? null : new Date(f.backfillFrom), createdAt: new Date(f.createdAt) } satisfies FlowRow,
+      source: { updatedAt: new Date(sourceUpdatedAt) },
+      target: { updatedAt: new Date(targetUpdatedAt) },
+    }));
+    for (const { flow, source, target } of flows) {
       const definition = getFlowKind(flow.kind);
       const types = eventObjectTypes(definition, event.objectType);
       if (types.length === 0) continue;
       const start = (flow.backfillFrom ?? flow.createdAt).toISOString();
-      const rt = runtimeFor?.(flow.id) ?? (await connectFlow({ db, flow, definition }));
+      const runtime = runtimeFor?.(flow.id) ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: source.updatedAt, target: target.updatedAt } }));
       for (const { type: objectType, fromEvents } of types) {
-        const document = fromEvents ? eventDocument(objectType, event) : event.objectId ? await rt.source.fetchDocument({ objectType, sourceId: event.objectId }) : null;
+        const document = fromEvents ? eventDocument(objectType, { ...event, receivedAt: new Date(event.receivedAt) }) : event.objectId ? await runtime.source.fetchDocument({ objectType, sourceId: event.objectId }) : null;
         if (!document) continue;
         if (document.sourceVersion !== null && document.sourceVersion < start) continue;
-        const { outcome, recordId } = await db.$transaction(async (tx) => {
-          const ingested = await ingestDocument({ tx, flow, document, origin: "callout", inboundEventId: event.id, definition });
-          // The job ingest queued becomes the fallback of the post below (same job key, replaced).
-          if (ingested.outcome === "new" || ingested.outcome === "reprocess") {
-            await enqueueRecord(tx, { recordId: ingested.recordId, runAt: new Date(Date.now() + CALLOUT_FALLBACK_DELAY_MS) });
-          }
-          return ingested;
-        });
-        outcomes.push(outcome);
-        if (outcome === "new" || outcome === "reprocess") toPost.push({ recordId, runtime: rt });
+        fetched.push({ flow, definition, runtime, document });
       }
     }
   }
-  await db.inboundEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
+  // Every document and the event's processedAt in one transaction: a crash leaves all of it or none (then the job runs again).
+  const markProcessed = (client: Pick<Db, "inboundEvent">) => client.inboundEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
+  if (fetched.length === 0) {
+    await markProcessed(db);
+    return { status: "processed", outcomes: [], postings: [] };
+  }
+  const ingested = await db.$transaction(async (tx) => {
+    const results: { outcome: IngestOutcome; recordId: string }[] = [];
+    for (const { flow, definition, document } of fetched) {
+      const result = await ingestDocument({ tx, flow, document, origin: "callout", inboundEventId: event.id, definition });
+      // The job ingest queued becomes the fallback of the post below (same job key, replaced).
+      if (result.outcome === "new" || result.outcome === "reprocess") {
+        await enqueueRecord(tx, { recordId: result.recordId, runAt: new Date(Date.now() + CALLOUT_FALLBACK_DELAY_MS) });
+      }
+      results.push(result);
+    }
+    await markProcessed(tx);
+    return results;
+  });
+  const outcomes = ingested.map((r) => r.outcome);
+  const toPost = ingested.flatMap(({ outcome, recordId }, i) => (outcome === "new" || outcome === "reprocess" ? [{ recordId, flowId: fetched[i]!.flow.id, runtime: fetched[i]!.runtime }] : []));
 
   const postings: CalloutPosting[] = [];
-  for (const { recordId, runtime } of toPost) {
+  for (const { recordId, flowId, runtime } of toPost) postings.push(...(await postWithDependencies({ db, recordId, flowId, runtime, depth: 0 })));
+  return { status: "processed", outcomes, postings };
+};
+
+/** How deep a callout follows dependencies itself (a payment waits for its invoice, which waits for its customer). */
+const MAX_DEPENDENCY_DEPTH = 2;
+
+/**
+ * Posts one record in this job; when it is held on records the hold just fetched (its account, say),
+ * posts those here too and then the record again, instead of leaving each step to a job of its own that
+ * waits its turn in the queue (three queue waits for the first invoice of an account). Each post is
+ * `processRecord` with the record's own lock and its queued job removed once it has finished, so a job
+ * that runs meanwhile finds the record no longer pending and does nothing.
+ */
+const postWithDependencies = async ({
+  db,
+  recordId,
+  flowId,
+  runtime,
+  depth,
+}: {
+  db: Db;
+  recordId: string;
+  flowId: string;
+  runtime: FlowRuntime;
+  depth: number;
+}): Promise<CalloutPosting[]> => {
+  const post = async (id: string): Promise<CalloutPosting> => {
     try {
       // Attempt 1 of the job's budget: a retryable failure is recorded on the record and left to the queued job.
-      const outcome = await processRecord({ db, recordId, runtime, attempt: 1, maxAttempts: processRecordJob.maxAttempts, removeQueuedJob: true });
-      postings.push({ recordId, outcome });
+      return { recordId: id, outcome: await processRecord({ db, recordId: id, runtime, attempt: 1, maxAttempts: processRecordJob.maxAttempts, removeQueuedJob: true }) };
     } catch (err) {
-      postings.push({ recordId, outcome: { status: "deferred", reason: describeSyncError(err).message } });
+      return { recordId: id, outcome: { status: "deferred", reason: describeSyncError(err).message } };
     }
-  }
-  return { status: "processed", outcomes, postings };
+  };
+  const first = await post(recordId);
+  if (first.outcome.status !== "held" || depth >= MAX_DEPENDENCY_DEPTH) return [first];
+  const dependencies = first.outcome.missing.filter((m) => m.dependency);
+  if (dependencies.length === 0) return [first];
+  // The records a key names: a record of that object type and source id (an invoice a payment waits for), or
+  // one whose natural key it is (the account whose posting writes the "customer" map its invoices wait for).
+  // Only those created in the last minute (the hold fetches them): any other waits for its own job.
+  const pending = await db.syncRecord.findMany({
+    where: {
+      flowId,
+      status: "pending",
+      createdAt: { gte: new Date(Date.now() - 60_000) },
+      OR: dependencies.flatMap((m) => [{ objectType: m.kind, sourceId: m.sourceKey }, { naturalKey: m.sourceKey }]),
+    },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: 10,
+  });
+  if (pending.length === 0) return [first];
+  const postings = [first];
+  for (const { id } of pending) postings.push(...(await postWithDependencies({ db, recordId: id, flowId, runtime, depth: depth + 1 })));
+  const posted = pending.every(({ id }) => postings.findLast((p) => p.recordId === id)?.outcome.status === "posted");
+  // Posting the last of them released this record (pending again, its job queued): post it now.
+  return posted ? [...postings, await post(recordId)] : postings;
 };
