@@ -47,7 +47,7 @@ const sourceFor = ({ invoiceSettlement = true }: { invoiceSettlement?: boolean }
       .map((e) => /(?:v1|object-query)\/[^?]*/.exec(e.path)?.[0] ?? e.path)
       .filter((p) => !p.endsWith("oauth/token"))
       .map((p) => p.replace(/[0-9a-f]{32}/g, "{id}"));
-  return { source, calls };
+  return { source, calls, client };
 };
 
 /** Every page of one object type: its items and the calls each page cost. */
@@ -165,10 +165,15 @@ describe("Zuora source: documents from the change listing", () => {
     expect(calls()).toEqual(["object-query/invoices/{id}"]);
     expect((fetched!.payload as { lines: unknown[] }).lines).toHaveLength(3);
     expect(items.find((i) => i.sourceId === narrow.id)?.document).toEqual(await source.fetchDocument({ objectType: "invoice", sourceId: narrow.id }));
-    // a runtime that listed nothing reads the product names too
+    // a runtime of another client that listed nothing reads the product names too ...
     const fresh = sourceFor();
     expect(await fresh.source.fetchDocument({ objectType: "invoice", sourceId: wide.id })).toEqual(fetched);
     expect(fresh.calls()).toEqual(["object-query/invoices/{id}", "object-query/products"]);
+    // ... and the next runtime (job) of that client reuses them: a callout's fetch is one Zuora call
+    const nextJob = createZuoraSource(fresh.client, { invoiceSettlement: true });
+    fresh.calls();
+    expect(await nextJob.fetchDocument({ objectType: "invoice", sourceId: narrow.id })).toEqual(items.find((i) => i.sourceId === narrow.id)?.document);
+    expect(fresh.calls()).toEqual(["object-query/invoices/{id}"]);
 
     // past Object Query's limit of expanded items: every item through v1
     const huge = await sandbox.control.zuora.postInvoice({ account: account.id, lines: Array.from({ length: 100 }, (_, n) => ({ chargeId: charge.id, quantity: n + 1 })) });

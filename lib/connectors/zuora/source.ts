@@ -93,6 +93,11 @@ const EXPAND: Record<ObjectType, string[]> = { account: ["billto"], invoice: ["i
  * record (invoices are read the same way, through Object Query by id). Caches live as long as the
  * runtime (one job).
  */
+/** How long a product's name read from Zuora answers the jobs of this process (a rename is seen after at most this). */
+const PRODUCT_NAMES_TTL_MS = 60_000;
+/** Product names by id, per client (one per connection and process), so that each callout's job does not read them again. */
+const productNamesByClient = new WeakMap<ZuoraClient, Map<string, { name: string; at: number }>>();
+
 export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOptions) => {
   const accounts = new Map<string, ReturnType<ZuoraClient["getAccountRecord"]>>();
   const accountOf = (id: string) => {
@@ -108,12 +113,28 @@ export const createZuoraSource = (client: ZuoraClient, settings: ZuoraSourceOpti
     const a = await accountOf(id);
     return { id: a.id, accountNumber: a.accountNumber, name: a.name ?? null };
   };
-  /** Product names by id for this runtime (one job): the catalogue changes rarely and a page shares few products. */
+  /**
+   * Product names by id: the catalogue changes rarely and a page shares few products. Names read by
+   * any job of this process are reused for PRODUCT_NAMES_TTL_MS; this runtime (one job) keeps what it
+   * read for its whole run, so one document's lines never mix two readings.
+   */
+  const shared = productNamesByClient.get(client) ?? new Map<string, { name: string; at: number }>();
+  productNamesByClient.set(client, shared);
   const productNames = new Map<string, string>();
   const loadProductNames = async (ids: Iterable<string>) => {
-    const missing = [...new Set(ids)].filter((id) => !productNames.has(id));
+    const now = Date.now();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      if (productNames.has(id)) continue;
+      const known = shared.get(id);
+      if (known && now - known.at < PRODUCT_NAMES_TTL_MS) productNames.set(id, known.name);
+      else missing.push(id);
+    }
     if (missing.length === 0) return;
-    for (const p of await client.listProducts(missing)) productNames.set(p.id, p.name);
+    for (const p of await client.listProducts(missing)) {
+      productNames.set(p.id, p.name);
+      shared.set(p.id, { name: p.name, at: now });
+    }
   };
   const document = (objectType: ObjectType, sourceId: string, version: string | null, payload: { currency?: string | null; amount?: number | null }, naturalKey: string | null, documentDate: string | null): SourceDocument => ({
     objectType,
