@@ -6,4 +6,4 @@ import { importValueMapsInputSchema } from "@/lib/mapping-admin/schemas";
 import { authedAction } from "./authed-action";
 
 /** Admin only: import mappings from CSV, all rows or none (the answer lists every bad row). */
-export const importValueMapsAction = authedAction(importValueMapsInputSchema, ({ input }) => importValueMaps({ db: db(), input }), { role: "admin" });
+export const importValueMapsAction = authedAction(importValueMapsInputSchema, ({ input, user }) => importValueMaps({ db: db(), input, actorUserId: user.id }), { role: "admin" });

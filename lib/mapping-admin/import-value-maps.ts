@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
+import { releaseHeldRecords } from "../sync/release-held-records";
 import { allKeysSatisfiedSql } from "../sync/satisfied-keys";
 import { readCatalog } from "../sync/read-catalog";
 import { listValueMapKinds } from "./list-value-map-kinds";
@@ -7,16 +8,27 @@ import { parseValueMapCsv, type CsvRowError } from "./parse-value-map-csv";
 import { importValueMapsInputSchema, type ImportValueMapsInput } from "./schemas";
 
 export type ImportValueMapsResult =
-  | { ok: true; created: number; updated: number; unchanged: number; releasable: number; targetsChecked: boolean }
+  | { ok: true; created: number; updated: number; unchanged: number; releasable: number; released: number; targetsChecked: boolean }
   | { ok: false; errors: CsvRowError[] };
 
 /**
  * Imports value maps from CSV all or nothing: every row is validated first (including that each target
  * exists in the target system, read through the catalogue cache), and rows are written in one
  * transaction only when none is bad. Rows of the file replace the maps with the same (kind, sourceKey);
- * other maps stay. `releasable`: held records every missing key of which is now mapped.
+ * other maps stay. `releasable`: held records every missing key of which is now mapped; `released`:
+ * those released in the same transaction because the flow releases by itself (`releaseOnMapping`).
  */
-export const importValueMaps = async ({ db, input, checkTargets = true }: { db: Db; input: ImportValueMapsInput; checkTargets?: boolean }): Promise<ImportValueMapsResult> => {
+export const importValueMaps = async ({
+  db,
+  input,
+  checkTargets = true,
+  actorUserId = null,
+}: {
+  db: Db;
+  input: ImportValueMapsInput;
+  checkTargets?: boolean;
+  actorUserId?: string | null;
+}): Promise<ImportValueMapsResult> => {
   const { flowId, csv } = importValueMapsInputSchema.parse(input);
   const kinds = await listValueMapKinds({ db, flowId });
   const targets: Partial<Record<string, Set<string>>> = {};
@@ -52,9 +64,11 @@ export const importValueMaps = async ({ db, input, checkTargets = true }: { db: 
       if (before) updated += 1;
       else created += 1;
     }
+    const flow = await tx.flow.findUnique({ where: { id: flowId }, select: { releaseOnMapping: true } });
+    const released = flow?.releaseOnMapping ? await releaseHeldRecords({ db, tx, flowId, keys: rows.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId }) : 0;
     const [row] = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "SyncRecord" r
       WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held' AND ${allKeysSatisfiedSql}`;
-    return { ok: true as const, created, updated, unchanged, releasable: Number(row?.n ?? 0), targetsChecked };
+    return { ok: true as const, created, updated, unchanged, releasable: Number(row?.n ?? 0), released, targetsChecked };
   });
 };
