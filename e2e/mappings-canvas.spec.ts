@@ -21,8 +21,12 @@ const ensureScaleFlow = (request: APIRequestContext) => ensureCanvasScaleFlow({ 
 const heldCount = (flowId: string, sourceKey: string) => heldOnKey({ ...ports, flowId, kind: "customer", sourceKey });
 const mappingOf = (flowId: string, sourceKey: string) => mappedTarget({ ...ports, flowId, kind: "customer", sourceKey });
 
+/** Scrolls the page so the whole canvas is on screen (it sits below the searches). */
+const showCanvas = (page: Page) => page.getByTestId("mapping-canvas").evaluate((el) => el.scrollIntoView({ block: "end" }));
+
 /** A drag as a person makes it: press on the handle, move in steps, release over the target. */
 const dragWithMouse = async (page: Page, from: Locator, to: Locator) => {
+  await showCanvas(page);
   const a = (await from.boundingBox())!;
   const b = (await to.boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
@@ -62,6 +66,7 @@ test("at 5,000 x 2,000 values a mapped pair is found by search and its partner i
   await expect(source.getByTestId("partner")).toHaveText(`→ ${partnerOf(n)}`);
   // the target column still lists every customer, with the found account's partner first
   const partner = page.getByTestId(`target-node-${partnerOf(n)}`);
+  await showCanvas(page);
   await expect(partner).toBeInViewport();
   await expect(page.locator(`[data-testid="mapping-line"][data-source="${account(n)}"][data-target="${partnerOf(n)}"]`)).toHaveCount(1);
   await page.screenshot({ path: path.join(SCREENSHOTS, "mapping-canvas-scale-search.png") });
@@ -69,6 +74,7 @@ test("at 5,000 x 2,000 values a mapped pair is found by search and its partner i
   // from the other side: a customer search keeps the accounts mapped to it on screen
   await page.getByLabel("Search Zuora billing account").fill("");
   await page.getByLabel("Search Acumatica customer").fill(customer(42));
+  await showCanvas(page);
   for (const k of [42, 42 + TARGETS]) await expect(page.getByTestId(`source-node-${account(k)}`)).toBeInViewport();
   await expect(page.getByTestId(`target-node-${customer(42)}`).getByTestId("partner")).toContainText(`← ${account(42)} +1`);
   await expect(page.locator(`[data-testid="mapping-line"][data-target="${customer(42)}"]`)).toHaveCount(2);
@@ -76,6 +82,7 @@ test("at 5,000 x 2,000 values a mapped pair is found by search and its partner i
   // with no search, a partner far down the other column is one click away
   await page.getByLabel("Search Acumatica customer").fill("");
   await expect(page.getByTestId(`target-node-${customer(TARGETS)}`)).toHaveCount(0);
+  await showCanvas(page);
   await page.getByTestId("source-column").evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   const last = page.getByTestId(`source-node-${account(MAPPED)}`);
   await expect(last).toBeInViewport();

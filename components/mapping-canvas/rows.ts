@@ -22,16 +22,19 @@ const withHeadings = <V, R>(values: V[], groupOf: (v: V) => string, row: (v: V) 
 };
 
 /**
- * The two columns of the canvas as flat row lists with group headings, in the board's order (the
- * server lists the partners of the other side's search first, then unmapped values with held records,
+ * The two columns of the canvas as flat row lists with group headings, in the board's order (see
+ * getMappingBoard: partners of the other side's search, then unmapped values with held records,
  * unmapped ones, mapped ones). `searching` says which side's search is active.
  */
 export const buildRows = (board: MappingBoard, searching: { source: boolean; target: boolean }) => {
   const partnersOfSources = new Set(searching.source ? board.sources.flatMap((s) => (s.isPartner || s.target === null ? [] : [s.target])) : []);
   const foundTargets = new Set(board.targets.flatMap((t) => (t.isPartner ? [] : [t.key])));
   const partnersOfTargets = new Set(searching.target ? board.sources.flatMap((s) => (s.target !== null && foundTargets.has(s.target) ? [s.key] : [])) : []);
+  // a partner of the other side's search: listed after this side's own matches, or first when it has no search (as the board orders them)
+  const isSourcePartner = (s: BoardSource) => (searching.source ? s.isPartner : partnersOfTargets.has(s.key));
+  const isTargetPartner = (t: BoardTarget) => (searching.target ? t.isPartner : partnersOfSources.has(t.key));
   const sourceGroup = (s: BoardSource) =>
-    partnersOfTargets.has(s.key)
+    isSourcePartner(s)
       ? `Mapped to the ${board.targetLabel} found`
       : s.target === null
         ? s.waiting > 0
@@ -40,7 +43,7 @@ export const buildRows = (board: MappingBoard, searching: { source: boolean; tar
         : s.heldMapped > 0
           ? "Mapped, records still held"
           : "Mapped";
-  const targetGroup = (t: BoardTarget) => (partnersOfSources.has(t.key) ? `Partners of the ${board.sourceLabel} found` : t.mappedCount > 0 ? "In use" : "Not used yet");
+  const targetGroup = (t: BoardTarget) => (isTargetPartner(t) ? `Partners of the ${board.sourceLabel} found` : t.mappedCount > 0 ? "In use" : "Not used yet");
   const sources = withHeadings<BoardSource, SourceRow>(
     board.sources,
     sourceGroup,

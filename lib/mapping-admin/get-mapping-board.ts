@@ -124,20 +124,22 @@ export const getMappingBoard = async ({ db, flowId, query, role }: { db: Db; flo
   const byShow = (s: BoardSource) => (query.show === "unmapped" ? s.target === null : query.show === "waiting" ? s.waiting > 0 || s.heldMapped > 0 : true);
   const sourceMatches = allSources.filter(matches(query.sourceQ)).filter(byShow);
   const targetMatches = [...targets.values()].filter(matches(query.targetQ));
-  // Each side's search keeps the partners of the other side's matches: added when its own search
-  // left them out (isPartner), and listed first so they are on screen.
+  // Each side's search keeps the partners of the other side's matches on screen: added after that
+  // side's own matches when its own search left them out (isPartner), listed first when it has none.
   const sourceMatchKeys = new Set(sourceMatches.map((s) => s.key));
   const targetMatchKeys = new Set(targetMatches.map((t) => t.key));
   const partnersOfSources = new Set(query.sourceQ ? sourceMatches.flatMap((s) => (s.target === null ? [] : [s.target])) : []);
   const partnersOfTargets = new Set(query.targetQ ? allSources.filter((s) => s.target !== null && targetMatchKeys.has(s.target)).map((s) => s.key) : []);
+  const targetRank = (t: BoardTarget) => (query.targetQ ? Number(t.isPartner) : Number(!partnersOfSources.has(t.key)));
+  const sourceRank = (s: BoardSource) => (query.sourceQ ? Number(s.isPartner) : Number(!partnersOfTargets.has(s.key)));
   const shownTargets = [
     ...targetMatches,
     ...[...partnersOfSources].flatMap((k) => (targetMatchKeys.has(k) || !targets.has(k) ? [] : [{ ...targets.get(k)!, isPartner: true }])),
-  ].sort((a, b) => Number(!partnersOfSources.has(a.key)) - Number(!partnersOfSources.has(b.key)) || Number(b.mappedCount > 0) - Number(a.mappedCount > 0) || a.key.localeCompare(b.key));
+  ].sort((a, b) => targetRank(a) - targetRank(b) || Number(b.mappedCount > 0) - Number(a.mappedCount > 0) || a.key.localeCompare(b.key));
   const targetOrder = new Map(shownTargets.map((t, i) => [t.key, i]));
-  const shownSources = [...sourceMatches, ...allSources.filter((s) => partnersOfTargets.has(s.key) && !sourceMatchKeys.has(s.key)).map((s) => ({ ...s, isPartner: true }))].sort(
+  const shownSources = [...sourceMatches, ...allSources.filter((s) => partnersOfTargets.has(s.key) && !sourceMatchKeys.has(s.key)).filter(byShow).map((s) => ({ ...s, isPartner: true }))].sort(
     (a, b) =>
-      Number(!partnersOfTargets.has(a.key)) - Number(!partnersOfTargets.has(b.key)) ||
+      sourceRank(a) - sourceRank(b) ||
       sourceGroup(a) - sourceGroup(b) ||
       b.waiting - a.waiting ||
       (targetOrder.get(a.target ?? "") ?? Infinity) - (targetOrder.get(b.target ?? "") ?? Infinity) ||
