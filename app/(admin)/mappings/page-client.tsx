@@ -204,6 +204,8 @@ export const MappingsPageClient = ({
   };
 
   const b = board.data;
+  // the flow setting as the admin just set it, until the board is read again
+  const releaseOnMapping = setAutoRelease.isPending || (setAutoRelease.isSuccess && board.isFetching) ? (setAutoRelease.variables ?? false) : (b?.releaseOnMapping ?? false);
   const coverageRows = coverage.data.filter((m) => m.kind === kind);
   const totalWaiting = coverage.data.reduce((sum, m) => sum + m.records, 0);
 
@@ -351,7 +353,7 @@ export const MappingsPageClient = ({
             <Button type="submit" disabled={save.isPending || !manual.sourceKey.trim() || !manual.targetValue.trim()}>Map in advance</Button>
           </form>
           <label className="flex items-center gap-2 text-xs text-zinc-700">
-            <input type="checkbox" checked={b.releaseOnMapping} disabled={setAutoRelease.isPending} onChange={(e) => setAutoRelease.mutate(e.target.checked)} />
+            <input type="checkbox" checked={releaseOnMapping} disabled={setAutoRelease.isPending} onChange={(e) => setAutoRelease.mutate(e.target.checked)} />
             Release held records by themselves when their mapping is saved
           </label>
         </div>
@@ -383,7 +385,7 @@ export const MappingsPageClient = ({
         isBusy={release.isPending || setAutoRelease.isPending}
         title={offer?.sourceKey ? `Saved: “${offer.sourceKey}” → ${offer.targetValue}` : "Release held records"}
         releaseLabel="Release now"
-        releaseOnMapping={b?.releaseOnMapping ?? false}
+        releaseOnMapping={releaseOnMapping}
         onReleaseOnMappingChange={(on) => setAutoRelease.mutate(on)}
         onKeep={() => {
           if (offer) {
