@@ -22,7 +22,9 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   const target = page.getByTestId("target-node-40200");
   await expect(source).toContainText("held");
   await expect(target).toBeVisible();
-  await expect(page.getByTestId("source-node-Premium Support")).toHaveCount(0);
+  // the charge search hides other charges, except those the GL account search found a partner for
+  await expect(page.getByTestId("source-node-API Calls (per 1,000)")).toHaveCount(0);
+  await expect(page.getByTestId("source-node-Premium Support").getByTestId("partner")).toHaveText("→ 40200");
 
   // Draw the edge: click the charge's handle, then the GL account's (the canvas's click-to-connect).
   await source.getByRole("button", { name: "Map Training Day" }).click();
