@@ -121,7 +121,13 @@ export const MappingsPageClient = ({
       if (!r.ok) throw new Error(r.error.message);
       return r.data;
     },
-    onMutate: () => setNotice(null),
+    // the line is drawn at once; the board read after the save confirms it (or, on a refusal, takes it back)
+    onMutate: ({ sourceKey, targetValue }) => {
+      setNotice(null);
+      queryClient.setQueryData<MappingBoard>(["mapping-board", flowId, boardParams.toString()], (old) =>
+        old ? { ...old, sources: old.sources.map((s) => (s.key === sourceKey ? { ...s, target: targetValue } : s)) } : old,
+      );
+    },
     onSuccess: (d) => {
       if (d.released > 0) {
         setNotice({ tone: "success", text: `Saved: “${d.valueMap.sourceKey}” → ${d.valueMap.targetValue}. Released ${d.released} held record${d.released === 1 ? "" : "s"} by themselves (this flow releases when a mapping is saved); they are being posted now.` });
