@@ -173,9 +173,13 @@ export const MappingsPageClient = ({
     },
     onSuccess: (d) =>
       setNotice({ tone: "info", text: d.releaseOnMapping ? "This flow now releases held records by themselves when a mapping they wait on is saved." : "This flow now asks after each saved mapping whether to release the records waiting on it." }),
-    onError: (err) => setNotice({ tone: "error", text: err.message }),
+    onError: (err) => {
+      setAutoDraft(null);
+      setNotice({ tone: "error", text: err.message });
+    },
     onSettled: refresh,
   });
+  const [autoDraft, setAutoDraft] = useState<{ flowId: string; on: boolean } | null>(null);
   const [manual, setManual] = useState({ sourceKey: "", targetValue: "" });
   const importCsv = useMutation({
     mutationFn: async (csv: string) => {
@@ -210,8 +214,12 @@ export const MappingsPageClient = ({
   };
 
   const b = board.data;
-  // the flow setting as the admin just set it, until the board is read again
-  const releaseOnMapping = setAutoRelease.isPending || (setAutoRelease.isSuccess && board.isFetching) ? (setAutoRelease.variables ?? false) : (b?.releaseOnMapping ?? false);
+  // the flow setting as the admin set it on this page (a refused change is dropped), else as the board read it
+  const releaseOnMapping = autoDraft?.flowId === flowId ? autoDraft.on : (b?.releaseOnMapping ?? false);
+  const changeReleaseOnMapping = (on: boolean) => {
+    setAutoDraft({ flowId, on });
+    setAutoRelease.mutate(on);
+  };
   const coverageRows = coverage.data.filter((m) => m.kind === kind);
   const totalWaiting = coverage.data.reduce((sum, m) => sum + m.records, 0);
 
@@ -359,7 +367,7 @@ export const MappingsPageClient = ({
             <Button type="submit" disabled={save.isPending || !manual.sourceKey.trim() || !manual.targetValue.trim()}>Map in advance</Button>
           </form>
           <label className="flex items-center gap-2 text-xs text-zinc-700">
-            <input type="checkbox" checked={releaseOnMapping} disabled={setAutoRelease.isPending} onChange={(e) => setAutoRelease.mutate(e.target.checked)} />
+            <input type="checkbox" checked={releaseOnMapping} disabled={setAutoRelease.isPending} onChange={(e) => changeReleaseOnMapping(e.target.checked)} />
             Release held records by themselves when their mapping is saved
           </label>
         </div>
@@ -392,7 +400,7 @@ export const MappingsPageClient = ({
         title={offer?.sourceKey ? `Saved: “${offer.sourceKey}” → ${offer.targetValue}` : "Release held records"}
         releaseLabel="Release now"
         releaseOnMapping={releaseOnMapping}
-        onReleaseOnMappingChange={(on) => setAutoRelease.mutate(on)}
+        onReleaseOnMappingChange={changeReleaseOnMapping}
         onKeep={() => {
           if (offer) {
             setNotice({
