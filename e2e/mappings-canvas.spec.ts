@@ -24,8 +24,9 @@ const mappingOf = (flowId: string, sourceKey: string) => mappedTarget({ ...ports
 /** Scrolls the page so the whole canvas is on screen (it sits below the searches). */
 const showCanvas = (page: Page) => page.getByTestId("mapping-canvas").evaluate((el) => el.scrollIntoView({ block: "end" }));
 
-/** A drag as a person makes it: press on the handle, move in steps, release over the target. */
+/** A drag as a person makes it, once the board has settled: press on the handle, move in steps, release over the target. */
 const dragWithMouse = async (page: Page, from: Locator, to: Locator) => {
+  await page.waitForLoadState("networkidle");
   await showCanvas(page);
   const a = (await from.boundingBox())!;
   const b = (await to.boundingBox())!;
@@ -104,6 +105,9 @@ test("with both columns filtered, dragging with the mouse from a source's handle
   await expect(target).toBeVisible();
   await expect(neighbour).toBeVisible();
   await expect(page.getByTestId("source-node-ZA-04600")).toHaveCount(0);
+  // both searches applied: 10 accounts and the 20 mapped to the 10 customers found
+  await expect(page.getByTestId("pager-sources")).toContainText(/^1–30 of 30 /);
+  await expect(page.getByTestId("pager-targets")).toContainText(/^1–10 of 10 /);
 
   await dragWithMouse(page, source.getByLabel("Map ZA-04505"), target);
   await expect(page.getByRole("status").filter({ hasText: "Saved: “ZA-04505” → SC0123" })).toBeVisible();
@@ -134,6 +138,7 @@ test("after saving a mapping the admin keeps the records held, releases them lat
   await page.getByLabel("Search Acumatica customer").fill("SC0007");
   const held = page.getByTestId("source-node-ZA-HELD-1");
   await expect(held).toContainText("2 held");
+  await expect(page.getByTestId("pager-targets")).toContainText(/^1–1 of 1 /);
 
   await dragWithMouse(page, held.getByLabel("Map ZA-HELD-1"), page.getByTestId("target-node-SC0007"));
   const dialog = page.getByRole("dialog", { name: "Saved: “ZA-HELD-1” → SC0007" });
