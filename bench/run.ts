@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { backfillMeasured, INVOICES_ONLY, type BackfillDetail, type BackfillResult } from "./scenarios/backfill";
 import { backfillQad } from "./scenarios/backfill-qad";
 import { calloutLatency } from "./scenarios/callouts";
+import { canvasFigures } from "./scenarios/canvas";
 import { ifsBackfill } from "./scenarios/ifs-backfill";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
@@ -181,6 +182,11 @@ const main = async () => {
     }
     if (wanted("intake")) {
       await save("intake", [await webhookIntake(ctx, { seconds: SIZES.intakeSeconds })], { targets: { acknowledgedPerSecond: 3000, p99Ms: 20 } });
+    }
+    // the canvas runs the production build in Chromium (`npx next build` first): only with --only canvas
+    if (only?.has("canvas")) {
+      const { rows, median } = await canvasFigures({ timeoutMs });
+      await save("canvas", rows, { median });
     }
     if (wantedMemory()) {
       // one worker process, so its peak RSS is the whole backfill's; pages must stream (RSS flat over the run)

@@ -22,17 +22,19 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   const target = page.getByTestId("target-node-40200");
   await expect(source).toContainText("held");
   await expect(target).toBeVisible();
-  await expect(page.getByTestId("source-node-Premium Support")).toHaveCount(0);
+  // the charge search hides other charges, except those the GL account search found a partner for
+  await expect(page.getByTestId("source-node-API Calls (per 1,000)")).toHaveCount(0);
+  await expect(page.getByTestId("source-node-Premium Support").getByTestId("partner")).toHaveText("→ 40200");
 
   // Draw the edge: click the charge's handle, then the GL account's (the canvas's click-to-connect).
-  await source.locator(".react-flow__handle").click();
-  await target.locator(".react-flow__handle").click();
+  await source.getByRole("button", { name: "Map Training Day" }).click();
+  await target.getByRole("button", { name: "Map Training Day to 40200" }).click();
 
   const dialog = page.getByRole("dialog", { name: "Saved: “Training Day” → 40200" });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(/\d+ held records? waits? on this mapping/);
-  const releaseButton = dialog.getByRole("button", { name: /^Release \d+ records?$/ });
-  const count = Number((await releaseButton.textContent())!.match(/\d+/)![0]);
+  const releaseButton = dialog.getByRole("button", { name: "Release now" });
+  const count = Number((await dialog.textContent())!.match(/(\d+) can be released/)![1]);
   expect(count).toBeGreaterThanOrEqual(waiting.length);
   await releaseButton.click();
   // The demo is still posting, so more records may be held between the offer and the click: the
@@ -42,7 +44,7 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
   expect(Number((await released.textContent())!.match(/Released (\d+)/)![1])).toBeGreaterThanOrEqual(count);
 
   // The mapping is an edge now and the source no longer counts as waiting.
-  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(page.locator('[data-testid="mapping-line"][data-source="Training Day"][data-target="40200"]')).toHaveCount(1);
   await expect(source).not.toContainText("held");
   await expect(coverage).not.toContainText("Training Day");
 
@@ -58,6 +60,6 @@ test("an admin draws a mapping on the canvas from a Zuora charge to a GL account
 
   await page.goto(`/mappings?flowId=${record.flowId}&q=Training%20Day`);
   await page.getByLabel("Search Acumatica GL account").fill("40200");
-  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(page.locator('[data-testid="mapping-line"][data-source="Training Day"][data-target="40200"]')).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath("mapping-canvas-drawn.png"), fullPage: true });
 });

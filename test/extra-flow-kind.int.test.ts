@@ -366,7 +366,7 @@ describe("the flow kind declared in this file shows up in the admin", () => {
 
     await saveValueMap({ db: t.db, input: { flowId: ids.flow, kind: "region", sourceKey: "EU", targetValue: "EMEA" } });
     await expect(saveValueMap({ db: t.db, input: { flowId: ids.flow, kind: "gl-account", sourceKey: "EU", targetValue: "EMEA" } })).rejects.toThrow(/not one of region/);
-    expect((await board()).sources).toEqual([{ key: "EU", label: null, target: "EMEA", waiting: 0, amountByCurrency: {} }]);
+    expect((await board()).sources).toEqual([{ key: "EU", label: null, target: "EMEA", waiting: 0, amountByCurrency: {}, heldMapped: 0, releasable: 0, isPartner: false }]);
 
     // the import checks targets against the ledger's catalogue, with the kind's label
     expect(await importValueMaps({ db: t.db, input: { flowId: ids.flow, csv: "kind,sourceKey,targetValue\nregion,US,AMER\nregion,APAC,ASIA\n" } })).toEqual({
@@ -374,8 +374,8 @@ describe("the flow kind declared in this file shows up in the admin", () => {
       errors: [{ line: 3, message: 'Ledger region "ASIA" does not exist in the target system.' }],
     });
     expect(await importValueMaps({ db: t.db, input: { flowId: ids.flow, csv: "kind,sourceKey,targetValue\nregion,US,AMER\n" } })).toMatchObject({ ok: true, created: 1, targetsChecked: true });
-    expect(await exportValueMaps({ db: t.db, flowId: ids.flow })).toEqual({
-      fileName: "CRM to ledger mappings.csv",
+    expect(await exportValueMaps({ db: t.db, flowId: ids.flow, now: new Date("2026-12-07T12:00:00Z") })).toEqual({
+      fileName: "CRM to ledger - all mappings - 2026-12-07.csv",
       csv: "kind,sourceKey,targetValue,sourceLabel,targetLabel\nregion,EU,EMEA,,\nregion,US,AMER,,\n",
     });
   });

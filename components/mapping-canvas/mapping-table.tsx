@@ -4,9 +4,12 @@ import { useState, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { formatAmounts, type MappingBoard } from "./types";
 
+const TABLE_ROWS = 500;
+
 /**
- * The same window as the canvas as a table, for keyboard use: type a target (suggestions from the
- * target system) and press Enter to save; Tab moves to the next row. Unmapped rows come first.
+ * The same values as the canvas as a table, for keyboard use: type a target (suggestions from the
+ * target system) and press Enter to save; Tab moves to the next row. Unmapped rows come first; the
+ * first TABLE_ROWS are rendered (a search narrows the rest).
  */
 export const MappingTable = ({
   board,
@@ -52,7 +55,7 @@ export const MappingTable = ({
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
-          {board.sources.map((s) => (
+          {board.sources.slice(0, TABLE_ROWS).map((s) => (
             <tr key={s.key} className={s.target === null && s.waiting > 0 ? "bg-amber-50/60" : ""}>
               <td className="px-3 py-1.5">
                 <span className="font-medium text-zinc-900">{s.key}</span>
@@ -86,6 +89,7 @@ export const MappingTable = ({
           ))}
         </tbody>
       </table>
+      {board.sources.length > TABLE_ROWS ? <p className="px-4 py-2 text-xs text-zinc-500">The first {TABLE_ROWS.toLocaleString("en-US")} of {board.sources.length.toLocaleString("en-US")} values are listed; search to find the others.</p> : null}
       {board.sources.length === 0 ? <p className="px-4 py-8 text-center text-sm text-zinc-500">No source values match.</p> : null}
     </div>
   );

@@ -2,11 +2,6 @@ import type { BoardSource, BoardTarget, MappingBoard } from "@/lib/mapping-admin
 
 export type { BoardSource, BoardTarget, MappingBoard };
 
-/** Node ids: sources and targets live in separate namespaces so equal keys never collide. */
-export const sourceNodeId = (key: string) => `s:${key}`;
-export const targetNodeId = (key: string) => `t:${key}`;
-export const keyOfNodeId = (id: string) => id.slice(2);
-
 /** Total waiting amount per currency as "USD 1,234.00 · EUR 99.00". */
 export const formatAmounts = (amountByCurrency: Record<string, string>) =>
   Object.entries(amountByCurrency)

@@ -2,6 +2,7 @@ import type { ConfigActor } from "../audit/config-change-schemas";
 import { recordConfigChange } from "../audit/record-config-change";
 import type { Db } from "../db";
 import { lockFlowDependencies } from "../sync/lock-flow-dependencies";
+import { releaseHeldRecords } from "../sync/release-held-records";
 import { allKeysSatisfiedSql } from "../sync/satisfied-keys";
 import { readCatalog } from "../sync/read-catalog";
 import { listValueMapKinds } from "./list-value-map-kinds";
@@ -9,14 +10,15 @@ import { parseValueMapCsv, type CsvRowError } from "./parse-value-map-csv";
 import { importValueMapsInputSchema, type ImportValueMapsInput } from "./schemas";
 
 export type ImportValueMapsResult =
-  | { ok: true; created: number; updated: number; unchanged: number; releasable: number; targetsChecked: boolean }
+  | { ok: true; created: number; updated: number; unchanged: number; releasable: number; released: number; targetsChecked: boolean }
   | { ok: false; errors: CsvRowError[] };
 
 /**
  * Imports value maps from CSV all or nothing: every row is validated first (including that each target
  * exists in the target system, read through the catalogue cache), and rows are written in one
  * transaction only when none is bad. Rows of the file replace the maps with the same (kind, sourceKey);
- * other maps stay. `releasable`: held records every missing key of which is now mapped.
+ * other maps stay. `releasable`: held records every missing key of which is now mapped; `released`:
+ * those released in the same transaction because the flow releases by itself (`releaseOnMapping`).
  */
 export const importValueMaps = async ({ db, input, checkTargets = true, actor }: { db: Db; input: ImportValueMapsInput; checkTargets?: boolean; actor?: ConfigActor }): Promise<ImportValueMapsResult> => {
   const { flowId, csv } = importValueMapsInputSchema.parse(input);
@@ -64,9 +66,11 @@ export const importValueMaps = async ({ db, input, checkTargets = true, actor }:
         flowId,
       });
     }
+    const flow = await tx.flow.findUnique({ where: { id: flowId }, select: { releaseOnMapping: true } });
+    const released = flow?.releaseOnMapping ? await releaseHeldRecords({ db, tx, flowId, keys: rows.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId: actor?.id ?? null }) : 0;
     const [row] = await tx.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "SyncRecord" r
       WHERE r."flowId" = ${flowId}::uuid AND r.status = 'held' AND ${allKeysSatisfiedSql}`;
-    return { ok: true as const, created, updated, unchanged, releasable: Number(row?.n ?? 0), targetsChecked };
+    return { ok: true as const, created, updated, unchanged, releasable: Number(row?.n ?? 0), released, targetsChecked };
   });
 };

@@ -20,6 +20,10 @@ export type SaveValueMapInput = z.input<typeof saveValueMapInputSchema>;
 export const deleteValueMapInputSchema = z.strictObject({ flowId: z.uuid(), kind: valueMapKindSchema, sourceKey: key });
 export type DeleteValueMapInput = z.infer<typeof deleteValueMapInputSchema>;
 
+/** The flow setting "release held records by themselves when their mapping is saved". */
+export const setReleaseOnMappingInputSchema = z.strictObject({ flowId: z.uuid(), releaseOnMapping: z.boolean() });
+export type SetReleaseOnMappingInput = z.infer<typeof setReleaseOnMappingInputSchema>;
+
 /** A whole CSV file (header: kind,sourceKey,targetValue[,sourceLabel,targetLabel]); at most 1 MB. */
 export const importValueMapsInputSchema = z.strictObject({ flowId: z.uuid(), csv: z.string().min(1, "The file is empty").max(1_000_000, "The file is larger than 1 MB") });
 export type ImportValueMapsInput = z.infer<typeof importValueMapsInputSchema>;
@@ -33,8 +37,8 @@ export const mappingBoardQuerySchema = z.strictObject({
   targetQ: z.string().trim().max(100).optional(),
   /** "unmapped": only sources without a map; "waiting": only those with held records */
   show: z.enum(["all", "unmapped", "waiting"]).default("all"),
-  /** window size per side (rendering stays smooth whatever the catalogue size) */
-  limit: z.coerce.number().int().min(1).max(500).default(150),
+  /** window size per side; the canvas asks for whole catalogues up to 20,000 values (its columns are virtualised) */
+  limit: z.coerce.number().int().min(1).max(20_000).default(150),
   sourceOffset: z.coerce.number().int().min(0).default(0),
   targetOffset: z.coerce.number().int().min(0).default(0),
   /** "1": read the vendor catalogues again instead of the cache */

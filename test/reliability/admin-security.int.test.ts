@@ -165,13 +165,13 @@ describe("mapping routes", () => {
     expect(trap.hits.length).toBeGreaterThan(before);
   });
 
-  it("exports a file named after the flow, with formula cells neutralised", async () => {
+  it("exports a file named after the flow, the kind and the day, with formula cells neutralised", async () => {
     const { GET } = (await import("../../app/api/mappings/[flowId]/export/route")) as { GET: Handler };
     session.current = sessionOf(viewerId);
-    const res = await GET(new Request(`http://127.0.0.1/api/mappings/${flowId}/export`), { params: Promise.resolve({ flowId }) });
+    const res = await GET(new Request(`http://127.0.0.1/api/mappings/${flowId}/export?kind=customer`), { params: Promise.resolve({ flowId }) });
     expect(res.status).toBe(200);
     const disposition = contentDisposition.parse(res.headers.get("content-disposition") ?? "");
-    expect(disposition).toEqual({ type: "attachment", parameters: { filename: "=Zuora → Acumatica EU main mappings.csv" } });
+    expect(disposition).toEqual({ type: "attachment", parameters: { filename: `=Zuora to Acumatica EU main - customer mappings - ${new Date().toISOString().slice(0, 10)}.csv` } });
     expect(await res.text()).toContain(`'=cmd|' /C calc'!A0`);
   });
 });

@@ -6,6 +6,7 @@ import { useDeferredValue, useState, type ChangeEvent } from "react";
 import { MappingCanvas } from "@/components/mapping-canvas/mapping-canvas";
 import { MappingTable } from "@/components/mapping-canvas/mapping-table";
 import { formatAmounts, type MappingBoard } from "@/components/mapping-canvas/types";
+import { ReleaseDialog } from "@/components/mapping-canvas/release-dialog";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -14,10 +15,12 @@ import { deleteValueMapAction } from "@/lib/actions/delete-value-map";
 import { importValueMapsAction } from "@/lib/actions/import-value-maps";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { saveValueMapAction } from "@/lib/actions/save-value-map";
+import { setReleaseOnMappingAction } from "@/lib/actions/set-release-on-mapping";
 import type { ValueMapKindView } from "@/lib/mapping-admin/list-value-map-kinds";
 import type { MissingMapping } from "@/lib/sync/list-missing-mappings";
 
-const WINDOW = 150;
+/** Values per side the page reads at once: the canvas columns are virtualised, so whole catalogues fit. */
+const WINDOW = 20_000;
 
 const getJson = async <T,>(url: string): Promise<T> => {
   const res = await fetch(url);
@@ -118,9 +121,18 @@ export const MappingsPageClient = ({
       if (!r.ok) throw new Error(r.error.message);
       return r.data;
     },
-    onMutate: () => setNotice(null),
+    // the line is drawn at once; the board read after the save confirms it (or, on a refusal, takes it back)
+    onMutate: ({ sourceKey, targetValue }) => {
+      setNotice(null);
+      queryClient.setQueryData<MappingBoard>(["mapping-board", flowId, boardParams.toString()], (old) =>
+        old ? { ...old, sources: old.sources.map((s) => (s.key === sourceKey ? { ...s, target: targetValue } : s)) } : old,
+      );
+    },
     onSuccess: (d) => {
-      if (d.waiting > 0) setOffer({ sourceKey: d.valueMap.sourceKey, targetValue: d.valueMap.targetValue, waiting: d.waiting, releasable: d.releasable });
+      if (d.released > 0) {
+        setNotice({ tone: "success", text: `Saved: “${d.valueMap.sourceKey}” → ${d.valueMap.targetValue}. Released ${d.released} held record${d.released === 1 ? "" : "s"} by themselves (this flow releases when a mapping is saved); they are being posted now.` });
+        void queryClient.invalidateQueries({ queryKey: ["records"] });
+      } else if (d.waiting > 0) setOffer({ sourceKey: d.valueMap.sourceKey, targetValue: d.valueMap.targetValue, waiting: d.waiting, releasable: d.releasable });
       else setNotice({ tone: "success", text: `Saved: “${d.valueMap.sourceKey}” → ${d.valueMap.targetValue}. No held records wait on it.` });
     },
     onError: (err) => setNotice({ tone: "error", text: err.message }),
@@ -153,6 +165,22 @@ export const MappingsPageClient = ({
       void queryClient.invalidateQueries({ queryKey: ["records"] });
     },
   });
+  const setAutoRelease = useMutation({
+    mutationFn: async (releaseOnMapping: boolean) => {
+      const r = await setReleaseOnMappingAction({ flowId, releaseOnMapping });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.data;
+    },
+    onSuccess: (d) =>
+      setNotice({ tone: "info", text: d.releaseOnMapping ? "This flow now releases held records by themselves when a mapping they wait on is saved." : "This flow now asks after each saved mapping whether to release the records waiting on it." }),
+    onError: (err) => {
+      setAutoDraft(null);
+      setNotice({ tone: "error", text: err.message });
+    },
+    onSettled: refresh,
+  });
+  const [autoDraft, setAutoDraft] = useState<{ flowId: string; on: boolean } | null>(null);
+  const [manual, setManual] = useState({ sourceKey: "", targetValue: "" });
   const importCsv = useMutation({
     mutationFn: async (csv: string) => {
       const r = await importValueMapsAction({ flowId, csv });
@@ -173,7 +201,8 @@ export const MappingsPageClient = ({
         tone: "success",
         text: `Imported: ${d.created} new, ${d.updated} changed, ${d.unchanged} unchanged.${d.targetsChecked ? "" : " The target system could not be read, so target values were not checked."}`,
       });
-      if (d.releasable > 0) setOffer({ sourceKey: "", targetValue: "", waiting: d.releasable, releasable: d.releasable });
+      if (d.released > 0) setNotice({ tone: "success", text: `Imported: ${d.created} new, ${d.updated} changed, ${d.unchanged} unchanged. Released ${d.released} held record${d.released === 1 ? "" : "s"} by themselves.` });
+      else if (d.releasable > 0) setOffer({ sourceKey: "", targetValue: "", waiting: d.releasable, releasable: d.releasable });
     },
     onError: (err) => setNotice({ tone: "error", text: err.message }),
     onSettled: refresh,
@@ -185,6 +214,12 @@ export const MappingsPageClient = ({
   };
 
   const b = board.data;
+  // the flow setting as the admin set it on this page (a refused change is dropped), else as the board read it
+  const releaseOnMapping = autoDraft?.flowId === flowId ? autoDraft.on : (b?.releaseOnMapping ?? false);
+  const changeReleaseOnMapping = (on: boolean) => {
+    setAutoDraft({ flowId, on });
+    setAutoRelease.mutate(on);
+  };
   const coverageRows = coverage.data.filter((m) => m.kind === kind);
   const totalWaiting = coverage.data.reduce((sum, m) => sum + m.records, 0);
 
@@ -214,7 +249,7 @@ export const MappingsPageClient = ({
           ))}
         </div>
         <div className="ml-auto flex items-center gap-2">
-          <a href={`/api/mappings/${flowId}/export`} className="inline-flex h-8 items-center rounded-md border border-zinc-300 bg-white px-3 text-sm font-medium text-zinc-800 hover:bg-zinc-50" download>
+          <a href={`/api/mappings/${flowId}/export?${new URLSearchParams({ kind })}`} className="inline-flex h-8 items-center rounded-md border border-zinc-300 bg-white px-3 text-sm font-medium text-zinc-800 hover:bg-zinc-50" download>
             Export CSV
           </a>
           {isAdmin ? (
@@ -253,6 +288,18 @@ export const MappingsPageClient = ({
       </section>
 
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
+      {b && b.releasableTotal > 0 ? (
+        <div role="region" aria-label="Held records ready" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <span>
+            {b.releasableTotal.toLocaleString("en-US")} held record{b.releasableTotal === 1 ? " has" : "s have"} every {labels.source} mapping {b.releasableTotal === 1 ? "it needs" : "they need"} and still wait{b.releasableTotal === 1 ? "s" : ""} for a release.
+          </span>
+          {isAdmin ? (
+            <Button variant="primary" className="!h-7" disabled={release.isPending} onClick={() => release.mutate({ filter: { flowId, status: "held" } })}>
+              Release now
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
       {importErrors.length > 0 ? (
         <div role="alert" className="max-h-48 overflow-auto rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           <ul>
@@ -291,30 +338,79 @@ export const MappingsPageClient = ({
         </div>
       </div>
 
+      {isAdmin && b ? (
+        <div className="flex flex-wrap items-end justify-between gap-3 rounded-lg border border-zinc-200 bg-white px-3 py-2">
+          <form
+            aria-label="Map a value in advance"
+            className="flex flex-wrap items-end gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const sourceKey = manual.sourceKey.trim();
+              const targetValue = manual.targetValue.trim();
+              if (!sourceKey || !targetValue) return;
+              save.mutate({ sourceKey, targetValue }, { onSuccess: () => setManual({ sourceKey: "", targetValue: "" }) });
+            }}
+          >
+            <label className="w-56 text-xs font-medium text-zinc-700">
+              {labels.source} not seen yet
+              <TextInput className="mt-1" value={manual.sourceKey} maxLength={255} onChange={(e) => setManual((m) => ({ ...m, sourceKey: e.target.value }))} placeholder="Key, as the source sends it" />
+            </label>
+            <label className="w-56 text-xs font-medium text-zinc-700">
+              Maps to {labels.target}
+              <TextInput className="mt-1" list="manual-targets" value={manual.targetValue} maxLength={255} onChange={(e) => setManual((m) => ({ ...m, targetValue: e.target.value }))} placeholder="Number or name" />
+            </label>
+            <datalist id="manual-targets">
+              {b.targets.map((t) => (
+                <option key={t.key} value={t.key}>{t.label ?? ""}</option>
+              ))}
+            </datalist>
+            <Button type="submit" disabled={save.isPending || !manual.sourceKey.trim() || !manual.targetValue.trim()}>Map in advance</Button>
+          </form>
+          <label className="flex items-center gap-2 text-xs text-zinc-700">
+            <input type="checkbox" checked={releaseOnMapping} disabled={setAutoRelease.isPending} onChange={(e) => changeReleaseOnMapping(e.target.checked)} />
+            Release held records by themselves when their mapping is saved
+          </label>
+        </div>
+      ) : null}
+
       {board.isError ? <Alert tone="error">{board.error.message}</Alert> : null}
       {!b ? (
         <p className="rounded-lg border border-zinc-200 bg-white px-4 py-16 text-center text-sm text-zinc-500">Reading {labels.source} and {labels.target}…</p>
       ) : view === "canvas" ? (
         <>
           <p className="text-xs text-zinc-500">
-            {isAdmin ? "Drag from a source’s handle (or click it, then a target’s) to map it; select a line and press Delete to remove a mapping. " : ""}Scroll to move up and down. Only mappings between shown values are drawn.
+            {isAdmin ? "Drag from a source’s handle onto a target (or click the handle, then the target) to map it; × removes a mapping. " : ""}Each column scrolls on its own; each value names its partner (click it to bring it into view), and lines join the pairs both on screen.
           </p>
-          <MappingCanvas board={b} isEditable={isAdmin} onMap={(sourceKey, targetValue) => save.mutate({ sourceKey, targetValue })} onUnmap={(sourceKey, targetValue) => setUnmap({ sourceKey, targetValue })} />
+          <MappingCanvas
+            board={b}
+            searching={{ source: dSourceQ.trim() !== "", target: dTargetQ.trim() !== "" }}
+            isEditable={isAdmin}
+            onMap={(sourceKey, targetValue) => save.mutate({ sourceKey, targetValue })}
+            onUnmap={(sourceKey, targetValue) => setUnmap({ sourceKey, targetValue })}
+            onRelease={(sourceKey) => release.mutate({ flowId, kind, sourceKey })}
+          />
         </>
       ) : (
         <MappingTable board={b} isEditable={isAdmin} isSaving={save.isPending} onMap={(sourceKey, targetValue) => save.mutate({ sourceKey, targetValue })} onUnmap={(sourceKey, targetValue) => setUnmap({ sourceKey, targetValue })} />
       )}
 
-      <ConfirmDialog
+      <ReleaseDialog
         isOpen={offer !== null}
-        isBusy={release.isPending}
+        isBusy={release.isPending || setAutoRelease.isPending}
         title={offer?.sourceKey ? `Saved: “${offer.sourceKey}” → ${offer.targetValue}` : "Release held records"}
-        confirmLabel={`Release ${offer?.releasable ?? 0} record${offer?.releasable === 1 ? "" : "s"}`}
-        onCancel={() => {
-          if (offer?.sourceKey) setNotice({ tone: "info", text: `Saved “${offer.sourceKey}” → ${offer.targetValue}. ${offer.waiting} held record${offer.waiting === 1 ? "" : "s"} still wait; release them from Records when ready.` });
+        releaseLabel="Release now"
+        releaseOnMapping={releaseOnMapping}
+        onReleaseOnMappingChange={changeReleaseOnMapping}
+        onKeep={() => {
+          if (offer) {
+            setNotice({
+              tone: "info",
+              text: `${offer.sourceKey ? `Saved “${offer.sourceKey}” → ${offer.targetValue}. ` : ""}${offer.waiting.toLocaleString("en-US")} record${offer.waiting === 1 ? " stays" : "s stay"} held. Release them here when ready: “Release now” above, or “Release” on the value.`,
+            });
+          }
           setOffer(null);
         }}
-        onConfirm={() => offer && release.mutate(offer.sourceKey ? { flowId, kind, sourceKey: offer.sourceKey } : { filter: { flowId, status: "held" } })}
+        onRelease={() => offer && release.mutate(offer.sourceKey ? { flowId, kind, sourceKey: offer.sourceKey } : { filter: { flowId, status: "held" } })}
       >
         {offer?.sourceKey ? (
           <p>
@@ -324,7 +420,7 @@ export const MappingsPageClient = ({
         ) : (
           <p>{offer?.releasable.toLocaleString("en-US")} held record{offer?.releasable === 1 ? "" : "s"} of this flow now have every mapping they need. Release them to be posted?</p>
         )}
-      </ConfirmDialog>
+      </ReleaseDialog>
       <ConfirmDialog
         isOpen={unmap !== null}
         isBusy={remove.isPending}

@@ -1,0 +1,196 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { account, customer, ensureCanvasScaleFlow, heldOnKey, MAPPED, mappedTarget, partnerOf, TARGETS } from "./mappings-scale-seed";
+import { SANDBOX_CONTROL } from "./records-support";
+
+/*
+ * The customers canvas at catalogue scale (5,000 billing accounts x 2,000 customers), driven with the
+ * real mouse: drags with both columns filtered, search that keeps the partner on screen, the release
+ * choices after a save, values mapped in advance, and the export's file name.
+ */
+
+test.describe.configure({ mode: "serial" });
+// the browser's zone differs from the server's (UTC)
+test.use({ timezoneId: "America/New_York", viewport: { width: 1440, height: 900 } });
+
+const SCREENSHOTS = path.join(process.cwd(), "docs", "screenshots");
+const ports = { dataDir: process.env.E2E_DATA_DIR, pgPort: Number(process.env.E2E_PG_PORT ?? 5544), sandboxControl: SANDBOX_CONTROL };
+const ensureScaleFlow = (request: APIRequestContext) => ensureCanvasScaleFlow({ request, ...ports });
+const heldCount = (flowId: string, sourceKey: string) => heldOnKey({ ...ports, flowId, kind: "customer", sourceKey });
+const mappingOf = (flowId: string, sourceKey: string) => mappedTarget({ ...ports, flowId, kind: "customer", sourceKey });
+
+/** Scrolls the page so the whole canvas is on screen (it sits below the searches). */
+const showCanvas = (page: Page) => page.getByTestId("mapping-canvas").evaluate((el) => el.scrollIntoView({ block: "end" }));
+
+/** A drag as a person makes it, once the board has settled: press on the handle, move in steps, release over the target. */
+const dragWithMouse = async (page: Page, from: Locator, to: Locator) => {
+  await page.waitForLoadState("networkidle");
+  await showCanvas(page);
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 40, a.y + a.height / 2 + 5, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
+  await page.mouse.up();
+};
+
+/** The dialog's box is centred on the viewport (within 2 px). */
+const expectCentred = async (page: Page, dialog: Locator) => {
+  const box = (await dialog.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  expect(Math.abs(box.x + box.width / 2 - viewport.width / 2), "horizontal centre").toBeLessThanOrEqual(2);
+  expect(Math.abs(box.y + box.height / 2 - viewport.height / 2), "vertical centre").toBeLessThanOrEqual(2);
+};
+
+const openCanvas = async (page: Page, flowId: string) => {
+  await page.goto(`/mappings?flowId=${flowId}&kind=customer`);
+  await expect(page.getByTestId("mapping-canvas")).toBeVisible({ timeout: 60_000 });
+};
+
+test("at 5,000 x 2,000 values a mapped pair is found by search and its partner is on screen, joined by a line", async ({ adminPage: page }) => {
+  test.setTimeout(240_000);
+  const flowId = await ensureScaleFlow(page.request);
+  await openCanvas(page, flowId);
+  await expect(page.getByTestId("pager-sources")).toContainText(/of [5-9],\d{3}/);
+  await expect(page.getByTestId("pager-targets")).toContainText(/of 2,\d{3}/);
+  // virtualised: a few dozen of the thousands of values are in the page
+  expect(await page.locator("[data-source-key]").count()).toBeLessThan(60);
+  expect(await page.locator("[data-target-key]").count()).toBeLessThan(60);
+
+  const n = 3777;
+  await page.getByLabel("Search Zuora billing account").fill(account(n));
+  const source = page.getByTestId(`source-node-${account(n)}`);
+  await expect(source).toBeVisible();
+  await expect(source.getByTestId("partner")).toHaveText(`→ ${partnerOf(n)}`);
+  // the target column still lists every customer, with the found account's partner first
+  const partner = page.getByTestId(`target-node-${partnerOf(n)}`);
+  await showCanvas(page);
+  await expect(partner).toBeInViewport();
+  await expect(page.locator(`[data-testid="mapping-line"][data-source="${account(n)}"][data-target="${partnerOf(n)}"]`)).toHaveCount(1);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "mapping-canvas-scale-search.png") });
+
+  // from the other side: a customer search keeps the accounts mapped to it on screen
+  await page.getByLabel("Search Zuora billing account").fill("");
+  await page.getByLabel("Search Acumatica customer").fill(customer(42));
+  await showCanvas(page);
+  for (const k of [42, 42 + TARGETS]) await expect(page.getByTestId(`source-node-${account(k)}`)).toBeInViewport();
+  await expect(page.getByTestId(`target-node-${customer(42)}`).getByTestId("partner")).toContainText(`← ${account(42)} +1`);
+  await expect(page.locator(`[data-testid="mapping-line"][data-target="${customer(42)}"]`)).toHaveCount(2);
+
+  // with no search, a partner far down the other column is one click away
+  await page.getByLabel("Search Acumatica customer").fill("");
+  await expect(page.getByTestId(`target-node-${customer(TARGETS)}`)).toHaveCount(0);
+  await showCanvas(page);
+  await page.getByTestId("source-column").evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  const last = page.getByTestId(`source-node-${account(MAPPED)}`);
+  await expect(last).toBeInViewport();
+  await last.getByTestId("partner").click();
+  await expect(page.getByTestId(`target-node-${customer(TARGETS)}`)).toBeInViewport();
+  await expect(page.locator(`[data-testid="mapping-line"][data-source="${account(MAPPED)}"][data-target="${customer(TARGETS)}"]`)).toHaveCount(1);
+});
+
+test("with both columns filtered, dragging with the mouse from a source's handle lands on the target under the cursor", async ({ adminPage: page }) => {
+  test.setTimeout(180_000);
+  const flowId = await ensureScaleFlow(page.request);
+  await openCanvas(page, flowId);
+  await page.getByLabel("Search Zuora billing account").fill("ZA-0450");
+  await page.getByLabel("Search Acumatica customer").fill("SC012");
+  const source = page.getByTestId("source-node-ZA-04505");
+  const target = page.getByTestId("target-node-SC0123");
+  const neighbour = page.getByTestId("target-node-SC0124");
+  await expect(source).toContainText("unmapped");
+  await expect(target).toBeVisible();
+  await expect(neighbour).toBeVisible();
+  await expect(page.getByTestId("source-node-ZA-04600")).toHaveCount(0);
+  // both searches applied: 10 accounts and the 20 mapped to the 10 customers found
+  await expect(page.getByTestId("pager-sources")).toContainText(/^1–30 of 30 /);
+  await expect(page.getByTestId("pager-targets")).toContainText(/^1–10 of 10 /);
+
+  await dragWithMouse(page, source.getByLabel("Map ZA-04505"), target);
+  await expect(page.getByRole("status").filter({ hasText: "Saved: “ZA-04505” → SC0123" })).toBeVisible();
+  await expect(source.getByTestId("partner")).toHaveText("→ SC0123");
+  await expect(page.locator('[data-testid="mapping-line"][data-source="ZA-04505"][data-target="SC0123"]')).toHaveCount(1);
+  expect(await mappingOf(flowId, "ZA-04505")).toBe("SC0123");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "mapping-canvas-drag-filtered.png") });
+
+  // a drag released between the columns maps nothing
+  await dragWithMouse(page, page.getByTestId("source-node-ZA-04506").getByLabel("Map ZA-04506"), page.getByTestId("mapping-canvas").locator("svg").first());
+  await expect(page.getByTestId("source-node-ZA-04506")).toContainText("unmapped");
+  expect(await mappingOf(flowId, "ZA-04506")).toBeNull();
+
+  // the confirm dialog (remove) opens centred on the viewport, not in the top-left corner
+  await source.getByRole("button", { name: "Remove mapping of ZA-04505" }).click();
+  const dialog = page.getByRole("dialog", { name: "Remove mapping" });
+  await expect(dialog).toBeVisible();
+  await expectCentred(page, dialog);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+});
+
+test("after saving a mapping the admin keeps the records held, releases them later from the canvas, then lets the flow release by itself", async ({ adminPage: page }) => {
+  test.setTimeout(180_000);
+  const flowId = await ensureScaleFlow(page.request);
+  await openCanvas(page, flowId);
+  await page.getByLabel("Search Zuora billing account").fill("ZA-HELD");
+  await page.getByLabel("Search Acumatica customer").fill("SC0007");
+  const held = page.getByTestId("source-node-ZA-HELD-1");
+  await expect(held).toContainText("2 held");
+  await expect(page.getByTestId("pager-targets")).toContainText(/^1–1 of 1 /);
+
+  await dragWithMouse(page, held.getByLabel("Map ZA-HELD-1"), page.getByTestId("target-node-SC0007"));
+  const dialog = page.getByRole("dialog", { name: "Saved: “ZA-HELD-1” → SC0007" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("2 held records wait on this mapping");
+  await expectCentred(page, dialog);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "mapping-release-dialog.png") });
+  await dialog.getByRole("button", { name: "Keep held" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "2 records stay held" })).toBeVisible();
+  expect(await heldCount(flowId, "ZA-HELD-1")).toBe(2);
+
+  // the way back is on this page: the banner and the value's own button
+  const ready = page.getByRole("region", { name: "Held records ready" });
+  await expect(ready).toContainText("2 held records have every");
+  await expect(held.getByRole("button", { name: "Release 2 held records of ZA-HELD-1" })).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "mapping-kept-held.png") });
+  await held.getByRole("button", { name: "Release 2 held records of ZA-HELD-1" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Released 2 held records" })).toBeVisible();
+  await expect(ready).toBeHidden();
+  expect(await heldCount(flowId, "ZA-HELD-1")).toBe(0);
+
+  // the flow setting: from now on a saved mapping releases by itself, no question asked
+  await page.getByLabel("Release held records by themselves when their mapping is saved").check();
+  await expect(page.getByRole("status").filter({ hasText: "releases held records by themselves" })).toBeVisible();
+  await dragWithMouse(page, page.getByTestId("source-node-ZA-HELD-2").getByLabel("Map ZA-HELD-2"), page.getByTestId("target-node-SC0007"));
+  await expect(page.getByRole("status").filter({ hasText: "Released 2 held records by themselves" })).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  expect(await heldCount(flowId, "ZA-HELD-2")).toBe(0);
+  await page.getByLabel("Release held records by themselves when their mapping is saved").uncheck();
+  await expect(page.getByRole("status").filter({ hasText: "asks after each saved mapping" })).toBeVisible();
+});
+
+test("a billing account not billed yet is mapped in advance by hand, and the export is named after the flow, kind and day", async ({ adminPage: page }) => {
+  test.setTimeout(120_000);
+  const flowId = await ensureScaleFlow(page.request);
+  await openCanvas(page, flowId);
+  const form = page.getByRole("form", { name: "Map a value in advance" });
+  await form.getByLabel("Zuora billing account not seen yet").fill("ZA-FUTURE-1");
+  await form.getByLabel("Maps to Acumatica customer").fill("SC0100");
+  await form.getByRole("button", { name: "Map in advance" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved: “ZA-FUTURE-1” → SC0100" })).toBeVisible();
+  await page.getByLabel("Search Zuora billing account").fill("ZA-FUTURE");
+  await expect(page.getByTestId("source-node-ZA-FUTURE-1").getByTestId("partner")).toHaveText("→ SC0100");
+  expect(await mappingOf(flowId, "ZA-FUTURE-1")).toBe("SC0100");
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const file = await downloading;
+  const today = new Date().toISOString().slice(0, 10);
+  expect(file.suggestedFilename()).toBe(`Canvas at scale (e2e) - customer mappings - ${today}.csv`);
+  const csv = readFileSync((await file.path())!, "utf8");
+  expect(csv).toContain("ZA-FUTURE-1");
+  expect(csv).not.toContain("gl-account");
+});
