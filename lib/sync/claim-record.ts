@@ -17,6 +17,8 @@ export type ClaimedRecord = {
   targetId: string | null;
   targetRef: string | null;
   mappedPayload: unknown;
+  /** the source version this attempt plans from (a newer one may be ingested meanwhile, see settleRecord) */
+  source: ClaimedSource;
   /** this attempt's number: the record's own counter, continued across replays */
   attempt: number;
   /** the target may hold this record's documents: look each up before creating it */
@@ -26,6 +28,8 @@ export type ClaimedRecord = {
   targetUpdatedAt: Date;
   valueMapDigest: string | null;
 };
+
+export type ClaimedSource = { version: string | null; digest: string };
 
 export type ClaimResult =
   | { claimed: true; record: ClaimedRecord }
@@ -39,7 +43,9 @@ type ClaimRow = {
   leaseUntil: Date | null;
   lookUp: boolean;
   attempt: number | null;
-  record: Omit<ClaimedRecord, "attempt" | "lookUp" | "flow" | "sourceUpdatedAt" | "targetUpdatedAt" | "valueMapDigest"> | null;
+  record: Omit<ClaimedRecord, "attempt" | "lookUp" | "flow" | "sourceUpdatedAt" | "targetUpdatedAt" | "valueMapDigest" | "source"> | null;
+  sourceVersion: string | null;
+  sourceDigest: string | null;
   flow: (Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string }) | null;
   sourceUpdatedAt: Date | null;
   targetUpdatedAt: Date | null;
@@ -63,9 +69,10 @@ export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: s
       UPDATE "SyncRecord" r SET attempts = r.attempts + 1, "leaseOwner" = ${owner}, "leaseUntil" = now() + make_interval(secs => ${LEASE_MS / 1000}::float8), "lookUpFirst" = true
       FROM cur
       WHERE r.id = cur.id AND cur.status = 'pending' AND (cur."leaseUntil" IS NULL OR cur."leaseUntil" <= now() OR cur."leaseOwner" = ${owner})
-      RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts
+      RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
+        r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
     )
-    SELECT cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt,
+    SELECT cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
       CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
         'sourcePayload', c."sourcePayload", 'targetId', c."targetId", 'targetRef', c."targetRef", 'mappedPayload', c."mappedPayload") END AS record,
       CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
@@ -85,6 +92,7 @@ export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: s
     claimed: true,
     record: {
       ...row.record,
+      source: { version: row.sourceVersion, digest: row.sourceDigest ?? "" },
       attempt: row.attempt,
       lookUp: row.lookUp,
       flow: { ...row.flow, backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom), createdAt: new Date(row.flow.createdAt) },

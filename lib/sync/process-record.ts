@@ -240,7 +240,10 @@ export const processRecord = async ({
   const { flow, attempt } = record;
   const lease = holdLease({ db, recordId, owner, claimedAt });
   const writes = createWriteLedger(lease.assertWritable);
-  const settle = (settlement: Settlement) => settleRecord(db, { recordId, flowId: flow.id, owner, settlement: { removeQueuedJob, ...settlement } });
+  // A newer source version ingested during this attempt queued the record again: it stays pending for
+  // that version (a posted `document` record is never posted again; the ingest noted the version).
+  const source = (statusIfChanged: Settlement["status"]) => ({ ...record.source, statusIfChanged });
+  const settle = (settlement: Settlement) => settleRecord(db, { recordId, flowId: flow.id, owner, settlement: { removeQueuedJob, source: source("pending"), ...settlement } });
   const lostClaim: ProcessOutcome = { status: "noop", current: "pending" };
 
   const started = Date.now();
@@ -337,6 +340,7 @@ export const processRecord = async ({
             lookUpFirst: record.lookUp,
             events: [...fetchedEvents(), { kind: "held", detail: { reason: hold.reason, missing: hold.missing } }],
             locks: { keys: hold.missing, mode: "hold" },
+            source: source("pending"),
             removeQueuedJob,
           },
         });
@@ -409,6 +413,7 @@ export const processRecord = async ({
           events: [...fetchedEvents(), { kind: "mapped", detail: { target: primary.entity } }, ...(calls.length > 0 ? [requestEvent] : []), outcomeEvent],
           valueMaps: post.valueMaps,
           locks: { keys: satisfied, mode: "release" },
+          source: source(isMaster ? "pending" : "posted"),
           removeQueuedJob,
         },
       });
@@ -442,8 +447,8 @@ export const processRecord = async ({
         // a write that may have reached the target makes every later attempt look first
         lookUpFirst: record.lookUp || writes.started > 0,
         events,
-        // only a settled record loses its queued job: a retry is left to it
-        removeQueuedJob: removeQueuedJob && isFinal,
+        source: source("pending"),
+        removeQueuedJob,
       },
     });
     if (!isFinal) throw err;

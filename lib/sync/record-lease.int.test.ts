@@ -140,6 +140,25 @@ describe("record claims and the look-up before create", () => {
     expect((await record(recordId)).attempts).toBe(3);
   });
 
+  it("a newer source version ingested while an attempt posts is kept, and the posted document is not posted again", async () => {
+    const { recordId, number } = await newInvoice();
+    const v2 = memoryDocument("invoice", `i${n}`, "2026-11-02T10:00:00.000Z", { number, lines: [{ key: "Fee", amount: 10 }], balance: 0 });
+    const outcome = await processRecord({
+      db: t.db,
+      recordId,
+      hooks: {
+        // no row lock is held meanwhile: the ingest goes through at once and queues the record again
+        afterTargetWrite: async () => expect((await t.db.$transaction((tx) => ingestDocument({ tx, flow, document: v2, origin: "callout" }))).outcome).toBe("reprocess"),
+      },
+    });
+    expect(outcome).toMatchObject({ status: "posted", via: "created" });
+    const posted = await record(recordId);
+    expect({ status: posted.status, sourceVersion: posted.sourceVersion }).toEqual({ status: "posted", sourceVersion: "2026-11-02T10:00:00.000Z" });
+    // the job the ingest queued finds it posted
+    expect(await processRecord({ db: t.db, recordId })).toEqual({ status: "noop", current: "posted" });
+    expect(world.creates).toBe(1);
+  });
+
   it("posts a record in a handful of SQL statements", async () => {
     const warm = await newInvoice();
     const { recordId } = await newInvoice();

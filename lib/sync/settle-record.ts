@@ -2,6 +2,7 @@ import { recordEventSchema, type RecordEventInput } from "../audit/events";
 import type { SourceDocument } from "../connectors/ports";
 import { Prisma } from "../db";
 import type { ValueMapWrite } from "../flows/types";
+import type { ClaimedSource } from "./claim-record";
 import { dependencyLocksSql, type DependencyKey } from "./lock-flow-dependencies";
 
 type Writer = Pick<Prisma.TransactionClient, "$queryRaw">;
@@ -18,6 +19,12 @@ export type Settlement = {
   posted?: boolean;
   /** the source document as fetched again by this attempt (replay) */
   fresh?: SourceDocument;
+  /**
+   * The source version the attempt planned from, and the status to leave instead of `status` when a
+   * newer version was ingested meanwhile (the ingest queued the record again: e.g. "pending" so that
+   * version is planned too). A fetched `fresh` document is then not stored over the newer one.
+   */
+  source?: ClaimedSource & { statusIfChanged: Settlement["status"] };
   /** see claimRecord: whether a later attempt must look the target up before creating */
   lookUpFirst: boolean;
   /** the record's audit events of this attempt, in order */
@@ -26,7 +33,7 @@ export type Settlement = {
   valueMaps?: readonly ValueMapWrite[];
   /** dependency keys to lock in this statement, after the record's own row (see lockFlowDependencies) */
   locks?: { keys: readonly DependencyKey[]; mode: "hold" | "release" };
-  /** also remove the record's queued `process-record` job (a caller that is not that job) */
+  /** also remove the record's queued `process-record` job (a caller that is not that job), unless the record stays pending */
   removeQueuedJob?: boolean;
 };
 
@@ -41,8 +48,11 @@ const json = (value: unknown) => JSON.stringify(value ?? null);
  */
 export const settleRecord = async (tx: Writer, { recordId, flowId, owner, settlement: s }: { recordId: string; flowId: string; owner: string; settlement: Settlement }): Promise<boolean> => {
   const events = s.events.map((e) => recordEventSchema.parse(e));
+  const unchanged = s.source
+    ? Prisma.sql`("sourceVersion" IS NOT DISTINCT FROM ${s.source.version} AND md5(COALESCE("sourcePayload", 'null'::jsonb)::text) = ${s.source.digest})`
+    : Prisma.sql`true`;
   const sets: Prisma.Sql[] = [
-    Prisma.sql`status = ${s.status}::"RecordStatus"`,
+    Prisma.sql`status = (CASE WHEN ${unchanged} THEN ${s.status} ELSE ${s.source?.statusIfChanged ?? s.status} END)::"RecordStatus"`,
     Prisma.sql`"leaseOwner" = NULL, "leaseUntil" = NULL, "lookUpFirst" = ${s.lookUpFirst}, "updatedAt" = now()`,
   ];
   if (s.statusReason !== undefined) sets.push(Prisma.sql`"statusReason" = ${s.statusReason}`);
@@ -53,8 +63,16 @@ export const settleRecord = async (tx: Writer, { recordId, flowId, owner, settle
   if (s.posted) sets.push(Prisma.sql`"postedAt" = now()`);
   if (s.fresh) {
     const f = s.fresh;
-    sets.push(Prisma.sql`"sourcePayload" = ${json(f.payload)}::jsonb, "sourceVersion" = ${f.sourceVersion}, "naturalKey" = ${f.naturalKey},
-      amount = ${f.amount}::numeric, currency = ${f.currency}, "documentDate" = ${f.documentDate}::date`);
+    // every right-hand side reads the row as it was before this UPDATE
+    const fresh = (column: string, value: Prisma.Sql) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE WHEN ${unchanged} THEN ${value} ELSE ${Prisma.raw(`"${column}"`)} END`;
+    sets.push(
+      fresh("sourcePayload", Prisma.sql`${json(f.payload)}::jsonb`),
+      fresh("sourceVersion", Prisma.sql`${f.sourceVersion}`),
+      fresh("naturalKey", Prisma.sql`${f.naturalKey}`),
+      fresh("amount", Prisma.sql`${f.amount}::numeric`),
+      fresh("currency", Prisma.sql`${f.currency}`),
+      fresh("documentDate", Prisma.sql`${f.documentDate}::date`),
+    );
   }
   const maps = s.valueMaps ?? [];
   const keys = s.locks?.keys ?? [];
@@ -62,7 +80,7 @@ export const settleRecord = async (tx: Writer, { recordId, flowId, owner, settle
     WITH u AS (
       UPDATE "SyncRecord" SET ${Prisma.join(sets, ", ")}
       WHERE id = ${recordId}::uuid AND "leaseOwner" = ${owner} AND status = 'pending'
-      RETURNING id
+      RETURNING id, status
     ), ev AS (
       INSERT INTO "RecordEvent" ("recordId", kind, detail)
       SELECT u.id, e.v->>'kind', e.v->'detail' FROM u, jsonb_array_elements(${json(events)}::jsonb) WITH ORDINALITY e(v, ord)
@@ -75,7 +93,7 @@ export const settleRecord = async (tx: Writer, { recordId, flowId, owner, settle
     ), lk AS (
       ${keys.length > 0 ? dependencyLocksSql({ flowId, keys, mode: s.locks!.mode, when: Prisma.sql`EXISTS (SELECT 1 FROM u)` }) : Prisma.sql`SELECT 1 WHERE false`}
     ), rj AS (
-      SELECT graphile_worker.remove_job(${`record:${recordId}`}::text) FROM u WHERE ${s.removeQueuedJob === true}
+      SELECT graphile_worker.remove_job(${`record:${recordId}`}::text) FROM u WHERE ${s.removeQueuedJob === true} AND u.status <> 'pending'
     )
     SELECT (SELECT count(*) FROM u)::int AS settled, (SELECT count(*) FROM lk)::int AS locks, (SELECT count(*) FROM rj)::int AS removed`;
   return (row?.settled ?? 0) > 0;
