@@ -159,6 +159,13 @@ const updateTargetDocument = async ({
   return { ref: await write(writes, () => update({ entity: doc.entity, naturalKey: doc.naturalKey, ref, document: doc.document })), via: "updated" };
 };
 
+/**
+ * The short settle transactions: they hold no vendor call, but on a loaded machine a connection or a
+ * dependency lock may take a while (Prisma's defaults, 2 s to start and 5 s in all, would fail a post
+ * the vendor already made; its retry then only finds the document).
+ */
+const SETTLE_TX = { maxWait: 30_000, timeout: 60_000 } as const;
+
 /** How long after a busy claim runs out the record's job looks again. */
 const BUSY_RETRY_SLACK_MS = 1_000;
 
@@ -350,7 +357,7 @@ export const processRecord = async ({
         const released = await releaseHeldRecords({ db, tx, flowId: flow.id, recordIds: [recordId], actorUserId: null });
         if (released > 0) return { status: "noop", current: "pending" };
         return { status: "held", reason: hold.reason, missing: hold.missing };
-      });
+      }, SETTLE_TX);
     }
 
     const written: { entity: string; targetId: string; targetRef: string | null; via: PostedVia }[] = [];
@@ -420,7 +427,7 @@ export const processRecord = async ({
       // ... then the records waiting on those keys are looked for in a statement of their own.
       if (done) await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied, actorUserId: null, keysLocked: true });
       return done;
-    });
+    }, SETTLE_TX);
     return settled ? { status: "posted", via: update?.via ?? primary.via, targetId: primary.targetId } : lostClaim;
   } catch (err) {
     const { message, retryable, targetStatus } = describeSyncError(err);
