@@ -10,7 +10,7 @@ import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { diffFields } from "./diff-fields";
-import { syncModeOf } from "./flow-objects";
+import { alwaysLooksUp, syncModeOf } from "./flow-objects";
 import { claimRecord, holdLease } from "./claim-record";
 import { enqueueRecord } from "./enqueue-record";
 import { ingestDocuments } from "./ingest-document";
@@ -379,7 +379,7 @@ export const processRecord = async ({
       }
     }
     for (const doc of posted ? others : plan.documents) {
-      const result = await writeTargetDocument({ target: rt.target, doc, calls, lookUp: record.lookUp, writes });
+      const result = await writeTargetDocument({ target: rt.target, doc, calls, lookUp: record.lookUp || alwaysLooksUp(definition, record.objectType), writes });
       written.push({ entity: doc.entity, ...result.ref, via: result.via });
       await hooks.afterTargetWrite?.({ recordId, entity: doc.entity, ref: result.ref, via: result.via });
     }

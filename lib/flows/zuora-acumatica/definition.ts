@@ -46,8 +46,9 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
   objects: [
     { type: "period", label: "Acumatica financial periods (closed-period check)", mode: "master" },
     { type: "account", label: "Billing accounts → customers", mode: "master" },
-    // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled
-    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master" },
+    // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled;
+    // only Zuora creates it, so it is looked up in Acumatica only when an attempt may have written it (or on the first pass)
+    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master", lookUp: "when-unsure" },
     { type: "payment", label: "Payments → AR payments", mode: "document" },
     { type: "credit-memo", label: "Credit memos → AR credit memos", mode: "document" },
   ],
