@@ -9,6 +9,14 @@ export const createProcessRecordTask = ({ getDb = db }: { getDb?: () => Db } = {
   defineTask({
     ...processRecordJob,
     run: async ({ recordId, refetch }, helpers) => {
-      await processRecord({ db: getDb(), recordId, refetch, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts });
+      await processRecord({
+        db: getDb(),
+        recordId,
+        refetch,
+        attempt: helpers.job.attempts,
+        maxAttempts: helpers.job.max_attempts,
+        // this job, in this worker pool: its next run may take back a claim its previous run left
+        leaseOwner: `job:${helpers.job.locked_by ?? "?"}:${helpers.job.id}`,
+      });
     },
   });

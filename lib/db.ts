@@ -16,7 +16,7 @@ export const db = (): Db => {
   if (globalForDb.mlConnectorDb) return globalForDb.mlConnectorDb;
   const url = env().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start ml-connector with `npm start`, or set DATABASE_URL");
-  // A posting job holds one connection for its transaction and needs another for its reads and
-  // vendor-limit statements: with fewer than the job slots plus a few, a busy worker stalls on its pool.
-  return (globalForDb.mlConnectorDb = createDb(url, { max: env().WORKER_CONCURRENCY + 4 }));
+  // A job uses one connection at a time (a posting holds no transaction across its vendor calls, see
+  // processRecord); the spare ones serve the lease renewals and heartbeats beside the job slots.
+  return (globalForDb.mlConnectorDb = createDb(url, { max: env().WORKER_CONCURRENCY + 2 }));
 };

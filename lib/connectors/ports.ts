@@ -52,7 +52,14 @@ export type TargetCallSummary = { operation: string; entity?: string; naturalKey
 export type TargetPort = {
   /** The document whose external-reference field holds `naturalKey`, or null. */
   findDocument: (options: { entity: string; naturalKey: string }) => Promise<TargetDocumentRef | null>;
-  /** Creates the document; the caller has just looked it up and found nothing. */
+  /**
+   * Creates the document (and brings it to its final state, e.g. released). The caller looked it up
+   * and found nothing, or knows the target cannot hold it yet (no earlier attempt may have written it,
+   * and the flow is past its first pass). An error thrown here counts as "may have written" (the next
+   * attempt looks the document up first) unless it carries `written: false`: the target refused the
+   * create itself before any part of it was written (e.g. a 4xx or 429 to the first write request).
+   * The same holds for errors of the other writes below.
+   */
   createDocument: (options: { entity: string; naturalKey: string; document: unknown }) => Promise<TargetDocumentRef>;
   /**
    * Updates an existing document (master data whose source changed) with the fields of `document`.

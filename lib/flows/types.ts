@@ -30,6 +30,14 @@ export type FlowObject = {
   fromEvents?: boolean;
   /** inbound event object types that feed this type (default: an event whose objectType is `type`) */
   events?: readonly string[];
+  /**
+   * When the engine looks a target document up by natural key before creating it:
+   * - `always`: the target may hold it whatever the flow did (master data others create too, e.g. customers);
+   * - `when-unsure`: only when an earlier attempt may have written it, or on the flow's first pass
+   *   (documents only the source creates, e.g. invoices).
+   * Default: `always` for `master` types, `when-unsure` for `document` types.
+   */
+  lookUp?: "always" | "when-unsure";
 };
 
 /** One target document to post for a record; the first of a plan is the record's primary document. */

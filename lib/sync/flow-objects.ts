@@ -6,6 +6,12 @@ export const polledObjectTypes = (definition: AnyFlowKind): string[] => definiti
 /** The sync mode of an object type of a flow (`document` for a type it does not declare). */
 export const syncModeOf = (definition: AnyFlowKind, objectType: string): SyncMode => definition.objects.find((o) => o.type === objectType)?.mode ?? "document";
 
+/** Whether records of `objectType` look each target document up before creating it even when no attempt may have written it (see FlowObject.lookUp). */
+export const alwaysLooksUp = (definition: AnyFlowKind, objectType: string): boolean => {
+  const object = definition.objects.find((o) => o.type === objectType);
+  return (object?.lookUp ?? (object?.mode === "master" ? "always" : "when-unsure")) === "always";
+};
+
 /** The flow's object types an inbound event of `eventObjectType` feeds. */
 export const eventObjectTypes = (definition: AnyFlowKind, eventObjectType: string): { type: string; fromEvents: boolean }[] =>
   definition.objects

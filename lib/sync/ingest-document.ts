@@ -83,9 +83,12 @@ export const ingestDocuments = async ({
   if (docs.length > 0) {
     const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, ...columnsOf(d) }));
     const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
-      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload")
+      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "lookUpFirst")
       SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
-             d.amount, d.currency, d."documentDate", d.payload::jsonb
+             d.amount, d.currency, d."documentDate", d.payload::jsonb,
+             -- before the flow's first complete pass over this object type, the target may already hold
+             -- the document (entered before the flow existed): look it up before creating it
+             NOT EXISTS (SELECT 1 FROM "SyncCursor" c WHERE c."flowId" = ${flow.id}::uuid AND c."objectType" = d."objectType" AND c."highWater" IS NOT NULL)
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS d(ord int, "objectType" text, "sourceId" text, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
       ORDER BY d.ord

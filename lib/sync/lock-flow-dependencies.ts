@@ -1,4 +1,4 @@
-import type { Prisma } from "../db";
+import { Prisma } from "../db";
 
 export type DependencyKey = { kind: string; sourceKey: string };
 
@@ -21,8 +21,16 @@ export const lockFlowDependencies = async (
   { flowId, keys, mode }: { flowId: string; keys: readonly DependencyKey[]; mode: "hold" | "release" },
 ) => {
   if (keys.length === 0) return;
+  await tx.$executeRaw`SELECT count(*) FROM (${dependencyLocksSql({ flowId, keys, mode })}) locks`;
+};
+
+/**
+ * The same locks as a row source (one row per key, taken in hash order when it is read), for a caller
+ * that takes them inside a statement of its own; `when` gates it (e.g. "only if my UPDATE matched").
+ */
+export const dependencyLocksSql = ({ flowId, keys, mode, when = Prisma.sql`true` }: { flowId: string; keys: readonly DependencyKey[]; mode: "hold" | "release"; when?: Prisma.Sql }) => {
   const names = [...new Set(keys.map((k) => JSON.stringify([flowId, k.kind, k.sourceKey])))];
-  await tx.$executeRaw`
+  return Prisma.sql`
     SELECT CASE WHEN ${mode} = 'hold' THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_xact_lock(h) END
-    FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM unnest(${names}::text[]) n ORDER BY 1) ordered`;
+    FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM unnest(${names}::text[]) n WHERE ${when} ORDER BY 1) ordered`;
 };

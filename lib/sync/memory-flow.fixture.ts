@@ -23,13 +23,15 @@ export type MemoryWorld = {
   /** thrown (once each, in order) by the next target writes */
   writeFaults: Error[];
   creates: number;
+  /** target look-ups by natural key */
+  finds: number;
   listCalls: number;
   fetches: number;
   /** runs after each listChanged call (tests change the source between pages) */
   onList?: (call: number) => void;
 };
 
-export const createMemoryWorld = (): MemoryWorld => ({ source: new Map(), target: new Map(), writeFaults: [], creates: 0, listCalls: 0, fetches: 0 });
+export const createMemoryWorld = (): MemoryWorld => ({ source: new Map(), target: new Map(), writeFaults: [], creates: 0, finds: 0, listCalls: 0, fetches: 0 });
 
 export const memoryDocument = (objectType: string, sourceId: string, version: string, payload: unknown): SourceDocument => ({
   objectType,
@@ -112,6 +114,7 @@ const createMemoryRuntime = (world: MemoryWorld): FlowRuntime => {
     },
     target: {
       findDocument: async ({ entity, naturalKey }) => {
+        world.finds += 1;
         const hit = world.target.get(`${entity}:${naturalKey}`);
         return hit ? { targetId: hit.targetId, targetRef: naturalKey } : null;
       },

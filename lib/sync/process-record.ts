@@ -1,19 +1,22 @@
 import type { PostedVia } from "../audit/events";
-import { recordEvent, recordEvents } from "../audit/record-event";
-import type { TargetCallSummary, TargetDocumentRef, TargetPort } from "../connectors/ports";
-import { Prisma, type Db } from "../db";
+import { randomUUID } from "node:crypto";
+import type { RecordEventInput } from "../audit/events";
+import type { SourceDocument, TargetCallSummary, TargetDocumentRef, TargetPort } from "../connectors/ports";
+import type { Db } from "../db";
 import { getFlowKind } from "../flows/registry";
-import type { FlowRow, FlowRuntime, PlannedDocument, ProcessPlan } from "../flows/types";
+import type { FlowRuntime, PlannedDocument, ProcessPlan } from "../flows/types";
 import type { MissingKey } from "../mapping/missing-key";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { diffFields } from "./diff-fields";
-import { syncModeOf } from "./flow-objects";
-import { ingestDocument } from "./ingest-document";
+import { alwaysLooksUp, syncModeOf } from "./flow-objects";
+import { claimRecord, holdLease } from "./claim-record";
+import { enqueueRecord } from "./enqueue-record";
+import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
-import { lockFlowDependencies } from "./lock-flow-dependencies";
 import { releaseHeldRecords } from "./release-held-records";
+import { settleRecord, type Settlement } from "./settle-record";
 
 /** Test and tooling seams of processRecord; production passes none. */
 export type ProcessHooks = {
@@ -32,13 +35,6 @@ export type ProcessOutcome =
   /** the record was not pending (already posted, held, ... or gone): nothing to do */
   | { status: "noop"; current: string | null };
 
-/** Long enough for a few vendor calls with their own retries; the row lock is held meanwhile. */
-const TX_OPTIONS = { timeout: 10 * 60_000, maxWait: 60_000 } as const;
-
-type ProcessedRecord = { id: string; status: string; objectType: string; sourceId: string };
-
-const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
-
 /**
  * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
  * aggregate the database computes over the flow's rows) is unchanged: a job reads one short row
@@ -46,11 +42,7 @@ const jsonValue = (v: unknown) => v as Prisma.InputJsonValue;
  */
 const valueMapCache = new WeakMap<Db, Map<string, { digest: string; maps: ValueMapIndex }>>();
 
-const valueMapDigestSql = Prisma.sql`(
-  SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
-  FROM "ValueMap" v WHERE v."flowId" = r."flowId")`;
-
-/** `digest`: valueMapDigestSql as read with the record (the maps read after it are at least as new). */
+/** `digest`: the maps' digest as claimRecord read it with the record (the maps read after it are at least as new). */
 const loadValueMaps = async (db: Db, flowId: string, digestRead: string | null): Promise<ValueMapIndex> => {
   const digest = digestRead ?? "none";
   const perDb = valueMapCache.get(db) ?? new Map<string, { digest: string; maps: ValueMapIndex }>();
@@ -64,27 +56,77 @@ const loadValueMaps = async (db: Db, flowId: string, digestRead: string | null):
 };
 
 /**
- * One planned document made to exist at the target: upserted where the target has an upsert (it
- * matches on the natural key itself), else looked up by natural key and created only if absent (a
- * document found is brought to its final state by `completeDocument`).
+ * Counts the target writes of one attempt that may have changed the target: every write started,
+ * less those refused with an error that says nothing was written (`written: false`, see TargetPort).
+ * Before each write the attempt's claim must still be good for a while (see holdLease).
  */
-const writeTargetDocument = async ({ target, doc, calls }: { target: TargetPort; doc: PlannedDocument; calls: TargetCallSummary[] }): Promise<{ ref: TargetDocumentRef; via: PostedVia }> => {
-  if (target.upsertDocument) {
+type WriteLedger = { started: number; begin: () => void; refused: (err: unknown) => void };
+
+const createWriteLedger = (assertWritable: () => void): WriteLedger => {
+  const ledger: WriteLedger = {
+    started: 0,
+    begin: () => {
+      assertWritable();
+      ledger.started += 1;
+    },
+    refused: (err) => {
+      if (typeof err === "object" && err !== null && "written" in err && err.written === false) ledger.started -= 1;
+    },
+  };
+  return ledger;
+};
+
+/** One target write, counted in `writes` (see WriteLedger). */
+const write = async <T>(writes: WriteLedger, call: () => Promise<T>): Promise<T> => {
+  writes.begin();
+  try {
+    return await call();
+  } catch (err) {
+    writes.refused(err);
+    throw err;
+  }
+};
+
+/**
+ * One planned document made to exist at the target: upserted where the target has an upsert (it
+ * matches on the natural key itself); else, when the target may already hold it (`lookUp`: an earlier
+ * attempt may have written it, or the flow's first pass may meet documents entered before it), looked
+ * up by natural key and created only if absent (a document found is brought to its final state by
+ * `completeDocument`); else created at once.
+ */
+const writeTargetDocument = async ({
+  target,
+  doc,
+  calls,
+  lookUp,
+  writes,
+}: {
+  target: TargetPort;
+  doc: PlannedDocument;
+  calls: TargetCallSummary[];
+  lookUp: boolean;
+  writes: WriteLedger;
+}): Promise<{ ref: TargetDocumentRef; via: PostedVia }> => {
+  const upsert = target.upsertDocument;
+  if (upsert) {
     calls.push({ operation: "upsert", entity: doc.entity, naturalKey: doc.naturalKey });
-    const { created, ...ref } = await target.upsertDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document });
+    const { created, ...ref } = await write(writes, () => upsert({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document }));
     return { ref, via: created ? "created" : "upserted" };
   }
-  calls.push({ operation: "find", entity: doc.entity, naturalKey: doc.naturalKey });
-  const existing = await target.findDocument({ entity: doc.entity, naturalKey: doc.naturalKey });
-  if (existing) {
-    if (target.completeDocument) {
-      calls.push({ operation: "complete", entity: doc.entity, naturalKey: doc.naturalKey });
-      await target.completeDocument({ entity: doc.entity, naturalKey: doc.naturalKey, ref: existing, document: doc.document });
+  if (lookUp) {
+    calls.push({ operation: "find", entity: doc.entity, naturalKey: doc.naturalKey });
+    const existing = await target.findDocument({ entity: doc.entity, naturalKey: doc.naturalKey });
+    if (existing) {
+      const complete = target.completeDocument;
+      if (complete) {
+        calls.push({ operation: "complete", entity: doc.entity, naturalKey: doc.naturalKey });
+        await write(writes, () => complete({ entity: doc.entity, naturalKey: doc.naturalKey, ref: existing, document: doc.document }));
+      }
+      return { ref: existing, via: "found-existing" };
     }
-    return { ref: existing, via: "found-existing" };
   }
   calls.push({ operation: "create", entity: doc.entity, naturalKey: doc.naturalKey });
-  return { ref: await target.createDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document }), via: "created" };
+  return { ref: await write(writes, () => target.createDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document })), via: "created" };
 };
 
 /**
@@ -92,45 +134,84 @@ const writeTargetDocument = async ({ target, doc, calls }: { target: TargetPort;
  * upsert, else updated (with the version the target checks, when it has one). A refusal throws with
  * the vendor's message; the record then fails or retries like any posting.
  */
-const updateTargetDocument = async ({ target, doc, ref, calls }: { target: TargetPort; doc: PlannedDocument; ref: TargetDocumentRef; calls: TargetCallSummary[] }): Promise<{ ref: TargetDocumentRef; via: "updated" | "upserted" }> => {
-  if (target.upsertDocument) {
+const updateTargetDocument = async ({
+  target,
+  doc,
+  ref,
+  calls,
+  writes,
+}: {
+  target: TargetPort;
+  doc: PlannedDocument;
+  ref: TargetDocumentRef;
+  calls: TargetCallSummary[];
+  writes: WriteLedger;
+}): Promise<{ ref: TargetDocumentRef; via: "updated" | "upserted" }> => {
+  const upsert = target.upsertDocument;
+  if (upsert) {
     calls.push({ operation: "upsert", entity: doc.entity, naturalKey: doc.naturalKey });
-    const { created: _created, ...upserted } = await target.upsertDocument({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document });
+    const { created: _created, ...upserted } = await write(writes, () => upsert({ entity: doc.entity, naturalKey: doc.naturalKey, document: doc.document }));
     return { ref: upserted, via: "upserted" };
   }
-  if (!target.updateDocument) throw Object.assign(new Error(`The target cannot update ${doc.entity} documents, so this master record cannot follow its source`), { retryable: false });
+  const update = target.updateDocument;
+  if (!update) throw Object.assign(new Error(`The target cannot update ${doc.entity} documents, so this master record cannot follow its source`), { retryable: false });
   calls.push({ operation: "update", entity: doc.entity, naturalKey: doc.naturalKey });
-  return { ref: await target.updateDocument({ entity: doc.entity, naturalKey: doc.naturalKey, ref, document: doc.document }), via: "updated" };
+  return { ref: await write(writes, () => update({ entity: doc.entity, naturalKey: doc.naturalKey, ref, document: doc.document })), via: "updated" };
 };
 
 /**
- * Maps and posts one record, exactly once per source document:
- * under a row lock, the flow plans (post / hold / skip / fail); to post, each target document is
- * looked up by natural key and created only if absent, and the target id is stored in the SAME
- * transaction that marks the record posted. A crash anywhere before that commit leaves the record
- * pending, and the next attempt finds the document instead of creating a second one.
+ * The short settle transactions: they hold no vendor call, but on a loaded machine a connection or a
+ * dependency lock may take a while (Prisma's defaults, 2 s to start and 5 s in all, would fail a post
+ * the vendor already made; its retry then only finds the document).
+ */
+const SETTLE_TX = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/** How long after a busy claim runs out the record's job looks again. */
+const BUSY_RETRY_SLACK_MS = 1_000;
+
+/**
+ * Maps and posts one record, exactly once per source document, with no database transaction open
+ * while a vendor is called:
+ *
+ * 1. CLAIM (one statement, committed at once, see claimRecord): the pending record gets a lease
+ *    (owner, expiry) and this attempt's number, and is marked "this attempt may write" before any
+ *    vendor is called. A record another live claim holds is left to it (its job looks again when that
+ *    claim runs out); an expired claim is taken over, and the taker looks the target up.
+ * 2. PLAN and WRITE with no transaction open: the flow plans (post / hold / skip / fail) and each target
+ *    document is written. A document is looked up by natural key before its create only when the
+ *    target may already hold it (an earlier attempt that may have written or left no outcome, or the
+ *    flow's first pass, see claimRecord / ingestDocuments); else it is created at once.
+ * 3. SETTLE under a short lock (see settleRecord): the outcome, its audit events, value maps and the
+ *    target id commit in one statement, only if this attempt's claim still holds the record; a post
+ *    also releases the records waiting on it in the same transaction (dependency-lock protocol of
+ *    lockFlowDependencies / releaseHeldRecords).
+ *
+ * A crash anywhere before the settle leaves the record pending and marked, so the next attempt
+ * (after the claim runs out, or the same job's retry) finds the document instead of creating a second one.
  *
  * A `master` record posted before whose source changed is updated instead: its primary document gets
  * the mapped fields (an `updated` event lists what changed, old -> new), further documents are
  * created if absent as on a first post.
  *
  * Errors: a retryable error (429, 5xx, network) is recorded as an attempt and rethrown so the job
- * retries with backoff, except on the last attempt (`attempt >= maxAttempts`), which marks the
- * record failed. A non-retryable error fails the record at once with the vendor's readable message.
+ * retries with backoff, except on the last attempt (`attempt >= maxAttempts`, the job's own count),
+ * which marks the record failed. A non-retryable error fails the record at once with the vendor's
+ * readable message. Attempt numbers in the trail are the record's own (continued across replays).
  */
 export const processRecord = async ({
   db,
   recordId,
-  attempt = 1,
+  attempt: jobAttempt = 1,
   maxAttempts = 1,
   hooks = {},
   runtime,
   refetch = false,
   removeQueuedJob = false,
+  leaseOwner,
 }: {
   db: Db;
   recordId: string;
-  /** 1-based attempt number of the job running this (graphile-worker job.attempts) */
+  /** 1-based attempt number of the job running this (graphile-worker job.attempts): decides the last attempt */
   attempt?: number;
   /** the job's max_attempts: the attempt that reaches it fails the record instead of retrying */
   maxAttempts?: number;
@@ -141,222 +222,245 @@ export const processRecord = async ({
   refetch?: boolean;
   /**
    * The caller is not the record's queued job (a callout posting at once): when this run leaves the
-   * record no longer pending, its queued `process-record` job is removed in the same transaction, under
-   * the row lock (anyone queueing the record again changes the row first, so waits for that lock).
+   * record no longer pending, its queued `process-record` job is removed in the same statement that
+   * settles it.
    */
   removeQueuedJob?: boolean;
+  /**
+   * Who claims the record: the record's job passes its worker pool and job id, so the same job's next
+   * run may take back a claim its previous run left behind; anything else gets a claim of its own.
+   */
+  leaseOwner?: string;
 }): Promise<ProcessOutcome> => {
-  // The record and its flow in one round trip (a Prisma include would take two).
-  // With them, what the per-process caches are checked against: the connections' updatedAt and the value maps' digest.
-  const [row] = await db.$queryRaw<
-    (ProcessedRecord & {
-      flow: Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string };
-      sourceUpdatedAt: Date;
-      targetUpdatedAt: Date;
-      valueMapDigest: string | null;
-    })[]
-  >`
-    SELECT r.id, r.status::text AS status, r."objectType", r."sourceId",
-      json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
-        'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") AS flow,
-      sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt", ${valueMapDigestSql} AS "valueMapDigest"
-    FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId"
-      JOIN "Connection" sc ON sc.id = f."sourceConnectionId" JOIN "Connection" tc ON tc.id = f."targetConnectionId"
-    WHERE r.id = ${recordId}::uuid`;
-  if (!row) return { status: "noop", current: null };
-  if (row.status !== "pending") return { status: "noop", current: row.status };
-  const record = row;
-  const flow: FlowRow = {
-    ...row.flow,
-    backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom),
-    createdAt: new Date(row.flow.createdAt),
-  };
+  const owner = leaseOwner ?? `direct:${randomUUID()}`;
+  const claimedAt = Date.now();
+  const claim = await claimRecord({ db, recordId, owner });
+  if (!claim.claimed) {
+    // Another attempt holds the record: when it ends the record settles; if its worker died, the
+    // record's job runs again once that claim has run out.
+    if ("busyUntil" in claim && !removeQueuedJob) {
+      await enqueueRecord(db, { recordId, runAt: new Date(claim.busyUntil.getTime() + BUSY_RETRY_SLACK_MS), refetch });
+    }
+    return { status: "noop", current: claim.current };
+  }
+  const record = claim.record;
+  const { flow, attempt } = record;
+  const lease = holdLease({ db, recordId, owner, claimedAt });
+  const writes = createWriteLedger(lease.assertWritable);
+  // A newer source version ingested during this attempt queued the record again: it stays pending for
+  // that version (a posted `document` record is never posted again; the ingest noted the version).
+  const source = (statusIfChanged: Settlement["status"]) => ({ ...record.source, statusIfChanged });
+  const settle = (settlement: Settlement) => settleRecord(db, { recordId, flowId: flow.id, owner, settlement: { removeQueuedJob, source: source("pending"), ...settlement } });
+  const lostClaim: ProcessOutcome = { status: "noop", current: "pending" };
 
   const started = Date.now();
   const calls: TargetCallSummary[] = [];
   let plan: ProcessPlan | undefined;
   /** a master record posted before: its mappedPayload is what the target holds, kept until an update succeeds */
   let isUpdate = false;
-  const dropJob = async (tx: Prisma.TransactionClient) => {
-    if (removeQueuedJob) await tx.$executeRaw`SELECT graphile_worker.remove_job(${`record:${recordId}`}::text)`;
-  };
+  let fresh: SourceDocument | undefined;
+  const fetchedEvents = (): RecordEventInput[] =>
+    fresh ? [{ kind: "fetched", detail: { origin: "replay", sourceVersion: fresh.sourceVersion, naturalKey: fresh.naturalKey } }] : [];
   try {
     const definition = getFlowKind(flow.kind);
-    const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: row.sourceUpdatedAt, target: row.targetUpdatedAt } }));
-    const maps = await loadValueMaps(db, flow.id, row.valueMapDigest);
+    const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: record.sourceUpdatedAt, target: record.targetUpdatedAt } }));
+    const maps = await loadValueMaps(db, flow.id, record.valueMapDigest);
     const ledger = createLedgerReader({ db, flow, partnerKind: definition.partner });
     const partnerMaps = await loadPartnerMaps({ db, flow, partnerKind: definition.partner });
     const isMaster = syncModeOf(definition, record.objectType) === "master";
 
-    return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
-      // The payload is read again under the lock: a newer version may have been ingested since the read above.
-      const [locked] = await tx.$queryRaw<{ status: string; naturalKey: string | null; sourcePayload: unknown; targetId: string | null; targetRef: string | null; mappedPayload: unknown }[]>`
-        SELECT status::text AS status, "naturalKey", "sourcePayload", "targetId", "targetRef", "mappedPayload" FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE`;
-      if (!locked || locked.status !== "pending") return { status: "noop", current: locked?.status ?? null };
-
-      let sourcePayload: unknown = locked.sourcePayload;
-      let naturalKey = locked.naturalKey;
-      if (refetch) {
-        const fresh = await rt.source.fetchDocument({ objectType: record.objectType, sourceId: record.sourceId });
-        if (!fresh) {
-          const reason = "the source no longer has this document";
-          await tx.syncRecord.update({ where: { id: recordId }, data: { status: "failed", statusReason: "source-missing", lastError: reason } });
-          await recordEvent(tx, { recordId, kind: "failed", detail: { reason, retryable: false } });
-          await dropJob(tx);
-          return { status: "failed", reason, retryable: false };
-        }
-        ({ payload: sourcePayload, naturalKey } = fresh);
-        await tx.$executeRaw`
-          UPDATE "SyncRecord" SET "sourcePayload" = ${JSON.stringify(fresh.payload ?? null)}::jsonb, "sourceVersion" = ${fresh.sourceVersion},
-            "naturalKey" = ${fresh.naturalKey}, "amount" = ${fresh.amount}::numeric, "currency" = ${fresh.currency}, "documentDate" = ${fresh.documentDate}::date
-          WHERE id = ${recordId}::uuid`;
-        await recordEvent(tx, { recordId, kind: "fetched", detail: { origin: "replay", sourceVersion: fresh.sourceVersion, naturalKey: fresh.naturalKey } });
+    let sourcePayload: unknown = record.sourcePayload;
+    let naturalKey = record.naturalKey;
+    if (refetch) {
+      const document = await rt.source.fetchDocument({ objectType: record.objectType, sourceId: record.sourceId });
+      if (!document) {
+        const reason = "the source no longer has this document";
+        const settled = await settle({
+          status: "failed",
+          statusReason: "source-missing",
+          lastError: reason,
+          lookUpFirst: record.lookUp,
+          events: [{ kind: "failed", detail: { reason, retryable: false } }],
+        });
+        return settled ? { status: "failed", reason, retryable: false } : lostClaim;
       }
+      fresh = document;
+      ({ payload: sourcePayload, naturalKey } = document);
+    }
 
-      // A master record posted before: its target document is updated, not created again.
-      const posted = isMaster && locked.targetId ? { targetId: locked.targetId, targetRef: locked.targetRef, mappedPayload: locked.mappedPayload } : null;
-      isUpdate = posted !== null;
-      plan = await rt.plan({
-        record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload, posted },
-        maps,
-        ledger,
-        partnerMaps,
+    // A master record posted before: its target document is updated, not created again.
+    const posted = isMaster && record.targetId ? { targetId: record.targetId, targetRef: record.targetRef, mappedPayload: record.mappedPayload } : null;
+    isUpdate = posted !== null;
+    plan = await rt.plan({
+      record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload, posted },
+      maps,
+      ledger,
+      partnerMaps,
+    });
+
+    if (plan.action === "skip") {
+      const settled = await settle({ status: "skipped", statusReason: plan.reason, fresh, lookUpFirst: record.lookUp, events: [...fetchedEvents(), { kind: "skipped", detail: { reason: plan.reason } }] });
+      return settled ? { status: "skipped", reason: plan.reason } : lostClaim;
+    }
+    if (plan.action === "fail") {
+      const settled = await settle({
+        status: "failed",
+        statusReason: "invalid-source",
+        lastError: plan.reason,
+        fresh,
+        lookUpFirst: record.lookUp,
+        events: [...fetchedEvents(), { kind: "failed", detail: { reason: plan.reason, retryable: false } }],
       });
-
-      if (plan.action === "skip") {
-        await tx.syncRecord.update({ where: { id: recordId }, data: { status: "skipped", statusReason: plan.reason, missing: undefined } });
-        await recordEvent(tx, { recordId, kind: "skipped", detail: { reason: plan.reason } });
-        await dropJob(tx);
-        return { status: "skipped", reason: plan.reason };
-      }
-      if (plan.action === "fail") {
-        await tx.syncRecord.update({ where: { id: recordId }, data: { status: "failed", statusReason: "invalid-source", lastError: plan.reason } });
-        await recordEvent(tx, { recordId, kind: "failed", detail: { reason: plan.reason, retryable: false } });
-        await dropJob(tx);
-        return { status: "failed", reason: plan.reason, retryable: false };
-      }
-      if (plan.action === "hold") {
-        await tx.syncRecord.update({ where: { id: recordId }, data: { status: "held", statusReason: plan.reason, missing: jsonValue(plan.missing) } });
-        await recordEvent(tx, { recordId, kind: "held", detail: { reason: plan.reason, missing: plan.missing } });
-        for (const dependency of plan.ensure ?? []) {
-          const known = await tx.syncRecord.findUnique({
-            where: { flowId_objectType_sourceId: { flowId: flow.id, objectType: dependency.objectType, sourceId: dependency.sourceId } },
-            select: { id: true },
-          });
-          if (known) continue;
+      return settled ? { status: "failed", reason: plan.reason, retryable: false } : lostClaim;
+    }
+    if (plan.action === "hold") {
+      const hold = plan;
+      // Dependencies the flow has not seen are fetched from the source now (no transaction open) and
+      // ingested with the hold.
+      const ensure = hold.ensure ?? [];
+      const dependencies: SourceDocument[] = [];
+      if (ensure.length > 0) {
+        const known = await db.$queryRaw<{ objectType: string; sourceId: string }[]>`
+          SELECT r."objectType", r."sourceId" FROM "SyncRecord" r
+          JOIN unnest(${ensure.map((d) => d.objectType)}::text[], ${ensure.map((d) => d.sourceId)}::text[]) AS k("objectType", "sourceId")
+            ON r."objectType" = k."objectType" AND r."sourceId" = k."sourceId"
+          WHERE r."flowId" = ${flow.id}::uuid`;
+        const seen = new Set(known.map((k) => `${k.objectType}\u0000${k.sourceId}`));
+        for (const dependency of ensure) {
+          if (seen.has(`${dependency.objectType}\u0000${dependency.sourceId}`)) continue;
           const document = await rt.source.fetchDocument(dependency);
-          if (document) await ingestDocument({ tx, flow, document, origin: "dependency", definition });
+          if (document) dependencies.push(document);
         }
-        // What it waits on may have become available while we planned: re-check under the locks of
-        // the keys it waits on (whoever makes one available takes it exclusive, see lockFlowDependencies).
-        await lockFlowDependencies(tx, { flowId: flow.id, keys: plan.missing, mode: "hold" });
+      }
+      return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
+        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition });
+        // Held, with the SHARE locks of the keys it waits on taken after its row (see lockFlowDependencies) ...
+        const settled = await settleRecord(tx, {
+          recordId,
+          flowId: flow.id,
+          owner,
+          settlement: {
+            status: "held",
+            statusReason: hold.reason,
+            missing: hold.missing,
+            fresh,
+            lookUpFirst: record.lookUp,
+            events: [...fetchedEvents(), { kind: "held", detail: { reason: hold.reason, missing: hold.missing } }],
+            locks: { keys: hold.missing, mode: "hold" },
+            source: source("pending"),
+            removeQueuedJob,
+          },
+        });
+        if (!settled) return lostClaim;
+        // ... then re-checked in a statement of its own: what it waits on may have become available
+        // while we planned (whoever makes a key available takes it exclusive first).
         const released = await releaseHeldRecords({ db, tx, flowId: flow.id, recordIds: [recordId], actorUserId: null });
         if (released > 0) return { status: "noop", current: "pending" };
-        await dropJob(tx);
-        return { status: "held", reason: plan.reason, missing: plan.missing };
-      }
+        return { status: "held", reason: hold.reason, missing: hold.missing };
+      }, SETTLE_TX);
+    }
 
-      const written: { entity: string; targetId: string; targetRef: string | null; via: PostedVia }[] = [];
-      const [first, ...others] = plan.documents;
-      let update: { changes: ReturnType<typeof diffFields>; via: PostedVia | "unchanged" } | undefined;
-      if (posted) {
-        // Master data whose source changed: the primary document is updated with the fields that changed
-        // since the last post (nothing is sent when the mapped document is the same).
-        const changes = diffFields(posted.mappedPayload, plan.mapped, { depth: 3 });
-        const ref: TargetDocumentRef = { targetId: posted.targetId, targetRef: posted.targetRef };
-        if (changes.length === 0) {
-          written.push({ entity: first.entity, ...ref, via: "updated" });
-          update = { changes, via: "unchanged" };
-        } else {
-          const result = await updateTargetDocument({ target: rt.target, doc: first, ref, calls });
-          written.push({ entity: first.entity, ...result.ref, via: result.via });
-          update = { changes, via: result.via };
-          await hooks.afterTargetWrite?.({ recordId, entity: first.entity, ref: result.ref, via: result.via });
+    const written: { entity: string; targetId: string; targetRef: string | null; via: PostedVia }[] = [];
+    const [first, ...others] = plan.documents;
+    let update: { changes: ReturnType<typeof diffFields>; via: PostedVia | "unchanged" } | undefined;
+    if (posted) {
+      // Master data whose source changed: the primary document is updated with the fields that changed
+      // since the last post (nothing is sent when the mapped document is the same).
+      const changes = diffFields(posted.mappedPayload, plan.mapped, { depth: 3 });
+      const ref: TargetDocumentRef = { targetId: posted.targetId, targetRef: posted.targetRef };
+      if (changes.length === 0) {
+        written.push({ entity: first.entity, ...ref, via: "updated" });
+        update = { changes, via: "unchanged" };
+      } else {
+        const result = await updateTargetDocument({ target: rt.target, doc: first, ref, calls, writes });
+        written.push({ entity: first.entity, ...result.ref, via: result.via });
+        update = { changes, via: result.via };
+        await hooks.afterTargetWrite?.({ recordId, entity: first.entity, ref: result.ref, via: result.via });
+      }
+    }
+    for (const doc of posted ? others : plan.documents) {
+      const result = await writeTargetDocument({ target: rt.target, doc, calls, lookUp: record.lookUp || alwaysLooksUp(definition, record.objectType), writes });
+      written.push({ entity: doc.entity, ...result.ref, via: result.via });
+      await hooks.afterTargetWrite?.({ recordId, entity: doc.entity, ref: result.ref, via: result.via });
+    }
+
+    const [primary, ...related] = written as [(typeof written)[number], ...typeof written];
+    const requestEvent: RecordEventInput = { kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } };
+    const outcomeEvent: RecordEventInput = update
+      ? {
+          kind: "updated",
+          detail: {
+            entity: primary.entity,
+            targetId: primary.targetId,
+            targetRef: primary.targetRef,
+            via: update.via === "upserted" ? "upserted" : update.via === "unchanged" ? "unchanged" : "updated",
+            changes: update.changes,
+            ...(related.length > 0 ? { related } : {}),
+          },
         }
-      }
-      for (const doc of posted ? others : plan.documents) {
-        const result = await writeTargetDocument({ target: rt.target, doc, calls });
-        written.push({ entity: doc.entity, ...result.ref, via: result.via });
-        await hooks.afterTargetWrite?.({ recordId, entity: doc.entity, ref: result.ref, via: result.via });
-      }
-
-      const [primary, ...related] = written as [(typeof written)[number], ...typeof written];
-      await tx.syncRecord.update({
-        where: { id: recordId },
-        data: {
+      : { kind: "posted", detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } };
+    const post = plan;
+    // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
+    const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(post.satisfies ?? []), ...(post.valueMaps ?? [])].map(({ kind, sourceKey }) => ({ kind, sourceKey }));
+    const settled = await db.$transaction(async (tx) => {
+      // The post, with the EXCLUSIVE locks of the keys it makes available taken after its row ...
+      const done = await settleRecord(tx, {
+        recordId,
+        flowId: flow.id,
+        owner,
+        settlement: {
           status: "posted",
           statusReason: null,
-          missing: undefined,
-          mappedPayload: jsonValue(plan.mapped),
-          targetId: primary.targetId,
-          targetRef: primary.targetRef,
-          ...(posted ? {} : { postedAt: new Date() }),
-          attempts: { increment: 1 },
           lastError: null,
+          mappedPayload: post.mapped,
+          target: { targetId: primary.targetId, targetRef: primary.targetRef },
+          posted: !posted,
+          fresh,
+          lookUpFirst: record.lookUp,
+          events: [...fetchedEvents(), { kind: "mapped", detail: { target: primary.entity } }, ...(calls.length > 0 ? [requestEvent] : []), outcomeEvent],
+          valueMaps: post.valueMaps,
+          locks: { keys: satisfied, mode: "release" },
+          source: source(isMaster ? "pending" : "posted"),
+          removeQueuedJob,
         },
       });
-      const requestEvent = { recordId, kind: "attempt" as const, detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } };
-      await recordEvents(tx, [
-        { recordId, kind: "mapped", detail: { target: primary.entity } },
-        ...(calls.length > 0 ? [requestEvent] : []),
-        update
-          ? {
-              recordId,
-              kind: "updated" as const,
-              detail: {
-                entity: primary.entity,
-                targetId: primary.targetId,
-                targetRef: primary.targetRef,
-                via: update.via === "upserted" ? ("upserted" as const) : update.via === "unchanged" ? ("unchanged" as const) : ("updated" as const),
-                changes: update.changes,
-                ...(related.length > 0 ? { related } : {}),
-              },
-            }
-          : { recordId, kind: "posted" as const, detail: { targetId: primary.targetId, targetRef: primary.targetRef, via: primary.via, ...(related.length > 0 ? { related } : {}) } },
-      ]);
-      for (const map of plan.valueMaps ?? []) {
-        await tx.valueMap.upsert({
-          where: { flowId_kind_sourceKey: { flowId: flow.id, kind: map.kind, sourceKey: map.sourceKey } },
-          create: { flowId: flow.id, ...map },
-          update: {},
-        });
-      }
-      // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
-      // releaseHeldRecords takes these keys' dependency locks: only posts that satisfy one key wait on each other.
-      const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(plan.satisfies ?? []), ...(plan.valueMaps ?? [])];
-      await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied.map(({ kind, sourceKey }) => ({ kind, sourceKey })), actorUserId: null });
-      await dropJob(tx);
-      return { status: "posted", via: update?.via ?? primary.via, targetId: primary.targetId };
-    }, TX_OPTIONS);
+      // ... then the records waiting on those keys are looked for in a statement of their own.
+      if (done) await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied, actorUserId: null, keysLocked: true });
+      return done;
+    }, SETTLE_TX);
+    return settled ? { status: "posted", via: update?.via ?? primary.via, targetId: primary.targetId } : lostClaim;
   } catch (err) {
     const { message, retryable, targetStatus } = describeSyncError(err);
-    const isFinal = !retryable || attempt >= maxAttempts;
+    const isFinal = !retryable || jobAttempt >= maxAttempts;
     const mapped = plan?.action === "post" ? plan : undefined;
     // An update that failed leaves the payload the target holds, so its replay sends the same changes again.
     const keepsMapped = mapped && !isUpdate;
-    await db.$transaction(async (tx) => {
-      const changed = await tx.syncRecord.updateMany({
-        where: { id: recordId, status: "pending" },
-        data: {
-          attempts: { increment: 1 },
-          lastError: message,
-          ...(keepsMapped ? { mappedPayload: jsonValue(mapped.mapped) } : {}),
-          ...(isFinal ? { status: "failed", statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
-        },
-      });
-      if (changed.count === 0) return;
-      if (mapped) await recordEvent(tx, { recordId, kind: "mapped", detail: { target: mapped.documents[0].entity } });
-      await recordEvent(tx, {
-        recordId,
-        kind: "attempt",
-        detail: { attempt, request: calls, targetStatus, error: message, retryable, durationMs: Date.now() - started },
-      });
-      if (isFinal) {
-        await recordEvent(tx, { recordId, kind: "failed", detail: { reason: message, retryable } });
-        await dropJob(tx);
-      }
+    const events: RecordEventInput[] = [
+      ...fetchedEvents(),
+      ...(mapped ? [{ kind: "mapped" as const, detail: { target: mapped.documents[0].entity } }] : []),
+      { kind: "attempt", detail: { attempt, request: calls, targetStatus, error: message, retryable, durationMs: Date.now() - started } },
+      ...(isFinal ? [{ kind: "failed" as const, detail: { reason: message, retryable } }] : []),
+    ];
+    await settleRecord(db, {
+      recordId,
+      flowId: flow.id,
+      owner,
+      settlement: {
+        status: isFinal ? "failed" : "pending",
+        ...(isFinal ? { statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
+        lastError: message,
+        ...(keepsMapped ? { mappedPayload: mapped.mapped } : {}),
+        fresh,
+        // a write that may have reached the target makes every later attempt look first
+        lookUpFirst: record.lookUp || writes.started > 0,
+        events,
+        source: source("pending"),
+        removeQueuedJob,
+      },
     });
     if (!isFinal) throw err;
     return { status: "failed", reason: message, retryable };
+  } finally {
+    lease.stop();
   }
 };

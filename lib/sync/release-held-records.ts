@@ -30,6 +30,7 @@ export const releaseHeldRecords = async ({
   keys,
   recordIds,
   actorUserId,
+  keysLocked = false,
 }: {
   db: Db;
   tx?: Prisma.TransactionClient;
@@ -40,12 +41,14 @@ export const releaseHeldRecords = async ({
   recordIds?: string[];
   /** the admin who asked, null when the engine released by itself */
   actorUserId?: string | null;
+  /** the caller took `keys`' dependency locks (release mode) in an earlier statement of `tx` */
+  keysLocked?: boolean;
 }): Promise<number> => {
   const run = async (t: Prisma.TransactionClient) => {
     const wanted = keys ?? (kind === undefined ? undefined : [sourceKey === undefined ? { kind } : { kind, sourceKey }]);
     if (wanted?.length === 0) return 0;
     const exactKeys = wanted?.filter((k): k is DependencyKey => k.sourceKey !== undefined) ?? [];
-    await lockFlowDependencies(t, { flowId, keys: exactKeys, mode: "release" });
+    if (!keysLocked) await lockFlowDependencies(t, { flowId, keys: exactKeys, mode: "release" });
     // each key as the jsonb containment filter [{kind, sourceKey}] on "missing"
     const filters = wanted?.map((k) => JSON.stringify([k])) ?? null;
     const candidates = await t.$queryRaw<{ id: string }[]>`

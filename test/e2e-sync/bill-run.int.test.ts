@@ -117,6 +117,21 @@ describe("Zuora bill run -> Acumatica, end to end against the sandbox", () => {
     );
   }, 180_000);
 
+  it("a later bill run, past the flow's first pass, creates each invoice without looking it up first", async () => {
+    const cursors = await t.db.syncCursor.findMany({ where: { flowId, objectType: "invoice" }, select: { highWater: true } });
+    expect(cursors[0]?.highWater, "the first pass over invoices is done").toBeInstanceOf(Date);
+    const before = (await sandbox.control.acumatica.stats()).byRoute;
+    const run = await sandbox.control.zuora.billRun({ invoices: 8, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 29 });
+    await pollAndSettle(t, flowId, 100_000);
+    const after = (await sandbox.control.acumatica.stats()).byRoute;
+    const delta = (route: string) => (after[route] ?? 0) - (before[route] ?? 0);
+    const records = await t.db.syncRecord.findMany({ where: { flowId, objectType: "invoice", naturalKey: { in: run.invoices.map((i) => i.number) } }, select: { status: true, lookUpFirst: true } });
+    expect(records.map((r) => [r.status, r.lookUpFirst])).toEqual(run.invoices.map(() => ["posted", false]));
+    // counted by the sandbox: one create and one release per invoice, no look-up by natural key
+    expect({ lookUps: delta("GET Invoice"), creates: delta("PUT Invoice"), releases: delta("POST Invoice/ReleaseInvoice") }).toEqual({ lookUps: 0, creates: 8, releases: 8 });
+    expect(await sandbox.control.acumatica.duplicates()).toEqual([]);
+  }, 180_000);
+
   it("with seeded 429s, 503s and dropped connections on both vendors, everything posts eventually and nothing twice", async () => {
     const faulty = await startSandbox({ port: 0, seed: 7, demo: { accounts: 10, existingCustomerRate: 0.5 } });
     try {

@@ -18,10 +18,23 @@ export const stopChaosStack = async ({ pgs, db, sandbox, workers }: Partial<Chao
   await Promise.all([sandbox?.close(), pgs?.destroy()]);
 };
 
-/** A flow over the sandbox and a bill run of `invoices` (40 % electronic and 30 % external payments, 10 % credit memos); `expected` counts per object type. */
-export const startBillRunFlow = async ({ db, sandbox }: ChaosStack, { invoices, seed }: { invoices: number; seed: number }) => {
+/**
+ * A flow over the sandbox and a bill run of `invoices` (40 % electronic and 30 % external payments, 10 %
+ * credit memos, unless `rates` says otherwise); `expected` counts per object type.
+ *
+ * The flow has finished its first pass over invoices, payments and credit memos before the bill run
+ * (a live flow meeting a new bill run): their records are created without a look-up unless an earlier
+ * attempt may have written them, so a run tests that rule. Customers stay first-pass (the sandbox's
+ * Acumatica holds half of them already).
+ */
+export const startBillRunFlow = async (
+  { db, sandbox }: ChaosStack,
+  { invoices, seed, rates = { electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1 } }: { invoices: number; seed: number; rates?: { electronicPaymentRate: number; externalPaymentRate: number; creditMemoRate: number } },
+) => {
   const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
-  const run = await sandbox.control.zuora.billRun({ invoices, electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1, seed });
+  const { backfillFrom } = await db.flow.findUniqueOrThrow({ where: { id: flowId }, select: { backfillFrom: true } });
+  await db.syncCursor.createMany({ data: ["invoice", "payment", "credit-memo"].map((objectType) => ({ flowId, objectType, highWater: backfillFrom })) });
+  const run = await sandbox.control.zuora.billRun({ invoices, ...rates, seed });
   return { flowId, run, expected: { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length } };
 };
 

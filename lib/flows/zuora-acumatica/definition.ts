@@ -48,10 +48,11 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
   objects: [
     { type: "period", label: "Acumatica financial periods (closed-period check)", mode: "master" },
     { type: "account", label: "Billing accounts → customers", mode: "master" },
-    // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled
-    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master" },
-    // master: a posted payment is planned again when Zuora changes it, to void it if it was canceled
-    { type: "payment", label: "Payments → AR payments", mode: "master" },
+    // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled;
+    // only Zuora creates it, so it is looked up in Acumatica only when an attempt may have written it (or on the first pass)
+    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master", lookUp: "when-unsure" },
+    // master: a posted payment is planned again when Zuora changes it, to void it if it was canceled; looked up as invoices are
+    { type: "payment", label: "Payments → AR payments", mode: "master", lookUp: "when-unsure" },
     { type: "credit-memo", label: "Credit memos → AR credit memos", mode: "document" },
     { type: "refund", label: "Refunds → AR customer refunds", mode: "document" },
   ],

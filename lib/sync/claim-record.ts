@@ -1,0 +1,143 @@
+import type { Db } from "../db";
+import type { FlowRow } from "../flows/types";
+
+/** How long a claim lasts without renewal; renewed every LEASE_RENEW_MS while its holder works. */
+export const LEASE_MS = 60_000;
+const LEASE_RENEW_MS = 10_000;
+/** A target write starts only while the claim is known to last this much longer (a write is short). */
+const WRITE_MARGIN_MS = 30_000;
+
+/** What a claim returns: the record as the planner needs it, its flow and the per-process cache stamps. */
+export type ClaimedRecord = {
+  id: string;
+  objectType: string;
+  sourceId: string;
+  naturalKey: string | null;
+  sourcePayload: unknown;
+  targetId: string | null;
+  targetRef: string | null;
+  mappedPayload: unknown;
+  /** the source version this attempt plans from (a newer one may be ingested meanwhile, see settleRecord) */
+  source: ClaimedSource;
+  /** this attempt's number: the record's own counter, continued across replays */
+  attempt: number;
+  /** the target may hold this record's documents: look each up before creating it */
+  lookUp: boolean;
+  flow: FlowRow;
+  sourceUpdatedAt: Date;
+  targetUpdatedAt: Date;
+  valueMapDigest: string | null;
+};
+
+export type ClaimedSource = { version: string | null; digest: string };
+
+export type ClaimResult =
+  | { claimed: true; record: ClaimedRecord }
+  /** not pending (posted, held, ...), or gone (`current` null) */
+  | { claimed: false; current: string | null }
+  /** pending, but another worker's claim lives until `until` */
+  | { claimed: false; current: "pending"; busyUntil: Date };
+
+type ClaimRow = {
+  status: string;
+  leaseUntil: Date | null;
+  lookUp: boolean;
+  attempt: number | null;
+  record: Omit<ClaimedRecord, "attempt" | "lookUp" | "flow" | "sourceUpdatedAt" | "targetUpdatedAt" | "valueMapDigest" | "source"> | null;
+  sourceVersion: string | null;
+  sourceDigest: string | null;
+  flow: (Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string }) | null;
+  sourceUpdatedAt: Date | null;
+  targetUpdatedAt: Date | null;
+  valueMapDigest: string | null;
+};
+
+/**
+ * Claims a pending record for one attempt, in ONE statement that commits at once: when the record is
+ * pending and unclaimed (or its claim expired, or `owner` holds it already: the same job's next run),
+ * it takes the lease (owner, expiry), counts the attempt and sets `lookUpFirst` (this attempt may
+ * write; only its recorded outcome clears it), and returns the record with its flow, the connections'
+ * updatedAt and the value maps' digest (what the per-process caches are checked against).
+ * `lookUp` is the flag as it was before this claim: an earlier attempt that may have written (or died
+ * without an outcome, or lost its lease) left it set.
+ */
+export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: string; owner: string }): Promise<ClaimResult> => {
+  const [row] = await db.$queryRaw<ClaimRow[]>`
+    WITH cur AS (
+      SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst" FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE
+    ), claimed AS (
+      UPDATE "SyncRecord" r SET attempts = r.attempts + 1, "leaseOwner" = ${owner}, "leaseUntil" = now() + make_interval(secs => ${LEASE_MS / 1000}::float8), "lookUpFirst" = true
+      FROM cur
+      WHERE r.id = cur.id AND cur.status = 'pending' AND (cur."leaseUntil" IS NULL OR cur."leaseUntil" <= now() OR cur."leaseOwner" = ${owner})
+      RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
+        r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
+    )
+    SELECT cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
+      CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
+        'sourcePayload', c."sourcePayload", 'targetId', c."targetId", 'targetRef', c."targetRef", 'mappedPayload', c."mappedPayload") END AS record,
+      CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
+        'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
+      sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
+      (SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
+        FROM "ValueMap" v WHERE v."flowId" = c."flowId") AS "valueMapDigest"
+    FROM cur LEFT JOIN claimed c ON true
+      LEFT JOIN "Flow" f ON f.id = c."flowId"
+      LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`;
+  if (!row) return { claimed: false, current: null };
+  if (!row.record || !row.flow || row.attempt === null) {
+    if (row.status === "pending" && row.leaseUntil) return { claimed: false, current: "pending", busyUntil: row.leaseUntil };
+    return { claimed: false, current: row.status };
+  }
+  return {
+    claimed: true,
+    record: {
+      ...row.record,
+      source: { version: row.sourceVersion, digest: row.sourceDigest ?? "" },
+      attempt: row.attempt,
+      lookUp: row.lookUp,
+      flow: { ...row.flow, backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom), createdAt: new Date(row.flow.createdAt) },
+      sourceUpdatedAt: row.sourceUpdatedAt!,
+      targetUpdatedAt: row.targetUpdatedAt!,
+      valueMapDigest: row.valueMapDigest,
+    },
+  };
+};
+
+export type Lease = {
+  /** throws (retryable) unless the claim is known to last long enough for one more target write */
+  assertWritable: () => void;
+  stop: () => void;
+};
+
+/**
+ * Keeps a claim alive while its holder calls vendors: renews it every LEASE_RENEW_MS (one short
+ * UPDATE, only for attempts that run that long). The holder's own clock bounds how long the claim is
+ * known to last (from when each renewal was SENT), so a holder cut off from the database stops
+ * writing before anyone else may take the record over.
+ */
+export const holdLease = ({ db, recordId, owner, claimedAt }: { db: Db; recordId: string; owner: string; claimedAt: number }): Lease => {
+  let validUntil = claimedAt + LEASE_MS;
+  let lost = false;
+  const timer = setInterval(() => {
+    const sent = Date.now();
+    db.$executeRaw`
+      UPDATE "SyncRecord" SET "leaseUntil" = now() + make_interval(secs => ${LEASE_MS / 1000}::float8)
+      WHERE id = ${recordId}::uuid AND "leaseOwner" = ${owner} AND status = 'pending'`
+      .then((n) => {
+        if (n === 0) lost = true;
+        else validUntil = Math.max(validUntil, sent + LEASE_MS);
+      })
+      .catch(() => {
+        // the database is away: the claim runs out on the clock above
+      });
+  }, LEASE_RENEW_MS);
+  timer.unref();
+  return {
+    assertWritable: () => {
+      if (lost || Date.now() > validUntil - WRITE_MARGIN_MS) {
+        throw Object.assign(new Error("This attempt's claim on the record ran out before its next write; a later attempt finishes it"), { retryable: true });
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
+};

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
+import { getFlowKind } from "../flows/registry";
+import { alwaysLooksUp } from "./flow-objects";
+
+describe("alwaysLooksUp", () => {
+  it("looks up master data others create too, and documents only the source creates only when unsure", () => {
+    const flow = getFlowKind(ZUORA_ACUMATICA);
+    // customers may be entered in Acumatica by anyone: looked up before every create
+    expect(alwaysLooksUp(flow, "account")).toBe(true);
+    // invoices are master (to follow a cancel) but only Zuora creates them; payments are documents
+    expect(alwaysLooksUp(flow, "invoice")).toBe(false);
+    expect(alwaysLooksUp(flow, "payment")).toBe(false);
+    expect(alwaysLooksUp(flow, "credit-memo")).toBe(false);
+    // a type the flow does not declare is a document
+    expect(alwaysLooksUp(flow, "unknown")).toBe(false);
+  });
+});
