@@ -61,7 +61,7 @@ describe("configuration change log", () => {
         targetConnectionId: acumatica.id,
         schedule: "*/15 * * * *",
         backfillFrom: "2026-01-01",
-        settings: { createCustomers: true, customerIdPrefix: "Z", glAccountKey: "charge", invoiceSettlement: false, postExternalPayments: true, taxMode: "zuora", tenantTimeZone: "UTC", closedPeriods: "hold", canceledInvoices: "reverse" },
+        settings: { createCustomers: true, customerIdPrefix: "Z", glAccountKey: "charge", invoiceSettlement: false, postExternalPayments: true, taxMode: "zuora", tenantTimeZone: "UTC", closedPeriods: "hold", canceledInvoices: "reverse", reversedPayments: "void" },
       }),
       actor: admin,
     });

@@ -69,7 +69,7 @@ describe("CSV import", () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        { line: 3, message: 'kind "gl-acount" is not one of gl-account, customer, cash-account, payment-method, tax, tax-zone, tax-category, canceled-invoice.' },
+        { line: 3, message: 'kind "gl-acount" is not one of gl-account, customer, cash-account, payment-method, tax, tax-zone, tax-category, reversed-payment, changed-payment, canceled-invoice.' },
         { line: 4, message: "sourceKey must not be empty." },
         { line: 5, message: 'gl-account "Premium Support" is already mapped on line 2.' },
         { line: 6, message: "targetValue must not be empty." },

@@ -224,10 +224,11 @@ describe("polling Zuora (sandbox over HTTP): a listing that carries its document
     const jobs = await t.db.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'process-record'`;
     expect(jobs.map((j) => j.key).sort()).toEqual(records.map((r) => `record:${r.id}`).sort());
 
-    // the next run re-reads its overlap window: listed again, nothing ingested twice
+    // the next run re-reads its overlap window: listed again, nothing ingested twice (the product
+    // names read a moment ago are still known to this process)
     const before = await zuoraRequests();
     expect(await pollFlow({ db: t.db, flowId, objectType: "invoice" })).toMatchObject({ status: "done", created: 0, updated: 0 });
-    expect(await zuoraRequests()).toBe(before + (await lastRun("invoice")).pages + 1);
+    expect(await zuoraRequests()).toBe(before + (await lastRun("invoice")).pages);
     expect(await t.db.syncRecord.count({ where: { flowId } })).toBe(records.length);
     for (const r of records.filter((x) => x.objectType === "credit-memo")) expect((r.sourcePayload as { lines: unknown[] }).lines.length).toBeGreaterThan(0);
   });

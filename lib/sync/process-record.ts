@@ -17,6 +17,7 @@ import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
 import { releaseHeldRecords } from "./release-held-records";
 import { settleRecord, type Settlement } from "./settle-record";
+import { createCallRecorder } from "../http/call-recorder";
 
 /** Test and tooling seams of processRecord; production passes none. */
 export type ProcessHooks = {
@@ -261,7 +262,13 @@ export const processRecord = async ({
   let fresh: SourceDocument | undefined;
   const fetchedEvents = (): RecordEventInput[] =>
     fresh ? [{ kind: "fetched", detail: { origin: "replay", sourceVersion: fresh.sourceVersion, naturalKey: fresh.naturalKey } }] : [];
-  try {
+  // What each vendor call of this attempt sent and got back (redacted, bounded), for its audit event.
+  const recorder = createCallRecorder();
+  const recorded = () => {
+    const recordedCalls = recorder.calls();
+    return recordedCalls.length > 0 ? { calls: recordedCalls, ...(recorder.dropped() > 0 ? { callsDropped: recorder.dropped() } : {}) } : {};
+  };
+  const attemptBody = async (): Promise<ProcessOutcome> => {
     const definition = getFlowKind(flow.kind);
     const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: record.sourceUpdatedAt, target: record.targetUpdatedAt } }));
     const maps = await loadValueMaps(db, flow.id, record.valueMapDigest);
@@ -385,7 +392,7 @@ export const processRecord = async ({
     }
 
     const [primary, ...related] = written as [(typeof written)[number], ...typeof written];
-    const requestEvent: RecordEventInput = { kind: "attempt", detail: { attempt, request: calls, targetStatus: 200, durationMs: Date.now() - started } };
+    const requestEvent: RecordEventInput = { kind: "attempt", detail: { attempt, request: calls, ...recorded(), targetStatus: 200, durationMs: Date.now() - started } };
     const outcomeEvent: RecordEventInput = update
       ? {
           kind: "updated",
@@ -417,7 +424,8 @@ export const processRecord = async ({
           posted: !posted,
           fresh,
           lookUpFirst: record.lookUp,
-          events: [...fetchedEvents(), { kind: "mapped", detail: { target: primary.entity } }, ...(calls.length > 0 ? [requestEvent] : []), outcomeEvent],
+          // the mapped payload of each posting is kept in its event (the record holds only the latest)
+          events: [...fetchedEvents(), { kind: "mapped", detail: { target: primary.entity, payload: post.mapped } }, ...(calls.length > 0 ? [requestEvent] : []), outcomeEvent],
           valueMaps: post.valueMaps,
           locks: { keys: satisfied, mode: "release" },
           source: source(isMaster ? "pending" : "posted"),
@@ -429,6 +437,9 @@ export const processRecord = async ({
       return done;
     }, SETTLE_TX);
     return settled ? { status: "posted", via: update?.via ?? primary.via, targetId: primary.targetId } : lostClaim;
+  };
+  try {
+    return await recorder.run(attemptBody);
   } catch (err) {
     const { message, retryable, targetStatus } = describeSyncError(err);
     const isFinal = !retryable || jobAttempt >= maxAttempts;
@@ -437,8 +448,8 @@ export const processRecord = async ({
     const keepsMapped = mapped && !isUpdate;
     const events: RecordEventInput[] = [
       ...fetchedEvents(),
-      ...(mapped ? [{ kind: "mapped" as const, detail: { target: mapped.documents[0].entity } }] : []),
-      { kind: "attempt", detail: { attempt, request: calls, targetStatus, error: message, retryable, durationMs: Date.now() - started } },
+      ...(mapped ? [{ kind: "mapped" as const, detail: { target: mapped.documents[0].entity, payload: mapped.mapped } }] : []),
+      { kind: "attempt", detail: { attempt, request: calls, ...recorded(), targetStatus, error: message, retryable, durationMs: Date.now() - started } },
       ...(isFinal ? [{ kind: "failed" as const, detail: { reason: message, retryable } }] : []),
     ];
     await settleRecord(db, {
