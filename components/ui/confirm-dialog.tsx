@@ -13,6 +13,7 @@ export const ConfirmDialog = ({
   children,
   confirmLabel,
   cancelLabel = "Cancel",
+  busyLabel = "Working…",
   isOpen,
   isBusy = false,
   isAlert = false,
@@ -23,6 +24,7 @@ export const ConfirmDialog = ({
   children: ReactNode;
   confirmLabel: string;
   cancelLabel?: string;
+  busyLabel?: string;
   isOpen: boolean;
   isBusy?: boolean;
   isAlert?: boolean;
@@ -59,7 +61,7 @@ export const ConfirmDialog = ({
             {cancelLabel}
           </Button>
           <Button variant="primary" onClick={onConfirm} disabled={isBusy} autoFocus={!isAlert}>
-            {isBusy ? "Working…" : confirmLabel}
+            {isBusy ? busyLabel : confirmLabel}
           </Button>
         </div>
       </div>

@@ -36,6 +36,7 @@ const settings = {
   tenantTimeZone: "UTC",
   closedPeriods: "hold",
   canceledInvoices: "reverse",
+  reversedPayments: "void",
 } as const;
 const form = (over: Partial<FlowForm> = {}): FlowForm => ({
   kind: "zuora-acumatica",
@@ -118,9 +119,10 @@ describe("flows for the admin UI", () => {
       ["invoice", "running", 50, 25],
       ["payment", "waiting", 0, 0],
       ["credit-memo", "waiting", 0, 0],
+      ["refund", "waiting", 0, 0],
     ]);
-    // the mean of the five object types (the period check included), reading and posting each half of an object type
-    expect(activity.fraction).toBeCloseTo(0.25, 5);
+    // the mean of the six object types (the period check included), reading and posting each half of an object type
+    expect(activity.fraction).toBeCloseTo((1 + 0.25) / 6, 5);
   });
 
   it("counts what became of each run's records, and a run whose records wait or retry is not succeeded", async () => {

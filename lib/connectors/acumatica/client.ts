@@ -540,10 +540,15 @@ export class AcumaticaClient extends BearerTokenClient {
 
   /** Creates a payment applied to the given documents (insert only). */
   createPayment(input: PaymentInput) {
+    return this.putPaymentDocument("Payment", input);
+  }
+
+  /** A payment-screen document (a payment or a customer refund) with the documents it applies to (insert only). */
+  private putPaymentDocument(type: "Payment" | "Refund", input: Omit<PaymentInput, "applyTo"> & { applyTo: { docType: string; referenceNbr: string; amountPaid: number }[] }) {
     return this.put(
       "Payment",
       {
-        Type: "Payment",
+        Type: type,
         CustomerID: input.customerId,
         ExternalRef: input.externalRef,
         ApplicationDate: asDateTime(input.applicationDate),
@@ -624,26 +629,9 @@ export class AcumaticaClient extends BearerTokenClient {
    * credit memos whose credit it pays back; `externalRef` (the source's refund number) goes to ExternalRef.
    */
   createRefund(input: Omit<PaymentInput, "applyTo"> & { applyTo: { docType: "Payment" | "Prepayment" | "Credit Memo"; referenceNbr: string; amountPaid: number }[] }) {
-    return this.put(
-      "Payment",
-      {
-        Type: "Refund",
-        CustomerID: input.customerId,
-        ExternalRef: input.externalRef,
-        ApplicationDate: asDateTime(input.applicationDate),
-        PaymentAmount: input.amount,
-        PaymentMethod: input.paymentMethod,
-        CashAccount: input.cashAccount,
-        CurrencyID: input.currencyId,
-        PaymentRef: input.paymentRef ?? input.externalRef,
-        Description: input.description,
-        Hold: input.hold ?? false,
-        DocumentsToApply: input.applyTo.map((d) => ({ DocType: d.docType, ReferenceNbr: d.referenceNbr, AmountPaid: d.amountPaid })),
-      },
-      acumaticaPaymentSchema,
-      { mode: "insert", expand: "DocumentsToApply" },
-    );
+    return this.putPaymentDocument("Refund", input);
   }
+
 
   /**
    * Voids a released payment (`VoidPayment`): Acumatica reverses its applications, sets it Voided and
