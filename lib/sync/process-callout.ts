@@ -37,7 +37,7 @@ const eventDocument = (objectType: string, event: { vendorEventId: string; recei
  * and ingests it exactly like a polled one (so a duplicate or out-of-order delivery is an `unchanged`
  * version). A document older than the flow's start (its backfill date, else its creation) is left
  * out, as the poll leaves it out. Marks the InboundEvent processed, then posts each
- * new or changed record at once in this job (one job hop instead of two), under the same row lock and
+ * new or changed record at once in this job (one job hop instead of two), under the same lease and
  * natural-key look-up as a `process-record` job, which stays queued (delayed) until this post has finished.
  * A record held on records its hold fetched (an account's first invoice and its customer) has those
  * posted in this job too, then is posted itself.
