@@ -8,6 +8,7 @@ const OUTCOME_CLASS: Record<string, string> = {
   succeeded: "text-emerald-700",
   failed: "text-red-700",
   "finished with failures": "text-red-700",
+  "finished with held records": "text-amber-700",
   retrying: "text-amber-700",
   reading: "text-blue-700",
   posting: "text-blue-700",

@@ -10,7 +10,9 @@ const outcomeOf = (status: string, records: RunRecords): FlowRunView["outcome"] 
   if (status === "failed") return "failed";
   if (records.retrying > 0) return "retrying";
   if (records.pending > 0) return "posting";
-  return records.failed > 0 ? "finished with failures" : "succeeded";
+  if (records.failed > 0) return "finished with failures";
+  // held records are not posted: a run whose new payments all wait for their invoices has not succeeded
+  return records.held > 0 ? "finished with held records" : "succeeded";
 };
 
 export type ObjectProgress = {

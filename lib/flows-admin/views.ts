@@ -57,7 +57,8 @@ export type FlowRunView = {
   /**
    * What the run amounts to, reading and posting together: "reading" while it lists; "posting" while
    * records it received wait to be posted; "retrying" while some of them wait for another attempt after
-   * a failure; then "failed" (the read failed), "finished with failures" (records failed) or "succeeded".
+   * a failure; then "failed" (the read failed), "finished with failures" (records failed), "finished
+   * with held records" (some wait for a mapping or for a document that is not posted yet) or "succeeded".
    */
-  outcome: "reading" | "posting" | "retrying" | "failed" | "finished with failures" | "succeeded";
+  outcome: "reading" | "posting" | "retrying" | "failed" | "finished with failures" | "finished with held records" | "succeeded";
 };
