@@ -1,7 +1,7 @@
 /**
  * Test support for the IFS Cloud contract tests: a sandbox on a loopback port (startSandbox, so the fault layer
  * and control API are the real ones), the demo companies, and a fetch client that validates every answer
- * against our envelope schema (spec/ifs-odata-envelopes.schema.json, copied from shared/vendor-specs/ifs).
+ * against our envelope schema (spec/ifs-odata-envelopes.schema.json, which we wrote and keep here).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

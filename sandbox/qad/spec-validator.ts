@@ -1,6 +1,6 @@
 /**
  * Validates bodies against the QAD envelope schema (test support only): `spec/qad-adaptive-observed.schema.json`
- * is a copy of shared/vendor-specs/qad (written by ml-connector, kept here so tests never read outside the
+ * is our own envelope schema (written by ml-connector, kept here so tests never read outside the
  * repository); `spec/qad-sandbox-observed-extras.schema.json` adds two observed shapes that file lacks.
  */
 import { readFileSync } from "node:fs";

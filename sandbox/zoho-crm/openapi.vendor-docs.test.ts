@@ -26,7 +26,7 @@ const withoutRequired = (value: unknown): unknown => {
 type Doc = { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
 
 const loadZohoDocs = () => {
-  if (!SPECS_DIR) throw new Error("VENDOR_SPECS_DIR is not set: point it at shared/vendor-specs (this test reads zoho/v8.0/*.json from there)");
+  if (!SPECS_DIR) throw new Error("VENDOR_SPECS_DIR is not set: point it at the folder of vendor documents (this test reads zoho/v8.0/*.json from it)");
   const dir = path.join(SPECS_DIR, "zoho", "v8.0");
   const newAjv = () => {
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
