@@ -39,8 +39,6 @@ const eventDocument = (objectType: string, event: { vendorEventId: string; recei
  * out, as the poll leaves it out. Marks the InboundEvent processed, then posts each
  * new or changed record at once in this job (one job hop instead of two), under the same lease and
  * natural-key look-up as a `process-record` job, which stays queued (delayed) until this post has finished.
- * A record held on records its hold fetched (an account's first invoice and its customer) has those
- * posted in this job too, then is posted itself.
  */
 export const processCallout = async ({
   db,
@@ -119,66 +117,16 @@ export const processCallout = async ({
     return results;
   });
   const outcomes = ingested.map((r) => r.outcome);
-  const toPost = ingested.flatMap(({ outcome, recordId }, i) => (outcome === "new" || outcome === "reprocess" ? [{ recordId, flowId: fetched[i]!.flow.id, runtime: fetched[i]!.runtime }] : []));
+  const toPost = ingested.flatMap(({ outcome, recordId }, i) => (outcome === "new" || outcome === "reprocess" ? [{ recordId, runtime: fetched[i]!.runtime }] : []));
 
   const postings: CalloutPosting[] = [];
-  for (const { recordId, flowId, runtime } of toPost) postings.push(...(await postWithDependencies({ db, recordId, flowId, runtime, depth: 0 })));
-  return { status: "processed", outcomes, postings };
-};
-
-/** How deep a callout follows dependencies itself (a payment waits for its invoice, which waits for its customer). */
-const MAX_DEPENDENCY_DEPTH = 2;
-
-/**
- * Posts one record in this job; when it is held on records the hold just fetched (its account, say),
- * posts those here too and then the record again, instead of leaving each step to a job of its own that
- * waits its turn in the queue (three queue waits for the first invoice of an account). Each post is
- * `processRecord` with the record's own lock and its queued job removed once it has finished, so a job
- * that runs meanwhile finds the record no longer pending and does nothing.
- */
-const postWithDependencies = async ({
-  db,
-  recordId,
-  flowId,
-  runtime,
-  depth,
-}: {
-  db: Db;
-  recordId: string;
-  flowId: string;
-  runtime: FlowRuntime;
-  depth: number;
-}): Promise<CalloutPosting[]> => {
-  const post = async (id: string): Promise<CalloutPosting> => {
+  for (const { recordId, runtime } of toPost) {
     try {
       // Attempt 1 of the job's budget: a retryable failure is recorded on the record and left to the queued job.
-      return { recordId: id, outcome: await processRecord({ db, recordId: id, runtime, attempt: 1, maxAttempts: processRecordJob.maxAttempts, removeQueuedJob: true }) };
+      postings.push({ recordId, outcome: await processRecord({ db, recordId, runtime, attempt: 1, maxAttempts: processRecordJob.maxAttempts, removeQueuedJob: true }) });
     } catch (err) {
-      return { recordId: id, outcome: { status: "deferred", reason: describeSyncError(err).message } };
+      postings.push({ recordId, outcome: { status: "deferred", reason: describeSyncError(err).message } });
     }
-  };
-  const first = await post(recordId);
-  if (first.outcome.status !== "held" || depth >= MAX_DEPENDENCY_DEPTH) return [first];
-  const dependencies = first.outcome.missing.filter((m) => m.dependency);
-  if (dependencies.length === 0) return [first];
-  // The records a key names: a record of that object type and source id (an invoice a payment waits for), or
-  // one whose natural key it is (the account whose posting writes the "customer" map its invoices wait for).
-  // Only those created in the last minute (the hold fetches them): any other waits for its own job.
-  const pending = await db.syncRecord.findMany({
-    where: {
-      flowId,
-      status: "pending",
-      createdAt: { gte: new Date(Date.now() - 60_000) },
-      OR: dependencies.flatMap((m) => [{ objectType: m.kind, sourceId: m.sourceKey }, { naturalKey: m.sourceKey }]),
-    },
-    select: { id: true },
-    orderBy: { id: "asc" },
-    take: 10,
-  });
-  if (pending.length === 0) return [first];
-  const postings = [first];
-  for (const { id } of pending) postings.push(...(await postWithDependencies({ db, recordId: id, flowId, runtime, depth: depth + 1 })));
-  const posted = pending.every(({ id }) => postings.findLast((p) => p.recordId === id)?.outcome.status === "posted");
-  // Posting the last of them released this record (pending again, its job queued): post it now.
-  return posted ? [...postings, await post(recordId)] : postings;
+  }
+  return { status: "processed", outcomes, postings };
 };
