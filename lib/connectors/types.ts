@@ -161,6 +161,9 @@ export type VendorErrorPaths = {
   fields?: Readonly<Record<string, string>>;
 };
 
+/** A link to one document in the vendor's own UI; `bestEffort`: the vendor documents no stable URL for it (a guess that may not open). */
+export type DocumentLink = { label: string; href: string; bestEffort: boolean };
+
 /* ------------------------------------------------------------------------------------------------
  * The connector contract
  * ---------------------------------------------------------------------------------------------- */
@@ -191,4 +194,10 @@ export type Connector<TClient = unknown> = {
   receivesCallouts?: boolean;
   /** how this vendor's error messages name the fields of a document sent to it */
   errorPaths?: VendorErrorPaths;
+  /**
+   * Where an admin opens a synced document in this vendor's UI: `objectType` is the flow's object type,
+   * `id` the vendor's id of the document and `ref` its document number (either may be unknown), `baseUrl`
+   * the connection's. Null when the vendor has no such page or the record lacks the key it needs.
+   */
+  documentLink?: (options: { objectType: string; id: string | null; ref: string | null; baseUrl: string }) => DocumentLink | null;
 };

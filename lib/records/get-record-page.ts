@@ -27,6 +27,7 @@ export const getRecordPage = async ({ db, id }: { db: Db; id: string }) => {
     ? buildRecordLinks({
         objectType: record.objectType,
         sourceId: record.sourceId,
+        naturalKey: record.naturalKey,
         targetRef: record.targetRef,
         targetId: record.targetId,
         sourceVendor: flow.source.vendor,

@@ -26,6 +26,12 @@ const SERVER_ONLY = [
 /** Folders whose code serves every vendor and every flow (the admin): they name none. */
 const ADMIN = ["./app", "./components", "./lib/connections", "./lib/flows-admin", "./lib/mapping-admin", "./lib/actions", "./lib/records", "./lib/dashboard"];
 
+/** The engine (the sync and its jobs): it too serves every vendor and every flow, through the registries and the ports. */
+const ENGINE = ["./lib/sync", "./jobs"];
+
+/** Vendor ids and names: what a string in admin or engine code must not spell (a vendor's URL scheme, a `vendor === "zuora"` branch). */
+const VENDOR_NAMES = "/(zuora|acumatica|netsuite|zoho|\\bqad\\b|\\bifs\\b)/i";
+
 /**
  * The nevers. Each zone: files in `target` may not import from `from` (except `except`, relative to `from`).
  * Type-only imports count too: a type names its module just as a value does.
@@ -48,13 +54,36 @@ const boundaries = [
   { target: "./lib/mapping", from: ["./lib", "./app", "./components", "./jobs"], except: ["./mapping"], message: "lib/mapping stays pure: it imports nothing of ours but itself." },
   { target: ADMIN, from: "./lib/connectors", except: ["./types.ts", "./index.ts", "./registry.ts"], message: "Admin code names no vendor: it reads connector declarations through the registry." },
   { target: ADMIN, from: "./lib/flows", except: ["./index.ts", "./types.ts", "./registry.ts"], message: "Admin code names no flow: it reads flow declarations through the registry." },
+  { target: ENGINE, from: "./lib/connectors", except: ["./types.ts", "./index.ts", "./registry.ts", "./ports.ts", "./describe-failure.ts"], message: "The engine names no vendor: it reaches connectors through the registry and the ports." },
+  { target: ENGINE, from: "./lib/flows", except: ["./index.ts", "./types.ts", "./registry.ts"], message: "The engine names no flow: it reaches flows through the registry." },
 ];
 
 /** Zones as `import/no-restricted-paths` options. */
 const zonesOf = (list) => list.flatMap(({ target, from, except, message }) => [target].flat().map((t) => ({ target: t, from, except, message })));
 
 /** Tests drive the real sandbox and may declare fixtures from a flow's own module; every other never holds. */
-const TEST_EXEMPT = new Set(["lib/ never imports the sandbox: the connector must not know it talks to one.", "Admin code names no flow: it reads flow declarations through the registry."]);
+const TEST_EXEMPT = new Set([
+  "lib/ never imports the sandbox: the connector must not know it talks to one.",
+  "Admin code names no flow: it reads flow declarations through the registry.",
+  "The engine names no flow: it reaches flows through the registry.",
+  "The engine names no vendor: it reaches connectors through the registry and the ports.",
+]);
+
+/** Test files and their fixtures: they may set up a named vendor's connection. */
+const TEST_FILES = ["**/*.test.ts", "**/*.fixture.ts", "**/*.chaos.ts", "test/**/*.ts", "bench/**/*.ts"];
+
+/** Admin and engine code written by hand: no string in it names a vendor (each vendor's facts live in its connector folder). */
+const noVendorNames = {
+  files: [...ADMIN, ...ENGINE].map((folder) => `${folder.slice(2)}/**/*.{ts,tsx}`),
+  ignores: TEST_FILES,
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      ...["Literal", "JSXText"].map((node) => ({ selector: `${node}[value=${VENDOR_NAMES}]`, message: "Admin and engine code names no vendor: ask the connector (lib/connectors/registry.ts) for what differs by vendor." })),
+      { selector: `TemplateElement[value.raw=${VENDOR_NAMES}]`, message: "Admin and engine code names no vendor: ask the connector (lib/connectors/registry.ts) for what differs by vendor." },
+    ],
+  },
+};
 
 const config = [
   { ignores: ["node_modules/**", "**/node_modules/**", ".next/**", ".data/**", "lib/generated/**", "dist/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench/results/**"] },
@@ -73,8 +102,9 @@ const config = [
     files: ["components/**/*.{ts,tsx}", "app/**/*-client.tsx"],
     rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: SERVER_ONLY.map((p) => ({ ...p, allowTypeImports: true })) }] },
   },
+  noVendorNames,
   {
-    files: ["**/*.test.ts", "**/*.chaos.ts", "test/**/*.ts", "bench/**/*.ts"],
+    files: TEST_FILES,
     rules: { "import/no-restricted-paths": ["error", { basePath: root, zones: zonesOf(boundaries.filter((b) => !TEST_EXEMPT.has(b.message))) }] },
   },
   // The sandbox is a Fastify server, not Next code; e2e journeys are Playwright (its fixtures' `use` is no React hook).

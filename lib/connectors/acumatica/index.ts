@@ -10,6 +10,7 @@ import type { ConnectionContext, Connector, TestConnectionContext, TestStep, Ven
 import { createAcumaticaTokenCache, fetchAcumaticaToken } from "./auth";
 import { AcumaticaClient } from "./client";
 import { acumaticaConfig } from "./config";
+import { buildAcumaticaDocumentLink } from "./document-link";
 import { acumaticaCustomerSchema, acumaticaEndpointsSchema, acumaticaSecretsSchema, acumaticaSettingsSchema } from "./schemas";
 import { acumaticaForm } from "./form";
 import { listAcumaticaEndpointVersions } from "./list-endpoint-versions";
@@ -146,4 +147,5 @@ export const acumatica = {
   /** push notifications (webhooks.ts): a change makes flows reading from Acumatica fetch the record sooner */
   webhooks: { verify: verifyAcumaticaPush },
   errorPaths: acumaticaErrorPaths,
+  documentLink: buildAcumaticaDocumentLink,
 } satisfies Connector<AcumaticaClient>;

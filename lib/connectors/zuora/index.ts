@@ -10,6 +10,7 @@ import type { ConnectionContext, Connector, TestConnectionContext, TestStep } fr
 import { createZuoraTokenCache, fetchZuoraToken } from "./auth";
 import { ZuoraClient } from "./client";
 import { zuoraConfig } from "./config";
+import { buildZuoraDocumentLink } from "./document-link";
 import { zuoraQueryAccountSchema, zuoraQueryPageSchema, zuoraSecretsSchema, zuoraSettingsSchema } from "./schemas";
 import { zuoraForm } from "./form";
 import { parseCallout, verifyCallout, verifyZuoraWebhook } from "./webhooks";
@@ -87,4 +88,5 @@ export const zuora = {
     return verifyCallout({ rawBody, headers, settings: s.data.callout, secret: sec.data.calloutHmacSecret });
   },
   parseWebhook: parseCallout,
+  documentLink: buildZuoraDocumentLink,
 } satisfies Connector<ZuoraClient> & Record<string, unknown>;
