@@ -232,26 +232,73 @@ describe("shared limits across processes", () => {
     await second.$disconnect();
   });
 
+  /**
+   * The db as one process sees it, recording each rate reservation: the send times the database handed
+   * out, read from the reserved row itself (its new theoretical arrival time, returned alongside) on the
+   * database's clock; and the earliest moment this process may send on each, on this process's clock
+   * (when the answer arrived plus that send time's wait).
+   */
+  const recordingReservations = (db: Db, intervalMs: number) => {
+    const sendTimes: number[] = [];
+    const earliest: number[] = [];
+    const proxy = new Proxy(db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== "$queryRaw") return typeof value === "function" ? value.bind(target) : value;
+        return async (strings: TemplateStringsArray, ...values: unknown[]) => {
+          const query = (s: TemplateStringsArray) => (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, s, ...values);
+          if (!strings.join("?").includes('INSERT INTO "VendorRateLimit"')) return query(strings);
+          const last = `${strings.at(-1)}, (EXTRACT(EPOCH FROM r."tat") * 1000)::float8 AS "tatMs"`;
+          const withTat = Object.assign([...strings.slice(0, -1), last], { raw: [...strings.raw.slice(0, -1), last] });
+          const rows = z.array(z.object({ aheadMs: z.number(), tatMs: z.number() })).parse(await query(withTat));
+          const answeredAt = performance.now();
+          // the statement moves the row's time on by `spanMs` (its first number): the send times it reserved lead up to the new one
+          const spanMs = Number(values.find((v) => typeof v === "number"));
+          for (const { aheadMs, tatMs } of rows) {
+            for (let i = 0; i < Math.round(spanMs / intervalMs); i++) {
+              sendTimes.push(tatMs - spanMs + i * intervalMs);
+              earliest.push(answeredAt + aheadMs + i * intervalMs);
+            }
+          }
+          return rows;
+        };
+      },
+    });
+    return { db: proxy as Db, sendTimes, earliest };
+  };
+
   it("never exceeds the configured rate when two processes send together", async () => {
     server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
     const key = `rate-${Math.random()}`;
     const rate = 20;
+    const intervalMs = 1000 / rate;
+    const one = recordingReservations(testDb.db, intervalMs);
+    const two = recordingReservations(second, intervalMs);
     const make = (db: Db) => client({ limits: { db, key, requestsPerSecond: rate, burst: 1 } });
-    const a = make(testDb.db);
-    const b = make(second);
+    const a = make(one.db);
+    const b = make(two.db);
     const n = 40;
     await Promise.all(Array.from({ length: n }, (_, i) => (i % 2 ? a : b).request({ method: "GET", path: "x", outputSchema: okSchema })));
-    const times = server.seen.map((r) => r.at).sort((x, y) => x - y);
-    expect(times).toHaveLength(n);
-    // Send times are reserved 50 ms apart in the database. What the server sees adds timer and
-    // event-loop jitter (two shared cores, test files in parallel): a request never goes early but can
-    // go late, and late ones bunch with the next, which moves a few into a neighbouring 1 s window
-    // (seen up to +5 at load 5); without the limiter all 40 would arrive within ~100 ms.
-    const maxInWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-    expect(maxInWindow).toBeLessThanOrEqual(rate + 6);
-    expect(maxInWindow).toBeGreaterThanOrEqual(rate - 2);
-    // The span is measured between two jittery arrivals, so allow 20%: unlimited, it would be ~100 ms, not ~1,950.
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((n - 1) * (1000 / rate) * 0.8);
+    expect(server.seen).toHaveLength(n);
+
+    // The shared schedule: both processes reserved (20 each), one send time per request, and together
+    // the send times are spaced by the rate, so no 1 s window holds more than `rate` of them. Two
+    // limiters that did not share the key would each space their own and collide with the other's.
+    expect(one.sendTimes).toHaveLength(n / 2);
+    expect(two.sendTimes).toHaveLength(n / 2);
+    const schedule = [...one.sendTimes, ...two.sendTimes].sort((x, y) => x - y);
+    const gaps = schedule.slice(1).map((t, i) => t - schedule[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(intervalMs - 0.001);
+    const maxInWindow = Math.max(...schedule.map((t) => schedule.filter((u) => u >= t && u < t + 1000).length));
+    expect(maxInWindow).toBeLessThanOrEqual(rate);
+
+    // Every request waited for its send time: sorted, no request reached the server before the k-th
+    // earliest moment its process could send (the answer's arrival plus the wait it gave). A loaded
+    // machine makes requests late, never early, so only timer granularity is allowed for.
+    // Unlimited, all 40 would arrive at once, before nearly all of those moments.
+    const earliest = [...one.earliest, ...two.earliest].sort((x, y) => x - y);
+    const arrivals = server.seen.map((r) => r.at).sort((x, y) => x - y);
+    arrivals.forEach((at, k) => expect(at).toBeGreaterThanOrEqual(earliest[k]! - 2));
   });
 
   it("keeps the concurrency limit across two processes", async () => {
