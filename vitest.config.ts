@@ -23,7 +23,19 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: "unit", include: ["**/*.test.ts"], exclude: [...EXCLUDE, "**/*.int.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: [...EXCLUDE, "**/*.int.test.ts"],
+          // Unit files share their worker's modules instead of importing the whole graph again per file
+          // (the imports were most of the phase). They touch no shared state but process.env, which
+          // lib/env reads once per process: what a file needs from it is set here, before any file runs.
+          isolate: false,
+          env: { NEXTAUTH_SECRET: randomBytes(32).toString("hex") },
+        },
+      },
       { extends: true, test: { name: "integration", include: ["**/*.int.test.ts"], exclude: EXCLUDE, globalSetup: ["test/global-setup.ts"] } },
     ],
   },
