@@ -44,6 +44,18 @@ describe("getRecordPage", () => {
     expect(page!.errorTrace[0]!.maps.map((m) => [m.sourceKey, m.href])).toEqual([["API Calls", `/mappings?flowId=${flowId}&kind=gl-account&q=API+Calls`]]);
   });
 
+  it("links the document in both systems as the flow's connectors build their links, from the connections' base URLs", async () => {
+    const sourceId = `8a${randomUUID().replace(/-/g, "")}`;
+    const posted = await createRecord({ objectType: "invoice", sourceId, naturalKey: "INV00000042", status: "posted", targetId: randomUUID(), targetRef: "AR004242" });
+    expect((await getRecordPage({ db: t.db, id: posted.id }))!.links).toEqual([
+      { system: "Zuora", label: "Invoice in Zuora", href: `http://127.0.0.1:9/platform/invoices/${sourceId}`, bestEffort: true },
+      { system: "Acumatica", label: "AR invoice AR004242 in Acumatica", href: "http://127.0.0.1:9/Main?ScreenId=AR301000&DocType=INV&RefNbr=AR004242", bestEffort: false },
+    ]);
+    // not written to Acumatica yet: only the Zuora document is linked
+    const pending = await createRecord({ objectType: "invoice", sourceId: randomUUID(), naturalKey: "INV00000043", status: "held" });
+    expect((await getRecordPage({ db: t.db, id: pending.id }))!.links.map((l) => l.system)).toEqual(["Zuora"]);
+  });
+
   it("labels a held payment's invoice by its number, on the page and in the list, and keeps recorded calls", async () => {
     const invoiceSourceId = `8a${randomUUID().replace(/-/g, "")}`;
     const invoice = await createRecord({ objectType: "invoice", sourceId: invoiceSourceId, naturalKey: "INV00000777", status: "failed" });
