@@ -24,8 +24,17 @@ export const acumaticaConfig = {
    * requests (429 beyond). Overridable per connection.
    */
   limits: { requestsPerMinute: 120, burst: 5, maxConcurrent: 3 },
-  /** values per `$filter=X eq 'a' or X eq 'b' ...` look-up (keeps URLs short) */
+  /** values per `$filter=X eq 'a' or X eq 'b' ...` look-up of concurrent jobs (keeps URLs short) */
   filterBatchSize: 25,
+  /**
+   * The longest query string a look-up sends, in bytes as sent. Acumatica runs on IIS, whose request
+   * filtering refuses longer ones (`maxQueryString`, default 2048, answered 404.15) as does ASP.NET
+   * (`maxQueryStringLength`, default 2048); Acumatica documents no limit of its own, so the defaults
+   * are assumed (sandbox/acumatica/README.md).
+   */
+  maxQueryStringBytes: 2048,
+  /** values per call of a poll page's batched look-up (TargetPort.lookUpMany): as many as the query string takes */
+  lookUpManyBatchSize: 100,
   /** how long to follow a 202 Location of a long-running action */
   actionPollTimeoutMs: 120_000,
   /**
