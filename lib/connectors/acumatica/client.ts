@@ -417,7 +417,8 @@ export class AcumaticaClient extends BearerTokenClient {
    * Never cached, so each is as exact as a call of its own (see coalescingLookup).
    */
   private readonly lookups = {
-    customer: coalescingLookup((ids) => this.findCustomers(ids)),
+    // customers are looked up before every post (master data): a short wait lets concurrent jobs' look-ups share a call
+    customer: coalescingLookup((ids) => this.findCustomers(ids), { windowMs: acumaticaConfig.customerLookUpWindowMs }),
     invoice: coalescingLookup((refs) => this.findArDocuments(refs, "Invoice")),
     creditMemo: coalescingLookup((refs) => this.findArDocuments(refs, "Credit Memo")),
     payment: coalescingLookup((refs) => this.findPayments(refs)),

@@ -52,6 +52,12 @@ export const acumaticaConfig = {
   releaseLocationAfterMs: 1_000,
   /** how long a release's status check waits for the checks of other releases to share one read */
   releaseStatusWindowMs: 25,
+  /**
+   * How long a customer look-up that finds no call in flight waits for other jobs' look-ups to go in the
+   * same call (customers, master data, are looked up before every post; the answer is as fresh as a call
+   * of its own, see coalescingLookup).
+   */
+  customerLookUpWindowMs: 15,
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});
