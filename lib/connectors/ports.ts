@@ -53,6 +53,15 @@ export type TargetPort = {
   /** The document whose external-reference field holds `naturalKey`, or null. */
   findDocument: (options: { entity: string; naturalKey: string }) => Promise<TargetDocumentRef | null>;
   /**
+   * Many natural keys of one entity looked up at once, in as few calls as the target allows (e.g. one
+   * `$filter=F eq 'a' or F eq 'b' ...` per URL's worth of keys). For each key answered: the documents
+   * `findDocument` would see for it (empty: it would answer null; more than one: duplicates exist). A
+   * key missing from the answer was not looked up. Optional: the engine uses it to look a first-pass
+   * poll page's documents up together, so that those the target does not hold are created without a
+   * look-up of their own.
+   */
+  lookUpMany?: (options: { entity: string; naturalKeys: readonly string[] }) => Promise<Map<string, TargetDocumentRef[]>>;
+  /**
    * Creates the document (and brings it to its final state, e.g. released). The caller looked it up
    * and found nothing, or knows the target cannot hold it yet (no earlier attempt may have written it,
    * and the flow is past its first pass). An error thrown here counts as "may have written" (the next

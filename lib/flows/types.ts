@@ -38,6 +38,14 @@ export type FlowObject = {
    * Default: `always` for `master` types, `when-unsure` for `document` types.
    */
   lookUp?: "always" | "when-unsure";
+  /**
+   * The target entity a new record of this type creates as its first document, under the source
+   * document's own natural key (e.g. "Invoice" for an invoice numbered INV001, looked up by INV001).
+   * Declared where that holds: on the flow's first pass a poll page's documents of this type are then
+   * looked up together (TargetPort.lookUpMany) and those the target does not hold are created without
+   * a look-up of their own. Only for `when-unsure` types.
+   */
+  targetEntity?: string;
 };
 
 /** One target document to post for a record; the first of a plan is the record's primary document. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZUORA_ACUMATICA } from "../flows/zuora-acumatica/definition";
 import { getFlowKind } from "../flows/registry";
-import { alwaysLooksUp } from "./flow-objects";
+import { alwaysLooksUp, batchLookUpEntity } from "./flow-objects";
 
 describe("alwaysLooksUp", () => {
   it("looks up master data others create too, and documents only the source creates only when unsure", () => {
@@ -14,5 +14,14 @@ describe("alwaysLooksUp", () => {
     expect(alwaysLooksUp(flow, "credit-memo")).toBe(false);
     // a type the flow does not declare is a document
     expect(alwaysLooksUp(flow, "unknown")).toBe(false);
+  });
+});
+
+describe("batchLookUpEntity", () => {
+  it("names the target entity of types looked up only when unsure, whose first document carries the source's number", () => {
+    const flow = getFlowKind(ZUORA_ACUMATICA);
+    expect(["invoice", "payment", "credit-memo", "refund"].map((t) => batchLookUpEntity(flow, t))).toEqual(["Invoice", "Payment", "CreditMemo", "Refund"]);
+    // customers are looked up one by one anyway; periods and undeclared types have no batched look-up
+    expect(["account", "period", "unknown"].map((t) => batchLookUpEntity(flow, t))).toEqual([undefined, undefined, undefined]);
   });
 });

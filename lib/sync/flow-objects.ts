@@ -17,3 +17,10 @@ export const eventObjectTypes = (definition: AnyFlowKind, eventObjectType: strin
   definition.objects
     .filter((o) => (o.events ? o.events.includes(eventObjectType) : o.type === eventObjectType))
     .map((o) => ({ type: o.type, fromEvents: o.fromEvents === true }));
+
+/**
+ * The target entity whose documents a first-pass poll page of `objectType` looks up together (see
+ * FlowObject.targetEntity), or undefined: the type declares none, or it always looks up anyway.
+ */
+export const batchLookUpEntity = (definition: AnyFlowKind, objectType: string): string | undefined =>
+  alwaysLooksUp(definition, objectType) ? undefined : definition.objects.find((o) => o.type === objectType)?.targetEntity;

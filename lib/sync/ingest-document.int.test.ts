@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
-import { ingestDocuments } from "./ingest-document";
+import { absentKey, ingestDocuments } from "./ingest-document";
 import { createMemoryFlowRow, memoryDocument } from "./memory-flow.fixture";
 
 /*
@@ -76,5 +76,22 @@ describe("ingesting a page of documents at once", () => {
     expect(await jobsOf(e.id)).toHaveLength(1);
 
     expect(await ingest([])).toEqual([]);
+  });
+
+  it("on a first pass, creates the records of documents the target was found not to hold without a look-up, and leaves existing records' flags alone", async () => {
+    // "f" exists already, pending, and an attempt of it may have written (its look-up flag is set)
+    await ingest([doc("f", 1)]);
+    expect((await recordOf("f")).lookUpFirst).toBe(true);
+    const absentAtTarget = new Set([doc("f", 2), doc("g", 1)].map(absentKey));
+    const outcomes = await t.db.$transaction((tx) => ingestDocuments({ tx, flow, documents: [doc("f", 2), doc("g", 1), doc("h", 1)], origin: "poll", absentAtTarget }));
+    expect(outcomes.map((r) => r.outcome)).toEqual(["reprocess", "new", "new"]);
+    // absent at the target: created at once; not asked (or found): looked up first, as any first-pass record
+    expect({ f: (await recordOf("f")).lookUpFirst, g: (await recordOf("g")).lookUpFirst, h: (await recordOf("h")).lookUpFirst }).toEqual({ f: true, g: false, h: true });
+
+    // past the first pass nothing is looked up, whatever the page's look-up said
+    await t.db.syncCursor.create({ data: { flowId: flow.id, objectType: "invoice", highWater: new Date() } });
+    await ingest([doc("i", 1)]);
+    expect((await recordOf("i")).lookUpFirst).toBe(false);
+    await t.db.syncCursor.delete({ where: { flowId_objectType: { flowId: flow.id, objectType: "invoice" } } });
   });
 });

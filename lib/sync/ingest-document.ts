@@ -36,6 +36,9 @@ const columnsOf = (d: SourceDocument) => ({
 
 const keyOf = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
 
+/** The key of a document in `absentAtTarget`. */
+export const absentKey = keyOf;
+
 type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown };
 type EventRow = { recordId: string; kind: string; detail: Prisma.InputJsonValue };
 
@@ -55,6 +58,7 @@ export const ingestDocuments = async ({
   origin,
   inboundEventId,
   definition,
+  absentAtTarget,
 }: {
   tx: Prisma.TransactionClient;
   flow: { id: string; targetConnectionId: string };
@@ -63,6 +67,12 @@ export const ingestDocuments = async ({
   inboundEventId?: string;
   /** the flow's kind, for the sync mode of each object type (all `document` without it) */
   definition?: AnyFlowKind;
+  /**
+   * Documents (by `absentKey`) the target was just asked for and does not hold (a first-pass poll
+   * page's batched look-up): a record created for one of them now is created without a look-up of
+   * its own. Records that exist already keep their flag (an attempt of theirs may have written).
+   */
+  absentAtTarget?: ReadonlySet<string>;
 }): Promise<{ outcome: IngestOutcome; recordId: string }[]> => {
   // One document per (objectType, sourceId): the newest wins.
   const unique = new Map<string, SourceDocument>();
@@ -81,16 +91,17 @@ export const ingestDocuments = async ({
   const toQueue: string[] = [];
 
   if (docs.length > 0) {
-    const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, ...columnsOf(d) }));
+    const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, absent: absentAtTarget?.has(keyOf(d)) ?? false, ...columnsOf(d) }));
     const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
       INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "lookUpFirst")
       SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
              d.amount, d.currency, d."documentDate", d.payload::jsonb,
              -- before the flow's first complete pass over this object type, the target may already hold
-             -- the document (entered before the flow existed): look it up before creating it
-             NOT EXISTS (SELECT 1 FROM "SyncCursor" c WHERE c."flowId" = ${flow.id}::uuid AND c."objectType" = d."objectType" AND c."highWater" IS NOT NULL)
+             -- the document (entered before the flow existed): look it up before creating it, unless
+             -- the target was just asked and does not hold it
+             NOT d.absent AND NOT EXISTS (SELECT 1 FROM "SyncCursor" c WHERE c."flowId" = ${flow.id}::uuid AND c."objectType" = d."objectType" AND c."highWater" IS NOT NULL)
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS d(ord int, "objectType" text, "sourceId" text, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
+        AS d(ord int, "objectType" text, "sourceId" text, absent boolean, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
       ORDER BY d.ord
       ON CONFLICT ("flowId", "objectType", "sourceId") DO NOTHING
       RETURNING id, "objectType", "sourceId"`;

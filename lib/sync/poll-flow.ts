@@ -5,9 +5,9 @@ import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime } from "../flows/types";
 import { connectFlow } from "./connect-flow";
 import { enqueueJob } from "./enqueue-job";
-import { ingestDocuments, type IngestOutcome } from "./ingest-document";
+import { absentKey, ingestDocuments, type IngestOutcome } from "./ingest-document";
 import { pollFlowJob } from "./job-specs";
-import { polledObjectTypes } from "./flow-objects";
+import { batchLookUpEntity, polledObjectTypes } from "./flow-objects";
 
 // Persisted JSON: SyncCursor.state. Changing it needs a data migration (or a reset of running polls).
 const pollStateSchema = z.object({
@@ -43,6 +43,19 @@ const FETCH_CONCURRENCY = 4;
 const PAGE_TX_OPTIONS = { timeout: 120_000, maxWait: 60_000 } as const;
 
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/**
+ * The documents of a first-pass page the target does not hold, asked for all at once (TargetPort.lookUpMany),
+ * as `absentKey`s. Only documents new to the ledger with a natural key are asked for; a key the
+ * target left unanswered, or answered with a document, keeps its record's look-up.
+ */
+const findAbsentAtTarget = async ({ rt, entity, documents }: { rt: FlowRuntime; entity: string; documents: SourceDocument[] }): Promise<Set<string>> => {
+  const lookUpMany = rt.target.lookUpMany;
+  const keyed = documents.filter((d): d is SourceDocument & { naturalKey: string } => d.naturalKey !== null && d.naturalKey !== "");
+  if (!lookUpMany || keyed.length === 0) return new Set();
+  const found = await lookUpMany({ entity, naturalKeys: [...new Set(keyed.map((d) => d.naturalKey))] });
+  return new Set(keyed.filter((d) => found.get(d.naturalKey)?.length === 0).map(absentKey));
+};
 
 /**
  * Reads one object type's changes from the source, page by page, into the ledger.
@@ -143,6 +156,12 @@ export const pollFlow = async ({
         for (const document of fetched) if (document) documents.push(document);
       }
 
+      // The flow's first pass over this type: the target may already hold these documents (entered
+      // before the flow existed). One batched look-up for the page's new documents; those absent are
+      // created without a look-up of their own (no one but the flow creates them from now on).
+      const lookUpEntity = cursor.highWater === null ? batchLookUpEntity(definition, objectType) : undefined;
+      const absentAtTarget = lookUpEntity ? await findAbsentAtTarget({ rt, entity: lookUpEntity, documents: documents.filter((d) => !known.has(d.sourceId)) }) : undefined;
+
       const isLast = listed.nextCursor === null;
       const maxVersion = later(state.maxVersion, listed.maxVersion);
       // Keyset by version: the next page starts again at this page's largest version (its ties are
@@ -155,7 +174,7 @@ export const pollFlow = async ({
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
       const counts = await db.$transaction(async (tx) => {
         const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition })) outcomes[outcome] += 1;
+        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget })) outcomes[outcome] += 1;
         await tx.syncCursor.update({
           where: { flowId_objectType: { flowId, objectType } },
           data: isLast

@@ -9,11 +9,16 @@ import { basicClient, SESSION_COOKIE, sessionFromCookie } from "./auth";
 import { definitionFor } from "./endpoint-versions";
 import { type EntityDefinition, entityByName } from "./entities";
 import { AcumaticaHttpError, badRequest, notFound, pxError } from "./errors";
+import { FilterSyntaxError, parseFilter, type FilterNode, type Operand } from "./odata-filter";
 import type { AcumaticaInstance } from "./instance";
 import type { LicenceLimiter } from "./licence";
 import { attachErrors, type FieldError, type Projection, type StoredRecord, toWireEntity } from "./records";
 
-/** Counters behind `control.stats()`. */
+/**
+ * Counters behind `control.stats()`. `byRoute` counts a list read by the fields its `$filter` names
+ * (`GET Invoice?$filter=CustomerOrder,Type`; `GET Invoice` without a filter), so reads of the same
+ * entity by different keys (a look-up by an external reference, a status read by ReferenceNbr) are told apart.
+ */
 export type ApiStats = { requests: number; rejected429: number; byRoute: Record<string, number> };
 
 export type ApiDeps = {
@@ -31,6 +36,15 @@ export type ApiDeps = {
 /** The build the instance reports in `GET /entity` (a 2024 R2 build number). */
 export const ACUMATICA_BUILD_VERSION = "24.200.0154";
 
+/**
+ * The longest query string the instance's web server takes, in bytes as sent. Acumatica runs on IIS,
+ * whose request filtering refuses a longer one before the application sees it (`requestLimits
+ * maxQueryString`, default 2048 bytes, answered 404, substatus 404.15 "Query String Too Long"); ASP.NET's
+ * own `maxQueryStringLength` default is 2048 too. ASSUMED: Acumatica's sites keep these defaults (its
+ * documents state no limit of their own).
+ */
+export const MAX_QUERY_STRING_BYTES = 2048;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HELD = Symbol("acumatica-licence-held");
 
@@ -40,6 +54,36 @@ type EntityQuery = { $filter?: string; $top?: string; $skip?: string; $expand?: 
 
 const count = (stats: ApiStats, route: string) => {
   stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1;
+};
+
+const operandFields = (operand: Operand): string[] =>
+  operand.kind === "field" ? [operand.name] : operand.kind === "call" ? operand.args.flatMap(operandFields) : [];
+
+const filterFields = (node: FilterNode): string[] => {
+  switch (node.kind) {
+    case "and":
+    case "or":
+      return [...filterFields(node.left), ...filterFields(node.right)];
+    case "not":
+      return filterFields(node.operand);
+    case "compare":
+      return [...operandFields(node.left), ...operandFields(node.right)];
+    case "predicate":
+      return node.args.flatMap(operandFields);
+    default:
+      return [];
+  }
+};
+
+/** The counter of a list read: the entity and the distinct fields its `$filter` names, sorted (an unreadable filter counts as `?`). */
+const listRoute = (entity: string, filter: string | undefined) => {
+  if (filter === undefined || filter.trim() === "") return `GET ${entity}`;
+  try {
+    return `GET ${entity}?$filter=${[...new Set(filterFields(parseFilter(filter)))].sort().join(",")}`;
+  } catch (err) {
+    if (err instanceof FilterSyntaxError) return `GET ${entity}?$filter=?`;
+    throw err;
+  }
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,8 +200,16 @@ export const createApiPlugin = (deps: ApiDeps): FastifyPluginAsync => {
       });
     }
 
-    app.addHook("onRequest", async () => {
+    app.addHook("onRequest", async (request, reply) => {
       stats.requests++;
+      const at = request.url.indexOf("?");
+      if (at >= 0 && Buffer.byteLength(request.url.slice(at + 1)) > MAX_QUERY_STRING_BYTES) {
+        // IIS answers before Acumatica runs: its own HTML page, no licence slot, no HttpError body.
+        return reply
+          .code(404)
+          .type("text/html")
+          .send("<h3>HTTP Error 404.15 - Not Found</h3><p>The request filtering module is configured to deny a request where the query string is too long.</p>");
+      }
     });
     app.addHook("onResponse", async (request) => release(request));
     app.addHook("onRequestAbort", async (request) => release(request));
@@ -242,8 +294,8 @@ export const createApiPlugin = (deps: ApiDeps): FastifyPluginAsync => {
     // GET /entity/Default/{version}/{Entity}: list with $filter, $top, $skip, $expand, $select.
     app.get<{ Params: EntityParams; Querystring: EntityQuery }>("/entity/:endpoint/:version/:entity", async (request) => {
       const { def, version } = resolveEntity(request);
-      await enter(request, `GET ${def.name}`);
       const query = request.query;
+      await enter(request, listRoute(def.name, query.$filter));
       const projection = projectionOf(def, query);
       const records = instance.list(def, { filter: query.$filter, top: parseCount(query.$top, "$top"), skip: parseCount(query.$skip, "$skip") });
       return records.map((record, i) => render(request, version, def, record, projection, i + 1));

@@ -82,13 +82,39 @@ describe("licence limits", () => {
     expect(bad.status).toBe(400);
   });
 
-  it("counts requests per route", async () => {
+  it("counts requests per route, list reads by the fields their $filter names", async () => {
     await acu.api("GET", "/Account?$top=1");
     await acu.api("GET", "/Account/10200");
+    const q = (filter: string) => `/Invoice?$filter=${encodeURIComponent(filter)}`;
+    await acu.api("GET", q("CustomerOrder eq 'INV1' or CustomerOrder eq 'INV2'"));
+    await acu.api("GET", q("(CustomerOrder eq 'INV3') and Type eq 'Invoice'"));
+    await acu.api("GET", `${q("ReferenceNbr eq 'AR000001' or ReferenceNbr eq 'AR000002'")}&$select=Type,ReferenceNbr,Status`);
     const stats = acu.sandbox.control.stats();
-    expect(stats.byRoute["GET Account"]).toBe(1);
-    expect(stats.byRoute["GET Account/{keys}"]).toBe(1);
-    expect(stats.byRoute["POST identity/connect/token"]).toBe(1);
-    expect(stats.requests).toBe(3);
+    expect(stats.byRoute).toEqual({
+      "POST identity/connect/token": 1,
+      "GET Account": 1,
+      "GET Account/{keys}": 1,
+      "GET Invoice?$filter=CustomerOrder": 1,
+      "GET Invoice?$filter=CustomerOrder,Type": 1,
+      "GET Invoice?$filter=ReferenceNbr": 1,
+    });
+    expect(stats.requests).toBe(6);
+  });
+
+  it("refuses a query string longer than 2,048 bytes as IIS does (404.15), before the licence counts it", async () => {
+    const filterOf = (n: number) => Array.from({ length: n }, (_, i) => `CustomerOrder eq 'INV${String(i).padStart(8, "0")}'`).join(" or ");
+    // encoded as sent (fetch's URL encodes the quotes too)
+    const query = (n: number) => `$filter=${encodeURIComponent(filterOf(n)).replaceAll("'", "%27")}`;
+    // the longest filter whose query string fits, and one value more
+    let n = 1;
+    while (query(n + 1).length <= 2048) n++;
+    const fits = await acu.api("GET", `/Invoice?${query(n)}`);
+    expect(fits.status).toBe(200);
+    acu.sandbox.control.setLicence({ requestsPerMinute: 100 });
+    const before = acu.sandbox.control.stats().byRoute;
+    const tooLong = await acu.api("GET", `/Invoice?${query(n + 1)}`);
+    expect(tooLong.status).toBe(404);
+    expect(tooLong.text).toContain("query string is too long");
+    expect(acu.sandbox.control.stats().byRoute).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { joinUrl, sleep, VendorHttpError, type TokenCache, type VendorErrorDescription } from "../../http";
+import { buildQuery, joinUrl, sleep, VendorHttpError, type Query, type TokenCache, type VendorErrorDescription } from "../../http";
 import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
 import { coalescingLookup } from "./coalescing-lookup";
@@ -149,6 +149,33 @@ const PREVIOUS_OPERATION_RUNNING = /previous operation has not been completed ye
 /** The key of a document in a status read: Type and ReferenceNbr (ReferenceNbr is unique per Type only). */
 const documentKey = (type: string, referenceNbr: string) => `${type}\u0000${referenceNbr}`;
 
+/** A query string's length as sent: buildQuery's, with the quotes fetch's URL parser percent-encodes too. */
+const sentQueryLength = (query: Query) => buildQuery(query).replaceAll("'", "%27").length;
+
+/**
+ * The `$filter`s of a look-up of `values` (without repeats) on `field`: `Field eq 'a' or ...` (OData v3
+ * has no `in`), each with at most `batchSize` values and a query string (with `$select`, `$expand`)
+ * within acumaticaConfig.maxQueryStringBytes. A single value too long for a query still gets one.
+ */
+export const filterBatches = (
+  field: string,
+  values: readonly string[],
+  { batchSize, extraFilter, select, expand }: { batchSize: number; extraFilter?: string; select?: string; expand?: string },
+): string[] => {
+  const lengthOf = (batch: readonly string[]) => sentQueryLength({ $filter: andFilters(anyOfFilter(field, batch), extraFilter), $select: select, $expand: expand });
+  const filters: string[] = [];
+  let batch: string[] = [];
+  for (const value of new Set(values)) {
+    const next = [...batch, value];
+    if (batch.length > 0 && (next.length > batchSize || lengthOf(next) > acumaticaConfig.maxQueryStringBytes)) {
+      filters.push(andFilters(anyOfFilter(field, batch), extraFilter)!);
+      batch = [value];
+    } else batch = next;
+  }
+  if (batch.length > 0) filters.push(andFilters(anyOfFilter(field, batch), extraFilter)!);
+  return filters;
+};
+
 /**
  * Acumatica contract-based REST client on `{instance}/entity/{endpoint}/{version}`. Every value is
  * wrapped in one place (values.ts); field errors become readable, non-retryable errors; there is
@@ -225,23 +252,27 @@ export class AcumaticaClient extends BearerTokenClient {
   }
 
   /**
-   * Natural-key look-up for many values at once: `$filter=Field eq 'a' or Field eq 'b' ...`, in
-   * batches of 25. Returns every match per value (more than one means duplicates already exist).
+   * Natural-key look-up for many values at once: `$filter=Field eq 'a' or Field eq 'b' ...`, at most
+   * `batchSize` values (default 25) per call and never a query string longer than the instance's web
+   * server takes (see filterBatches). Returns every match per value (more than one means duplicates
+   * already exist).
    */
   async findBy<S extends z.ZodType<Record<string, unknown>>>(
     entity: AcumaticaEntity,
     field: string,
     values: readonly string[],
     schema: S,
-    opts: { select?: string; expand?: string; extraFilter?: string } = {},
+    opts: { select?: string; expand?: string; extraFilter?: string; batchSize?: number } = {},
   ): Promise<Map<string, z.output<S>[]>> {
     const found = new Map<string, z.output<S>[]>([...new Set(values)].map((v) => [v, []]));
-    for (const batch of inBatches(values, acumaticaConfig.filterBatchSize)) {
-      const filter = andFilters(anyOfFilter(field, batch), opts.extraFilter);
+    // Acumatica compares strings case-insensitively (SQL Server's collation): a row answers every value it equals so.
+    const asked = new Map<string, string[]>();
+    for (const v of found.keys()) asked.set(v.toLowerCase(), [...(asked.get(v.toLowerCase()) ?? []), v]);
+    for (const filter of filterBatches(field, values, { ...opts, batchSize: opts.batchSize ?? acumaticaConfig.filterBatchSize })) {
       const rows = await this.list(entity, schema, { filter, select: opts.select, expand: opts.expand });
       for (const row of rows) {
         const key = row[field];
-        if (typeof key === "string") found.get(key)?.push(row);
+        if (typeof key === "string") for (const v of asked.get(key.toLowerCase()) ?? []) found.get(v)?.push(row);
       }
     }
     return found;
@@ -386,7 +417,8 @@ export class AcumaticaClient extends BearerTokenClient {
    * Never cached, so each is as exact as a call of its own (see coalescingLookup).
    */
   private readonly lookups = {
-    customer: coalescingLookup((ids) => this.findCustomers(ids)),
+    // customers are looked up before every post (master data): a short wait lets concurrent jobs' look-ups share a call
+    customer: coalescingLookup((ids) => this.findCustomers(ids), { windowMs: acumaticaConfig.customerLookUpWindowMs }),
     invoice: coalescingLookup((refs) => this.findArDocuments(refs, "Invoice")),
     creditMemo: coalescingLookup((refs) => this.findArDocuments(refs, "Credit Memo")),
     payment: coalescingLookup((refs) => this.findPayments(refs)),
@@ -460,10 +492,11 @@ export class AcumaticaClient extends BearerTokenClient {
     );
   }
 
-  /** AR documents of `type` by their Zuora number (CustomerOrder). */
-  findArDocuments(externalRefs: readonly string[], type: "Invoice" | "Credit Memo" | "Debit Memo" = "Invoice") {
+  /** AR documents of `type` by their Zuora number (CustomerOrder); `opts` e.g. a page's look-up (more values per call, fewer fields). */
+  findArDocuments(externalRefs: readonly string[], type: "Invoice" | "Credit Memo" | "Debit Memo" = "Invoice", opts: { select?: string; batchSize?: number } = {}) {
     return this.findBy("Invoice", acumaticaConfig.naturalKeyFields.Invoice, externalRefs, acumaticaInvoiceSchema, {
       extraFilter: `Type eq ${odataString(type)}`,
+      ...opts,
     });
   }
 
@@ -533,9 +566,9 @@ export class AcumaticaClient extends BearerTokenClient {
     return this.releaseDocument("Invoice", "ReleaseInvoice", type, referenceNbr);
   }
 
-  /** Payments by their Zuora number (ExternalRef). */
-  findPayments(externalRefs: readonly string[]) {
-    return this.findBy("Payment", acumaticaConfig.naturalKeyFields.Payment, externalRefs, acumaticaPaymentSchema);
+  /** Payments (and refunds) by their Zuora number (ExternalRef). */
+  findPayments(externalRefs: readonly string[], opts: { select?: string; batchSize?: number } = {}) {
+    return this.findBy("Payment", acumaticaConfig.naturalKeyFields.Payment, externalRefs, acumaticaPaymentSchema, opts);
   }
 
   /** Creates a payment applied to the given documents (insert only). */

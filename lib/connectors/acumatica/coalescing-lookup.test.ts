@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { coalescingLookup } from "./coalescing-lookup";
 
 /** A look-up whose calls are answered by the test, one at a time. */
@@ -48,16 +48,24 @@ describe("coalescingLookup", () => {
   });
 
   it("with a window, a key that finds no call in flight waits for others, and those asked meanwhile go with it", async () => {
-    const { calls, fetch } = controlledFetch();
-    const lookup = coalescingLookup(fetch, { windowMs: 30 });
-    const a = lookup.load("a");
-    await new Promise((r) => setTimeout(r, 5));
-    const b = lookup.load("b");
-    await settle();
-    expect(calls).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(calls.map((c) => c.keys)).toEqual([["a", "b"]]);
-    calls[0]!.answer({ a: ["A1"], b: ["B1"] });
-    expect(await Promise.all([a, b])).toEqual([["A1"], ["B1"]]);
+    // the window's clock is the test's: on a loaded machine real timers of 5 and 30 ms may fire in any order
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      const { calls, fetch } = controlledFetch();
+      const lookup = coalescingLookup(fetch, { windowMs: 30 });
+      const a = lookup.load("a");
+      await settle();
+      vi.advanceTimersByTime(5);
+      const b = lookup.load("b");
+      await settle();
+      expect(calls).toHaveLength(0);
+      vi.advanceTimersByTime(25);
+      await settle();
+      expect(calls.map((c) => c.keys)).toEqual([["a", "b"]]);
+      calls[0]!.answer({ a: ["A1"], b: ["B1"] });
+      expect(await Promise.all([a, b])).toEqual([["A1"], ["B1"]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

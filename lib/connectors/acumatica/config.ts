@@ -24,8 +24,17 @@ export const acumaticaConfig = {
    * requests (429 beyond). Overridable per connection.
    */
   limits: { requestsPerMinute: 120, burst: 5, maxConcurrent: 3 },
-  /** values per `$filter=X eq 'a' or X eq 'b' ...` look-up (keeps URLs short) */
+  /** values per `$filter=X eq 'a' or X eq 'b' ...` look-up of concurrent jobs (keeps URLs short) */
   filterBatchSize: 25,
+  /**
+   * The longest query string a look-up sends, in bytes as sent. Acumatica runs on IIS, whose request
+   * filtering refuses longer ones (`maxQueryString`, default 2048, answered 404.15) as does ASP.NET
+   * (`maxQueryStringLength`, default 2048); Acumatica documents no limit of its own, so the defaults
+   * are assumed (sandbox/acumatica/README.md).
+   */
+  maxQueryStringBytes: 2048,
+  /** values per call of a poll page's batched look-up (TargetPort.lookUpMany): as many as the query string takes */
+  lookUpManyBatchSize: 100,
   /** how long to follow a 202 Location of a long-running action */
   actionPollTimeoutMs: 120_000,
   /**
@@ -43,6 +52,12 @@ export const acumaticaConfig = {
   releaseLocationAfterMs: 1_000,
   /** how long a release's status check waits for the checks of other releases to share one read */
   releaseStatusWindowMs: 25,
+  /**
+   * How long a customer look-up that finds no call in flight waits for other jobs' look-ups to go in the
+   * same call (customers, master data, are looked up before every post; the answer is as fresh as a call
+   * of its own, see coalescingLookup).
+   */
+  customerLookUpWindowMs: 15,
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});

@@ -1,8 +1,11 @@
 // The Acumatica target adapter: natural-key look-ups, insert-only creates, updates of customers,
-// release of AR documents and payments, reversal of invoices. Acumatica has no idempotency key, so the
-// engine looks every document up by the natural key it keeps in a reference field before it creates one.
+// release of AR documents and payments, reversal of invoices. Acumatica has no idempotency key and takes
+// a second AR document or payment with the same reference, so the engine looks a document up by the
+// natural key it keeps in a reference field before it creates one whenever Acumatica may hold it
+// already (one by one, or a poll page's keys together with lookUpMany).
 import type { TargetDocumentRef } from "../ports";
 import type { AcumaticaClient, ArDocumentInput, CustomerInput, PaymentInput } from "./client";
+import { acumaticaConfig } from "./config";
 import { acumaticaCustomerSchema, type AcumaticaCustomer } from "./schemas";
 
 /**
@@ -107,6 +110,23 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
     return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
   };
   return {
+    /**
+     * A poll page's natural keys of one entity, looked up in a few calls: as many keys per
+     * `$filter=… or …` as the query string takes, only the fields a reference needs. Each key answers
+     * the rows findDocument reads for it (of the same Type). Other entities are not looked up (no key answered).
+     */
+    lookUpMany: async ({ entity, naturalKeys }: { entity: string; naturalKeys: readonly string[] }): Promise<Map<string, TargetDocumentRef[]>> => {
+      const e = entity as Entity;
+      const batchSize = acumaticaConfig.lookUpManyBatchSize;
+      const refs = <T extends { id: string; ReferenceNbr?: string | null }>(found: Map<string, T[]>) =>
+        new Map([...found].map(([key, rows]) => [key, rows.map((r) => ({ targetId: r.id, targetRef: r.ReferenceNbr ?? null }))]));
+      if (e === "Invoice" || e === "CreditMemo") {
+        const field = acumaticaConfig.naturalKeyFields.Invoice;
+        return refs(await client.findArDocuments(naturalKeys, e === "Invoice" ? "Invoice" : "Credit Memo", { select: `Type,ReferenceNbr,Status,${field}`, batchSize }));
+      }
+      if (e === "Payment") return refs(await client.findPayments(naturalKeys, { select: `Type,ReferenceNbr,Status,${acumaticaConfig.naturalKeyFields.Payment}`, batchSize }));
+      return new Map();
+    },
     findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
       const e = entity as Entity;
       if (e === "Customer") {

@@ -50,11 +50,12 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
     { type: "account", label: "Billing accounts → customers", mode: "master" },
     // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled;
     // only Zuora creates it, so it is looked up in Acumatica only when an attempt may have written it (or on the first pass)
-    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master", lookUp: "when-unsure" },
+    // (on the first pass, a poll page's invoices are looked up together: targetEntity, under the Zuora number)
+    { type: "invoice", label: "Posted invoices → AR invoices", mode: "master", lookUp: "when-unsure", targetEntity: "Invoice" },
     // master: a posted payment is planned again when Zuora changes it, to void it if it was canceled; looked up as invoices are
-    { type: "payment", label: "Payments → AR payments", mode: "master", lookUp: "when-unsure" },
-    { type: "credit-memo", label: "Credit memos → AR credit memos", mode: "document" },
-    { type: "refund", label: "Refunds → AR customer refunds", mode: "document" },
+    { type: "payment", label: "Payments → AR payments", mode: "master", lookUp: "when-unsure", targetEntity: "Payment" },
+    { type: "credit-memo", label: "Credit memos → AR credit memos", mode: "document", targetEntity: "CreditMemo" },
+    { type: "refund", label: "Refunds → AR customer refunds", mode: "document", targetEntity: "Refund" },
   ],
   settings: { schema: zuoraAcumaticaSettingsSchema, fields: zuoraAcumaticaSettingsFields },
   valueMapKinds: [

@@ -3,7 +3,7 @@
 // "PaymentVoid" (the Voided Payment that VoidPayment creates for a payment canceled in Zuora, found by
 // the payment's reference number, natural key the Zuora payment number). A posted "Payment" is never
 // changed: what follows it is a document of its own.
-import type { AcumaticaClient } from "../../connectors/acumatica";
+import { acumaticaConfig, type AcumaticaClient } from "../../connectors/acumatica";
 import type { TargetDocumentRef, TargetPort } from "../../connectors/ports";
 import type { AcumaticaRefundDoc } from "./mapping";
 import type { PaymentVoidInput } from "./payment-changes";
@@ -40,6 +40,13 @@ export const withRefundsAndVoids = (base: TargetPort, client: AcumaticaClient): 
   };
   return {
     ...base,
+    // A refund is a Payment of Type Refund under its Zuora number (as findRefund reads it); a void is never looked up in batches.
+    lookUpMany: async (o) => {
+      if (o.entity === "PaymentVoid") return new Map();
+      if (o.entity !== "Refund") return base.lookUpMany ? base.lookUpMany(o) : new Map();
+      const found = await client.findPayments(o.naturalKeys, { select: "Type,ReferenceNbr,Status,ExternalRef", batchSize: acumaticaConfig.lookUpManyBatchSize });
+      return new Map([...found].map(([key, rows]) => [key, rows.filter((r) => r.Type === "Refund").map((r) => ({ targetId: r.id, targetRef: r.ReferenceNbr ?? null }))]));
+    },
     findDocument: async (o) => (o.entity === "Refund" ? findRefund(o.naturalKey) : o.entity === "PaymentVoid" ? findVoid(o.naturalKey) : base.findDocument(o)),
     createDocument: async (o) => {
       if (o.entity === "Refund") {
