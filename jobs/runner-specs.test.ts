@@ -32,5 +32,8 @@ describe("the worker's two job runners", () => {
     // graphile-worker warns (and serves slots one by one) when a local queue is smaller than the concurrency
     expect(control.worker.localQueue.size).toBeGreaterThanOrEqual(control.concurrency);
     expect(runnerSpecs(1)[0].worker.localQueue.size).toBe(2);
+    // jobs due later are found by polling: records within a second, polls and sweeps within two
+    expect(records.pollInterval).toBeLessThanOrEqual(1_000);
+    expect(control.pollInterval).toBeLessThanOrEqual(2_000);
   });
 });

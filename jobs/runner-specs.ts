@@ -19,16 +19,19 @@ const JOB_REPORT_BATCH_MS = 20;
  *   slots: it is there so that the pool, not each idle slot, looks for jobs (without it every idle slot
  *   of every process ran a fetch per poll interval and per new-job notification: 740 fetches in a
  *   185 s benchmark run, more than the record jobs' own).
- * Both LISTEN for new jobs; the 1 s poll interval finds the jobs due later (retries, a poll waiting for
- * the object types before it).
+ * Both LISTEN for new jobs; the poll interval only finds jobs that became due later (retries, a record
+ * whose claim another attempt holds, a poll waiting for the object types before it): 1 s for `records`,
+ * 2 s for `control`, whose idle pool would otherwise add a fetch a second per process to every long,
+ * rate-limited run (1,136 fetches in a 569 s licence run).
  */
 export const runnerSpecs = (concurrency: number) =>
   [
     {
       name: "records",
       concurrency,
+      pollInterval: 1_000,
       worker: { localQueue: { size: concurrency + 1 }, completeJobBatchDelay: JOB_REPORT_BATCH_MS, failJobBatchDelay: JOB_REPORT_BATCH_MS },
     },
-    { name: "control", concurrency: CONTROL_CONCURRENCY, worker: { localQueue: { size: CONTROL_CONCURRENCY } } },
+    { name: "control", concurrency: CONTROL_CONCURRENCY, pollInterval: 2_000, worker: { localQueue: { size: CONTROL_CONCURRENCY } } },
   ] as const;
 

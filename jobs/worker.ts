@@ -70,7 +70,7 @@ const main = async () => {
           taskList: taskLists[spec.name],
           parsedCronItems: spec.name === "control" ? cronItems : [],
           noHandleSignals: true,
-          pollInterval: 1000,
+          pollInterval: spec.pollInterval,
           preset: { worker: spec.worker },
         });
         started.push(runner);
