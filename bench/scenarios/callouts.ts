@@ -1,5 +1,6 @@
-import { POST } from "../../app/api/webhooks/[vendor]/[connectionId]/route";
-import { serveRoute } from "../../test/reliability/http-helpers";
+import { db as appDb } from "../../lib/db";
+import { answerCalloutRequest } from "../../lib/sync/answer-callout-request";
+import { serveNodeRoute } from "../../test/reliability/http-helpers";
 import { percentile, type BenchContext } from "../lib/context";
 import { summariseStatements } from "../lib/sql-stats";
 import { BENCH_CALLOUT_SECRET, createSandboxFlow, spawnWorker } from "../lib/stack";
@@ -90,7 +91,7 @@ export const calloutLatency = async (
   const { sourceConnectionId, flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
   const g = globalThis as unknown as { mlConnectorDb?: unknown };
   g.mlConnectorDb = db;
-  const served = await serveRoute(POST as never, /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
+  const served = await serveNodeRoute((req, res, { vendor = "", connectionId = "" }) => answerCalloutRequest({ db: appDb, req, res, vendor, connectionId }), /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
   // debug level: each callout's stage times ("callout processed", lib/sync/process-callout.ts), read from the workers' output
   const procs = [0, 1].map(() => spawnWorker({ databaseUrl: ctx.sqlStats ? ctx.sqlStats.workerUrl(url) : url, concurrency: 8, env: { LOG_LEVEL: "debug" }, nodeArgs: workerNodeArgs }));
   const stages = new Map<string, { pickedUpMs: number; fetchedMs: number; ingestedMs: number }>();
