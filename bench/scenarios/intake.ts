@@ -24,8 +24,8 @@ export type IntakeResult = {
   serverPeakRssMb: number;
   /**
    * The framework's ceiling on the same server, connections and machine: GET on the webhook URL, which
-   * the route does not export, so Next answers 405 after routing, the proxy and its method dispatch,
-   * running none of our code. Acknowledged/s can at most approach this.
+   * the route answers 405 after Next's routing and its API-route dispatch with a method check and
+   * nothing else (no body read, no database). Acknowledged/s can at most approach this.
    */
   ceilingPerSecond: number;
   ceilingP99Ms: number;
@@ -57,7 +57,7 @@ const rssOf = (pid: number) => {
  * Webhook intake: autocannon against the PRODUCTION build (`next start`), each request a signed
  * Zuora callout with its own Zuora-Notification-Id (so each one is verified, recorded and queued, not
  * deduplicated). Builds the app first when .next holds no build. Acknowledged = HTTP 200. Then the
- * same load as GETs the route answers 405 to, for the framework's own ceiling on this machine.
+ * same load as GETs the route answers 405 to at once, for the framework's own ceiling on this machine.
  */
 export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 20 }: { seconds: number; connections?: number }): Promise<IntakeResult> => {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {

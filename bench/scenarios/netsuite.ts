@@ -1,7 +1,8 @@
-import { POST } from "../../app/api/webhooks/[vendor]/[connectionId]/route";
+import { db as appDb } from "../../lib/db";
+import { answerCalloutRequest } from "../../lib/sync/answer-callout-request";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import { startSandbox } from "../../sandbox/index";
-import { serveRoute } from "../../test/reliability/http-helpers";
+import { serveNodeRoute } from "../../test/reliability/http-helpers";
 import { percentile, type BenchContext } from "../lib/context";
 import { CALLOUT_SECRET, createNetsuiteZuoraFlows, seedNetsuiteVolume } from "../lib/netsuite-stack";
 import { spawnWorker, waitForSync } from "../lib/stack";
@@ -40,7 +41,7 @@ export const netsuiteFlows = async (
   const procs: ReturnType<typeof spawnWorker>[] = [];
   const g = globalThis as unknown as { mlConnectorDb?: unknown };
   g.mlConnectorDb = db;
-  const served = await serveRoute(POST as never, /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
+  const served = await serveNodeRoute((req, res, { vendor = "", connectionId = "" }) => answerCalloutRequest({ db: appDb, req, res, vendor, connectionId }), /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
   try {
     await sandbox.control.setLatency({ zuora: latencyMs, netsuite: latencyMs });
     const ids = await createNetsuiteZuoraFlows({ db, sandbox, netsuiteMaxConcurrent: 10 });

@@ -72,7 +72,8 @@ export const RecordsBrowser = ({
   isAdmin: boolean;
 }) => {
   const router = useRouter();
-  const pathname = usePathname();
+  // null only while a Pages Router page renders (next/navigation compat types, since pages/api exists); this is an App Router page
+  const pathname = usePathname() ?? "/records";
   const queryClient = useQueryClient();
   const searchKey = toApiQuery(search);
   const [selected, setSelected] = useState<Set<string>>(new Set());

@@ -2,6 +2,7 @@ import type { SourceDocument } from "../connectors/ports";
 import type { Db } from "../db";
 import { getFlowKind } from "../flows/registry";
 import type { AnyFlowKind, FlowRow, FlowRuntime } from "../flows/types";
+import { logger } from "../logger";
 import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { enqueueRecord } from "./enqueue-record";
@@ -50,6 +51,7 @@ export const processCallout = async ({
   /** overrides a flow's vendor adapters (tooling); default: its definition's connect() */
   runtimeFor?: (flowId: string) => FlowRuntime | undefined;
 }): Promise<{ status: "processed"; outcomes: IngestOutcome[]; postings: CalloutPosting[] } | { status: "not_found" | "already_processed" }> => {
+  const pickedUpAt = Date.now();
   // The event, and the enabled flows reading from its connection with both connections' updatedAt (so the
   // cached vendor clients are checked without reads of their own), in one round trip.
   const [event] = await db.$queryRaw<
@@ -97,6 +99,7 @@ export const processCallout = async ({
       }
     }
   }
+  const fetchedAt = Date.now();
   // Every document and the event's processedAt in one transaction: a crash leaves all of it or none (then the job runs again).
   const markProcessed = (client: Pick<Db, "inboundEvent">) => client.inboundEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
   if (fetched.length === 0) {
@@ -116,6 +119,7 @@ export const processCallout = async ({
     await markProcessed(tx);
     return results;
   });
+  const ingestedAt = Date.now();
   const outcomes = ingested.map((r) => r.outcome);
   const toPost = ingested.flatMap(({ outcome, recordId }, i) => (outcome === "new" || outcome === "reprocess" ? [{ recordId, runtime: fetched[i]!.runtime }] : []));
 
@@ -128,5 +132,11 @@ export const processCallout = async ({
       postings.push({ recordId, outcome: { status: "deferred", reason: describeSyncError(err).message } });
     }
   }
+  // Where a callout's time went, in ms since its receipt (debug level: one line per callout).
+  const since = (t: number) => t - new Date(event.receivedAt).getTime();
+  logger.debug(
+    { inboundEventId: event.id, pickedUpMs: since(pickedUpAt), fetchedMs: since(fetchedAt), ingestedMs: since(ingestedAt), doneMs: since(Date.now()), postings: postings.map((p) => p.outcome.status) },
+    "callout processed",
+  );
   return { status: "processed", outcomes, postings };
 };

@@ -11,6 +11,44 @@ export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, 
 
 export type ServedRoute = { url: string; close: () => Promise<void>; errors: unknown[] };
 
+/** Serves a Node request handler (a Pages Router API route's) for the paths `pattern` matches, its named groups as params. */
+export const serveNodeRoute = async (
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, string>) => Promise<void> | void,
+  pattern: RegExp,
+): Promise<ServedRoute> => {
+  const errors: unknown[] = [];
+  const server = http.createServer(async (req, res) => {
+    try {
+      const m = pattern.exec(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+      if (!m) {
+        res.writeHead(404).end();
+        return;
+      }
+      await handler(req, res, { ...m.groups });
+    } catch (err) {
+      errors.push(err);
+      if (!res.headersSent) res.writeHead(599);
+      res.end();
+    }
+  });
+  return listen(server, errors);
+};
+
+const listen = async (server: http.Server, errors: unknown[]): Promise<ServedRoute> => {
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    errors,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
+
 export const serveRoute = async (handler: RouteHandler, pattern: RegExp): Promise<ServedRoute> => {
   const errors: unknown[] = [];
   const server = http.createServer(async (req, res) => {
@@ -38,18 +76,7 @@ export const serveRoute = async (handler: RouteHandler, pattern: RegExp): Promis
       res.end();
     }
   });
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    errors,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, errors);
 };
 
 /** Runs `tasks` with at most `concurrency` in flight. */

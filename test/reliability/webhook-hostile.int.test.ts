@@ -1,12 +1,13 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { POST } from "../../app/api/webhooks/[vendor]/[connectionId]/route";
+import { db as appDb } from "../../lib/db";
+import { answerCalloutRequest } from "../../lib/sync/answer-callout-request";
 import { createConnection } from "../../lib/connections/create-connection";
 import { createCapturingLogger, replaceLogger } from "../../lib/logger";
 import type { Logger } from "pino";
 import { createTestDb, type TestDb } from "../db";
 import { prng } from "./chaos-stack";
-import { pool, rawRequest, serveRoute, type ServedRoute } from "./http-helpers";
+import { pool, rawRequest, serveNodeRoute, type ServedRoute } from "./http-helpers";
 
 /*
  * Hostile input against the Zuora webhook route, served over real HTTP on loopback by its own handler
@@ -44,7 +45,7 @@ describe("webhook route under hostile input", () => {
     unsignedId = (await createConnection({ db: t.db, input: { ...base, name: "no hmac", secrets: { clientId: "c", clientSecret: "s" } } })).id;
     // one warning per refused callout: captured (checked for secrets below), not printed 3,000 times
     previousLogger = replaceLogger(createCapturingLogger((line) => void logged.push(JSON.stringify(line)), "warn"));
-    served = await serveRoute(POST as never, /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
+    served = await serveNodeRoute((req, res, { vendor = "", connectionId = "" }) => answerCalloutRequest({ db: appDb, req, res, vendor, connectionId }), /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/);
   });
   afterAll(async () => {
     await served?.close();

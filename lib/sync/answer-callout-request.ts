@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WebhookAck } from "../connectors/types";
+import type { Db } from "../db";
+import { toErrorBody } from "../errors";
+import { receiveCallout } from "./receive-callout";
+
+/** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
+export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
+
+/** The body, or null as soon as it exceeds `limit` bytes (a chunked body declares no length: never buffer it whole). */
+const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const bytes = chunk as Buffer;
+    size += bytes.byteLength;
+    if (size > limit) return null;
+    chunks.push(bytes);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+};
+
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  if (body === undefined) {
+    res.writeHead(status, headers).end();
+  } else if (typeof body === "string") {
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers }).end(body);
+  } else {
+    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  }
+};
+
+/** The vendor's expected answer: JSON for objects, text for strings (e.g. a handshake echo). */
+const answer = (res: ServerResponse, ack: WebhookAck) => send(res, ack.status, ack.body, ack.headers);
+
+/**
+ * The caller's address for a connection's IP allowlist: the first X-Forwarded-For entry, which
+ * `next start` fills with the socket's address when the caller sends none (else the socket's). Behind a reverse proxy the
+ * proxy must overwrite that header (README: Running web and workers separately); the shared secret stays the authentication.
+ */
+const callerAddressOf = (req: IncomingMessage) => {
+  const forwarded = req.headers["x-forwarded-for"];
+  return (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || req.socket.remoteAddress || undefined;
+};
+
+/** The request URL as the vendor called it (as Next builds it: https when the socket or the forwarding proxy says so). */
+const fullUrlOf = (req: IncomingMessage) => {
+  const encrypted = "encrypted" in req.socket && req.socket.encrypted === true;
+  const proto = encrypted || String(req.headers["x-forwarded-proto"] ?? "").includes("https") ? "https" : "http";
+  return `${proto}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+};
+
+const headersOf = (req: IncomingMessage) => {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+};
+
+/**
+ * POST /api/webhooks/[vendor]/[connectionId] on Node's own request and response: verified by the
+ * vendor's connector over the raw bytes (with the full URL and the connection's secrets), recorded
+ * once, its job queued (receiveCallout), answered as the vendor expects. Served by a Pages Router API
+ * route (pages/api/webhooks), not an App Router route handler: the App Router wraps every request in a
+ * web Request with a stream body and pipes a web Response back, which alone cost about as much
+ * server CPU as Next's whole 405 answer (bench/README.md, Webhook intake); this runs on node:http's objects directly.
+ */
+export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId }: { db: () => Db; req: IncomingMessage; res: ServerResponse; vendor: string; connectionId: string }) => {
+  try {
+    if (req.method !== "POST") return send(res, 405, undefined, { allow: "POST" });
+    const declared = Number(req.headers["content-length"] ?? "0");
+    const tooLarge = () => send(res, 413, { success: false, error: "payload too large" }, { connection: "close" });
+    if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
+    const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
+    if (!rawBody) return tooLarge();
+    const result = await receiveCallout({ db: db(), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
+    if (result.status === 404) return send(res, 404, { success: false, error: "not found" });
+    if (result.status === 401) return result.ack ? answer(res, result.ack) : send(res, 401, { success: false, error: "unauthorized" });
+    if (result.status === 400) return send(res, 400, { success: false, error: result.reason });
+    return answer(res, result.ack);
+  } catch (err) {
+    const { status, body } = toErrorBody(err);
+    if (res.headersSent) return void res.destroy();
+    return send(res, status, { error: body });
+  }
+};
