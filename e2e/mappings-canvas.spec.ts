@@ -59,6 +59,9 @@ const expectCentred = async (page: Page, dialog: Locator) => {
   expect(Math.abs(box.y + box.height / 2 - viewport.height / 2), "vertical centre").toBeLessThanOrEqual(2);
 };
 
+/** A search reads the board again: at 5,000 x 2,000 on a loaded machine that read alone can take seconds. */
+const SEARCHED = { timeout: 30_000 };
+
 const openCanvas = async (page: Page, flowId: string) => {
   await page.goto(`/mappings?flowId=${flowId}&kind=customer`);
   await expect(page.getByTestId("mapping-canvas")).toBeVisible({ timeout: 60_000 });
@@ -77,7 +80,7 @@ test("at 5,000 x 2,000 values a mapped pair is found by search and its partner i
   const n = 3777;
   await page.getByLabel("Search Zuora billing account").fill(account(n));
   const source = page.getByTestId(`source-node-${account(n)}`);
-  await expect(source).toBeVisible();
+  await expect(source).toBeVisible(SEARCHED);
   await expect(source.getByTestId("partner")).toHaveText(`→ ${partnerOf(n)}`);
   // the target column still lists every customer, with the found account's partner first
   const partner = page.getByTestId(`target-node-${partnerOf(n)}`);
@@ -89,6 +92,7 @@ test("at 5,000 x 2,000 values a mapped pair is found by search and its partner i
   // from the other side: a customer search keeps the accounts mapped to it on screen
   await page.getByLabel("Search Zuora billing account").fill("");
   await page.getByLabel("Search Acumatica customer").fill(customer(42));
+  await expect(page.getByTestId("pager-targets")).toContainText(/^1–1 of 1 /, SEARCHED);
   await showCanvas(page);
   for (const k of [42, 42 + TARGETS]) await expect(page.getByTestId(`source-node-${account(k)}`)).toBeInViewport();
   await expect(page.getByTestId(`target-node-${customer(42)}`).getByTestId("partner")).toContainText(`← ${account(42)} +1`);
@@ -115,8 +119,8 @@ test("with both columns filtered, dragging with the mouse from a source's handle
   const source = page.getByTestId("source-node-ZA-04505");
   const target = page.getByTestId("target-node-SC0123");
   const neighbour = page.getByTestId("target-node-SC0124");
-  await expect(source).toContainText("unmapped");
-  await expect(target).toBeVisible();
+  await expect(source).toContainText("unmapped", SEARCHED);
+  await expect(target).toBeVisible(SEARCHED);
   await expect(neighbour).toBeVisible();
   await expect(page.getByTestId("source-node-ZA-04600")).toHaveCount(0);
   // both searches applied: 10 accounts and the 20 mapped to the 10 customers found
@@ -139,6 +143,16 @@ test("with both columns filtered, dragging with the mouse from a source's handle
   await expect(page.getByTestId("source-node-ZA-04506")).toContainText("unmapped");
   expect(await mappingOf(flowId, "ZA-04506")).toBeNull();
 
+  // without a mouse: Enter on a source's handle picks it, Enter on a target's dot maps it
+  const keyed = page.getByTestId("source-node-ZA-04507").getByRole("button", { name: "Map ZA-04507" });
+  await keyed.focus();
+  await page.keyboard.press("Enter");
+  await expect(keyed).toHaveAttribute("aria-pressed", "true");
+  await neighbour.getByRole("button", { name: "Map ZA-04507 to SC0124" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: "Saved: “ZA-04507” → SC0124" })).toBeVisible();
+  expect(await mappingOf(flowId, "ZA-04507")).toBe("SC0124");
+
   // the confirm dialog (remove) opens centred on the viewport, not in the top-left corner
   await source.getByRole("button", { name: "Remove mapping of ZA-04505" }).click();
   const dialog = page.getByRole("dialog", { name: "Remove mapping" });
@@ -155,8 +169,8 @@ test("with both columns filtered and scrolled by the wheel, the drag line stays 
   // ZA-04600..ZA-04609 (unmapped) first, then the 200 accounts mapped to SC0100..SC0199: both columns scroll
   await page.getByLabel("Search Zuora billing account").fill("ZA-0460");
   await page.getByLabel("Search Acumatica customer").fill("SC01");
-  await expect(page.getByTestId("pager-targets")).toContainText(/of 100 /);
-  await expect(page.getByTestId("source-node-ZA-04600")).toContainText("unmapped");
+  await expect(page.getByTestId("pager-targets")).toContainText(/of 100 /, SEARCHED);
+  await expect(page.getByTestId("source-node-ZA-04600")).toContainText("unmapped", SEARCHED);
   await page.waitForLoadState("networkidle");
   await showCanvas(page);
   const canvas = page.getByTestId("mapping-canvas");
@@ -237,7 +251,7 @@ test("after saving a mapping the admin keeps the records held, releases them lat
   await page.getByLabel("Search Zuora billing account").fill("ZA-HELD");
   await page.getByLabel("Search Acumatica customer").fill("SC0007");
   const held = page.getByTestId("source-node-ZA-HELD-1");
-  await expect(held).toContainText("2 held");
+  await expect(held).toContainText("2 held", SEARCHED);
   await expect(page.getByTestId("pager-targets")).toContainText(/^1–1 of 1 /);
 
   await dragWithMouse(page, held.getByLabel("Map ZA-HELD-1"), page.getByTestId("target-node-SC0007"));
