@@ -1,44 +1,83 @@
 "use client";
 
+import { Position, ReactFlow, type Connection, type Edge, type IsValidConnection, type Node, type NodeHandle } from "@xyflow/react";
+import "@xyflow/react/dist/base.css";
+import "./canvas.css";
 import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
-import { SourceValue, TargetValue } from "./nodes";
-import { buildRows, HEADING_HEIGHT, ROW_HEIGHT } from "./rows";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from "react";
+import { DragLine, EDGE_TYPES, type MappingEdgeType } from "./lines";
+import { CanvasContext, HANDLE_INSET, HANDLE_SIZE, HEADING_NODE_HEIGHT, NODE_TYPES, VALUE_HEIGHT, type CanvasState } from "./nodes";
+import { buildRows, HEADING_HEIGHT, ROW_HEIGHT, type SourceRow, type TargetRow } from "./rows";
 import type { MappingBoard } from "./types";
 
 /** Height of the canvas, width of the band between the columns where lines are drawn. */
 const HEIGHT = 640;
 const BAND = 180;
-/** Top padding of each column, and where a value's middle lies within its row. */
+/** Top padding of each column, side padding of the canvas, width of a column's scrollbar. */
 const PAD = 8;
-const MIDDLE = 22;
-/** A press that moves less than this is a click (pick the source), not a drag. */
-const CLICK_SLOP = 5;
-/** Near a column's top or bottom edge a drag scrolls it. */
+const SIDE = 12;
+const BAR = 12;
+/** Near the target column's top or bottom edge a drag scrolls it. */
 const EDGE = 48;
 
-type Point = { x: number; y: number };
-type Drag = { sourceKey: string; from: Point; to: Point; over: string | null };
+type Side = "source" | "target";
+type Column = Virtualizer<HTMLDivElement, Element>;
 
-const targetKeyAt = ({ x, y }: Point) => (document.elementFromPoint(x, y)?.closest<HTMLElement>("[data-target-key]")?.dataset.targetKey ?? null);
+/** Flow node ids name the side and the value; the key is URI-encoded because xyflow puts node ids in CSS selectors. */
+const nodeId = (side: Side, key: string) => `${side === "source" ? "s" : "t"}:${encodeURIComponent(key)}`;
+const keyOf = (id: string) => decodeURIComponent(id.slice(2));
 
-/** The rows of a column in view, as [row index, y of the value's middle within the canvas band]. */
-const middlesInView = (v: Virtualizer<HTMLDivElement, Element>) => {
+/** Each column's rows in view (overscan included) as flow nodes at the column's x, scrolled by its own offset. */
+const columnNodes = (side: Side, rows: (SourceRow | TargetRow)[], column: Column, x: number, width: number) => {
+  const top = column.scrollOffset ?? 0;
+  const handles: NodeHandle[] =
+    side === "source"
+      ? [{ id: null, type: "source", position: Position.Right, x: width - HANDLE_INSET - HANDLE_SIZE, y: (VALUE_HEIGHT - HANDLE_SIZE) / 2, width: HANDLE_SIZE, height: HANDLE_SIZE }]
+      : [{ id: null, type: "target", position: Position.Left, x: 0, y: 0, width, height: VALUE_HEIGHT }];
+  return column.getVirtualItems().map((item): Node => {
+    const row = rows[item.index]!;
+    const position = { x, y: item.start - top };
+    if (row.type === "heading") {
+      return { id: row.id, type: "heading", position, data: { text: row.text, side }, width, height: HEADING_NODE_HEIGHT, measured: { width, height: HEADING_NODE_HEIGHT }, draggable: false, selectable: false, connectable: false };
+    }
+    return {
+      id: nodeId(side, row.value.key),
+      type: side,
+      position,
+      data: row,
+      // sizes and handles are known up front: a node scrolled into view draws its lines at once, without waiting to be measured
+      width,
+      height: VALUE_HEIGHT,
+      measured: { width, height: VALUE_HEIGHT },
+      handles,
+      draggable: false,
+      selectable: false,
+      style: { pointerEvents: "all" },
+    };
+  });
+};
+
+/** The rows of a column in view, as [row index, y of the value's middle within the canvas]. */
+const middlesInView = (v: Column) => {
   const top = v.scrollOffset ?? 0;
   const shown = new Map<number, number>();
   for (const item of v.getVirtualItems()) {
-    const y = item.start - top + MIDDLE;
+    const y = item.start - top + VALUE_HEIGHT / 2;
     if (y >= 0 && y <= HEIGHT) shown.set(item.index, y);
   }
   return shown;
 };
 
+const isSourceToTarget: IsValidConnection = (c) => c.source.startsWith("s:") && c.target.startsWith("t:");
+
 /**
- * Sources (left) and targets (right) as two virtualised columns that scroll on their own, so 5,000 x
- * 2,000 values stay fast. Each value names its mapped partner (a button that scrolls the other
- * column to it); lines are drawn only between values both on screen. Mapping: drag from a source's
- * handle and drop on a target (the drop is found under the pointer, wherever the columns are
- * scrolled), or click/Enter the handle, then a target. The parent persists and refetches.
+ * Sources (left) and targets (right) on an @xyflow/react surface that neither pans nor zooms (one flow
+ * pixel is one screen pixel): each column scrolls on its own (its scrollbar, or the wheel over it), and
+ * only the rows in view of each column are nodes (windowed with @tanstack/react-virtual), so 5,000 x
+ * 2,000 values stay fast. Each value names its mapped partner (a button that scrolls the other column
+ * to it); edges join only the pairs both on screen. Mapping: drag from a source's handle onto a target
+ * (xyflow's connection, ended by the target under the pointer), or press the handle (click, Enter),
+ * then a target. The parent persists and refetches.
  */
 export const MappingCanvas = ({
   board,
@@ -63,14 +102,26 @@ export const MappingCanvas = ({
   const canvasRef = useRef<HTMLDivElement>(null);
   const sourceScroll = useRef<HTMLDivElement>(null);
   const targetScroll = useRef<HTMLDivElement>(null);
+  /** Ends what a drag in progress listens to (set while one is). */
+  const stopDrag = useRef<(() => void) | null>(null);
+  const [width, setWidth] = useState(1100);
+  useLayoutEffect(() => {
+    const el = canvasRef.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   const sourceColumn = useVirtualizer({
     count: sources.length,
     getScrollElement: () => sourceScroll.current,
     estimateSize: (i) => (sources[i]?.type === "heading" ? HEADING_HEIGHT : ROW_HEIGHT),
     getItemKey: (i) => sources[i]!.id,
     paddingStart: PAD,
-    overscan: 6,
-    initialRect: { width: 400, height: HEIGHT },
+    overscan: 3,
+    initialRect: { width: BAR, height: HEIGHT },
   });
   const targetColumn = useVirtualizer({
     count: targets.length,
@@ -78,24 +129,17 @@ export const MappingCanvas = ({
     estimateSize: (i) => (targets[i]?.type === "heading" ? HEADING_HEIGHT : ROW_HEIGHT),
     getItemKey: (i) => targets[i]!.id,
     paddingStart: PAD,
-    overscan: 6,
-    initialRect: { width: 400, height: HEIGHT },
+    overscan: 3,
+    initialRect: { width: BAR, height: HEIGHT },
   });
 
   const [picked, setPicked] = useState<string | null>(null);
-  const [drag, setDrag] = useState<Drag | null>(null);
-  const [focus, setFocus] = useState<{ side: "source" | "target"; key: string } | null>(null);
+  const [focus, setFocus] = useState<CanvasState["focus"]>(null);
+  const [isConnecting, setConnecting] = useState(false);
 
   useEffect(() => {
     if (picked !== null && !sourceIndex.has(picked)) setPicked(null);
   }, [picked, sourceIndex]);
-
-  const showPartner = (side: "source" | "target", key: string) => {
-    const index = side === "target" ? targetIndex.get(key) : sourceIndex.get(key);
-    if (index === undefined) return;
-    (side === "target" ? targetColumn : sourceColumn).scrollToIndex(index, { align: "center" });
-    setFocus({ side, key });
-  };
 
   const map = useCallback(
     (sourceKey: string, targetKey: string) => {
@@ -106,137 +150,194 @@ export const MappingCanvas = ({
     [board.sources, onMap],
   );
 
-  // A drag follows the pointer on the window: the drop target is whatever lies under the pointer at
-  // release, so filtering, scrolling or layout shifts above the canvas cannot move the drop point.
-  const startDrag = (e: ReactPointerEvent<HTMLButtonElement>, sourceKey: string) => {
-    if (!isEditable || e.button !== 0) return;
-    e.preventDefault();
-    const r = e.currentTarget.getBoundingClientRect();
-    const start = { x: e.clientX, y: e.clientY };
-    setDrag({ sourceKey, from: { x: r.left + r.width / 2, y: r.top + r.height / 2 }, to: start, over: null });
-    const onMove = (ev: PointerEvent) => {
-      const to = { x: ev.clientX, y: ev.clientY };
-      const column = targetScroll.current?.getBoundingClientRect();
-      if (column && to.x >= column.left && to.x <= column.right) {
-        if (to.y < column.top + EDGE) targetScroll.current!.scrollTop -= 24;
-        else if (to.y > column.bottom - EDGE) targetScroll.current!.scrollTop += 24;
-      }
-      setDrag((d) => (d ? { ...d, to, over: targetKeyAt(to) } : d));
-    };
-    const onUp = (ev: PointerEvent) => {
-      window.removeEventListener("pointermove", onMove);
-      window.removeEventListener("pointerup", onUp);
-      window.removeEventListener("pointercancel", onCancel);
-      setDrag(null);
-      const end = { x: ev.clientX, y: ev.clientY };
-      if (Math.hypot(end.x - start.x, end.y - start.y) < CLICK_SLOP) {
-        setPicked((p) => (p === sourceKey ? null : sourceKey));
-        return;
-      }
-      const targetKey = targetKeyAt(end);
-      if (targetKey !== null) map(sourceKey, targetKey);
-    };
-    const onCancel = () => {
-      window.removeEventListener("pointermove", onMove);
-      window.removeEventListener("pointerup", onUp);
-      window.removeEventListener("pointercancel", onCancel);
-      setDrag(null);
-    };
-    window.addEventListener("pointermove", onMove);
-    window.addEventListener("pointerup", onUp);
-    window.addEventListener("pointercancel", onCancel);
-  };
+  const showPartner = useCallback(
+    (side: Side, key: string) => {
+      const index = side === "target" ? targetIndex.get(key) : sourceIndex.get(key);
+      if (index === undefined) return;
+      (side === "target" ? targetColumn : sourceColumn).scrollToIndex(index, { align: "center" });
+      setFocus({ side, key });
+    },
+    [sourceColumn, sourceIndex, targetColumn, targetIndex],
+  );
 
-  const sourceMiddles = middlesInView(sourceColumn);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const state = useMemo<CanvasState>(
+    () => ({ isEditable, picked, focus, mappedFrom, togglePick: (key) => setPicked((p) => (p === key ? null : key)), map, showPartner, onUnmap, onRelease, pointer }),
+    [isEditable, picked, focus, mappedFrom, map, showPartner, onUnmap, onRelease],
+  );
+
+  // Column geometry in flow pixels (= canvas pixels: the viewport is fixed at zoom 1, no pan).
+  const columnWidth = Math.max(160, (width - BAND) / 2);
+  const sourceX = SIDE;
+  const sourceWidth = columnWidth - SIDE;
+  const targetX = columnWidth + BAND;
+  const targetWidth = Math.max(160, width - BAR - 4 - targetX);
+
+  const nodes = [...columnNodes("source", sources, sourceColumn, sourceX, sourceWidth), ...columnNodes("target", targets, targetColumn, targetX, targetWidth)];
   const targetMiddles = middlesInView(targetColumn);
-  const lines: { sourceKey: string; targetKey: string; y1: number; y2: number }[] = [];
-  for (const [i, y1] of sourceMiddles) {
+  const edges: Edge[] = [];
+  for (const [i] of middlesInView(sourceColumn)) {
     const row = sources[i];
     if (row?.type !== "value" || row.value.target === null) continue;
     const t = targetIndex.get(row.value.target);
-    const y2 = t === undefined ? undefined : targetMiddles.get(t);
-    if (y2 !== undefined) lines.push({ sourceKey: row.value.key, targetKey: row.value.target, y1, y2 });
+    if (t === undefined || !targetMiddles.has(t)) continue;
+    const sourceKey = row.value.key;
+    const targetKey = row.value.target;
+    const isHighlighted = sourceKey === picked || (focus?.side === "target" ? targetKey === focus.key : sourceKey === focus?.key);
+    edges.push({
+      id: `${nodeId("source", sourceKey)}->${nodeId("target", targetKey)}`,
+      type: "mapping",
+      source: nodeId("source", sourceKey),
+      target: nodeId("target", targetKey),
+      data: { sourceKey, targetKey, isHighlighted },
+      selectable: false,
+      focusable: false,
+      deletable: false,
+      interactionWidth: 0,
+      zIndex: isHighlighted ? 1 : 0,
+    } satisfies MappingEdgeType);
   }
-  const highlighted = (l: { sourceKey: string; targetKey: string }) =>
-    l.sourceKey === picked || (focus?.side === "target" ? l.targetKey === focus.key : l.sourceKey === focus?.key);
 
-  const canvasBox = drag ? canvasRef.current?.getBoundingClientRect() : undefined;
+  // The wheel over a column scrolls that column (the surface itself does not pan).
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      if ((e.target as Element).closest("[data-column-scroll]")) return;
+      const box = el.getBoundingClientRect();
+      const column = e.clientX - box.left < columnWidth + BAND / 2 ? sourceScroll.current : targetScroll.current;
+      if (!column) return;
+      const before = column.scrollTop;
+      column.scrollTop += e.deltaY * (e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? HEIGHT : 1);
+      // at a column's end the page scrolls on, except during a drag
+      if (column.scrollTop !== before || stopDrag.current) e.preventDefault();
+    };
+    el.addEventListener("wheel", onWheel, { passive: false });
+    return () => el.removeEventListener("wheel", onWheel);
+  }, [columnWidth]);
+
+  // Keyboard focus on a value half out of view scrolls its column to it; the browser would otherwise
+  // scroll the flow's clipped container itself and shift every node off its handles.
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el) return;
+    const onScroll = (e: Event) => {
+      const scrolled = e.target as HTMLElement;
+      if (scrolled.closest?.(".react-flow") && (scrolled.scrollTop !== 0 || scrolled.scrollLeft !== 0)) {
+        scrolled.scrollTop = 0;
+        scrolled.scrollLeft = 0;
+      }
+    };
+    el.addEventListener("scroll", onScroll, true);
+    return () => el.removeEventListener("scroll", onScroll, true);
+  }, []);
+  const onFocus = (e: FocusEvent) => {
+    const value = (e.target as HTMLElement).closest<HTMLElement>("[data-source-key], [data-target-key]");
+    const node = value?.closest<HTMLElement>(".react-flow__node");
+    if (!value || !node) return;
+    const box = node.getBoundingClientRect();
+    const canvas = canvasRef.current!.getBoundingClientRect();
+    if (box.top >= canvas.top && box.bottom <= canvas.bottom) return;
+    const { sourceKey, targetKey } = value.dataset;
+    const index = sourceKey !== undefined ? sourceIndex.get(sourceKey) : targetIndex.get(targetKey!);
+    if (index !== undefined) (sourceKey !== undefined ? sourceColumn : targetColumn).scrollToIndex(index, { align: "auto" });
+  };
+
+  // During a drag: the pointer is kept in canvas pixels for the drag line (read in the capture phase,
+  // before xyflow's own handler redraws it); near the target column's top or bottom edge that column
+  // scrolls; the page holds still (the wheel over a column scrolls the column), so the canvas stays
+  // where it was when the drag began.
+  const onConnectStart = (start: MouseEvent | TouchEvent) => {
+    setConnecting(true);
+    const at = { x: window.scrollX, y: window.scrollY };
+    const track = (ev: MouseEvent) => {
+      const el = canvasRef.current;
+      const canvas = el?.getBoundingClientRect();
+      if (!el || !canvas) return;
+      // flow pixels start inside the canvas's border
+      pointer.current = { x: ev.clientX - canvas.left - el.clientLeft, y: ev.clientY - canvas.top - el.clientTop };
+      const column = targetScroll.current;
+      if (!column || ev.clientX < canvas.left + targetX || ev.clientX > canvas.right) return;
+      if (ev.clientY < canvas.top + EDGE) column.scrollTop -= 24;
+      else if (ev.clientY > canvas.bottom - EDGE) column.scrollTop += 24;
+    };
+    const holdPage = () => {
+      if (window.scrollX !== at.x || window.scrollY !== at.y) window.scrollTo(at.x, at.y);
+    };
+    const holdWheel = (ev: WheelEvent) => {
+      if (!canvasRef.current?.contains(ev.target as Element)) ev.preventDefault();
+    };
+    if ("clientX" in start) track(start);
+    window.addEventListener("mousemove", track, true);
+    window.addEventListener("scroll", holdPage);
+    window.addEventListener("wheel", holdWheel, { passive: false });
+    stopDrag.current = () => {
+      window.removeEventListener("mousemove", track, true);
+      window.removeEventListener("scroll", holdPage);
+      window.removeEventListener("wheel", holdWheel);
+      pointer.current = null;
+    };
+  };
+  const onConnectEnd = () => {
+    stopDrag.current?.();
+    stopDrag.current = null;
+    setConnecting(false);
+  };
+  useEffect(() => () => stopDrag.current?.(), []);
 
   return (
-    <div ref={canvasRef} className="relative rounded-lg border border-zinc-200 bg-zinc-50/50" style={{ height: HEIGHT }} data-testid="mapping-canvas" onKeyDown={(e) => e.key === "Escape" && setPicked(null)}>
-      <div className="grid h-full" style={{ gridTemplateColumns: `minmax(0, 1fr) ${BAND}px minmax(0, 1fr)` }}>
-        <div ref={sourceScroll} className="overflow-y-auto overscroll-contain pl-3" role="list" aria-label={board.sourceLabel} data-testid="source-column">
-          <div className="relative" style={{ height: sourceColumn.getTotalSize() }}>
-            {sourceColumn.getVirtualItems().map((item) => {
-              const row = sources[item.index]!;
-              return (
-                <div key={item.key} role="listitem" className="absolute inset-x-0" style={{ top: item.start, height: item.size }}>
-                  {row.type === "heading" ? (
-                    <p className="pt-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">{row.text}</p>
-                  ) : (
-                    <SourceValue
-                      value={row.value}
-                      isEditable={isEditable}
-                      isPicked={picked === row.value.key}
-                      isFocused={focus?.side === "source" && focus.key === row.value.key}
-                      onHandleDown={(e) => startDrag(e, row.value.key)}
-                      onHandleKey={() => setPicked((p) => (p === row.value.key ? null : row.value.key))}
-                      onShowPartner={() => row.value.target !== null && showPartner("target", row.value.target)}
-                      onUnmap={() => row.value.target !== null && onUnmap(row.value.key, row.value.target)}
-                      onRelease={() => onRelease(row.value.key)}
-                    />
-                  )}
-                </div>
-              );
-            })}
-          </div>
-          {sources.length === 0 ? <p className="px-2 py-8 text-center text-sm text-zinc-500">No {board.sourceLabel} matches.</p> : null}
-        </div>
-        <svg width={BAND} height={HEIGHT} className="pointer-events-none" aria-hidden="true">
-          {lines.map((l) => (
-            <path
-              key={`${l.sourceKey}->${l.targetKey}`}
-              data-testid="mapping-line"
-              data-source={l.sourceKey}
-              data-target={l.targetKey}
-              d={`M 0 ${l.y1} C ${BAND / 2} ${l.y1}, ${BAND / 2} ${l.y2}, ${BAND} ${l.y2}`}
-              fill="none"
-              stroke={highlighted(l) ? "#1d4ed8" : "#71717a"}
-              strokeWidth={highlighted(l) ? 2.5 : 1.25}
-            />
-          ))}
-        </svg>
-        <div ref={targetScroll} className="overflow-y-auto overscroll-contain pr-3" role="list" aria-label={board.targetLabel} data-testid="target-column">
-          <div className="relative" style={{ height: targetColumn.getTotalSize() }}>
-            {targetColumn.getVirtualItems().map((item) => {
-              const row = targets[item.index]!;
-              return (
-                <div key={item.key} role="listitem" className="absolute inset-x-0" style={{ top: item.start, height: item.size }}>
-                  {row.type === "heading" ? (
-                    <p className="pt-2 pl-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">{row.text}</p>
-                  ) : (
-                    <TargetValue
-                      value={row.value}
-                      mappedFrom={mappedFrom.get(row.value.key) ?? []}
-                      picked={isEditable ? picked : null}
-                      isDropTarget={drag?.over === row.value.key}
-                      isFocused={focus?.side === "target" && focus.key === row.value.key}
-                      onPick={() => picked !== null && map(picked, row.value.key)}
-                      onShowPartner={(key) => showPartner("source", key)}
-                    />
-                  )}
-                </div>
-              );
-            })}
-          </div>
-          {targets.length === 0 ? <p className="px-2 py-8 text-center text-sm text-zinc-500">No {board.targetLabel} matches.</p> : null}
-        </div>
+    <div
+      ref={canvasRef}
+      className="mapping-canvas relative overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50/50"
+      style={{ height: HEIGHT }}
+      data-testid="mapping-canvas"
+      data-connecting={isConnecting ? "" : undefined}
+      onKeyDown={(e) => e.key === "Escape" && setPicked(null)}
+      onFocus={onFocus}
+    >
+      <CanvasContext.Provider value={state}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={NODE_TYPES}
+          edgeTypes={EDGE_TYPES}
+          connectionLineComponent={DragLine}
+          onConnect={(c: Connection) => map(keyOf(c.source), keyOf(c.target))}
+          onConnectStart={onConnectStart}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isSourceToTarget}
+          nodesConnectable={isEditable}
+          nodesDraggable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          connectOnClick={false}
+          autoPanOnConnect={false}
+          autoPanOnNodeFocus={false}
+          panOnDrag={false}
+          panOnScroll={false}
+          zoomOnScroll={false}
+          zoomOnPinch={false}
+          zoomOnDoubleClick={false}
+          preventScrolling={false}
+          minZoom={1}
+          maxZoom={1}
+          defaultViewport={{ x: 0, y: 0, zoom: 1 }}
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          disableKeyboardA11y
+          proOptions={{ hideAttribution: true }}
+        />
+      </CanvasContext.Provider>
+      <div ref={sourceScroll} data-column-scroll className="absolute top-0 overflow-y-auto overscroll-contain [scrollbar-width:thin]" style={{ left: columnWidth + 2, width: BAR, height: HEIGHT }} data-testid="source-column" aria-label={`Scroll the ${board.sourceLabel} column`}>
+        <div style={{ height: sourceColumn.getTotalSize() }} />
       </div>
-      {drag && canvasBox ? (
-        <svg className="pointer-events-none absolute inset-0 h-full w-full" aria-hidden="true" data-testid="drag-line">
-          <line x1={drag.from.x - canvasBox.left} y1={drag.from.y - canvasBox.top} x2={drag.to.x - canvasBox.left} y2={drag.to.y - canvasBox.top} stroke="#1d4ed8" strokeWidth={2} strokeDasharray="6 4" />
-        </svg>
-      ) : null}
+      <div ref={targetScroll} data-column-scroll className="absolute top-0 right-0 overflow-y-auto overscroll-contain [scrollbar-width:thin]" style={{ width: BAR, height: HEIGHT }} data-testid="target-column" aria-label={`Scroll the ${board.targetLabel} column`}>
+        <div style={{ height: targetColumn.getTotalSize() }} />
+      </div>
+      {sources.length === 0 ? <p className="pointer-events-none absolute top-8 text-center text-sm text-zinc-500" style={{ left: sourceX, width: sourceWidth }}>No {board.sourceLabel} matches.</p> : null}
+      {targets.length === 0 ? <p className="pointer-events-none absolute top-8 text-center text-sm text-zinc-500" style={{ left: targetX, width: targetWidth }}>No {board.targetLabel} matches.</p> : null}
     </div>
   );
 };
