@@ -17,17 +17,23 @@ export const registerPool = (db: object, pool: pg.Pool) => {
   pools.set(db, pool);
 };
 
-/** The driver pool behind a client made by createDb (or createDbOnPool). */
-export const poolOf = (db: object): pg.Pool => {
+/** The driver pool behind a client made by createDb (or createDbOnPool), if it has one. */
+export const findPool = (db: object): pg.Pool | undefined => {
   const pool = pools.get(db);
-  if (!pool) throw new Error("This database client has no driver pool: make it with createDb (lib/db.ts)");
-  if (!pool.ended) return pool;
+  if (!pool || !pool.ended) return pool;
   // Prisma's $disconnect ended it, and Prisma reconnects on its next query: so do these statements,
   // on a pool of their own that does not keep the process alive
   const again = new pg.Pool({ ...pool.options, allowExitOnIdle: true });
   again.on("error", () => {});
   pools.set(db, again);
   return again;
+};
+
+/** The driver pool behind a client made by createDb (or createDbOnPool). */
+export const poolOf = (db: object): pg.Pool => {
+  const pool = findPool(db);
+  if (!pool) throw new Error("This database client has no driver pool: make it with createDb (lib/db.ts)");
+  return pool;
 };
 
 /** A statement prepared once per connection under `name` (its text must never change under that name). */
@@ -47,4 +53,41 @@ export const queryRows = async <S extends z.ZodType>(on: Queryable, statement: P
 export const execute = async (on: Queryable, statement: PreparedStatement, values: unknown[]): Promise<number> => {
   const result = await on.query({ name: statement.name, text: statement.text, values });
   return result.rowCount ?? 0;
+};
+
+type PrismaRaw = {
+  $queryRaw: (query: TemplateStringsArray, ...values: unknown[]) => Promise<unknown>;
+  $executeRaw: (query: TemplateStringsArray, ...values: unknown[]) => Promise<number>;
+};
+
+/** A prepared statement as a Prisma tagged template: its text cut at each `$n`, the values in order of use. */
+const asTemplate = (statement: PreparedStatement, values: unknown[]): [TemplateStringsArray, ...unknown[]] => {
+  const parts: string[] = [];
+  const used: unknown[] = [];
+  let last = 0;
+  for (const m of statement.text.matchAll(/\$(\d+)/g)) {
+    parts.push(statement.text.slice(last, m.index));
+    used.push(values[Number(m[1]) - 1]);
+    last = m.index + m[0].length;
+  }
+  parts.push(statement.text.slice(last));
+  return [Object.assign([...parts], { raw: [...parts] }), ...used];
+};
+
+/**
+ * A prepared statement's rows on a client's driver pool; a client without one (a wrapper of a client,
+ * such as a test's counting proxy) runs the same statement through Prisma.
+ */
+export const dbRows = async <S extends z.ZodType>(db: object, statement: PreparedStatement, values: unknown[], schema: S): Promise<z.output<S>[]> => {
+  const pool = findPool(db);
+  if (pool) return queryRows(pool, statement, values, schema);
+  const rows = (await (db as PrismaRaw).$queryRaw(...asTemplate(statement, values))) as unknown[];
+  return rows.map((row) => schema.parse(row));
+};
+
+/** A prepared statement for its effect (rows touched), as dbRows runs it. */
+export const dbExecute = async (db: object, statement: PreparedStatement, values: unknown[]): Promise<number> => {
+  const pool = findPool(db);
+  if (pool) return execute(pool, statement, values);
+  return (db as PrismaRaw).$executeRaw(...asTemplate(statement, values));
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db";
+import { dbExecute, dbRows, prepared } from "../db/pool";
 import { sleep } from "./retry";
 
 /**
@@ -81,6 +82,59 @@ const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
 const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int() });
 
+/*
+ * The limiter's statements, prepared once per connection (lib/db/pool.ts): they run around vendor
+ * calls, many a second. Times in milliseconds, as float8.
+ */
+const RESERVE = prepared(
+  "mlc_limits_reserve",
+  `INSERT INTO "VendorRateLimit" AS r ("key", "tat")
+   VALUES ($1::text, clock_timestamp() + $2::float8 * interval '1 millisecond')
+   ON CONFLICT ("key") DO UPDATE
+     SET "tat" = GREATEST(r."tat", clock_timestamp()) + $2::float8 * interval '1 millisecond'
+     WHERE GREATEST(r."tat", clock_timestamp()) + $3::float8 * interval '1 millisecond'
+           - $4::float8 * interval '1 millisecond' - clock_timestamp()
+           <= $5::float8 * interval '1 millisecond'
+   RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "aheadMs"`,
+);
+const CURRENT_WAIT = prepared(
+  "mlc_limits_current_wait",
+  `SELECT GREATEST(0, EXTRACT(EPOCH FROM ("tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "waitMs"
+   FROM "VendorRateLimit" WHERE "key" = $1::text`,
+);
+const PAUSE = prepared(
+  "mlc_limits_pause",
+  `INSERT INTO "VendorRateLimit" AS r ("key", "tat")
+   VALUES ($1::text, clock_timestamp() + ($2::float8 + $3::float8) * interval '1 millisecond')
+   ON CONFLICT ("key") DO UPDATE
+     SET "tat" = GREATEST(r."tat", clock_timestamp() + ($2::float8 + $3::float8) * interval '1 millisecond')`,
+);
+const ENSURE_SLOTS = prepared(
+  "mlc_limits_ensure_slots",
+  `INSERT INTO "VendorCallSlot" ("key", "slot", "expiresAt")
+   SELECT $1::text, s, '-infinity'::timestamptz FROM generate_series(0, $2::int - 1) AS s
+   ON CONFLICT DO NOTHING`,
+);
+const GIVE_BACK = prepared(
+  "mlc_limits_give_back",
+  `UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
+   WHERE "key" = $1::text AND "slot" = $2::int AND "holder" = $3::text`,
+);
+/** The slot taken (null: none free) and how many slots the key has (fewer than asked after a crash emptied the table). */
+const TAKE_SLOT = prepared(
+  "mlc_limits_take_slot",
+  `WITH taken AS (
+     UPDATE "VendorCallSlot" SET "holder" = $2::text,
+       "expiresAt" = clock_timestamp() + $3::float8 * interval '1 millisecond'
+     WHERE "key" = $1::text AND "slot" = (
+       SELECT "slot" FROM "VendorCallSlot"
+       WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()
+       ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING "slot")
+   SELECT (SELECT "slot" FROM taken) AS "slot",
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots"`,
+);
+
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
 
@@ -114,21 +168,10 @@ const rateShapeOf = (limits: SharedLimits): RateShape => {
  */
 const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, n: number): Promise<number[]> => {
   const spanMs = intervalMs * n;
-  const rows = await db.$queryRaw`
-    INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-    VALUES (${key}, clock_timestamp() + ${spanMs}::float8 * interval '1 millisecond')
-    ON CONFLICT ("key") DO UPDATE
-      SET "tat" = GREATEST(r."tat", clock_timestamp()) + ${spanMs}::float8 * interval '1 millisecond'
-      WHERE GREATEST(r."tat", clock_timestamp()) + ${spanMs - intervalMs}::float8 * interval '1 millisecond'
-            - ${toleranceMs}::float8 * interval '1 millisecond' - clock_timestamp()
-            <= ${maxWaitMs}::float8 * interval '1 millisecond'
-    RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - ${spanMs}::float8)::float8 AS "aheadMs"`;
-  const reserved = z.array(aheadRowSchema).parse(rows)[0];
+  const [reserved] = await dbRows(db, RESERVE, [key, spanMs, spanMs - intervalMs, toleranceMs, maxWaitMs], aheadRowSchema);
   if (!reserved) {
-    const current = await db.$queryRaw`
-      SELECT GREATEST(0, EXTRACT(EPOCH FROM ("tat" - clock_timestamp())) * 1000 - ${toleranceMs}::float8)::float8 AS "waitMs"
-      FROM "VendorRateLimit" WHERE "key" = ${key}`;
-    throw new QueueFullError("rate", z.array(waitRowSchema).parse(current)[0]?.waitMs ?? maxWaitMs);
+    const [current] = await dbRows(db, CURRENT_WAIT, [key, toleranceMs], waitRowSchema);
+    throw new QueueFullError("rate", current?.waitMs ?? maxWaitMs);
   }
   return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
 };
@@ -231,11 +274,7 @@ export const pauseKey = async (limits: Pick<SharedLimits, "db" | "key" | "reques
   }
   const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
   const toleranceMs = intervalMs * Math.max(0, (limits.burst ?? 1) - 1);
-  await limits.db.$executeRaw`
-    INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-    VALUES (${limits.key}, clock_timestamp() + (${ms}::float8 + ${toleranceMs}::float8) * interval '1 millisecond')
-    ON CONFLICT ("key") DO UPDATE
-      SET "tat" = GREATEST(r."tat", clock_timestamp() + (${ms}::float8 + ${toleranceMs}::float8) * interval '1 millisecond')`;
+  await dbExecute(limits.db, PAUSE, [limits.key, ms, toleranceMs]);
 };
 
 /** Slots created per (db, key, limit), so the insert runs once per process and limit. */
@@ -247,10 +286,7 @@ const ensureSlots = async (db: Db, key: string, count: number, again = false) =>
   ensuredSlots.set(db, seen);
   const id = `${key}\u0000${count}`;
   if (seen.has(id) && !again) return;
-  await db.$executeRaw`
-    INSERT INTO "VendorCallSlot" ("key", "slot", "expiresAt")
-    SELECT ${key}, s, '-infinity'::timestamptz FROM generate_series(0, ${count}::int - 1) AS s
-    ON CONFLICT DO NOTHING`;
+  await dbExecute(db, ENSURE_SLOTS, [key, count]);
   seen.add(id);
 };
 
@@ -273,9 +309,7 @@ const slotPoolOf = (db: Db, id: string): SlotPool => {
 };
 
 const giveBack = async (db: Db, key: string, held: HeldSlot) => {
-  await db.$executeRaw`
-    UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
-    WHERE "key" = ${key} AND "slot" = ${held.slot}::int AND "holder" = ${held.holder}`;
+  await dbExecute(db, GIVE_BACK, [key, held.slot, held.holder]);
 };
 
 /**
@@ -347,20 +381,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const deadline = Date.now() + (limits.maxQueueWaitMs ?? 60_000);
   let pollMs = 10;
   for (;;) {
-    // the slot taken (null: none free) and how many slots the key has: fewer than `max` after a
-    // crash of Postgres emptied the unlogged table, and then they are inserted again
-    const rows = await db.$queryRaw`
-      WITH taken AS (
-        UPDATE "VendorCallSlot" SET "holder" = ${holder},
-          "expiresAt" = clock_timestamp() + ${leaseMs}::float8 * interval '1 millisecond'
-        WHERE "key" = ${key} AND "slot" = (
-          SELECT "slot" FROM "VendorCallSlot"
-          WHERE "key" = ${key} AND "slot" < ${max}::int AND "expiresAt" < clock_timestamp()
-          ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING "slot")
-      SELECT (SELECT "slot" FROM taken) AS "slot",
-             (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = ${key} AND "slot" < ${max}::int) AS "slots"`;
-    const got = z.array(slotRowSchema).parse(rows)[0];
+    const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max], slotRowSchema);
     if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now() });
     if (got && got.slots < max) {
       await ensureSlots(db, key, max, true);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db";
-import { execute, poolOf, prepared, queryRows } from "../db/pool";
+import { dbExecute, dbRows, prepared } from "../db/pool";
 import type { FlowRow } from "../flows/types";
 
 /** How long a claim lasts without renewal; renewed every LEASE_RENEW_MS while its holder works. */
@@ -111,7 +111,7 @@ const CLAIM = prepared(
  * without an outcome, or lost its lease) left it set.
  */
 export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: string; owner: string }): Promise<ClaimResult> => {
-  const [row] = await queryRows(poolOf(db), CLAIM, [recordId, owner, LEASE_MS / 1000], claimRowSchema);
+  const [row] = await dbRows(db, CLAIM, [recordId, owner, LEASE_MS / 1000], claimRowSchema);
   if (!row) return { claimed: false, current: null };
   if (!row.record || !row.flow || row.attempt === null) {
     if (row.status === "pending" && row.leaseUntil) return { claimed: false, current: "pending", busyUntil: row.leaseUntil };
@@ -155,7 +155,7 @@ export const holdLease = ({ db, recordId, owner, claimedAt }: { db: Db; recordId
   let lost = false;
   const timer = setInterval(() => {
     const sent = Date.now();
-    execute(poolOf(db), RENEW_LEASE, [recordId, owner, LEASE_MS / 1000])
+    dbExecute(db, RENEW_LEASE, [recordId, owner, LEASE_MS / 1000])
       .then((n) => {
         if (n === 0) lost = true;
         else validUntil = Math.max(validUntil, sent + LEASE_MS);
