@@ -46,8 +46,8 @@ const json = (value: unknown) => JSON.stringify(value ?? null);
  * The settle as ONE fixed statement (prepared once per connection): every optional part of a
  * Settlement is a parameter pair (whether to set it, the value), so the text never changes.
  * Right-hand sides read the row as it was before the UPDATE; UNCHANGED is true unless a newer source
- * version was ingested since the claim (the Settlement's `source`). Lock mode 'hold' takes the keys SHARE
- * until the transaction ends; 'release' takes them EXCLUSIVE for the session (see settleRecord).
+ * version was ingested since the claim (the Settlement's `source`). Lock mode 'hold' takes the keys SHARE,
+ * 'release' EXCLUSIVE, until the transaction ends (see lockFlowDependencies).
  */
 const UNCHANGED = `(NOT $5::boolean OR ("sourceVersion" IS NOT DISTINCT FROM $6::text AND md5(COALESCE("sourcePayload", 'null'::jsonb)::text) = $7::text))`;
 
@@ -82,7 +82,7 @@ const SETTLE = prepared(
     FROM u, jsonb_to_recordset($30::jsonb) AS m(kind text, "sourceKey" text, "sourceLabel" text, "targetValue" text, "targetLabel" text)
     ON CONFLICT ("flowId", kind, "sourceKey") DO NOTHING
   ), lk AS (
-    SELECT CASE WHEN $32::text = 'hold' THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_lock(h) END
+    SELECT CASE WHEN $32::text = 'hold' THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_xact_lock(h) END
     FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM jsonb_array_elements_text($31::jsonb) n WHERE EXISTS (SELECT 1 FROM u) ORDER BY 1) ordered
   ), rj AS (
     SELECT graphile_worker.remove_job($34::text) FROM u WHERE $33::boolean AND u.status <> 'pending'
@@ -91,16 +91,14 @@ const SETTLE = prepared(
 );
 
 /**
- * After a settle that took its keys EXCLUSIVE for the session: whether a held record waits on one
- * of them, read in a new statement (a snapshot taken while the locks are held, so it sees every hold
- * committed before them), and the locks given back. A hold committed later saw the post itself.
+ * After a settle that took its keys EXCLUSIVE, in the same transaction: whether a held record waits
+ * on one of them, read in a statement of its own (its snapshot is taken while the locks are held, so
+ * it sees every hold committed before them; a hold committed later sees the post itself).
  */
-const WAITING_AND_UNLOCK = prepared(
+const WAITING = prepared(
   "mlc_settle_waiting",
   `SELECT EXISTS (SELECT 1 FROM "SyncRecord" r WHERE r."flowId" = $1::uuid AND r.status = 'held'
-            AND r.missing @> ANY (SELECT jsonb_build_array(k) FROM jsonb_array_elements($2::jsonb) k)) AS waiting,
-          (SELECT count(*) FROM (SELECT pg_advisory_unlock(h) FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h
-             FROM jsonb_array_elements_text($3::jsonb) n) keys) unlocked)::int AS unlocked`,
+     AND r.missing @> ANY (SELECT jsonb_build_array(k) FROM jsonb_array_elements($2::jsonb) k)) AS waiting`,
 );
 
 const settledRowSchema = z.object({ settled: z.number().int() });
@@ -153,17 +151,25 @@ const settleValues = ({ recordId, flowId, owner, settlement: s }: Settle): unkno
 };
 
 /**
+ * A post that releases held records: it holds no vendor call, but on a loaded machine a connection or
+ * a dependency lock may take a while (Prisma's defaults, 2 s to start and 5 s in all, would fail a post
+ * the vendor already made; its retry then only finds the document).
+ */
+const RELEASE_TX = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/**
  * Commits one attempt's outcome in ONE statement, and only if the attempt's claim (`owner`) still
  * holds the pending record: the record's new state with its claim released, all its audit events in
  * one INSERT, the planner's value maps, the dependency locks the caller's protocol needs and, for a
  * direct post, the removal of the queued job. Answers false when the claim was lost (another attempt
  * took the record over after it expired): then nothing was written.
  *
- * With `locks` in "release" mode (a post that makes keys available) the keys are taken EXCLUSIVE for
- * the session of the connection, a second statement on it looks whether a held record waits on them
- * and gives the locks back (see lockFlowDependencies for the protocol), and only when one does are they
- * released by releaseHeldRecords, in a transaction of its own. No BEGIN/COMMIT: 2 statements for a post.
- * A connection that fails between the two is discarded, which ends its session and so its locks.
+ * With `locks` in "release" mode (a post that makes keys available) the statement runs in a short
+ * transaction on one connection: BEGIN, the settle (its keys taken EXCLUSIVE after its row), a look
+ * for held records waiting on those keys, COMMIT. Only when one waits is that transaction rolled back
+ * and the post settled again with releaseHeldRecords in one Prisma transaction (see
+ * lockFlowDependencies / releaseHeldRecords): the post and the release commit together, so a crash
+ * between them cannot leave a record held on a key that is available.
  */
 export const settleRecord = async (db: Db, settle: Settle): Promise<boolean> => {
   const values = settleValues(settle);
@@ -175,28 +181,36 @@ export const settleRecord = async (db: Db, settle: Settle): Promise<boolean> => 
   const client = await poolOf(db).connect();
   let waiting = false;
   let settled = false;
+  let broken: Error | undefined;
   try {
+    await client.query("BEGIN");
     const [row] = await queryRows(client, SETTLE, values, settledRowSchema);
     settled = (row?.settled ?? 0) > 0;
     if (settled) {
-      const [check] = await queryRows(client, WAITING_AND_UNLOCK, [settle.flowId, json(keys.map(({ kind, sourceKey }) => ({ kind, sourceKey }))), json(lockNames(settle.flowId, keys))], waitingRowSchema);
+      const [check] = await queryRows(client, WAITING, [settle.flowId, json(keys.map(({ kind, sourceKey }) => ({ kind, sourceKey })))], waitingRowSchema);
       waiting = check?.waiting ?? false;
     }
-    client.release();
+    await client.query(waiting ? "ROLLBACK" : "COMMIT");
   } catch (err) {
-    // the session may still hold the keys: end it
-    client.release(err instanceof Error ? err : true);
+    // a connection in an unknown state is not given back to the pool
+    broken = err instanceof Error ? err : new Error(String(err));
     throw err;
+  } finally {
+    client.release(broken);
   }
-  if (waiting) await releaseHeldRecords({ db, flowId: settle.flowId, keys: [...keys], actorUserId: null });
-  return settled;
+  if (!waiting) return settled;
+  return db.$transaction(async (tx) => {
+    const done = await settleRecordIn(tx, settle);
+    if (done) await releaseHeldRecords({ db, tx, flowId: settle.flowId, keys: [...keys], actorUserId: null, keysLocked: true });
+    return done;
+  }, RELEASE_TX);
 };
 
 /**
- * The same statement inside a caller's transaction (a hold ingested with its dependencies): its
- * SHARE locks of the keys it waits on last until that transaction ends.
+ * The same statement inside a caller's transaction (a hold ingested with its dependencies, a post
+ * with the records it releases): its locks last until that transaction ends.
  */
-export const settleRecordIn = async (tx: Writer, settle: Settle & { settlement: Settlement & { locks?: { keys: readonly DependencyKey[]; mode: "hold" } } }): Promise<boolean> => {
+export const settleRecordIn = async (tx: Writer, settle: Settle): Promise<boolean> => {
   const rows = await tx.$queryRawUnsafe<unknown[]>(SETTLE.text, ...settleValues(settle));
   const [row] = rows.map((r) => settledRowSchema.parse(r));
   return (row?.settled ?? 0) > 0;
