@@ -18,7 +18,11 @@ import { sleep } from "./retry";
  * `FOR UPDATE SKIP LOCKED`; a crashed process's lease lapses at `expiresAt`. A finished call hands its
  * slot to a caller of the same process that waits for one, or keeps it idle for `slotLingerMs` for the
  * next call of the process; a slot goes back to the table after that, and at the latest `slotHoldMs`
- * after it was taken, so other processes get their turn.
+ * after it was taken, so other processes get their turn. A slot taken while at least half of the
+ * key's slots stayed free lingers until its hold ends instead: nobody was short of one, and on a
+ * loaded machine a job's next call often comes later than 250 ms, which sent every call's slot back
+ * to the table (two statements per call, bench/README.md "Vendor limiter"). Another process that
+ * meets no free slot waits at most `slotHoldMs` for such a slot.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -80,7 +84,7 @@ export class QueueFullError extends Error {
 
 const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
-const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int() });
+const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int(), free: z.coerce.number().int() });
 
 /*
  * The limiter's statements, prepared once per connection (lib/db/pool.ts): they run around vendor
@@ -120,7 +124,10 @@ const GIVE_BACK = prepared(
   `UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
    WHERE "key" = $1::text AND "slot" = $2::int AND "holder" = $3::text`,
 );
-/** The slot taken (null: none free) and how many slots the key has (fewer than asked after a crash emptied the table). */
+/**
+ * The slot taken (null: none free), how many slots the key has (fewer than asked after a crash emptied
+ * the table) and how many were free before this take.
+ */
 const TAKE_SLOT = prepared(
   "mlc_limits_take_slot",
   `WITH taken AS (
@@ -132,7 +139,8 @@ const TAKE_SLOT = prepared(
        ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING "slot")
    SELECT (SELECT "slot" FROM taken) AS "slot",
-          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots"`,
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots",
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()) AS "free"`,
 );
 
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
@@ -140,8 +148,13 @@ const MAX_RESERVATION = 64;
 
 /** How far ahead a process reserves send times of a fast rate for its next callers (see above). */
 export const RATE_BANK_MS = 20;
-/** How long after its time a banked send time may still be used (see above). */
-const BANK_VALID_MS = 250;
+/**
+ * How long after its time a banked send time may still be used (see above). Using one late bunches
+ * sends but adds none: whatever this is, a process sends at most one bank beyond the rate in any
+ * window. At 250 ms a worker whose calls came further apart than that (a loaded machine) dropped its
+ * bank and reserved again for nearly every call.
+ */
+const BANK_VALID_MS = 2_000;
 
 type RateShape = { intervalMs: number; toleranceMs: number; maxWaitMs: number };
 type RateWaiter = { resolve: (waitMs: number) => void; reject: (err: unknown) => void };
@@ -293,7 +306,8 @@ const ensureSlots = async (db: Db, key: string, count: number, again = false) =>
 export type SlotLease = { release: () => Promise<void> };
 
 /** A slot this process holds in the table. */
-type HeldSlot = { slot: number; holder: string; takenAt: number; linger?: NodeJS.Timeout };
+/** `spare`: taken while at least half of the key's slots stayed free (see above) */
+type HeldSlot = { slot: number; holder: string; takenAt: number; spare: boolean; linger?: NodeJS.Timeout };
 type SlotWaiter = { given?: HeldSlot; wake: () => void };
 type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[] };
 
@@ -322,8 +336,9 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const max = limits.maxConcurrent;
   if (!max) return { release: async () => {} };
   const pool = slotPoolOf(db, `${key}\u0000${max}`);
-  const lingerMs = limits.slotLingerMs ?? 250;
   const holdMs = limits.slotHoldMs ?? 2000;
+  /** an explicit slotLingerMs; else 250 ms, or the rest of its hold for a spare slot (at least 250 ms) */
+  const lingerOf = (held: HeldSlot) => limits.slotLingerMs ?? Math.max(250, held.spare ? holdMs - (Date.now() - held.takenAt) : 0);
 
   const leaseMs = limits.slotLeaseMs ?? 120_000;
   /** A slot held longer than this is not used for another call (the call must end well inside the lease). */
@@ -343,7 +358,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       giveBack(db, key, held).catch(() => {
         if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
       });
-    }, lingerMs);
+    }, lingerOf(held));
   };
 
   const leaseOf = (held: HeldSlot): SlotLease => {
@@ -382,7 +397,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   let pollMs = 10;
   for (;;) {
     const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max], slotRowSchema);
-    if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now() });
+    if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2 });
     if (got && got.slots < max) {
       await ensureSlots(db, key, max, true);
       continue;
