@@ -184,7 +184,7 @@ const BUSY_RETRY_SLACK_MS = 1_000;
  *    flow's first pass, see claimRecord / ingestDocuments); else it is created at once.
  * 3. SETTLE under a short lock (see settleRecord): the outcome, its audit events, value maps and the
  *    target id commit in one statement, only if this attempt's claim still holds the record; a post
- *    then looks for the records waiting on it and releases them (dependency-lock protocol of
+ *    also releases the records waiting on it in the same transaction (dependency-lock protocol of
  *    lockFlowDependencies / releaseHeldRecords).
  *
  * A crash anywhere before the settle leaves the record pending and marked, so the next attempt
@@ -409,8 +409,8 @@ export const processRecord = async ({
     const post = plan;
     // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
     const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(post.satisfies ?? []), ...(post.valueMaps ?? [])].map(({ kind, sourceKey }) => ({ kind, sourceKey }));
-    // The post, with the EXCLUSIVE locks of the keys it makes available taken after its row; the
-    // records waiting on those keys are then looked for (see settleRecord).
+    // The post, with the EXCLUSIVE locks of the keys it makes available taken after its row, and the
+    // records waiting on those keys released in the same transaction (see settleRecord).
     const settled = await settleRecord(db, {
       recordId,
       flowId: flow.id,
