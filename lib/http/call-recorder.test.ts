@@ -26,6 +26,14 @@ describe("redactRecordedBody", () => {
     expect(redactRecordedBody("<login><user>ops</user><ns:password a=\"1\">hunter2</ns:password></login>", "text/xml")).toBe('<login><user>ops</user><ns:password a="1">[redacted]</ns:password></login>');
     expect(redactRecordedBody("Service unavailable", "text/plain")).toBe("Service unavailable");
   });
+
+  it("keeps a body that names nothing secret as it is, and still redacts keys spelt with escapes or named code", () => {
+    const plain = '{ "ReferenceNbr": {"value": "INV-1"}, "Amount": {"value": 10.5} }';
+    expect(redactRecordedBody(plain, "application/json")).toBe(plain);
+    expect(JSON.parse(redactRecordedBody('{"p\\u0061ssword":"hunter2","n":1}', "application/json"))).toEqual({ password: "[redacted]", n: 1 });
+    expect(JSON.parse(redactRecordedBody('{"code":"abc","state":"s"}', "application/json"))).toEqual({ code: "[redacted]", state: "s" });
+    expect(Object.fromEntries(new URLSearchParams(redactRecordedBody("code=abc&pass%77ord=x&n=1")))).toEqual({ code: "[redacted]", password: "[redacted]", n: "1" });
+  });
 });
 
 describe("boundRecordedBody", () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db";
+import { dbExecute, dbRows, prepared } from "../db/pool";
 import { sleep } from "./retry";
 
 /**
@@ -17,7 +18,11 @@ import { sleep } from "./retry";
  * `FOR UPDATE SKIP LOCKED`; a crashed process's lease lapses at `expiresAt`. A finished call hands its
  * slot to a caller of the same process that waits for one, or keeps it idle for `slotLingerMs` for the
  * next call of the process; a slot goes back to the table after that, and at the latest `slotHoldMs`
- * after it was taken, so other processes get their turn.
+ * after it was taken, so other processes get their turn. A slot taken while at least half of the
+ * key's slots stayed free lingers until its hold ends instead: nobody was short of one, and on a
+ * loaded machine a job's next call often comes later than 250 ms, which sent every call's slot back
+ * to the table (two statements per call, bench/README.md "Vendor limiter"). Another process that
+ * meets no free slot waits at most `slotHoldMs` for such a slot.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -79,15 +84,77 @@ export class QueueFullError extends Error {
 
 const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
-const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int() });
+const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int(), free: z.coerce.number().int() });
+
+/*
+ * The limiter's statements, prepared once per connection (lib/db/pool.ts): they run around vendor
+ * calls, many a second. Times in milliseconds, as float8.
+ */
+const RESERVE = prepared(
+  "mlc_limits_reserve",
+  `INSERT INTO "VendorRateLimit" AS r ("key", "tat")
+   VALUES ($1::text, clock_timestamp() + $2::float8 * interval '1 millisecond')
+   ON CONFLICT ("key") DO UPDATE
+     SET "tat" = GREATEST(r."tat", clock_timestamp()) + $2::float8 * interval '1 millisecond'
+     WHERE GREATEST(r."tat", clock_timestamp()) + $3::float8 * interval '1 millisecond'
+           - $4::float8 * interval '1 millisecond' - clock_timestamp()
+           <= $5::float8 * interval '1 millisecond'
+   RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "aheadMs"`,
+);
+const CURRENT_WAIT = prepared(
+  "mlc_limits_current_wait",
+  `SELECT GREATEST(0, EXTRACT(EPOCH FROM ("tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "waitMs"
+   FROM "VendorRateLimit" WHERE "key" = $1::text`,
+);
+const PAUSE = prepared(
+  "mlc_limits_pause",
+  `INSERT INTO "VendorRateLimit" AS r ("key", "tat")
+   VALUES ($1::text, clock_timestamp() + ($2::float8 + $3::float8) * interval '1 millisecond')
+   ON CONFLICT ("key") DO UPDATE
+     SET "tat" = GREATEST(r."tat", clock_timestamp() + ($2::float8 + $3::float8) * interval '1 millisecond')`,
+);
+const ENSURE_SLOTS = prepared(
+  "mlc_limits_ensure_slots",
+  `INSERT INTO "VendorCallSlot" ("key", "slot", "expiresAt")
+   SELECT $1::text, s, '-infinity'::timestamptz FROM generate_series(0, $2::int - 1) AS s
+   ON CONFLICT DO NOTHING`,
+);
+const GIVE_BACK = prepared(
+  "mlc_limits_give_back",
+  `UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
+   WHERE "key" = $1::text AND "slot" = $2::int AND "holder" = $3::text`,
+);
+/**
+ * The slot taken (null: none free), how many slots the key has (fewer than asked after a crash emptied
+ * the table) and how many were free before this take.
+ */
+const TAKE_SLOT = prepared(
+  "mlc_limits_take_slot",
+  `WITH taken AS (
+     UPDATE "VendorCallSlot" SET "holder" = $2::text,
+       "expiresAt" = clock_timestamp() + $3::float8 * interval '1 millisecond'
+     WHERE "key" = $1::text AND "slot" = (
+       SELECT "slot" FROM "VendorCallSlot"
+       WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()
+       ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING "slot")
+   SELECT (SELECT "slot" FROM taken) AS "slot",
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots",
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()) AS "free"`,
+);
 
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
 
 /** How far ahead a process reserves send times of a fast rate for its next callers (see above). */
 export const RATE_BANK_MS = 20;
-/** How long after its time a banked send time may still be used (see above). */
-const BANK_VALID_MS = 250;
+/**
+ * How long after its time a banked send time may still be used (see above). Using one late bunches
+ * sends but adds none: whatever this is, a process sends at most one bank beyond the rate in any
+ * window. At 250 ms a worker whose calls came further apart than that (a loaded machine) dropped its
+ * bank and reserved again for nearly every call.
+ */
+const BANK_VALID_MS = 2_000;
 
 type RateShape = { intervalMs: number; toleranceMs: number; maxWaitMs: number };
 type RateWaiter = { resolve: (waitMs: number) => void; reject: (err: unknown) => void };
@@ -114,21 +181,10 @@ const rateShapeOf = (limits: SharedLimits): RateShape => {
  */
 const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, n: number): Promise<number[]> => {
   const spanMs = intervalMs * n;
-  const rows = await db.$queryRaw`
-    INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-    VALUES (${key}, clock_timestamp() + ${spanMs}::float8 * interval '1 millisecond')
-    ON CONFLICT ("key") DO UPDATE
-      SET "tat" = GREATEST(r."tat", clock_timestamp()) + ${spanMs}::float8 * interval '1 millisecond'
-      WHERE GREATEST(r."tat", clock_timestamp()) + ${spanMs - intervalMs}::float8 * interval '1 millisecond'
-            - ${toleranceMs}::float8 * interval '1 millisecond' - clock_timestamp()
-            <= ${maxWaitMs}::float8 * interval '1 millisecond'
-    RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - ${spanMs}::float8)::float8 AS "aheadMs"`;
-  const reserved = z.array(aheadRowSchema).parse(rows)[0];
+  const [reserved] = await dbRows(db, RESERVE, [key, spanMs, spanMs - intervalMs, toleranceMs, maxWaitMs], aheadRowSchema);
   if (!reserved) {
-    const current = await db.$queryRaw`
-      SELECT GREATEST(0, EXTRACT(EPOCH FROM ("tat" - clock_timestamp())) * 1000 - ${toleranceMs}::float8)::float8 AS "waitMs"
-      FROM "VendorRateLimit" WHERE "key" = ${key}`;
-    throw new QueueFullError("rate", z.array(waitRowSchema).parse(current)[0]?.waitMs ?? maxWaitMs);
+    const [current] = await dbRows(db, CURRENT_WAIT, [key, toleranceMs], waitRowSchema);
+    throw new QueueFullError("rate", current?.waitMs ?? maxWaitMs);
   }
   return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
 };
@@ -231,11 +287,7 @@ export const pauseKey = async (limits: Pick<SharedLimits, "db" | "key" | "reques
   }
   const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
   const toleranceMs = intervalMs * Math.max(0, (limits.burst ?? 1) - 1);
-  await limits.db.$executeRaw`
-    INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-    VALUES (${limits.key}, clock_timestamp() + (${ms}::float8 + ${toleranceMs}::float8) * interval '1 millisecond')
-    ON CONFLICT ("key") DO UPDATE
-      SET "tat" = GREATEST(r."tat", clock_timestamp() + (${ms}::float8 + ${toleranceMs}::float8) * interval '1 millisecond')`;
+  await dbExecute(limits.db, PAUSE, [limits.key, ms, toleranceMs]);
 };
 
 /** Slots created per (db, key, limit), so the insert runs once per process and limit. */
@@ -247,17 +299,15 @@ const ensureSlots = async (db: Db, key: string, count: number, again = false) =>
   ensuredSlots.set(db, seen);
   const id = `${key}\u0000${count}`;
   if (seen.has(id) && !again) return;
-  await db.$executeRaw`
-    INSERT INTO "VendorCallSlot" ("key", "slot", "expiresAt")
-    SELECT ${key}, s, '-infinity'::timestamptz FROM generate_series(0, ${count}::int - 1) AS s
-    ON CONFLICT DO NOTHING`;
+  await dbExecute(db, ENSURE_SLOTS, [key, count]);
   seen.add(id);
 };
 
 export type SlotLease = { release: () => Promise<void> };
 
 /** A slot this process holds in the table. */
-type HeldSlot = { slot: number; holder: string; takenAt: number; linger?: NodeJS.Timeout };
+/** `spare`: taken while at least half of the key's slots stayed free (see above) */
+type HeldSlot = { slot: number; holder: string; takenAt: number; spare: boolean; linger?: NodeJS.Timeout };
 type SlotWaiter = { given?: HeldSlot; wake: () => void };
 type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[] };
 
@@ -273,9 +323,7 @@ const slotPoolOf = (db: Db, id: string): SlotPool => {
 };
 
 const giveBack = async (db: Db, key: string, held: HeldSlot) => {
-  await db.$executeRaw`
-    UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
-    WHERE "key" = ${key} AND "slot" = ${held.slot}::int AND "holder" = ${held.holder}`;
+  await dbExecute(db, GIVE_BACK, [key, held.slot, held.holder]);
 };
 
 /**
@@ -288,8 +336,9 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const max = limits.maxConcurrent;
   if (!max) return { release: async () => {} };
   const pool = slotPoolOf(db, `${key}\u0000${max}`);
-  const lingerMs = limits.slotLingerMs ?? 250;
   const holdMs = limits.slotHoldMs ?? 2000;
+  /** an explicit slotLingerMs; else 250 ms, or the rest of its hold for a spare slot (at least 250 ms) */
+  const lingerOf = (held: HeldSlot) => limits.slotLingerMs ?? Math.max(250, held.spare ? holdMs - (Date.now() - held.takenAt) : 0);
 
   const leaseMs = limits.slotLeaseMs ?? 120_000;
   /** A slot held longer than this is not used for another call (the call must end well inside the lease). */
@@ -309,7 +358,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       giveBack(db, key, held).catch(() => {
         if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
       });
-    }, lingerMs);
+    }, lingerOf(held));
   };
 
   const leaseOf = (held: HeldSlot): SlotLease => {
@@ -347,21 +396,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const deadline = Date.now() + (limits.maxQueueWaitMs ?? 60_000);
   let pollMs = 10;
   for (;;) {
-    // the slot taken (null: none free) and how many slots the key has: fewer than `max` after a
-    // crash of Postgres emptied the unlogged table, and then they are inserted again
-    const rows = await db.$queryRaw`
-      WITH taken AS (
-        UPDATE "VendorCallSlot" SET "holder" = ${holder},
-          "expiresAt" = clock_timestamp() + ${leaseMs}::float8 * interval '1 millisecond'
-        WHERE "key" = ${key} AND "slot" = (
-          SELECT "slot" FROM "VendorCallSlot"
-          WHERE "key" = ${key} AND "slot" < ${max}::int AND "expiresAt" < clock_timestamp()
-          ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING "slot")
-      SELECT (SELECT "slot" FROM taken) AS "slot",
-             (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = ${key} AND "slot" < ${max}::int) AS "slots"`;
-    const got = z.array(slotRowSchema).parse(rows)[0];
-    if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now() });
+    const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max], slotRowSchema);
+    if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2 });
     if (got && got.slots < max) {
       await ensureSlots(db, key, max, true);
       continue;

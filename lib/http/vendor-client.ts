@@ -469,7 +469,8 @@ export abstract class VendorHttpClient {
         parsedBody = text;
       }
     }
-    const snippet = redactBody(text);
+    // the redacted excerpt is for errors only: made when the answer is one
+    const snippet = () => redactBody(text);
     const status = response.status;
     const accepted = opts.acceptStatuses?.includes(status) ?? false;
 
@@ -486,7 +487,7 @@ export abstract class VendorHttpClient {
           code: status === 429 ? "rate-limited" : "http",
           status,
           message: described?.message ? `${status}: ${described.message}` : `${status}${statusText}`,
-          bodySnippet: snippet,
+          bodySnippet: snippet(),
           retryable,
           retryAfterMs,
           requestId,
@@ -505,7 +506,7 @@ export abstract class VendorHttpClient {
             code: "vendor",
             status,
             message: described.message,
-            bodySnippet: snippet,
+            bodySnippet: snippet(),
             retryable: described.retryable ?? false,
             retryAfterMs: described.retryable ? this.retryAfterOf(response.headers) : undefined,
             requestId,
@@ -524,7 +525,7 @@ export abstract class VendorHttpClient {
           code: "schema",
           status,
           message: `the answer (${status}) does not have the expected shape: ${describeSchemaIssues(result.error)}`,
-          bodySnippet: snippet,
+          bodySnippet: snippet(),
           retryable: false,
           requestId,
           details: { issues: result.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })) },

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { Db } from "../db";
+import { dbExecute, dbRows, prepared } from "../db/pool";
 import type { FlowRow } from "../flows/types";
 
 /** How long a claim lasts without renewal; renewed every LEASE_RENEW_MS while its holder works. */
@@ -38,19 +40,66 @@ export type ClaimResult =
   /** pending, but another worker's claim lives until `until` */
   | { claimed: false; current: "pending"; busyUntil: Date };
 
-type ClaimRow = {
-  status: string;
-  leaseUntil: Date | null;
-  lookUp: boolean;
-  attempt: number | null;
-  record: Omit<ClaimedRecord, "attempt" | "lookUp" | "flow" | "sourceUpdatedAt" | "targetUpdatedAt" | "valueMapDigest" | "source"> | null;
-  sourceVersion: string | null;
-  sourceDigest: string | null;
-  flow: (Omit<FlowRow, "backfillFrom" | "createdAt"> & { backfillFrom: string | null; createdAt: string }) | null;
-  sourceUpdatedAt: Date | null;
-  targetUpdatedAt: Date | null;
-  valueMapDigest: string | null;
-};
+const flowJsonSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  sourceConnectionId: z.string(),
+  targetConnectionId: z.string(),
+  enabled: z.boolean(),
+  schedule: z.string().nullable(),
+  backfillFrom: z.string().nullable(),
+  settings: z.unknown(),
+  createdAt: z.string(),
+});
+
+const recordJsonSchema = z.object({
+  id: z.string(),
+  objectType: z.string(),
+  sourceId: z.string(),
+  naturalKey: z.string().nullable(),
+  sourcePayload: z.unknown(),
+  targetId: z.string().nullable(),
+  targetRef: z.string().nullable(),
+  mappedPayload: z.unknown(),
+});
+
+const claimRowSchema = z.object({
+  status: z.string(),
+  leaseUntil: z.date().nullable(),
+  lookUp: z.boolean(),
+  attempt: z.number().int().nullable(),
+  record: recordJsonSchema.nullable(),
+  sourceVersion: z.string().nullable(),
+  sourceDigest: z.string().nullable(),
+  flow: flowJsonSchema.nullable(),
+  sourceUpdatedAt: z.date().nullable(),
+  targetUpdatedAt: z.date().nullable(),
+  valueMapDigest: z.string().nullable(),
+});
+
+const CLAIM = prepared(
+  "mlc_claim_record",
+  `WITH cur AS (
+    SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst" FROM "SyncRecord" WHERE id = $1::uuid FOR UPDATE
+  ), claimed AS (
+    UPDATE "SyncRecord" r SET attempts = r.attempts + 1, "leaseOwner" = $2::text, "leaseUntil" = now() + make_interval(secs => $3::float8), "lookUpFirst" = true
+    FROM cur
+    WHERE r.id = cur.id AND cur.status = 'pending' AND (cur."leaseUntil" IS NULL OR cur."leaseUntil" <= now() OR cur."leaseOwner" = $2::text)
+    RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
+      r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
+  )
+  SELECT cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
+    CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
+      'sourcePayload', c."sourcePayload", 'targetId', c."targetId", 'targetRef', c."targetRef", 'mappedPayload', c."mappedPayload") END AS record,
+    CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
+      'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
+    sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
+    (SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
+      FROM "ValueMap" v WHERE v."flowId" = c."flowId") AS "valueMapDigest"
+  FROM cur LEFT JOIN claimed c ON true
+    LEFT JOIN "Flow" f ON f.id = c."flowId"
+    LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`,
+);
 
 /**
  * Claims a pending record for one attempt, in ONE statement that commits at once: when the record is
@@ -62,27 +111,7 @@ type ClaimRow = {
  * without an outcome, or lost its lease) left it set.
  */
 export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: string; owner: string }): Promise<ClaimResult> => {
-  const [row] = await db.$queryRaw<ClaimRow[]>`
-    WITH cur AS (
-      SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst" FROM "SyncRecord" WHERE id = ${recordId}::uuid FOR UPDATE
-    ), claimed AS (
-      UPDATE "SyncRecord" r SET attempts = r.attempts + 1, "leaseOwner" = ${owner}, "leaseUntil" = now() + make_interval(secs => ${LEASE_MS / 1000}::float8), "lookUpFirst" = true
-      FROM cur
-      WHERE r.id = cur.id AND cur.status = 'pending' AND (cur."leaseUntil" IS NULL OR cur."leaseUntil" <= now() OR cur."leaseOwner" = ${owner})
-      RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
-        r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
-    )
-    SELECT cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
-      CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
-        'sourcePayload', c."sourcePayload", 'targetId', c."targetId", 'targetRef', c."targetRef", 'mappedPayload', c."mappedPayload") END AS record,
-      CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
-        'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
-      sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
-      (SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
-        FROM "ValueMap" v WHERE v."flowId" = c."flowId") AS "valueMapDigest"
-    FROM cur LEFT JOIN claimed c ON true
-      LEFT JOIN "Flow" f ON f.id = c."flowId"
-      LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`;
+  const [row] = await dbRows(db, CLAIM, [recordId, owner, LEASE_MS / 1000], claimRowSchema);
   if (!row) return { claimed: false, current: null };
   if (!row.record || !row.flow || row.attempt === null) {
     if (row.status === "pending" && row.leaseUntil) return { claimed: false, current: "pending", busyUntil: row.leaseUntil };
@@ -103,6 +132,12 @@ export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: s
   };
 };
 
+const RENEW_LEASE = prepared(
+  "mlc_renew_lease",
+  `UPDATE "SyncRecord" SET "leaseUntil" = now() + make_interval(secs => $3::float8)
+   WHERE id = $1::uuid AND "leaseOwner" = $2::text AND status = 'pending'`,
+);
+
 export type Lease = {
   /** throws (retryable) unless the claim is known to last long enough for one more target write */
   assertWritable: () => void;
@@ -120,9 +155,7 @@ export const holdLease = ({ db, recordId, owner, claimedAt }: { db: Db; recordId
   let lost = false;
   const timer = setInterval(() => {
     const sent = Date.now();
-    db.$executeRaw`
-      UPDATE "SyncRecord" SET "leaseUntil" = now() + make_interval(secs => ${LEASE_MS / 1000}::float8)
-      WHERE id = ${recordId}::uuid AND "leaseOwner" = ${owner} AND status = 'pending'`
+    dbExecute(db, RENEW_LEASE, [recordId, owner, LEASE_MS / 1000])
       .then((n) => {
         if (n === 0) lost = true;
         else validUntil = Math.max(validUntil, sent + LEASE_MS);

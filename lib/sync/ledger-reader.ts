@@ -1,8 +1,17 @@
+import { z } from "zod";
 import type { Db } from "../db";
+import { dbRows, prepared } from "../db/pool";
 import type { FlowRow, LedgerReader, LedgerRecord } from "../flows/types";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 
 const EMPTY_MAPS: ValueMapIndex = new Map();
+
+/** A record's target document by its key (the planner reads one or two per record: a prepared statement). */
+const RECORD_AT_TARGET = prepared(
+  "mlc_ledger_record",
+  `SELECT "targetId", "targetRef", "mappedPayload" FROM "SyncRecord" WHERE "flowId" = $1::uuid AND "objectType" = $2::text AND "sourceId" = $3::text`,
+);
+const atTargetRowSchema = z.object({ targetId: z.string().nullable(), targetRef: z.string().nullable(), mappedPayload: z.unknown() });
 
 /**
  * The partner of a flow: the flow of kind `partnerKind` running the other way between the same two
@@ -23,12 +32,7 @@ export const createLedgerReader = ({ db, flow, partnerKind }: { db: Db; flow: Fl
   let partner: Promise<string | null> | undefined;
   const partnerFlowId = () => (partner ??= partnerKind ? findPartnerFlowId(db, flow, partnerKind) : Promise.resolve(null));
   const recordOf = async (flowId: string, objectType: string, sourceId: string) =>
-    atTarget(
-      await db.syncRecord.findUnique({
-        where: { flowId_objectType_sourceId: { flowId, objectType, sourceId } },
-        select: { targetId: true, targetRef: true, mappedPayload: true },
-      }),
-    );
+    atTarget((await dbRows(db, RECORD_AT_TARGET, [flowId, objectType, sourceId], atTargetRowSchema))[0] ?? null);
   return {
     postedRecord: ({ objectType, sourceId }) => recordOf(flow.id, objectType, sourceId),
     partnerRecord: async ({ objectType, sourceId }) => {

@@ -16,7 +16,7 @@ import { enqueueRecord } from "./enqueue-record";
 import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
 import { releaseHeldRecords } from "./release-held-records";
-import { settleRecord, type Settlement } from "./settle-record";
+import { settleRecord, settleRecordIn, type Settlement } from "./settle-record";
 import { createCallRecorder } from "../http/call-recorder";
 
 /** Test and tooling seams of processRecord; production passes none. */
@@ -161,9 +161,9 @@ const updateTargetDocument = async ({
 };
 
 /**
- * The short settle transactions: they hold no vendor call, but on a loaded machine a connection or a
- * dependency lock may take a while (Prisma's defaults, 2 s to start and 5 s in all, would fail a post
- * the vendor already made; its retry then only finds the document).
+ * The short transaction of a hold (with the dependencies it ingests): it holds no vendor call, but on
+ * a loaded machine a connection or a dependency lock may take a while (Prisma's defaults, 2 s to
+ * start and 5 s in all, would fail the hold and repeat the attempt's source reads).
  */
 const SETTLE_TX = { maxWait: 30_000, timeout: 60_000 } as const;
 
@@ -342,7 +342,7 @@ export const processRecord = async ({
       return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
         if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition });
         // Held, with the SHARE locks of the keys it waits on taken after its row (see lockFlowDependencies) ...
-        const settled = await settleRecord(tx, {
+        const settled = await settleRecordIn(tx, {
           recordId,
           flowId: flow.id,
           owner,
@@ -409,33 +409,29 @@ export const processRecord = async ({
     const post = plan;
     // Records waiting on this one (kind = its object type) or on the value maps it wrote may go now.
     const satisfied = [{ kind: record.objectType, sourceKey: record.sourceId }, ...(post.satisfies ?? []), ...(post.valueMaps ?? [])].map(({ kind, sourceKey }) => ({ kind, sourceKey }));
-    const settled = await db.$transaction(async (tx) => {
-      // The post, with the EXCLUSIVE locks of the keys it makes available taken after its row ...
-      const done = await settleRecord(tx, {
-        recordId,
-        flowId: flow.id,
-        owner,
-        settlement: {
-          status: "posted",
-          statusReason: null,
-          lastError: null,
-          mappedPayload: post.mapped,
-          target: { targetId: primary.targetId, targetRef: primary.targetRef },
-          posted: !posted,
-          fresh,
-          lookUpFirst: record.lookUp,
-          // the mapped payload of each posting is kept in its event (the record holds only the latest)
-          events: [...fetchedEvents(), { kind: "mapped", detail: { target: primary.entity, payload: post.mapped } }, ...(calls.length > 0 ? [requestEvent] : []), outcomeEvent],
-          valueMaps: post.valueMaps,
-          locks: { keys: satisfied, mode: "release" },
-          source: source(isMaster ? "pending" : "posted"),
-          removeQueuedJob,
-        },
-      });
-      // ... then the records waiting on those keys are looked for in a statement of their own.
-      if (done) await releaseHeldRecords({ db, tx, flowId: flow.id, keys: satisfied, actorUserId: null, keysLocked: true });
-      return done;
-    }, SETTLE_TX);
+    // The post, with the EXCLUSIVE locks of the keys it makes available taken after its row, and the
+    // records waiting on those keys released in the same transaction (see settleRecord).
+    const settled = await settleRecord(db, {
+      recordId,
+      flowId: flow.id,
+      owner,
+      settlement: {
+        status: "posted",
+        statusReason: null,
+        lastError: null,
+        mappedPayload: post.mapped,
+        target: { targetId: primary.targetId, targetRef: primary.targetRef },
+        posted: !posted,
+        fresh,
+        lookUpFirst: record.lookUp,
+        // the mapped payload of each posting is kept in its event (the record holds only the latest)
+        events: [...fetchedEvents(), { kind: "mapped", detail: { target: primary.entity, payload: post.mapped } }, ...(calls.length > 0 ? [requestEvent] : []), outcomeEvent],
+        valueMaps: post.valueMaps,
+        locks: { keys: satisfied, mode: "release" },
+        source: source(isMaster ? "pending" : "posted"),
+        removeQueuedJob,
+      },
+    });
     return settled ? { status: "posted", via: update?.via ?? primary.via, targetId: primary.targetId } : lostClaim;
   };
   try {

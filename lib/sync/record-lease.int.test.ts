@@ -1,8 +1,7 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
-import { PrismaClient } from "../generated/prisma/client";
+import { createDbOnPool } from "../db";
 import { claimRecord } from "./claim-record";
 import { ingestDocument } from "./ingest-document";
 import { createMemoryFlowRow, createMemoryWorld, memoryDocument, registerMemoryFlow, type MemoryWorld } from "./memory-flow.fixture";
@@ -178,7 +177,7 @@ describe("record claims and the look-up before create", () => {
         return query(...args);
       };
     });
-    const counted = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const counted = createDbOnPool(pool);
     try {
       // the first record of a process fills its caches (connection clients, value maps)
       expect(await processRecord({ db: counted, recordId: warm.recordId })).toMatchObject({ status: "posted" });
@@ -187,7 +186,6 @@ describe("record claims and the look-up before create", () => {
       expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "BEGIN", "WITH", "SELECT", "COMMIT"]);
     } finally {
       await counted.$disconnect();
-      await pool.end().catch(() => {});
     }
   });
 });

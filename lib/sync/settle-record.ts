@@ -1,11 +1,14 @@
+import { z } from "zod";
 import { recordEventSchema, type RecordEventInput } from "../audit/events";
 import type { SourceDocument } from "../connectors/ports";
-import { Prisma } from "../db";
+import type { Db, Prisma } from "../db";
+import { poolOf, prepared, queryRows } from "../db/pool";
 import type { ValueMapWrite } from "../flows/types";
 import type { ClaimedSource } from "./claim-record";
-import { dependencyLocksSql, type DependencyKey } from "./lock-flow-dependencies";
+import type { DependencyKey } from "./lock-flow-dependencies";
+import { releaseHeldRecords } from "./release-held-records";
 
-type Writer = Pick<Prisma.TransactionClient, "$queryRaw">;
+type Writer = Pick<Prisma.TransactionClient, "$queryRawUnsafe">;
 
 /** What an attempt leaves on its record; fields left out keep their value. */
 export type Settlement = {
@@ -40,61 +43,175 @@ export type Settlement = {
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
 /**
+ * The settle as ONE fixed statement (prepared once per connection): every optional part of a
+ * Settlement is a parameter pair (whether to set it, the value), so the text never changes.
+ * Right-hand sides read the row as it was before the UPDATE; UNCHANGED is true unless a newer source
+ * version was ingested since the claim (the Settlement's `source`). Lock mode 'hold' takes the keys SHARE,
+ * 'release' EXCLUSIVE, until the transaction ends (see lockFlowDependencies).
+ */
+const UNCHANGED = `(NOT $5::boolean OR ("sourceVersion" IS NOT DISTINCT FROM $6::text AND md5(COALESCE("sourcePayload", 'null'::jsonb)::text) = $7::text))`;
+
+const SETTLE = prepared(
+  "mlc_settle_record",
+  `WITH u AS (
+    UPDATE "SyncRecord" SET
+      status = (CASE WHEN ${UNCHANGED} THEN $3::text ELSE COALESCE($4::text, $3::text) END)::"RecordStatus",
+      "leaseOwner" = NULL, "leaseUntil" = NULL, "lookUpFirst" = $8::boolean, "updatedAt" = now(),
+      "statusReason" = CASE WHEN $9::boolean THEN $10::text ELSE "statusReason" END,
+      "lastError" = CASE WHEN $11::boolean THEN $12::text ELSE "lastError" END,
+      missing = CASE WHEN $13::boolean THEN $14::jsonb ELSE missing END,
+      "mappedPayload" = CASE WHEN $15::boolean THEN $16::jsonb ELSE "mappedPayload" END,
+      "targetId" = CASE WHEN $17::boolean THEN $18::text ELSE "targetId" END,
+      "targetRef" = CASE WHEN $17::boolean THEN $19::text ELSE "targetRef" END,
+      "postedAt" = CASE WHEN $20::boolean THEN now() ELSE "postedAt" END,
+      "sourcePayload" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $22::jsonb ELSE "sourcePayload" END,
+      "sourceVersion" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $23::text ELSE "sourceVersion" END,
+      "naturalKey" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $24::text ELSE "naturalKey" END,
+      amount = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $25::text::numeric ELSE amount END,
+      currency = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $26::text ELSE currency END,
+      "documentDate" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $27::text::date ELSE "documentDate" END
+    WHERE id = $1::uuid AND "leaseOwner" = $2::text AND status = 'pending'
+    RETURNING id, status
+  ), ev AS (
+    INSERT INTO "RecordEvent" ("recordId", kind, detail)
+    SELECT u.id, e.v->>'kind', e.v->'detail' FROM u, jsonb_array_elements($28::jsonb) WITH ORDINALITY e(v, ord)
+    ORDER BY e.ord
+  ), vm AS (
+    INSERT INTO "ValueMap" ("flowId", kind, "sourceKey", "sourceLabel", "targetValue", "targetLabel")
+    SELECT $29::uuid, m.kind, m."sourceKey", m."sourceLabel", m."targetValue", m."targetLabel"
+    FROM u, jsonb_to_recordset($30::jsonb) AS m(kind text, "sourceKey" text, "sourceLabel" text, "targetValue" text, "targetLabel" text)
+    ON CONFLICT ("flowId", kind, "sourceKey") DO NOTHING
+  ), lk AS (
+    SELECT CASE WHEN $32::text = 'hold' THEN pg_advisory_xact_lock_shared(h) ELSE pg_advisory_xact_lock(h) END
+    FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM jsonb_array_elements_text($31::jsonb) n WHERE EXISTS (SELECT 1 FROM u) ORDER BY 1) ordered
+  ), rj AS (
+    SELECT graphile_worker.remove_job($34::text) FROM u WHERE $33::boolean AND u.status <> 'pending'
+  )
+  SELECT (SELECT count(*) FROM u)::int AS settled, (SELECT count(*) FROM lk)::int AS locks, (SELECT count(*) FROM rj)::int AS removed`,
+);
+
+/**
+ * After a settle that took its keys EXCLUSIVE, in the same transaction: whether a held record waits
+ * on one of them, read in a statement of its own (its snapshot is taken while the locks are held, so
+ * it sees every hold committed before them; a hold committed later sees the post itself).
+ */
+const WAITING = prepared(
+  "mlc_settle_waiting",
+  `SELECT EXISTS (SELECT 1 FROM "SyncRecord" r WHERE r."flowId" = $1::uuid AND r.status = 'held'
+     AND r.missing @> ANY (SELECT jsonb_build_array(k) FROM jsonb_array_elements($2::jsonb) k)) AS waiting`,
+);
+
+const settledRowSchema = z.object({ settled: z.number().int() });
+const waitingRowSchema = z.object({ waiting: z.boolean() });
+
+type Settle = { recordId: string; flowId: string; owner: string; settlement: Settlement };
+
+/** One advisory lock name per distinct key, as lockFlowDependencies names them. */
+const lockNames = (flowId: string, keys: readonly DependencyKey[]) => [...new Set(keys.map((k) => JSON.stringify([flowId, k.kind, k.sourceKey])))];
+
+const settleValues = ({ recordId, flowId, owner, settlement: s }: Settle): unknown[] => {
+  const events = s.events.map((e) => recordEventSchema.parse(e));
+  const f = s.fresh;
+  return [
+    recordId,
+    owner,
+    s.status,
+    s.source?.statusIfChanged ?? null,
+    s.source !== undefined,
+    s.source?.version ?? null,
+    s.source?.digest ?? null,
+    s.lookUpFirst,
+    s.statusReason !== undefined,
+    s.statusReason ?? null,
+    s.lastError !== undefined,
+    s.lastError ?? null,
+    s.missing !== undefined,
+    json(s.missing),
+    s.mappedPayload !== undefined,
+    json(s.mappedPayload),
+    s.target !== undefined,
+    s.target?.targetId ?? null,
+    s.target?.targetRef ?? null,
+    s.posted === true,
+    f !== undefined,
+    json(f?.payload),
+    f?.sourceVersion ?? null,
+    f?.naturalKey ?? null,
+    f?.amount == null ? null : String(f.amount),
+    f?.currency ?? null,
+    f?.documentDate ?? null,
+    json(events),
+    flowId,
+    json(s.valueMaps ?? []),
+    json(lockNames(flowId, s.locks?.keys ?? [])),
+    s.locks?.mode ?? "hold",
+    s.removeQueuedJob === true,
+    `record:${recordId}`,
+  ];
+};
+
+/**
+ * A post that releases held records: it holds no vendor call, but on a loaded machine a connection or
+ * a dependency lock may take a while (Prisma's defaults, 2 s to start and 5 s in all, would fail a post
+ * the vendor already made; its retry then only finds the document).
+ */
+const RELEASE_TX = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/**
  * Commits one attempt's outcome in ONE statement, and only if the attempt's claim (`owner`) still
  * holds the pending record: the record's new state with its claim released, all its audit events in
  * one INSERT, the planner's value maps, the dependency locks the caller's protocol needs and, for a
  * direct post, the removal of the queued job. Answers false when the claim was lost (another attempt
  * took the record over after it expired): then nothing was written.
+ *
+ * With `locks` in "release" mode (a post that makes keys available) the statement runs in a short
+ * transaction on one connection: BEGIN, the settle (its keys taken EXCLUSIVE after its row), a look
+ * for held records waiting on those keys, COMMIT. Only when one waits is that transaction rolled back
+ * and the post settled again with releaseHeldRecords in one Prisma transaction (see
+ * lockFlowDependencies / releaseHeldRecords): the post and the release commit together, so a crash
+ * between them cannot leave a record held on a key that is available.
  */
-export const settleRecord = async (tx: Writer, { recordId, flowId, owner, settlement: s }: { recordId: string; flowId: string; owner: string; settlement: Settlement }): Promise<boolean> => {
-  const events = s.events.map((e) => recordEventSchema.parse(e));
-  const unchanged = s.source
-    ? Prisma.sql`("sourceVersion" IS NOT DISTINCT FROM ${s.source.version} AND md5(COALESCE("sourcePayload", 'null'::jsonb)::text) = ${s.source.digest})`
-    : Prisma.sql`true`;
-  const sets: Prisma.Sql[] = [
-    Prisma.sql`status = (CASE WHEN ${unchanged} THEN ${s.status} ELSE ${s.source?.statusIfChanged ?? s.status} END)::"RecordStatus"`,
-    Prisma.sql`"leaseOwner" = NULL, "leaseUntil" = NULL, "lookUpFirst" = ${s.lookUpFirst}, "updatedAt" = now()`,
-  ];
-  if (s.statusReason !== undefined) sets.push(Prisma.sql`"statusReason" = ${s.statusReason}`);
-  if (s.lastError !== undefined) sets.push(Prisma.sql`"lastError" = ${s.lastError}`);
-  if (s.missing !== undefined) sets.push(Prisma.sql`missing = ${json(s.missing)}::jsonb`);
-  if (s.mappedPayload !== undefined) sets.push(Prisma.sql`"mappedPayload" = ${json(s.mappedPayload)}::jsonb`);
-  if (s.target) sets.push(Prisma.sql`"targetId" = ${s.target.targetId}, "targetRef" = ${s.target.targetRef}`);
-  if (s.posted) sets.push(Prisma.sql`"postedAt" = now()`);
-  if (s.fresh) {
-    const f = s.fresh;
-    // every right-hand side reads the row as it was before this UPDATE
-    const fresh = (column: string, value: Prisma.Sql) => Prisma.sql`${Prisma.raw(`"${column}"`)} = CASE WHEN ${unchanged} THEN ${value} ELSE ${Prisma.raw(`"${column}"`)} END`;
-    sets.push(
-      fresh("sourcePayload", Prisma.sql`${json(f.payload)}::jsonb`),
-      fresh("sourceVersion", Prisma.sql`${f.sourceVersion}`),
-      fresh("naturalKey", Prisma.sql`${f.naturalKey}`),
-      fresh("amount", Prisma.sql`${f.amount}::numeric`),
-      fresh("currency", Prisma.sql`${f.currency}`),
-      fresh("documentDate", Prisma.sql`${f.documentDate}::date`),
-    );
+export const settleRecord = async (db: Db, settle: Settle): Promise<boolean> => {
+  const values = settleValues(settle);
+  const keys = settle.settlement.locks?.mode === "release" ? settle.settlement.locks.keys : [];
+  if (keys.length === 0) {
+    const [row] = await queryRows(poolOf(db), SETTLE, values, settledRowSchema);
+    return (row?.settled ?? 0) > 0;
   }
-  const maps = s.valueMaps ?? [];
-  const keys = s.locks?.keys ?? [];
-  const [row] = await tx.$queryRaw<{ settled: number }[]>`
-    WITH u AS (
-      UPDATE "SyncRecord" SET ${Prisma.join(sets, ", ")}
-      WHERE id = ${recordId}::uuid AND "leaseOwner" = ${owner} AND status = 'pending'
-      RETURNING id, status
-    ), ev AS (
-      INSERT INTO "RecordEvent" ("recordId", kind, detail)
-      SELECT u.id, e.v->>'kind', e.v->'detail' FROM u, jsonb_array_elements(${json(events)}::jsonb) WITH ORDINALITY e(v, ord)
-      ORDER BY e.ord
-    ), vm AS (
-      INSERT INTO "ValueMap" ("flowId", kind, "sourceKey", "sourceLabel", "targetValue", "targetLabel")
-      SELECT ${flowId}::uuid, m.kind, m."sourceKey", m."sourceLabel", m."targetValue", m."targetLabel"
-      FROM u, jsonb_to_recordset(${json(maps)}::jsonb) AS m(kind text, "sourceKey" text, "sourceLabel" text, "targetValue" text, "targetLabel" text)
-      ON CONFLICT ("flowId", kind, "sourceKey") DO NOTHING
-    ), lk AS (
-      ${keys.length > 0 ? dependencyLocksSql({ flowId, keys, mode: s.locks!.mode, when: Prisma.sql`EXISTS (SELECT 1 FROM u)` }) : Prisma.sql`SELECT 1 WHERE false`}
-    ), rj AS (
-      SELECT graphile_worker.remove_job(${`record:${recordId}`}::text) FROM u WHERE ${s.removeQueuedJob === true} AND u.status <> 'pending'
-    )
-    SELECT (SELECT count(*) FROM u)::int AS settled, (SELECT count(*) FROM lk)::int AS locks, (SELECT count(*) FROM rj)::int AS removed`;
+  const client = await poolOf(db).connect();
+  let waiting = false;
+  let settled = false;
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const [row] = await queryRows(client, SETTLE, values, settledRowSchema);
+    settled = (row?.settled ?? 0) > 0;
+    if (settled) {
+      const [check] = await queryRows(client, WAITING, [settle.flowId, json(keys.map(({ kind, sourceKey }) => ({ kind, sourceKey })))], waitingRowSchema);
+      waiting = check?.waiting ?? false;
+    }
+    await client.query(waiting ? "ROLLBACK" : "COMMIT");
+  } catch (err) {
+    // a connection in an unknown state is not given back to the pool
+    broken = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+  if (!waiting) return settled;
+  return db.$transaction(async (tx) => {
+    const done = await settleRecordIn(tx, settle);
+    if (done) await releaseHeldRecords({ db, tx, flowId: settle.flowId, keys: [...keys], actorUserId: null, keysLocked: true });
+    return done;
+  }, RELEASE_TX);
+};
+
+/**
+ * The same statement inside a caller's transaction (a hold ingested with its dependencies, a post
+ * with the records it releases): its locks last until that transaction ends.
+ */
+export const settleRecordIn = async (tx: Writer, settle: Settle): Promise<boolean> => {
+  const rows = await tx.$queryRawUnsafe<unknown[]>(SETTLE.text, ...settleValues(settle));
+  const [row] = rows.map((r) => settledRowSchema.parse(r));
   return (row?.settled ?? 0) > 0;
 };
