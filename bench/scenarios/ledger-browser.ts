@@ -1,0 +1,261 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, request as playwrightRequest, type Locator, type Page } from "@playwright/test";
+import pg from "pg";
+import { signInByApi } from "../../e2e/fixtures";
+import { E2E_ADMIN } from "../../e2e/support";
+import { freePort } from "../../scripts/embedded-postgres";
+import { percentile } from "../lib/context";
+import { root } from "../lib/stack";
+
+/** One measured navigation, several runs. */
+export type LedgerBrowserRow = {
+  /** what the admin waits for */
+  measure: string;
+  /** "page load": the address typed (page.goto); "sidebar click" / "tab click" / "search typed": in the app */
+  how: string;
+  records: number;
+  runs: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** runs over the 1 s target */
+  over1s: number;
+  loadAverage1m: number;
+};
+
+/** One query of scripts/seed-records.ts's measure mode, timed in Node against the same database (server time alone). */
+export type ServerQueryRow = { query: string; p50Ms: number; p95Ms: number; maxMs: number };
+
+const BROWSER_ZONE = "America/New_York";
+const SERVER_ZONE = "UTC";
+const WAIT_MS = 60_000;
+
+/** The seeded invoice numbers: INV + 8 digits of i, for i % 8 in {0, 1} (scripts/seed-records.ts). */
+const invoiceNumber = (i: number) => `INV${String(i - (i % 8)).padStart(8, "0")}`;
+
+const row = (measure: string, how: string, records: number, samples: number[]): LedgerBrowserRow => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    measure,
+    how,
+    records,
+    runs: samples.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    maxMs: sorted.at(-1)!,
+    over1s: samples.filter((s) => s > 1000).length,
+    loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
+  };
+};
+
+/** Waits until the records table shows rows and every row shown passes `accept` (e.g. all held). */
+const rowsShown = async (page: Page, accept: { status?: string; text?: string } = {}) => {
+  await page.waitForFunction(
+    ({ status, text }) => {
+      const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="record-row"]')];
+      if (rows.length === 0) return false;
+      if (status && !rows.every((r) => r.dataset.status === status)) return false;
+      if (text && !rows.every((r) => (r.textContent ?? "").toLowerCase().includes(text))) return false;
+      // visible: laid out, not inside a hidden (pending) tree
+      return rows[0]!.getBoundingClientRect().height > 0;
+    },
+    { status: accept.status, text: accept.text?.toLowerCase() },
+    { timeout: WAIT_MS, polling: "raf" },
+  );
+};
+
+/** The dashboard's figures: the status counts of the last 30 days and the chart's bars. */
+const dashboardFigures = async (page: Page) => {
+  await Promise.all([
+    page.getByTestId("last-30-days-posted").waitFor({ timeout: WAIT_MS }),
+    page.getByTestId("today-held").waitFor({ timeout: WAIT_MS }),
+    page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: WAIT_MS }),
+  ]);
+};
+
+/** The records page's status counts (the tabs' numbers) once they are read. */
+const recordCounts = (page: Page) => page.locator('[data-testid="count-all"][data-state="read"]').waitFor({ timeout: WAIT_MS });
+
+const sidebar = (page: Page, href: string): Locator => page.getByRole("navigation", { name: "Main" }).locator(`a[href="${href}"]`);
+
+const timed = async (fn: () => Promise<void>) => {
+  const started = performance.now();
+  await fn();
+  return Math.round(performance.now() - started);
+};
+
+/**
+ * The records browser and the dashboard at `records` records (default 1,000,000), in Chromium, against the
+ * production build (`npx next build` first) started as `npm start` starts it (embedded Postgres, worker,
+ * sandbox) in a data folder of its own, the server in UTC and the browser in America/New_York.
+ * scripts/seed-records.ts seeds the ledger with generate_series (two disabled flows, records over 365 days)
+ * and times the list, count and dashboard queries in Node against the same database (the server's share).
+ * Then, after one warm-up each, `runs` times: navigation (a sidebar click, and a page load) until the first
+ * rows of the records list are visible; the same filtered by status (held, failed: a tab click, and a page
+ * load) and by a search (typed, and a page load); until the dashboard's figures (counts and chart) are visible.
+ */
+export const ledgerBrowserFigures = async ({
+  records,
+  runs = 7,
+  timeoutMs,
+  serverRuns = 10,
+}: {
+  records: number;
+  runs?: number;
+  timeoutMs: number;
+  serverRuns?: number;
+}): Promise<{ rows: LedgerBrowserRow[]; serverQueries: ServerQueryRow[]; plans: string; seedSeconds: number; zones: { server: string; browser: string } }> => {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("the ledger-browser scenario runs the production build: run `npx next build` first");
+  // LEDGER_BENCH_DATA_DIR keeps the app's data folder (and its seeded ledger) for the next run, which then
+  // seeds nothing: for trying a change without seeding 1,000,000 records again.
+  const kept = process.env.LEDGER_BENCH_DATA_DIR;
+  if (kept) await mkdir(kept, { recursive: true });
+  const dataDir = kept ? path.resolve(kept) : await mkdtemp(path.join(os.tmpdir(), "mlc-bench-ledger-"));
+  await chmod(dataDir, 0o755);
+  const [port, pgPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
+  const baseURL = `http://127.0.0.1:${port}`;
+  const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: root,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      TZ: SERVER_ZONE,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PG_PORT: String(pgPort),
+      SANDBOX_PORT: String(sandboxPort),
+      NEXTAUTH_URL: baseURL,
+      ADMIN_EMAIL: E2E_ADMIN.email,
+      ADMIN_PASSWORD: E2E_ADMIN.password,
+      DATABASE_URL: "",
+    },
+  });
+  const exited = new Promise<void>((resolve) => app.once("exit", () => resolve()));
+  const api = await playwrightRequest.newContext({ baseURL });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
+  try {
+    const deadline = Date.now() + Math.min(timeoutMs, 5 * 60_000);
+    while (!(await api.get("/api/health").then((r) => r.ok(), () => false))) {
+      if (Date.now() > deadline || app.exitCode !== null) throw new Error("the app did not answer /api/health in time");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await signInByApi(api, E2E_ADMIN);
+
+    // The app's own database (scripts/start.ts keeps its password in the data folder).
+    const { pgPassword } = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { pgPassword: string };
+    const databaseUrl = `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/ml_connector`;
+    // The demo flow polls its sandbox every few minutes; off, so the worker adds no load of its own and the
+    // dashboard opens on the first flow by name, the first seeded one (half the ledger).
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`UPDATE "Flow" SET enabled = false`);
+
+    const present = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId" WHERE f.name LIKE 'Seeded flow %'`)).rows[0]!.n);
+    const toSeed = present >= records ? 0 : records;
+    if (present > 0 && toSeed > 0) throw new Error(`${dataDir} holds ${present} seeded records, fewer than ${records}: remove it or set LEDGER_BENCH_DATA_DIR to a new folder`);
+    console.log(`ledger-browser: seeding ${toSeed.toLocaleString("en-US")} records (scripts/seed-records.ts; ${present.toLocaleString("en-US")} already there), then timing its queries ${serverRuns} times each`);
+    const seedStarted = performance.now();
+    const seeded = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed-records.ts", "--count", String(toSeed), "--runs", String(serverRuns)], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (seeded.status !== 0) throw new Error(`scripts/seed-records.ts failed (${seeded.status ?? seeded.signal}):\n${seeded.stdout}\n${seeded.stderr}`);
+    const seedSeconds = Number(/seeded in ([\d.]+) s/.exec(seeded.stdout)?.[1] ?? (performance.now() - seedStarted) / 1000);
+    const serverQueries = [...seeded.stdout.matchAll(/^(.+?)\s+p50\s+([\d.]+) ms\s+p95\s+([\d.]+) ms\s+max\s+([\d.]+) ms/gm)].map((m) => ({
+      query: m[1]!.trim(),
+      p50Ms: Number(m[2]),
+      p95Ms: Number(m[3]),
+      maxMs: Number(m[4]),
+    }));
+    const plans = seeded.stdout.slice(seeded.stdout.indexOf("-- EXPLAIN")).trim();
+    const flowId = (await client.query<{ id: string }>(`SELECT id FROM "Flow" WHERE name LIKE 'Seeded flow 1 %' LIMIT 1`)).rows[0]!.id;
+    await client.end();
+
+    const context = await browser.newContext({ baseURL, storageState: await api.storageState(), viewport: { width: 1440, height: 900 }, timezoneId: BROWSER_ZONE });
+    const page = await context.newPage();
+    const rows: LedgerBrowserRow[] = [];
+    /** one warm-up, then `runs` timed runs of `prepare` (untimed) and `run` (timed) */
+    const measure = async (measureName: string, how: string, prepare: () => Promise<void>, run: () => Promise<void>) => {
+      const samples: number[] = [];
+      for (let i = 0; i <= runs; i++) {
+        await prepare();
+        const ms = await timed(run);
+        if (i > 0) samples.push(ms);
+      }
+      const r = row(measureName, how, records, samples);
+      console.log(`  ${measureName.padEnd(44)} ${how.padEnd(14)} p50 ${String(r.p50Ms).padStart(5)} ms  p95 ${String(r.p95Ms).padStart(5)} ms  max ${String(r.maxMs).padStart(5)} ms`);
+      rows.push(r);
+    };
+    const goto = (url: string) => page.goto(url, { waitUntil: "commit" }).then(() => undefined);
+    /** a light page to start a sidebar click from (no records, no counts) */
+    const startAway = async () => {
+      await page.goto("/settings/account");
+      await page.getByRole("heading", { level: 1 }).waitFor();
+    };
+    const onRecords = async (search = "") => {
+      await page.goto(`/records${search}`);
+      await rowsShown(page);
+    };
+    const number = invoiceNumber(Math.floor(records * 0.4));
+    const common = number.slice(0, 7).toLowerCase();
+
+    console.log(`ledger-browser: Chromium (${BROWSER_ZONE}) against the server (${SERVER_ZONE}), ${runs} runs after one warm-up each`);
+    await measure("records: first rows", "sidebar click", startAway, async () => {
+      await sidebar(page, "/records").click();
+      await rowsShown(page);
+    });
+    await measure("records: first rows", "page load", async () => {}, async () => {
+      await goto("/records");
+      await rowsShown(page);
+    });
+    await measure("records: status counts", "page load", async () => {}, async () => {
+      await goto("/records");
+      await recordCounts(page);
+    });
+    for (const status of ["held", "failed"] as const) {
+      await measure(`records: first ${status} rows`, "tab click", () => onRecords(), async () => {
+        await page.getByRole("navigation", { name: "Status" }).getByRole("button", { name: new RegExp(`^${status}`, "i") }).click();
+        await rowsShown(page, { status });
+      });
+      await measure(`records: first ${status} rows`, "page load", async () => {}, async () => {
+        await goto(`/records?status=${status}`);
+        await rowsShown(page, { status });
+      });
+    }
+    for (const q of [number.toLowerCase(), common]) {
+      await measure(`records: search "${q}"`, "search typed", () => onRecords(), async () => {
+        const input = page.getByLabel("Search");
+        await input.fill(q);
+        await input.press("Enter");
+        await rowsShown(page, { text: q });
+      });
+      await measure(`records: search "${q}"`, "page load", async () => {}, async () => {
+        await goto(`/records?q=${encodeURIComponent(q)}`);
+        await rowsShown(page, { text: q });
+      });
+    }
+    await measure("dashboard: counts and chart", "sidebar click", startAway, async () => {
+      await sidebar(page, "/").click();
+      await dashboardFigures(page);
+    });
+    await measure("dashboard: counts and chart", "page load", async () => {}, async () => {
+      await goto(`/?flowId=${flowId}`);
+      await dashboardFigures(page);
+    });
+    await context.close();
+    return { rows, serverQueries, plans, seedSeconds, zones: { server: SERVER_ZONE, browser: BROWSER_ZONE } };
+  } finally {
+    await browser.close().catch(() => {});
+    await api.dispose().catch(() => {});
+    app.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    if (!kept) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+  }
+};
