@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -73,7 +73,8 @@ const dashboardFigures = async (page: Page) => {
   await Promise.all([
     page.getByTestId("last-30-days-posted").waitFor({ timeout: WAIT_MS }),
     page.getByTestId("today-held").waitFor({ timeout: WAIT_MS }),
-    page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: WAIT_MS }),
+    // the chart's bars: recharts' before (drawn in the browser after hydration), our own SVG's since (drawn by the server)
+    page.locator('.recharts-bar-rectangle, [data-testid="chart-bar"]').first().waitFor({ timeout: WAIT_MS }),
   ]);
 };
 
@@ -81,6 +82,25 @@ const dashboardFigures = async (page: Page) => {
 const recordCounts = (page: Page) => page.locator('[data-testid="count-all"][data-state="read"]').waitFor({ timeout: WAIT_MS });
 
 const sidebar = (page: Page, href: string): Locator => page.getByRole("navigation", { name: "Main" }).locator(`a[href="${href}"]`);
+
+/** scripts/seed-records.ts against the app's database: its output (progress on stderr's terminal, figures on stdout). */
+const runSeed = ({ args, databaseUrl, timeoutMs }: { args: string[]; databaseUrl: string; timeoutMs: number }) =>
+  new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/seed-records.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`scripts/seed-records.ts failed (${code ?? signal}):\n${out.slice(-4000)}\n${err.slice(-4000)}`));
+    });
+  });
 
 const timed = async (fn: () => Promise<void>) => {
   const started = performance.now();
@@ -118,9 +138,11 @@ export const ledgerBrowserFigures = async ({
   await chmod(dataDir, 0o755);
   const [port, pgPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
   const baseURL = `http://127.0.0.1:${port}`;
+  // the app's output (start, web, worker) goes to a log in the data folder
+  const appLog = createWriteStream(path.join(dataDir, "app.log"), { flags: "a" });
   const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
-    stdio: "ignore",
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       TZ: SERVER_ZONE,
@@ -134,6 +156,8 @@ export const ledgerBrowserFigures = async ({
       DATABASE_URL: "",
     },
   });
+  app.stdout.pipe(appLog);
+  app.stderr.pipe(appLog);
   const exited = new Promise<void>((resolve) => app.once("exit", () => resolve()));
   const api = await playwrightRequest.newContext({ baseURL });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
@@ -150,33 +174,33 @@ export const ledgerBrowserFigures = async ({
     const databaseUrl = `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/ml_connector`;
     // The demo flow polls its sandbox every few minutes; off, so the worker adds no load of its own and the
     // dashboard opens on the first flow by name, the first seeded one (half the ledger).
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`UPDATE "Flow" SET enabled = false`);
+    const sql = async <T extends pg.QueryResultRow>(text: string) => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      client.on("error", () => {});
+      await client.connect();
+      try {
+        return (await client.query<T>(text)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    await sql(`UPDATE "Flow" SET enabled = false`);
 
-    const present = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId" WHERE f.name LIKE 'Seeded flow %'`)).rows[0]!.n);
+    const present = Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM "SyncRecord" r JOIN "Flow" f ON f.id = r."flowId" WHERE f.name LIKE 'Seeded flow %'`))[0]!.n);
     const toSeed = present >= records ? 0 : records;
     if (present > 0 && toSeed > 0) throw new Error(`${dataDir} holds ${present} seeded records, fewer than ${records}: remove it or set LEDGER_BENCH_DATA_DIR to a new folder`);
     console.log(`ledger-browser: seeding ${toSeed.toLocaleString("en-US")} records (scripts/seed-records.ts; ${present.toLocaleString("en-US")} already there), then timing its queries ${serverRuns} times each`);
     const seedStarted = performance.now();
-    const seeded = spawnSync(process.execPath, ["--import", "tsx", "scripts/seed-records.ts", "--count", String(toSeed), "--runs", String(serverRuns)], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      timeout: timeoutMs,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (seeded.status !== 0) throw new Error(`scripts/seed-records.ts failed (${seeded.status ?? seeded.signal}):\n${seeded.stdout}\n${seeded.stderr}`);
-    const seedSeconds = Number(/seeded in ([\d.]+) s/.exec(seeded.stdout)?.[1] ?? (performance.now() - seedStarted) / 1000);
-    const serverQueries = [...seeded.stdout.matchAll(/^(.+?)\s+p50\s+([\d.]+) ms\s+p95\s+([\d.]+) ms\s+max\s+([\d.]+) ms/gm)].map((m) => ({
+    const seeded = await runSeed({ args: ["--count", String(toSeed), "--runs", String(serverRuns)], databaseUrl, timeoutMs });
+    const seedSeconds = Number(/seeded in ([\d.]+) s/.exec(seeded)?.[1] ?? (performance.now() - seedStarted) / 1000);
+    const serverQueries = [...seeded.matchAll(/^(.+?)\s+p50\s+([\d.]+) ms\s+p95\s+([\d.]+) ms\s+max\s+([\d.]+) ms/gm)].map((m) => ({
       query: m[1]!.trim(),
       p50Ms: Number(m[2]),
       p95Ms: Number(m[3]),
       maxMs: Number(m[4]),
     }));
-    const plans = seeded.stdout.slice(seeded.stdout.indexOf("-- EXPLAIN")).trim();
-    const flowId = (await client.query<{ id: string }>(`SELECT id FROM "Flow" WHERE name LIKE 'Seeded flow 1 %' LIMIT 1`)).rows[0]!.id;
-    await client.end();
+    const plans = seeded.slice(seeded.indexOf("-- EXPLAIN")).trim();
+    const flowId = (await sql<{ id: string }>(`SELECT id FROM "Flow" WHERE name LIKE 'Seeded flow 1 %' LIMIT 1`))[0]!.id;
 
     const context = await browser.newContext({ baseURL, storageState: await api.storageState(), viewport: { width: 1440, height: 900 }, timezoneId: BROWSER_ZONE });
     const page = await context.newPage();
