@@ -27,7 +27,7 @@ import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
  *                                              latency and 300 at 0 ms with --full; 300 quick; --invoices N)
  * npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"   a CPU profile per worker
  * npx next build && npm run bench -- --only ledger-browser   records page and dashboard in Chromium at 1,000,000 records
- *                                              (--ledger-records N for another size)
+ *                                              (--ledger-records N for another size, --ledger-runs N runs each)
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
  */
 
@@ -43,6 +43,8 @@ const { values } = parseArgs({
     "worker-node-args": { type: "string" },
     /** records seeded for the ledger-browser scenario (default 1,000,000) */
     "ledger-records": { type: "string", default: "1000000" },
+    /** timed runs of each ledger-browser navigation (after one warm-up) */
+    "ledger-runs": { type: "string", default: "7" },
     /** per-scenario time limit in seconds (default 900) */
     timeout: { type: "string", default: "900" },
   },
@@ -195,7 +197,7 @@ const main = async () => {
     }
     // the records page and the dashboard in Chromium against the production build: only with --only ledger-browser
     if (only?.has("ledger-browser")) {
-      const { rows, ...extra } = await ledgerBrowserFigures({ records: Number(values["ledger-records"]), timeoutMs: Math.max(timeoutMs, 3600_000) });
+      const { rows, ...extra } = await ledgerBrowserFigures({ records: Number(values["ledger-records"]), runs: Number(values["ledger-runs"]), timeoutMs: Math.max(timeoutMs, 3600_000) });
       await save("ledger-browser", rows, { targets: { p95Ms: 1000 }, ...extra });
     }
     if (wantedMemory()) {

@@ -24,6 +24,10 @@ export type LedgerBrowserRow = {
   maxMs: number;
   /** runs over the 1 s target */
   over1s: number;
+  /** page loads: the medians of the HTML's first byte (the app shell, streamed first) and of its last (every
+   *  part the server streams, the counts included): what the server took, apart from the browser */
+  p50FirstByteMs?: number;
+  p50HtmlEndMs?: number;
   loadAverage1m: number;
 };
 
@@ -37,7 +41,9 @@ const WAIT_MS = 60_000;
 /** The seeded invoice numbers: INV + 8 digits of i, for i % 8 in {0, 1} (scripts/seed-records.ts). */
 const invoiceNumber = (i: number) => `INV${String(i - (i % 8)).padStart(8, "0")}`;
 
-const row = (measure: string, how: string, records: number, samples: number[]): LedgerBrowserRow => {
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+const row = (measure: string, how: string, records: number, samples: number[], html: { start: number; end: number }[]): LedgerBrowserRow => {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     measure,
@@ -49,6 +55,7 @@ const row = (measure: string, how: string, records: number, samples: number[]): 
     maxMs: sorted.at(-1)!,
     over1s: samples.filter((s) => s > 1000).length,
     loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
+    ...(html.length ? { p50FirstByteMs: median(html.map((h) => h.start)), p50HtmlEndMs: median(html.map((h) => h.end)) } : {}),
   };
 };
 
@@ -208,13 +215,25 @@ export const ledgerBrowserFigures = async ({
     /** one warm-up, then `runs` timed runs of `prepare` (untimed) and `run` (timed) */
     const measure = async (measureName: string, how: string, prepare: () => Promise<void>, run: () => Promise<void>) => {
       const samples: number[] = [];
+      const html: { start: number; end: number }[] = [];
       for (let i = 0; i <= runs; i++) {
         await prepare();
         const ms = await timed(run);
-        if (i > 0) samples.push(ms);
+        if (i === 0) continue;
+        samples.push(ms);
+        if (how === "page load") {
+          // (the document may still be streaming when the figures show: wait for its end to read it)
+          await page.waitForLoadState("load");
+          html.push(
+            await page.evaluate(() => {
+              const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+              return { start: Math.round(n.responseStart), end: Math.round(n.responseEnd) };
+            }),
+          );
+        }
       }
-      const r = row(measureName, how, records, samples);
-      console.log(`  ${measureName.padEnd(44)} ${how.padEnd(14)} p50 ${String(r.p50Ms).padStart(5)} ms  p95 ${String(r.p95Ms).padStart(5)} ms  max ${String(r.maxMs).padStart(5)} ms`);
+      const r = row(measureName, how, records, samples, html);
+      console.log(`  ${measureName.padEnd(44)} ${how.padEnd(14)} p50 ${String(r.p50Ms).padStart(5)} ms  p95 ${String(r.p95Ms).padStart(5)} ms  max ${String(r.maxMs).padStart(5)} ms${r.p50FirstByteMs === undefined ? "" : `  (HTML first byte p50 ${r.p50FirstByteMs} ms, last ${r.p50HtmlEndMs} ms)`}`);
       rows.push(r);
     };
     const goto = (url: string) => page.goto(url, { waitUntil: "commit" }).then(() => undefined);
