@@ -27,7 +27,7 @@ const count = (n: number) => n.toLocaleString("en-US");
  * Records per day over 30 days, stacked by status, drawn as plain SVG so the server renders the bars
  * (the page's figures show with its HTML, before any script runs; a chart library that lays out in the
  * browser showed them only after hydration, seconds later on a loaded machine). Pointing at or focusing a
- * day shows its counts.
+ * day shows its counts until another day is pointed at (a re-render while the pointer rests must not hide them).
  */
 export const StatusChart = ({ daily }: { daily: FlowDashboard["daily"] }) => {
   const [active, setActive] = useState<number | null>(null);
@@ -40,7 +40,7 @@ export const StatusChart = ({ daily }: { daily: FlowDashboard["daily"] }) => {
   const y = (n: number) => PLOT.top + plotHeight - (n / top) * plotHeight;
   const shown = active === null ? null : daily[active];
   return (
-    <figure aria-label="Records per day, last 30 days" className="relative overflow-x-auto" onMouseLeave={() => setActive(null)}>
+    <figure aria-label="Records per day, last 30 days" className="relative overflow-x-auto">
       <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="block">
         {ticks.map((t) => (
           <g key={t}>
@@ -63,7 +63,6 @@ export const StatusChart = ({ daily }: { daily: FlowDashboard["daily"] }) => {
               aria-label={`${d.day} (UTC): ${STATUSES.map((s) => `${count(d[s])} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}`}
               onMouseEnter={() => setActive(i)}
               onFocus={() => setActive(i)}
-              onBlur={() => setActive(null)}
               className="outline-none"
             >
               <rect x={PLOT.left + i * slot} y={PLOT.top} width={slot} height={plotHeight} fill={active === i ? "#f4f4f5" : "transparent"} />
