@@ -1,13 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, request as playwrightRequest } from "@playwright/test";
-import { signInByApi } from "../../e2e/fixtures";
+import { chromium } from "@playwright/test";
 import { account, ensureCanvasScaleFlow, SOURCES, TARGETS } from "../../e2e/mappings-scale-seed";
-import { E2E_ADMIN } from "../../e2e/support";
-import { freePort } from "../../scripts/embedded-postgres";
+import { startProductionApp, type ProductionApp } from "../lib/production-app";
 import { root } from "../lib/stack";
 
 export type CanvasRow = {
@@ -42,33 +39,11 @@ export const canvasFigures = async ({ runs = 3, timeoutMs }: { runs?: number; ti
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("the canvas scenario runs the production build: run `npx next build` first");
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "mlc-bench-canvas-"));
   await chmod(dataDir, 0o755);
-  const [port, pgPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
-  const baseURL = `http://127.0.0.1:${port}`;
-  const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: root,
-    stdio: "ignore",
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PG_PORT: String(pgPort),
-      SANDBOX_PORT: String(sandboxPort),
-      NEXTAUTH_URL: baseURL,
-      ADMIN_EMAIL: E2E_ADMIN.email,
-      ADMIN_PASSWORD: E2E_ADMIN.password,
-      DATABASE_URL: "",
-    },
-  });
-  const exited = new Promise<void>((resolve) => app.once("exit", () => resolve()));
-  const api = await playwrightRequest.newContext({ baseURL });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
+  let app: ProductionApp | undefined;
   try {
-    const deadline = Date.now() + Math.min(timeoutMs, 5 * 60_000);
-    while (!(await api.get("/api/health").then((r) => r.ok(), () => false))) {
-      if (Date.now() > deadline || app.exitCode !== null) throw new Error("the app did not answer /api/health in time");
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await signInByApi(api, E2E_ADMIN);
+    app = await startProductionApp({ dataDir, timeoutMs });
+    const { baseURL, pgPort, sandboxPort, api } = app;
     const flowId = await ensureCanvasScaleFlow({ request: api, dataDir, pgPort, sandboxControl: `http://127.0.0.1:${sandboxPort}/_sandbox` });
     const context = await browser.newContext({ baseURL, storageState: await api.storageState(), viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
@@ -127,9 +102,7 @@ export const canvasFigures = async ({ runs = 3, timeoutMs }: { runs?: number; ti
     return { rows, median: { sources: SOURCES, targets: TARGETS, ...(Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k]))])) as Record<(typeof keys)[number], number>) } };
   } finally {
     await browser.close().catch(() => {});
-    await api.dispose().catch(() => {});
-    app.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    await app?.stop();
     await rm(dataDir, { recursive: true, force: true }).catch(() => {});
   }
 };

@@ -3,12 +3,10 @@ import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, request as playwrightRequest, type Locator, type Page } from "@playwright/test";
+import { chromium, type Locator, type Page } from "@playwright/test";
 import pg from "pg";
-import { signInByApi } from "../../e2e/fixtures";
-import { E2E_ADMIN } from "../../e2e/support";
-import { freePort } from "../../scripts/embedded-postgres";
 import { percentile } from "../lib/context";
+import { startProductionApp, type ProductionApp } from "../lib/production-app";
 import { root } from "../lib/stack";
 
 /** One measured navigation, several runs. */
@@ -143,38 +141,12 @@ export const ledgerBrowserFigures = async ({
   if (kept) await mkdir(kept, { recursive: true });
   const dataDir = kept ? path.resolve(kept) : await mkdtemp(path.join(os.tmpdir(), "mlc-bench-ledger-"));
   await chmod(dataDir, 0o755);
-  const [port, pgPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
-  const baseURL = `http://127.0.0.1:${port}`;
-  // the app's output (start, web, worker) goes to a log in the data folder
-  const appLog = createWriteStream(path.join(dataDir, "app.log"), { flags: "a" });
-  const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      TZ: SERVER_ZONE,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PG_PORT: String(pgPort),
-      SANDBOX_PORT: String(sandboxPort),
-      NEXTAUTH_URL: baseURL,
-      ADMIN_EMAIL: E2E_ADMIN.email,
-      ADMIN_PASSWORD: E2E_ADMIN.password,
-      DATABASE_URL: "",
-    },
-  });
-  app.stdout.pipe(appLog);
-  app.stderr.pipe(appLog);
-  const exited = new Promise<void>((resolve) => app.once("exit", () => resolve()));
-  const api = await playwrightRequest.newContext({ baseURL });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
+  let app: ProductionApp | undefined;
   try {
-    const deadline = Date.now() + Math.min(timeoutMs, 5 * 60_000);
-    while (!(await api.get("/api/health").then((r) => r.ok(), () => false))) {
-      if (Date.now() > deadline || app.exitCode !== null) throw new Error("the app did not answer /api/health in time");
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await signInByApi(api, E2E_ADMIN);
+    // the app's output (start, web, worker) goes to a log in the data folder
+    app = await startProductionApp({ dataDir, timeoutMs, env: { TZ: SERVER_ZONE }, log: createWriteStream(path.join(dataDir, "app.log"), { flags: "a" }) });
+    const { baseURL, pgPort, api } = app;
 
     // The app's own database (scripts/start.ts keeps its password in the data folder).
     const { pgPassword } = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { pgPassword: string };
@@ -296,9 +268,7 @@ export const ledgerBrowserFigures = async ({
     return { rows, serverQueries, plans, seedSeconds, zones: { server: SERVER_ZONE, browser: BROWSER_ZONE } };
   } finally {
     await browser.close().catch(() => {});
-    await api.dispose().catch(() => {});
-    app.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    await app?.stop();
     if (!kept) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
   }
 };
