@@ -10,6 +10,7 @@ import { backfillQad } from "./scenarios/backfill-qad";
 import { calloutLatency } from "./scenarios/callouts";
 import { canvasFigures } from "./scenarios/canvas";
 import { ifsBackfill } from "./scenarios/ifs-backfill";
+import { ledgerBrowserFigures } from "./scenarios/ledger-browser";
 import { webhookIntake } from "./scenarios/intake";
 import { memoryRun, printCurve } from "./scenarios/memory";
 import { netsuiteFlows } from "./scenarios/netsuite";
@@ -25,6 +26,8 @@ import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
  * npm run bench -- --only invoices-only        the n8n comparison's job: a bill run of invoices alone (1,000 at each
  *                                              latency and 300 at 0 ms with --full; 300 quick; --invoices N)
  * npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"   a CPU profile per worker
+ * npx next build && npm run bench -- --only ledger-browser   records page and dashboard in Chromium at 1,000,000 records
+ *                                              (--ledger-records N for another size, --ledger-runs N runs each)
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
  */
 
@@ -41,6 +44,10 @@ const { values } = parseArgs({
     /** callouts scenario: how many and how many per second (default 300 at 10/s quick, 2,000 at 20/s full) */
     callouts: { type: "string" },
     rate: { type: "string" },
+    /** records seeded for the ledger-browser scenario (default 1,000,000) */
+    "ledger-records": { type: "string", default: "1000000" },
+    /** timed runs of each ledger-browser navigation (after one warm-up) */
+    "ledger-runs": { type: "string", default: "7" },
     /** per-scenario time limit in seconds (default 900) */
     timeout: { type: "string", default: "900" },
   },
@@ -195,6 +202,11 @@ const main = async () => {
     if (only?.has("canvas")) {
       const { rows, median } = await canvasFigures({ timeoutMs });
       await save("canvas", rows, { median });
+    }
+    // the records page and the dashboard in Chromium against the production build: only with --only ledger-browser
+    if (only?.has("ledger-browser")) {
+      const { rows, ...extra } = await ledgerBrowserFigures({ records: Number(values["ledger-records"]), runs: Number(values["ledger-runs"]), timeoutMs: Math.max(timeoutMs, 3600_000) });
+      await save("ledger-browser", rows, { targets: { p95Ms: 1000 }, ...extra });
     }
     if (wantedMemory()) {
       // one worker process, so its peak RSS is the whole backfill's; pages must stream (RSS flat over the run)

@@ -3,6 +3,7 @@
 //   npx tsx scripts/seed-records.ts                       # embedded Postgres in a temp folder: seed 1,000,000, measure, stop
 //   npx tsx scripts/seed-records.ts --count 200000 --runs 50
 //   DATABASE_URL=postgres://... npx tsx scripts/seed-records.ts --no-measure   # into a migrated database (never production)
+//   DATABASE_URL=postgres://... npx tsx scripts/seed-records.ts --count 0      # measure what is there, seed nothing
 //
 // Records: two flows, four object types, createdAt spread over the last 365 days, statuses about
 // 80% posted, 8% held (mapping-missing), 5% failed, 4% skipped, 3% pending, a ~400-byte source
@@ -110,12 +111,13 @@ const time = async (label: string, fn: () => Promise<unknown>) => {
   return row;
 };
 
-const measure = async (db: Db, client: pg.Client, flows: string[]) => {
-  const deep = (await client.query<{ createdAt: Date; id: string }>(`SELECT "createdAt", id FROM "SyncRecord" ORDER BY "createdAt" DESC, id DESC OFFSET $1 LIMIT 1`, [Math.floor(COUNT / 2)])).rows[0]!;
+/** `total`: the records in the database (the deep pages are taken at half of them). */
+const measure = async (db: Db, client: pg.Client, flows: string[], total: number) => {
+  const deep = (await client.query<{ createdAt: Date; id: string }>(`SELECT "createdAt", id FROM "SyncRecord" ORDER BY "createdAt" DESC, id DESC OFFSET $1 LIMIT 1`, [Math.floor(total / 2)])).rows[0]!;
   const deepCursor = encodeRecordCursor(deep);
-  const heldDeep = (await client.query<{ createdAt: Date; id: string }>(`SELECT "createdAt", id FROM "SyncRecord" WHERE status = 'held' ORDER BY "createdAt" DESC, id DESC OFFSET $1 LIMIT 1`, [Math.floor(COUNT * 0.04)])).rows[0]!;
-  const someNumber = (await client.query<{ naturalKey: string }>(`SELECT "naturalKey" FROM "SyncRecord" WHERE "objectType" = 'invoice' ORDER BY "createdAt" LIMIT 1 OFFSET $1`, [Math.floor(COUNT / 8)])).rows[0]!.naturalKey;
-  const someRef = (await client.query<{ targetRef: string }>(`SELECT "targetRef" FROM "SyncRecord" WHERE "targetRef" IS NOT NULL ORDER BY "createdAt" LIMIT 1 OFFSET $1`, [Math.floor(COUNT / 3)])).rows[0]!.targetRef;
+  const heldDeep = (await client.query<{ createdAt: Date; id: string }>(`SELECT "createdAt", id FROM "SyncRecord" WHERE status = 'held' ORDER BY "createdAt" DESC, id DESC OFFSET $1 LIMIT 1`, [Math.floor(total * 0.04)])).rows[0]!;
+  const someNumber = (await client.query<{ naturalKey: string }>(`SELECT "naturalKey" FROM "SyncRecord" WHERE "objectType" = 'invoice' ORDER BY "createdAt" LIMIT 1 OFFSET $1`, [Math.floor(total / 8)])).rows[0]!.naturalKey;
+  const someRef = (await client.query<{ targetRef: string }>(`SELECT "targetRef" FROM "SyncRecord" WHERE "targetRef" IS NOT NULL ORDER BY "createdAt" LIMIT 1 OFFSET $1`, [Math.floor(total / 3)])).rows[0]!.targetRef;
   const isoDay = (d: Date) => d.toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000);
   const twoMonthsAgo = new Date(Date.now() - 60 * 86_400_000);
@@ -123,7 +125,7 @@ const measure = async (db: Db, client: pg.Client, flows: string[]) => {
   console.log(`\nlistRecords (100 rows, via Prisma, ${RUNS} runs each after one warm-up):`);
   const rows = [
     await time("first page, no filter", list({})),
-    await time(`deep page (cursor after row ${Math.floor(COUNT / 2).toLocaleString("en-US")}), no filter`, list({}, deepCursor)),
+    await time(`deep page (cursor after row ${Math.floor(total / 2).toLocaleString("en-US")}), no filter`, list({}, deepCursor)),
     await time("first page, status=held", list({ status: "held" })),
     await time("deep page, status=held", list({ status: "held" }, encodeRecordCursor(heldDeep))),
     await time("first page, flow + status=failed", list({ flowId: flows[0], status: "failed" })),
@@ -194,7 +196,7 @@ const main = async () => {
     await client.query(`VACUUM ANALYZE "RecordEvent"`);
     const { rows } = await client.query<{ records: string; events: string }>(`SELECT (SELECT count(*) FROM "SyncRecord") AS records, (SELECT count(*) FROM "RecordEvent") AS events`);
     console.log(`\nseeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Number(rows[0]!.records).toLocaleString("en-US")} records, ${Number(rows[0]!.events).toLocaleString("en-US")} events in the database`);
-    if (!args["no-measure"]) await measure(db, client, flows);
+    if (!args["no-measure"]) await measure(db, client, flows, Number(rows[0]!.records));
   } finally {
     await client.end();
     await db.$disconnect();

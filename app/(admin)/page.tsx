@@ -33,17 +33,20 @@ const StatusRow = ({ label, isOk, detail }: { label: string; isOk: boolean; deta
 const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?: string | string[] }> }) => {
   const now = new Date();
   const { flowId } = await searchParams;
-  const [health, flows] = await Promise.all([getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS }), listFlows({ db: db() })]);
+  // The health check runs alongside the rest (not before it): the figures wait for the flow list and its dashboard alone.
+  const health = getHealth({ db: db(), staleSeconds: env().WORKER_STALE_SECONDS });
+  const flows = await listFlows({ db: db() });
   const shown = flows.find((f) => f.id === flowId) ?? flows.find((f) => f.enabled) ?? flows[0];
   // One attention read serves both: the connections of every enabled flow, and the shown flow's retrying records.
   const [initial, attention] = await Promise.all([
     shown ? getFlowDashboard({ db: db(), flowId: shown.id, now }) : null,
     getDashboardAttention({ db: db(), flowId: shown?.id, now }),
   ]);
-  const workerDetail = health.worker.ok
-    ? `${health.worker.workers} running, last seen ${health.worker.ageSeconds}s ago`
-    : health.worker.lastHeartbeatAt
-      ? `not seen for ${health.worker.ageSeconds}s – start it with npm start or npm run worker`
+  const { database, worker } = await health;
+  const workerDetail = worker.ok
+    ? `${worker.workers} running, last seen ${worker.ageSeconds}s ago`
+    : worker.lastHeartbeatAt
+      ? `not seen for ${worker.ageSeconds}s – start it with npm start or npm run worker`
       : "not started – start it with npm start or npm run worker";
   return (
     <>
@@ -74,10 +77,10 @@ const DashboardPage = async ({ searchParams }: { searchParams: Promise<{ flowId?
         <dl className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white">
           <StatusRow
             label="Database"
-            isOk={health.database.ok}
-            detail={health.database.ok ? `reachable (${health.database.latencyMs} ms)` : "unreachable"}
+            isOk={database.ok}
+            detail={database.ok ? `reachable (${database.latencyMs} ms)` : "unreachable"}
           />
-          <StatusRow label="Worker" isOk={health.worker.ok} detail={workerDetail} />
+          <StatusRow label="Worker" isOk={worker.ok} detail={workerDetail} />
           <ConnectionsStatusRow initialData={{ ...attention, retrying: null }} />
         </dl>
       </section>

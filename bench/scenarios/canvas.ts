@@ -1,14 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, request as playwrightRequest } from "@playwright/test";
-import { signInByApi } from "../../e2e/fixtures";
+import { chromium } from "@playwright/test";
 import { account, ensureCanvasScaleFlow, SOURCES, TARGETS } from "../../e2e/mappings-scale-seed";
 import { DEMO_FLOW_NAME } from "../../e2e/records-support";
-import { E2E_ADMIN } from "../../e2e/support";
-import { freePort } from "../../scripts/embedded-postgres";
+import { startProductionApp, type ProductionApp } from "../lib/production-app";
 import { root } from "../lib/stack";
 
 export type CanvasRow = {
@@ -43,36 +40,15 @@ export const canvasFigures = async ({ runs = 3, timeoutMs }: { runs?: number; ti
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("the canvas scenario runs the production build: run `npx next build` first");
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "mlc-bench-canvas-"));
   await chmod(dataDir, 0o755);
-  const [port, pgPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
-  const baseURL = `http://127.0.0.1:${port}`;
-  const app = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: root,
-    stdio: "ignore",
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PG_PORT: String(pgPort),
-      SANDBOX_PORT: String(sandboxPort),
-      NEXTAUTH_URL: baseURL,
-      ADMIN_EMAIL: E2E_ADMIN.email,
-      ADMIN_PASSWORD: E2E_ADMIN.password,
-      DATABASE_URL: "",
-    },
-  });
-  const exited = new Promise<void>((resolve) => app.once("exit", () => resolve()));
-  const api = await playwrightRequest.newContext({ baseURL });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] });
+  let app: ProductionApp | undefined;
   try {
-    const deadline = Date.now() + Math.min(timeoutMs, 5 * 60_000);
-    while (!(await api.get("/api/health").then((r) => r.ok(), () => false))) {
-      if (Date.now() > deadline || app.exitCode !== null) throw new Error("the app did not answer /api/health in time");
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await signInByApi(api, E2E_ADMIN);
+    app = await startProductionApp({ dataDir, timeoutMs });
+    const { baseURL, pgPort, sandboxPort, api } = app;
     // /api/health answers while the start script's demo seed may still run: the scale flow copies the demo flow
+    const deadline = Date.now() + Math.min(timeoutMs, 5 * 60_000);
     while (!((await (await api.get("/api/flows")).json()) as { name: string }[]).some((f) => f.name === DEMO_FLOW_NAME)) {
-      if (Date.now() > deadline || app.exitCode !== null) throw new Error(`the demo flow "${DEMO_FLOW_NAME}" was not seeded in time`);
+      if (Date.now() > deadline) throw new Error(`the demo flow "${DEMO_FLOW_NAME}" was not seeded in time`);
       await new Promise((r) => setTimeout(r, 1000));
     }
     const flowId = await ensureCanvasScaleFlow({ request: api, dataDir, pgPort, sandboxControl: `http://127.0.0.1:${sandboxPort}/_sandbox` });
@@ -138,9 +114,7 @@ export const canvasFigures = async ({ runs = 3, timeoutMs }: { runs?: number; ti
     return { rows, median: { sources: SOURCES, targets: TARGETS, ...(Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k]))])) as Record<(typeof keys)[number], number>) } };
   } finally {
     await browser.close().catch(() => {});
-    await api.dispose().catch(() => {});
-    app.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    await app?.stop();
     await rm(dataDir, { recursive: true, force: true }).catch(() => {});
   }
 };
