@@ -86,10 +86,10 @@ test.describe("the app shell's details", () => {
     // the dashboard's chart: pointing at a day's bar shows that day's counts
     await page.goto("/");
     const chart = page.getByRole("figure", { name: "Records per day, last 30 days" });
-    await expect(chart.getByTestId("chart-bar").first()).toBeVisible({ timeout: 30_000 });
-    const bar = (await chart.getByTestId("chart-bar").last().boundingBox())!;
+    await expect(chart.locator(".recharts-bar-rectangle").first()).toBeVisible({ timeout: 30_000 });
+    const bar = (await chart.locator(".recharts-bar-rectangle path").last().boundingBox())!;
     await page.mouse.move(bar.x + bar.width / 2, bar.y + Math.min(bar.height / 2, 4), { steps: 5 });
-    const tooltip = chart.getByTestId("chart-tooltip");
+    const tooltip = chart.locator(".recharts-tooltip-wrapper");
     await expect(tooltip).toBeVisible();
     await expect(tooltip).toContainText("(UTC)");
     await expect(tooltip).toContainText(/Posted|Pending|Held|Failed/);

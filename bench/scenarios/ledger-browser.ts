@@ -78,8 +78,8 @@ const dashboardFigures = async (page: Page) => {
   await Promise.all([
     page.getByTestId("last-30-days-posted").waitFor({ timeout: WAIT_MS }),
     page.getByTestId("today-held").waitFor({ timeout: WAIT_MS }),
-    // the chart's bars: recharts' before (drawn in the browser after hydration), our own SVG's since (drawn by the server)
-    page.locator('.recharts-bar-rectangle, [data-testid="chart-bar"]').first().waitFor({ timeout: WAIT_MS }),
+    // the chart's bars, which recharts draws in the browser once the page has hydrated
+    page.locator(".recharts-bar-rectangle").first().waitFor({ timeout: WAIT_MS }),
   ]);
 };
 
