@@ -134,7 +134,12 @@ export const RecordsBrowser = ({
   );
   const rows = pages.data.pages.flatMap((p) => p.items);
 
+  // The filter last asked for while its page is still being rendered: a tab clicked and a search typed
+  // before the first navigation lands combine instead of the second dropping the first.
+  const [requested, setRequested] = useState<{ from: string; next: RecordsSearch } | null>(null);
+  const current = requested?.from === searchKey ? requested.next : search;
   const navigate = (next: RecordsSearch) => {
+    setRequested({ from: searchKey, next });
     const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v) as [string, string][]);
     router.replace(q.size ? `${pathname}?${q}` : pathname, { scroll: false });
   };
@@ -143,7 +148,7 @@ export const RecordsBrowser = ({
     const f = new FormData(e.currentTarget);
     const v = (k: string) => String(f.get(k) ?? "").trim() || undefined;
     navigate({
-      ...search,
+      ...current,
       flowId: v("flowId"),
       objectType: v("objectType"),
       from: v("from"),
@@ -263,7 +268,7 @@ export const RecordsBrowser = ({
                 key={tab.label}
                 type="button"
                 aria-current={isCurrent ? "page" : undefined}
-                onClick={() => navigate({ ...search, status: tab.key })}
+                onClick={() => navigate({ ...current, status: tab.key })}
                 className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${isCurrent ? "border-blue-700 font-medium text-zinc-900" : "border-transparent text-zinc-600 hover:text-zinc-900"}`}
               >
                 {tab.label}{" "}
