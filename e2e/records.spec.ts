@@ -85,12 +85,7 @@ test("a failed posting is replayed after the fault is cleared and becomes posted
 test("the records browser filters by status and document number and pages by cursor", async ({ page }) => {
   await signInByApi(page.request, E2E_ADMIN);
   await page.goto("/records");
-  // the counts are streamed after the rows: read them once they are shown
-  const countOf = async (tab: string) => {
-    await expect(page.getByTestId(`count-${tab}`)).toHaveAttribute("data-state", "read");
-    return Number((await page.getByTestId(`count-${tab}`).textContent())!.replace(/,/g, ""));
-  };
-  const all = await countOf("all");
+  const all = Number((await page.getByTestId("count-all").textContent())!.replace(/,/g, ""));
   expect(all).toBeGreaterThan(100);
   await expect(page.getByRole("row")).toHaveCount(101);
   await page.getByRole("button", { name: "Load 100 more" }).click();
@@ -98,7 +93,7 @@ test("the records browser filters by status and document number and pages by cur
 
   await page.getByRole("button", { name: /^Posted/ }).click();
   await expect(page).toHaveURL(/status=posted/);
-  const posted = await countOf("posted");
+  const posted = Number((await page.getByTestId("count-posted").textContent())!.replace(/,/g, ""));
   expect(posted).toBeGreaterThan(0);
   await expect(page.locator("tbody tr").first()).toContainText("posted");
 
@@ -106,8 +101,12 @@ test("the records browser filters by status and document number and pages by cur
   const number = items[0]!.naturalKey;
   await page.getByLabel("Search").fill(number);
   await page.getByLabel("Search").press("Enter");
-  await expect(page.locator("tbody tr")).toHaveCount(1);
-  await expect(page.locator("tbody tr")).toContainText(number);
+  // the demo flows that read the same Zuora tenant each hold a record of this number: one row per flow
+  const matching = (await (await page.request.get(`/api/records?status=posted&q=${encodeURIComponent(number)}&limit=200`)).json()) as { items: { naturalKey: string }[] };
+  expect(matching.items.length).toBeGreaterThanOrEqual(1);
+  expect(matching.items.every((i) => i.naturalKey === number)).toBe(true);
+  await expect(page.locator("tbody tr")).toHaveCount(matching.items.length);
+  for (const row of await page.locator("tbody tr").all()) await expect(row).toContainText(number);
   await page.screenshot({ path: test.info().outputPath("records-browser.png"), fullPage: true });
 });
 

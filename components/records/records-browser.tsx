@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { Suspense, use, useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DayInput } from "@/components/ui/day-input";
@@ -54,23 +54,7 @@ const fetchJson = async <T,>(url: string): Promise<T> => {
 type BulkAction = { kind: "replay" | "release"; scope: "selection" | "filter"; count: number };
 
 /**
- * The counts of a filter: the server's (streamed: the rows never wait for them) until react-query has
- * its own, which a bulk action refreshes. A filter whose counts are already known does not wait again.
- */
-const LiveCounts = ({ countKey, promise, children }: { countKey: string; promise: Promise<StatusCounts>; children: (counts: StatusCounts) => ReactNode }) => {
-  const queryClient = useQueryClient();
-  const initial = queryClient.getQueryData<StatusCounts>(["records-counts", countKey]) ?? use(promise);
-  const counts = useQuery({
-    queryKey: ["records-counts", countKey],
-    queryFn: () => fetchJson<StatusCounts>(`/api/records/counts?${countKey}`),
-    initialData: initial,
-    staleTime: 5_000,
-  });
-  return children(counts.data);
-};
-
-/**
- * The records browser: server-side filters kept in the URL, counts per status (shown when they come), keyset pages of 100
+ * The records browser: server-side filters kept in the URL, counts per status, keyset pages of 100
  * (newest first; "Load more" fetches the next page by cursor), and for admins a selection with bulk
  * Replay / Release, or the same on everything the filter matches, each confirmed with its count.
  */
@@ -78,14 +62,13 @@ export const RecordsBrowser = ({
   search,
   flows,
   initialPage,
-  counts: countsPromise,
+  initialCounts,
   isAdmin,
 }: {
   search: RecordsSearch;
   flows: { id: string; name: string }[];
   initialPage: RecordsPage;
-  /** the counts per status of the filter without its status, as the server reads them */
-  counts: Promise<StatusCounts>;
+  initialCounts: StatusCounts;
   isAdmin: boolean;
 }) => {
   const router = useRouter();
@@ -123,16 +106,14 @@ export const RecordsBrowser = ({
     staleTime: 5_000,
   });
   const { status: _s, ...countSearch } = search;
-  const countKey = toApiQuery(countSearch);
-  /** `render` with the filter's counts, or with none while they are read (a new filter shows none at once) */
-  const withCounts = (render: (counts: StatusCounts | undefined) => ReactNode) => (
-    <Suspense key={countKey} fallback={render(undefined)}>
-      <LiveCounts countKey={countKey} promise={countsPromise}>
-        {render}
-      </LiveCounts>
-    </Suspense>
-  );
+  const counts = useQuery({
+    queryKey: ["records-counts", toApiQuery(countSearch)],
+    queryFn: () => fetchJson<StatusCounts>(`/api/records/counts?${toApiQuery(countSearch)}`),
+    initialData: initialCounts,
+    staleTime: 5_000,
+  });
   const rows = pages.data.pages.flatMap((p) => p.items);
+  const total = RECORD_STATUSES.reduce((sum, s) => sum + counts.data[s], 0);
 
   // The filter last asked for while its page is still being rendered: a tab clicked and a search typed
   // before the first navigation lands combine instead of the second dropping the first.
@@ -163,9 +144,9 @@ export const RecordsBrowser = ({
 
   const replayable = (s: RecordStatus) => s === "failed" || s === "held" || s === "skipped";
   const selectedRows = rows.filter((r) => selected.has(r.id));
-  const filterCount = (counts: StatusCounts, kind: "replay" | "release") => {
+  const filterCount = (kind: "replay" | "release") => {
     const statuses: RecordStatus[] = kind === "release" ? ["held"] : ["failed", "held", "skipped"];
-    return statuses.filter((s) => !search.status || s === search.status).reduce((sum, s) => sum + counts[s], 0);
+    return statuses.filter((s) => !search.status || s === search.status).reduce((sum, s) => sum + counts.data[s], 0);
   };
 
   const bulk = useMutation({
@@ -256,30 +237,22 @@ export const RecordsBrowser = ({
         {Object.keys(search).length > 0 ? <Button onClick={() => navigate({})}>Clear</Button> : null}
       </form>
 
-      {withCounts((counts) => (
-        <nav aria-label="Status" className="flex flex-wrap gap-1 border-b border-zinc-200">
-          {[
-            { key: undefined, label: "All", n: counts ? RECORD_STATUSES.reduce((sum, s) => sum + counts[s], 0) : undefined },
-            ...RECORD_STATUSES.map((s) => ({ key: s, label: s[0]!.toUpperCase() + s.slice(1), n: counts?.[s] })),
-          ].map((tab) => {
-            const isCurrent = search.status === tab.key;
-            return (
-              <button
-                key={tab.label}
-                type="button"
-                aria-current={isCurrent ? "page" : undefined}
-                onClick={() => navigate({ ...current, status: tab.key })}
-                className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${isCurrent ? "border-blue-700 font-medium text-zinc-900" : "border-transparent text-zinc-600 hover:text-zinc-900"}`}
-              >
-                {tab.label}{" "}
-                <span className="tabular-nums text-zinc-500" data-testid={`count-${tab.key ?? "all"}`} data-state={tab.n === undefined ? "reading" : "read"}>
-                  {tab.n === undefined ? "…" : tab.n.toLocaleString("en-US")}
-                </span>
-              </button>
-            );
-          })}
-        </nav>
-      ))}
+      <nav aria-label="Status" className="flex flex-wrap gap-1 border-b border-zinc-200">
+        {[{ key: undefined, label: "All", n: total }, ...RECORD_STATUSES.map((s) => ({ key: s, label: s[0]!.toUpperCase() + s.slice(1), n: counts.data[s] }))].map((tab) => {
+          const isCurrent = search.status === tab.key;
+          return (
+            <button
+              key={tab.label}
+              type="button"
+              aria-current={isCurrent ? "page" : undefined}
+              onClick={() => navigate({ ...current, status: tab.key })}
+              className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${isCurrent ? "border-blue-700 font-medium text-zinc-900" : "border-transparent text-zinc-600 hover:text-zinc-900"}`}
+            >
+              {tab.label} <span className="tabular-nums text-zinc-500" data-testid={`count-${tab.key ?? "all"}`}>{tab.n.toLocaleString("en-US")}</span>
+            </button>
+          );
+        })}
+      </nav>
 
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
 
@@ -292,20 +265,14 @@ export const RecordsBrowser = ({
               <Button onClick={() => setPending({ kind: "release", scope: "selection", count: selectedRows.filter((r) => r.status === "held").length })}>Release selected</Button>
             </>
           ) : (
-            withCounts((counts) => {
-              const replay = counts ? filterCount(counts, "replay") : undefined;
-              const release = counts ? filterCount(counts, "release") : undefined;
-              return (
-                <>
-                  <Button disabled={!replay} onClick={() => replay && setPending({ kind: "replay", scope: "filter", count: Math.min(replay, 5000) })}>
-                    Replay all matching ({replay?.toLocaleString("en-US") ?? "…"})
-                  </Button>
-                  <Button disabled={!release} onClick={() => release && setPending({ kind: "release", scope: "filter", count: Math.min(release, 5000) })}>
-                    Release all held matching ({release?.toLocaleString("en-US") ?? "…"})
-                  </Button>
-                </>
-              );
-            })
+            <>
+              <Button disabled={filterCount("replay") === 0} onClick={() => setPending({ kind: "replay", scope: "filter", count: Math.min(filterCount("replay"), 5000) })}>
+                Replay all matching ({filterCount("replay").toLocaleString("en-US")})
+              </Button>
+              <Button disabled={filterCount("release") === 0} onClick={() => setPending({ kind: "release", scope: "filter", count: Math.min(filterCount("release"), 5000) })}>
+                Release all held matching ({filterCount("release").toLocaleString("en-US")})
+              </Button>
+            </>
           )}
         </div>
       ) : (
@@ -333,7 +300,7 @@ export const RecordsBrowser = ({
           </thead>
           <tbody className="divide-y divide-zinc-100">
             {rows.map((r) => (
-              <tr key={r.id} data-testid="record-row" data-status={r.status} className={selected.has(r.id) ? "bg-blue-50/60" : "hover:bg-zinc-50"}>
+              <tr key={r.id} className={selected.has(r.id) ? "bg-blue-50/60" : "hover:bg-zinc-50"}>
                 {isAdmin ? (
                   <td className="px-3 py-1.5">
                     <input type="checkbox" aria-label={`Select ${revealBidiControls(r.naturalKey ?? r.sourceId)}`} checked={selected.has(r.id)} disabled={!replayable(r.status)} onChange={() => toggle(r.id)} />
