@@ -27,19 +27,6 @@ export const createTaskList = (identity: WorkerIdentity): TaskList =>
   Object.fromEntries(createTasks(identity).map((t) => [t.name, toGraphileTask(t)]));
 
 /**
- * The tasks that post records (one job per record, or per callout): many short jobs, run by the
- * worker's batching job runner (see jobs/worker.ts). Every other task (polls, cron sweeps, heartbeat)
- * runs on a runner of its own, so a poll's next page never waits behind a batch of record jobs.
- */
-export const RECORD_TASKS: ReadonlySet<string> = new Set(["process-record", "process-callout"]);
-
-/** The task list split by runner: `records` (RECORD_TASKS) and `control` (the rest, with the cron items). */
-export const splitTaskList = (taskList: TaskList): { records: TaskList; control: TaskList } => ({
-  records: Object.fromEntries(Object.entries(taskList).filter(([name]) => RECORD_TASKS.has(name))),
-  control: Object.fromEntries(Object.entries(taskList).filter(([name]) => !RECORD_TASKS.has(name))),
-});
-
-/**
  * Recurring schedules. Flow polling schedules come from each flow's settings, swept by one cron item;
  * vendor subscriptions are swept every ten minutes; inbound events are pruned daily.
  */

@@ -2,9 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../test/db";
-import { randomUUID } from "node:crypto";
 import { enqueueJob } from "../lib/sync/enqueue-job";
-import { enqueueRecords } from "../lib/sync/enqueue-records";
 import { ensureWorkerBundle, workerCommand } from "../scripts/worker-build";
 import { heartbeatTask } from "./heartbeat";
 
@@ -60,18 +58,6 @@ describe("worker process (npm run worker)", () => {
     const beat = await waitFor(async () => (await t.db.workerHeartbeat.findFirst()) ?? undefined);
     expect(beat.pid).toBe(worker.pid);
   });
-
-  it("runs record jobs added in one statement on its batching runner, and reports every one of them done", async () => {
-    const ids = Array.from({ length: 40 }, () => randomUUID());
-    // records that do not exist: each job claims nothing and completes (claimRecord answers "gone")
-    await enqueueRecords(t.db, ids);
-    const left = async () =>
-      Number((await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'process-record'`)[0]!.n);
-    expect(await left()).toBe(40);
-    await waitFor(async () => ((await left()) === 0 ? true : undefined), 60_000);
-    // none failed on the way (a failed job would stay in the table with last_error until its retries ran out)
-    expect(output).not.toMatch(/Failed task \d+ \(process-record/);
-  }, 90_000);
 
   it("stops cleanly on SIGTERM", async () => {
     const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));

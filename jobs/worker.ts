@@ -19,11 +19,9 @@ const isConnectionLoss = (err: unknown): boolean => {
   return /terminating connection|Connection terminated|connection error|server closed the connection|the database system is (starting up|shutting down)|ECONNREFUSED|ECONNRESET|57P01/i.test(message);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
-import { createTaskList, cronItems, splitTaskList } from "./index";
-import { runnerSpecs } from "./runner-specs";
+import { createTaskList, cronItems } from "./index";
 import { startLiveness } from "./worker-liveness";
 
 /**
@@ -47,44 +45,25 @@ const main = async () => {
     liveness.hold(workerPool.id);
   });
   let stopping = false;
-  let runners: Runner[] = [];
-  let runnerPools: pg.Pool[] = [];
-  const taskLists = splitTaskList(createTaskList(identity));
+  let runner: Runner;
+  let runnerPool: pg.Pool;
   const startRunner = async () => {
-    // Each runner's pool is ours, not graphile's: a runner replaced by recover() may still report the
+    // The runner's pool is ours, not graphile's: a runner replaced by recover() may still report the
     // jobs that failed in the outage (its batched completions) after stop() returned, and graphile
     // would have ended a pool of its own by then. Ours stays open until those reports are long done.
-    const started: Runner[] = [];
-    const ownPools: pg.Pool[] = [];
-    const poolIdsBefore = pools.length;
-    try {
-      for (const spec of runnerSpecs(WORKER_CONCURRENCY)) {
-        const pool = new pg.Pool({ connectionString: DATABASE_URL, max: spec.concurrency + 2 });
-        ownPools.push(pool);
-        // an idle connection cut by a restart: the pool drops it (graphile's own handlers go with stop())
-        pool.on("error", (err) => logger.warn({ err: err.message }, `ml-connector worker: ${spec.name} job runner connection lost`));
-        const runner = await run({
-          pgPool: pool,
-          events,
-          concurrency: spec.concurrency,
-          taskList: taskLists[spec.name],
-          parsedCronItems: spec.name === "control" ? cronItems : [],
-          noHandleSignals: true,
-          pollInterval: spec.pollInterval,
-          preset: { worker: spec.worker },
-        });
-        started.push(runner);
-        runner.promise.catch((err: unknown) => recover(err));
-      }
-    } catch (err) {
-      await Promise.all(started.map((r) => Promise.resolve(r.stop()).catch(() => {})));
-      await Promise.all(ownPools.map((p) => p.end().catch(() => {})));
-      // the pools of a half-started attempt: their ids go, so their jobs are recoverable at once
-      await liveness.release(pools.splice(poolIdsBefore)).catch(() => {});
-      throw err;
-    }
-    runners = started;
-    runnerPools = ownPools;
+    runnerPool = new pg.Pool({ connectionString: DATABASE_URL, max: WORKER_CONCURRENCY + 2 });
+    // an idle connection cut by a restart: the pool drops it (graphile's own handlers go with stop())
+    runnerPool.on("error", (err) => logger.warn({ err: err.message }, "ml-connector worker: job runner connection lost"));
+    runner = await run({
+      pgPool: runnerPool,
+      events,
+      concurrency: WORKER_CONCURRENCY,
+      taskList: createTaskList(identity),
+      parsedCronItems: cronItems,
+      noHandleSignals: true,
+      pollInterval: 1000,
+    });
+    runner.promise.catch((err: unknown) => recover(err));
   };
 
   /*
@@ -98,9 +77,9 @@ const main = async () => {
     restarting = (async () => {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, "ml-connector worker: lost the database; restarting the job runner once it is back");
       const old = pools.splice(0);
-      const oldPools = runnerPools;
-      await Promise.race([Promise.all(runners.map((r) => Promise.resolve(r.stop()).catch(() => {}))), sleep(10_000)]);
-      setTimeout(() => void Promise.all(oldPools.map((p) => p.end().catch(() => {}))), LATE_REPORTS_MS).unref();
+      const oldPool = runnerPool;
+      await Promise.race([Promise.resolve(runner?.stop()).catch(() => {}), sleep(10_000)]);
+      setTimeout(() => void oldPool.end().catch(() => {}), LATE_REPORTS_MS).unref();
       await liveness.release(old).catch(() => {});
       for (let attempt = 1; !stopping; attempt++) {
         try {
@@ -139,8 +118,8 @@ const main = async () => {
     logger.info({ signal }, "ml-connector worker: finishing running jobs");
     clearInterval(beat);
     await restarting?.catch(() => {});
-    await Promise.all(runners.map((r) => Promise.resolve(r.stop()).catch(() => {})));
-    await Promise.all(runnerPools.map((p) => p.end().catch(() => {})));
+    await Promise.resolve(runner.stop()).catch(() => {});
+    await runnerPool.end().catch(() => {});
     await liveness.stop();
     await db().$disconnect();
     process.exit(0);

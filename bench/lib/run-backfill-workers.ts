@@ -2,15 +2,12 @@ import type { Db } from "../../lib/db";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import { summariseStatements, type SqlStats, type StatementSummary } from "./sql-stats";
 import { spawnWorker, waitForSync, type WorkerProcess } from "./stack";
-import { printTimeline, readTimeline } from "./timeline";
-import { writeFile } from "node:fs/promises";
 
 /*
  * The part every backfill scenario shares: worker processes started (start-up is not sync time),
  * `Sync now`, and a wait until every expected record is posted, with the counts reached otherwise.
  * Measured from `Sync now` to the last probe: the workers' CPU time (from /proc), with `measure` also
- * the Postgres server's CPU time and the workers' SQL statements (pg_stat_statements), this process's
- * CPU time (the sandbox answering the vendor calls, the probes), and the time
+ * the Postgres server's CPU time and the workers' SQL statements (pg_stat_statements), and the time
  * to the last record posted (its postedAt, not the probe that saw it).
  */
 
@@ -62,8 +59,6 @@ export const runBackfillWorkers = async ({
   if (measure?.sqlStats) await measure.sqlStats.reset(measure.database);
   const cpu0 = procs.map((p) => p.cpuSeconds());
   const pgCpu0 = measure?.postgresCpuSeconds?.() ?? NaN;
-  // this process: the sandbox's vendor answers, its Postgres probes and the bench's own bookkeeping
-  const benchCpu0 = process.cpuUsage();
   const started = Date.now();
   observe?.syncStarted?.();
   await syncFlowNow({ db, flowId });
@@ -99,8 +94,6 @@ export const runBackfillWorkers = async ({
   const seconds = (Date.now() - started) / 1000;
   const workerCpuSeconds = procs.reduce((n, p, i) => n + p.cpuSeconds() - cpu0[i]!, 0);
   const postgresCpuSeconds = (measure?.postgresCpuSeconds?.() ?? NaN) - pgCpu0;
-  const benchCpu = process.cpuUsage(benchCpu0);
-  const benchCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
   const statementCounts = measure?.sqlStats ? await measure.sqlStats.read(measure.database).catch(() => undefined) : undefined;
   if (!complete || process.env.BENCH_DEBUG) for (const p of procs) console.log(p.output().slice(-3000));
   await Promise.all(procs.map((p) => p.kill("SIGTERM")));
@@ -109,12 +102,5 @@ export const runBackfillWorkers = async ({
   const last = await db.syncRecord.aggregate({ where: { flowId, status: "posted" }, _max: { postedAt: true } });
   const secondsToLastPosted = last._max.postedAt ? (last._max.postedAt.getTime() - started) / 1000 : NaN;
   const statements: StatementSummary | undefined = statementCounts ? summariseStatements(statementCounts, posted) : undefined;
-  // BENCH_TIMELINE=<file.json>: where each record waited (bench/lib/timeline.ts), printed and written there
-  const timelineFile = process.env.BENCH_TIMELINE;
-  if (timelineFile) {
-    const timeline = await readTimeline({ db, flowId, started });
-    printTimeline(timeline);
-    await writeFile(timelineFile.replace("%s", label), JSON.stringify(timeline, null, 1));
-  }
-  return { procs, counts, complete, note, seconds, posted, failed, workerCpuSeconds, postgresCpuSeconds, benchCpuSeconds, statements, secondsToLastPosted };
+  return { procs, counts, complete, note, seconds, posted, failed, workerCpuSeconds, postgresCpuSeconds, statements, secondsToLastPosted };
 };

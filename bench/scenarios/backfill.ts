@@ -30,8 +30,6 @@ export type BackfillResult = {
   workerCpuMsPerRecord: number;
   /** the Postgres server's CPU time per posted record (the bench's own probes included, a small share) */
   postgresCpuMsPerRecord: number;
-  /** the bench process's CPU time per posted record: the sandbox answering every vendor call, and the probes */
-  benchCpuMsPerRecord: number;
   /** statements the workers sent per posted record (pg_stat_statements; BEGIN/COMMIT and graphile-worker's own included) */
   sqlStatementsPerRecord: number;
   peakWorkerRssMb: number;
@@ -159,7 +157,6 @@ export const backfillMeasured = async (
     failedRecords: failed,
     workerCpuMsPerRecord: fixed((out.workerCpuSeconds * 1000) / Math.max(1, records)),
     postgresCpuMsPerRecord: fixed((out.postgresCpuSeconds * 1000) / Math.max(1, records)),
-    benchCpuMsPerRecord: fixed((out.benchCpuSeconds * 1000) / Math.max(1, records)),
     sqlStatementsPerRecord: out.statements?.perRecord ?? NaN,
     peakWorkerRssMb: Math.max(...procs.map((p) => mb(p.peakRss()))),
     workers,
