@@ -248,7 +248,7 @@ export const RecordsBrowser = ({
               onClick={() => navigate({ ...current, status: tab.key })}
               className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${isCurrent ? "border-blue-700 font-medium text-zinc-900" : "border-transparent text-zinc-600 hover:text-zinc-900"}`}
             >
-              {tab.label} <span className="tabular-nums text-zinc-500" data-testid={`count-${tab.key ?? "all"}`}>{tab.n.toLocaleString("en-US")}</span>
+              {tab.label} <span className="tabular-nums text-zinc-500" data-testid={`count-${tab.key ?? "all"}`} data-state="read">{tab.n.toLocaleString("en-US")}</span>
             </button>
           );
         })}
@@ -300,7 +300,7 @@ export const RecordsBrowser = ({
           </thead>
           <tbody className="divide-y divide-zinc-100">
             {rows.map((r) => (
-              <tr key={r.id} className={selected.has(r.id) ? "bg-blue-50/60" : "hover:bg-zinc-50"}>
+              <tr key={r.id} data-testid="record-row" data-status={r.status} className={selected.has(r.id) ? "bg-blue-50/60" : "hover:bg-zinc-50"}>
                 {isAdmin ? (
                   <td className="px-3 py-1.5">
                     <input type="checkbox" aria-label={`Select ${revealBidiControls(r.naturalKey ?? r.sourceId)}`} checked={selected.has(r.id)} disabled={!replayable(r.status)} onChange={() => toggle(r.id)} />
