@@ -2,20 +2,22 @@ import { describe, expect, it } from "vitest";
 import { acumaticaCallsByOperation, operationOfRoute } from "./acumatica-operations";
 
 describe("Acumatica calls by operation", () => {
-  it("tells look-ups by natural key from status reads by document number on the same entity", () => {
-    expect(operationOfRoute("GET Invoice?$filter=CustomerOrder,Type")).toBe("look-up");
-    expect(operationOfRoute("GET Payment?$filter=ExternalRef")).toBe("look-up");
-    expect(operationOfRoute("GET Customer?$filter=CustomerID")).toBe("look-up");
-    expect(operationOfRoute("GET Invoice?$filter=ReferenceNbr")).toBe("status");
-    expect(operationOfRoute("GET Payment?$filter=ReferenceNbr,Type")).toBe("status");
-    expect(operationOfRoute("GET Invoice/ReleaseInvoice/status")).toBe("status");
-    expect(operationOfRoute("GET Invoice?$filter=LastModifiedDateTime")).toBe("read");
-    expect(operationOfRoute("GET FinancialPeriod")).toBe("read");
-    expect(operationOfRoute("GET Invoice/{keys}")).toBe("read");
-    expect(operationOfRoute("PUT Invoice")).toBe("create");
-    expect(operationOfRoute("POST Invoice/ReleaseInvoice")).toBe("release");
-    expect(operationOfRoute("POST identity/connect/token")).toBe("auth");
-    expect(operationOfRoute("GET entity")).toBe("other");
+  it.each([
+    ["GET Invoice?$filter=CustomerOrder,Type", "look-up"],
+    ["GET Payment?$filter=ExternalRef", "look-up"],
+    ["GET Customer?$filter=CustomerID", "look-up"],
+    ["GET Invoice?$filter=ReferenceNbr", "status"],
+    ["GET Payment?$filter=ReferenceNbr,Type", "status"],
+    ["GET Invoice/ReleaseInvoice/status", "status"],
+    ["GET Invoice?$filter=LastModifiedDateTime", "read"],
+    ["GET FinancialPeriod", "read"],
+    ["GET Invoice/{keys}", "read"],
+    ["PUT Invoice", "create"],
+    ["POST Invoice/ReleaseInvoice", "release"],
+    ["POST identity/connect/token", "auth"],
+    ["GET entity", "other"],
+  ])("tells look-ups by natural key from status reads by document number: %s is %s", (route, operation) => {
+    expect(operationOfRoute(route)).toBe(operation);
   });
 
   it("sums calls per document by operation", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
-import { absentKey, ingestDocuments } from "./ingest-document";
+import { documentKey, ingestDocuments } from "./ingest-document";
 import { createMemoryFlowRow, memoryDocument } from "./memory-flow.fixture";
 
 /*
@@ -82,7 +82,7 @@ describe("ingesting a page of documents at once", () => {
     // "f" exists already, pending, and an attempt of it may have written (its look-up flag is set)
     await ingest([doc("f", 1)]);
     expect((await recordOf("f")).lookUpFirst).toBe(true);
-    const absentAtTarget = new Set([doc("f", 2), doc("g", 1)].map(absentKey));
+    const absentAtTarget = new Set([doc("f", 2), doc("g", 1)].map(documentKey));
     const outcomes = await t.db.$transaction((tx) => ingestDocuments({ tx, flow, documents: [doc("f", 2), doc("g", 1), doc("h", 1)], origin: "poll", absentAtTarget }));
     expect(outcomes.map((r) => r.outcome)).toEqual(["reprocess", "new", "new"]);
     // absent at the target: created at once; not asked (or found): looked up first, as any first-pass record

@@ -34,10 +34,8 @@ const columnsOf = (d: SourceDocument) => ({
   payload: json(d.payload),
 });
 
-const keyOf = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
-
-/** The key of a document in `absentAtTarget`. */
-export const absentKey = keyOf;
+/** A document's key in a page (and in `absentAtTarget`): its object type and source id. */
+export const documentKey = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
 
 type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown };
 type EventRow = { recordId: string; kind: string; detail: Prisma.InputJsonValue };
@@ -68,7 +66,7 @@ export const ingestDocuments = async ({
   /** the flow's kind, for the sync mode of each object type (all `document` without it) */
   definition?: AnyFlowKind;
   /**
-   * Documents (by `absentKey`) the target was just asked for and does not hold (a first-pass poll
+   * Documents (by `documentKey`) the target was just asked for and does not hold (a first-pass poll
    * page's batched look-up): a record created for one of them now is created without a look-up of
    * its own. Records that exist already keep their flag (an attempt of theirs may have written).
    */
@@ -77,8 +75,8 @@ export const ingestDocuments = async ({
   // One document per (objectType, sourceId): the newest wins.
   const unique = new Map<string, SourceDocument>();
   for (const d of documents) {
-    const seen = unique.get(keyOf(d));
-    if (!seen || isNewer(d, { sourceVersion: seen.sourceVersion, sourcePayload: seen.payload })) unique.set(keyOf(d), d);
+    const seen = unique.get(documentKey(d));
+    if (!seen || isNewer(d, { sourceVersion: seen.sourceVersion, sourcePayload: seen.payload })) unique.set(documentKey(d), d);
   }
   const docs = [...unique.values()];
   const results = new Map<string, { outcome: IngestOutcome; recordId: string }>();
@@ -91,7 +89,7 @@ export const ingestDocuments = async ({
   const toQueue: string[] = [];
 
   if (docs.length > 0) {
-    const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, absent: absentAtTarget?.has(keyOf(d)) ?? false, ...columnsOf(d) }));
+    const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, absent: absentAtTarget?.has(documentKey(d)) ?? false, ...columnsOf(d) }));
     const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
       INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "lookUpFirst")
       SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
@@ -105,9 +103,9 @@ export const ingestDocuments = async ({
       ORDER BY d.ord
       ON CONFLICT ("flowId", "objectType", "sourceId") DO NOTHING
       RETURNING id, "objectType", "sourceId"`;
-    const created = new Map(inserted.map((r) => [keyOf(r), r.id]));
+    const created = new Map(inserted.map((r) => [documentKey(r), r.id]));
 
-    const rest = docs.filter((d) => !created.has(keyOf(d)));
+    const rest = docs.filter((d) => !created.has(documentKey(d)));
     const stored = new Map<string, Stored>();
     if (rest.length > 0) {
       const locked = await tx.$queryRaw<Stored[]>`
@@ -118,13 +116,13 @@ export const ingestDocuments = async ({
         WHERE s."flowId" = ${flow.id}::uuid
         ORDER BY s.id
         FOR UPDATE OF s`;
-      for (const r of locked) stored.set(keyOf(r), r);
+      for (const r of locked) stored.set(documentKey(r), r);
     }
 
     const noted: { id: string; sourceVersion: string | null }[] = [];
     const reprocessed: { id: string; d: SourceDocument }[] = [];
     for (const d of docs) {
-      const k = keyOf(d);
+      const k = documentKey(d);
       const newId = created.get(k);
       if (newId) {
         event(newId, "received", { origin, sourceVersion: d.sourceVersion, ...(inboundEventId ? { inboundEventId } : {}) });
@@ -183,9 +181,9 @@ export const ingestDocuments = async ({
   }
 
   return documents.map((d) => {
-    const r = results.get(keyOf(d))!;
+    const r = results.get(documentKey(d))!;
     // The copy that lost to a newer one of the same document changed nothing.
-    return unique.get(keyOf(d)) === d ? r : { outcome: "unchanged" as const, recordId: r.recordId };
+    return unique.get(documentKey(d)) === d ? r : { outcome: "unchanged" as const, recordId: r.recordId };
   });
 };
 

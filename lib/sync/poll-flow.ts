@@ -5,7 +5,7 @@ import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime } from "../flows/types";
 import { connectFlow } from "./connect-flow";
 import { enqueueJob } from "./enqueue-job";
-import { absentKey, ingestDocuments, type IngestOutcome } from "./ingest-document";
+import { documentKey, ingestDocuments, type IngestOutcome } from "./ingest-document";
 import { pollFlowJob } from "./job-specs";
 import { batchLookUpEntity, polledObjectTypes } from "./flow-objects";
 
@@ -46,7 +46,7 @@ const later = (a: string | null, b: string | null) => (a === null ? b : b === nu
 
 /**
  * The documents of a first-pass page the target does not hold, asked for all at once (TargetPort.lookUpMany),
- * as `absentKey`s. Only documents new to the ledger with a natural key are asked for; a key the
+ * as `documentKey`s. Only documents new to the ledger with a natural key are asked for; a key the
  * target left unanswered, or answered with a document, keeps its record's look-up.
  */
 const findAbsentAtTarget = async ({ rt, entity, documents }: { rt: FlowRuntime; entity: string; documents: SourceDocument[] }): Promise<Set<string>> => {
@@ -54,7 +54,7 @@ const findAbsentAtTarget = async ({ rt, entity, documents }: { rt: FlowRuntime; 
   const keyed = documents.filter((d): d is SourceDocument & { naturalKey: string } => d.naturalKey !== null && d.naturalKey !== "");
   if (!lookUpMany || keyed.length === 0) return new Set();
   const found = await lookUpMany({ entity, naturalKeys: [...new Set(keyed.map((d) => d.naturalKey))] });
-  return new Set(keyed.filter((d) => found.get(d.naturalKey)?.length === 0).map(absentKey));
+  return new Set(keyed.filter((d) => found.get(d.naturalKey)?.length === 0).map(documentKey));
 };
 
 /**

@@ -150,6 +150,13 @@ const settleValues = ({ recordId, flowId, owner, settlement: s }: Settle): unkno
   ];
 };
 
+/** The settle statement on a Prisma transaction, with its values already built. */
+const settleWithValues = async (tx: Writer, values: unknown[]): Promise<boolean> => {
+  const rows = await tx.$queryRawUnsafe<unknown[]>(SETTLE.text, ...values);
+  const [row] = rows.map((r) => settledRowSchema.parse(r));
+  return (row?.settled ?? 0) > 0;
+};
+
 /**
  * A post that releases held records: it holds no vendor call, but on a loaded machine a connection or
  * a dependency lock may take a while (Prisma's defaults, 2 s to start and 5 s in all, would fail a post
@@ -200,7 +207,7 @@ export const settleRecord = async (db: Db, settle: Settle): Promise<boolean> => 
   }
   if (!waiting) return settled;
   return db.$transaction(async (tx) => {
-    const done = await settleRecordIn(tx, settle);
+    const done = await settleWithValues(tx, values);
     if (done) await releaseHeldRecords({ db, tx, flowId: settle.flowId, keys: [...keys], actorUserId: null, keysLocked: true });
     return done;
   }, RELEASE_TX);
@@ -210,8 +217,4 @@ export const settleRecord = async (db: Db, settle: Settle): Promise<boolean> => 
  * The same statement inside a caller's transaction (a hold ingested with its dependencies, a post
  * with the records it releases): its locks last until that transaction ends.
  */
-export const settleRecordIn = async (tx: Writer, settle: Settle): Promise<boolean> => {
-  const rows = await tx.$queryRawUnsafe<unknown[]>(SETTLE.text, ...settleValues(settle));
-  const [row] = rows.map((r) => settledRowSchema.parse(r));
-  return (row?.settled ?? 0) > 0;
-};
+export const settleRecordIn = (tx: Writer, settle: Settle): Promise<boolean> => settleWithValues(tx, settleValues(settle));
