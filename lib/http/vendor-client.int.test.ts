@@ -139,6 +139,62 @@ describe("VendorHttpClient retries", () => {
     expect(err.retryable).toBe(true);
   });
 
+  it("times out an answer whose body stalls after its headers", async () => {
+    server.setHandler((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"ok":');
+    });
+    const started = performance.now();
+    const err = await failure(client({ timeoutMs: 150, retry: { maxAttempts: 1 } }).send({ method: "GET", path: "x", outputSchema: okSchema }));
+    expect(err.code).toBe("timeout");
+    expect(err.message).toContain("no complete answer within 150 ms");
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("ends a call whose caller aborts with the caller's reason, without retrying it", async () => {
+    server.setHandler((_req, res) => {
+      setTimeout(() => sendJson(res, 200, { ok: true }), 2_000);
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const err = await client()
+      .send({ method: "GET", path: "x", outputSchema: okSchema, signal: controller.signal })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).name).toBe("AbortError");
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("does not follow a redirect: a 3xx is the answer, its status text in the message", async () => {
+    server.setHandler((_req, res) => {
+      res.writeHead(302, { location: "/elsewhere" });
+      res.end();
+    });
+    const err = await failure(client().send({ method: "GET", path: "x", outputSchema: okSchema }));
+    expect(err.status).toBe(302);
+    expect(err.message).toContain("302 Found");
+    expect(server.seen.map((r) => r.url)).toEqual(["/tenant/x"]);
+  });
+
+  it("sends its user agent, and reads a repeated response header as one comma-joined value", async () => {
+    server.setHandler((_req, res) => {
+      res.writeHead(200, [
+        ["content-type", "application/json"],
+        ["x-part", "a"],
+        ["x-part", "b"],
+      ]);
+      res.end(JSON.stringify({ ok: true }));
+    });
+    const res = await client({ defaultHeaders: { "x-pinned": "1" } }).send({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(res.headers.get("X-Part")).toBe("a, b");
+    expect(res.headers.get("x-missing")).toBeNull();
+    expect(server.seen[0]?.headers["user-agent"]).toBe("ml-connector");
+    expect(server.seen[0]?.headers["x-pinned"]).toBe("1");
+  });
+
   it("does not retry a 400 and keeps the redacted body", async () => {
     server.setHandler((_req, res) => sendJson(res, 400, { message: "bad", access_token: "leaked-token-value" }));
     const err = await failure(client().send({ method: "GET", path: "x", query: { client_secret: "s3cr3t", page: 2 }, outputSchema: okSchema }));

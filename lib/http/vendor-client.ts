@@ -4,6 +4,7 @@ import { VendorHttpError, type VendorErrorCode } from "./errors";
 import { forbiddenHostReason, type ResolveHost } from "./outbound-host";
 import { acquireSlot, pauseKey, QueueFullError, takeRateToken, type SharedLimits } from "./limits";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseResetHeader, parseRetryAfter, sleep, type RetryPolicy } from "./retry";
+import { AttemptTimeout, sendRequest, USER_AGENT, type ResponseHeaders, type VendorAnswer } from "./send-request";
 import type { ExchangeSummary } from "./summary";
 import { DEFAULT_REDACTED_QUERY_PARAMS, joinUrl, redactBody, redactedPath, redactUrl, type Query } from "./url";
 
@@ -83,7 +84,7 @@ export type RequestOptions<S extends z.ZodType> = {
 
 export type VendorResponse<T> = {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   data: T;
   /** one entry per attempt */
   summaries: ExchangeSummary[];
@@ -380,7 +381,7 @@ export abstract class VendorHttpClient {
     this.options.onExchange?.(parsed);
   }
 
-  private requestIdOf(headers: Headers): string | undefined {
+  private requestIdOf(headers: ResponseHeaders): string | undefined {
     for (const name of this.options.requestIdHeaders ?? ["request-id", "x-request-id"]) {
       const v = headers.get(name);
       if (v) return v.slice(0, 100);
@@ -388,7 +389,7 @@ export abstract class VendorHttpClient {
     return undefined;
   }
 
-  private retryAfterOf(headers: Headers): number | undefined {
+  private retryAfterOf(headers: ResponseHeaders): number | undefined {
     const names = this.options.rateLimitHeaders?.retryAfter ?? ["retry-after"];
     for (const name of names) {
       const v = headers.get(name);
@@ -400,7 +401,7 @@ export abstract class VendorHttpClient {
   }
 
   /** A successful answer saying the window is used up pauses every process until it resets. */
-  private async notePauseFromHeaders(headers: Headers) {
+  private async notePauseFromHeaders(headers: ResponseHeaders) {
     const { remaining, reset } = this.options.rateLimitHeaders ?? {};
     if (!remaining || !reset || !this.options.limits) return;
     const left = Number(headers.get(remaining));
@@ -411,9 +412,7 @@ export abstract class VendorHttpClient {
 
   private async attempt<S extends z.ZodType>(opts: RequestOptions<S>, url: string, auth: Record<string, string>): Promise<AttemptOutcome<z.output<S>>> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 30_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-    const headers: Record<string, string> = { accept: "application/json", ...this.options.defaultHeaders, ...opts.headers, ...auth };
+    const headers: Record<string, string> = { "user-agent": USER_AGENT, accept: "application/json", ...this.options.defaultHeaders, ...opts.headers, ...auth };
     let body: string | undefined;
     if (opts.body && "json" in opts.body) {
       headers["content-type"] = "application/json";
@@ -424,24 +423,28 @@ export abstract class VendorHttpClient {
     }
 
     const sent = body === undefined ? {} : { requestBody: body, requestContentType: headers["content-type"] };
-    let response: Response;
-    let text: string;
+    let response: VendorAnswer;
     try {
-      response = await fetch(url, { method: opts.method, headers, body, signal, redirect: "manual" });
-      text = await response.text();
+      response = await sendRequest({ url, method: opts.method, headers, body, timeoutMs, signal: opts.signal });
     } catch (err) {
-      if (opts.signal?.aborted && !timeout.aborted) throw err;
-      if (isTimeout(err) || timeout.aborted) {
+      if (err instanceof AttemptTimeout) {
         return {
           kind: "fail",
           exchange: sent,
           failure: { code: "timeout", status: null, message: `no complete answer within ${timeoutMs} ms`, bodySnippet: "", retryable: true, cause: err },
         };
       }
-      if (isAbort(err)) throw err;
+      if (opts.signal?.aborted || isAbort(err)) throw err;
+      if (isTimeout(err)) {
+        return {
+          kind: "fail",
+          exchange: sent,
+          failure: { code: "timeout", status: null, message: `no complete answer within ${timeoutMs} ms`, bodySnippet: "", retryable: true, cause: err },
+        };
+      }
       const code = errorCodeOf(err) ?? "network error";
       const notSent = NOT_SENT_CODES.has(code);
-      const causeText = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+      const causeText = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) || undefined : undefined;
       return {
         kind: "fail",
         exchange: sent,
@@ -456,6 +459,7 @@ export abstract class VendorHttpClient {
         },
       };
     }
+    const text = response.text;
 
     const requestId = this.requestIdOf(response.headers);
     const exchange: CallExchange = { ...sent, responseBody: text, responseContentType: response.headers.get("content-type") ?? undefined };
