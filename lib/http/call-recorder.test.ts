@@ -34,6 +34,12 @@ describe("redactRecordedBody", () => {
     expect(JSON.parse(redactRecordedBody('{"code":"abc","state":"s"}', "application/json"))).toEqual({ code: "[redacted]", state: "s" });
     expect(Object.fromEntries(new URLSearchParams(redactRecordedBody("code=abc&pass%77ord=x&n=1")))).toEqual({ code: "[redacted]", password: "[redacted]", n: "1" });
   });
+  it("redacts keys whatever their case, and keeps bodies that only resemble nothing secret", () => {
+    expect(JSON.parse(redactRecordedBody('{"PASSWORD":"x","Api_Key":"k","ClientSecret":"s","n":1}', "application/json"))).toEqual({ PASSWORD: "[redacted]", Api_Key: "[redacted]", ClientSecret: "[redacted]", n: 1 });
+    expect(JSON.parse(redactRecordedBody('{"P\\u0041SSWORD":"x"}', "application/json"))).toEqual({ PASSWORD: "[redacted]" });
+    const passing = '{"Passenger":"x","Tokyo":"y","Codex":1,"capital":2}';
+    expect(redactRecordedBody(passing, "application/json")).toBe(passing);
+  });
 });
 
 describe("boundRecordedBody", () => {

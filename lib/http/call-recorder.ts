@@ -68,12 +68,24 @@ const XML_SECRET = /<((?:[\w-]+:)?[\w-]*(?:password|secret|token|signature|apike
 const SECRET_WORD = /password|passwd|passphrase|secret|token|authorization|api[-_]?key|assertion|code_verifier|signature|private[-_]?key|credential|\\u|%|["&?<:]code\b|^code\b/i;
 
 /**
+ * Pieces of which SECRET_WORD's every match contains one, lower-cased. One `indexOf` each on the
+ * lower-cased text is several times faster than the case-insensitive alternation on most bodies,
+ * which contain none; a body that contains one still goes through SECRET_WORD.
+ */
+const SECRET_PIECES = ["pass", "secret", "token", "authorization", "api", "assertion", "code", "signature", "private", "credential", "\\u", "%"];
+
+const mayNameSecret = (text: string) => {
+  const lower = text.toLowerCase();
+  return SECRET_PIECES.some((piece) => lower.includes(piece)) && SECRET_WORD.test(text);
+};
+
+/**
  * A body with its secrets replaced by "[redacted]": JSON values under secret-looking keys (at any
  * depth), urlencoded form fields likewise, XML elements named like secrets; other text as is. Text
  * that names nothing secret-looking (most bodies) is returned without parsing.
  */
 export const redactRecordedBody = (text: string, contentType?: string): string => {
-  if (!SECRET_WORD.test(text)) return text;
+  if (!mayNameSecret(text)) return text;
   const type = (contentType ?? "").toLowerCase();
   const trimmed = text.trim();
   if (type.includes("json") || trimmed.startsWith("{") || trimmed.startsWith("[")) {

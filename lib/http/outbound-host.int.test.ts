@@ -39,6 +39,17 @@ describe("outbound guard: link-local and cloud metadata hosts", () => {
     expect(ms).toBeLessThan(250); // refused, not timed out
   });
 
+  it("gives the same answer the second time, when it comes from the answers kept per scheme and host", async () => {
+    for (let i = 0; i < 2; i++) {
+      expect(await forbiddenHostReason(`http://169.254.169.254/latest/${i}`)).toMatch(/link-local/);
+      expect(await forbiddenHostReason(`http://2852039166/x?${i}`)).toMatch(/169\.254\.169\.254 is a link-local/);
+      expect(await forbiddenHostReason(`http://127.0.0.1:9/x/${i}`)).toBeUndefined();
+      // the authority ends at a backslash in http(s) URLs: this host is 127.0.0.1, the rest is path
+      expect(await forbiddenHostReason(`http://127.0.0.1\\@169.254.169.254/${i}`)).toBeUndefined();
+      expect(await forbiddenHostReason(`http://u@169.254.169.254/${i}`)).toMatch(/link-local/);
+    }
+  });
+
   it("refuses a name that resolves to a link-local address", async () => {
     const resolveHost = async () => [{ address: "169.254.169.254" }];
     const { err } = await refusedCall("https://tenant.example.com/zuora", { resolveHost });

@@ -21,9 +21,12 @@ export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = [
 
 const REDACTED = "[redacted]";
 
+/** Names that encodeName leaves as they are (most: `$filter`, `page`, `filter[]`). */
+const PLAIN_NAME = /^[\w.$[\]~-]*$/;
+
 /** `$filter`, `filter[]` stay readable in URLs and logs; values are fully escaped. */
 const encodeName = (name: string) =>
-  encodeURIComponent(name).replace(/%24/g, "$").replace(/%5B/gi, "[").replace(/%5D/gi, "]");
+  PLAIN_NAME.test(name) ? name : encodeURIComponent(name).replace(/%24/g, "$").replace(/%5B/gi, "[").replace(/%5D/gi, "]");
 
 /** Query string without the leading `?`; empty when nothing is set. */
 export const buildQuery = (query: Query | undefined): string => {
@@ -55,29 +58,26 @@ const isSecretName = (name: string, redacted: readonly string[]) => {
   return redacted.some((r) => lower.includes(r.toLowerCase()));
 };
 
-/** The URL with user info removed and secret-looking query values replaced. Never throws. */
-export const redactUrl = (url: string, redacted: readonly string[] = DEFAULT_REDACTED_QUERY_PARAMS): string => {
+/**
+ * Both redacted forms of a URL from one parse: `url` with user info removed and secret-looking query
+ * values replaced (as redactUrl), `path` its path and redacted query (as redactedPath).
+ */
+export const redactUrlParts = (url: string, redacted: readonly string[] = DEFAULT_REDACTED_QUERY_PARAMS): { url: string; path: string } => {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return url.replace(/\?.*$/, "?[redacted]");
+    return { url: url.replace(/\?.*$/, "?[redacted]"), path: "[unparseable url]" };
   }
-  parsed.username = "";
-  parsed.password = "";
-  const q = redactSearch(parsed.search, redacted);
-  return `${parsed.origin}${parsed.pathname}${q}`;
+  const path = `${parsed.pathname}${redactSearch(parsed.search, redacted)}`;
+  return { url: `${parsed.origin}${path}`, path };
 };
 
+/** The URL with user info removed and secret-looking query values replaced. Never throws. */
+export const redactUrl = (url: string, redacted: readonly string[] = DEFAULT_REDACTED_QUERY_PARAMS): string => redactUrlParts(url, redacted).url;
+
 /** Path plus redacted query of a URL, relative to nothing (e.g. `/zuora/v1/invoices/INV1?cursor=...`). */
-export const redactedPath = (url: string, redacted: readonly string[] = DEFAULT_REDACTED_QUERY_PARAMS): string => {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${redactSearch(parsed.search, redacted)}`;
-  } catch {
-    return "[unparseable url]";
-  }
-};
+export const redactedPath = (url: string, redacted: readonly string[] = DEFAULT_REDACTED_QUERY_PARAMS): string => redactUrlParts(url, redacted).path;
 
 const redactSearch = (search: string, redacted: readonly string[]): string => {
   if (!search || search === "?") return "";

@@ -6,7 +6,7 @@ import { acquireSlot, pauseKey, QueueFullError, takeRateToken, type SharedLimits
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseResetHeader, parseRetryAfter, sleep, type RetryPolicy } from "./retry";
 import { AttemptTimeout, sendRequest, USER_AGENT, type ResponseHeaders, type VendorAnswer } from "./send-request";
 import type { ExchangeSummary } from "./summary";
-import { DEFAULT_REDACTED_QUERY_PARAMS, joinUrl, redactBody, redactedPath, redactUrl, type Query } from "./url";
+import { DEFAULT_REDACTED_QUERY_PARAMS, joinUrl, redactBody, redactUrl, redactUrlParts, type Query } from "./url";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -211,8 +211,7 @@ export abstract class VendorHttpClient {
     const baseUrl = opts.auth === false ? this.baseUrl : await this.resolveBaseUrl();
     const url = opts.absoluteUrl ? this.checkedAbsoluteUrl(opts.absoluteUrl, opts.query, baseUrl) : joinUrl(baseUrl, opts.path, opts.query);
     const redacted = this.options.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS;
-    const safeUrl = redactUrl(url, redacted);
-    const safePath = redactedPath(url, redacted);
+    const { url: safeUrl, path: safePath } = redactUrlParts(url, redacted);
     if (!this.options.allowLinkLocal) {
       const refused = await forbiddenHostReason(url, { resolve: this.options.resolveHost });
       if (refused) {
