@@ -17,12 +17,16 @@ import { sleep } from "./retry";
  * Concurrency: N lease rows per key in "VendorCallSlot". A call takes a free or expired slot with
  * `FOR UPDATE SKIP LOCKED`; a crashed process's lease lapses at `expiresAt`. A finished call hands its
  * slot to a caller of the same process that waits for one, or keeps it idle for `slotLingerMs` for the
- * next call of the process; a slot goes back to the table after that, and at the latest `slotHoldMs`
- * after it was taken, so other processes get their turn. A slot taken while at least half of the
+ * next call of the process; a slot goes back to the table after that, and, when another process
+ * waits for one, at the end of its hold (`slotHoldMs` after it was taken), so it gets its turn. A slot taken while at least half of the
  * key's slots stayed free lingers until its hold ends instead: nobody was short of one, and on a
  * loaded machine a job's next call often comes later than 250 ms, which sent every call's slot back
- * to the table (two statements per call, bench/README.md "Vendor limiter"). Another process that
- * meets no free slot waits at most `slotHoldMs` for such a slot.
+ * to the table (two statements per call, bench/README.md "Vendor limiter"). A slot still in use when
+ * its hold ends is held afresh in place (one statement, where giving it back and taking one again
+ * cost two), unless another process marked the key as wanted: a process that meets no free slot marks
+ * it (in the same statement) for as long as it keeps asking, holders give their slots back at the end
+ * of their holds, and take none from the table for a moment so that the waiting process's next poll
+ * finds one. So another process that meets no free slot waits about `slotHoldMs` at most.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -38,7 +42,8 @@ import { sleep } from "./retry";
  *
  * Cost: one statement per reservation for the rate (one per bank or per call, whichever is rarer,
  * fewer when the process sends concurrently); for the concurrency limit two statements per
- * slot taken from the table, shared by the calls that reuse it within `slotHoldMs`.
+ * slot taken from the table, shared by the calls that reuse it, and one per `slotHoldMs` while the
+ * process keeps it busy.
  */
 export type SharedLimits = {
   db: Db;
@@ -84,6 +89,7 @@ export class QueueFullError extends Error {
 
 const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
+const renewRowSchema = z.object({ renewed: z.boolean() });
 const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int(), free: z.coerce.number().int() });
 
 /*
@@ -125,8 +131,24 @@ const GIVE_BACK = prepared(
    WHERE "key" = $1::text AND "slot" = $2::int AND "holder" = $3::text`,
 );
 /**
+ * At the end of a slot's hold, while its process still uses it: the lease starts afresh in place (one
+ * statement instead of a give-back and a take), unless another process marked the key as wanted
+ * (WANT_SLOT), then the slot is given back. `renewed` false: given back; no row: the slot was not ours
+ * any more (its lease lapsed, or a crash emptied the table).
+ */
+const RENEW_OR_GIVE_BACK = prepared(
+  "mlc_limits_renew_or_give_back",
+  `UPDATE "VendorCallSlot" AS s
+   SET "holder" = CASE WHEN w.wanted THEN NULL ELSE s."holder" END,
+       "expiresAt" = CASE WHEN w.wanted THEN '-infinity'::timestamptz ELSE clock_timestamp() + $4::float8 * interval '1 millisecond' END
+   FROM (SELECT EXISTS (SELECT 1 FROM "VendorCallSlot" WHERE "key" = $5::text AND "slot" = 0 AND "expiresAt" > clock_timestamp()) AS wanted) AS w
+   WHERE s."key" = $1::text AND s."slot" = $2::int AND s."holder" = $3::text
+   RETURNING NOT w.wanted AS "renewed"`,
+);
+/**
  * The slot taken (null: none free), how many slots the key has (fewer than asked after a crash emptied
- * the table) and how many were free before this take.
+ * the table) and how many were free before this take. Taking none marks the key as wanted for
+ * WANTED_MS: the row (wantedKey, 0), which RENEW_OR_GIVE_BACK reads.
  */
 const TAKE_SLOT = prepared(
   "mlc_limits_take_slot",
@@ -137,11 +159,26 @@ const TAKE_SLOT = prepared(
        SELECT "slot" FROM "VendorCallSlot"
        WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()
        ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING "slot")
+     RETURNING "slot"),
+   wanted AS (
+     INSERT INTO "VendorCallSlot" AS w ("key", "slot", "expiresAt")
+     SELECT $5::text, 0, clock_timestamp() + $6::float8 * interval '1 millisecond' WHERE NOT EXISTS (SELECT 1 FROM taken)
+     ON CONFLICT ("key", "slot") DO UPDATE SET "expiresAt" = EXCLUDED."expiresAt")
    SELECT (SELECT "slot" FROM taken) AS "slot",
           (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots",
           (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()) AS "free"`,
 );
+
+/**
+ * How long a key stays marked as wanted after a process met no free slot. Such a process asks again
+ * at least every 250 ms while it waits, so the mark lasts while it waits, and a holder whose hold ends
+ * meanwhile gives its slot back instead of renewing it.
+ */
+const WANTED_MS = 1_000;
+/** Longer than the longest wait between two polls of a waiting process (1.5 × 250 ms). */
+const YIELD_MS = 400;
+/** The row that marks `key` as wanted: its own key, never one of a connection (those are ids without "/"). */
+const wantedKey = (key: string) => `${key}/wanted`;
 
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
@@ -309,7 +346,8 @@ export type SlotLease = { release: () => Promise<void> };
 /** `spare`: taken while at least half of the key's slots stayed free (see above) */
 type HeldSlot = { slot: number; holder: string; takenAt: number; spare: boolean; linger?: NodeJS.Timeout };
 type SlotWaiter = { given?: HeldSlot; wake: () => void };
-type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[] };
+/** `yieldUntil`: after giving a slot back to a process that waits for one, this process takes none from the table until then */
+type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[]; yieldUntil: number };
 
 /** Per Db (like a process), per key and limit: slots held idle, and callers waiting for one. */
 const slotPools = new WeakMap<Db, Map<string, SlotPool>>();
@@ -318,7 +356,7 @@ const slotPoolOf = (db: Db, id: string): SlotPool => {
   const perDb = slotPools.get(db) ?? new Map<string, SlotPool>();
   slotPools.set(db, perDb);
   let pool = perDb.get(id);
-  if (!pool) perDb.set(id, (pool = { idle: [], waiting: [] }));
+  if (!pool) perDb.set(id, (pool = { idle: [], waiting: [], yieldUntil: 0 }));
   return pool;
 };
 
@@ -368,10 +406,24 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
         if (released) return;
         released = true;
         if (Date.now() - held.takenAt >= holdMs) {
-          await giveBack(db, key, held).catch(() => {
+          // its hold is over: given back if another process waits for a slot, else held afresh
+          let renewed: boolean | undefined;
+          try {
+            const [row] = await dbRows(db, RENEW_OR_GIVE_BACK, [key, held.slot, held.holder, leaseMs, wantedKey(key)], renewRowSchema);
+            renewed = row?.renewed;
+          } catch {
+            // the database is away: keep the slot, still ours in the table, to give back later
             if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
-          });
-          return;
+            return;
+          }
+          // not ours any more (its lease lapsed, or a crash emptied the table): forgotten
+          if (renewed === undefined) return;
+          if (!renewed) {
+            // given back to a process that waits: its next poll finds it before this process takes one again
+            pool.yieldUntil = Date.now() + YIELD_MS;
+            return;
+          }
+          held.takenAt = Date.now();
         }
         const waiter = pool.waiting.shift();
         if (waiter) {
@@ -396,11 +448,14 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   const deadline = Date.now() + (limits.maxQueueWaitMs ?? 60_000);
   let pollMs = 10;
   for (;;) {
-    const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max], slotRowSchema);
-    if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2 });
-    if (got && got.slots < max) {
-      await ensureSlots(db, key, max, true);
-      continue;
+    const yieldMs = pool.yieldUntil - Date.now();
+    if (yieldMs <= 0) {
+      const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max, wantedKey(key), WANTED_MS], slotRowSchema);
+      if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2 });
+      if (got && got.slots < max) {
+        await ensureSlots(db, key, max, true);
+        continue;
+      }
     }
     // a call of this process may have finished meanwhile and kept its slot idle for the next one
     const idle = pool.idle.pop();
@@ -417,7 +472,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
     const handedOver = new Promise<void>((resolve) => (waiter.wake = resolve));
     pool.waiting.push(waiter);
     try {
-      await Promise.race([sleep(Math.min(left, Math.floor(pollMs / 2 + Math.random() * pollMs)), signal), handedOver]);
+      const waitMs = yieldMs > 0 ? yieldMs : Math.floor(pollMs / 2 + Math.random() * pollMs);
+      await Promise.race([sleep(Math.min(left, waitMs), signal), handedOver]);
     } catch (err) {
       if (waiter.given) await leaseOf(waiter.given).release();
       throw err;
@@ -426,6 +482,6 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       if (at !== -1) pool.waiting.splice(at, 1);
     }
     if (waiter.given) return leaseOf(waiter.given);
-    pollMs = Math.min(250, pollMs * 2);
+    if (yieldMs <= 0) pollMs = Math.min(250, pollMs * 2);
   }
 };

@@ -380,7 +380,7 @@ describe("shared limits across processes", () => {
 
   /** The db as one process sees it, counting the limit statements it runs. */
   const counting = (db: Db) => {
-    const counts = { rate: 0, slotTaken: 0, slotFreed: 0 };
+    const counts = { rate: 0, slotTaken: 0, slotFreed: 0, renewed: 0, givenBackWanted: 0 };
     const proxy = new Proxy(db, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
@@ -392,6 +392,13 @@ describe("shared limits across processes", () => {
           // a slot taken from the table (a poll finding none returns no row)
           if (sql.includes('UPDATE "VendorCallSlot" SET "holder" = ?') && Array.isArray(result) && result.some((r: { slot: unknown }) => r.slot !== null)) counts.slotTaken++;
           if (sql.includes('"holder" = NULL')) counts.slotFreed++;
+          // the end of a hold: held afresh, or given back to a process that waits
+          if (sql.includes("AS wanted") && Array.isArray(result)) {
+            for (const r of result as { renewed: unknown }[]) {
+              if (r.renewed) counts.renewed++;
+              else counts.givenBackWanted++;
+            }
+          }
           return result;
         };
       },
@@ -461,6 +468,37 @@ describe("shared limits across processes", () => {
     expect(counts.slotFreed).toBe(1);
     const [row] = await testDb.db.$queryRaw<{ held: bigint }[]>`SELECT count(*) AS held FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL`;
     expect(Number(row!.held)).toBe(0);
+  });
+
+  it("holds a busy slot afresh at the end of its hold in one statement, and gives it back when another process waits", async () => {
+    server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 5));
+    const key = `renew-${Math.random()}`;
+    const one = counting(testDb.db);
+    const a = client({ limits: { db: one.db, key, maxConcurrent: 1, slotHoldMs: 100, slotLingerMs: 5_000 } });
+    // one process alone: its slot's hold ends several times, and each time it is held afresh, never taken again
+    await a.request({ method: "GET", path: "x", outputSchema: okSchema });
+    const until = performance.now() + 600;
+    while (performance.now() < until) await a.request({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(one.counts.slotTaken).toBe(1);
+    expect(one.counts.slotFreed).toBe(0);
+    expect(one.counts.renewed).toBeGreaterThanOrEqual(3);
+
+    // another process meets no free slot: at the end of the hold the slot goes to it, within about one hold
+    const two = counting(second);
+    const b = client({ limits: { db: two.db, key, maxConcurrent: 1, slotHoldMs: 100, slotLingerMs: 20, maxQueueWaitMs: 30_000 } });
+    let stop = false;
+    const busy = (async () => {
+      while (!stop) await a.request({ method: "GET", path: "x", outputSchema: okSchema });
+    })();
+    const started = performance.now();
+    await b.request({ method: "GET", path: "x", outputSchema: okSchema });
+    const waited = performance.now() - started;
+    stop = true;
+    await busy;
+    expect(two.counts.slotTaken).toBe(1);
+    expect(one.counts.givenBackWanted).toBeGreaterThanOrEqual(1);
+    // given back at the end of a hold (100 ms), not when the other process happens to pause
+    expect(waited).toBeLessThan(10_000);
   });
 
   it("hands a finished call's slot to a caller of the same process waiting for one", async () => {
