@@ -22,8 +22,9 @@ import { sleep } from "./retry";
  * key's slots stayed free lingers until its hold ends instead: nobody was short of one, and on a
  * loaded machine a job's next call often comes later than 250 ms, which sent every call's slot back
  * to the table (two statements per call, bench/README.md "Vendor limiter"). A slot still in use when
- * its hold ends is held afresh in place (one statement, where giving it back and taking one again
- * cost two), unless another process marked the key as wanted: a process that meets no free slot marks
+ * its hold ends, or a spare one that served more than one call in its hold, is held afresh in place
+ * (one statement, where giving it back and taking one again cost two; a process that goes quiet pays
+ * one renewal too many), unless another process marked the key as wanted: a process that meets no free slot marks
  * it (in the same statement) for as long as it keeps asking, holders give their slots back at the end
  * of their holds, and take none from the table for a moment so that the waiting process's next poll
  * finds one. So another process that meets no free slot waits about `slotHoldMs` at most.
@@ -343,8 +344,8 @@ const ensureSlots = async (db: Db, key: string, count: number, again = false) =>
 export type SlotLease = { release: () => Promise<void> };
 
 /** A slot this process holds in the table. */
-/** `spare`: taken while at least half of the key's slots stayed free (see above) */
-type HeldSlot = { slot: number; holder: string; takenAt: number; spare: boolean; linger?: NodeJS.Timeout };
+/** `spare`: taken while at least half of the key's slots stayed free (see above); `calls`: calls it served in this hold */
+type HeldSlot = { slot: number; holder: string; takenAt: number; spare: boolean; calls: number; linger?: NodeJS.Timeout };
 type SlotWaiter = { given?: HeldSlot; wake: () => void };
 /** `yieldUntil`: after giving a slot back to a process that waits for one, this process takes none from the table until then */
 type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[]; yieldUntil: number };
@@ -393,10 +394,39 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       const at = pool.idle.indexOf(held);
       if (at === -1) return;
       pool.idle.splice(at, 1);
+      // a spare slot that served more than one call this hold is in steady use: held afresh (or given to a waiting process)
+      if (held.spare && held.calls > 1 && limits.slotLingerMs === undefined) {
+        void endHold(held).then((renewed) => {
+          if (renewed) keepIdle(held);
+        });
+        return;
+      }
       giveBack(db, key, held).catch(() => {
         if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
       });
     }, lingerOf(held));
+  };
+
+  /**
+   * The end of a slot's hold: held afresh in place (true), unless another process waits for a slot,
+   * then given back, and this process takes none for YIELD_MS. A slot that is not ours any more (its
+   * lease lapsed, or a crash emptied the table) is forgotten; when the database is away the slot, still
+   * ours in the table, is kept idle to give back later.
+   */
+  const endHold = async (held: HeldSlot): Promise<boolean> => {
+    let renewed: boolean | undefined;
+    try {
+      const [row] = await dbRows(db, RENEW_OR_GIVE_BACK, [key, held.slot, held.holder, leaseMs, wantedKey(key)], renewRowSchema);
+      renewed = row?.renewed;
+    } catch {
+      if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
+      return false;
+    }
+    if (renewed === false) pool.yieldUntil = Date.now() + YIELD_MS;
+    if (!renewed) return false;
+    held.takenAt = Date.now();
+    held.calls = 0;
+    return true;
   };
 
   const leaseOf = (held: HeldSlot): SlotLease => {
@@ -405,26 +435,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       release: async () => {
         if (released) return;
         released = true;
-        if (Date.now() - held.takenAt >= holdMs) {
-          // its hold is over: given back if another process waits for a slot, else held afresh
-          let renewed: boolean | undefined;
-          try {
-            const [row] = await dbRows(db, RENEW_OR_GIVE_BACK, [key, held.slot, held.holder, leaseMs, wantedKey(key)], renewRowSchema);
-            renewed = row?.renewed;
-          } catch {
-            // the database is away: keep the slot, still ours in the table, to give back later
-            if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
-            return;
-          }
-          // not ours any more (its lease lapsed, or a crash emptied the table): forgotten
-          if (renewed === undefined) return;
-          if (!renewed) {
-            // given back to a process that waits: its next poll finds it before this process takes one again
-            pool.yieldUntil = Date.now() + YIELD_MS;
-            return;
-          }
-          held.takenAt = Date.now();
-        }
+        held.calls++;
+        if (Date.now() - held.takenAt >= holdMs && !(await endHold(held))) return;
         const waiter = pool.waiting.shift();
         if (waiter) {
           waiter.given = held;
@@ -451,7 +463,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
     const yieldMs = pool.yieldUntil - Date.now();
     if (yieldMs <= 0) {
       const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max, wantedKey(key), WANTED_MS], slotRowSchema);
-      if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2 });
+      if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2, calls: 0 });
       if (got && got.slots < max) {
         await ensureSlots(db, key, max, true);
         continue;

@@ -501,6 +501,25 @@ describe("shared limits across processes", () => {
     expect(waited).toBeLessThan(10_000);
   });
 
+  it("holds a spare slot afresh at the end of a hold in which it served several calls, and gives it back after a quiet one", async () => {
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    const key = `spare-${Math.random()}`;
+    const { db, counts } = counting(testDb.db);
+    // four slots, one in use: spare, so it lingers until its hold ends
+    const c = client({ limits: { db, key, maxConcurrent: 4, slotHoldMs: 600 } });
+    await db.$queryRaw`SELECT 1`; // a cold first statement could outlast the hold
+    for (let i = 0; i < 3; i++) await c.request({ method: "GET", path: "x", outputSchema: okSchema });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(counts).toMatchObject({ slotTaken: 1, renewed: 1, slotFreed: 0 });
+    await c.request({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(counts.slotTaken).toBe(1);
+    // one call in the new hold: at its end the slot goes back
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(counts).toMatchObject({ slotTaken: 1, renewed: 1, slotFreed: 1 });
+    const [row] = await testDb.db.$queryRaw<{ held: bigint }[]>`SELECT count(*) AS held FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL`;
+    expect(Number(row!.held)).toBe(0);
+  });
+
   it("hands a finished call's slot to a caller of the same process waiting for one", async () => {
     server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 20));
     const { db, counts } = counting(testDb.db);
