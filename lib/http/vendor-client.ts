@@ -426,14 +426,8 @@ export abstract class VendorHttpClient {
     try {
       response = await sendRequest({ url, method: opts.method, headers, body, timeoutMs, signal: opts.signal });
     } catch (err) {
-      if (err instanceof AttemptTimeout) {
-        return {
-          kind: "fail",
-          exchange: sent,
-          failure: { code: "timeout", status: null, message: `no complete answer within ${timeoutMs} ms`, bodySnippet: "", retryable: true, cause: err },
-        };
-      }
-      if (opts.signal?.aborted || isAbort(err)) throw err;
+      // the caller's abort ends the call; the attempt's own timeout (AttemptTimeout) is a retryable failure
+      if (!(err instanceof AttemptTimeout) && (opts.signal?.aborted || isAbort(err))) throw err;
       if (isTimeout(err)) {
         return {
           kind: "fail",
