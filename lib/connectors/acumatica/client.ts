@@ -2,6 +2,7 @@ import { z } from "zod";
 import { buildQuery, joinUrl, sleep, VendorHttpError, type Query, type TokenCache, type VendorErrorDescription } from "../../http";
 import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
+import { batchReleaseChecks } from "./batch-release-checks";
 import { coalescingLookup } from "./coalescing-lookup";
 import { acumaticaConfig, type AcumaticaEntity } from "./config";
 import {
@@ -359,9 +360,9 @@ export class AcumaticaClient extends BearerTokenClient {
 
   /**
    * Releases a document and returns once Acumatica has released it. A release that runs on (202) is
-   * confirmed by the document's Status, read for many documents at once: concurrent releases of this
-   * process share one `$filter=ReferenceNbr eq 'a' or ...&$select=Type,ReferenceNbr,Status` read
-   * (coalesced like the look-ups). A document not yet Open or Closed (still Balanced: the release runs, or
+   * confirmed by the document's Status, read for many documents at once: the releases in flight in this
+   * process share one `$filter=ReferenceNbr eq 'a' or ...&$select=Type,ReferenceNbr,Status` read, which
+   * waits (up to releaseStatusMaxWaitMs) until all of them ask (batchReleaseChecks). A document not yet Open or Closed (still Balanced: the release runs, or
    * failed) has the release's own Location asked once it is `releaseLocationAfterMs` old, and at each
    * check after: 204 confirms it, 202 means it still runs, and a failed release answers with Acumatica's
    * reason, thrown as a VendorHttpError (a PXException is not retryable). A release refused because an
@@ -370,8 +371,18 @@ export class AcumaticaClient extends BearerTokenClient {
    * after a lost answer.
    */
   private async releaseDocument(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
+    const checks = this.releaseChecks[entity];
+    checks.begin();
+    try {
+      await this.followRelease(entity, action, type, referenceNbr);
+    } finally {
+      checks.end();
+    }
+  }
+
+  private async followRelease(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
     const key = documentKey(type, referenceNbr);
-    const isReleased = async () => (await this.releaseStatuses[entity].load(key)).some((row) => RELEASED_STATUSES.has(row.Status ?? ""));
+    const isReleased = async () => (await this.releaseChecks[entity].check(key)).some((row) => RELEASED_STATUSES.has(row.Status ?? ""));
     const started = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr }).catch(async (err: unknown) => {
       // A release an earlier attempt started still runs (Acumatica runs one operation per document): its
       // outcome is the document's Status, followed here without a Location of our own.
@@ -405,10 +416,10 @@ export class AcumaticaClient extends BearerTokenClient {
     return found;
   }
 
-  /** Status reads that concurrent releases of this process share (see releaseDocument); never cached. */
-  private readonly releaseStatuses = {
-    Invoice: coalescingLookup((keys) => this.readDocumentStatuses("Invoice", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
-    Payment: coalescingLookup((keys) => this.readDocumentStatuses("Payment", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
+  /** Status reads that the releases in flight in this process share (see releaseDocument, batchReleaseChecks); never cached. */
+  private readonly releaseChecks = {
+    Invoice: batchReleaseChecks({ read: (keys) => this.readDocumentStatuses("Invoice", keys), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
+    Payment: batchReleaseChecks({ read: (keys) => this.readDocumentStatuses("Payment", keys), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
   };
 
   /**

@@ -50,8 +50,11 @@ export const acumaticaConfig = {
    * no call of its own.
    */
   releaseLocationAfterMs: 1_000,
-  /** how long a release's status check waits for the checks of other releases to share one read */
-  releaseStatusWindowMs: 25,
+  /**
+   * The longest a release's status check waits for the other releases in flight in this process to
+   * share its read (it waits for nobody when all of them are waiting already, see batchReleaseChecks).
+   */
+  releaseStatusMaxWaitMs: 100,
   /**
    * How long a customer look-up that finds no call in flight waits for other jobs' look-ups to go in the
    * same call (customers, master data, are looked up before every post; the answer is as fresh as a call
