@@ -12,6 +12,7 @@ import {
   acumaticaInvoiceSchema,
   acumaticaJournalTransactionSchema,
   acumaticaPaymentSchema,
+  type AcumaticaCustomer,
   type AcumaticaSettings,
 } from "./schemas";
 import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../common/odata";
@@ -66,6 +67,18 @@ const mainContactOf = (input: CustomerInput): { MainContact?: PlainRecord } => {
   if (Object.keys(address).length > 0) contact.Address = address;
   return Object.keys(contact).length > 0 ? { MainContact: contact } : {};
 };
+
+/** A customer's fields as PUT sends them (the currency apart: only a create sets it). */
+const customerRecord = (input: Omit<CustomerInput, "currencyId">): PlainRecord => ({
+  CustomerID: input.customerId,
+  CustomerName: input.name,
+  CustomerClass: input.customerClass,
+  Terms: input.terms,
+  Status: input.status,
+  AccountRef: input.accountRef,
+  TaxZone: input.taxZone,
+  ...mainContactOf(input),
+});
 
 /** A line of an AR invoice or credit memo, on a GL account. */
 export type ArDocumentLine = {
@@ -143,6 +156,9 @@ export type DocumentStatus = z.output<typeof documentStatusSchema>;
 
 /** Statuses of an AR document or payment that its release has happened (Balanced and On Hold: it has not). */
 const RELEASED_STATUSES: ReadonlySet<string> = new Set(["Open", "Closed"]);
+
+/** Customer look-ups kept per process at most (the oldest go first). */
+const CUSTOMERS_SEEN_MAX = 10_000;
 
 /** PXLongOperation's refusal of a second operation on a document whose operation still runs. */
 const PREVIOUS_OPERATION_RUNNING = /previous operation has not been completed yet/i;
@@ -436,9 +452,30 @@ export class AcumaticaClient extends BearerTokenClient {
     journal: coalescingLookup((refs) => this.findJournalTransactions(refs)),
   };
 
-  /** The customers with this CustomerID (more than one: duplicates exist), coalesced with concurrent look-ups. */
+  /** Customer look-ups answered in this process in the last acumaticaConfig.customerLookUpTtlMs, by CustomerID (lower case). */
+  private readonly customersSeen = new Map<string, { at: number; rows: Promise<AcumaticaCustomer[]> }>();
+
+  /**
+   * The customers with this CustomerID (more than one: duplicates exist), coalesced with concurrent
+   * look-ups and shared by the jobs of this process for customerLookUpTtlMs (a customer this process
+   * writes is forgotten at once). Safe because a customer is only ever created insert-only
+   * (createCustomer): an answer "absent" that is out of date cannot create a second customer or
+   * overwrite one, the create is refused with 412 instead.
+   */
   lookUpCustomer(customerId: string) {
-    return this.lookups.customer.load(customerId);
+    const key = customerId.toLowerCase();
+    const seen = this.customersSeen.get(key);
+    if (seen && Date.now() - seen.at < acumaticaConfig.customerLookUpTtlMs) return seen.rows;
+    const entry = { at: Date.now(), rows: this.lookups.customer.load(customerId) };
+    this.customersSeen.set(key, entry);
+    entry.rows.catch(() => this.customersSeen.get(key) === entry && this.customersSeen.delete(key));
+    if (this.customersSeen.size > CUSTOMERS_SEEN_MAX) this.customersSeen.delete(this.customersSeen.keys().next().value!);
+    return entry.rows;
+  }
+
+  /** Forgets what this process has seen of a customer (it is being written). */
+  forgetCustomer(customerId: string) {
+    this.customersSeen.delete(customerId.toLowerCase());
   }
 
   /** The AR documents of `type` with this Zuora number, coalesced with concurrent look-ups. */
@@ -467,40 +504,18 @@ export class AcumaticaClient extends BearerTokenClient {
    * documents use it).
    */
   updateCustomer(input: Omit<CustomerInput, "currencyId">) {
-    return this.put(
-      "Customer",
-      {
-        CustomerID: input.customerId,
-        CustomerName: input.name,
-        CustomerClass: input.customerClass,
-        Terms: input.terms,
-        Status: input.status,
-        AccountRef: input.accountRef,
-        TaxZone: input.taxZone,
-        ...mainContactOf(input),
-      },
-      acumaticaCustomerSchema,
-      { mode: "update" },
-    );
+    this.forgetCustomer(input.customerId);
+    return this.put("Customer", customerRecord(input), acumaticaCustomerSchema, { mode: "update" });
   }
 
-  /** Creates or updates a customer (matched by CustomerID). */
-  upsertCustomer(input: CustomerInput) {
-    return this.put(
-      "Customer",
-      {
-        CustomerID: input.customerId,
-        CustomerName: input.name,
-        CustomerClass: input.customerClass,
-        CurrencyID: input.currencyId,
-        Terms: input.terms,
-        Status: input.status,
-        AccountRef: input.accountRef,
-        TaxZone: input.taxZone,
-        ...mainContactOf(input),
-      },
-      acumaticaCustomerSchema,
-    );
+  /**
+   * Creates a customer, insert only (`If-None-Match: *`): when a customer with this CustomerID exists
+   * (keyed in by someone, or created by an attempt whose answer was lost) Acumatica answers 412
+   * Precondition Failed and changes nothing, so a create never overwrites a customer.
+   */
+  createCustomer(input: CustomerInput) {
+    this.forgetCustomer(input.customerId);
+    return this.put("Customer", { ...customerRecord(input), CurrencyID: input.currencyId }, acumaticaCustomerSchema, { mode: "insert" });
   }
 
   /** AR documents of `type` by their Zuora number (CustomerOrder); `opts` e.g. a page's look-up (more values per call, fewer fields). */

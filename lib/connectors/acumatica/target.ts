@@ -3,6 +3,7 @@
 // a second AR document or payment with the same reference, so the engine looks a document up by the
 // natural key it keeps in a reference field before it creates one whenever Acumatica may hold it
 // already (one by one, or a poll page's keys together with lookUpMany).
+import { VendorHttpError } from "../../http";
 import type { TargetDocumentRef } from "../ports";
 import type { AcumaticaClient, ArDocumentInput, CustomerInput, PaymentInput } from "./client";
 import { acumaticaConfig } from "./config";
@@ -10,8 +11,9 @@ import { acumaticaCustomerSchema, type AcumaticaCustomer } from "./schemas";
 
 /**
  * Customer look-ups by CustomerID, remembered for one runtime (one job): the planner's look-up and the
- * engine's find before create then cost one call. Safe to reuse: customers are written by upsert on
- * their key, so a stale "absent" cannot create a second one.
+ * engine's find before create then cost one call (and the client shares them between the jobs of the
+ * process for a few seconds). Safe to reuse: customers are created insert-only on their key, so a
+ * stale "absent" cannot create a second one or overwrite one (the create is refused with 412).
  */
 export const createCustomerLookup = (client: AcumaticaClient) => {
   const seen = new Map<string, Promise<AcumaticaCustomer[]>>();
@@ -109,6 +111,36 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
     if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
     return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
   };
+  /**
+   * The customer a create was refused for (412: one with this CustomerID exists, keyed in since the
+   * planner looked, or created by an earlier attempt whose answer was lost), read fresh. One of this
+   * account's (its Account Ref empty or this account's id, in the document's currency) is completed
+   * as a customer found by look-up is; another's makes the attempt retry, so that the planner, which
+   * now sees it, holds the record as a customer mismatch.
+   */
+  const adoptExistingCustomer = async (customerId: string, doc: CustomerInput): Promise<TargetDocumentRef> => {
+    const row = one("Customer", customerId, (await client.findCustomers([customerId])).get(customerId));
+    const notOurs = !row
+      ? "cannot be read back"
+      : row.AccountRef && doc.accountRef && row.AccountRef !== doc.accountRef
+        ? `belongs to account ${row.AccountRef}`
+        : row.CurrencyID && doc.currencyId && row.CurrencyID !== doc.currencyId
+          ? `is in ${row.CurrencyID}, not ${doc.currencyId}`
+          : null;
+    if (!row || notOurs) {
+      throw Object.assign(new Error(`Acumatica already has a customer ${customerId} that ${notOurs}; the record is planned again`), { retryable: true, written: false });
+    }
+    await claimCustomer(customerId, row, doc);
+    return { targetId: row.id, targetRef: row.CustomerID };
+  };
+  /** A customer found gets the account's id in Account Ref and the tax zone where it has none. */
+  const claimCustomer = async (customerId: string, row: AcumaticaCustomer | undefined, doc: CustomerInput) => {
+    const claim = { ...(!row?.AccountRef && doc.accountRef ? { AccountRef: doc.accountRef } : {}), ...(!row?.TaxZone && doc.taxZone ? { TaxZone: doc.taxZone } : {}) };
+    if (Object.keys(claim).length === 0) return;
+    customers.forget(customerId);
+    client.forgetCustomer(customerId);
+    await client.put("Customer", { CustomerID: customerId, ...claim }, acumaticaCustomerSchema, { mode: "update" });
+  };
   return {
     /**
      * A poll page's natural keys of one entity, looked up in a few calls: as many keys per
@@ -144,8 +176,14 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
       const e = entity as Entity;
       if (e === "Customer") {
         customers.forget(naturalKey);
-        const c = await client.upsertCustomer(document as CustomerInput);
-        return { targetId: c.id, targetRef: c.CustomerID };
+        const doc = document as CustomerInput;
+        try {
+          const c = await client.createCustomer(doc);
+          return { targetId: c.id, targetRef: c.CustomerID };
+        } catch (err) {
+          if (!(err instanceof VendorHttpError && err.status === 412)) throw err;
+          return adoptExistingCustomer(naturalKey, doc);
+        }
       }
       if (e === "FinancialPeriod") throw refused(`The ${naturalKey.slice(0, 2)}-${naturalKey.slice(2)} financial period is closed in Acumatica's Accounts Receivable`);
       if (e === "InvoiceReversal") {
@@ -186,16 +224,7 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
      */
     completeDocument: async ({ entity, naturalKey, ref, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
       const e = entity as Entity;
-      if (e === "Customer") {
-        const row = (await customers.find(naturalKey))[0];
-        const doc = document as CustomerInput;
-        const claim = { ...(!row?.AccountRef && doc.accountRef ? { AccountRef: doc.accountRef } : {}), ...(!row?.TaxZone && doc.taxZone ? { TaxZone: doc.taxZone } : {}) };
-        if (Object.keys(claim).length > 0) {
-          customers.forget(naturalKey);
-          await client.put("Customer", { CustomerID: naturalKey, ...claim }, acumaticaCustomerSchema, { mode: "update" });
-        }
-        return;
-      }
+      if (e === "Customer") return claimCustomer(naturalKey, (await customers.find(naturalKey))[0], document as CustomerInput);
       const status = statusOf.get(`${entity}:${naturalKey}`);
       if (e === "InvoiceReversal") {
         if (ref.targetRef) await finishReversal(ref.targetRef, status);
