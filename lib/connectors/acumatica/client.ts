@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
 import { buildQuery, joinUrl, sleep, VendorHttpError, type Query, type TokenCache, type VendorErrorDescription } from "../../http";
 import { BearerTokenClient } from "../common/bearer-client";
@@ -156,6 +157,9 @@ export type DocumentStatus = z.output<typeof documentStatusSchema>;
 
 /** Statuses of an AR document or payment that its release has happened (Balanced and On Hold: it has not). */
 const RELEASED_STATUSES: ReadonlySet<string> = new Set(["Open", "Closed"]);
+
+/** The entity whose release the code running here is counted in flight for (see postForRelease). */
+const postingForRelease = new AsyncLocalStorage<"Invoice" | "Payment">();
 
 /** Customer look-ups kept per process at most (the oldest go first). */
 const CUSTOMERS_SEEN_MAX = 10_000;
@@ -387,10 +391,20 @@ export class AcumaticaClient extends BearerTokenClient {
    * after a lost answer.
    */
   private async releaseDocument(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
+    if (postingForRelease.getStore() === entity) return this.followRelease(entity, action, type, referenceNbr);
+    return this.postForRelease(entity, () => this.followRelease(entity, action, type, referenceNbr));
+  }
+
+  /**
+   * Runs `post` (a document's create, then its release) as a release in flight of `entity` from its
+   * start: the status checks of other releases wait for its own (up to releaseStatusMaxWaitMs) instead
+   * of going without it, so one read confirms the documents that the process's jobs post together.
+   */
+  async postForRelease<T>(entity: "Invoice" | "Payment", post: () => Promise<T>): Promise<T> {
     const checks = this.releaseChecks[entity];
     checks.begin();
     try {
-      await this.followRelease(entity, action, type, referenceNbr);
+      return await postingForRelease.run(entity, post);
     } finally {
       checks.end();
     }

@@ -193,15 +193,18 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
         await finishReversal(memo.ReferenceNbr, memo.Status);
         return { targetId: memo.id, targetRef: memo.ReferenceNbr };
       }
-      const created =
-        e === "Payment"
-          ? await client.createPayment(document as PaymentInput)
-          : e === "CreditMemo"
-            ? await client.createCreditMemo(document as ArDocumentInput)
-            : await client.createInvoice(document as ArDocumentInput);
-      const ref = { targetId: created.id, targetRef: created.ReferenceNbr ?? null };
-      await release(e, ref);
-      return ref;
+      // counted as a release in flight from the create on, so the status reads of releases wait for this one too
+      return client.postForRelease(e === "Payment" ? "Payment" : "Invoice", async () => {
+        const created =
+          e === "Payment"
+            ? await client.createPayment(document as PaymentInput)
+            : e === "CreditMemo"
+              ? await client.createCreditMemo(document as ArDocumentInput)
+              : await client.createInvoice(document as ArDocumentInput);
+        const ref = { targetId: created.id, targetRef: created.ReferenceNbr ?? null };
+        await release(e, ref);
+        return ref;
+      });
     },
     /**
      * Master data: a customer brought up to date (its currency is left as it is). A released invoice
