@@ -483,8 +483,17 @@ export class AcumaticaClient extends BearerTokenClient {
     const entry = { at: Date.now(), rows: this.lookups.customer.load(customerId) };
     this.customersSeen.set(key, entry);
     entry.rows.catch(() => this.customersSeen.get(key) === entry && this.customersSeen.delete(key));
-    if (this.customersSeen.size > CUSTOMERS_SEEN_MAX) this.customersSeen.delete(this.customersSeen.keys().next().value!);
+    while (this.customersSeen.size > CUSTOMERS_SEEN_MAX) this.customersSeen.delete(this.customersSeen.keys().next().value!);
     return entry.rows;
+  }
+
+  /**
+   * Answers the customer look-ups of this process with what a batched read found (a first-pass poll
+   * page's customers, see the target's lookUpMany), for customerLookUpTtlMs like a look-up of its own.
+   */
+  rememberCustomers(found: ReadonlyMap<string, AcumaticaCustomer[]>) {
+    for (const [customerId, rows] of found) this.customersSeen.set(customerId.toLowerCase(), { at: Date.now(), rows: Promise.resolve(rows) });
+    while (this.customersSeen.size > CUSTOMERS_SEEN_MAX) this.customersSeen.delete(this.customersSeen.keys().next().value!);
   }
 
   /** Forgets what this process has seen of a customer (it is being written). */
@@ -507,9 +516,9 @@ export class AcumaticaClient extends BearerTokenClient {
     return this.lookups.journal.load(externalRef);
   }
 
-  /** Customers by CustomerID (one call per 25 ids). */
-  findCustomers(customerIds: readonly string[]) {
-    return this.findBy("Customer", "CustomerID", customerIds, acumaticaCustomerSchema);
+  /** Customers by CustomerID (one call per 25 ids, or `batchSize`). */
+  findCustomers(customerIds: readonly string[], opts: { batchSize?: number } = {}) {
+    return this.findBy("Customer", "CustomerID", customerIds, acumaticaCustomerSchema, opts);
   }
 
   /**

@@ -63,10 +63,10 @@ export const acumaticaConfig = {
   customerLookUpWindowMs: 15,
   /**
    * How long a customer look-up answers the jobs of this process (a document's planner and its
-   * account's, a few seconds apart, share one). Customers are created insert-only, so an answer out of
+   * account's share one, and a first-pass poll page's batched read answers its accounts' planners). Customers are created insert-only, so an answer out of
    * date costs a refused create (412) and a fresh read, never a second customer.
    */
-  customerLookUpTtlMs: 10_000,
+  customerLookUpTtlMs: 30_000,
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});

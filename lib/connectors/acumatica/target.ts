@@ -27,6 +27,8 @@ export const createCustomerLookup = (client: AcumaticaClient) => {
       }
       return hit;
     },
+    /** What this runtime has asked already (no call), or undefined. */
+    known: (customerId: string) => seen.get(customerId),
     forget: (customerId: string) => void seen.delete(customerId),
   };
 };
@@ -86,8 +88,12 @@ export type InvoiceReversalInput = { invoiceRef: string };
 
 const refused = (message: string) => Object.assign(new Error(message), { retryable: false });
 
-/** The Acumatica target of one runtime (one job); `customers` is shared with the planner's look-ups. */
-export const createAcumaticaTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
+/**
+ * The Acumatica target of one runtime (one job); `customers` is shared with the planner's look-ups.
+ * `customerIdsOf`: the CustomerIDs a source account's documents may post to (its number, matched, and
+ * the id a new customer gets), for the batched look-up of a first-pass page of accounts.
+ */
+export const createAcumaticaTarget = (client: AcumaticaClient, customers: CustomerLookup, { customerIdsOf }: { customerIdsOf?: (accountNumber: string) => string[] } = {}) => {
   const statusOf = new Map<string, string | null>();
   const one = <T extends { id: string }>(entity: Entity, key: string, rows: T[] | undefined) => {
     const row = rows?.[0];
@@ -145,7 +151,8 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
     /**
      * A poll page's natural keys of one entity, looked up in a few calls: as many keys per
      * `$filter=… or …` as the query string takes, only the fields a reference needs. Each key answers
-     * the rows findDocument reads for it (of the same Type). Other entities are not looked up (no key answered).
+     * the rows findDocument reads for it (of the same Type). Customers are looked up by every id of
+     * the account (`customerIdsOf`), when the flow gives them. Other entities are not looked up (no key answered).
      */
     lookUpMany: async ({ entity, naturalKeys }: { entity: string; naturalKeys: readonly string[] }): Promise<Map<string, TargetDocumentRef[]>> => {
       const e = entity as Entity;
@@ -157,6 +164,14 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
         return refs(await client.findArDocuments(naturalKeys, e === "Invoice" ? "Invoice" : "Credit Memo", { select: `Type,ReferenceNbr,Status,${field}`, batchSize }));
       }
       if (e === "Payment") return refs(await client.findPayments(naturalKeys, { select: `Type,ReferenceNbr,Status,${acumaticaConfig.naturalKeyFields.Payment}`, batchSize }));
+      if (e === "Customer" && customerIdsOf) {
+        // Each account answers the customers of all its ids (empty: none exists, it is created without a
+        // look-up); the rows answer this process's planners' look-ups of those ids for a while.
+        const idsOf = new Map(naturalKeys.map((key) => [key, customerIdsOf(key)]));
+        const found = await client.findCustomers([...new Set([...idsOf.values()].flat())], { batchSize });
+        client.rememberCustomers(found);
+        return new Map([...idsOf].map(([key, ids]) => [key, ids.flatMap((id) => found.get(id) ?? []).map((row) => ({ targetId: row.id, targetRef: row.CustomerID }))]));
+      }
       return new Map();
     },
     findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
@@ -175,8 +190,14 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
     createDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
       const e = entity as Entity;
       if (e === "Customer") {
-        customers.forget(naturalKey);
         const doc = document as CustomerInput;
+        // One the planner saw already (matched or mapped; it checked it is this account's) is completed, not created.
+        const seen = one(e, naturalKey, await customers.known(naturalKey)?.catch(() => undefined));
+        if (seen) {
+          await claimCustomer(naturalKey, seen, doc);
+          return { targetId: seen.id, targetRef: seen.CustomerID };
+        }
+        customers.forget(naturalKey);
         try {
           const c = await client.createCustomer(doc);
           return { targetId: c.id, targetRef: c.CustomerID };
