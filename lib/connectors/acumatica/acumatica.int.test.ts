@@ -6,6 +6,7 @@ import { createKeyring, generateKey } from "../../crypto";
 import { startLoopbackServer } from "../../http/test-server";
 import { VendorHttpError, type ExchangeSummary } from "../../http";
 import { createAcumaticaClient, testAcumaticaConnection } from "./index";
+import { createAcumaticaTarget, createCustomerLookup } from "./target";
 
 /** A loopback URL where nothing listens any more (connection refused). */
 const closedPortUrl = async () => {
@@ -72,7 +73,7 @@ describe("Acumatica connector against the sandbox", () => {
 
   it("creates a customer and an invoice with wrapped values, then finds it by natural key in one batch call", async () => {
     const { client, exchanges } = connection();
-    const customer = await client.upsertCustomer({ customerId: "ZA-0042", name: "Acme GmbH", currencyId: "USD" });
+    const customer = await client.createCustomer({ customerId: "ZA-0042", name: "Acme GmbH", currencyId: "USD" });
     expect(customer.CustomerID).toBe("ZA-0042");
     const ref = `INV-${randomUUID().slice(0, 8)}`;
     const invoice = await client.createInvoice({
@@ -96,7 +97,7 @@ describe("Acumatica connector against the sandbox", () => {
 
   it("look-ups asked for by concurrent jobs share calls, and each still sees a document created just before it asked", async () => {
     const { client, exchanges } = connection();
-    await client.upsertCustomer({ customerId: "ZA-0043", name: "Coalesce Ltd", currencyId: "USD" });
+    await client.createCustomer({ customerId: "ZA-0043", name: "Coalesce Ltd", currencyId: "USD" });
     const refs = Array.from({ length: 60 }, (_, i) => `CO-${randomUUID().slice(0, 8)}-${i}`);
     const create = (ref: string) =>
       client.createInvoice({ customerId: "ZA-0043", externalRef: ref, date: "2026-11-01", description: ref, lines: [{ account: "40000", description: "Fee", unitPrice: 10 }] });
@@ -120,6 +121,34 @@ describe("Acumatica connector against the sandbox", () => {
     expect((await client.lookUpArDocument(refs[0]!, "Invoice")).map((d) => d.CustomerOrder)).toEqual([refs[0]]);
     expect(lookUps() - again).toBe(1);
   });
+  it("creates customers insert-only: one keyed in meanwhile is never overwritten; this account's is adopted, another's is planned again", async () => {
+    const { client, exchanges } = connection();
+    const target = createAcumaticaTarget(client, createCustomerLookup(client));
+    const puts = () => exchanges.filter((e) => e.method === "PUT" && /\/Customer$/.test(e.path)).map((e) => e.status);
+    const doc = (customerId: string, accountRef: string) => ({ customerId, name: "Zuora name", currencyId: "USD", accountRef });
+
+    // created at once: one PUT, If-None-Match: * (the sandbox answers 412 to it for an existing key)
+    expect(await target.createDocument({ entity: "Customer", naturalKey: "ZA-0100", document: doc("ZA-0100", "acc-100") })).toMatchObject({ targetRef: "ZA-0100" });
+    expect(puts()).toEqual([200]);
+
+    // keyed in by someone after the planner looked (no Account Ref): refused, read fresh, claimed for this account, its name kept
+    await sandbox.control.acumatica.seed({ customers: [{ CustomerID: "ZA-0101", CustomerName: "Keyed in by hand", CurrencyID: "USD" }] });
+    expect(await target.createDocument({ entity: "Customer", naturalKey: "ZA-0101", document: doc("ZA-0101", "acc-101") })).toMatchObject({ targetRef: "ZA-0101" });
+    const adopted = (await sandbox.control.acumatica.documents("Customer")).find((c) => c.CustomerID === "ZA-0101");
+    expect(adopted).toMatchObject({ CustomerName: "Keyed in by hand", AccountRef: "acc-101" });
+
+    // another account's customer: nothing written, a retryable error (the planner then sees it and holds the record)
+    await sandbox.control.acumatica.seed({ customers: [{ CustomerID: "ZA-0102", CustomerName: "Someone else", CurrencyID: "USD", AccountRef: "acc-other" }] });
+    const err = await target.createDocument({ entity: "Customer", naturalKey: "ZA-0102", document: doc("ZA-0102", "acc-102") }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ retryable: true, written: false, message: expect.stringContaining("belongs to account acc-other") });
+    expect((await sandbox.control.acumatica.documents("Customer")).find((c) => c.CustomerID === "ZA-0102")).toMatchObject({ CustomerName: "Someone else", AccountRef: "acc-other" });
+    expect(puts().slice(1)).toEqual([412, 200, 412]); // the refusals, and the Account Ref claim of the adopted one
+    expect(await sandbox.control.acumatica.duplicates()).toEqual([]);
+  });
+
   it("turns field errors into readable, non-retryable messages", async () => {
     const { client } = connection();
     const missingCustomer = await vendorError(

@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
 import { buildQuery, joinUrl, sleep, VendorHttpError, type Query, type TokenCache, type VendorErrorDescription } from "../../http";
 import { BearerTokenClient } from "../common/bearer-client";
 import type { ConnectionContext } from "../types";
+import { batchReleaseChecks } from "./batch-release-checks";
 import { coalescingLookup } from "./coalescing-lookup";
 import { acumaticaConfig, type AcumaticaEntity } from "./config";
 import {
@@ -11,6 +13,7 @@ import {
   acumaticaInvoiceSchema,
   acumaticaJournalTransactionSchema,
   acumaticaPaymentSchema,
+  type AcumaticaCustomer,
   type AcumaticaSettings,
 } from "./schemas";
 import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../common/odata";
@@ -65,6 +68,18 @@ const mainContactOf = (input: CustomerInput): { MainContact?: PlainRecord } => {
   if (Object.keys(address).length > 0) contact.Address = address;
   return Object.keys(contact).length > 0 ? { MainContact: contact } : {};
 };
+
+/** A customer's fields as PUT sends them (the currency apart: only a create sets it). */
+const customerRecord = (input: Omit<CustomerInput, "currencyId">): PlainRecord => ({
+  CustomerID: input.customerId,
+  CustomerName: input.name,
+  CustomerClass: input.customerClass,
+  Terms: input.terms,
+  Status: input.status,
+  AccountRef: input.accountRef,
+  TaxZone: input.taxZone,
+  ...mainContactOf(input),
+});
 
 /** A line of an AR invoice or credit memo, on a GL account. */
 export type ArDocumentLine = {
@@ -142,6 +157,12 @@ export type DocumentStatus = z.output<typeof documentStatusSchema>;
 
 /** Statuses of an AR document or payment that its release has happened (Balanced and On Hold: it has not). */
 const RELEASED_STATUSES: ReadonlySet<string> = new Set(["Open", "Closed"]);
+
+/** The entity whose release the code running here is counted in flight for (see postForRelease). */
+const postingForRelease = new AsyncLocalStorage<"Invoice" | "Payment">();
+
+/** Customer look-ups kept per process at most (the oldest go first). */
+const CUSTOMERS_SEEN_MAX = 10_000;
 
 /** PXLongOperation's refusal of a second operation on a document whose operation still runs. */
 const PREVIOUS_OPERATION_RUNNING = /previous operation has not been completed yet/i;
@@ -359,9 +380,9 @@ export class AcumaticaClient extends BearerTokenClient {
 
   /**
    * Releases a document and returns once Acumatica has released it. A release that runs on (202) is
-   * confirmed by the document's Status, read for many documents at once: concurrent releases of this
-   * process share one `$filter=ReferenceNbr eq 'a' or ...&$select=Type,ReferenceNbr,Status` read
-   * (coalesced like the look-ups). A document not yet Open or Closed (still Balanced: the release runs, or
+   * confirmed by the document's Status, read for many documents at once: the releases in flight in this
+   * process share one `$filter=ReferenceNbr eq 'a' or ...&$select=Type,ReferenceNbr,Status` read, which
+   * waits (up to releaseStatusMaxWaitMs) until all of them ask (batchReleaseChecks). A document not yet Open or Closed (still Balanced: the release runs, or
    * failed) has the release's own Location asked once it is `releaseLocationAfterMs` old, and at each
    * check after: 204 confirms it, 202 means it still runs, and a failed release answers with Acumatica's
    * reason, thrown as a VendorHttpError (a PXException is not retryable). A release refused because an
@@ -370,8 +391,28 @@ export class AcumaticaClient extends BearerTokenClient {
    * after a lost answer.
    */
   private async releaseDocument(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
+    if (postingForRelease.getStore() === entity) return this.followRelease(entity, action, type, referenceNbr);
+    return this.postForRelease(entity, () => this.followRelease(entity, action, type, referenceNbr));
+  }
+
+  /**
+   * Runs `post` (a document's create, then its release) as a release in flight of `entity` from its
+   * start: the status checks of other releases wait for its own (up to releaseStatusMaxWaitMs) instead
+   * of going without it, so one read confirms the documents that the process's jobs post together.
+   */
+  async postForRelease<T>(entity: "Invoice" | "Payment", post: () => Promise<T>): Promise<T> {
+    const checks = this.releaseChecks[entity];
+    checks.begin();
+    try {
+      return await postingForRelease.run(entity, post);
+    } finally {
+      checks.end();
+    }
+  }
+
+  private async followRelease(entity: "Invoice" | "Payment", action: string, type: string, referenceNbr: string) {
     const key = documentKey(type, referenceNbr);
-    const isReleased = async () => (await this.releaseStatuses[entity].load(key)).some((row) => RELEASED_STATUSES.has(row.Status ?? ""));
+    const isReleased = async () => (await this.releaseChecks[entity].check(key)).some((row) => RELEASED_STATUSES.has(row.Status ?? ""));
     const started = await this.startAction(entity, action, { Type: type, ReferenceNbr: referenceNbr }).catch(async (err: unknown) => {
       // A release an earlier attempt started still runs (Acumatica runs one operation per document): its
       // outcome is the document's Status, followed here without a Location of our own.
@@ -405,10 +446,10 @@ export class AcumaticaClient extends BearerTokenClient {
     return found;
   }
 
-  /** Status reads that concurrent releases of this process share (see releaseDocument); never cached. */
-  private readonly releaseStatuses = {
-    Invoice: coalescingLookup((keys) => this.readDocumentStatuses("Invoice", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
-    Payment: coalescingLookup((keys) => this.readDocumentStatuses("Payment", keys), { windowMs: acumaticaConfig.releaseStatusWindowMs }),
+  /** Status reads that the releases in flight in this process share (see releaseDocument, batchReleaseChecks); never cached. */
+  private readonly releaseChecks = {
+    Invoice: batchReleaseChecks({ read: (keys) => this.readDocumentStatuses("Invoice", keys), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
+    Payment: batchReleaseChecks({ read: (keys) => this.readDocumentStatuses("Payment", keys), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
   };
 
   /**
@@ -425,9 +466,39 @@ export class AcumaticaClient extends BearerTokenClient {
     journal: coalescingLookup((refs) => this.findJournalTransactions(refs)),
   };
 
-  /** The customers with this CustomerID (more than one: duplicates exist), coalesced with concurrent look-ups. */
+  /** Customer look-ups answered in this process in the last acumaticaConfig.customerLookUpTtlMs, by CustomerID (lower case). */
+  private readonly customersSeen = new Map<string, { at: number; rows: Promise<AcumaticaCustomer[]> }>();
+
+  /**
+   * The customers with this CustomerID (more than one: duplicates exist), coalesced with concurrent
+   * look-ups and shared by the jobs of this process for customerLookUpTtlMs (a customer this process
+   * writes is forgotten at once). Safe because a customer is only ever created insert-only
+   * (createCustomer): an answer "absent" that is out of date cannot create a second customer or
+   * overwrite one, the create is refused with 412 instead.
+   */
   lookUpCustomer(customerId: string) {
-    return this.lookups.customer.load(customerId);
+    const key = customerId.toLowerCase();
+    const seen = this.customersSeen.get(key);
+    if (seen && Date.now() - seen.at < acumaticaConfig.customerLookUpTtlMs) return seen.rows;
+    const entry = { at: Date.now(), rows: this.lookups.customer.load(customerId) };
+    this.customersSeen.set(key, entry);
+    entry.rows.catch(() => this.customersSeen.get(key) === entry && this.customersSeen.delete(key));
+    while (this.customersSeen.size > CUSTOMERS_SEEN_MAX) this.customersSeen.delete(this.customersSeen.keys().next().value!);
+    return entry.rows;
+  }
+
+  /**
+   * Answers the customer look-ups of this process with what a batched read found (a first-pass poll
+   * page's customers, see the target's lookUpMany), for customerLookUpTtlMs like a look-up of its own.
+   */
+  rememberCustomers(found: ReadonlyMap<string, AcumaticaCustomer[]>) {
+    for (const [customerId, rows] of found) this.customersSeen.set(customerId.toLowerCase(), { at: Date.now(), rows: Promise.resolve(rows) });
+    while (this.customersSeen.size > CUSTOMERS_SEEN_MAX) this.customersSeen.delete(this.customersSeen.keys().next().value!);
+  }
+
+  /** Forgets what this process has seen of a customer (it is being written). */
+  forgetCustomer(customerId: string) {
+    this.customersSeen.delete(customerId.toLowerCase());
   }
 
   /** The AR documents of `type` with this Zuora number, coalesced with concurrent look-ups. */
@@ -445,9 +516,9 @@ export class AcumaticaClient extends BearerTokenClient {
     return this.lookups.journal.load(externalRef);
   }
 
-  /** Customers by CustomerID (one call per 25 ids). */
-  findCustomers(customerIds: readonly string[]) {
-    return this.findBy("Customer", "CustomerID", customerIds, acumaticaCustomerSchema);
+  /** Customers by CustomerID (one call per 25 ids, or `batchSize`). */
+  findCustomers(customerIds: readonly string[], opts: { batchSize?: number } = {}) {
+    return this.findBy("Customer", "CustomerID", customerIds, acumaticaCustomerSchema, opts);
   }
 
   /**
@@ -456,40 +527,18 @@ export class AcumaticaClient extends BearerTokenClient {
    * documents use it).
    */
   updateCustomer(input: Omit<CustomerInput, "currencyId">) {
-    return this.put(
-      "Customer",
-      {
-        CustomerID: input.customerId,
-        CustomerName: input.name,
-        CustomerClass: input.customerClass,
-        Terms: input.terms,
-        Status: input.status,
-        AccountRef: input.accountRef,
-        TaxZone: input.taxZone,
-        ...mainContactOf(input),
-      },
-      acumaticaCustomerSchema,
-      { mode: "update" },
-    );
+    this.forgetCustomer(input.customerId);
+    return this.put("Customer", customerRecord(input), acumaticaCustomerSchema, { mode: "update" });
   }
 
-  /** Creates or updates a customer (matched by CustomerID). */
-  upsertCustomer(input: CustomerInput) {
-    return this.put(
-      "Customer",
-      {
-        CustomerID: input.customerId,
-        CustomerName: input.name,
-        CustomerClass: input.customerClass,
-        CurrencyID: input.currencyId,
-        Terms: input.terms,
-        Status: input.status,
-        AccountRef: input.accountRef,
-        TaxZone: input.taxZone,
-        ...mainContactOf(input),
-      },
-      acumaticaCustomerSchema,
-    );
+  /**
+   * Creates a customer, insert only (`If-None-Match: *`): when a customer with this CustomerID exists
+   * (keyed in by someone, or created by an attempt whose answer was lost) Acumatica answers 412
+   * Precondition Failed and changes nothing, so a create never overwrites a customer.
+   */
+  createCustomer(input: CustomerInput) {
+    this.forgetCustomer(input.customerId);
+    return this.put("Customer", { ...customerRecord(input), CurrencyID: input.currencyId }, acumaticaCustomerSchema, { mode: "insert" });
   }
 
   /** AR documents of `type` by their Zuora number (CustomerOrder); `opts` e.g. a page's look-up (more values per call, fewer fields). */

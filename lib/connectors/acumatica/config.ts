@@ -50,14 +50,23 @@ export const acumaticaConfig = {
    * no call of its own.
    */
   releaseLocationAfterMs: 1_000,
-  /** how long a release's status check waits for the checks of other releases to share one read */
-  releaseStatusWindowMs: 25,
+  /**
+   * The longest a release's status check waits for the other releases in flight in this process to
+   * share its read (it waits for nobody when all of them are waiting already, see batchReleaseChecks).
+   */
+  releaseStatusMaxWaitMs: 100,
   /**
    * How long a customer look-up that finds no call in flight waits for other jobs' look-ups to go in the
    * same call (customers, master data, are looked up before every post; the answer is as fresh as a call
    * of its own, see coalescingLookup).
    */
   customerLookUpWindowMs: 15,
+  /**
+   * How long a customer look-up answers the jobs of this process (a document's planner and its
+   * account's share one, and a first-pass poll page's batched read answers its accounts' planners). Customers are created insert-only, so an answer out of
+   * date costs a refused create (412) and a fresh read, never a second customer.
+   */
+  customerLookUpTtlMs: 30_000,
 } as const;
 
 export type AcumaticaEntity = "Customer" | "Invoice" | "Payment" | "JournalTransaction" | "Account" | (string & {});

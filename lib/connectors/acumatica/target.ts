@@ -3,6 +3,7 @@
 // a second AR document or payment with the same reference, so the engine looks a document up by the
 // natural key it keeps in a reference field before it creates one whenever Acumatica may hold it
 // already (one by one, or a poll page's keys together with lookUpMany).
+import { VendorHttpError } from "../../http";
 import type { TargetDocumentRef } from "../ports";
 import type { AcumaticaClient, ArDocumentInput, CustomerInput, PaymentInput } from "./client";
 import { acumaticaConfig } from "./config";
@@ -10,8 +11,9 @@ import { acumaticaCustomerSchema, type AcumaticaCustomer } from "./schemas";
 
 /**
  * Customer look-ups by CustomerID, remembered for one runtime (one job): the planner's look-up and the
- * engine's find before create then cost one call. Safe to reuse: customers are written by upsert on
- * their key, so a stale "absent" cannot create a second one.
+ * engine's find before create then cost one call (and the client shares them between the jobs of the
+ * process for a few seconds). Safe to reuse: customers are created insert-only on their key, so a
+ * stale "absent" cannot create a second one or overwrite one (the create is refused with 412).
  */
 export const createCustomerLookup = (client: AcumaticaClient) => {
   const seen = new Map<string, Promise<AcumaticaCustomer[]>>();
@@ -25,6 +27,8 @@ export const createCustomerLookup = (client: AcumaticaClient) => {
       }
       return hit;
     },
+    /** What this runtime has asked already (no call), or undefined. */
+    known: (customerId: string) => seen.get(customerId),
     forget: (customerId: string) => void seen.delete(customerId),
   };
 };
@@ -84,8 +88,12 @@ export type InvoiceReversalInput = { invoiceRef: string };
 
 const refused = (message: string) => Object.assign(new Error(message), { retryable: false });
 
-/** The Acumatica target of one runtime (one job); `customers` is shared with the planner's look-ups. */
-export const createAcumaticaTarget = (client: AcumaticaClient, customers: CustomerLookup) => {
+/**
+ * The Acumatica target of one runtime (one job); `customers` is shared with the planner's look-ups.
+ * `customerIdsOf`: the CustomerIDs a source account's documents may post to (its number, matched, and
+ * the id a new customer gets), for the batched look-up of a first-pass page of accounts.
+ */
+export const createAcumaticaTarget = (client: AcumaticaClient, customers: CustomerLookup, { customerIdsOf }: { customerIdsOf?: (accountNumber: string) => string[] } = {}) => {
   const statusOf = new Map<string, string | null>();
   const one = <T extends { id: string }>(entity: Entity, key: string, rows: T[] | undefined) => {
     const row = rows?.[0];
@@ -109,11 +117,42 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
     if (row) statusOf.set(`${e}:${naturalKey}`, row.Status ?? null);
     return row ? { targetId: row.id, targetRef: row.ReferenceNbr ?? null } : null;
   };
+  /**
+   * The customer a create was refused for (412: one with this CustomerID exists, keyed in since the
+   * planner looked, or created by an earlier attempt whose answer was lost), read fresh. One of this
+   * account's (its Account Ref empty or this account's id, in the document's currency) is completed
+   * as a customer found by look-up is; another's makes the attempt retry, so that the planner, which
+   * now sees it, holds the record as a customer mismatch.
+   */
+  const adoptExistingCustomer = async (customerId: string, doc: CustomerInput): Promise<TargetDocumentRef> => {
+    const row = one("Customer", customerId, (await client.findCustomers([customerId])).get(customerId));
+    const notOurs = !row
+      ? "cannot be read back"
+      : row.AccountRef && doc.accountRef && row.AccountRef !== doc.accountRef
+        ? `belongs to account ${row.AccountRef}`
+        : row.CurrencyID && doc.currencyId && row.CurrencyID !== doc.currencyId
+          ? `is in ${row.CurrencyID}, not ${doc.currencyId}`
+          : null;
+    if (!row || notOurs) {
+      throw Object.assign(new Error(`Acumatica already has a customer ${customerId} that ${notOurs}; the record is planned again`), { retryable: true, written: false });
+    }
+    await claimCustomer(customerId, row, doc);
+    return { targetId: row.id, targetRef: row.CustomerID };
+  };
+  /** A customer found gets the account's id in Account Ref and the tax zone where it has none. */
+  const claimCustomer = async (customerId: string, row: AcumaticaCustomer | undefined, doc: CustomerInput) => {
+    const claim = { ...(!row?.AccountRef && doc.accountRef ? { AccountRef: doc.accountRef } : {}), ...(!row?.TaxZone && doc.taxZone ? { TaxZone: doc.taxZone } : {}) };
+    if (Object.keys(claim).length === 0) return;
+    customers.forget(customerId);
+    client.forgetCustomer(customerId);
+    await client.put("Customer", { CustomerID: customerId, ...claim }, acumaticaCustomerSchema, { mode: "update" });
+  };
   return {
     /**
      * A poll page's natural keys of one entity, looked up in a few calls: as many keys per
      * `$filter=… or …` as the query string takes, only the fields a reference needs. Each key answers
-     * the rows findDocument reads for it (of the same Type). Other entities are not looked up (no key answered).
+     * the rows findDocument reads for it (of the same Type). Customers are looked up by every id of
+     * the account (`customerIdsOf`), when the flow gives them. Other entities are not looked up (no key answered).
      */
     lookUpMany: async ({ entity, naturalKeys }: { entity: string; naturalKeys: readonly string[] }): Promise<Map<string, TargetDocumentRef[]>> => {
       const e = entity as Entity;
@@ -125,6 +164,14 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
         return refs(await client.findArDocuments(naturalKeys, e === "Invoice" ? "Invoice" : "Credit Memo", { select: `Type,ReferenceNbr,Status,${field}`, batchSize }));
       }
       if (e === "Payment") return refs(await client.findPayments(naturalKeys, { select: `Type,ReferenceNbr,Status,${acumaticaConfig.naturalKeyFields.Payment}`, batchSize }));
+      if (e === "Customer" && customerIdsOf) {
+        // Each account answers the customers of all its ids (empty: none exists, it is created without a
+        // look-up); the rows answer this process's planners' look-ups of those ids for a while.
+        const idsOf = new Map(naturalKeys.map((key) => [key, customerIdsOf(key)]));
+        const found = await client.findCustomers([...new Set([...idsOf.values()].flat())], { batchSize });
+        client.rememberCustomers(found);
+        return new Map([...idsOf].map(([key, ids]) => [key, ids.flatMap((id) => found.get(id) ?? []).map((row) => ({ targetId: row.id, targetRef: row.CustomerID }))]));
+      }
       return new Map();
     },
     findDocument: async ({ entity, naturalKey }: { entity: string; naturalKey: string }): Promise<TargetDocumentRef | null> => {
@@ -143,9 +190,21 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
     createDocument: async ({ entity, naturalKey, document }: { entity: string; naturalKey: string; document: unknown }): Promise<TargetDocumentRef> => {
       const e = entity as Entity;
       if (e === "Customer") {
+        const doc = document as CustomerInput;
+        // One the planner saw already (matched or mapped; it checked it is this account's) is completed, not created.
+        const seen = one(e, naturalKey, await customers.known(naturalKey)?.catch(() => undefined));
+        if (seen) {
+          await claimCustomer(naturalKey, seen, doc);
+          return { targetId: seen.id, targetRef: seen.CustomerID };
+        }
         customers.forget(naturalKey);
-        const c = await client.upsertCustomer(document as CustomerInput);
-        return { targetId: c.id, targetRef: c.CustomerID };
+        try {
+          const c = await client.createCustomer(doc);
+          return { targetId: c.id, targetRef: c.CustomerID };
+        } catch (err) {
+          if (!(err instanceof VendorHttpError && err.status === 412)) throw err;
+          return adoptExistingCustomer(naturalKey, doc);
+        }
       }
       if (e === "FinancialPeriod") throw refused(`The ${naturalKey.slice(0, 2)}-${naturalKey.slice(2)} financial period is closed in Acumatica's Accounts Receivable`);
       if (e === "InvoiceReversal") {
@@ -155,15 +214,18 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
         await finishReversal(memo.ReferenceNbr, memo.Status);
         return { targetId: memo.id, targetRef: memo.ReferenceNbr };
       }
-      const created =
-        e === "Payment"
-          ? await client.createPayment(document as PaymentInput)
-          : e === "CreditMemo"
-            ? await client.createCreditMemo(document as ArDocumentInput)
-            : await client.createInvoice(document as ArDocumentInput);
-      const ref = { targetId: created.id, targetRef: created.ReferenceNbr ?? null };
-      await release(e, ref);
-      return ref;
+      // counted as a release in flight from the create on, so the status reads of releases wait for this one too
+      return client.postForRelease(e === "Payment" ? "Payment" : "Invoice", async () => {
+        const created =
+          e === "Payment"
+            ? await client.createPayment(document as PaymentInput)
+            : e === "CreditMemo"
+              ? await client.createCreditMemo(document as ArDocumentInput)
+              : await client.createInvoice(document as ArDocumentInput);
+        const ref = { targetId: created.id, targetRef: created.ReferenceNbr ?? null };
+        await release(e, ref);
+        return ref;
+      });
     },
     /**
      * Master data: a customer brought up to date (its currency is left as it is). A released invoice
@@ -186,16 +248,7 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
      */
     completeDocument: async ({ entity, naturalKey, ref, document }: { entity: string; naturalKey: string; ref: TargetDocumentRef; document: unknown }) => {
       const e = entity as Entity;
-      if (e === "Customer") {
-        const row = (await customers.find(naturalKey))[0];
-        const doc = document as CustomerInput;
-        const claim = { ...(!row?.AccountRef && doc.accountRef ? { AccountRef: doc.accountRef } : {}), ...(!row?.TaxZone && doc.taxZone ? { TaxZone: doc.taxZone } : {}) };
-        if (Object.keys(claim).length > 0) {
-          customers.forget(naturalKey);
-          await client.put("Customer", { CustomerID: naturalKey, ...claim }, acumaticaCustomerSchema, { mode: "update" });
-        }
-        return;
-      }
+      if (e === "Customer") return claimCustomer(naturalKey, (await customers.find(naturalKey))[0], document as CustomerInput);
       const status = statusOf.get(`${entity}:${naturalKey}`);
       if (e === "InvoiceReversal") {
         if (ref.targetRef) await finishReversal(ref.targetRef, status);

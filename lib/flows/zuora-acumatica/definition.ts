@@ -18,6 +18,7 @@ import {
 import { createAcumaticaTarget, createCustomerLookup, createPeriodLookup } from "../../connectors/acumatica/target";
 import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuora";
 import { createZuoraSource } from "../../connectors/zuora/source";
+import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import { defineFlow } from "../types";
 import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
 import { withPeriods } from "./periods";
@@ -47,7 +48,9 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
   target: "acumatica",
   objects: [
     { type: "period", label: "Acumatica financial periods (closed-period check)", mode: "master" },
-    { type: "account", label: "Billing accounts → customers", mode: "master" },
+    // customers are created insert-only (a customer keyed in meanwhile is refused with 412, never overwritten),
+    // so an account is looked up only when unsure; a first-pass page's customers are looked up together
+    { type: "account", label: "Billing accounts → customers", mode: "master", lookUp: "when-unsure", targetEntity: "Customer" },
     // master: a posted invoice is planned again when Zuora changes it, to reverse it if it was canceled;
     // only Zuora creates it, so it is looked up in Acumatica only when an attempt may have written it (or on the first pass)
     // (on the first pass, a poll page's invoices are looked up together: targetEntity, under the Zuora number)
@@ -170,7 +173,12 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
     const periods = createPeriodLookup(target);
     return {
       source: withPeriods(createZuoraSource(source, settings), periods),
-      target: withRefundsAndVoids(createAcumaticaTarget(target, customers), target),
+      target: withRefundsAndVoids(
+        createAcumaticaTarget(target, customers, {
+          customerIdsOf: (accountNumber) => [accountNumber, deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber })],
+        }),
+        target,
+      ),
       plan: createPlanner(settings, customers, periods),
       readBalances: ({ since }) => readZuoraAcumaticaBalances({ source, target, settings, since }),
     };

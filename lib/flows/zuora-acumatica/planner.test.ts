@@ -14,6 +14,7 @@ import { createPlanner } from "./planner";
 
 const customers = (rows: Partial<AcumaticaCustomer>[]): CustomerLookup => ({
   find: async (id: string) => rows.filter((r) => r.CustomerID === id).map((r) => ({ id: `guid-${r.CustomerID}`, CustomerID: r.CustomerID!, ...r })),
+  known: () => undefined,
   forget: () => {},
 });
 const calendar = (states: Record<string, PeriodState>): PeriodLookup => ({

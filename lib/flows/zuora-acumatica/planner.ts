@@ -14,6 +14,7 @@ import {
   type ZuoraAccountRef,
 } from "../../connectors/zuora/documents";
 import type { MappingIssue } from "../../mapping/create-mapping-context";
+import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import type { MissingKey } from "../../mapping/missing-key";
 import type { ValueMapIndex } from "../../mapping/value-map-index";
 import type { FlowRuntime, LedgerReader, ProcessPlan } from "../types";
@@ -183,7 +184,9 @@ export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: Customer
       const mapped = maps.get("customer")?.get(account.accountNumber);
       let matched: AcumaticaCustomer | undefined;
       if (settings.matchExistingCustomers && !mapped) {
-        const existing = await lookup.find(account.accountNumber);
+        // the id a new customer would get goes in the same call (its check below reads it without one)
+        const derivedId = deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber: account.accountNumber });
+        const [existing] = await Promise.all([lookup.find(account.accountNumber), lookup.find(derivedId)]);
         if (existing.length > 1) return { action: "fail", reason: `Acumatica has ${existing.length} customers ${account.accountNumber}; resolve the duplicate there first` };
         matched = existing[0];
       }

@@ -1,0 +1,76 @@
+/**
+ * Status checks of the releases this process has in flight, shared by as many of them as can wait
+ * for each other. A release is `begin`-registered before its action is posted and `end`ed once it is
+ * confirmed or has failed; `check(key)` asks for the document's status in a read that starts after
+ * the call. A read goes out when no read is in flight and either every release in flight is waiting
+ * for one (no one else will ask soon: a lone release, e.g. a callout's, waits for nobody) or the first
+ * of those waiting has waited `maxWaitMs` (releases still being posted then catch the next read).
+ * So under load one read answers about as many documents as releases run at once, and no document
+ * waits more than `maxWaitMs` plus one read for the others.
+ *
+ * Nothing is cached: each check is answered by a read that started after it was asked for. A failed
+ * read fails the checks it carried (each caller handles it as it would its own read).
+ */
+export const batchReleaseChecks = <T>({
+  read,
+  maxWaitMs,
+  maxBatchSize,
+}: {
+  /** the statuses of these documents' keys (one entry per key found) */
+  read: (keys: string[]) => Promise<Map<string, T[]>>;
+  maxWaitMs: number;
+  maxBatchSize: number;
+}) => {
+  type Waiter = { key: string; at: number; resolve: (rows: T[]) => void; reject: (err: unknown) => void };
+  let inFlight = 0;
+  let reading = false;
+  let waiting: Waiter[] = [];
+  let timer: NodeJS.Timeout | null = null;
+
+  const dispatch = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = waiting.slice(0, maxBatchSize);
+    waiting = waiting.slice(batch.length);
+    reading = true;
+    read([...new Set(batch.map((w) => w.key))])
+      .then(
+        (found) => batch.forEach((w) => w.resolve(found.get(w.key) ?? [])),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        reading = false;
+        consider();
+      });
+  };
+
+  /** Sends a read when it is time (see above), else makes sure the longest wait is bounded. */
+  const consider = () => {
+    if (reading || waiting.length === 0) return;
+    const waited = Date.now() - waiting[0]!.at;
+    if (waiting.length >= inFlight || waiting.length >= maxBatchSize || waited >= maxWaitMs) return dispatch();
+    timer ??= setTimeout(() => {
+      timer = null;
+      consider();
+    }, maxWaitMs - waited);
+  };
+
+  return {
+    /** A release of this process is about to be posted. */
+    begin: () => {
+      inFlight += 1;
+    },
+    /** That release is confirmed or has failed: it asks no more. */
+    end: () => {
+      inFlight -= 1;
+      consider();
+    },
+    check: (key: string) =>
+      new Promise<T[]>((resolve, reject) => {
+        waiting.push({ key, at: Date.now(), resolve, reject });
+        consider();
+      }),
+    /** releases in flight and checks waiting (for tests and diagnostics) */
+    state: () => ({ inFlight, waiting: waiting.length, reading }),
+  };
+};
