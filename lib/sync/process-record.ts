@@ -33,6 +33,8 @@ export type ProcessOutcome =
   | { status: "held"; reason: string; missing: MissingKey[] }
   | { status: "skipped"; reason: string }
   | { status: "failed"; reason: string; retryable: boolean }
+  /** a retryable failure left for the record's own `process-record` job (`requeueRetries`) */
+  | { status: "retrying"; reason: string }
   /** the record was not pending (already posted, held, ... or gone): nothing to do */
   | { status: "noop"; current: string | null };
 
@@ -208,6 +210,7 @@ export const processRecord = async ({
   runtime,
   refetch = false,
   removeQueuedJob = false,
+  requeueRetries = false,
   leaseOwner,
 }: {
   db: Db;
@@ -227,6 +230,12 @@ export const processRecord = async ({
    * settles it.
    */
   removeQueuedJob?: boolean;
+  /**
+   * A retryable failure (not the last attempt) queues the record's own `process-record` job for the
+   * next attempt, in the statement that records the failure, and answers `retrying` instead of
+   * throwing (an entry of a batch job: its job's retry would repeat the whole batch's schedule).
+   */
+  requeueRetries?: boolean;
   /**
    * Who claims the record: the record's job passes its worker pool and job id, so the same job's next
    * run may take back a claim its previous run left behind; anything else gets a claim of its own.
@@ -340,7 +349,7 @@ export const processRecord = async ({
         }
       }
       return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
-        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition });
+        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition, batched: true });
         // Held, with the SHARE locks of the keys it waits on taken after its row (see lockFlowDependencies) ...
         const settled = await settleRecordIn(tx, {
           recordId,
@@ -448,11 +457,14 @@ export const processRecord = async ({
       { kind: "attempt", detail: { attempt, request: calls, ...recorded(), targetStatus, error: message, retryable, durationMs: Date.now() - started } },
       ...(isFinal ? [{ kind: "failed" as const, detail: { reason: message, retryable } }] : []),
     ];
-    await settleRecord(db, {
+    // graphile-worker's own backoff after a failed attempt: exp(attempts) seconds
+    const retry = requeueRetries && !isFinal ? { attemptsBefore: jobAttempt, maxAttempts, delaySeconds: Math.exp(Math.min(jobAttempt, 10)) } : undefined;
+    const settled = await settleRecord(db, {
       recordId,
       flowId: flow.id,
       owner,
       settlement: {
+        retry,
         status: isFinal ? "failed" : "pending",
         ...(isFinal ? { statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
         lastError: message,
@@ -465,6 +477,7 @@ export const processRecord = async ({
         removeQueuedJob,
       },
     });
+    if (retry) return settled ? { status: "retrying", reason: message } : lostClaim;
     if (!isFinal) throw err;
     return { status: "failed", reason: message, retryable };
   } finally {
