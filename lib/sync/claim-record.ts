@@ -28,7 +28,7 @@ export type ClaimedRecord = {
   flow: FlowRow;
   sourceUpdatedAt: Date;
   targetUpdatedAt: Date;
-  valueMapDigest: string | null;
+  valueMapVersion: string | null;
 };
 
 export type ClaimedSource = { version: string | null; digest: string };
@@ -74,7 +74,7 @@ const claimRowSchema = z.object({
   flow: flowJsonSchema.nullable(),
   sourceUpdatedAt: z.date().nullable(),
   targetUpdatedAt: z.date().nullable(),
-  valueMapDigest: z.string().nullable(),
+  valueMapVersion: z.string().nullable(),
 });
 
 const CLAIM = prepared(
@@ -94,8 +94,7 @@ const CLAIM = prepared(
     CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
       'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
     sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
-    (SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
-      FROM "ValueMap" v WHERE v."flowId" = c."flowId") AS "valueMapDigest"
+    (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS "valueMapVersion"
   FROM cur LEFT JOIN claimed c ON true
     LEFT JOIN "Flow" f ON f.id = c."flowId"
     LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`,
@@ -106,7 +105,7 @@ const CLAIM = prepared(
  * pending and unclaimed (or its claim expired, or `owner` holds it already: the same job's next run),
  * it takes the lease (owner, expiry), counts the attempt and sets `lookUpFirst` (this attempt may
  * write; only its recorded outcome clears it), and returns the record with its flow, the connections'
- * updatedAt and the value maps' digest (what the per-process caches are checked against).
+ * updatedAt and the version of the flow's value maps (what the per-process caches are checked against).
  * `lookUp` is the flag as it was before this claim: an earlier attempt that may have written (or died
  * without an outcome, or lost its lease) left it set.
  */
@@ -127,7 +126,7 @@ export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: s
       flow: { ...row.flow, backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom), createdAt: new Date(row.flow.createdAt) },
       sourceUpdatedAt: row.sourceUpdatedAt!,
       targetUpdatedAt: row.targetUpdatedAt!,
-      valueMapDigest: row.valueMapDigest,
+      valueMapVersion: row.valueMapVersion,
     },
   };
 };

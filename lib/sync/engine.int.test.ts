@@ -197,6 +197,25 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
     expect(world.creates).toBe(2);
   });
 
+  it("moves a flow's value map version on every statement that writes its maps, and a flow with maps can still be deleted", async () => {
+    const version = async (flowId: string) => (await t.db.valueMapVersion.findUnique({ where: { flowId } }))?.version ?? null;
+    const other = await t.db.flow.create({ data: { kind: "memory", name: "versioned", sourceConnectionId: (await t.db.flow.findUniqueOrThrow({ where: { id: flow.id } })).sourceConnectionId, targetConnectionId: flow.targetConnectionId } });
+    expect(await version(other.id)).toBeNull();
+    await t.db.valueMap.createMany({ data: [{ flowId: other.id, kind: "gl-account", sourceKey: "A", targetValue: "1" }, { flowId: other.id, kind: "gl-account", sourceKey: "B", targetValue: "2" }] });
+    expect(await version(other.id)).toBe(1n);
+    await t.db.valueMap.updateMany({ where: { flowId: other.id, sourceKey: "A" }, data: { targetValue: "3" } });
+    expect(await version(other.id)).toBe(2n);
+    // a statement that changes nothing leaves it
+    await t.db.valueMap.updateMany({ where: { flowId: other.id, sourceKey: "none" }, data: { targetValue: "3" } });
+    expect(await version(other.id)).toBe(2n);
+    await t.db.valueMap.deleteMany({ where: { flowId: other.id, sourceKey: "B" } });
+    expect(await version(other.id)).toBe(3n);
+    const before = await version(flow.id);
+    await t.db.flow.delete({ where: { id: other.id } });
+    expect(await t.db.valueMap.count({ where: { flowId: other.id } })).toBe(0);
+    expect(await version(flow.id)).toBe(before);
+  });
+
   it("a malformed source payload fails the record with a clear error instead of crashing", async () => {
     const { recordId } = await ingest(memoryDocument("invoice", "i7", "2026-11-01T10:00:00.000Z", { number: "INV-7", lines: "oops" }));
     expect(await processRecord({ db: t.db, recordId })).toMatchObject({ status: "failed", retryable: false });

@@ -2,7 +2,9 @@ import type { PostedVia } from "../audit/events";
 import { randomUUID } from "node:crypto";
 import type { RecordEventInput } from "../audit/events";
 import type { SourceDocument, TargetCallSummary, TargetDocumentRef, TargetPort } from "../connectors/ports";
+import { z } from "zod";
 import type { Db } from "../db";
+import { dbRows, prepared } from "../db/pool";
 import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime, PlannedDocument, ProcessPlan } from "../flows/types";
 import type { MissingKey } from "../mapping/missing-key";
@@ -39,22 +41,33 @@ export type ProcessOutcome =
   | { status: "noop"; current: string | null };
 
 /**
- * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
- * aggregate the database computes over the flow's rows) is unchanged: a job reads one short row
- * instead of every map, and any saved, imported or deleted map is seen by the next job.
+ * The flow's value maps, per process (per Db) and flow, reused while the flow's value map version
+ * (ValueMapVersion, moved by triggers on every write of a map) is unchanged: a claim reads one short
+ * row instead of every map, and any saved, imported or deleted map is seen by the next job.
  */
-const valueMapCache = new WeakMap<Db, Map<string, { digest: string; maps: ValueMapIndex }>>();
+const valueMapCache = new WeakMap<Db, Map<string, { version: string; maps: ValueMapIndex }>>();
 
-/** `digest`: the maps' digest as claimRecord read it with the record (the maps read after it are at least as new). */
-const loadValueMaps = async (db: Db, flowId: string, digestRead: string | null): Promise<ValueMapIndex> => {
-  const digest = digestRead ?? "none";
-  const perDb = valueMapCache.get(db) ?? new Map<string, { digest: string; maps: ValueMapIndex }>();
+/**
+ * A flow's value maps as one JSON value (one row, parsed once), not a row each: a flow's maps are
+ * reloaded whenever one is added (every new customer a backfill creates), so this runs often.
+ */
+const FLOW_VALUE_MAPS = prepared(
+  "mlc_flow_value_maps",
+  `SELECT COALESCE(json_agg(json_build_array(kind, "sourceKey", "targetValue")), '[]'::json) AS maps FROM "ValueMap" WHERE "flowId" = $1::uuid`,
+);
+const valueMapsRowSchema = z.object({ maps: z.array(z.tuple([z.string(), z.string(), z.string()])) });
+
+/** `versionRead`: the maps' version as claimRecord read it with the record (null: never written since the version table exists). */
+const loadValueMaps = async (db: Db, flowId: string, versionRead: string | null): Promise<ValueMapIndex> => {
+  const version = versionRead ?? "none";
+  const perDb = valueMapCache.get(db) ?? new Map<string, { version: string; maps: ValueMapIndex }>();
   valueMapCache.set(db, perDb);
   const cached = perDb.get(flowId);
-  if (cached?.digest === digest) return cached.maps;
-  // Read after the digest: at least as new as it, so a change in between only costs a reload later.
-  const maps = indexValueMaps(await db.valueMap.findMany({ where: { flowId }, select: { kind: true, sourceKey: true, targetValue: true } }));
-  perDb.set(flowId, { digest, maps });
+  if (cached?.version === version) return cached.maps;
+  // Read after the version: at least as new as it, so a change in between only costs a reload later.
+  const [row] = await dbRows(db, FLOW_VALUE_MAPS, [flowId], valueMapsRowSchema);
+  const maps = indexValueMaps((row?.maps ?? []).map(([kind, sourceKey, targetValue]) => ({ kind, sourceKey, targetValue })));
+  perDb.set(flowId, { version, maps });
   return maps;
 };
 
@@ -280,7 +293,7 @@ export const processRecord = async ({
   const attemptBody = async (): Promise<ProcessOutcome> => {
     const definition = getFlowKind(flow.kind);
     const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: record.sourceUpdatedAt, target: record.targetUpdatedAt } }));
-    const maps = await loadValueMaps(db, flow.id, record.valueMapDigest);
+    const maps = await loadValueMaps(db, flow.id, record.valueMapVersion);
     const ledger = createLedgerReader({ db, flow, partnerKind: definition.partner });
     const partnerMaps = await loadPartnerMaps({ db, flow, partnerKind: definition.partner });
     const isMaster = syncModeOf(definition, record.objectType) === "master";
