@@ -1,4 +1,5 @@
 import type { Db } from "../db";
+import { claimRecords, holdLease, type Lease } from "./claim-record";
 import { processRecord, type ProcessOutcome } from "./process-record";
 
 /**
@@ -11,7 +12,9 @@ export const BATCH_CONCURRENCY = 1;
 
 /**
  * The records of one `process-records` batch job, each exactly as its own `process-record` job would
- * process it (claim, plan, write, settle: processRecord), at most `concurrency` at a time. Answers one
+ * process it (claim, plan, write, settle: processRecord), at most `concurrency` at a time. The
+ * records are claimed together in one statement first, each then holding its lease (renewed while it
+ * waits its turn, see holdLease) until its own attempt settles it. Answers one
  * promise per record, in order, as graphile-worker's batch jobs expect: a rejected one (the database
  * went away, the settle itself failed) is retried alone by the batch job, with the job's attempt
  * count, which is then that record's own (every entry still in the payload failed every attempt).
@@ -47,17 +50,32 @@ export const processRecordBatch = ({
     promise.catch(() => {});
     return { promise, resolve, reject };
   });
-  let next = 0;
-  const lane = async () => {
-    while (next < recordIds.length) {
-      const i = next++;
-      try {
-        settlers[i]!.resolve(await processRecord({ db, recordId: recordIds[i]!, attempt, maxAttempts, leaseOwner, requeueRetries: true }));
-      } catch (err) {
-        settlers[i]!.reject(err);
-      }
+  void (async () => {
+    const claimedAt = Date.now();
+    const leases = new Map<string, Lease>();
+    try {
+      const claims = await claimRecords({ db, recordIds, owner: leaseOwner });
+      for (const [recordId, claim] of claims) if (claim.claimed) leases.set(recordId, holdLease({ db, recordId, owner: leaseOwner, claimedAt }));
+      let next = 0;
+      const lane = async () => {
+        while (next < recordIds.length) {
+          const i = next++;
+          const recordId = recordIds[i]!;
+          try {
+            const claimed = { claim: claims.get(recordId)!, lease: leases.get(recordId) };
+            settlers[i]!.resolve(await processRecord({ db, recordId, attempt, maxAttempts, leaseOwner, requeueRetries: true, claimed }));
+          } catch (err) {
+            settlers[i]!.reject(err);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, recordIds.length) }, lane));
+    } catch (err) {
+      // the claim failed (the database went away): every entry is retried by the batch job
+      for (const s of settlers) s.reject(err);
+    } finally {
+      for (const lease of leases.values()) lease.stop();
     }
-  };
-  for (let k = 0; k < Math.min(concurrency, recordIds.length); k++) void lane();
+  })();
   return settlers.map((s) => s.promise);
 };

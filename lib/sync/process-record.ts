@@ -13,7 +13,7 @@ import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { diffFields } from "./diff-fields";
 import { alwaysLooksUp, syncModeOf } from "./flow-objects";
-import { claimRecord, holdLease } from "./claim-record";
+import { claimRecord, holdLease, type ClaimResult, type Lease } from "./claim-record";
 import { enqueueRecord } from "./enqueue-record";
 import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
@@ -225,6 +225,7 @@ export const processRecord = async ({
   removeQueuedJob = false,
   requeueRetries = false,
   leaseOwner,
+  claimed,
 }: {
   db: Db;
   recordId: string;
@@ -254,10 +255,15 @@ export const processRecord = async ({
    * run may take back a claim its previous run left behind; anything else gets a claim of its own.
    */
   leaseOwner?: string;
+  /**
+   * The record's claim as the caller made it for `leaseOwner` (a batch claims all its records in one
+   * statement, see processRecordBatch), with the lease it holds from then on when it was claimed.
+   */
+  claimed?: { claim: ClaimResult; lease?: Lease };
 }): Promise<ProcessOutcome> => {
   const owner = leaseOwner ?? `direct:${randomUUID()}`;
   const claimedAt = Date.now();
-  const claim = await claimRecord({ db, recordId, owner });
+  const claim = claimed?.claim ?? (await claimRecord({ db, recordId, owner }));
   if (!claim.claimed) {
     // Another attempt holds the record: when it ends the record settles; if its worker died, the
     // record's job runs again once that claim has run out.
@@ -268,7 +274,7 @@ export const processRecord = async ({
   }
   const record = claim.record;
   const { flow, attempt } = record;
-  const lease = holdLease({ db, recordId, owner, claimedAt });
+  const lease = claimed?.lease ?? holdLease({ db, recordId, owner, claimedAt });
   const writes = createWriteLedger(lease.assertWritable);
   // A newer source version ingested during this attempt queued the record again: it stays pending for
   // that version (a posted `document` record is never posted again; the ingest noted the version).

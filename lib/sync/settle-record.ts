@@ -112,8 +112,20 @@ type Settle = { recordId: string; flowId: string; owner: string; settlement: Set
 /** One advisory lock name per distinct key, as lockFlowDependencies names them. */
 const lockNames = (flowId: string, keys: readonly DependencyKey[]) => [...new Set(keys.map((k) => JSON.stringify([flowId, k.kind, k.sourceKey])))];
 
+/**
+ * An event as stored, checked against the audit vocabulary; except an attempt's recorded calls, kept
+ * as the call recorder built them (typed, redacted and bounded there): the largest part of a post's
+ * events, whose second parse was the largest zod cost of a worker in the backfill profile.
+ */
+const storedEvent = (e: RecordEventInput): RecordEventInput => {
+  if (e.kind !== "attempt" || e.detail.calls === undefined) return recordEventSchema.parse(e);
+  const { calls, ...detail } = e.detail;
+  const parsed = recordEventSchema.parse({ kind: e.kind, detail });
+  return parsed.kind === "attempt" ? { ...parsed, detail: { ...parsed.detail, calls } } : parsed;
+};
+
 const settleValues = ({ recordId, flowId, owner, settlement: s }: Settle): unknown[] => {
-  const events = s.events.map((e) => recordEventSchema.parse(e));
+  const events = s.events.map(storedEvent);
   const f = s.fresh;
   return [
     recordId,
