@@ -10,7 +10,11 @@ export type TaskDefinition<S extends z.ZodType> = {
   schema: S;
   /** graphile-worker's max_attempts for jobs of this task (default 25 there) */
   maxAttempts?: number;
-  run: (payload: z.infer<S>, helpers: JobHelpers) => Promise<void>;
+  /**
+   * A batch job's task (an array payload) may answer one promise per entry: graphile-worker retries
+   * only the entries whose promise rejects.
+   */
+  run: (payload: z.infer<S>, helpers: JobHelpers) => Promise<void> | Promise<readonly Promise<unknown>[]>;
 };
 
 const TASK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -30,5 +34,6 @@ export const toGraphileTask =
       helpers.logger.error(`${definition.name}: invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
       throw new Error(`invalid payload for ${definition.name}`);
     }
-    await definition.run(parsed.data, helpers);
+    const entries = await definition.run(parsed.data, helpers);
+    return entries ? [...entries] : undefined;
   };

@@ -6,6 +6,7 @@ import { createPollDueFlowsTask } from "./poll-due-flows";
 import { createPollFlowTask } from "./poll-flow";
 import { createProcessCalloutTask } from "./process-callout";
 import { createProcessRecordTask } from "./process-record";
+import { createProcessRecordsTask } from "./process-records";
 import { createPruneInboundEventsTask } from "./prune-inbound-events";
 import { createRenewDueSubscriptionsTask } from "./renew-due-subscriptions";
 import { createRenewSubscriptionsTask } from "./renew-subscriptions";
@@ -18,6 +19,7 @@ export const createTasks = (identity: WorkerIdentity): TaskDefinition<any>[] => 
   createPollFlowTask(),
   createProcessCalloutTask(),
   createProcessRecordTask(),
+  createProcessRecordsTask(),
   createRenewDueSubscriptionsTask(),
   createRenewSubscriptionsTask(),
   createPruneInboundEventsTask(),

@@ -8,13 +8,14 @@ import { defineTask } from "./define-task";
 export const createProcessRecordTask = ({ getDb = db }: { getDb?: () => Db } = {}) =>
   defineTask({
     ...processRecordJob,
-    run: async ({ recordId, refetch }, helpers) => {
+    run: async ({ recordId, refetch, attemptsBefore = 0 }, helpers) => {
       await processRecord({
         db: getDb(),
         recordId,
         refetch,
-        attempt: helpers.job.attempts,
-        maxAttempts: helpers.job.max_attempts,
+        // a batch entry's retries continue its count (this job's max_attempts was lowered by as many)
+        attempt: helpers.job.attempts + attemptsBefore,
+        maxAttempts: helpers.job.max_attempts + attemptsBefore,
         // this job, in this worker pool: its next run may take back a claim its previous run left
         leaseOwner: `job:${helpers.job.locked_by ?? "?"}:${helpers.job.id}`,
       });

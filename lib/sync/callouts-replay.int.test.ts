@@ -4,6 +4,7 @@ import { createTestDb, type TestDb } from "../../test/db";
 import { toGraphileTask } from "../../jobs/define-task";
 import { createProcessCalloutTask } from "../../jobs/process-callout";
 import { createProcessRecordTask } from "../../jobs/process-record";
+import { createProcessRecordsTask } from "../../jobs/process-records";
 import { createConnection } from "../connections/create-connection";
 import { signCallout } from "../connectors/zuora";
 import { countRecordsByStatus } from "../records/count-records-by-status";
@@ -33,6 +34,7 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
         logger: quiet,
         taskList: {
           "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+          "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
           "process-callout": toGraphileTask(createProcessCalloutTask({ getDb: () => t.db })),
         },
       });

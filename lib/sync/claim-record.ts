@@ -28,7 +28,7 @@ export type ClaimedRecord = {
   flow: FlowRow;
   sourceUpdatedAt: Date;
   targetUpdatedAt: Date;
-  valueMapDigest: string | null;
+  valueMapVersion: string | null;
 };
 
 export type ClaimedSource = { version: string | null; digest: string };
@@ -64,6 +64,7 @@ const recordJsonSchema = z.object({
 });
 
 const claimRowSchema = z.object({
+  recordId: z.string(),
   status: z.string(),
   leaseUntil: z.date().nullable(),
   lookUp: z.boolean(),
@@ -74,13 +75,13 @@ const claimRowSchema = z.object({
   flow: flowJsonSchema.nullable(),
   sourceUpdatedAt: z.date().nullable(),
   targetUpdatedAt: z.date().nullable(),
-  valueMapDigest: z.string().nullable(),
+  valueMapVersion: z.string().nullable(),
 });
 
 const CLAIM = prepared(
-  "mlc_claim_record",
+  "mlc_claim_records",
   `WITH cur AS (
-    SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst" FROM "SyncRecord" WHERE id = $1::uuid FOR UPDATE
+    SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst" FROM "SyncRecord" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
   ), claimed AS (
     UPDATE "SyncRecord" r SET attempts = r.attempts + 1, "leaseOwner" = $2::text, "leaseUntil" = now() + make_interval(secs => $3::float8), "lookUpFirst" = true
     FROM cur
@@ -88,30 +89,19 @@ const CLAIM = prepared(
     RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
       r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
   )
-  SELECT cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
+  SELECT cur.id AS "recordId", cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
     CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
       'sourcePayload', c."sourcePayload", 'targetId', c."targetId", 'targetRef', c."targetRef", 'mappedPayload', c."mappedPayload") END AS record,
     CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
       'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
     sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
-    (SELECT md5(string_agg(v.kind || chr(31) || v."sourceKey" || chr(31) || v."targetValue", chr(30) ORDER BY v.kind, v."sourceKey"))
-      FROM "ValueMap" v WHERE v."flowId" = c."flowId") AS "valueMapDigest"
-  FROM cur LEFT JOIN claimed c ON true
+    (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS "valueMapVersion"
+  FROM cur LEFT JOIN claimed c ON c.id = cur.id
     LEFT JOIN "Flow" f ON f.id = c."flowId"
     LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`,
 );
 
-/**
- * Claims a pending record for one attempt, in ONE statement that commits at once: when the record is
- * pending and unclaimed (or its claim expired, or `owner` holds it already: the same job's next run),
- * it takes the lease (owner, expiry), counts the attempt and sets `lookUpFirst` (this attempt may
- * write; only its recorded outcome clears it), and returns the record with its flow, the connections'
- * updatedAt and the value maps' digest (what the per-process caches are checked against).
- * `lookUp` is the flag as it was before this claim: an earlier attempt that may have written (or died
- * without an outcome, or lost its lease) left it set.
- */
-export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: string; owner: string }): Promise<ClaimResult> => {
-  const [row] = await dbRows(db, CLAIM, [recordId, owner, LEASE_MS / 1000], claimRowSchema);
+const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimResult => {
   if (!row) return { claimed: false, current: null };
   if (!row.record || !row.flow || row.attempt === null) {
     if (row.status === "pending" && row.leaseUntil) return { claimed: false, current: "pending", busyUntil: row.leaseUntil };
@@ -127,10 +117,30 @@ export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: s
       flow: { ...row.flow, backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom), createdAt: new Date(row.flow.createdAt) },
       sourceUpdatedAt: row.sourceUpdatedAt!,
       targetUpdatedAt: row.targetUpdatedAt!,
-      valueMapDigest: row.valueMapDigest,
+      valueMapVersion: row.valueMapVersion,
     },
   };
 };
+
+/**
+ * Claims pending records for one attempt each, in ONE statement that commits at once (rows locked in
+ * id order): a record that is pending and unclaimed (or whose claim expired, or that `owner` holds
+ * already: the same job's next run) gets the lease (owner, expiry), its attempt counted and
+ * `lookUpFirst` set (this attempt may write; only its recorded outcome clears it), and comes back
+ * with its flow, the connections' updatedAt and the version of the flow's value maps (what the
+ * per-process caches are checked against). `lookUp` is the flag as it was before this claim: an
+ * earlier attempt that may have written (or died without an outcome, or lost its lease) left it set.
+ * Answers one result per id.
+ */
+export const claimRecords = async ({ db, recordIds, owner }: { db: Db; recordIds: readonly string[]; owner: string }): Promise<Map<string, ClaimResult>> => {
+  const rows = await dbRows(db, CLAIM, [recordIds, owner, LEASE_MS / 1000], claimRowSchema);
+  const byId = new Map(rows.map((row) => [row.recordId, row]));
+  return new Map(recordIds.map((id) => [id, toClaimResult(byId.get(id))]));
+};
+
+/** One record's claim (see claimRecords). */
+export const claimRecord = async ({ db, recordId, owner }: { db: Db; recordId: string; owner: string }): Promise<ClaimResult> =>
+  (await claimRecords({ db, recordIds: [recordId], owner })).get(recordId)!;
 
 const RENEW_LEASE = prepared(
   "mlc_renew_lease",

@@ -2,8 +2,9 @@ import { Logger, runOnce } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
 import { createProcessRecordTask } from "../../jobs/process-record";
+import { createProcessRecordsTask } from "../../jobs/process-records";
 import { toGraphileTask } from "../../jobs/define-task";
-import { ingestDocument } from "./ingest-document";
+import { ingestDocument, ingestDocuments } from "./ingest-document";
 import { registerMemoryFlow, createMemoryFlowRow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { processRecord } from "./process-record";
 import { releaseHeldRecords } from "./release-held-records";
@@ -18,7 +19,15 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
   /** Runs jobs until none is runnable (runOnce stops when a fetch comes back empty, even if a job it ran added more). */
   const drain = async () => {
     for (let round = 0; round < 20; round++) {
-      await runOnce({ connectionString: t.url, concurrency: 1, logger: quiet, taskList: { "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })) } });
+      await runOnce({
+        connectionString: t.url,
+        concurrency: 1,
+        logger: quiet,
+        taskList: {
+          "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+          "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
+        },
+      });
       const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
       if (Number(ready!.n) === 0) return;
     }
@@ -154,6 +163,57 @@ describe("record lifecycle (memory flow, real Postgres and graphile-worker)", ()
     const exhausted = await recordOf("i6");
     expect(exhausted).toMatchObject({ status: "failed", statusReason: "retries-exhausted", attempts: 2 });
     expect(world.creates).toBe(0);
+  });
+
+  it("a batch job posts its records; an entry that fails retryably continues as the record's own job, counting its attempts to the last", async () => {
+    await t.db.valueMap.upsert({ where: { flowId_kind_sourceKey: { flowId: flow.id, kind: "gl-account", sourceKey: "Fee" } }, create: { flowId: flow.id, kind: "gl-account", sourceKey: "Fee", targetValue: "40000" }, update: {} });
+    const docs = ["b1", "b2", "b3"].map((id) => memoryDocument("invoice", id, "2026-11-01T10:00:00.000Z", { number: `INV-${id}`, lines: [{ key: "Fee", amount: 3 }] }));
+    const ids = (await t.db.$transaction((tx) => ingestDocuments({ tx, flow, documents: docs, origin: "poll", batched: true }))).map((r) => r.recordId);
+    const batches = await t.db.$queryRaw<{ payload: { recordId: string }[]; max_attempts: number }[]>`
+      SELECT j.payload, j.max_attempts FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'process-records'`;
+    expect(batches.flatMap((b) => b.payload.map((e) => e.recordId)).sort()).toEqual([...ids].sort());
+    expect(batches.every((b) => b.max_attempts === 8)).toBe(true);
+
+    // the first write of the batch is refused with a 503: that record goes on alone, the others post
+    const busy = Object.assign(new Error("Acumatica answered 503"), { retryable: true, status: 503 });
+    world.writeFaults.push(busy);
+    await drain();
+    const states = await Promise.all(["b1", "b2", "b3"].map((id) => recordOf(id)));
+    const retrying = states.filter((r) => r.status === "pending");
+    expect(retrying).toHaveLength(1);
+    expect(states.filter((r) => r.status === "posted")).toHaveLength(2);
+    const [own] = await t.db.$queryRaw<{ payload: unknown; max_attempts: number; attempts: number; later: boolean }[]>`
+      SELECT j.payload, j.max_attempts, j.attempts, j.run_at > now() AS later FROM graphile_worker._private_jobs j WHERE j.key = ${`record:${retrying[0]!.id}`}`;
+    expect(own).toEqual({ payload: { recordId: retrying[0]!.id, attemptsBefore: 1 }, max_attempts: 7, attempts: 0, later: true });
+    expect(await t.db.$queryRaw`SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'process-records'`).toEqual([]);
+
+    // its own job's attempts continue the count: attempt 8 of 8 (the job's 7th) fails the record
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 6, run_at = now() WHERE key = ${`record:${retrying[0]!.id}`}`;
+    world.writeFaults.push(busy);
+    await drain();
+    expect(await recordOf(retrying[0]!.sourceId)).toMatchObject({ status: "failed", statusReason: "retries-exhausted" });
+    const attempts = await t.db.recordEvent.findMany({ where: { recordId: retrying[0]!.id, kind: "attempt" }, orderBy: { id: "asc" } });
+    expect(attempts.map((e) => (e.detail as { retryable?: boolean }).retryable)).toEqual([true, true]);
+    expect(world.creates).toBe(2);
+  });
+
+  it("moves a flow's value map version on every statement that writes its maps, and a flow with maps can still be deleted", async () => {
+    const version = async (flowId: string) => (await t.db.valueMapVersion.findUnique({ where: { flowId } }))?.version ?? null;
+    const other = await t.db.flow.create({ data: { kind: "memory", name: "versioned", sourceConnectionId: (await t.db.flow.findUniqueOrThrow({ where: { id: flow.id } })).sourceConnectionId, targetConnectionId: flow.targetConnectionId } });
+    expect(await version(other.id)).toBeNull();
+    await t.db.valueMap.createMany({ data: [{ flowId: other.id, kind: "gl-account", sourceKey: "A", targetValue: "1" }, { flowId: other.id, kind: "gl-account", sourceKey: "B", targetValue: "2" }] });
+    expect(await version(other.id)).toBe(1n);
+    await t.db.valueMap.updateMany({ where: { flowId: other.id, sourceKey: "A" }, data: { targetValue: "3" } });
+    expect(await version(other.id)).toBe(2n);
+    // a statement that changes nothing leaves it
+    await t.db.valueMap.updateMany({ where: { flowId: other.id, sourceKey: "none" }, data: { targetValue: "3" } });
+    expect(await version(other.id)).toBe(2n);
+    await t.db.valueMap.deleteMany({ where: { flowId: other.id, sourceKey: "B" } });
+    expect(await version(other.id)).toBe(3n);
+    const before = await version(flow.id);
+    await t.db.flow.delete({ where: { id: other.id } });
+    expect(await t.db.valueMap.count({ where: { flowId: other.id } })).toBe(0);
+    expect(await version(flow.id)).toBe(before);
   });
 
   it("a malformed source payload fails the record with a clear error instead of crashing", async () => {

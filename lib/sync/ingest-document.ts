@@ -57,6 +57,7 @@ export const ingestDocuments = async ({
   inboundEventId,
   definition,
   absentAtTarget,
+  batched = false,
 }: {
   tx: Prisma.TransactionClient;
   flow: { id: string; targetConnectionId: string };
@@ -71,6 +72,8 @@ export const ingestDocuments = async ({
    * its own. Records that exist already keep their flag (an attempt of theirs may have written).
    */
   absentAtTarget?: ReadonlySet<string>;
+  /** queue the records in batch jobs (see enqueueRecords): for callers that never address a record's job by its key */
+  batched?: boolean;
 }): Promise<{ outcome: IngestOutcome; recordId: string }[]> => {
   // One document per (objectType, sourceId): the newest wins.
   const unique = new Map<string, SourceDocument>();
@@ -177,7 +180,7 @@ export const ingestDocuments = async ({
         WHERE s.id = u.id`;
     }
     if (events.length > 0) await tx.recordEvent.createMany({ data: events });
-    await enqueueRecords(tx, toQueue);
+    await enqueueRecords(tx, toQueue, { batched });
   }
 
   return documents.map((d) => {

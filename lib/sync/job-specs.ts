@@ -10,8 +10,28 @@ export type JobSpec<S extends z.ZodType> = { name: string; schema: S; maxAttempt
 /** Map and post one record. Job key `record:<recordId>`; no queue (see enqueue-record.ts). */
 export const processRecordJob = {
   name: "process-record",
-  schema: z.object({ recordId: z.uuid(), /** re-fetch the source document first (replay) */ refetch: z.boolean().optional() }),
+  schema: z.object({
+    recordId: z.uuid(),
+    /** re-fetch the source document first (replay) */
+    refetch: z.boolean().optional(),
+    /**
+     * attempts the record already made in a `process-records` batch before this job took over its
+     * retries (the job's max_attempts is lowered by as many): its attempt numbers continue from there
+     */
+    attemptsBefore: z.number().int().min(1).optional(),
+  }),
   maxAttempts: 8,
+} satisfies JobSpec<z.ZodType>;
+
+/**
+ * Map and post several records in one job (graphile-worker's batch job: an array payload, one entry
+ * per record; an entry that fails is retried alone). No job key: a record's own retries, replays and
+ * callout fallbacks are `process-record` jobs (see enqueue-records.ts). Same attempt budget.
+ */
+export const processRecordsJob = {
+  name: "process-records",
+  schema: z.array(z.object({ recordId: z.uuid() })).min(1),
+  maxAttempts: processRecordJob.maxAttempts,
 } satisfies JobSpec<z.ZodType>;
 
 /** Read changed documents of one object type, a few pages per job. Job key `poll:<flowId>:<objectType>`. */

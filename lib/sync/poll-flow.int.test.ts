@@ -5,6 +5,7 @@ import { toGraphileTask } from "../../jobs/define-task";
 import { createPollDueFlowsTask } from "../../jobs/poll-due-flows";
 import { createPollFlowTask } from "../../jobs/poll-flow";
 import { createProcessRecordTask } from "../../jobs/process-record";
+import { createProcessRecordsTask } from "../../jobs/process-records";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
 import { createFlow } from "../../test/e2e-sync/harness";
 import { createConnection } from "../connections/create-connection";
@@ -26,6 +27,7 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
 
   const taskList = () => ({
     "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+    "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
     "poll-flow": toGraphileTask(createPollFlowTask({ getDb: () => t.db })),
     "poll-due-flows": toGraphileTask(createPollDueFlowsTask({ getDb: () => t.db })),
   });
@@ -220,9 +222,12 @@ describe("polling Zuora (sandbox over HTTP): a listing that carries its document
       expect(payload.lines.length).toBeGreaterThan(0);
       expect([r.naturalKey, Number(r.amount), r.currency, r.documentDate?.toISOString().slice(0, 10)]).toEqual([payload.invoiceNumber, payload.amount, payload.currency, payload.invoiceDate]);
     }
-    // one process-record job per record, keyed by it
-    const jobs = await t.db.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'process-record'`;
-    expect(jobs.map((j) => j.key).sort()).toEqual(records.map((r) => `record:${r.id}`).sort());
+    // every record in exactly one process-records batch job, a page's records spread over several jobs
+    const jobs = await t.db.$queryRaw<{ payload: { recordId: string }[] }[]>`
+      SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'process-records'`;
+    expect(jobs.flatMap((j) => j.payload.map((e) => e.recordId)).sort()).toEqual(records.map((r) => r.id).sort());
+    expect(jobs.length).toBeGreaterThan(1);
+    expect(await t.db.$queryRaw`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'process-record'`).toEqual([]);
 
     // the next run re-reads its overlap window: listed again, nothing ingested twice (the product
     // names read a moment ago are still known to this process)

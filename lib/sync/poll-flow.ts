@@ -174,7 +174,7 @@ export const pollFlow = async ({
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
       const counts = await db.$transaction(async (tx) => {
         const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget })) outcomes[outcome] += 1;
+        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget, batched: true })) outcomes[outcome] += 1;
         await tx.syncCursor.update({
           where: { flowId_objectType: { flowId, objectType } },
           data: isLast

@@ -2,7 +2,9 @@ import type { PostedVia } from "../audit/events";
 import { randomUUID } from "node:crypto";
 import type { RecordEventInput } from "../audit/events";
 import type { SourceDocument, TargetCallSummary, TargetDocumentRef, TargetPort } from "../connectors/ports";
+import { z } from "zod";
 import type { Db } from "../db";
+import { dbRows, prepared } from "../db/pool";
 import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime, PlannedDocument, ProcessPlan } from "../flows/types";
 import type { MissingKey } from "../mapping/missing-key";
@@ -11,7 +13,7 @@ import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { diffFields } from "./diff-fields";
 import { alwaysLooksUp, syncModeOf } from "./flow-objects";
-import { claimRecord, holdLease } from "./claim-record";
+import { claimRecord, holdLease, type ClaimResult, type Lease } from "./claim-record";
 import { enqueueRecord } from "./enqueue-record";
 import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
@@ -33,26 +35,39 @@ export type ProcessOutcome =
   | { status: "held"; reason: string; missing: MissingKey[] }
   | { status: "skipped"; reason: string }
   | { status: "failed"; reason: string; retryable: boolean }
+  /** a retryable failure left for the record's own `process-record` job (`requeueRetries`) */
+  | { status: "retrying"; reason: string }
   /** the record was not pending (already posted, held, ... or gone): nothing to do */
   | { status: "noop"; current: string | null };
 
 /**
- * The flow's value maps, per process (per Db) and flow, reused while a digest of their content (one
- * aggregate the database computes over the flow's rows) is unchanged: a job reads one short row
- * instead of every map, and any saved, imported or deleted map is seen by the next job.
+ * The flow's value maps, per process (per Db) and flow, reused while the flow's value map version
+ * (ValueMapVersion, moved by triggers on every write of a map) is unchanged: a claim reads one short
+ * row instead of every map, and any saved, imported or deleted map is seen by the next job.
  */
-const valueMapCache = new WeakMap<Db, Map<string, { digest: string; maps: ValueMapIndex }>>();
+const valueMapCache = new WeakMap<Db, Map<string, { version: string; maps: ValueMapIndex }>>();
 
-/** `digest`: the maps' digest as claimRecord read it with the record (the maps read after it are at least as new). */
-const loadValueMaps = async (db: Db, flowId: string, digestRead: string | null): Promise<ValueMapIndex> => {
-  const digest = digestRead ?? "none";
-  const perDb = valueMapCache.get(db) ?? new Map<string, { digest: string; maps: ValueMapIndex }>();
+/**
+ * A flow's value maps as one JSON value (one row, parsed once), not a row each: a flow's maps are
+ * reloaded whenever one is added (every new customer a backfill creates), so this runs often.
+ */
+const FLOW_VALUE_MAPS = prepared(
+  "mlc_flow_value_maps",
+  `SELECT COALESCE(json_agg(json_build_array(kind, "sourceKey", "targetValue")), '[]'::json) AS maps FROM "ValueMap" WHERE "flowId" = $1::uuid`,
+);
+const valueMapsRowSchema = z.object({ maps: z.array(z.tuple([z.string(), z.string(), z.string()])) });
+
+/** `versionRead`: the maps' version as claimRecord read it with the record (null: never written since the version table exists). */
+const loadValueMaps = async (db: Db, flowId: string, versionRead: string | null): Promise<ValueMapIndex> => {
+  const version = versionRead ?? "none";
+  const perDb = valueMapCache.get(db) ?? new Map<string, { version: string; maps: ValueMapIndex }>();
   valueMapCache.set(db, perDb);
   const cached = perDb.get(flowId);
-  if (cached?.digest === digest) return cached.maps;
-  // Read after the digest: at least as new as it, so a change in between only costs a reload later.
-  const maps = indexValueMaps(await db.valueMap.findMany({ where: { flowId }, select: { kind: true, sourceKey: true, targetValue: true } }));
-  perDb.set(flowId, { digest, maps });
+  if (cached?.version === version) return cached.maps;
+  // Read after the version: at least as new as it, so a change in between only costs a reload later.
+  const [row] = await dbRows(db, FLOW_VALUE_MAPS, [flowId], valueMapsRowSchema);
+  const maps = indexValueMaps((row?.maps ?? []).map(([kind, sourceKey, targetValue]) => ({ kind, sourceKey, targetValue })));
+  perDb.set(flowId, { version, maps });
   return maps;
 };
 
@@ -208,7 +223,9 @@ export const processRecord = async ({
   runtime,
   refetch = false,
   removeQueuedJob = false,
+  requeueRetries = false,
   leaseOwner,
+  claimed,
 }: {
   db: Db;
   recordId: string;
@@ -228,14 +245,25 @@ export const processRecord = async ({
    */
   removeQueuedJob?: boolean;
   /**
+   * A retryable failure (not the last attempt) queues the record's own `process-record` job for the
+   * next attempt, in the statement that records the failure, and answers `retrying` instead of
+   * throwing (an entry of a batch job: its job's retry would repeat the whole batch's schedule).
+   */
+  requeueRetries?: boolean;
+  /**
    * Who claims the record: the record's job passes its worker pool and job id, so the same job's next
    * run may take back a claim its previous run left behind; anything else gets a claim of its own.
    */
   leaseOwner?: string;
+  /**
+   * The record's claim as the caller made it for `leaseOwner` (a batch claims all its records in one
+   * statement, see processRecordBatch), with the lease it holds from then on when it was claimed.
+   */
+  claimed?: { claim: ClaimResult; lease?: Lease };
 }): Promise<ProcessOutcome> => {
   const owner = leaseOwner ?? `direct:${randomUUID()}`;
   const claimedAt = Date.now();
-  const claim = await claimRecord({ db, recordId, owner });
+  const claim = claimed?.claim ?? (await claimRecord({ db, recordId, owner }));
   if (!claim.claimed) {
     // Another attempt holds the record: when it ends the record settles; if its worker died, the
     // record's job runs again once that claim has run out.
@@ -246,7 +274,7 @@ export const processRecord = async ({
   }
   const record = claim.record;
   const { flow, attempt } = record;
-  const lease = holdLease({ db, recordId, owner, claimedAt });
+  const lease = claimed?.lease ?? holdLease({ db, recordId, owner, claimedAt });
   const writes = createWriteLedger(lease.assertWritable);
   // A newer source version ingested during this attempt queued the record again: it stays pending for
   // that version (a posted `document` record is never posted again; the ingest noted the version).
@@ -271,7 +299,7 @@ export const processRecord = async ({
   const attemptBody = async (): Promise<ProcessOutcome> => {
     const definition = getFlowKind(flow.kind);
     const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: record.sourceUpdatedAt, target: record.targetUpdatedAt } }));
-    const maps = await loadValueMaps(db, flow.id, record.valueMapDigest);
+    const maps = await loadValueMaps(db, flow.id, record.valueMapVersion);
     const ledger = createLedgerReader({ db, flow, partnerKind: definition.partner });
     const partnerMaps = await loadPartnerMaps({ db, flow, partnerKind: definition.partner });
     const isMaster = syncModeOf(definition, record.objectType) === "master";
@@ -340,7 +368,7 @@ export const processRecord = async ({
         }
       }
       return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
-        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition });
+        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition, batched: true });
         // Held, with the SHARE locks of the keys it waits on taken after its row (see lockFlowDependencies) ...
         const settled = await settleRecordIn(tx, {
           recordId,
@@ -448,11 +476,14 @@ export const processRecord = async ({
       { kind: "attempt", detail: { attempt, request: calls, ...recorded(), targetStatus, error: message, retryable, durationMs: Date.now() - started } },
       ...(isFinal ? [{ kind: "failed" as const, detail: { reason: message, retryable } }] : []),
     ];
-    await settleRecord(db, {
+    // graphile-worker's own backoff after a failed attempt: exp(attempts) seconds
+    const retry = requeueRetries && !isFinal ? { attemptsBefore: jobAttempt, maxAttempts, delaySeconds: Math.exp(Math.min(jobAttempt, 10)) } : undefined;
+    const settled = await settleRecord(db, {
       recordId,
       flowId: flow.id,
       owner,
       settlement: {
+        retry,
         status: isFinal ? "failed" : "pending",
         ...(isFinal ? { statusReason: retryable ? "retries-exhausted" : "target-rejected" } : {}),
         lastError: message,
@@ -465,6 +496,7 @@ export const processRecord = async ({
         removeQueuedJob,
       },
     });
+    if (retry) return settled ? { status: "retrying", reason: message } : lostClaim;
     if (!isFinal) throw err;
     return { status: "failed", reason: message, retryable };
   } finally {

@@ -6,6 +6,7 @@ import { claimRecord } from "./claim-record";
 import { ingestDocument } from "./ingest-document";
 import { createMemoryFlowRow, createMemoryWorld, memoryDocument, registerMemoryFlow, type MemoryWorld } from "./memory-flow.fixture";
 import { processRecord } from "./process-record";
+import { processRecordBatch } from "./process-record-batch";
 import { replayRecord } from "./replay-record";
 
 /*
@@ -162,11 +163,12 @@ describe("record claims and the look-up before create", () => {
     const warm = await newInvoice();
     const { recordId } = await newInvoice();
     // Counted in the driver: every query a connection of this client's pool sends, BEGIN and COMMIT
-    // included. A clean post is the claim, then BEGIN, the settle, the look for held records and
-    // COMMIT: 5; graphile-worker's get_job and complete_job make 7 for a record's job. (Measured the
-    // same way before the lease: 8 here (read, BEGIN, SELECT ... FOR UPDATE, UPDATE, INSERT of the
-    // events, the dependency locks, the look for held records, COMMIT), 10 with the job's, and a
-    // look-up before every create. A vendor's rate limiter adds its own statements per call to both.)
+    // included. A clean post is the claim, then the settle (its look for held records inside it): 2;
+    // graphile-worker's get_job and complete_job add 2 per batch job of up to 10 records. (Measured the
+    // same way: 5 with the look for held records in its own statement (BEGIN, settle, look, COMMIT);
+    // before the lease 8 (read, BEGIN, SELECT ... FOR UPDATE, UPDATE, INSERT of the events, the
+    // dependency locks, the look for held records, COMMIT), 10 with a job's per record, and a look-up
+    // before every create. A vendor's rate limiter adds its own statements per call to both.)
     const pool = new pg.Pool({ connectionString: t.url, max: 4 });
     const sent: string[] = [];
     pool.on("connect", (client) => {
@@ -183,9 +185,30 @@ describe("record claims and the look-up before create", () => {
       expect(await processRecord({ db: counted, recordId: warm.recordId })).toMatchObject({ status: "posted" });
       sent.length = 0;
       expect(await processRecord({ db: counted, recordId })).toMatchObject({ status: "posted", via: "created" });
-      expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "BEGIN", "WITH", "SELECT", "COMMIT"]);
+      expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "WITH"]);
+
+      // a batch claims its records in one statement (one already posted, one gone), then settles each
+      const batch = [await newInvoice(), await newInvoice(), await newInvoice()].map((r) => r.recordId);
+      const gone = "00000000-0000-4000-8000-000000000000";
+      sent.length = 0;
+      const outcomes = await Promise.all(processRecordBatch({ db: counted, recordIds: [...batch, recordId, gone], attempt: 1, maxAttempts: 8, leaseOwner: "job:test:1" }));
+      expect(outcomes.map((o) => o.status)).toEqual(["posted", "posted", "posted", "noop", "noop"]);
+      expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "WITH", "WITH", "WITH"]);
+      for (const id of batch) expect(await record(id)).toMatchObject({ status: "posted", leaseOwner: null, leaseUntil: null, attempts: 1 });
     } finally {
       await counted.$disconnect();
     }
+  });
+
+  it("a batch leaves a record another live claim holds to it", async () => {
+    const [a, b] = [(await newInvoice()).recordId, (await newInvoice()).recordId];
+    // b is being posted by another live attempt
+    expect(await claimRecord({ db: t.db, recordId: b, owner: "direct:other" })).toMatchObject({ claimed: true });
+    const outcomes = await Promise.all(processRecordBatch({ db: t.db, recordIds: [a, b], attempt: 1, maxAttempts: 8, leaseOwner: "job:test:2" }));
+    expect(outcomes).toEqual([expect.objectContaining({ status: "posted" }), { status: "noop", current: "pending" }]);
+    expect(await record(b)).toMatchObject({ status: "pending", leaseOwner: "direct:other", attempts: 1 });
+    // the busy record's own job looks again once that claim runs out
+    const [job] = await t.db.$queryRaw<{ later: boolean }[]>`SELECT run_at > now() + interval '30 seconds' AS later FROM graphile_worker.jobs WHERE key = ${`record:${b}`}`;
+    expect(job).toEqual({ later: true });
   });
 });

@@ -4,6 +4,7 @@ import type { Prisma } from "../db";
 import { lockFlowDependencies, type DependencyKey } from "./lock-flow-dependencies";
 import { createMemoryFlowRow } from "./memory-flow.fixture";
 import { releaseHeldRecords } from "./release-held-records";
+import { settleRecord } from "./settle-record";
 
 /**
  * The races the dependency locks and the release's row locks exist for, played out with real
@@ -38,7 +39,10 @@ describe("releasing held records while their keys become available concurrently 
   const stateOf = async (id: string) => {
     const r = await t.db.syncRecord.findUniqueOrThrow({ where: { id } });
     const events = await t.db.recordEvent.findMany({ where: { recordId: id }, select: { kind: true } });
-    const [jobs] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`record:${id}`}`;
+    // its own keyed job, or an entry of a batch job
+    const [jobs] = await t.db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+      WHERE j.key = ${`record:${id}`} OR (k.identifier = 'process-records' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('recordId', ${id}::text)))`;
     return { status: r.status, missing: r.missing, events: events.map((e) => e.kind), jobs: Number(jobs!.n) };
   };
 
@@ -112,6 +116,38 @@ describe("releasing held records while their keys become available concurrently 
     await maker2.done;
     expect(await holder2).toBe(1);
     expect(await stateOf(held2)).toMatchObject({ status: "pending", events: ["released"], jobs: 1 });
+  });
+
+  it("a post whose settle waits for a hold on its key to commit releases that hold (its look comes after the locks)", async () => {
+    const k = key("post");
+    const held = await createHeld([]);
+    const post = await t.db.syncRecord.create({ data: { flowId, objectType: k.kind, sourceId: k.sourceKey, status: "pending", leaseOwner: "test-owner", leaseUntil: new Date(Date.now() + 60_000) } });
+    // the holder has its SHARE lock and its row, and has not committed: the post's statement starts, then waits for the lock
+    const holder = openTransaction((tx) => holdOn(tx, held, k));
+    expect(await holder.bodyDone).toBe(0);
+    const settled = settleRecord(t.db, {
+      recordId: post.id,
+      flowId,
+      owner: "test-owner",
+      settlement: { status: "posted", lookUpFirst: false, events: [], target: { targetId: "T-post", targetRef: null }, locks: { keys: [k], mode: "release" } },
+    });
+    await someoneWaitsOnALock();
+    holder.commit();
+    await holder.done;
+    expect(await settled).toBe(true);
+    expect((await t.db.syncRecord.findUniqueOrThrow({ where: { id: post.id } })).status).toBe("posted");
+    expect(await stateOf(held)).toMatchObject({ status: "pending", missing: null, events: ["released"], jobs: 1 });
+
+    // nobody waiting: the post settles in its one statement
+    const alone = await t.db.syncRecord.create({ data: { flowId, objectType: "gl-account", sourceId: key("alone").sourceKey, status: "pending", leaseOwner: "test-owner", leaseUntil: new Date(Date.now() + 60_000) } });
+    expect(
+      await settleRecord(t.db, {
+        recordId: alone.id,
+        flowId,
+        owner: "test-owner",
+        settlement: { status: "posted", lookUpFirst: false, events: [], locks: { keys: [{ kind: "gl-account", sourceKey: alone.sourceId }], mode: "release" } },
+      }),
+    ).toBe(true);
   });
 
   it("posts that make different keys available do not wait for each other; holders of one key do not either", async () => {

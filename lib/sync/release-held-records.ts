@@ -93,7 +93,7 @@ export const releaseHeldRecords = async ({
           actorUserId: actorUserId ?? null,
         })),
       );
-      await enqueueRecords(t, releasedIds);
+      await enqueueRecords(t, releasedIds, { batched: true });
     }
     if (narrowed.length > 0) {
       await t.$executeRaw`

@@ -6,6 +6,7 @@ import { poolOf, prepared, queryRows } from "../db/pool";
 import type { ValueMapWrite } from "../flows/types";
 import type { ClaimedSource } from "./claim-record";
 import type { DependencyKey } from "./lock-flow-dependencies";
+import { processRecordJob } from "./job-specs";
 import { releaseHeldRecords } from "./release-held-records";
 
 type Writer = Pick<Prisma.TransactionClient, "$queryRawUnsafe">;
@@ -38,6 +39,12 @@ export type Settlement = {
   locks?: { keys: readonly DependencyKey[]; mode: "hold" | "release" };
   /** also remove the record's queued `process-record` job (a caller that is not that job), unless the record stays pending */
   removeQueuedJob?: boolean;
+  /**
+   * If the record stays pending, queue its own `process-record` job (key `record:<id>`, replace mode)
+   * for the next attempt, in this statement: a batch entry's retry (see processRecordBatch). The job
+   * continues the record's attempt count: `attemptsBefore` made, `maxAttempts` in all, after `delaySeconds`.
+   */
+  retry?: { attemptsBefore: number; maxAttempts: number; delaySeconds: number };
 };
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -86,31 +93,39 @@ const SETTLE = prepared(
     FROM (SELECT DISTINCT hashtextextended('flow-dep:' || n, 0) AS h FROM jsonb_array_elements_text($31::jsonb) n WHERE EXISTS (SELECT 1 FROM u) ORDER BY 1) ordered
   ), rj AS (
     SELECT graphile_worker.remove_job($34::text) FROM u WHERE $33::boolean AND u.status <> 'pending'
+  ), rq AS (
+    SELECT graphile_worker.add_job('${processRecordJob.name}', $36::json, run_at => now() + make_interval(secs => $37::float8), max_attempts => $38::int, job_key => $34::text)
+    FROM u WHERE $35::boolean AND u.status = 'pending'
   )
-  SELECT (SELECT count(*) FROM u)::int AS settled, (SELECT count(*) FROM lk)::int AS locks, (SELECT count(*) FROM rj)::int AS removed`,
+  SELECT (SELECT count(*) FROM u)::int AS settled, (SELECT count(*) FROM lk)::int AS locks, (SELECT count(*) FROM rj)::int AS removed,
+    (SELECT count(*) FROM rq)::int AS requeued,
+    CASE WHEN $39::jsonb IS NOT NULL AND EXISTS (SELECT 1 FROM u) THEN mlc_fail_if_held_waiting($29::uuid, $39::jsonb, (SELECT count(*) FROM lk)::int) END AS checked`,
 );
 
-/**
- * After a settle that took its keys EXCLUSIVE, in the same transaction: whether a held record waits
- * on one of them, read in a statement of its own (its snapshot is taken while the locks are held, so
- * it sees every hold committed before them; a hold committed later sees the post itself).
- */
-const WAITING = prepared(
-  "mlc_settle_waiting",
-  `SELECT EXISTS (SELECT 1 FROM "SyncRecord" r WHERE r."flowId" = $1::uuid AND r.status = 'held'
-     AND r.missing @> ANY (SELECT jsonb_build_array(k) FROM jsonb_array_elements($2::jsonb) k)) AS waiting`,
-);
+/** What mlc_fail_if_held_waiting raises when a held record waits on a key the post makes available. */
+const HELD_WAITING = "MLHLD";
 
 const settledRowSchema = z.object({ settled: z.number().int() });
-const waitingRowSchema = z.object({ waiting: z.boolean() });
 
 type Settle = { recordId: string; flowId: string; owner: string; settlement: Settlement };
 
 /** One advisory lock name per distinct key, as lockFlowDependencies names them. */
 const lockNames = (flowId: string, keys: readonly DependencyKey[]) => [...new Set(keys.map((k) => JSON.stringify([flowId, k.kind, k.sourceKey])))];
 
+/**
+ * An event as stored, checked against the audit vocabulary; except an attempt's recorded calls, kept
+ * as the call recorder built them (typed, redacted and bounded there): the largest part of a post's
+ * events, whose second parse was the largest zod cost of a worker in the backfill profile.
+ */
+const storedEvent = (e: RecordEventInput): RecordEventInput => {
+  if (e.kind !== "attempt" || e.detail.calls === undefined) return recordEventSchema.parse(e);
+  const { calls, ...detail } = e.detail;
+  const parsed = recordEventSchema.parse({ kind: e.kind, detail });
+  return parsed.kind === "attempt" ? { ...parsed, detail: { ...parsed.detail, calls } } : parsed;
+};
+
 const settleValues = ({ recordId, flowId, owner, settlement: s }: Settle): unknown[] => {
-  const events = s.events.map((e) => recordEventSchema.parse(e));
+  const events = s.events.map(storedEvent);
   const f = s.fresh;
   return [
     recordId,
@@ -147,6 +162,12 @@ const settleValues = ({ recordId, flowId, owner, settlement: s }: Settle): unkno
     s.locks?.mode ?? "hold",
     s.removeQueuedJob === true,
     `record:${recordId}`,
+    s.retry !== undefined,
+    s.retry ? JSON.stringify(processRecordJob.schema.parse({ recordId, attemptsBefore: s.retry.attemptsBefore })) : null,
+    s.retry?.delaySeconds ?? 0,
+    s.retry ? s.retry.maxAttempts - s.retry.attemptsBefore : null,
+    // the keys to look for held records waiting on (see settleRecord); set there, never in a caller's transaction
+    null,
   ];
 };
 
@@ -171,41 +192,24 @@ const RELEASE_TX = { maxWait: 30_000, timeout: 60_000 } as const;
  * direct post, the removal of the queued job. Answers false when the claim was lost (another attempt
  * took the record over after it expired): then nothing was written.
  *
- * With `locks` in "release" mode (a post that makes keys available) the statement runs in a short
- * transaction on one connection: BEGIN, the settle (its keys taken EXCLUSIVE after its row), a look
- * for held records waiting on those keys, COMMIT. Only when one waits is that transaction rolled back
- * and the post settled again with releaseHeldRecords in one Prisma transaction (see
- * lockFlowDependencies / releaseHeldRecords): the post and the release commit together, so a crash
- * between them cannot leave a record held on a key that is available.
+ * With `locks` in "release" mode (a post that makes keys available) the same statement, after taking
+ * its keys EXCLUSIVE, looks for held records waiting on them with a snapshot of its own taken while
+ * the locks are held (mlc_fail_if_held_waiting, a VOLATILE function: it sees every hold committed
+ * before the locks; a hold committed later sees the post itself). Only when one waits does the
+ * statement fail and undo itself, and the post is settled again with releaseHeldRecords in one
+ * Prisma transaction (see lockFlowDependencies / releaseHeldRecords): the post and the release commit
+ * together, so a crash between them cannot leave a record held on a key that is available.
  */
 export const settleRecord = async (db: Db, settle: Settle): Promise<boolean> => {
   const values = settleValues(settle);
   const keys = settle.settlement.locks?.mode === "release" ? settle.settlement.locks.keys : [];
-  if (keys.length === 0) {
-    const [row] = await queryRows(poolOf(db), SETTLE, values, settledRowSchema);
-    return (row?.settled ?? 0) > 0;
-  }
-  const client = await poolOf(db).connect();
-  let waiting = false;
-  let settled = false;
-  let broken: Error | undefined;
+  const checked = [...values.slice(0, -1), keys.length > 0 ? json(keys.map(({ kind, sourceKey }) => ({ kind, sourceKey }))) : null];
   try {
-    await client.query("BEGIN");
-    const [row] = await queryRows(client, SETTLE, values, settledRowSchema);
-    settled = (row?.settled ?? 0) > 0;
-    if (settled) {
-      const [check] = await queryRows(client, WAITING, [settle.flowId, json(keys.map(({ kind, sourceKey }) => ({ kind, sourceKey })))], waitingRowSchema);
-      waiting = check?.waiting ?? false;
-    }
-    await client.query(waiting ? "ROLLBACK" : "COMMIT");
+    const [row] = await queryRows(poolOf(db), SETTLE, checked, settledRowSchema);
+    return (row?.settled ?? 0) > 0;
   } catch (err) {
-    // a connection in an unknown state is not given back to the pool
-    broken = err instanceof Error ? err : new Error(String(err));
-    throw err;
-  } finally {
-    client.release(broken);
+    if (!(typeof err === "object" && err !== null && "code" in err && err.code === HELD_WAITING)) throw err;
   }
-  if (!waiting) return settled;
   return db.$transaction(async (tx) => {
     const done = await settleWithValues(tx, values);
     if (done) await releaseHeldRecords({ db, tx, flowId: settle.flowId, keys: [...keys], actorUserId: null, keysLocked: true });

@@ -4,6 +4,7 @@ import { toGraphileTask } from "../../jobs/define-task";
 import { createPollFlowTask } from "../../jobs/poll-flow";
 import { createProcessCalloutTask } from "../../jobs/process-callout";
 import { createProcessRecordTask } from "../../jobs/process-record";
+import { createProcessRecordsTask } from "../../jobs/process-records";
 import { createConnection } from "../../lib/connections/create-connection";
 import type { Prisma } from "../../lib/db";
 import { ZUORA_ACUMATICA } from "../../lib/flows/zuora-acumatica/definition";
@@ -88,6 +89,7 @@ export const startWorker = async (t: TestDb, concurrency = 4): Promise<Runner> =
     logger: quiet,
     taskList: {
       "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+      "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
       "process-callout": toGraphileTask(createProcessCalloutTask({ getDb: () => t.db })),
       "poll-flow": toGraphileTask(createPollFlowTask({ getDb: () => t.db })),
     },
