@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebhookAck } from "../connectors/types";
 import type { Db } from "../db";
-import { calloutIntakePoolOf } from "./callout-intake-pool";
 import { toErrorBody } from "../errors";
+import { calloutIntakePoolOf } from "./callout-intake-pool";
 import { receiveCallout } from "./receive-callout";
 
 /** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
 export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
 
-/** A body with a declared length (at most the limit, checked before): Node's parser never delivers more than that length. */
+/** A body of a declared length: Node's parser never delivers more than the length declared. */
 const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -23,7 +23,9 @@ const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer>
 /** The body, or null as soon as it exceeds `limit` bytes (a chunked body declares no length: never buffer it whole). */
 const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
   const declared = req.headers["content-length"];
-  if (declared !== undefined && req.headers["transfer-encoding"] === undefined && /^\d+$/.test(declared)) return readDeclaredBody(req, Number(declared));
+  if (declared !== undefined && req.headers["transfer-encoding"] === undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
+    return readDeclaredBody(req, Number(declared));
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
