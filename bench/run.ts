@@ -78,7 +78,7 @@ const SIZES = full
       licenceInvoices: 100,
       memory: 2_000,
       records: 100_000,
-      intake: { seconds: 5, rounds: 3 },
+      intake: { seconds: 5, rounds: 5 },
       netsuite: { customers: 200, invoices: 400, events: 150 },
       zoho: { customers: 200, items: 50, invoices: 400, deals: 50 },
     };
