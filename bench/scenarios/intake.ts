@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { createConnection } from "../../lib/connections/create-connection";
@@ -8,9 +9,22 @@ import { mb, type BenchContext } from "../lib/context";
 import { BENCH_CALLOUT_SECRET, root } from "../lib/stack";
 import { freePort } from "../../scripts/embedded-postgres";
 
+export type IntakeRound = {
+  round: number;
+  kind: "callouts" | "ceiling";
+  seconds: number;
+  perSecond: number;
+  p99Ms: number;
+  serverCpuUsPerRequest: number;
+  postgresCpuUsPerRequest: number;
+  loadAverage1m: number;
+};
+
 export type IntakeResult = {
   scenario: string;
-  seconds: number;
+  /** rounds of each kind, alternated on one server (callouts, ceiling, callouts, ...) */
+  rounds: number;
+  secondsPerRound: number;
   connections: number;
   acknowledgedPerSecond: number;
   p50Ms: number;
@@ -21,6 +35,8 @@ export type IntakeResult = {
   errors: number;
   inboundEvents: number;
   acknowledged: number;
+  /** acknowledged callouts whose InboundEvent row or process-callout job is missing (must be 0) */
+  lost: number;
   serverPeakRssMb: number;
   /**
    * The framework's ceiling on the same server, connections and machine: GET on the webhook URL, which
@@ -29,9 +45,19 @@ export type IntakeResult = {
    */
   ceilingPerSecond: number;
   ceilingP99Ms: number;
+  /** median over the rounds of (callouts/s) / (ceiling/s of the round next to it): the issue's figure */
+  throughputRatio: number;
   /** CPU time of the server process per request: callouts, and the 405 ceiling (less noisy than rates on a shared machine) */
   serverCpuUsPerCallout: number;
   serverCpuUsPerCeilingRequest: number;
+  /** serverCpuUsPerCeilingRequest / serverCpuUsPerCallout */
+  cpuRatio: number;
+  /** Postgres CPU per acknowledged callout (all backends: the insert, the job, the commit) */
+  postgresCpuUsPerCallout: number;
+  /** 1-minute load average over the rounds: lowest-highest */
+  loadAverage: string;
+  /** each round as measured (bench/results/intake.json) */
+  detail: IntakeRound[];
 };
 
 /** user + system CPU of a process so far, in ms (Linux clock ticks of 10 ms) */
@@ -53,13 +79,29 @@ const rssOf = (pid: number) => {
   }
 };
 
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 /**
  * Webhook intake: autocannon against the PRODUCTION build (`next start`), each request a signed
  * Zuora callout with its own Zuora-Notification-Id (so each one is verified, recorded and queued, not
- * deduplicated). Builds the app first when .next holds no build. Acknowledged = HTTP 200. Then the
- * same load as GETs the route answers 405 to at once, for the framework's own ceiling on this machine.
+ * deduplicated), acknowledged = HTTP 200; against the same load as GETs on the same URL, which the
+ * route answers 405 at once: the framework's own ceiling. The two kinds alternate on ONE server for
+ * `rounds` rounds each (after a warm-up of both, so the JIT has compiled both paths), so that the
+ * load other processes put on a shared machine hits both alike; the figure is the median of the
+ * per-round ratios, with the server's and Postgres's CPU per request (steadier than rates on a shared
+ * machine) and the load average of each round. Builds the app first when .next holds no build.
+ *
+ * BENCH_INTAKE_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`): node flags of
+ * the server (a CPU profile is written when it stops at the end).
  */
-export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 20 }: { seconds: number; connections?: number }): Promise<IntakeResult> => {
+export const webhookIntake = async (
+  ctx: BenchContext,
+  { seconds, rounds = 3, connections = 20 }: { seconds: number; rounds?: number; connections?: number },
+): Promise<IntakeResult> => {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("  no production build in .next: running next build (a few minutes)");
     const built = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit" });
@@ -71,7 +113,8 @@ export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 
     input: { vendor: "zuora", name: "Zuora (intake bench)", baseUrl: "http://127.0.0.1:9/zuora", settings: {}, secrets: { clientId: "c", clientSecret: "s", calloutHmacSecret: BENCH_CALLOUT_SECRET } },
   });
   const port = await freePort();
-  const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const nodeArgs = (process.env.BENCH_INTAKE_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,
@@ -103,53 +146,95 @@ export const webhookIntake = async (ctx: BenchContext, { seconds, connections = 
     const body = JSON.stringify({ EventType: "InvoicePosted", InvoiceId: "8a80aa0000000000000000000000beef", InvoiceNumber: "INV-BENCH" });
     const signature = createHmac("sha256", BENCH_CALLOUT_SECRET).update(body).digest("base64");
     const target = `${base}/api/webhooks/zuora/${connection.id}`;
-    // warm-up (first requests compile nothing in production, but open pools and JIT)
-    await autocannon({ url: target, method: "POST", connections: 4, amount: 200, body, headers: { "content-type": "application/json", "x-zuora-signature": signature } });
-    const before = await db.inboundEvent.count();
-    const cpuBefore = cpuMsOf(server.pid!);
+    const headers = { "content-type": "application/json", "x-zuora-signature": signature };
     let n = 0;
-    const result = await autocannon({
-      url: target,
-      method: "POST",
-      connections,
-      duration: seconds,
-      body,
-      headers: { "content-type": "application/json", "x-zuora-signature": signature },
-      requests: [
-        {
-          setupRequest: (req: autocannon.Request) => ({
-            ...req,
-            headers: { ...req.headers, "zuora-notification-id": `bench-${process.pid}-${n++}` },
-          }),
-        },
-      ],
-    });
-    const cpuCallouts = cpuMsOf(server.pid!) - cpuBefore;
+    const callouts = (load: { duration: number } | { amount: number }) =>
+      autocannon({
+        url: target,
+        method: "POST",
+        connections,
+        ...load,
+        body,
+        headers,
+        requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, "zuora-notification-id": `bench-${process.pid}-${n++}` } }) }],
+      });
+    const ceiling = (load: { duration: number } | { amount: number }) => autocannon({ url: target, method: "GET", connections, ...load });
+    // warm-up of both paths (production compiles nothing on a request, but pools open and the JIT warms)
+    await callouts({ amount: 2_000 });
+    await ceiling({ amount: 2_000 });
+
+    const before = await db.inboundEvent.count();
+    const detail: IntakeRound[] = [];
+    const calloutResults: autocannon.Result[] = [];
+    const ceilingResults: autocannon.Result[] = [];
+    const measure = async (round: number, kind: IntakeRound["kind"]) => {
+      const cpu0 = cpuMsOf(server.pid!);
+      const pg0 = ctx.pg.cpuSeconds();
+      const from = process.hrtime.bigint() / 1000n;
+      const result = kind === "callouts" ? await callouts({ duration: seconds }) : await ceiling({ duration: seconds });
+      // CLOCK_MONOTONIC in µs, the clock of a --cpu-prof profile's timestamps: to cut the server's profile by round
+      if (nodeArgs.length > 0) console.log(`  round ${round} ${kind}: monotonic µs ${from}-${process.hrtime.bigint() / 1000n}`);
+      const cpuMs = cpuMsOf(server.pid!) - cpu0;
+      const pgMs = (ctx.pg.cpuSeconds() - pg0) * 1000;
+      (kind === "callouts" ? calloutResults : ceilingResults).push(result);
+      const answered = kind === "callouts" ? result["2xx"] : result["4xx"];
+      const total = Math.max(1, result.requests.total);
+      detail.push({
+        round,
+        kind,
+        seconds,
+        perSecond: Math.round(answered / seconds),
+        p99Ms: result.latency.p99,
+        serverCpuUsPerRequest: Math.round((cpuMs * 1000) / total),
+        postgresCpuUsPerRequest: Math.round((pgMs * 1000) / total),
+        loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
+      });
+    };
+    for (let round = 1; round <= rounds; round++) {
+      // the order flips every round, so neither kind always runs first after the other
+      const order: IntakeRound["kind"][] = round % 2 ? ["callouts", "ceiling"] : ["ceiling", "callouts"];
+      for (const kind of order) await measure(round, kind);
+    }
+    console.table(detail);
+
+    const acknowledged = calloutResults.reduce((s, r) => s + r["2xx"], 0);
     const inboundEvents = (await db.inboundEvent.count()) - before;
-    const ceilingSeconds = Math.max(3, Math.round(seconds / 2));
-    await autocannon({ url: target, method: "GET", connections: 4, amount: 200 });
-    const cpuBeforeCeiling = cpuMsOf(server.pid!);
-    const ceiling = await autocannon({ url: target, method: "GET", connections, duration: ceilingSeconds });
-    const cpuCeiling = cpuMsOf(server.pid!) - cpuBeforeCeiling;
-    const ok = result["2xx"];
+    // every acknowledged callout has its row and its job (rows without a job are lost work)
+    const [{ lost }] = await db.$queryRawUnsafe<[{ lost: bigint }]>(
+      `SELECT count(*) AS lost FROM "InboundEvent" e WHERE NOT EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'callout:' || e.id)`,
+    );
+    const sum = (rs: autocannon.Result[], f: (r: autocannon.Result) => number) => rs.reduce((s, r) => s + f(r), 0);
+    const ofKind = (kind: IntakeRound["kind"]) => detail.filter((d) => d.kind === kind);
+    const ratios = ofKind("callouts").map((c) => c.perSecond / Math.max(1, ofKind("ceiling").find((x) => x.round === c.round)!.perSecond));
+    const cpuPerCallout = median(ofKind("callouts").map((d) => d.serverCpuUsPerRequest));
+    const cpuPerCeiling = median(ofKind("ceiling").map((d) => d.serverCpuUsPerRequest));
+    const loads = detail.map((d) => d.loadAverage1m);
+    const measuredSeconds = seconds * rounds;
     return {
       scenario: "webhook-intake",
-      seconds,
+      rounds,
+      secondsPerRound: seconds,
       connections,
-      acknowledgedPerSecond: Math.round(ok / seconds),
-      p50Ms: result.latency.p50,
-      p97_5Ms: result.latency.p97_5,
-      p99Ms: result.latency.p99,
-      maxMs: result.latency.max,
-      non2xx: result.non2xx,
-      errors: result.errors,
+      acknowledgedPerSecond: Math.round(acknowledged / measuredSeconds),
+      p50Ms: median(calloutResults.map((r) => r.latency.p50)),
+      p97_5Ms: median(calloutResults.map((r) => r.latency.p97_5)),
+      p99Ms: median(calloutResults.map((r) => r.latency.p99)),
+      maxMs: Math.max(...calloutResults.map((r) => r.latency.max)),
+      non2xx: sum(calloutResults, (r) => r.non2xx),
+      errors: sum(calloutResults, (r) => r.errors),
       inboundEvents,
-      acknowledged: ok,
+      acknowledged,
+      lost: Number(lost) + Math.max(0, acknowledged - inboundEvents),
       serverPeakRssMb: mb(peak),
-      ceilingPerSecond: Math.round(ceiling["4xx"] / ceilingSeconds),
-      ceilingP99Ms: ceiling.latency.p99,
-      serverCpuUsPerCallout: Math.round((cpuCallouts * 1000) / Math.max(1, result.requests.total)),
-      serverCpuUsPerCeilingRequest: Math.round((cpuCeiling * 1000) / Math.max(1, ceiling.requests.total)),
+      ceilingPerSecond: Math.round(sum(ceilingResults, (r) => r["4xx"]) / measuredSeconds),
+      ceilingP99Ms: median(ceilingResults.map((r) => r.latency.p99)),
+      throughputRatio: Number(median(ratios).toFixed(3)),
+      serverCpuUsPerCallout: cpuPerCallout,
+      serverCpuUsPerCeilingRequest: cpuPerCeiling,
+      cpuRatio: Number((cpuPerCeiling / Math.max(1, cpuPerCallout)).toFixed(3)),
+      postgresCpuUsPerCallout: median(ofKind("callouts").map((d) => d.postgresCpuUsPerRequest)),
+      loadAverage: `${Math.min(...loads)}-${Math.max(...loads)}`,
+      detail,
     };
   } finally {
     clearInterval(sampler);

@@ -2,13 +2,30 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebhookAck } from "../connectors/types";
 import type { Db } from "../db";
 import { toErrorBody } from "../errors";
+import { calloutIntakePoolOf } from "./callout-intake-pool";
 import { receiveCallout } from "./receive-callout";
 
 /** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
 export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
 
+/** A body of a declared length: Node's parser never delivers more than the length declared. */
+const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)));
+    req.once("error", reject);
+    req.once("close", () => {
+      if (!req.complete) reject(new Error("the request was aborted before its body arrived"));
+    });
+  });
+
 /** The body, or null as soon as it exceeds `limit` bytes (a chunked body declares no length: never buffer it whole). */
 const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && req.headers["transfer-encoding"] === undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
+    return readDeclaredBody(req, Number(declared));
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -73,7 +90,8 @@ export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId 
     if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
     const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
     if (!rawBody) return tooLarge();
-    const result = await receiveCallout({ db: db(), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
+    const client = db();
+    const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
     if (result.status === 404) return send(res, 404, { success: false, error: "not found" });
     if (result.status === 401) return result.ack ? answer(res, result.ack) : send(res, 401, { success: false, error: "unauthorized" });
     if (result.status === 400) return send(res, 400, { success: false, error: result.reason });

@@ -3,22 +3,31 @@ import { createTestDb, type TestDb } from "../../test/db";
 import { createConnection } from "../connections/create-connection";
 import { signCallout } from "../connectors/zuora";
 import { encryptJson } from "../crypto";
+import type { Db } from "../db";
+import { calloutIntakePoolOf } from "./callout-intake-pool";
+import { preparedRawDbOf } from "./prepared-raw-db";
 import { receiveCallout } from "./receive-callout";
 import { CalloutEventWriter } from "./record-callout-events";
 
 /*
  * The webhook intake's own guarantees, against a real Postgres: callouts arriving together share a
  * statement yet each is recorded and queued exactly once; the per-process connection cache never
- * lets a stale secret accept or refuse a callout; a callout Postgres refuses fails alone.
+ * lets a stale secret accept or refuse a callout; a callout Postgres refuses fails alone. Each holds
+ * with the statement sent by Prisma and as the route sends it: prepared, on the intake's own pool.
  */
 
 const SECRET = "receive-callout-secret-1";
 /** Zuora's expected answer to a callout */
 const ZUORA_ACK = { status: 200, body: { success: true } };
 
-describe("receiveCallout", () => {
+describe.each([
+  { mode: "through Prisma", prepared: false },
+  { mode: "prepared on the intake pool", prepared: true },
+])("receiveCallout, its statement $mode", ({ prepared }) => {
   let t: TestDb;
   let connectionId: string;
+  /** the client the writer runs its statement on, as receiveCallout picks it */
+  const writerDb = (): Db => (prepared ? preparedRawDbOf({ db: t.db, pool: calloutIntakePoolOf(t.db) }) : t.db);
 
   const body = (n: number | string) => Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: `inv-${n}` }));
   const signed = (rawBody: Buffer, notificationId: string, secret = SECRET) => {
@@ -27,7 +36,7 @@ describe("receiveCallout", () => {
   };
   const send = (n: number | string, notificationId: string, secret = SECRET, id = connectionId) => {
     const rawBody = body(n);
-    return receiveCallout({ db: t.db, connectionId: id, rawBody, headers: signed(rawBody, notificationId, secret) });
+    return receiveCallout({ db: t.db, pool: prepared ? calloutIntakePoolOf(t.db) : undefined, connectionId: id, rawBody, headers: signed(rawBody, notificationId, secret) });
   };
   const counts = async () => {
     const [row] = await t.db.$queryRaw<{ events: bigint; jobs: bigint }[]>`
@@ -87,7 +96,7 @@ describe("receiveCallout", () => {
 
   it("stores nothing for a callout verified against a connection row that has changed since, and 404s once the connection is gone", async () => {
     const before = await counts();
-    const writer = new CalloutEventWriter(t.db);
+    const writer = new CalloutEventWriter(writerDb());
     const event = { vendorEventId: "stale-1", eventType: "InvoicePosted", objectType: "invoice", objectId: "inv-s", payload: {} };
     expect(await writer.record({ connectionId, connectionUpdatedAt: new Date(0), events: [event] })).toEqual({ status: "stale" });
     expect(await counts()).toEqual(before);
@@ -104,7 +113,7 @@ describe("receiveCallout", () => {
 
   it("fails only the callout Postgres refuses when it shares a statement with others", async () => {
     const before = await counts();
-    const writer = new CalloutEventWriter(t.db, 1);
+    const writer = new CalloutEventWriter(writerDb(), 1);
     const event = (id: string, payload: unknown) => ({ vendorEventId: id, eventType: "InvoicePosted", objectType: "invoice", objectId: id, payload });
     const { updatedAt } = await t.db.connection.findUniqueOrThrow({ where: { id: connectionId } });
     const record = (id: string, payload: unknown) => writer.record({ connectionId, connectionUpdatedAt: updatedAt, events: [event(id, payload)] });
@@ -117,11 +126,12 @@ describe("receiveCallout", () => {
   it("answers 400 to a signed callout with a NUL character and stores nothing (never a 5xx)", async () => {
     const before = await counts();
     const rawBody = Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: "inv-\u0000" }));
-    const result = await receiveCallout({ db: t.db, connectionId, rawBody, headers: signed(rawBody, "nul-1") });
+    const result = await receiveCallout({ db: t.db, pool: prepared ? calloutIntakePoolOf(t.db) : undefined, connectionId, rawBody, headers: signed(rawBody, "nul-1") });
     expect(result).toEqual({ status: 400, reason: expect.stringContaining("NUL") });
     expect(await counts()).toEqual(before);
     // the six characters \u0000 as text are fine
     const text = Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: "inv-\\u0000" }));
-    expect(await receiveCallout({ db: t.db, connectionId, rawBody: text, headers: signed(text, "nul-2") })).toMatchObject({ status: 200, accepted: 1 });
+    expect(await receiveCallout({ db: t.db, pool: prepared ? calloutIntakePoolOf(t.db) : undefined, connectionId, rawBody: text, headers: signed(text, "nul-2") })).toMatchObject({ status: 200, accepted: 1 });
   });
+
 });

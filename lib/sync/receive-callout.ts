@@ -1,9 +1,11 @@
+import type pg from "pg";
 import { z } from "zod";
 import { findConnector } from "../connectors/registry";
 import type { WebhookAck } from "../connectors/types";
 import type { Db } from "../db";
 import { logger } from "../logger";
 import { calloutConnectionsOf } from "./callout-connections";
+import { preparedRawDbOf } from "./prepared-raw-db";
 import { calloutEventWriterOf } from "./record-callout-events";
 
 export type ReceiveCalloutResult =
@@ -21,6 +23,15 @@ let rejected = 0;
 export const rejectedCalloutCount = () => rejected;
 
 const connectionIdSchema = z.uuid();
+
+/**
+ * Whether any string in `events` holds U+0000, which JSON.stringify writes as a backslash and "u0000"
+ * (the regex tells it from an escaped backslash followed by the text "u0000"; the cheap includes first).
+ */
+const hasNulCharacter = (events: unknown) => {
+  const text = JSON.stringify(events);
+  return text.includes("\\u0000") && /(?:^|[^\\])(?:\\\\)*\\u0000/.test(text);
+};
 
 /** How often a callout is verified again because its connection changed meanwhile (each change is one retry). */
 const MAX_ATTEMPTS = 3;
@@ -47,8 +58,11 @@ export const receiveCallout = async ({
   headers,
   url = "",
   remoteAddress,
+  pool,
 }: {
   db: Db;
+  /** a driver pool for `db`'s database: the recording statement then runs there, prepared (prepared-raw-db.ts) */
+  pool?: pg.Pool;
   connectionId: string;
   /** the vendor the URL names; a connection of another vendor answers 404 */
   vendor?: string;
@@ -93,8 +107,8 @@ export const receiveCallout = async ({
     }
 
     // Postgres text and jsonb cannot hold U+0000; refused alone here rather than as a 5xx from the insert.
-    if (/(?:^|[^\\])(?:\\\\)*\\u0000/.test(JSON.stringify(verified.events))) return { status: 400, reason: "the callout contains a NUL character (U+0000), which cannot be stored" };
-    const recorded = await calloutEventWriterOf(db).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
+    if (hasNulCharacter(verified.events)) return { status: 400, reason: "the callout contains a NUL character (U+0000), which cannot be stored" };
+    const recorded = await calloutEventWriterOf(pool ? preparedRawDbOf({ db, pool }) : db).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
     if (recorded.status === "recorded") return { status: 200, accepted: recorded.accepted, duplicates: recorded.duplicates, ack: verified.ack };
     if (attempt >= MAX_ATTEMPTS) throw new Error(`connection ${connection.id} changed ${attempt} times while a callout to it was being recorded`);
     entry = await connections.reload(connectionId);
