@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from "p-limit";
 import type { SourceDocument } from "../connectors/ports";
 import type { Db } from "../db";
 import { getFlowKind } from "../flows/registry";
@@ -17,17 +18,40 @@ import { processRecord, type ProcessOutcome } from "./process-record";
  */
 export const CALLOUT_FALLBACK_DELAY_MS = 15_000;
 
-/** How many callouts of one connection a process-callout job takes at most (its own and those still waiting). */
-export const CALLOUT_BATCH = 50;
+/**
+ * How many callouts of one connection a process-callout job takes at most (its own and those still
+ * waiting): enough to share the job, the read and the commit, few enough that the ingest transaction
+ * (three statements per document) stays short.
+ */
+export const CALLOUT_BATCH = 20;
 
 /**
  * How long the jobs of the callouts a job took over wait before they would run themselves: they only
  * run when this job died before its ingest committed (which removes them).
  */
-export const CALLOUT_TAKEOVER_LEASE_MS = 60_000;
+export const CALLOUT_TAKEOVER_LEASE_MS = 120_000;
 
-/** How many records of one batch are posted at once. */
+/**
+ * The ingest transaction holds no vendor call, but on a loaded machine a connection or a row lock may
+ * take a while (Prisma's defaults, 2 s to start and 5 s in all, would roll a whole batch back).
+ */
+const INGEST_TX = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/** How many documents of one batch are read from the source at once. */
+const READS_AT_ONCE = 8;
+
+/**
+ * How many callout records one process posts at once, all its callout jobs together: as many as its
+ * job slots would post one by one (env WORKER_CONCURRENCY's default), so batches do not crowd the
+ * target's shared concurrency limit (each slot a process cannot reuse costs two limiter statements).
+ */
 const POSTS_AT_ONCE = 8;
+const postLimits = new WeakMap<Db, LimitFunction>();
+const postLimitOf = (db: Db) => {
+  let limit = postLimits.get(db);
+  if (!limit) postLimits.set(db, (limit = pLimit(POSTS_AT_ONCE)));
+  return limit;
+};
 
 export type CalloutPosting = { recordId: string; outcome: ProcessOutcome | { status: "deferred"; reason: string } };
 
@@ -56,49 +80,36 @@ const eventDocument = (objectType: string, event: { vendorEventId: string; recei
   payload: event.payload ?? null,
 });
 
-/** Runs `fn` over `items`, at most `limit` at once; results in input order. */
-const mapBounded = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-};
-
 /*
  * The job's own event, the other callouts of its connection whose jobs still wait (due, unlocked, never
- * tried: all job slots are busy, so they queue behind this one), and the enabled flows reading from the
+ * tried: every job slot is busy, so they queue behind this one), and the enabled flows reading from the
  * connection with both connections' updatedAt (so the cached vendor clients are checked without reads
  * of their own), in ONE statement that commits at once. The waiting callouts are taken over by pushing
- * their own jobs CALLOUT_TAKEOVER_LEASE_MS into the future (same key, so a job that started meanwhile
- * keeps its event covered by the pushed copy): if this job dies before its ingest commits, they run
- * then; the commit that ingests them removes them.
+ * their own jobs CALLOUT_TAKEOVER_LEASE_MS into the future: if this job dies before its ingest commits,
+ * they run then; the commit that ingests them removes them. The jobs are locked the way
+ * graphile-worker's own get_job locks them (FOR UPDATE SKIP LOCKED on its jobs table, conditions
+ * re-checked on the row's latest version), so two jobs never take the same callout and a job a worker
+ * has just fetched is never taken. graphile-worker offers no public call for this: it reads and
+ * updates `graphile_worker._private_jobs` (schema of graphile-worker 0.17, as worker-liveness does).
  */
 const READ_SQL = `
 WITH me AS (
   SELECT "connectionId" FROM "InboundEvent" WHERE id = $1::uuid
 ),
 taken AS (
-  SELECT e.id FROM graphile_worker.jobs j
+  SELECT j.id AS "jobId", e.id
+  FROM graphile_worker._private_jobs j
   JOIN "InboundEvent" e ON e.id = (CASE WHEN j.key ~ '^callout:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN substr(j.key, 9)::uuid END)
-  WHERE j.task_identifier = $3::text AND j.locked_at IS NULL AND j.run_at <= now() AND j.attempts = 0
+  WHERE j.task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = $3::text) AND j.locked_at IS NULL AND j.run_at <= now() AND j.attempts = 0
     AND e."connectionId" = (SELECT "connectionId" FROM me) AND e."processedAt" IS NULL AND e.id <> $1::uuid AND e."objectType" IS NOT NULL
   ORDER BY j.id
   LIMIT $2::int
+  FOR UPDATE OF j SKIP LOCKED
 ),
 leased AS (
-  SELECT (SELECT count(*) FROM graphile_worker.add_jobs(specs, false)) AS n
-  FROM (
-    SELECT array_agg(ROW($3::text, json_build_object('inboundEventId', taken.id), NULL::text, now() + make_interval(secs => $4::float8), $5::smallint,
-      'callout:' || taken.id, NULL::smallint, NULL::text[])::graphile_worker.job_spec ORDER BY taken.id) AS specs
-    FROM taken
-  ) AS batch
-  WHERE specs IS NOT NULL
+  UPDATE graphile_worker._private_jobs j SET run_at = now() + make_interval(secs => $4::float8), updated_at = now()
+  FROM taken WHERE j.id = taken."jobId"
+  RETURNING j.id
 )
 SELECT
   COALESCE((
@@ -113,7 +124,7 @@ SELECT
     FROM "Flow" f JOIN "Connection" sc ON sc.id = f."sourceConnectionId" JOIN "Connection" tc ON tc.id = f."targetConnectionId"
     WHERE f."sourceConnectionId" = (SELECT "connectionId" FROM me) AND f.enabled
   ), '[]'::json) AS flows,
-  (SELECT n FROM leased) AS leased`;
+  (SELECT count(*) FROM leased) AS leased`;
 
 /*
  * The end of the ingest transaction, in ONE statement: the ingested events marked processed, the
@@ -186,7 +197,6 @@ export const processCallout = async ({
     Math.max(0, batch - 1),
     processCalloutJob.name,
     CALLOUT_TAKEOVER_LEASE_MS / 1000,
-    processCalloutJob.maxAttempts,
   );
   const events: EventRow[] = (row?.events ?? []).map((e) => ({ ...e, receivedAt: new Date(e.receivedAt), processedAt: e.processedAt === null ? null : new Date(e.processedAt) }));
   const own = events[0]?.id === inboundEventId ? events[0] : undefined;
@@ -212,7 +222,7 @@ export const processCallout = async ({
   };
 
   // Each event's documents, read concurrently; an event whose read failed is left out (see above).
-  const reads = await mapBounded(mine, POSTS_AT_ONCE, async (event): Promise<{ event: EventRow; fetched: Fetched[] } | { event: EventRow; error: unknown }> => {
+  const reads = await pLimit(READS_AT_ONCE).map(mine, async (event): Promise<{ event: EventRow; fetched: Fetched[] } | { event: EventRow; error: unknown }> => {
     const fetched: Fetched[] = [];
     if (!event.objectType) return { event, fetched };
     try {
@@ -239,6 +249,7 @@ export const processCallout = async ({
   const failed = reads.flatMap((r) => ("error" in r ? [r] : []));
   const ownError = failed.find((f) => f.event.id === inboundEventId)?.error;
   const givenBack = failed.filter((f) => f.event.id !== inboundEventId).map((f) => f.event.id);
+  for (const { event, error } of failed) logger.warn({ inboundEventId: event.id, reason: describeSyncError(error).message }, "callout's document could not be read; its job tries again");
 
   // Every document, the events' processedAt and the jobs' changes in one transaction: a crash leaves all of it or none (then the jobs run again).
   const ingested = await db.$transaction(async (tx) => {
@@ -263,11 +274,11 @@ export const processCallout = async ({
       givenBack,
     );
     return results;
-  });
+  }, INGEST_TX);
   const ingestedAt = Date.now();
   const toPost = ingested.filter(({ outcome }) => outcome === "new" || outcome === "reprocess");
 
-  const postings = await mapBounded(toPost, POSTS_AT_ONCE, async ({ recordId, runtime }): Promise<CalloutPosting> => {
+  const postings = await postLimitOf(db).map(toPost, async ({ recordId, runtime }): Promise<CalloutPosting> => {
     try {
       // Attempt 1 of the job's budget: a retryable failure is recorded on the record and left to the queued job.
       return { recordId, outcome: await processRecord({ db, recordId, runtime, attempt: 1, maxAttempts: processRecordJob.maxAttempts, removeQueuedJob: true }) };
