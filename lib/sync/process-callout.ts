@@ -29,7 +29,7 @@ export const CALLOUT_BATCH = 20;
  * How long the jobs of the callouts a job took over wait before they would run themselves: they only
  * run when this job died before its ingest committed (which removes them).
  */
-export const CALLOUT_TAKEOVER_LEASE_MS = 120_000;
+export const CALLOUT_TAKEOVER_LEASE_MS = 60_000;
 
 /**
  * The ingest transaction holds no vendor call, but on a loaded machine a connection or a row lock may
