@@ -100,7 +100,10 @@ taken AS (
   SELECT j.id AS "jobId", e.id
   FROM graphile_worker._private_jobs j
   JOIN "InboundEvent" e ON e.id = (CASE WHEN j.key ~ '^callout:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN substr(j.key, 9)::uuid END)
-  WHERE j.task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = $3::text) AND j.locked_at IS NULL AND j.run_at <= now() AND j.attempts = 0
+  -- is_available and no queue: graphile-worker's own partial index of due jobs (jobs_no_queue_index), so a job
+  -- with nothing waiting behind it reads no more than the jobs that are due now
+  WHERE j.is_available AND j.job_queue_id IS NULL AND j.run_at <= now() AND j.task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = $3::text)
+    AND j.locked_at IS NULL AND j.attempts = 0
     AND e."connectionId" = (SELECT "connectionId" FROM me) AND e."processedAt" IS NULL AND e.id <> $1::uuid AND e."objectType" IS NOT NULL
   ORDER BY j.id
   LIMIT $2::int
@@ -128,37 +131,35 @@ SELECT
 
 /*
  * The end of the ingest transaction, in ONE statement: the ingested events marked processed, the
- * queued job of each record posted below delayed by CALLOUT_FALLBACK_DELAY_MS (it becomes the post's
- * fallback: same key, replacing the job ingest queued), the taken-over callouts' pushed jobs removed,
- * and those whose document could not be read given back to their own jobs at once (which retry with
- * graphile-worker's backoff).
+ * job ingest queued for each record posted below delayed by CALLOUT_FALLBACK_DELAY_MS (it becomes the
+ * post's fallback), the taken-over callouts' pushed jobs removed, and those whose document could not
+ * be read given back to their own jobs at once (which retry with graphile-worker's backoff). The
+ * fallback jobs are delayed by updating their run_at in graphile-worker's jobs table rather than by
+ * add_jobs, whose NOTIFY would wake every idle worker of every process to fetch a job that is not due
+ * (at 20 callouts/s on a quiet machine each NOTIFY costs about three empty job fetches).
  */
 const SETTLE_SQL = `
 WITH done AS (
   UPDATE "InboundEvent" SET "processedAt" = now() WHERE id = ANY($1::uuid[]) RETURNING id
 ),
 fallback AS (
-  SELECT (SELECT count(*) FROM graphile_worker.add_jobs(specs, false)) AS n
-  FROM (
-    SELECT array_agg(ROW($3::text, json_build_object('recordId', r), NULL::text, now() + make_interval(secs => $4::float8), $5::smallint,
-      'record:' || r, NULL::smallint, NULL::text[])::graphile_worker.job_spec ORDER BY r) AS specs
-    FROM unnest($2::text[]) AS r
-  ) AS batch
-  WHERE specs IS NOT NULL
+  UPDATE graphile_worker._private_jobs SET run_at = now() + make_interval(secs => $3::float8), updated_at = now()
+  WHERE key = ANY(ARRAY(SELECT 'record:' || r FROM unnest($2::text[]) AS r)) AND locked_at IS NULL
+  RETURNING id
 ),
 unleased AS (
-  SELECT count(graphile_worker.remove_job(k)) AS n FROM (SELECT k FROM unnest($6::text[]) AS k ORDER BY k) AS keys
+  SELECT count(graphile_worker.remove_job(k)) AS n FROM (SELECT k FROM unnest($4::text[]) AS k ORDER BY k) AS keys
 ),
 given_back AS (
   SELECT (SELECT count(*) FROM graphile_worker.add_jobs(specs, false)) AS n
   FROM (
-    SELECT array_agg(ROW($7::text, json_build_object('inboundEventId', id), NULL::text, NULL::timestamptz, $8::smallint,
+    SELECT array_agg(ROW($5::text, json_build_object('inboundEventId', id), NULL::text, NULL::timestamptz, $6::smallint,
       'callout:' || id, NULL::smallint, NULL::text[])::graphile_worker.job_spec ORDER BY id) AS specs
-    FROM unnest($9::uuid[]) AS id
+    FROM unnest($7::uuid[]) AS id
   ) AS batch
   WHERE specs IS NOT NULL
 )
-SELECT (SELECT count(*) FROM done) AS done, (SELECT n FROM fallback) AS fallback, (SELECT n FROM unleased) AS unleased, (SELECT n FROM given_back) AS "givenBack"`;
+SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM fallback) AS fallback, (SELECT n FROM unleased) AS unleased, (SELECT n FROM given_back) AS "givenBack"`;
 
 type Fetched = { event: EventRow; flow: FlowRow; definition: AnyFlowKind; runtime: FlowRuntime; document: SourceDocument };
 
@@ -275,9 +276,7 @@ export const processCallout = async ({
       SETTLE_SQL,
       read.map((r) => r.event.id),
       toPost,
-      processRecordJob.name,
       CALLOUT_FALLBACK_DELAY_MS / 1000,
-      processRecordJob.maxAttempts,
       others.filter((e) => !givenBack.includes(e.id)).map((e) => jobKey(e.id)),
       processCalloutJob.name,
       processCalloutJob.maxAttempts,
