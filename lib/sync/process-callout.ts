@@ -179,7 +179,7 @@ const ingestFlowDocuments = async (tx: Prisma.TransactionClient, group: readonly
 /**
  * Processes a recorded callout, together with the other callouts of its connection still waiting for
  * a job slot (up to CALLOUT_BATCH, taken over as READ_SQL says): under load, callouts arriving together
- * share one job, one read, one ingest transaction and one commit. For every enabled flow reading from
+ * share one job, one database read, one ingest transaction and one commit (their documents are still read from the source one by one, 8 at once). For every enabled flow reading from
  * the connection, each event's named record is re-fetched by id (or, for object types that are events,
  * the event itself is the document) and ingested exactly like a polled one (so a duplicate or
  * out-of-order delivery is an `unchanged` version). A document older than the flow's start (its
