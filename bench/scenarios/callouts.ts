@@ -46,6 +46,10 @@ export type CalloutLatencyResult = {
   postMs: string;
   /** CPU time of the two worker processes per callout (user + system) */
   workerCpuMsPerCallout: number;
+  /** CPU time of Postgres (all its processes) per callout */
+  postgresCpuMsPerCallout: number;
+  /** CPU time of the bench process itself per callout: the webhook route and both vendor sandboxes */
+  benchCpuMsPerCallout: number;
   /** transactions committed in the bench database per callout (every statement outside a transaction is one) */
   transactionsPerCallout: number;
   /** vendor requests per callout, from the sandbox's own counters (Zuora's connection limit defaults to 40/s) */
@@ -123,6 +127,8 @@ export const calloutLatency = async (
     const xacts = async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`)[0]!.n);
     if (ctx.sqlStats) await ctx.sqlStats.reset(name);
     const cpuBefore = procs.reduce((sum, p) => sum + p.cpuSeconds(), 0);
+    const pgCpuBefore = ctx.pg.cpuSeconds();
+    const benchCpuBefore = process.cpuUsage();
     const xactsBefore = await xacts();
     const zuoraBefore = (await sandbox.control.zuora.stats()).requests ?? 0;
     const acumaticaBefore = (await sandbox.control.acumatica.stats()).requests;
@@ -144,6 +150,8 @@ export const calloutLatency = async (
       await new Promise((r) => setTimeout(r, 250));
     }
     const workerCpuMs = (procs.reduce((sum, p) => sum + p.cpuSeconds(), 0) - cpuBefore) * 1000;
+    const postgresCpuMs = (ctx.pg.cpuSeconds() - pgCpuBefore) * 1000;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const transactions = (await xacts()) - xactsBefore;
     const counts = ctx.sqlStats ? await ctx.sqlStats.read(name).catch(() => undefined) : undefined;
     const statements = counts ? summariseStatements(counts, callouts) : undefined;
@@ -206,6 +214,8 @@ export const calloutLatency = async (
       ingestMs: stage("ingest"),
       postMs: stage("post"),
       workerCpuMsPerCallout: Math.round((workerCpuMs / callouts) * 10) / 10,
+      postgresCpuMsPerCallout: Math.round((postgresCpuMs / callouts) * 10) / 10,
+      benchCpuMsPerCallout: Math.round(((benchCpu.user + benchCpu.system) / 1000 / callouts) * 10) / 10,
       transactionsPerCallout: Math.round((transactions / callouts) * 10) / 10,
       sqlStatementsPerCallout: statements?.perRecord ?? null,
       heldFirst: heldMs.length,

@@ -11,6 +11,7 @@ import { countRecordsByStatus } from "../records/count-records-by-status";
 import { getRecord } from "../records/get-record";
 import { listRecords } from "../records/list-records";
 import { listMissingMappings } from "./list-missing-mappings";
+import { CALLOUT_TAKEOVER_LEASE_MS, processCallout } from "./process-callout";
 import { registerMemoryFlow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { receiveCallout } from "./receive-callout";
 import { releaseHeldRecords } from "./release-held-records";
@@ -223,5 +224,94 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
     expect(world.fetches).toBe(fetches);
     // the same notification again (a vendor retry) is a duplicate
     expect(await callout(body, "n-sub-9")).toMatchObject({ status: 200, accepted: 0, duplicates: 1 });
+  });
+
+  const eventIdOf = async (vendorEventId: string) => (await t.db.inboundEvent.findFirstOrThrow({ where: { vendorEventId } })).id;
+  const calloutJob = async (inboundEventId: string) =>
+    (await t.db.$queryRaw<{ attempts: number; leasedMs: number; locked: boolean }[]>`
+      SELECT attempts, (EXTRACT(EPOCH FROM (run_at - now())) * 1000)::float8 AS "leasedMs", locked_at IS NOT NULL AS locked FROM graphile_worker.jobs WHERE key = ${`callout:${inboundEventId}`}`)[0];
+  /** makes the source's reads of `key` wait for `gate` (a vendor read in flight) or throw `error` */
+  const interceptRead = (key: string, answer: { gate?: Promise<void>; error?: Error }) => {
+    const get = world.source.get.bind(world.source);
+    let reached = false;
+    world.source.get = ((k: string) => {
+      if (k !== key || reached) return get(k);
+      reached = true;
+      if (answer.error) throw answer.error;
+      return answer.gate!.then(() => get(k));
+    }) as typeof world.source.get;
+    return { reached: () => reached, restore: () => void (world.source.get = get) };
+  };
+
+  it("takes the callouts waiting behind its job into one batch: one job, one ingest transaction, each record posted once, their jobs removed", async () => {
+    for (const n of [1, 2, 3]) {
+      put(memoryDocument("invoice", `b${n}`, "2026-11-01T12:00:00.000Z", { number: `INV-B${n}`, lines: [{ key: "Fee", amount: n }] }));
+      await callout({ EventType: "InvoicePosted", InvoiceId: `b${n}` }, `n-b${n}`);
+    }
+    const [first, second, third] = [await eventIdOf("n-b1"), await eventIdOf("n-b2"), await eventIdOf("n-b3")];
+    const creates = world.creates;
+    const result = await processCallout({ db: t.db, inboundEventId: first });
+    expect(result).toMatchObject({ status: "processed", events: 3, outcomes: ["new", "new", "new"] });
+    expect(result.status === "processed" && result.postings.map((p) => p.outcome.status)).toEqual(["posted", "posted", "posted"]);
+    expect(world.creates).toBe(creates + 3);
+    expect(await t.db.inboundEvent.count({ where: { id: { in: [first, second, third] }, processedAt: null } })).toBe(0);
+    // the taken-over callouts' jobs are gone; the job that ran (here called directly) is its worker's to complete
+    expect(await calloutJob(second)).toBeUndefined();
+    expect(await calloutJob(third)).toBeUndefined();
+    await t.db.$executeRaw`SELECT graphile_worker.remove_job(${`callout:${first}`})`;
+    await drain();
+    expect(world.creates).toBe(creates + 3);
+    for (const n of [1, 2, 3]) expect((await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: `b${n}` } })).status).toBe("posted");
+  });
+
+  it("leaves the callouts it took over to their own jobs when it dies before its ingest commits, and a late finish posts nothing twice", async () => {
+    put(memoryDocument("invoice", "k1", "2026-11-01T13:00:00.000Z", { number: "INV-K1", lines: [{ key: "Fee", amount: 1 }] }));
+    put(memoryDocument("invoice", "k2", "2026-11-01T13:00:00.000Z", { number: "INV-K2", lines: [{ key: "Fee", amount: 2 }] }));
+    await callout({ EventType: "InvoicePosted", InvoiceId: "k1" }, "n-k1");
+    await callout({ EventType: "InvoicePosted", InvoiceId: "k2" }, "n-k2");
+    const [own, taken] = [await eventIdOf("n-k1"), await eventIdOf("n-k2")];
+    const creates = world.creates;
+    let open!: () => void;
+    const read = interceptRead("invoice:k1", { gate: new Promise<void>((r) => (open = r)) });
+    // the job reads its own callout's document and hangs there, as a worker that dies mid-read would leave things
+    const late = processCallout({ db: t.db, inboundEventId: own });
+    while (!read.reached()) await new Promise((r) => setTimeout(r, 10));
+    const leased = await calloutJob(taken);
+    expect(leased).toMatchObject({ attempts: 0, locked: false });
+    expect(leased!.leasedMs).toBeGreaterThan(CALLOUT_TAKEOVER_LEASE_MS - 10_000);
+    expect((await t.db.inboundEvent.findUniqueOrThrow({ where: { id: taken } })).processedAt).toBeNull();
+
+    // the lease runs out: the taken-over callout's own job posts it; the job of the stuck one runs again and posts its own
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${`callout:${taken}`}`;
+    await drain();
+    expect(world.creates).toBe(creates + 2);
+    for (const id of ["k1", "k2"]) expect((await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: id } })).status).toBe("posted");
+
+    // the stuck job finishes after all: both documents are unchanged versions, nothing is posted again
+    open();
+    expect(await late).toMatchObject({ status: "processed", outcomes: ["unchanged", "unchanged"], postings: [] });
+    read.restore();
+    expect(world.creates).toBe(creates + 2);
+  });
+
+  it("gives a taken-over callout whose read failed back to its own job, and posts the rest", async () => {
+    put(memoryDocument("invoice", "g1", "2026-11-01T14:00:00.000Z", { number: "INV-G1", lines: [{ key: "Fee", amount: 1 }] }));
+    put(memoryDocument("invoice", "g2", "2026-11-01T14:00:00.000Z", { number: "INV-G2", lines: [{ key: "Fee", amount: 2 }] }));
+    await callout({ EventType: "InvoicePosted", InvoiceId: "g1" }, "n-g1");
+    await callout({ EventType: "InvoicePosted", InvoiceId: "g2" }, "n-g2");
+    const [own, taken] = [await eventIdOf("n-g1"), await eventIdOf("n-g2")];
+    const read = interceptRead("invoice:g2", { error: Object.assign(new Error("Service Unavailable"), { retryable: true, status: 503 }) });
+    const result = await processCallout({ db: t.db, inboundEventId: own });
+    read.restore();
+    expect(result).toMatchObject({ status: "processed", events: 1, outcomes: ["new"] });
+    expect((await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: "g1" } })).status).toBe("posted");
+    expect(await t.db.syncRecord.count({ where: { sourceId: "g2" } })).toBe(0);
+    expect((await t.db.inboundEvent.findUniqueOrThrow({ where: { id: taken } })).processedAt).toBeNull();
+    const back = await calloutJob(taken);
+    expect(back).toMatchObject({ attempts: 0, locked: false });
+    expect(back!.leasedMs).toBeLessThanOrEqual(0);
+    await t.db.$executeRaw`SELECT graphile_worker.remove_job(${`callout:${own}`})`;
+    await drain();
+    expect((await t.db.syncRecord.findFirstOrThrow({ where: { sourceId: "g2" } })).status).toBe("posted");
   });
 });
