@@ -3,11 +3,9 @@ import { createTestDb, type TestDb } from "../../test/db";
 import { createConnection } from "../connections/create-connection";
 import { signCallout } from "../connectors/zuora";
 import { encryptJson } from "../crypto";
-import type { Db } from "../db";
 import { calloutIntakePoolOf } from "./callout-intake-pool";
-import { preparedRawDbOf } from "./prepared-raw-db";
 import { receiveCallout } from "./receive-callout";
-import { CalloutEventWriter } from "./record-callout-events";
+import { CalloutEventWriter, recordStatementOn } from "./record-callout-events";
 
 /*
  * The webhook intake's own guarantees, against a real Postgres: callouts arriving together share a
@@ -26,8 +24,8 @@ describe.each([
 ])("receiveCallout, its statement $mode", ({ prepared }) => {
   let t: TestDb;
   let connectionId: string;
-  /** the client the writer runs its statement on, as receiveCallout picks it */
-  const writerDb = (): Db => (prepared ? preparedRawDbOf({ db: t.db, pool: calloutIntakePoolOf(t.db) }) : t.db);
+  /** the writer's statement, run as receiveCallout runs it */
+  const statement = () => recordStatementOn(prepared ? { pool: calloutIntakePoolOf(t.db) } : { db: t.db });
 
   const body = (n: number | string) => Buffer.from(JSON.stringify({ EventType: "InvoicePosted", InvoiceId: `inv-${n}` }));
   const signed = (rawBody: Buffer, notificationId: string, secret = SECRET) => {
@@ -96,7 +94,7 @@ describe.each([
 
   it("stores nothing for a callout verified against a connection row that has changed since, and 404s once the connection is gone", async () => {
     const before = await counts();
-    const writer = new CalloutEventWriter(writerDb());
+    const writer = new CalloutEventWriter(statement());
     const event = { vendorEventId: "stale-1", eventType: "InvoicePosted", objectType: "invoice", objectId: "inv-s", payload: {} };
     expect(await writer.record({ connectionId, connectionUpdatedAt: new Date(0), events: [event] })).toEqual({ status: "stale" });
     expect(await counts()).toEqual(before);
@@ -113,7 +111,7 @@ describe.each([
 
   it("fails only the callout Postgres refuses when it shares a statement with others", async () => {
     const before = await counts();
-    const writer = new CalloutEventWriter(writerDb(), 1);
+    const writer = new CalloutEventWriter(statement(), 1);
     const event = (id: string, payload: unknown) => ({ vendorEventId: id, eventType: "InvoicePosted", objectType: "invoice", objectId: id, payload });
     const { updatedAt } = await t.db.connection.findUniqueOrThrow({ where: { id: connectionId } });
     const record = (id: string, payload: unknown) => writer.record({ connectionId, connectionUpdatedAt: updatedAt, events: [event(id, payload)] });

@@ -5,7 +5,6 @@ import type { WebhookAck } from "../connectors/types";
 import type { Db } from "../db";
 import { logger } from "../logger";
 import { calloutConnectionsOf } from "./callout-connections";
-import { preparedRawDbOf } from "./prepared-raw-db";
 import { calloutEventWriterOf } from "./record-callout-events";
 
 export type ReceiveCalloutResult =
@@ -61,7 +60,7 @@ export const receiveCallout = async ({
   pool,
 }: {
   db: Db;
-  /** a driver pool for `db`'s database: the recording statement then runs there, prepared (prepared-raw-db.ts) */
+  /** a driver pool for `db`'s database: the recording statement then runs there, prepared (recordStatementOn) */
   pool?: pg.Pool;
   connectionId: string;
   /** the vendor the URL names; a connection of another vendor answers 404 */
@@ -108,7 +107,7 @@ export const receiveCallout = async ({
 
     // Postgres text and jsonb cannot hold U+0000; refused alone here rather than as a 5xx from the insert.
     if (hasNulCharacter(verified.events)) return { status: 400, reason: "the callout contains a NUL character (U+0000), which cannot be stored" };
-    const recorded = await calloutEventWriterOf(pool ? preparedRawDbOf({ db, pool }) : db).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
+    const recorded = await calloutEventWriterOf(pool ? { pool } : { db }).record({ connectionId: connection.id, connectionUpdatedAt: connection.updatedAt, events: verified.events });
     if (recorded.status === "recorded") return { status: 200, accepted: recorded.accepted, duplicates: recorded.duplicates, ack: verified.ack };
     if (attempt >= MAX_ATTEMPTS) throw new Error(`connection ${connection.id} changed ${attempt} times while a callout to it was being recorded`);
     entry = await connections.reload(connectionId);
