@@ -10,6 +10,9 @@ export type CalloutTimeline = {
   totalMs: number;
   /** the record was held first (waiting for its customer: the account's own job posted that, then the record's) */
   held: boolean;
+  /** held first: when it was held, and when its customer's post released it */
+  heldMs?: number | null;
+  releasedMs?: number | null;
   /** the process-callout job started (worker log) */
   pickedUpMs: number | null;
   /** its flows read, vendor clients ready and the source document fetched */
@@ -165,9 +168,11 @@ export const calloutLatency = async (
       FROM "InboundEvent" ie
       JOIN "RecordEvent" rcv ON rcv.kind = 'received' AND rcv.detail->>'inboundEventId' = ie.id::text
       JOIN "SyncRecord" r ON r.id = rcv."recordId" AND r."objectType" = 'invoice' AND r."postedAt" IS NOT NULL`;
-    const traced = await db.$queryRaw<{ id: string; ms: number; settle: number | null; received: Date; held: boolean; calls: { method: string; url: string; startedAt: string; durationMs: number }[] | null }[]>`
+    const traced = await db.$queryRaw<{ id: string; ms: number; settle: number | null; received: Date; held: boolean; heldMs: number | null; releasedMs: number | null; calls: { method: string; url: string; startedAt: string; durationMs: number }[] | null }[]>`
       SELECT ie.id, EXTRACT(EPOCH FROM (r."postedAt" - ie."receivedAt")) * 1000 AS ms, ie."receivedAt" AS received,
         EXISTS (SELECT 1 FROM "RecordEvent" h WHERE h."recordId" = r.id AND h.kind = 'held') AS held,
+        (SELECT EXTRACT(EPOCH FROM (min(h."createdAt") - ie."receivedAt")) * 1000 FROM "RecordEvent" h WHERE h."recordId" = r.id AND h.kind = 'held') AS "heldMs",
+        (SELECT EXTRACT(EPOCH FROM (min(h."createdAt") - ie."receivedAt")) * 1000 FROM "RecordEvent" h WHERE h."recordId" = r.id AND h.kind = 'released') AS "releasedMs",
         (SELECT EXTRACT(EPOCH FROM (p."createdAt" - ie."receivedAt")) * 1000 FROM "RecordEvent" p WHERE p."recordId" = r.id AND p.kind = 'posted' LIMIT 1) AS settle,
         (SELECT a.detail->'calls' FROM "RecordEvent" a WHERE a."recordId" = r.id AND a.kind = 'attempt' ORDER BY a."createdAt" DESC LIMIT 1) AS calls
       FROM "InboundEvent" ie
@@ -181,6 +186,8 @@ export const calloutLatency = async (
         id: t.id,
         totalMs: Math.round(Number(t.ms)),
         held: t.held,
+        heldMs: t.heldMs === null ? null : Math.round(Number(t.heldMs)),
+        releasedMs: t.releasedMs === null ? null : Math.round(Number(t.releasedMs)),
         pickedUpMs: logged?.pickedUpMs ?? null,
         fetchedMs: logged?.fetchedMs ?? null,
         ingestedMs: logged?.ingestedMs ?? null,
@@ -192,7 +199,7 @@ export const calloutLatency = async (
     });
     timelines.sort((a, b) => b.totalMs - a.totalMs);
     console.log(`  slowest callouts (ms since receipt: picked up, fetched, ingested, first target call, last call answered, settle began, posted; held first; calls):`);
-    for (const t of timelines.slice(0, 10)) console.log(`    ${t.pickedUpMs} ${t.fetchedMs} ${t.ingestedMs} ${t.firstCallMs} ${t.lastCallMs} ${t.settleMs} ${t.totalMs} ${t.held ? "held" : "-"}  ${t.calls}`);
+    for (const t of timelines.slice(0, 10)) console.log(`    ${t.pickedUpMs} ${t.fetchedMs} ${t.ingestedMs} ${t.firstCallMs} ${t.lastCallMs} ${t.settleMs} ${t.totalMs} ${t.held ? `held at ${t.heldMs}, released at ${t.releasedMs}` : "-"}  ${t.calls}`);
     const heldMs = timelines.filter((t) => t.held).map((t) => t.totalMs).sort((a, b) => a - b);
     const directMs = timelines.filter((t) => !t.held).map((t) => t.totalMs).sort((a, b) => a - b);
     const ms = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
