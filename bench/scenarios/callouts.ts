@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { db as appDb } from "../../lib/db";
 import { answerCalloutRequest } from "../../lib/sync/answer-callout-request";
 import { serveNodeRoute } from "../../test/reliability/http-helpers";
@@ -102,12 +103,15 @@ export const calloutLatency = async (
   // debug level: each callout's stage times ("callout processed", lib/sync/process-callout.ts), read from the workers' output
   const procs = [0, 1].map(() => spawnWorker({ databaseUrl: ctx.sqlStats ? ctx.sqlStats.workerUrl(url) : url, concurrency: 8, env: { LOG_LEVEL: "debug" }, nodeArgs: workerNodeArgs }));
   const stages = new Map<string, { pickedUpMs: number; fetchedMs: number; ingestedMs: number }>();
+  // BENCH_CALLOUT_WORKER_LOG=<file>: every worker output line, prefixed with the bench's clock (ms)
+  const logFile = process.env.BENCH_CALLOUT_WORKER_LOG;
   for (const p of procs) {
     let rest = "";
     p.child.stdout!.on("data", (d: Buffer) => {
       const lines = (rest + d.toString("utf8")).split("\n");
       rest = lines.pop() ?? "";
       for (const line of lines) {
+        if (logFile) appendFileSync(logFile, `${Date.now()} ${line}\n`);
         if (!line.includes('"callout processed"')) continue;
         try {
           const o = JSON.parse(line) as { inboundEventId: string; pickedUpMs: number; fetchedMs: number; ingestedMs: number };
