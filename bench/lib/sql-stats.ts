@@ -86,6 +86,10 @@ export const statementKind = (query: string) => {
   const text = query.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/--[^\n]*/g, " ").trim();
   const verb = (/^\w+/.exec(text)?.[0] ?? "?").toUpperCase();
   if (["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "SHOW", "LISTEN", "UNLISTEN", "DEALLOCATE", "DISCARD"].includes(verb)) return verb;
+  // a WITH ... is named after its first write and that write's table (a settle's CTEs also call
+  // graphile-worker's functions, which do not make it a graphile-worker statement)
+  const write = verb === "WITH" ? /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+((?:"?\w+"?\.)?"?\w+"?)/i.exec(text) : null;
+  if (write) return `${write[1]!.split(/\s+/)[0]!.toUpperCase()} ${write[2]!.replace(/"/g, "").replace(/^public\./, "")}`;
   const fn = /\b(graphile_worker\.\w+)\s*\(/i.exec(text);
   const table = /\b(?:FROM|INTO|UPDATE|JOIN)\s+((?:"?\w+"?\.)?"?\w+"?)/i.exec(text);
   const target = (fn?.[1] ?? table?.[1] ?? "").replace(/"/g, "").replace(/^public\./, "");
