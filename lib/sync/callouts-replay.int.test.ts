@@ -1,6 +1,7 @@
 import { Logger, runOnce } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
+import { drainJobs } from "../../test/drain-jobs";
 import { toGraphileTask } from "../../jobs/define-task";
 import { createProcessCalloutTask } from "../../jobs/process-callout";
 import { createProcessRecordTask } from "../../jobs/process-record";
@@ -27,23 +28,12 @@ describe("callouts, replay, records queries (memory flow behind a real Zuora cal
   let flowId: string;
   let sourceId: string;
 
-  const drain = async () => {
-    for (let round = 0; round < 20; round++) {
-      await runOnce({
-        connectionString: t.url,
-        concurrency: 1,
-        logger: quiet,
-        taskList: {
-          "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
-          "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
-          "process-callout": toGraphileTask(createProcessCalloutTask({ getDb: () => t.db })),
-        },
-      });
-      const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
-      if (Number(ready!.n) === 0) return;
-    }
-    throw new Error("jobs kept coming");
-  };
+  const drain = () =>
+    drainJobs(t, {
+      "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+      "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
+      "process-callout": toGraphileTask(createProcessCalloutTask({ getDb: () => t.db })),
+    });
   const put = (doc: ReturnType<typeof memoryDocument>) => world.source.set(`${doc.objectType}:${doc.sourceId}`, doc);
   const callout = (body: object, notificationId: string, sign = true) => {
     const rawBody = Buffer.from(JSON.stringify(body));

@@ -1,6 +1,6 @@
-import { Logger, runOnce } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
+import { drainJobs } from "../../test/drain-jobs";
 import { createProcessRecordTask } from "../../jobs/process-record";
 import { createProcessRecordsTask } from "../../jobs/process-records";
 import { toGraphileTask } from "../../jobs/define-task";
@@ -9,30 +9,17 @@ import { registerMemoryFlow, createMemoryFlowRow, createMemoryWorld, memoryDocum
 import { processRecord } from "./process-record";
 import { releaseHeldRecords } from "./release-held-records";
 
-const quiet = new Logger(() => () => {});
 
 describe("record lifecycle (memory flow, real Postgres and graphile-worker)", () => {
   let t: TestDb;
   let world: MemoryWorld;
   let flow: { id: string; targetConnectionId: string };
 
-  /** Runs jobs until none is runnable (runOnce stops when a fetch comes back empty, even if a job it ran added more). */
-  const drain = async () => {
-    for (let round = 0; round < 20; round++) {
-      await runOnce({
-        connectionString: t.url,
-        concurrency: 1,
-        logger: quiet,
-        taskList: {
-          "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
-          "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
-        },
-      });
-      const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
-      if (Number(ready!.n) === 0) return;
-    }
-    throw new Error("jobs kept coming");
-  };
+  const drain = () =>
+    drainJobs(t, {
+      "process-record": toGraphileTask(createProcessRecordTask({ getDb: () => t.db })),
+      "process-records": toGraphileTask(createProcessRecordsTask({ getDb: () => t.db })),
+    });
 
   const ingest = (doc: ReturnType<typeof memoryDocument>, origin: "poll" | "callout" = "poll") =>
     t.db.$transaction((tx) => ingestDocument({ tx, flow, document: doc, origin }));

@@ -1,6 +1,6 @@
-import { Logger, runOnce } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
+import { drainJobs } from "../../test/drain-jobs";
 import { toGraphileTask } from "../../jobs/define-task";
 import { createPollDueFlowsTask } from "../../jobs/poll-due-flows";
 import { createPollFlowTask } from "../../jobs/poll-flow";
@@ -14,7 +14,6 @@ import { isScheduleDue, pollDueFlows } from "./poll-due-flows";
 import { pollFlow } from "./poll-flow";
 import { syncFlowNow } from "./sync-flow-now";
 
-const quiet = new Logger(() => () => {});
 const T0 = Date.parse("2026-11-20T10:00:00.000Z");
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const invoice = (id: string, seconds: number, extra: Record<string, unknown> = {}) =>
@@ -31,15 +30,7 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
     "poll-flow": toGraphileTask(createPollFlowTask({ getDb: () => t.db })),
     "poll-due-flows": toGraphileTask(createPollDueFlowsTask({ getDb: () => t.db })),
   });
-  /** Runs jobs until none is runnable (runOnce stops when a fetch comes back empty, even if a job it ran added more). */
-  const drain = async () => {
-    for (let round = 0; round < 20; round++) {
-      await runOnce({ connectionString: t.url, concurrency: 1, logger: quiet, taskList: taskList() });
-      const [ready] = await t.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`;
-      if (Number(ready!.n) === 0) return;
-    }
-    throw new Error("jobs kept coming");
-  };
+  const drain = () => drainJobs(t, taskList());
   const put = (doc: ReturnType<typeof invoice>) => world.source.set(`${doc.objectType}:${doc.sourceId}`, doc);
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from "p-limit";
 import type { SourceDocument } from "../connectors/ports";
-import type { Db, Prisma } from "../db";
+import type { Db } from "../db";
 import { getFlowKind } from "../flows/registry";
 import type { AnyFlowKind, FlowRow, FlowRuntime } from "../flows/types";
 import { logger } from "../logger";
@@ -164,19 +164,6 @@ SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM fallback) AS f
 type Fetched = { event: EventRow; flow: FlowRow; definition: AnyFlowKind; runtime: FlowRuntime; document: SourceDocument };
 
 /**
- * The batch's documents of one flow ingested in the caller's transaction, each `received` event naming
- * the callout that brought its document: one ingest per document (three statements each), as
- * ingestDocuments records one inbound event id per call.
- */
-const ingestFlowDocuments = async (tx: Prisma.TransactionClient, group: readonly Fetched[]) => {
-  const results: { outcome: IngestOutcome; recordId: string; runtime: FlowRuntime }[] = [];
-  for (const { event, flow, definition, runtime, document } of group) {
-    results.push({ ...(await ingestDocument({ tx, flow, document, origin: "callout", inboundEventId: event.id, definition })), runtime });
-  }
-  return results;
-};
-
-/**
  * Processes a recorded callout, together with the other callouts of its connection still waiting for
  * a job slot (up to CALLOUT_BATCH, taken over as READ_SQL says): under load, callouts arriving together
  * share one job, one database read, one ingest transaction and one commit (their documents are still read from the source one by one, 8 at once). For every enabled flow reading from
@@ -266,27 +253,27 @@ export const processCallout = async ({
   for (const { event, error } of failed) logger.warn({ inboundEventId: event.id, reason: describeSyncError(error).message }, "callout's document could not be read; its job tries again");
 
   // Every document, the events' processedAt and the jobs' changes in one transaction: a crash leaves all of it or none (then the jobs run again).
-  const ingested = await db.$transaction(async (tx) => {
-    const results: { outcome: IngestOutcome; recordId: string; runtime: FlowRuntime }[] = [];
-    const byFlow = new Map<string, Fetched[]>();
-    for (const f of read.flatMap((r) => r.fetched)) byFlow.set(f.flow.id, [...(byFlow.get(f.flow.id) ?? []), f]);
-    for (const group of byFlow.values()) results.push(...(await ingestFlowDocuments(tx, group)));
-    const toPost = [...new Set(results.filter((r) => r.outcome === "new" || r.outcome === "reprocess").map((r) => r.recordId))];
+  // One ingest per document (three statements each): each `received` event names the callout that brought it.
+  const { ingested, toPost } = await db.$transaction(async (tx) => {
+    const ingested: { outcome: IngestOutcome; recordId: string; runtime: FlowRuntime }[] = [];
+    for (const { event, flow, definition, runtime, document } of read.flatMap((r) => r.fetched)) {
+      ingested.push({ ...(await ingestDocument({ tx, flow, document, origin: "callout", inboundEventId: event.id, definition })), runtime });
+    }
+    // a record once, however many of the batch's callouts named its document
+    const toPost = [...new Map(ingested.filter(({ outcome }) => outcome === "new" || outcome === "reprocess").map((r) => [r.recordId, r])).values()];
     await tx.$queryRawUnsafe(
       SETTLE_SQL,
       read.map((r) => r.event.id),
-      toPost,
+      toPost.map((r) => r.recordId),
       CALLOUT_FALLBACK_DELAY_MS / 1000,
       others.filter((e) => !givenBack.includes(e.id)).map((e) => jobKey(e.id)),
       processCalloutJob.name,
       processCalloutJob.maxAttempts,
       givenBack,
     );
-    return results;
+    return { ingested, toPost };
   }, INGEST_TX);
   const ingestedAt = Date.now();
-  // a record once, however many of the batch's callouts named its document
-  const toPost = [...new Map(ingested.filter(({ outcome }) => outcome === "new" || outcome === "reprocess").map((r) => [r.recordId, r])).values()];
 
   const postings = await postLimitOf(db).map(toPost, async ({ recordId, runtime }): Promise<CalloutPosting> => {
     try {

@@ -3,8 +3,8 @@ import type { Db } from "../../lib/db";
 import { db as appDb } from "../../lib/db";
 import { answerCalloutRequest } from "../../lib/sync/answer-callout-request";
 import type { RunningSandbox } from "../../sandbox/index";
-import { BENCH_CALLOUT_SECRET, createSandboxFlow, incompleteTrails, spawnWorker, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
-import { prng, startChaosStack, stopChaosStack } from "./chaos-stack";
+import { BENCH_CALLOUT_SECRET, createSandboxFlow, incompleteTrails, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { prng, startChaosStack, startWorkerPair, stopChaosStack } from "./chaos-stack";
 import { serveNodeRoute } from "./http-helpers";
 
 /*
@@ -46,12 +46,7 @@ describe(`worker SIGKILLed ${KILLS} times while ${CALLOUTS} callouts arrive at $
     await sandbox.control.zuora.callouts.addTemplate({ url: `${served.url}/api/webhooks/zuora/${sourceConnectionId}`, events: ["InvoicePosted"], hmac: { secret: BENCH_CALLOUT_SECRET } });
     const rnd = prng(SEED);
 
-    const start = () => {
-      const w = spawnWorker({ databaseUrl: pgs.url, concurrency: 4 });
-      workers.push(w);
-      return w;
-    };
-    let live = [start(), start()];
+    const pair = startWorkerPair({ pgs, workers, rnd });
 
     // callouts at a steady rate (one invoice per bill run), while a kill lands every 1-4 s
     const numbers: string[] = [];
@@ -67,10 +62,8 @@ describe(`worker SIGKILLed ${KILLS} times while ${CALLOUTS} callouts arrive at $
     const kills: number[] = [];
     for (let k = 0; k < KILLS; k++) {
       await new Promise((r) => setTimeout(r, 1_000 + Math.floor(rnd() * 3_000)));
-      const victim = Math.floor(rnd() * live.length);
-      await live[victim]!.kill("SIGKILL");
+      await pair.killOne();
       kills.push(Date.now() - started);
-      live = live.map((w, i) => (i === victim ? start() : w));
     }
     await sending;
     const sentMs = Date.now() - started;

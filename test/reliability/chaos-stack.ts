@@ -1,6 +1,6 @@
 import { createDb, type Db } from "../../lib/db";
 import { startSandbox, type RunningSandbox } from "../../sandbox/index";
-import { createSandboxFlow, startOwnPostgres, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { createSandboxFlow, spawnWorker, startOwnPostgres, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
 
 /* What every chaos run drives: a Postgres of its own, the vendor sandbox, worker processes. */
 
@@ -36,6 +36,27 @@ export const startBillRunFlow = async (
   await db.syncCursor.createMany({ data: ["invoice", "payment", "credit-memo"].map((objectType) => ({ flowId, objectType, highWater: backfillFrom })) });
   const run = await sandbox.control.zuora.billRun({ invoices, ...rates, seed });
   return { flowId, run, expected: { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length } };
+};
+
+/**
+ * Two worker processes on the stack's database, as a scaled-out install runs them (each also pushed to
+ * `workers`, for stopChaosStack). `killOne` SIGKILLs one of them, picked by `rnd`, and starts another in
+ * its place.
+ */
+export const startWorkerPair = ({ pgs, workers, rnd }: { pgs: OwnPostgres; workers: WorkerProcess[]; rnd: () => number }) => {
+  const start = () => {
+    const w = spawnWorker({ databaseUrl: pgs.url, concurrency: 4 });
+    workers.push(w);
+    return w;
+  };
+  let live = [start(), start()];
+  return {
+    killOne: async () => {
+      const victim = Math.floor(rnd() * live.length);
+      await live[victim]!.kill("SIGKILL");
+      live = live.map((w, i) => (i === victim ? start() : w));
+    },
+  };
 };
 
 /** Deterministic PRNG (mulberry32), so a seeded schedule replays. */

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../lib/db";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import type { RunningSandbox } from "../../sandbox/index";
-import { incompleteTrails, spawnWorker, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
-import { prng, startBillRunFlow, startChaosStack, stopChaosStack } from "./chaos-stack";
+import { incompleteTrails, statusCounts, waitForSync, type OwnPostgres, type WorkerProcess } from "../../bench/lib/stack";
+import { prng, startBillRunFlow, startChaosStack, startWorkerPair, stopChaosStack } from "./chaos-stack";
 
 /*
  * SIGKILL the worker processes at random moments while they sync a 2,000-invoice bill run (with its
@@ -31,13 +31,7 @@ describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, ()
     const { flowId, run, expected } = await startBillRunFlow({ pgs, db, sandbox }, { invoices: INVOICES, seed: SEED });
     const rnd = prng(SEED);
 
-    // two worker processes, as a scaled-out install runs them
-    const start = () => {
-      const w = spawnWorker({ databaseUrl: pgs.url, concurrency: 4 });
-      workers.push(w);
-      return w;
-    };
-    let live = [start(), start()];
+    const pair = startWorkerPair({ pgs, workers, rnd });
     await syncFlowNow({ db, flowId });
 
     const kills: { at: number; posted: number }[] = [];
@@ -45,11 +39,9 @@ describe(`worker SIGKILLed ${KILLS} times during a ${INVOICES}-invoice sync`, ()
     for (let k = 0; k < KILLS; k++) {
       // spread over the sync's first minute or so (two workers post ~30-50 records/s on a shared 2-core machine)
       await new Promise((r) => setTimeout(r, 1_000 + Math.floor(rnd() * 5_000)));
-      const victim = Math.floor(rnd() * live.length);
-      await live[victim]!.kill("SIGKILL");
+      await pair.killOne();
       const counts = await statusCounts(db, flowId);
       kills.push({ at: Date.now() - started, posted: Object.entries(counts).filter(([key]) => key.endsWith("/posted")).reduce((n, [, v]) => n + v, 0) });
-      live = live.map((w, i) => (i === victim ? start() : w));
     }
     const posting = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
     console.log(`[crash] ${KILLS} SIGKILLs at ${kills.map((k) => `${(k.at / 1000).toFixed(1)}s/${k.posted} posted`).join(", ")}`);
