@@ -94,4 +94,36 @@ describe("ingesting a page of documents at once", () => {
     expect((await recordOf("i")).lookUpFirst).toBe(false);
     await t.db.syncCursor.delete({ where: { flowId_objectType: { flowId: flow.id, objectType: "invoice" } } });
   });
+
+  it("takes a different payload at the same version stamp as a change (vendors stamp to the second), once; the same payload again changes nothing", async () => {
+    await ingest([doc("s1", 5), doc("s2", 5)]);
+    const posted = await recordOf("s2");
+    await t.db.syncRecord.update({ where: { id: posted.id }, data: { status: "posted", targetId: "T-s2" } });
+    await t.db.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ${`record:${posted.id}`}`;
+
+    // both changed within the second of their stamp, after the first read
+    const changed = [doc("s1", 5, { status: "Canceled" }), doc("s2", 5, { status: "Canceled" })];
+    expect((await ingest(changed)).map((r) => r.outcome)).toEqual(["reprocess", "source-updated"]);
+    const s1 = await recordOf("s1");
+    expect(s1).toMatchObject({ status: "pending", sourcePayload: changed[0]!.payload });
+    expect(s1.events.at(-2)!.detail).toMatchObject({ action: "reprocess", changes: [{ field: "status", from: null, to: "Canceled" }] });
+    expect(await jobsOf(s1.id)).toHaveLength(1);
+    // a posted document keeps what was posted; the change is noted once, not at every re-read
+    const s2 = await recordOf("s2");
+    expect(s2).toMatchObject({ status: "posted", sourcePayload: doc("s2", 5).payload });
+    expect(s2.events.at(-1)!.detail).toMatchObject({ action: "kept-posted", changes: [{ field: "status", from: null, to: "Canceled" }] });
+
+    expect((await ingest(changed)).map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+    expect((await recordOf("s2")).events).toHaveLength(s2.events.length);
+    // an older stamp never wins, whatever it carries
+    expect((await ingest([doc("s1", 4, { status: "Draft" })])).map((r) => r.outcome)).toEqual(["unchanged"]);
+  });
+
+  it("compares a record written before the seen-payload digest existed with its stored payload", async () => {
+    await ingest([doc("old", 7)]);
+    const r = await recordOf("old");
+    await t.db.$executeRaw`UPDATE "SyncRecord" SET "sourceSeenDigest" = NULL WHERE id = ${r.id}::uuid`;
+    expect((await ingest([doc("old", 7)])).map((x) => x.outcome)).toEqual(["unchanged"]);
+    expect((await ingest([doc("old", 7, { note: "same second" })])).map((x) => x.outcome)).toEqual(["reprocess"]);
+  });
 });

@@ -12,14 +12,22 @@ import { syncModeOf } from "./flow-objects";
  * - `reprocess`: a newer version of a record not yet posted, or of a posted `master` record (its target
  *   document is to be updated); it was updated and queued again;
  * - `source-updated`: a newer version of a `document` record already posted, or of a failed record; noted, not re-posted;
- * - `unchanged`: this version (or a newer one) was seen before: a duplicate or out-of-order delivery.
+ * - `unchanged`: this version (or a newer one) was seen before, with this payload: a duplicate or out-of-order delivery.
  */
 export type IngestOutcome = "new" | "reprocess" | "source-updated" | "unchanged";
 
-/** Versions are ISO-8601 UTC strings; null versions fall back to comparing payloads. */
-const isNewer = (incoming: SourceDocument, stored: { sourceVersion: string | null; sourcePayload: unknown }) => {
-  if (incoming.sourceVersion !== null && stored.sourceVersion !== null) return incoming.sourceVersion > stored.sourceVersion;
-  return JSON.stringify(incoming.payload) !== JSON.stringify(stored.sourcePayload);
+/**
+ * Whether a document read from the source supersedes the one stored. Versions are ISO-8601 UTC
+ * strings, and vendors stamp them to the second: a second change within the same second keeps the
+ * stamp. So at an equal version (or without versions) a different payload is a change: every read
+ * returns the document as it is now, and the poll re-reads a stamp only while a later change could
+ * still carry it (see pollFlow).
+ */
+const isNewer = (incoming: { sourceVersion: string | null }, stored: { sourceVersion: string | null }, samePayload: () => boolean) => {
+  if (incoming.sourceVersion !== null && stored.sourceVersion !== null && incoming.sourceVersion !== stored.sourceVersion) {
+    return incoming.sourceVersion > stored.sourceVersion;
+  }
+  return !samePayload();
 };
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -37,7 +45,7 @@ const columnsOf = (d: SourceDocument) => ({
 /** A document's key in a page (and in `absentAtTarget`): its object type and source id. */
 export const documentKey = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
 
-type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown };
+type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown; samePayload: boolean };
 type EventRow = { recordId: string; kind: string; detail: Prisma.InputJsonValue };
 
 /**
@@ -79,7 +87,7 @@ export const ingestDocuments = async ({
   const unique = new Map<string, SourceDocument>();
   for (const d of documents) {
     const seen = unique.get(documentKey(d));
-    if (!seen || isNewer(d, { sourceVersion: seen.sourceVersion, sourcePayload: seen.payload })) unique.set(documentKey(d), d);
+    if (!seen || isNewer(d, seen, () => json(d.payload) === json(seen.payload))) unique.set(documentKey(d), d);
   }
   const docs = [...unique.values()];
   const results = new Map<string, { outcome: IngestOutcome; recordId: string }>();
@@ -94,9 +102,9 @@ export const ingestDocuments = async ({
   if (docs.length > 0) {
     const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, absent: absentAtTarget?.has(documentKey(d)) ?? false, ...columnsOf(d) }));
     const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
-      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "lookUpFirst")
+      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "sourceSeenDigest", "lookUpFirst")
       SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
-             d.amount, d.currency, d."documentDate", d.payload::jsonb,
+             d.amount, d.currency, d."documentDate", d.payload::jsonb, md5(d.payload::jsonb::text),
              -- before the flow's first complete pass over this object type, the target may already hold
              -- the document (entered before the flow existed): look it up before creating it, unless
              -- the target was just asked and does not hold it
@@ -111,10 +119,14 @@ export const ingestDocuments = async ({
     const rest = docs.filter((d) => !created.has(documentKey(d)));
     const stored = new Map<string, Stored>();
     if (rest.length > 0) {
+      // samePayload: the document read now equals the newest one read before (rows from before the
+      // digest column compare with the stored payload)
       const locked = await tx.$queryRaw<Stored[]>`
-        SELECT s.id, s."objectType", s."sourceId", s.status::text AS status, s."sourceVersion", s."sourcePayload"
+        SELECT s.id, s."objectType", s."sourceId", s.status::text AS status, s."sourceVersion", s."sourcePayload",
+               COALESCE(s."sourceSeenDigest" = md5(k.payload::jsonb::text), s."sourcePayload" = k.payload::jsonb, false) AS "samePayload"
         FROM "SyncRecord" s
-        JOIN unnest(${rest.map((d) => d.objectType)}::text[], ${rest.map((d) => d.sourceId)}::text[]) AS k("objectType", "sourceId")
+        JOIN unnest(${rest.map((d) => d.objectType)}::text[], ${rest.map((d) => d.sourceId)}::text[], ${rest.map((d) => json(d.payload))}::text[])
+          AS k("objectType", "sourceId", payload)
           ON s."objectType" = k."objectType" AND s."sourceId" = k."sourceId"
         WHERE s."flowId" = ${flow.id}::uuid
         ORDER BY s.id
@@ -122,7 +134,7 @@ export const ingestDocuments = async ({
       for (const r of locked) stored.set(documentKey(r), r);
     }
 
-    const noted: { id: string; sourceVersion: string | null }[] = [];
+    const noted: { id: string; sourceVersion: string | null; payload: string }[] = [];
     const reprocessed: { id: string; d: SourceDocument }[] = [];
     for (const d of docs) {
       const k = documentKey(d);
@@ -136,7 +148,7 @@ export const ingestDocuments = async ({
       }
       const s = stored.get(k);
       if (!s) throw new Error(`SyncRecord ${d.objectType}/${d.sourceId} vanished during ingest`);
-      if (!isNewer(d, s)) {
+      if (!isNewer(d, s, () => s.samePayload)) {
         results.set(k, { outcome: "unchanged", recordId: s.id });
         continue;
       }
@@ -146,7 +158,7 @@ export const ingestDocuments = async ({
         // A posted document is never re-posted: the ledger keeps the payload that was posted and only
         // notes the newer version. A failed record keeps its failure until an admin replays it (replay re-fetches).
         // A posted master record goes on below: its target document is updated.
-        noted.push({ id: s.id, sourceVersion: d.sourceVersion });
+        noted.push({ id: s.id, sourceVersion: d.sourceVersion, payload: json(d.payload) });
         event(s.id, "source-updated", {
           previousVersion: s.sourceVersion,
           sourceVersion: d.sourceVersion,
@@ -165,15 +177,15 @@ export const ingestDocuments = async ({
 
     if (noted.length > 0) {
       await tx.$executeRaw`
-        UPDATE "SyncRecord" s SET "sourceVersion" = n.v, "updatedAt" = now()
-        FROM unnest(${noted.map((n) => n.id)}::uuid[], ${noted.map((n) => n.sourceVersion)}::text[]) AS n(id, v)
+        UPDATE "SyncRecord" s SET "sourceVersion" = n.v, "sourceSeenDigest" = md5(n.payload::jsonb::text), "updatedAt" = now()
+        FROM unnest(${noted.map((n) => n.id)}::uuid[], ${noted.map((n) => n.sourceVersion)}::text[], ${noted.map((n) => n.payload)}::text[]) AS n(id, v, payload)
         WHERE s.id = n.id`;
     }
     if (reprocessed.length > 0) {
       const updates = reprocessed.map(({ id, d }) => ({ id, ...columnsOf(d) }));
       await tx.$executeRaw`
         UPDATE "SyncRecord" s SET "sourceVersion" = u."sourceVersion", "naturalKey" = u."naturalKey", "amount" = u.amount,
-          "currency" = u.currency, "documentDate" = u."documentDate", "sourcePayload" = u.payload::jsonb,
+          "currency" = u.currency, "documentDate" = u."documentDate", "sourcePayload" = u.payload::jsonb, "sourceSeenDigest" = md5(u.payload::jsonb::text),
           "status" = 'pending'::"RecordStatus", "statusReason" = NULL, "missing" = NULL, "updatedAt" = now()
         FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
           AS u(id uuid, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)

@@ -98,6 +98,39 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
     expect(world.creates).toBe(12);
   });
 
+  it("catches a change made within the same second as the stamp it already read, and stops re-reading that stamp once it is settled", async () => {
+    // the source stamps to the second, as the vendors do: both versions carry this second's stamp
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000 + 3600_000).toISOString();
+    const version = (amount: number) => memoryDocument("invoice", "same-second", second, { number: "INV-same-second", lines: [{ key: "Fee", amount }] });
+    const events = async () => t.db.recordEvent.findMany({ where: { record: { flowId, sourceId: "same-second" } }, orderBy: { id: "asc" } });
+    const poll = async () => {
+      await pollFlow({ db: t.db, flowId, objectType: "invoice" });
+      await drain(); // the run's continuation pages and the records
+    };
+    const cursorWhere = { flowId_objectType: { flowId, objectType: "invoice" } };
+    const { highWater } = await t.db.syncCursor.findUniqueOrThrow({ where: cursorWhere });
+    put(version(1));
+    await poll();
+    expect(await t.db.syncRecord.findFirstOrThrow({ where: { flowId, sourceId: "same-second" } })).toMatchObject({ status: "posted" });
+    put(version(2));
+    await poll();
+    const noted = await events();
+    expect(noted.at(-1)!.detail).toMatchObject({ action: "kept-posted", changes: [{ field: "lines", from: "(changed)", to: "(changed)" }] });
+
+    // re-read while recent (fetched, compared, not noted again) ...
+    const fetches = world.fetches;
+    await poll();
+    expect(world.fetches).toBe(fetches + 1);
+    expect(await events()).toHaveLength(noted.length);
+    // ... and not once a run started past the stamp by more than the overlap: no change can carry it any more
+    await t.db.flowRun.updateMany({ where: { flowId, objectType: "invoice" }, data: { startedAt: new Date(Date.parse(second) + 62_000) } });
+    await poll();
+    expect(world.fetches).toBe(fetches + 1);
+    // the tests after this one poll from where the earlier ones left the high-water mark
+    world.source.delete("invoice:same-second");
+    await t.db.syncCursor.update({ where: cursorWhere, data: { highWater } });
+  });
+
   it("schedules polls by each flow's cron and lets an admin sync now", async () => {
     expect(isScheduleDue("*/5 * * * *", new Date("2026-11-20T10:05:00Z"))).toBe(true);
     expect(isScheduleDue("*/5 * * * *", new Date("2026-11-20T10:06:00Z"))).toBe(false);

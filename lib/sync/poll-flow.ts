@@ -19,6 +19,14 @@ const pollStateSchema = z.object({
   /** largest version seen so far in this run (ISO), the next high-water mark */
   maxVersion: z.string().nullable(),
   trigger: z.enum(["schedule", "manual"]),
+  /** documents the previous page read at `since`: the next page lists them again (it starts at that version) */
+  tieIds: z.array(z.string()).default([]),
+  /**
+   * A document stamped before this instant was read, by an earlier run, after every change that can
+   * carry its stamp: an equal stamp re-listed is then the same document. From this instant on, an
+   * equal stamp is read again and compared (vendors stamp to the second). Null: compare all.
+   */
+  settledBefore: z.string().nullable().default(null),
 });
 type PollState = z.infer<typeof pollStateSchema>;
 
@@ -62,8 +70,10 @@ const findAbsentAtTarget = async ({ rt, entity, documents }: { rt: FlowRuntime; 
  *
  * Nothing missed: each run starts at the high-water mark minus an overlap window (clock skew,
  * late commits at the source), pages are keyed by version (each page starts at the previous page's
- * largest version), and the high-water mark moves only when a run has read its last page. Nothing doubled: each (sourceId, version) is ingested once; only unseen versions are
- * ingested, and fetched in full only when the listing does not carry the document already. Each page's
+ * largest version), and the high-water mark moves only when a run has read its last page; a change
+ * within the second of a stamp already read is read again until no later change can carry that stamp
+ * (`settledBefore`). Nothing doubled: each (sourceId, version, payload) is ingested once; only unseen
+ * ones are ingested, and fetched in full only when the listing does not carry the document already. Each page's
  * records (ingested together, in a fixed number of statements), their jobs and the cursor state commit in ONE transaction,
  * so a crash resumes at the last committed page. After `pagesPerJob` pages the job re-enqueues
  * itself (in the last page's transaction) rather than holding a large poll in one job.
@@ -127,8 +137,13 @@ export const pollFlow = async ({
   } else {
     // First run ever: from backfillFrom, else from the flow's creation (history is never posted unasked).
     const start = cursor.highWater ? new Date(cursor.highWater.getTime() - options.overlapSeconds * 1000) : (flow.backfillFrom ?? flow.createdAt);
+    // The previous run listed everything up to its start. A change stamped V happened before the
+    // vendor's clock passed V + 1 s, so that listing saw the last change carrying V once its start was
+    // past V + 1 s plus the clock skew the overlap window allows for.
+    const previous = await db.flowRun.findFirst({ where: { flowId, objectType, status: "succeeded" }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
+    const settledBefore = previous ? new Date(previous.startedAt.getTime() - options.overlapSeconds * 1000 - 1000).toISOString() : null;
     const run = await db.flowRun.create({ data: { flowId, objectType, trigger, since: start } });
-    state = { runId: run.id, since: start.toISOString(), pageCursor: null, maxVersion: cursor.highWater?.toISOString() ?? null, trigger };
+    state = { runId: run.id, since: start.toISOString(), pageCursor: null, maxVersion: cursor.highWater?.toISOString() ?? null, trigger, tieIds: [], settledBefore };
     await db.syncCursor.update({ where: { flowId_objectType: { flowId, objectType } }, data: { state: state as Prisma.InputJsonValue } });
   }
 
@@ -142,9 +157,13 @@ export const pollFlow = async ({
           await db.syncRecord.findMany({ where: { flowId, objectType, sourceId: { in: ids } }, select: { sourceId: true, sourceVersion: true } })
         ).map((r) => [r.sourceId, r.sourceVersion]),
       );
+      // An equal stamp is read again unless this run's previous page just read it or it is settled.
+      const ties = new Set(state.tieIds);
       const unseen = listed.items.filter((item) => {
         const stored = known.get(item.sourceId);
-        return !(stored != null && stored >= item.sourceVersion);
+        if (stored == null || stored < item.sourceVersion) return true;
+        if (stored > item.sourceVersion) return false;
+        return !ties.has(item.sourceId) && (state.settledBefore === null || item.sourceVersion >= state.settledBefore);
       });
       const skipped = listed.items.length - unseen.length;
       // Documents the listing did not carry are fetched a few at a time (the vendor's shared limits apply below, in lib/http).
@@ -170,7 +189,7 @@ export const pollFlow = async ({
       // longer than a page) follows the vendor's cursor.
       const advances = listed.maxVersion !== null && listed.maxVersion > state.since;
       const next: PollState = advances
-        ? { ...state, since: listed.maxVersion!, pageCursor: null, maxVersion }
+        ? { ...state, since: listed.maxVersion!, pageCursor: null, maxVersion, tieIds: listed.items.filter((i) => i.sourceVersion === listed.maxVersion).map((i) => i.sourceId) }
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
       const counts = await db.$transaction(async (tx) => {
         const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };

@@ -72,6 +72,7 @@ const SETTLE = prepared(
       "targetRef" = CASE WHEN $17::boolean THEN $19::text ELSE "targetRef" END,
       "postedAt" = CASE WHEN $20::boolean THEN now() ELSE "postedAt" END,
       "sourcePayload" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $22::jsonb ELSE "sourcePayload" END,
+      "sourceSeenDigest" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN md5($22::jsonb::text) ELSE "sourceSeenDigest" END,
       "sourceVersion" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $23::text ELSE "sourceVersion" END,
       "naturalKey" = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $24::text ELSE "naturalKey" END,
       amount = CASE WHEN $21::boolean AND ${UNCHANGED} THEN $25::text::numeric ELSE amount END,

@@ -308,7 +308,8 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
     const run = await s.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 6 });
     await pollAndSettle(t, flowId);
     const number = run.invoices[0]!.number;
-    cancelInZuora(s, number);
+    // canceled within the second of its posted version: the stamp Zuora lists does not move
+    cancelInZuora(s, number, { sameSecond: true });
     await pollAndSettle(t, flowId);
     const record = await t.db.syncRecord.findFirstOrThrow({ where: { flowId, objectType: "invoice" } });
     expect(record).toMatchObject({ status: "held", statusReason: "canceled-after-posting", missing: [{ kind: "canceled-invoice", sourceKey: number }] });
@@ -366,10 +367,16 @@ describe("Zuora -> Acumatica to the cent, strict sandbox", () => {
 });
 
 /** Cancels a posted invoice in the Zuora sandbox's state, as a user would in Zuora's UI (the sandbox has no cancel call). */
-function cancelInZuora(s: RunningSandbox, invoiceNumber: string) {
+/**
+ * Cancels an invoice in the sandbox's store, stamped as its newest change. `sameSecond`: stamped
+ * within the second of the invoice's last change, so Zuora's stamp (to the second) does not move.
+ */
+function cancelInZuora(s: RunningSandbox, invoiceNumber: string, { sameSecond = false } = {}) {
   const snap = s.vendors.zuora.control.snapshot() as unknown as ZuoraSnapshot;
   const invoice = snap.store.invoices.find((i) => i.invoiceNumber === invoiceNumber)!;
   const latest = Math.max(...snap.store.invoices.map((i) => i.updatedDate), ...snap.store.payments.map((p) => (p as unknown as { updatedDate: number }).updatedDate));
-  Object.assign(invoice, { status: "Canceled", balance: 0, updatedDate: Math.max(Date.now(), latest + 1) });
+  const updatedDate = sameSecond ? Math.floor(invoice.updatedDate / 1000) * 1000 + 999 : Math.max(Date.now(), latest + 1);
+  if (updatedDate <= latest) throw new Error(`cannot stamp ${invoiceNumber}'s cancellation after the store's latest change within its second`);
+  Object.assign(invoice, { status: "Canceled", balance: 0, updatedDate });
   s.vendors.zuora.control.restore(snap);
 }
