@@ -27,7 +27,7 @@ export const batchReleaseChecks = <T>({
   type Waiter = { key: string; at: number; resolve: (rows: T[]) => void; reject: (err: unknown) => void };
   let inFlight = 0;
   let reading = false;
-  let waiting: Waiter[] = [];
+  const waiting: Waiter[] = [];
   let timer: NodeJS.Timeout | null = null;
 
   const dispatch = () => {
