@@ -53,9 +53,18 @@ export type BackfillDetail = {
 /**
  * Where a licence run used less than its rate, from Acumatica's request count sampled every
  * 100 ms: seconds from Sync now to the first call, from the last call to the run's end, and the
- * calls short of the rate in the whole seconds between (each second's calls against the rate).
+ * calls short of the rate in the whole seconds between (each second's calls against the rate), and when the
+ * ledger first held a record and first posted one.
  */
-export type LicenceTimeline = { secondsToFirstCall: number; secondsAfterLastCall: number; callsShortMidRun: number; callsPerSecond: number[] };
+export type LicenceTimeline = {
+  secondsToFirstCall: number;
+  secondsAfterLastCall: number;
+  callsShortMidRun: number;
+  callsPerSecond: number[];
+  /** from Sync now to the first probe that saw a record in the ledger (the poll's first page ingested), and one posted (periods aside) */
+  secondsToFirstRecord?: number;
+  secondsToFirstPosted?: number;
+};
 
 export type BackfillOptions = {
   invoices: number;
@@ -123,6 +132,8 @@ export const backfillMeasured = async (
   // with a licence, Acumatica's request count is sampled from Sync now on (where the licence stood idle)
   const samples: { at: number; requests: number }[] = [];
   let sampler: NodeJS.Timeout | undefined;
+  let firstRecordAt: number | undefined;
+  let firstPostedAt: number | undefined;
   const sample = async () => samples.push({ at: Date.now(), requests: (await sandbox.control.acumatica.stats()).requests });
   const observed: BackfillObserver | undefined = licence
     ? {
@@ -131,6 +142,14 @@ export const backfillMeasured = async (
           observe?.syncStarted?.();
           void sample();
           sampler = setInterval(() => void sample(), 100);
+        },
+        progress: (c) => {
+          observe?.progress?.(c);
+          const at = Date.now();
+          const total = Object.values(c).reduce((n, v) => n + v, 0);
+          const posted = Object.entries(c).reduce((n, [k, v]) => n + (k.endsWith("/posted") && !k.startsWith("period/") ? v : 0), 0);
+          if (total > 0) firstRecordAt ??= at;
+          if (posted > 0) firstPostedAt ??= at;
         },
       }
     : observe;
@@ -188,7 +207,9 @@ export const backfillMeasured = async (
     complete,
     ...(note ? { note } : {}),
   };
-  const licenceTimeline = licence ? timelineOf(samples, a0.requests, seconds, licence.requestsPerMinute / 60) : undefined;
+  const timeline = licence ? timelineOf(samples, a0.requests, seconds, licence.requestsPerMinute / 60) : undefined;
+  const since = (at: number | undefined) => (at === undefined || !samples[0] ? NaN : fixed((at - samples[0].at) / 1000, 1));
+  const licenceTimeline = timeline ? { ...timeline, secondsToFirstRecord: since(firstRecordAt), secondsToFirstPosted: since(firstPostedAt) } : undefined;
   if (licenceTimeline) console.log(`  [${label}] licence timeline ${JSON.stringify(licenceTimeline)}`);
   return {
     row,
