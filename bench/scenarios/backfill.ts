@@ -46,6 +46,24 @@ export type BackfillDetail = {
   topStatements?: { query: string; calls: number; perRecord: number }[];
   acumaticaByRoute: Record<string, number>;
   acumaticaPerDocumentByOperation: Record<string, number>;
+  /** with a licence: where the run left the licence idle (see licenceTimeline) */
+  licenceTimeline?: LicenceTimeline;
+};
+
+/**
+ * Where a licence run used less than its rate, from Acumatica's request count sampled every
+ * 100 ms: seconds from Sync now to the first call, from the last call to the run's end, and the
+ * calls short of the rate in the whole seconds between (each second's calls against the rate), and when the
+ * ledger first held a record and first posted one.
+ */
+export type LicenceTimeline = {
+  secondsToFirstCall: number;
+  secondsAfterLastCall: number;
+  callsShortMidRun: number;
+  callsPerSecond: number[];
+  /** from Sync now to the first probe that saw a record in the ledger (the poll's first page ingested), and one posted (periods aside) */
+  secondsToFirstRecord?: number;
+  secondsToFirstPosted?: number;
 };
 
 export type BackfillOptions = {
@@ -111,6 +129,30 @@ export const backfillMeasured = async (
   const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a0 = await sandbox.control.acumatica.stats();
 
+  // with a licence, Acumatica's request count is sampled from Sync now on (where the licence stood idle)
+  const samples: { at: number; requests: number }[] = [];
+  let sampler: NodeJS.Timeout | undefined;
+  let firstRecordAt: number | undefined;
+  let firstPostedAt: number | undefined;
+  const sample = async () => samples.push({ at: Date.now(), requests: (await sandbox.control.acumatica.stats()).requests });
+  const observed: BackfillObserver | undefined = licence
+    ? {
+        ...observe,
+        syncStarted: () => {
+          observe?.syncStarted?.();
+          void sample();
+          sampler = setInterval(() => void sample(), 100);
+        },
+        progress: (c) => {
+          observe?.progress?.(c);
+          const at = Date.now();
+          const total = Object.values(c).reduce((n, v) => n + v, 0);
+          const posted = Object.entries(c).reduce((n, [k, v]) => n + (k.endsWith("/posted") && !k.startsWith("period/") ? v : 0), 0);
+          if (total > 0) firstRecordAt ??= at;
+          if (posted > 0) firstPostedAt ??= at;
+        },
+      }
+    : observe;
   const out = await runBackfillWorkers({
     db,
     url,
@@ -121,11 +163,12 @@ export const backfillMeasured = async (
     concurrency,
     timeoutMs,
     workerNodeArgs,
-    observe,
+    observe: observed,
     probeIntervalMs,
     stallMs,
     measure: { database: name, sqlStats: ctx.sqlStats, postgresCpuSeconds: () => ctx.pg.cpuSeconds() },
   });
+  clearInterval(sampler);
   const { procs, counts, complete, note, seconds, posted: records, failed } = out;
   const z1 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a1 = await sandbox.control.acumatica.stats();
@@ -164,9 +207,43 @@ export const backfillMeasured = async (
     complete,
     ...(note ? { note } : {}),
   };
+  const timeline = licence ? timelineOf(samples, a0.requests, seconds, licence.requestsPerMinute / 60) : undefined;
+  const since = (at: number | undefined) => (at === undefined || !samples[0] ? NaN : fixed((at - samples[0].at) / 1000, 1));
+  const licenceTimeline = timeline ? { ...timeline, secondsToFirstRecord: since(firstRecordAt), secondsToFirstPosted: since(firstPostedAt) } : undefined;
+  if (licenceTimeline) console.log(`  [${label}] licence timeline ${JSON.stringify(licenceTimeline)}`);
   return {
     row,
-    detail: { scenario: label, statementsByKind: out.statements?.byKind, topStatements: out.statements?.top, acumaticaByRoute: byRoute, acumaticaPerDocumentByOperation: byOperation },
+    detail: {
+      scenario: label,
+      statementsByKind: out.statements?.byKind,
+      topStatements: out.statements?.top,
+      acumaticaByRoute: byRoute,
+      acumaticaPerDocumentByOperation: byOperation,
+      ...(licenceTimeline ? { licenceTimeline } : {}),
+    },
+  };
+};
+
+/** LicenceTimeline from request counts sampled from Sync now (`startRequests` before it) over a run of `seconds`. */
+const timelineOf = (samples: { at: number; requests: number }[], startRequests: number, seconds: number, perSecond: number): LicenceTimeline | undefined => {
+  const t0 = samples[0]?.at;
+  const last = samples.at(-1);
+  if (t0 === undefined || !last) return undefined;
+  const first = samples.find((s) => s.requests > startRequests);
+  const done = samples.find((s) => s.requests === last.requests);
+  const callsPerSecond: number[] = [];
+  for (let sec = 0; sec * 1000 <= last.at - t0; sec++) {
+    const upTo = (ms: number) => [...samples].reverse().find((s) => s.at - t0 <= ms)?.requests ?? startRequests;
+    callsPerSecond.push(upTo((sec + 1) * 1000) - upTo(sec * 1000));
+  }
+  const from = first ? Math.ceil((first.at - t0) / 1000) : 0;
+  const to = done ? Math.floor((done.at - t0) / 1000) : 0;
+  const callsShortMidRun = callsPerSecond.slice(from, to).reduce((n, c) => n + Math.max(0, perSecond - c), 0);
+  return {
+    secondsToFirstCall: first ? fixed((first.at - t0) / 1000, 1) : NaN,
+    secondsAfterLastCall: done ? fixed(seconds - (done.at - t0) / 1000, 1) : NaN,
+    callsShortMidRun: fixed(callsShortMidRun, 0),
+    callsPerSecond,
   };
 };
 

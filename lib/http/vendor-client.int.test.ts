@@ -543,6 +543,31 @@ describe("shared limits across processes", () => {
     await first;
   });
 
+  it("asks for a late query once, when the call has its turn under the rate, and resends that query on a retry", async () => {
+    let calls = 0;
+    server.setHandler((_req, res) => (++calls === 2 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: true })));
+    // 5/s, no burst: the second call waits about 200 ms for its send time
+    const c = client({ limits: { db: testDb.db, key: `late-${Math.random()}`, requestsPerSecond: 5, burst: 1 } });
+    let asked = "early";
+    const asks: number[] = [];
+    const first = c.request({ method: "GET", path: "x", query: { k: "first" }, outputSchema: okSchema });
+    const second = c.request({
+      method: "GET",
+      path: "x",
+      query: () => {
+        asks.push(performance.now());
+        return { k: asked };
+      },
+      outputSchema: okSchema,
+    });
+    const setAt = performance.now();
+    asked = "while-it-waited";
+    await Promise.all([first, second]);
+    expect(server.seen.map((r) => r.url)).toEqual(["/tenant/x?k=first", "/tenant/x?k=while-it-waited", "/tenant/x?k=while-it-waited"]);
+    expect(asks).toHaveLength(1);
+    expect(asks[0]! - setAt).toBeGreaterThanOrEqual(100);
+  });
+
   it("fails fast with a retryable error when the shared queue is longer than the caller may wait", async () => {
     const key = `queue-${Math.random()}`;
     const c = client({ limits: { db: testDb.db, key, requestsPerSecond: 1, maxQueueWaitMs: 1500 } });

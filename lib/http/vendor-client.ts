@@ -62,7 +62,12 @@ export type RequestOptions<S extends z.ZodType> = {
    * have the base URL's origin, so a vendor answer cannot send our token elsewhere.
    */
   absoluteUrl?: string;
-  query?: Query;
+  /**
+   * The query string's parameters. A function is called once, when the first attempt has its turn
+   * under the connection's limits (a rate send time and a concurrency slot), just before it is sent:
+   * a batched read then carries what was asked for while it waited for its turn.
+   */
+  query?: Query | (() => Query);
   body?: RequestBody;
   headers?: Record<string, string>;
   /** the answer's shape; a mismatch is a non-retryable "schema" error naming the field */
@@ -209,9 +214,11 @@ export abstract class VendorHttpClient {
   async send<S extends z.ZodType>(opts: RequestOptions<S>): Promise<VendorResponse<z.output<S>>> {
     const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...this.options.retry, ...opts.retry };
     const baseUrl = opts.auth === false ? this.baseUrl : await this.resolveBaseUrl();
-    const url = opts.absoluteUrl ? this.checkedAbsoluteUrl(opts.absoluteUrl, opts.query, baseUrl) : joinUrl(baseUrl, opts.path, opts.query);
+    const urlWith = (query: Query | undefined) => (opts.absoluteUrl ? this.checkedAbsoluteUrl(opts.absoluteUrl, query, baseUrl) : joinUrl(baseUrl, opts.path, query));
+    let lateQuery = typeof opts.query === "function" ? opts.query : undefined;
+    let url = urlWith(typeof opts.query === "function" ? undefined : opts.query);
     const redacted = this.options.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS;
-    const { url: safeUrl, path: safePath } = redactUrlParts(url, redacted);
+    let { url: safeUrl, path: safePath } = redactUrlParts(url, redacted);
     if (!this.options.allowLinkLocal) {
       const refused = await forbiddenHostReason(url, { resolve: this.options.resolveHost });
       if (refused) {
@@ -279,6 +286,11 @@ export abstract class VendorHttpClient {
       }
 
       const auth = useAuth ? await this.authHeaders() : {};
+      if (lateQuery) {
+        url = urlWith(lateQuery());
+        ({ url: safeUrl, path: safePath } = redactUrlParts(url, redacted));
+        lateQuery = undefined;
+      }
       const started = performance.now();
       const startedAt = new Date();
       let outcome: AttemptOutcome<z.output<S>>;

@@ -1,11 +1,19 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { batchReleaseChecks } from "./batch-release-checks";
 
-/** A status read whose calls the test answers, one at a time. */
+/** A status read whose calls the test answers, one at a time; it takes its keys as it goes out. */
 const controlledRead = () => {
   const calls: { keys: string[]; answer: (rows: Record<string, string[]>) => void; fail: (err: Error) => void }[] = [];
-  const read = (keys: string[]) =>
-    new Promise<Map<string, string[]>>((resolve, reject) => calls.push({ keys, answer: (rows) => resolve(new Map(Object.entries(rows))), fail: reject }));
+  const read = (take: () => string[]) =>
+    new Promise<Map<string, string[]>>((resolve, reject) => calls.push({ keys: take(), answer: (rows) => resolve(new Map(Object.entries(rows))), fail: reject }));
+  return { calls, read };
+};
+
+/** A status read that waits for its turn (the limiter) before it takes its keys; the test gives the turn or refuses it. */
+const queuedRead = () => {
+  const calls: { turn: () => string[]; answer: (rows: Record<string, string[]>) => void; fail: (err: Error) => void }[] = [];
+  const read = (take: () => string[]) =>
+    new Promise<Map<string, string[]>>((resolve, reject) => calls.push({ turn: take, answer: (rows) => resolve(new Map(Object.entries(rows))), fail: reject }));
   return { calls, read };
 };
 const settle = () => new Promise((r) => setImmediate(r));
@@ -89,5 +97,50 @@ describe("batchReleaseChecks", () => {
     expect(calls.map((x) => x.keys)).toEqual([["a", "b"], ["c"]]);
     calls[1]!.answer({ c: ["Closed"] });
     expect(await c).toEqual(["Closed"]);
+  });
+
+  it("carries in a read the checks asked for while it waited for its turn, and not those asked after it was sent", async () => {
+    const { calls, read } = queuedRead();
+    const checks = batchReleaseChecks({ read, maxWaitMs: 10_000, maxBatchSize: 25 });
+    checks.begin();
+    const a = checks.check("a"); // the only release in flight: its read goes out at once
+    await settle();
+    expect(calls).toHaveLength(1);
+    checks.begin();
+    checks.begin();
+    const [b, c] = [checks.check("b"), checks.check("c")]; // asked while the read waits for its turn
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.turn()).toEqual(["a", "b", "c"]);
+    checks.begin();
+    const d = checks.check("d"); // asked after the read was sent: the next read
+    calls[0]!.answer({ a: ["Open"], b: ["Open"], c: ["Balanced"] });
+    expect(await Promise.all([a, b, c])).toEqual([["Open"], ["Open"], ["Balanced"]]);
+    checks.end(); // a and b are confirmed; c's release still runs and asks again, with d
+    checks.end();
+    await settle();
+    expect(calls).toHaveLength(1);
+    const c2 = checks.check("c");
+    await settle();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.turn()).toEqual(["d", "c"]);
+    calls[1]!.answer({ c: ["Open"], d: ["Closed"] });
+    expect(await Promise.all([c2, d])).toEqual([["Open"], ["Closed"]]);
+  });
+
+  it("fails the checks waiting when a read is refused before it was sent", async () => {
+    const { calls, read } = queuedRead();
+    const checks = batchReleaseChecks({ read, maxWaitMs: 10_000, maxBatchSize: 25 });
+    checks.begin();
+    checks.begin();
+    const a = checks.check("a");
+    const b = checks.check("b");
+    await settle();
+    calls[0]!.fail(new Error("shared rate limit: the next free send time is 61000 ms away"));
+    await expect(a).rejects.toThrow("rate limit");
+    await expect(b).rejects.toThrow("rate limit");
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(checks.state()).toEqual({ inFlight: 2, waiting: 0, reading: false });
   });
 });

@@ -5,38 +5,48 @@
  * the call. A read goes out when no read is in flight and either every release in flight is waiting
  * for one (no one else will ask soon: a lone release, e.g. a callout's, waits for nobody) or the first
  * of those waiting has waited `maxWaitMs` (releases still being posted then catch the next read).
- * So under load one read answers about as many documents as releases run at once, and no document
- * waits more than `maxWaitMs` plus one read for the others.
+ * The read takes its keys when it is sent (`take`, called once), not when it goes out: a read that
+ * waits for its turn under the connection's limits (a licence's rate) carries the checks asked for
+ * meanwhile, at no extra wait. So under load one read answers about as many documents as releases
+ * run at once, and no document waits more than `maxWaitMs` plus one read for the others.
  *
- * Nothing is cached: each check is answered by a read that started after it was asked for. A failed
- * read fails the checks it carried (each caller handles it as it would its own read).
+ * Nothing is cached: each check is answered by a read sent after it was asked for. A failed read
+ * fails the checks it carried, or, when it failed before it took any, those waiting then (each caller
+ * handles it as it would its own read).
  */
 export const batchReleaseChecks = <T>({
   read,
   maxWaitMs,
   maxBatchSize,
 }: {
-  /** the statuses of these documents' keys (one entry per key found) */
-  read: (keys: string[]) => Promise<Map<string, T[]>>;
+  /** the statuses of the documents' keys that `take` returns (one entry per key found); `take` is called once, as the read is sent */
+  read: (take: () => string[]) => Promise<Map<string, T[]>>;
   maxWaitMs: number;
   maxBatchSize: number;
 }) => {
   type Waiter = { key: string; at: number; resolve: (rows: T[]) => void; reject: (err: unknown) => void };
   let inFlight = 0;
   let reading = false;
-  let waiting: Waiter[] = [];
+  const waiting: Waiter[] = [];
   let timer: NodeJS.Timeout | null = null;
 
   const dispatch = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = waiting.slice(0, maxBatchSize);
-    waiting = waiting.slice(batch.length);
     reading = true;
-    read([...new Set(batch.map((w) => w.key))])
+    let batch: Waiter[] | null = null;
+    const take = () => {
+      batch ??= waiting.splice(0, maxBatchSize);
+      return [...new Set(batch.map((w) => w.key))];
+    };
+    read(take)
       .then(
-        (found) => batch.forEach((w) => w.resolve(found.get(w.key) ?? [])),
-        (err: unknown) => batch.forEach((w) => w.reject(err)),
+        (found) => batch?.forEach((w) => w.resolve(found.get(w.key) ?? [])),
+        (err: unknown) => {
+          // a read refused before it was sent (e.g. by the limiter) fails the checks waiting now, as their own read would
+          if (!batch) take();
+          batch!.forEach((w) => w.reject(err));
+        },
       )
       .finally(() => {
         reading = false;

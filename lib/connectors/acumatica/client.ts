@@ -16,7 +16,7 @@ import {
   type AcumaticaCustomer,
   type AcumaticaSettings,
 } from "./schemas";
-import { andFilters, anyOfFilter, inBatches, odataDateTimeOffset, odataString } from "../common/odata";
+import { andFilters, anyOfFilter, odataDateTimeOffset, odataString } from "../common/odata";
 import { collectFieldErrors, describeFieldError, wrap, wrapped, type PlainRecord } from "./values";
 
 /** A customer as ml-connector creates or updates it. */
@@ -433,23 +433,32 @@ export class AcumaticaClient extends BearerTokenClient {
   }
 
   /**
-   * Type, ReferenceNbr and Status of documents by `documentKey`, one `ReferenceNbr eq 'a' or ...` read per
-   * 25 keys, matched on both keys (an invoice and a credit memo may share a ReferenceNbr).
+   * Type, ReferenceNbr and Status of documents by `documentKey`, in one `ReferenceNbr eq 'a' or ...` read
+   * (at most acumaticaConfig.filterBatchSize keys), matched on both keys (an invoice and a credit memo may
+   * share a ReferenceNbr). `take` gives the keys when the read has its turn under the connection's
+   * limits (see batchReleaseChecks), so it carries the checks asked for while it waited.
    */
-  async readDocumentStatuses(entity: "Invoice" | "Payment", keys: readonly string[]): Promise<Map<string, DocumentStatus[]>> {
+  async readDocumentStatuses(entity: "Invoice" | "Payment", take: () => readonly string[]): Promise<Map<string, DocumentStatus[]>> {
+    let keys: readonly string[] = [];
+    const rows = await this.request({
+      method: "GET",
+      path: entity,
+      query: () => {
+        keys = take();
+        const refs = [...new Set(keys.map((k) => k.slice(k.indexOf("\u0000") + 1)))];
+        return { $filter: anyOfFilter("ReferenceNbr", refs), $select: "Type,ReferenceNbr,Status" };
+      },
+      outputSchema: wrapped(z.array(documentStatusSchema)),
+    });
     const found = new Map<string, DocumentStatus[]>(keys.map((k) => [k, []]));
-    const refs = [...new Set(keys.map((k) => k.slice(k.indexOf("\u0000") + 1)))];
-    for (const batch of inBatches(refs, acumaticaConfig.filterBatchSize)) {
-      const rows = await this.list(entity, documentStatusSchema, { filter: anyOfFilter("ReferenceNbr", batch), select: "Type,ReferenceNbr,Status" });
-      for (const row of rows) if (row.Type && row.ReferenceNbr) found.get(documentKey(row.Type, row.ReferenceNbr))?.push(row);
-    }
+    for (const row of rows) if (row.Type && row.ReferenceNbr) found.get(documentKey(row.Type, row.ReferenceNbr))?.push(row);
     return found;
   }
 
   /** Status reads that the releases in flight in this process share (see releaseDocument, batchReleaseChecks); never cached. */
   private readonly releaseChecks = {
-    Invoice: batchReleaseChecks({ read: (keys) => this.readDocumentStatuses("Invoice", keys), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
-    Payment: batchReleaseChecks({ read: (keys) => this.readDocumentStatuses("Payment", keys), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
+    Invoice: batchReleaseChecks({ read: (take) => this.readDocumentStatuses("Invoice", take), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
+    Payment: batchReleaseChecks({ read: (take) => this.readDocumentStatuses("Payment", take), maxWaitMs: acumaticaConfig.releaseStatusMaxWaitMs, maxBatchSize: acumaticaConfig.filterBatchSize }),
   };
 
   /**
