@@ -11,7 +11,7 @@ const HEARTBEAT_INTERVAL_MS = 15_000;
 /** How long a replaced job runner's pool stays open for its late reports (see startRunner). */
 const LATE_REPORTS_MS = 60_000;
 /** The longest a starting worker waits for its warm-up (warmFlows) before it takes jobs: a vendor that does not answer must not keep it idle. */
-const WARM_UP_MAX_MS = 10_000;
+const WARM_UP_MAX_MS = 5_000;
 
 /** Postgres went away (restart, failover, network): pg's admin-shutdown codes, class 08, socket errors. */
 const isConnectionLoss = (err: unknown): boolean => {
