@@ -23,6 +23,8 @@ import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
  *                                              ifs-backfill: Zuora -> IFS Cloud vouchers)
  * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
  * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
+ * npm run bench -- --only callouts --full --new-account-every 20   callouts with a new account's first invoice every
+ *                                              20th callout throughout the run (held first, then released by its customer's post)
  * npm run bench -- --only invoices-only        the n8n comparison's job: a bill run of invoices alone (1,000 at each
  *                                              latency and 300 at 0 ms with --full; 300 quick; --invoices N)
  * npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"   a CPU profile per worker
@@ -44,6 +46,8 @@ const { values } = parseArgs({
     /** callouts scenario: how many and how many per second (default 300 at 10/s quick, 2,000 at 20/s full) */
     callouts: { type: "string" },
     rate: { type: "string" },
+    /** callouts scenario: also bill a new account (Zuora only: its customer is created on its first invoice) every N callouts */
+    "new-account-every": { type: "string" },
     /** records seeded for the ledger-browser scenario (default 1,000,000) */
     "ledger-records": { type: "string", default: "1000000" },
     /** timed runs of each ledger-browser navigation (after one warm-up) */
@@ -161,7 +165,7 @@ const main = async () => {
       const rows = [];
       const details = [];
       for (const latencyMs of latencies) {
-        const { stages, slowest, statementsByKind, slowStatements, ...row } = await calloutLatency(ctx, { callouts: values.callouts ? Number(values.callouts) : SIZES.callouts, ratePerSecond: values.rate ? Number(values.rate) : full ? 20 : 10, latencyMs, timeoutMs, workerNodeArgs });
+        const { stages, slowest, statementsByKind, slowStatements, ...row } = await calloutLatency(ctx, { callouts: values.callouts ? Number(values.callouts) : SIZES.callouts, ratePerSecond: values.rate ? Number(values.rate) : full ? 20 : 10, latencyMs, timeoutMs, workerNodeArgs, newAccountEvery: values["new-account-every"] ? Number(values["new-account-every"]) : undefined });
         rows.push(row);
         details.push({ scenario: row.scenario, stages, statementsByKind, slowStatements, slowest });
       }

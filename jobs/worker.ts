@@ -10,6 +10,8 @@ import { createWorkerIdentity } from "../lib/workers/worker-identity";
 const HEARTBEAT_INTERVAL_MS = 15_000;
 /** How long a replaced job runner's pool stays open for its late reports (see startRunner). */
 const LATE_REPORTS_MS = 60_000;
+/** The longest a starting worker waits for its warm-up (warmFlows) before it takes jobs: a vendor that does not answer must not keep it idle. */
+const WARM_UP_MAX_MS = 5_000;
 
 /** Postgres went away (restart, failover, network): pg's admin-shutdown codes, class 08, socket errors. */
 const isConnectionLoss = (err: unknown): boolean => {
@@ -23,6 +25,7 @@ import { enqueueJob } from "../lib/sync/enqueue-job";
 import { heartbeatTask } from "./heartbeat";
 import { createTaskList, cronItems } from "./index";
 import { startLiveness } from "./worker-liveness";
+import { warmFlows } from "../lib/sync/warm-flows";
 
 /**
  * The worker process (`npm run worker`). Run as many as you like against one Postgres: graphile-worker
@@ -104,6 +107,14 @@ const main = async () => {
   process.on("unhandledRejection", onFatal("unhandled rejection"));
   process.on("uncaughtException", onFatal("uncaught exception"));
 
+  // Connections, vendor tokens and per-process caches first, so the first jobs (a callout arriving
+  // right after a deploy) do not pay for them.
+  const warmUp = warmFlows({ db: db(), connections: WORKER_CONCURRENCY + 2 }).catch((err: unknown) => {
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, "ml-connector worker: warm-up failed; the first jobs pay for it");
+    return null;
+  });
+  const warmed = await Promise.race([warmUp, sleep(WARM_UP_MAX_MS).then(() => "timed out" as const)]);
+  logger.info({ warmUp: warmed }, "ml-connector worker: warmed up");
   await startRunner();
   await liveness.sweep().catch((err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "ml-connector worker: first liveness sweep failed"));
   await enqueueJob(db(), heartbeatTask(identity), {}, { jobKey: `heartbeat:start:${identity.workerId}` });

@@ -67,6 +67,7 @@ export type CalloutLatencyResult = {
   /** callouts whose record was held first (its customer not yet posted), their p50, and the p99 of the others */
   heldFirst: number;
   heldP50Ms: number | null;
+  heldP99Ms: number | null;
   directP99Ms: number | null;
   /** the workers' SQL statements per callout (pg_stat_statements, as in the backfill scenario) */
   sqlStatementsPerCallout: number | null;
@@ -88,12 +89,24 @@ const stageOf = (timelines: CalloutTimeline[], key: keyof Omit<CalloutTimeline, 
  * and queues it; worker processes fetch, map and post. Latency per invoice = InboundEvent.receivedAt ->
  * its record's postedAt (set right after Acumatica answered the create and release).
  * Polling is off (no schedule, no Sync now): only callouts bring documents in.
+ *
+ * Every bill run bills the tenant's first account, which Acumatica does not have yet: the invoices that
+ * arrive before its customer is posted are held first (the run's first second or two). With
+ * `newAccountEvery` N, every Nth callout is instead the first invoice of an account added to Zuora
+ * alone before the run (its customer is created then), so accounts keep arriving throughout the run.
  */
 export const calloutLatency = async (
   ctx: BenchContext,
-  { callouts, ratePerSecond, latencyMs, timeoutMs = 600_000, workerNodeArgs }: { callouts: number; ratePerSecond: number; latencyMs: number; timeoutMs?: number; workerNodeArgs?: string[] },
+  {
+    callouts,
+    ratePerSecond,
+    latencyMs,
+    timeoutMs = 600_000,
+    workerNodeArgs,
+    newAccountEvery,
+  }: { callouts: number; ratePerSecond: number; latencyMs: number; timeoutMs?: number; workerNodeArgs?: string[]; newAccountEvery?: number },
 ): Promise<CalloutLatencyResult> => {
-  const label = `callouts-${latencyMs}ms`;
+  const label = `callouts-${latencyMs}ms${newAccountEvery ? `-new-account-every-${newAccountEvery}` : ""}`;
   const { url, db, name } = await ctx.freshDb(label);
   const sandbox = await ctx.freshSandbox({ latencyMs, accounts: 50 });
   const { sourceConnectionId, flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits: { requestsPerMinute: 600_000, maxConcurrent: 16 } });
@@ -128,6 +141,11 @@ export const calloutLatency = async (
       events: ["InvoicePosted"],
       hmac: { secret: BENCH_CALLOUT_SECRET },
     });
+    // the new accounts, in Zuora only (Acumatica gets each one's customer with its first invoice)
+    const newAccounts: string[] = [];
+    for (let i = 0; newAccountEvery && i < Math.floor(callouts / newAccountEvery); i++) {
+      newAccounts.push((await sandbox.control.zuora.addAccount({ name: `Bench New Account ${i + 1}`, accountNumber: `BN${String(i + 1).padStart(6, "0")}` })).id);
+    }
     const upDeadline = Date.now() + 60_000;
     while (procs.some((p) => !p.output().includes(" running ")) && Date.now() < upDeadline) await new Promise((r) => setTimeout(r, 100));
 
@@ -147,7 +165,10 @@ export const calloutLatency = async (
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       // A bill run the loaded machine failed to send is counted, not retried (it may have been made).
-      void sandbox.control.zuora.billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 1000 + i }).catch(() => (unsent += 1));
+      const account = newAccountEvery && (i + 1) % newAccountEvery === 0 ? newAccounts[(i + 1) / newAccountEvery - 1] : undefined;
+      void sandbox.control.zuora
+        .billRun({ invoices: 1, electronicPaymentRate: 0, externalPaymentRate: 0, creditMemoRate: 0, seed: 1000 + i, ...(account ? { accounts: [account] } : {}) })
+        .catch(() => (unsent += 1));
     }
     const deadline = Date.now() + timeoutMs;
     let posted = 0;
@@ -231,6 +252,7 @@ export const calloutLatency = async (
       sqlStatementsPerCallout: statements?.perRecord ?? null,
       heldFirst: heldMs.length,
       heldP50Ms: heldMs.length > 0 ? Math.round(percentile(heldMs, 50)) : null,
+      heldP99Ms: heldMs.length > 0 ? Math.round(percentile(heldMs, 99)) : null,
       directP99Ms: directMs.length > 0 ? Math.round(percentile(directMs, 99)) : null,
       zuoraCallsPerCallout: Math.round((zuoraCalls / callouts) * 100) / 100,
       acumaticaCallsPerCallout: Math.round((acumaticaCalls / callouts) * 100) / 100,

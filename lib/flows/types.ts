@@ -135,6 +135,12 @@ export type FlowRuntime = {
   readBalances?: (options: { since: Date }) => Promise<BalanceDocument[]>;
   /** `partnerMaps`: the value maps of the partner flow (empty without one) */
   plan: (options: { record: PlannedRecord; maps: ValueMapIndex; ledger: LedgerReader; partnerMaps: ValueMapIndex }) => Promise<ProcessPlan>;
+  /**
+   * Readies what a process keeps between jobs (vendor tokens, connections to the vendors, caches a
+   * process shares) with reads only, so a worker's first jobs do not pay for them: called once per
+   * enabled flow when a worker starts (optional; see warmFlows).
+   */
+  warm?: () => Promise<void>;
 };
 
 /** The Flow columns the engine uses. */

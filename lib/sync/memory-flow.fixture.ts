@@ -27,6 +27,9 @@ export type MemoryWorld = {
   finds: number;
   listCalls: number;
   fetches: number;
+  /** how many times a runtime was warmed (a worker's start, see warmFlows), and what the next warm-up throws */
+  warms?: number;
+  warmFault?: Error;
   /** runs after each listChanged call (tests change the source between pages) */
   onList?: (call: number) => void;
 };
@@ -90,6 +93,12 @@ export const registerMemoryFlow = (world: MemoryWorld) => {
 
 const createMemoryRuntime = (world: MemoryWorld): FlowRuntime => {
   const runtime: FlowRuntime = {
+    warm: async () => {
+      world.warms = (world.warms ?? 0) + 1;
+      const fault = world.warmFault;
+      world.warmFault = undefined;
+      if (fault) throw fault;
+    },
     source: {
       fetchDocument: async ({ objectType, sourceId }) => {
         world.fetches += 1;

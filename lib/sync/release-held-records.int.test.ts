@@ -1,9 +1,10 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
 import type { Prisma } from "../db";
 import { lockFlowDependencies, type DependencyKey } from "./lock-flow-dependencies";
 import { createMemoryFlowRow } from "./memory-flow.fixture";
-import { releaseHeldRecords } from "./release-held-records";
+import { releaseHeldRecords, RELEASED_OWN_JOBS_MAX } from "./release-held-records";
 import { settleRecord } from "./settle-record";
 
 /**
@@ -164,6 +165,39 @@ describe("releasing held records while their keys become available concurrently 
     await Promise.race([t.db.$transaction((tx) => lockFlowDependencies(tx, { flowId, keys: [x], mode: "hold" })), timeout(5_000)]);
     holding.commit();
     await holding.done;
+  });
+
+  it("a few released records get a job each, at once, and their queueing wakes the workers (NOTIFY, no poll wait); many go in batch jobs", async () => {
+    const listener = new pg.Client({ connectionString: t.url });
+    await listener.connect();
+    try {
+      const notified: string[] = [];
+      listener.on("notification", (m) => notified.push(m.channel));
+      await listener.query('LISTEN "jobs:insert"');
+      const jobsOf = async (ids: string[]) =>
+        t.db.$queryRaw<{ task: string; key: string | null; due: boolean }[]>`
+          SELECT k.identifier AS task, j.key, j.run_at <= now() AS due FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+          WHERE j.key = ANY(${ids.map((id) => `record:${id}`)}::text[])
+            OR (k.identifier = 'process-records' AND EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(j.payload) = 'array' THEN j.payload ELSE '[]'::json END) e WHERE e->>'recordId' = ANY(${ids}::text[])))`;
+
+      const few = key("few");
+      const fewIds = await Promise.all([1, 2, 3].map(() => createHeld([few])));
+      await t.db.$transaction(async (tx) => expect(await makeAvailable(tx, few)).toBe(3));
+      expect((await jobsOf(fewIds)).sort((a, b) => a.key!.localeCompare(b.key!))).toEqual(
+        fewIds.sort().map((id) => ({ task: "process-record", key: `record:${id}`, due: true })),
+      );
+      for (let i = 0; i < 100 && notified.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(notified).toContain("jobs:insert");
+
+      const many = key("many");
+      const manyIds = await Promise.all(Array.from({ length: RELEASED_OWN_JOBS_MAX + 1 }, () => createHeld([many])));
+      await t.db.$transaction(async (tx) => expect(await makeAvailable(tx, many)).toBe(manyIds.length));
+      const batches = await jobsOf(manyIds);
+      expect(batches.every((j) => j.task === "process-records" && j.key === null && j.due)).toBe(true);
+      expect(batches.length).toBeLessThan(manyIds.length);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("narrows a record still waiting on something else to what is still missing", async () => {

@@ -4,6 +4,9 @@ import { enqueueRecords } from "./enqueue-records";
 import { lockFlowDependencies, type DependencyKey } from "./lock-flow-dependencies";
 import { keyUnsatisfiedSql } from "./satisfied-keys";
 
+/** Up to this many records released together are queued in a job each (above: batch jobs). */
+export const RELEASED_OWN_JOBS_MAX = 32;
+
 /**
  * Re-queues held records of a flow whose every missing key is now satisfied: a ValueMap exists for
  * (kind, sourceKey), or a record of object type `kind` with source id `sourceKey` is posted.
@@ -93,7 +96,10 @@ export const releaseHeldRecords = async ({
           actorUserId: actorUserId ?? null,
         })),
       );
-      await enqueueRecords(t, releasedIds, { batched: true });
+      // A few released records (a new customer's first documents) each get a job of their own, so
+      // they are posted side by side on the free job slots at once; many (a mapping that releases a
+      // backlog) go in batch jobs, whose records are posted one after the other.
+      await enqueueRecords(t, releasedIds, { batched: releasedIds.length > RELEASED_OWN_JOBS_MAX });
     }
     if (narrowed.length > 0) {
       await t.$executeRaw`

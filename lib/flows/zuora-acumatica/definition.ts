@@ -20,7 +20,7 @@ import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuo
 import { createZuoraSource } from "../../connectors/zuora/source";
 import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import { defineFlow } from "../types";
-import { zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
+import { periodOf, zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
 import { withPeriods } from "./periods";
 import { readZuoraAcumaticaBalances } from "./reconcile";
 import { createPlanner } from "./planner";
@@ -171,8 +171,9 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
     // Look-up caches are per runtime (one job): a customer created in Acumatica meanwhile is seen by the next job.
     const customers = createCustomerLookup(target);
     const periods = createPeriodLookup(target);
+    const zuora = createZuoraSource(source, settings);
     return {
-      source: withPeriods(createZuoraSource(source, settings), periods),
+      source: withPeriods(zuora, periods),
       target: withRefundsAndVoids(
         createAcumaticaTarget(target, customers, {
           customerIdsOf: (accountNumber) => [accountNumber, deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber })],
@@ -181,6 +182,11 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
       ),
       plan: createPlanner(settings, customers, periods),
       readBalances: ({ since }) => readZuoraAcumaticaBalances({ source, target, settings, since }),
+      // Acumatica: its token and the financial periods (kept per process); Zuora: its token, with an
+      // empty read of the accounts changed from now on. Both vendors' connections are then open.
+      warm: async () => {
+        await Promise.all([periods.state(periodOf(new Date().toISOString().slice(0, 10))), zuora.listChanged({ objectType: "account", since: new Date(), cursor: null, pageSize: 1 })]);
+      },
     };
   },
 });
