@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Prisma, type Db } from "../db";
+import { dbRows, prepared } from "../db/pool";
+import { runSqlTransaction } from "../db/run-sql-transaction";
 import type { SourceDocument } from "../connectors/ports";
 import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime } from "../flows/types";
@@ -44,11 +46,18 @@ const FETCH_CONCURRENCY = 4;
 
 /**
  * A page's transaction runs only statements (the vendor calls come before it), a fixed number whatever
- * the page's size, but on a loaded machine they took over Prisma's default 5 s: the page failed with
- * "expired transaction", its poll was retried with backoff and the listing stalled for minutes
- * (seen in `npm run bench` at load 35). Its bound is the job's, not Prisma's default.
+ * the page's size, on the driver pool (runSqlTransaction). On a client without one it is a Prisma
+ * transaction, whose default 5 s a loaded machine exceeded ("expired transaction": the poll was
+ * retried with backoff and the listing stalled): its bound is then the job's, not Prisma's default.
  */
 const PAGE_TX_OPTIONS = { timeout: 120_000, maxWait: 60_000 } as const;
+
+/** The versions the ledger holds of a page's documents. */
+const KNOWN_VERSIONS = prepared(
+  "mlc_poll_known_versions",
+  `SELECT "sourceId", "sourceVersion" FROM "SyncRecord" WHERE "flowId" = $1::uuid AND "objectType" = $2::text AND "sourceId" = ANY($3::text[])`,
+);
+const knownRowSchema = z.object({ sourceId: z.string(), sourceVersion: z.string().nullable() });
 
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
@@ -152,11 +161,7 @@ export const pollFlow = async ({
     for (let page = 1; page <= options.pagesPerJob; page++) {
       const listed = await rt.source.listChanged({ objectType, since: new Date(state.since), cursor: state.pageCursor, pageSize: options.pageSize });
       const ids = listed.items.map((i) => i.sourceId);
-      const known = new Map(
-        (
-          await db.syncRecord.findMany({ where: { flowId, objectType, sourceId: { in: ids } }, select: { sourceId: true, sourceVersion: true } })
-        ).map((r) => [r.sourceId, r.sourceVersion]),
-      );
+      const known = new Map((await dbRows(db, KNOWN_VERSIONS, [flowId, objectType, ids], knownRowSchema)).map((r) => [r.sourceId, r.sourceVersion]));
       // An equal stamp is read again unless this run's previous page just read it or it is settled.
       const ties = new Set(state.tieIds);
       const unseen = listed.items.filter((item) => {
@@ -191,31 +196,32 @@ export const pollFlow = async ({
       const next: PollState = advances
         ? { ...state, since: listed.maxVersion!, pageCursor: null, maxVersion, tieIds: listed.items.filter((i) => i.sourceVersion === listed.maxVersion).map((i) => i.sourceId) }
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
-      const counts = await db.$transaction(async (tx) => {
-        const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget, batched: true })) outcomes[outcome] += 1;
-        await tx.syncCursor.update({
-          where: { flowId_objectType: { flowId, objectType } },
-          data: isLast
-            ? { highWater: next.maxVersion ? new Date(next.maxVersion) : cursor.highWater, state: Prisma.DbNull }
-            : { state: next as Prisma.InputJsonValue },
-        });
-        await tx.flowRun.update({
-          where: { id: state.runId },
-          data: {
-            pages: { increment: 1 },
-            listed: { increment: listed.items.length },
-            created: { increment: outcomes.new },
-            updated: { increment: outcomes.reprocess + outcomes["source-updated"] },
-            unchanged: { increment: outcomes.unchanged },
-            ...(isLast ? { status: "succeeded", finishedAt: now(), error: null } : {}),
-          },
-        });
-        if (!isLast && page === options.pagesPerJob) {
-          await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
-        }
-        return outcomes;
-      }, PAGE_TX_OPTIONS);
+      const counts = await runSqlTransaction(
+        db,
+        async (tx) => {
+          const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
+          for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget, batched: true })) outcomes[outcome] += 1;
+          // the cursor (next page's state, or the new high-water mark after the last page) and the run's counts, in one statement
+          const highWater = next.maxVersion ? new Date(next.maxVersion) : cursor.highWater;
+          await tx.$executeRaw`
+            WITH c AS (
+              UPDATE "SyncCursor" SET "highWater" = CASE WHEN ${isLast}::boolean THEN ${highWater}::timestamptz ELSE "highWater" END,
+                state = CASE WHEN ${isLast}::boolean THEN NULL ELSE ${JSON.stringify(next)}::jsonb END, "updatedAt" = now()
+              WHERE "flowId" = ${flowId}::uuid AND "objectType" = ${objectType}::text
+            )
+            UPDATE "FlowRun" SET pages = pages + 1, listed = listed + ${listed.items.length}::int, created = created + ${outcomes.new}::int,
+              updated = updated + ${outcomes.reprocess + outcomes["source-updated"]}::int, unchanged = unchanged + ${outcomes.unchanged}::int,
+              status = CASE WHEN ${isLast}::boolean THEN 'succeeded' ELSE status END,
+              "finishedAt" = CASE WHEN ${isLast}::boolean THEN ${now()}::timestamptz ELSE "finishedAt" END,
+              error = CASE WHEN ${isLast}::boolean THEN NULL ELSE error END
+            WHERE id = ${state.runId}::uuid`;
+          if (!isLast && page === options.pagesPerJob) {
+            await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
+          }
+          return outcomes;
+        },
+        PAGE_TX_OPTIONS,
+      );
       totals.pages += 1;
       totals.created += counts.new;
       totals.updated += counts.reprocess + counts["source-updated"];
