@@ -92,11 +92,12 @@ const CLAIM = prepared(
     RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
       r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
   ), versions AS (
-    SELECT DISTINCT ON (c."flowId") c.id, c."flowId", (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS version
+    SELECT DISTINCT ON (c."flowId") c.id, c."flowId", (SELECT v.version FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS version, $4::jsonb ->> c."flowId"::text AS held
     FROM claimed c ORDER BY c."flowId", c.id
   ), maps AS (
     SELECT vs.id, COALESCE((SELECT json_agg(json_build_array(m.kind, m."sourceKey", m."targetValue")) FROM "ValueMap" m WHERE m."flowId" = vs."flowId"), '[]'::json) AS maps
-    FROM versions vs WHERE COALESCE(vs.version, '${NO_VALUE_MAP_VERSION}') IS DISTINCT FROM ($4::jsonb ->> vs."flowId"::text)
+    FROM versions vs
+    WHERE vs.held IS NULL OR (vs.version IS NOT NULL AND (vs.held = '${NO_VALUE_MAP_VERSION}' OR vs.version > vs.held::bigint))
   )
   SELECT cur.id AS "recordId", cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
     CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",

@@ -19,7 +19,7 @@ import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
 import { releaseHeldRecords } from "./release-held-records";
 import { settleRecord, settleRecordIn, type Settlement } from "./settle-record";
-import { cacheValueMaps, NO_VALUE_MAP_VERSION, valueMapCacheOf } from "./value-map-cache";
+import { cacheValueMaps, isAtLeastVersion, NO_VALUE_MAP_VERSION, valueMapCacheOf } from "./value-map-cache";
 import { createCallRecorder } from "../http/call-recorder";
 
 /** Test and tooling seams of processRecord; production passes none. */
@@ -56,7 +56,7 @@ const valueMapsRowSchema = z.object({ maps: z.array(z.tuple([z.string(), z.strin
 const loadValueMaps = async (db: Db, flowId: string, versionRead: string | null): Promise<ValueMapIndex> => {
   const version = versionRead ?? NO_VALUE_MAP_VERSION;
   const cached = valueMapCacheOf(db).get(flowId);
-  if (cached?.version === version) return cached.maps;
+  if (cached && isAtLeastVersion(cached.version, version)) return cached.maps;
   // Read after the version: at least as new as it, so a change in between only costs a reload later.
   const [row] = await dbRows(db, FLOW_VALUE_MAPS, [flowId], valueMapsRowSchema);
   return cacheValueMaps(db, flowId, version, row?.maps ?? []);
