@@ -114,15 +114,17 @@ export const pollFlow = async ({
   // queues its continuation behind the flow's other polls, so in a large backfill payments were listed
   // while their invoices were not yet: each was held and fetched its invoice from the source on its own
   // (34,409 of the first ~97,000 records of a 100,000-invoice backfill). So while a type before this
-  // one is mid-run and its poll job is alive (queued, running or to be retried), this poll waits for it.
+  // one has a poll job alive (queued, running or to be retried: a run mid-way always has one, its
+  // continuation), this poll waits for it. A poll queued but not started yet counts too: in a first
+  // backfill the invoice poll waits for the accounts' and has no cursor yet, and a payment poll that
+  // looked just then listed every payment before its invoice (each held, then released).
   const before = objectTypes.slice(0, Math.max(0, objectTypes.indexOf(objectType)));
   if (before.length > 0) {
     const [busy] = await db.$queryRaw<{ objectType: string }[]>`
-      SELECT c."objectType" FROM "SyncCursor" c
-      WHERE c."flowId" = ${flowId}::uuid AND c."objectType" = ANY(${before}::text[]) AND c.state IS NOT NULL
-        AND EXISTS (SELECT 1 FROM graphile_worker.jobs j
-                    WHERE j.key = 'poll:' || c."flowId" || ':' || c."objectType" AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))
-      ORDER BY array_position(${before}::text[], c."objectType") LIMIT 1`;
+      SELECT b."objectType" FROM unnest(${before}::text[]) WITH ORDINALITY AS b("objectType", ord)
+      WHERE EXISTS (SELECT 1 FROM graphile_worker.jobs j
+                    WHERE j.key = 'poll:' || ${flowId}::text || ':' || b."objectType" AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))
+      ORDER BY b.ord LIMIT 1`;
     if (busy) {
       await enqueueJob(db, pollFlowJob, { flowId, objectType, trigger }, {
         jobKey: `poll:${flowId}:${objectType}`,
