@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { dbExecute, dbRows, prepared } from "../db/pool";
 import type { FlowRow } from "../flows/types";
+import { cacheValueMaps, NO_VALUE_MAP_VERSION, valueMapCacheOf } from "./value-map-cache";
 
 /** How long a claim lasts without renewal; renewed every LEASE_RENEW_MS while its holder works. */
 export const LEASE_MS = 60_000;
@@ -76,6 +77,8 @@ const claimRowSchema = z.object({
   sourceUpdatedAt: z.date().nullable(),
   targetUpdatedAt: z.date().nullable(),
   valueMapVersion: z.string().nullable(),
+  /** the flow's value maps at `valueMapVersion`, on one row per flow, when the caller's cache holds another version */
+  valueMaps: z.array(z.tuple([z.string(), z.string(), z.string()])).nullable(),
 });
 
 const CLAIM = prepared(
@@ -88,6 +91,13 @@ const CLAIM = prepared(
     WHERE r.id = cur.id AND cur.status = 'pending' AND (cur."leaseUntil" IS NULL OR cur."leaseUntil" <= now() OR cur."leaseOwner" = $2::text)
     RETURNING r.id, r."flowId", r."objectType", r."sourceId", r."naturalKey", r."sourcePayload", r."targetId", r."targetRef", r."mappedPayload", r.attempts,
       r."sourceVersion", md5(COALESCE(r."sourcePayload", 'null'::jsonb)::text) AS "sourceDigest"
+  ), versions AS (
+    SELECT DISTINCT ON (c."flowId") c.id, c."flowId", (SELECT v.version FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS version, $4::jsonb ->> c."flowId"::text AS held
+    FROM claimed c ORDER BY c."flowId", c.id
+  ), maps AS (
+    SELECT vs.id, COALESCE((SELECT json_agg(json_build_array(m.kind, m."sourceKey", m."targetValue")) FROM "ValueMap" m WHERE m."flowId" = vs."flowId"), '[]'::json) AS maps
+    FROM versions vs
+    WHERE vs.held IS NULL OR (vs.version IS NOT NULL AND (vs.held = '${NO_VALUE_MAP_VERSION}' OR vs.version > vs.held::bigint))
   )
   SELECT cur.id AS "recordId", cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
     CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
@@ -95,8 +105,8 @@ const CLAIM = prepared(
     CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
       'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
     sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
-    (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS "valueMapVersion"
-  FROM cur LEFT JOIN claimed c ON c.id = cur.id
+    (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS "valueMapVersion", vm.maps AS "valueMaps"
+  FROM cur LEFT JOIN claimed c ON c.id = cur.id LEFT JOIN maps vm ON vm.id = cur.id
     LEFT JOIN "Flow" f ON f.id = c."flowId"
     LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`,
 );
@@ -128,12 +138,18 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
  * already: the same job's next run) gets the lease (owner, expiry), its attempt counted and
  * `lookUpFirst` set (this attempt may write; only its recorded outcome clears it), and comes back
  * with its flow, the connections' updatedAt and the version of the flow's value maps (what the
- * per-process caches are checked against). `lookUp` is the flag as it was before this claim: an
+ * per-process caches are checked against); the maps themselves too, once per flow, when this
+ * process's cache holds another version of them (they go into the cache, see value-map-cache.ts: no
+ * statement of their own after every map a post writes). `lookUp` is the flag as it was before this claim: an
  * earlier attempt that may have written (or died without an outcome, or lost its lease) left it set.
  * Answers one result per id.
  */
 export const claimRecords = async ({ db, recordIds, owner }: { db: Db; recordIds: readonly string[]; owner: string }): Promise<Map<string, ClaimResult>> => {
-  const rows = await dbRows(db, CLAIM, [recordIds, owner, LEASE_MS / 1000], claimRowSchema);
+  const cached = Object.fromEntries([...valueMapCacheOf(db)].map(([flowId, { version }]) => [flowId, version]));
+  const rows = await dbRows(db, CLAIM, [recordIds, owner, LEASE_MS / 1000, JSON.stringify(cached)], claimRowSchema);
+  for (const row of rows) {
+    if (row.valueMaps && row.flow) cacheValueMaps(db, row.flow.id, row.valueMapVersion ?? NO_VALUE_MAP_VERSION, row.valueMaps);
+  }
   const byId = new Map(rows.map((row) => [row.recordId, row]));
   return new Map(recordIds.map((id) => [id, toClaimResult(byId.get(id))]));
 };

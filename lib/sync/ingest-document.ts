@@ -1,5 +1,5 @@
 import { recordEventSchema, type RecordEventDetail, type RecordEventKind, type RecordOrigin } from "../audit/events";
-import type { Prisma } from "../db";
+import type { SqlTx } from "../db/run-sql-transaction";
 import { enqueueRecords } from "./enqueue-records";
 import type { SourceDocument } from "../connectors/ports";
 import type { AnyFlowKind } from "../flows/types";
@@ -46,7 +46,7 @@ const columnsOf = (d: SourceDocument) => ({
 export const documentKey = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
 
 type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown; samePayload: boolean };
-type EventRow = { recordId: string; kind: string; detail: Prisma.InputJsonValue };
+type EventRow = { recordId: string; kind: string; detail: unknown };
 
 /**
  * Records source documents in the flow's ledger, exactly once per (sourceId, version), in a fixed
@@ -67,7 +67,8 @@ export const ingestDocuments = async ({
   absentAtTarget,
   batched = false,
 }: {
-  tx: Prisma.TransactionClient;
+  /** a Prisma transaction, or a driver transaction (runSqlTransaction): only raw statements run on it */
+  tx: SqlTx;
   flow: { id: string; targetConnectionId: string };
   documents: readonly SourceDocument[];
   origin: RecordOrigin;
@@ -95,7 +96,7 @@ export const ingestDocuments = async ({
   const event = <K extends RecordEventKind>(recordId: string, kind: K, detail: RecordEventDetail<K>) => {
     // Validated as recordEvent does: details may carry vendor-derived values.
     const parsed = recordEventSchema.parse({ kind, detail });
-    events.push({ recordId, kind: parsed.kind, detail: parsed.detail as Prisma.InputJsonValue });
+    events.push({ recordId, kind: parsed.kind, detail: parsed.detail });
   };
   const toQueue: string[] = [];
 
@@ -191,7 +192,12 @@ export const ingestDocuments = async ({
           AS u(id uuid, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
         WHERE s.id = u.id`;
     }
-    if (events.length > 0) await tx.recordEvent.createMany({ data: events });
+    if (events.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO "RecordEvent" ("recordId", kind, detail)
+        SELECT (e.v->>'recordId')::uuid, e.v->>'kind', e.v->'detail' FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY e(v, ord)
+        ORDER BY e.ord`;
+    }
     await enqueueRecords(tx, toQueue, { batched });
   }
 
@@ -208,7 +214,7 @@ export const ingestDocuments = async ({
  * and queues processing in the caller's transaction `tx`, so a crash leaves all of it or none.
  */
 export const ingestDocument = async (options: {
-  tx: Prisma.TransactionClient;
+  tx: SqlTx;
   flow: { id: string; targetConnectionId: string };
   document: SourceDocument;
   origin: RecordOrigin;

@@ -11,6 +11,8 @@ import { createFlow } from "../../test/e2e-sync/harness";
 import { createConnection } from "../connections/create-connection";
 import { registerMemoryFlow, createMemoryWorld, memoryDocument, type MemoryWorld } from "./memory-flow.fixture";
 import { isScheduleDue, pollDueFlows } from "./poll-due-flows";
+import { enqueueJob } from "./enqueue-job";
+import { pollFlowJob } from "./job-specs";
 import { pollFlow } from "./poll-flow";
 import { syncFlowNow } from "./sync-flow-now";
 
@@ -176,6 +178,13 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
       put(memoryDocument("payment", `op${i}`, at(1000 + i), { number: `PAY-o${i}`, invoiceId: `o${i}`, amount: 1 }));
     }
     const paymentJob = () => t.db.$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker.jobs WHERE key = ${`poll:${ordered.id}:payment`}`;
+
+    // the invoice poll is queued but has not started (no cursor yet, as in a first backfill while it waits for an earlier type): the payment poll waits too
+    await enqueueJob(t.db, pollFlowJob, { flowId: ordered.id, objectType: "invoice", trigger: "manual" }, { jobKey: `poll:${ordered.id}:invoice`, queueName: `poll:${ordered.id}` });
+    const notStarted = world.listCalls;
+    expect(await pollFlow({ db: t.db, flowId: ordered.id, objectType: "payment" })).toEqual({ status: "waiting", for: "invoice" });
+    expect(world.listCalls).toBe(notStarted);
+    expect(await t.db.syncCursor.findUnique({ where: { flowId_objectType: { flowId: ordered.id, objectType: "invoice" } } })).toBeNull();
 
     // the invoice run lists 2 pages of 2 and queues its continuation: it is mid-run
     expect(await pollFlow({ db: t.db, flowId: ordered.id, objectType: "invoice" })).toMatchObject({ status: "continued" });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Prisma, type Db } from "../db";
+import { dbRows, prepared } from "../db/pool";
+import { runSqlTransaction } from "../db/run-sql-transaction";
 import type { SourceDocument } from "../connectors/ports";
 import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime } from "../flows/types";
@@ -44,11 +46,18 @@ const FETCH_CONCURRENCY = 4;
 
 /**
  * A page's transaction runs only statements (the vendor calls come before it), a fixed number whatever
- * the page's size, but on a loaded machine they took over Prisma's default 5 s: the page failed with
- * "expired transaction", its poll was retried with backoff and the listing stalled for minutes
- * (seen in `npm run bench` at load 35). Its bound is the job's, not Prisma's default.
+ * the page's size, on the driver pool (runSqlTransaction). On a client without one it is a Prisma
+ * transaction, whose default 5 s a loaded machine exceeded ("expired transaction": the poll was
+ * retried with backoff and the listing stalled): its bound is then the job's, not Prisma's default.
  */
 const PAGE_TX_OPTIONS = { timeout: 120_000, maxWait: 60_000 } as const;
+
+/** The versions the ledger holds of a page's documents. */
+const KNOWN_VERSIONS = prepared(
+  "mlc_poll_known_versions",
+  `SELECT "sourceId", "sourceVersion" FROM "SyncRecord" WHERE "flowId" = $1::uuid AND "objectType" = $2::text AND "sourceId" = ANY($3::text[])`,
+);
+const knownRowSchema = z.object({ sourceId: z.string(), sourceVersion: z.string().nullable() });
 
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
@@ -105,15 +114,17 @@ export const pollFlow = async ({
   // queues its continuation behind the flow's other polls, so in a large backfill payments were listed
   // while their invoices were not yet: each was held and fetched its invoice from the source on its own
   // (34,409 of the first ~97,000 records of a 100,000-invoice backfill). So while a type before this
-  // one is mid-run and its poll job is alive (queued, running or to be retried), this poll waits for it.
+  // one has a poll job alive (queued, running or to be retried: a run mid-way always has one, its
+  // continuation), this poll waits for it. A poll queued but not started yet counts too: in a first
+  // backfill the invoice poll waits for the accounts' and has no cursor yet, and a payment poll that
+  // looked just then listed every payment before its invoice (each held, then released).
   const before = objectTypes.slice(0, Math.max(0, objectTypes.indexOf(objectType)));
   if (before.length > 0) {
     const [busy] = await db.$queryRaw<{ objectType: string }[]>`
-      SELECT c."objectType" FROM "SyncCursor" c
-      WHERE c."flowId" = ${flowId}::uuid AND c."objectType" = ANY(${before}::text[]) AND c.state IS NOT NULL
-        AND EXISTS (SELECT 1 FROM graphile_worker.jobs j
-                    WHERE j.key = 'poll:' || c."flowId" || ':' || c."objectType" AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))
-      ORDER BY array_position(${before}::text[], c."objectType") LIMIT 1`;
+      SELECT b."objectType" FROM unnest(${before}::text[]) WITH ORDINALITY AS b("objectType", ord)
+      WHERE EXISTS (SELECT 1 FROM graphile_worker.jobs j
+                    WHERE j.key = 'poll:' || ${flowId}::text || ':' || b."objectType" AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))
+      ORDER BY b.ord LIMIT 1`;
     if (busy) {
       await enqueueJob(db, pollFlowJob, { flowId, objectType, trigger }, {
         jobKey: `poll:${flowId}:${objectType}`,
@@ -152,11 +163,7 @@ export const pollFlow = async ({
     for (let page = 1; page <= options.pagesPerJob; page++) {
       const listed = await rt.source.listChanged({ objectType, since: new Date(state.since), cursor: state.pageCursor, pageSize: options.pageSize });
       const ids = listed.items.map((i) => i.sourceId);
-      const known = new Map(
-        (
-          await db.syncRecord.findMany({ where: { flowId, objectType, sourceId: { in: ids } }, select: { sourceId: true, sourceVersion: true } })
-        ).map((r) => [r.sourceId, r.sourceVersion]),
-      );
+      const known = new Map((await dbRows(db, KNOWN_VERSIONS, [flowId, objectType, ids], knownRowSchema)).map((r) => [r.sourceId, r.sourceVersion]));
       // An equal stamp is read again unless this run's previous page just read it or it is settled.
       const ties = new Set(state.tieIds);
       const unseen = listed.items.filter((item) => {
@@ -191,31 +198,32 @@ export const pollFlow = async ({
       const next: PollState = advances
         ? { ...state, since: listed.maxVersion!, pageCursor: null, maxVersion, tieIds: listed.items.filter((i) => i.sourceVersion === listed.maxVersion).map((i) => i.sourceId) }
         : { ...state, pageCursor: listed.nextCursor, maxVersion };
-      const counts = await db.$transaction(async (tx) => {
-        const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-        for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget, batched: true })) outcomes[outcome] += 1;
-        await tx.syncCursor.update({
-          where: { flowId_objectType: { flowId, objectType } },
-          data: isLast
-            ? { highWater: next.maxVersion ? new Date(next.maxVersion) : cursor.highWater, state: Prisma.DbNull }
-            : { state: next as Prisma.InputJsonValue },
-        });
-        await tx.flowRun.update({
-          where: { id: state.runId },
-          data: {
-            pages: { increment: 1 },
-            listed: { increment: listed.items.length },
-            created: { increment: outcomes.new },
-            updated: { increment: outcomes.reprocess + outcomes["source-updated"] },
-            unchanged: { increment: outcomes.unchanged },
-            ...(isLast ? { status: "succeeded", finishedAt: now(), error: null } : {}),
-          },
-        });
-        if (!isLast && page === options.pagesPerJob) {
-          await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
-        }
-        return outcomes;
-      }, PAGE_TX_OPTIONS);
+      const counts = await runSqlTransaction(
+        db,
+        async (tx) => {
+          const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
+          for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget, batched: true })) outcomes[outcome] += 1;
+          // the cursor (next page's state, or the new high-water mark after the last page) and the run's counts, in one statement
+          const highWater = next.maxVersion ? new Date(next.maxVersion) : cursor.highWater;
+          await tx.$executeRaw`
+            WITH c AS (
+              UPDATE "SyncCursor" SET "highWater" = CASE WHEN ${isLast}::boolean THEN ${highWater}::timestamptz ELSE "highWater" END,
+                state = CASE WHEN ${isLast}::boolean THEN NULL ELSE ${JSON.stringify(next)}::jsonb END, "updatedAt" = now()
+              WHERE "flowId" = ${flowId}::uuid AND "objectType" = ${objectType}::text
+            )
+            UPDATE "FlowRun" SET pages = pages + 1, listed = listed + ${listed.items.length}::int, created = created + ${outcomes.new}::int,
+              updated = updated + ${outcomes.reprocess + outcomes["source-updated"]}::int, unchanged = unchanged + ${outcomes.unchanged}::int,
+              status = CASE WHEN ${isLast}::boolean THEN 'succeeded' ELSE status END,
+              "finishedAt" = CASE WHEN ${isLast}::boolean THEN ${now()}::timestamptz ELSE "finishedAt" END,
+              error = CASE WHEN ${isLast}::boolean THEN NULL ELSE error END
+            WHERE id = ${state.runId}::uuid`;
+          if (!isLast && page === options.pagesPerJob) {
+            await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
+          }
+          return outcomes;
+        },
+        PAGE_TX_OPTIONS,
+      );
       totals.pages += 1;
       totals.created += counts.new;
       totals.updated += counts.reprocess + counts["source-updated"];

@@ -8,7 +8,7 @@ import { dbRows, prepared } from "../db/pool";
 import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime, PlannedDocument, ProcessPlan } from "../flows/types";
 import type { MissingKey } from "../mapping/missing-key";
-import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
+import type { ValueMapIndex } from "../mapping/value-map-index";
 import { connectFlow } from "./connect-flow";
 import { describeSyncError } from "./describe-sync-error";
 import { diffFields } from "./diff-fields";
@@ -19,6 +19,7 @@ import { ingestDocuments } from "./ingest-document";
 import { createLedgerReader, loadPartnerMaps } from "./ledger-reader";
 import { releaseHeldRecords } from "./release-held-records";
 import { settleRecord, settleRecordIn, type Settlement } from "./settle-record";
+import { cacheValueMaps, isAtLeastVersion, NO_VALUE_MAP_VERSION, valueMapCacheOf } from "./value-map-cache";
 import { createCallRecorder } from "../http/call-recorder";
 
 /** Test and tooling seams of processRecord; production passes none. */
@@ -40,35 +41,25 @@ export type ProcessOutcome =
   /** the record was not pending (already posted, held, ... or gone): nothing to do */
   | { status: "noop"; current: string | null };
 
-/**
- * The flow's value maps, per process (per Db) and flow, reused while the flow's value map version
- * (ValueMapVersion, moved by triggers on every write of a map) is unchanged: a claim reads one short
- * row instead of every map, and any saved, imported or deleted map is seen by the next job.
- */
-const valueMapCache = new WeakMap<Db, Map<string, { version: string; maps: ValueMapIndex }>>();
-
-/**
- * A flow's value maps as one JSON value (one row, parsed once), not a row each: a flow's maps are
- * reloaded whenever one is added (every new customer a backfill creates), so this runs often.
- */
+/** A flow's value maps as one JSON value (one row, parsed once), when the claim did not bring them. */
 const FLOW_VALUE_MAPS = prepared(
   "mlc_flow_value_maps",
   `SELECT COALESCE(json_agg(json_build_array(kind, "sourceKey", "targetValue")), '[]'::json) AS maps FROM "ValueMap" WHERE "flowId" = $1::uuid`,
 );
 const valueMapsRowSchema = z.object({ maps: z.array(z.tuple([z.string(), z.string(), z.string()])) });
 
-/** `versionRead`: the maps' version as claimRecord read it with the record (null: never written since the version table exists). */
+/**
+ * The flow's value maps at least as new as `versionRead` (the maps' version as claimRecord read it
+ * with the record, null: never written since the version table exists): from this process's cache,
+ * which the claim refreshed when they had moved, else read now.
+ */
 const loadValueMaps = async (db: Db, flowId: string, versionRead: string | null): Promise<ValueMapIndex> => {
-  const version = versionRead ?? "none";
-  const perDb = valueMapCache.get(db) ?? new Map<string, { version: string; maps: ValueMapIndex }>();
-  valueMapCache.set(db, perDb);
-  const cached = perDb.get(flowId);
-  if (cached?.version === version) return cached.maps;
+  const version = versionRead ?? NO_VALUE_MAP_VERSION;
+  const cached = valueMapCacheOf(db).get(flowId);
+  if (cached && isAtLeastVersion(cached.version, version)) return cached.maps;
   // Read after the version: at least as new as it, so a change in between only costs a reload later.
   const [row] = await dbRows(db, FLOW_VALUE_MAPS, [flowId], valueMapsRowSchema);
-  const maps = indexValueMaps((row?.maps ?? []).map(([kind, sourceKey, targetValue]) => ({ kind, sourceKey, targetValue })));
-  perDb.set(flowId, { version, maps });
-  return maps;
+  return cacheValueMaps(db, flowId, version, row?.maps ?? []);
 };
 
 /**

@@ -29,6 +29,20 @@ describe("record claims and the look-up before create", () => {
     return { recordId, number: `INV-${n}` };
   };
   const record = (id: string) => t.db.syncRecord.findUniqueOrThrow({ where: { id } });
+  /** A client whose pool notes the text of every query its connections send, BEGIN and COMMIT included. */
+  const countingDb = () => {
+    const pool = new pg.Pool({ connectionString: t.url, max: 4 });
+    const sent: string[] = [];
+    pool.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0];
+        sent.push(typeof first === "string" ? first : String((first as { text?: string }).text ?? ""));
+        return query(...args);
+      };
+    });
+    return { counted: createDbOnPool(pool), sent };
+  };
   const attemptNumbers = async (recordId: string) =>
     (await t.db.recordEvent.findMany({ where: { recordId, kind: "attempt" }, orderBy: { id: "asc" } })).map((e) => (e.detail as { attempt: number }).attempt);
 
@@ -169,17 +183,7 @@ describe("record claims and the look-up before create", () => {
     // before the lease 8 (read, BEGIN, SELECT ... FOR UPDATE, UPDATE, INSERT of the events, the
     // dependency locks, the look for held records, COMMIT), 10 with a job's per record, and a look-up
     // before every create. A vendor's rate limiter adds its own statements per call to both.)
-    const pool = new pg.Pool({ connectionString: t.url, max: 4 });
-    const sent: string[] = [];
-    pool.on("connect", (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const first = args[0];
-        sent.push(typeof first === "string" ? first : String((first as { text?: string }).text ?? ""));
-        return query(...args);
-      };
-    });
-    const counted = createDbOnPool(pool);
+    const { counted, sent } = countingDb();
     try {
       // the first record of a process fills its caches (connection clients, value maps)
       expect(await processRecord({ db: counted, recordId: warm.recordId })).toMatchObject({ status: "posted" });
@@ -196,6 +200,24 @@ describe("record claims and the look-up before create", () => {
       expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "WITH", "WITH", "WITH"]);
       for (const id of batch) expect(await record(id)).toMatchObject({ status: "posted", leaseOwner: null, leaseUntil: null, attempts: 1 });
     } finally {
+      await counted.$disconnect();
+    }
+  });
+
+  it("a value map written since this process read the flow's maps comes with the next claim, not in a statement of its own", async () => {
+    const warm = await newInvoice();
+    const { counted, sent } = countingDb();
+    try {
+      expect(await processRecord({ db: counted, recordId: warm.recordId })).toMatchObject({ status: "posted" });
+      // another process changes the map the next invoice's line uses
+      await t.db.valueMap.update({ where: { flowId_kind_sourceKey: { flowId: flow.id, kind: "gl-account", sourceKey: "Fee" } }, data: { targetValue: "40100" } });
+      const { recordId, number } = await newInvoice();
+      sent.length = 0;
+      expect(await processRecord({ db: counted, recordId })).toMatchObject({ status: "posted", via: "created" });
+      expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "WITH"]);
+      expect(world.target.get(`Invoice:${number}`)?.document).toMatchObject({ lines: [{ account: "40100" }] });
+    } finally {
+      await t.db.valueMap.update({ where: { flowId_kind_sourceKey: { flowId: flow.id, kind: "gl-account", sourceKey: "Fee" } }, data: { targetValue: "40000" } });
       await counted.$disconnect();
     }
   });
