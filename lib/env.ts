@@ -41,6 +41,12 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, "ADMIN_PASSWORD must be at least 12 characters").optional(),
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /**
+   * Most records one worker process posts at once (default 4 x WORKER_CONCURRENCY): beyond one per job
+   * slot only while the process waits on its vendors (lib/sync/pace-records-in-flight.ts). Set it to
+   * WORKER_CONCURRENCY for one record per job slot.
+   */
+  WORKER_MAX_RECORDS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).optional(),
   /** A worker that has not beaten for this many seconds is reported down by /api/health. */
   WORKER_STALE_SECONDS: z.coerce.number().int().min(5).default(90),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

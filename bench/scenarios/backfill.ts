@@ -1,6 +1,7 @@
 import { acumaticaCallsByOperation, formatOperations } from "../lib/acumatica-operations";
 import { mb, type BenchContext } from "../lib/context";
 import { runBackfillWorkers, type BackfillObserver } from "../lib/run-backfill-workers";
+import { recordTimeline } from "../lib/record-timeline";
 import { createSandboxFlow } from "../lib/stack";
 
 export type BackfillResult = {
@@ -46,6 +47,8 @@ export type BackfillDetail = {
   topStatements?: { query: string; calls: number; perRecord: number }[];
   acumaticaByRoute: Record<string, number>;
   acumaticaPerDocumentByOperation: Record<string, number>;
+  /** with BENCH_TIMELINE=1: where the posted records' attempts spent their time (bench/lib/record-timeline.ts) */
+  recordTimeline?: Awaited<ReturnType<typeof recordTimeline>>;
   /** with a licence: where the run left the licence idle (see licenceTimeline) */
   licenceTimeline?: LicenceTimeline;
 };
@@ -179,6 +182,8 @@ export const backfillMeasured = async (
   const byRoute = Object.fromEntries(Object.entries(a1.byRoute).map(([route, n]) => [route, n - (a0.byRoute[route] ?? 0)] as const).filter(([, n]) => n > 0));
   const byOperation = acumaticaCallsByOperation(byRoute, documents);
   const perMinute = ((a1.requests - a0.requests) / seconds) * 60;
+  const recordsTimeline = process.env.BENCH_TIMELINE ? await recordTimeline({ db, flowId, seconds }) : undefined;
+  if (recordsTimeline) console.log(`\n${label}: where the posted records' attempts spent their time\n${JSON.stringify(recordsTimeline, null, 1)}`);
   const row: BackfillResult = {
     scenario: label,
     latencyMs,
@@ -220,6 +225,7 @@ export const backfillMeasured = async (
       acumaticaByRoute: byRoute,
       acumaticaPerDocumentByOperation: byOperation,
       ...(licenceTimeline ? { licenceTimeline } : {}),
+      ...(recordsTimeline ? { recordTimeline: recordsTimeline } : {}),
     },
   };
 };

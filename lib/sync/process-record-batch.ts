@@ -1,12 +1,11 @@
 import type { Db } from "../db";
 import { claimRecords, holdLease, type Lease } from "./claim-record";
+import type { RecordsInFlight } from "./pace-records-in-flight";
 import { processRecord, type ProcessOutcome } from "./process-record";
 
 /**
- * Records of one batch in flight at once. One: each job slot of a worker runs one batch, so a worker
- * has as many records in flight as with one job per record. Two per batch (twice as many in flight)
- * only made them wait on the vendor's concurrency slots (the limiter's UPDATEs per record went from
- * 0.4 to 1.0 in the 500-invoice backfill) for no more records per second on two cores.
+ * Records of one batch in flight at once without a pacer: one. Each job slot of a worker runs one
+ * batch, so a worker has as many records in flight as with one job per record.
  */
 export const BATCH_CONCURRENCY = 1;
 
@@ -29,6 +28,7 @@ export const processRecordBatch = ({
   maxAttempts,
   leaseOwner,
   concurrency = BATCH_CONCURRENCY,
+  inFlight,
 }: {
   db: Db;
   recordIds: readonly string[];
@@ -38,6 +38,8 @@ export const processRecordBatch = ({
   /** the batch job, in this worker pool: its next run may take back a claim its previous run left */
   leaseOwner: string;
   concurrency?: number;
+  /** the worker process's records in flight: posts more than one record at once while it allows */
+  inFlight?: RecordsInFlight;
 }): Promise<ProcessOutcome>[] => {
   const settlers = recordIds.map(() => {
     let resolve!: (outcome: ProcessOutcome) => void;
@@ -57,19 +59,32 @@ export const processRecordBatch = ({
       const claims = await claimRecords({ db, recordIds, owner: leaseOwner });
       for (const [recordId, claim] of claims) if (claim.claimed) leases.set(recordId, holdLease({ db, recordId, owner: leaseOwner, claimedAt }));
       let next = 0;
-      const lane = async () => {
-        while (next < recordIds.length) {
+      const lanes: Promise<void>[] = [];
+      /** posts records until none is left; a lane beyond the first goes on only while the pacer has room */
+      const lane = async (first: boolean) => {
+        while (next < recordIds.length && (first || !inFlight || inFlight.mayWiden())) {
           const i = next++;
           const recordId = recordIds[i]!;
+          inFlight?.started();
+          // started first: the pacer counts this record when it decides on the next lane
+          if (inFlight && next < recordIds.length && inFlight.mayWiden()) lanes.push(lane(false));
           try {
             const claimed = { claim: claims.get(recordId)!, lease: leases.get(recordId) };
             settlers[i]!.resolve(await processRecord({ db, recordId, attempt, maxAttempts, leaseOwner, requeueRetries: true, claimed }));
           } catch (err) {
             settlers[i]!.reject(err);
+          } finally {
+            inFlight?.ended();
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, recordIds.length) }, lane));
+      for (let l = 0; l < (inFlight ? 1 : Math.min(concurrency, recordIds.length)); l++) lanes.push(lane(true));
+      // lanes add lanes while they run: wait until none was added meanwhile
+      for (let waited = 0; waited < lanes.length; ) {
+        const upTo = lanes.length;
+        await Promise.all(lanes.slice(waited, upTo));
+        waited = upTo;
+      }
     } catch (err) {
       // the claim failed (the database went away): every entry is retried by the batch job
       for (const s of settlers) s.reject(err);
