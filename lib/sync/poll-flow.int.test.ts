@@ -209,6 +209,37 @@ describe("polling (memory flow, real Postgres and graphile-worker)", () => {
       world.source.delete(`payment:op${i}`);
     }
   });
+
+  it("wakes a payment poll waiting on the invoice poll when that run finishes, though its job is still returning", async () => {
+    const old = await t.db.flow.findUniqueOrThrow({ where: { id: flowId } });
+    const woken = await t.db.flow.create({
+      data: { kind: "memory", name: "woken", sourceConnectionId: old.sourceConnectionId, targetConnectionId: old.targetConnectionId, enabled: true, backfillFrom: new Date(at(2000)) },
+    });
+    put(invoice("w1", 2001));
+    put(memoryDocument("payment", "wp1", at(2001), { number: "PAY-w1", invoiceId: "w1", amount: 1 }));
+    const job = async (type: string) =>
+      (await t.db.$queryRaw<{ run_at: Date; locked: boolean }[]>`SELECT run_at, locked_at IS NOT NULL AS locked FROM graphile_worker.jobs WHERE key = ${`poll:${woken.id}:${type}`}`)[0];
+
+    // the invoice poll's job is running (locked by a worker): the payment poll waits and looks again later
+    await enqueueJob(t.db, pollFlowJob, { flowId: woken.id, objectType: "invoice", trigger: "manual" }, { jobKey: `poll:${woken.id}:invoice`, queueName: `poll:${woken.id}` });
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'test-worker' WHERE key = ${`poll:${woken.id}:invoice`}`;
+    expect(await pollFlow({ db: t.db, flowId: woken.id, objectType: "payment" })).toEqual({ status: "waiting", for: "invoice" });
+    const waiting = await job("payment");
+    expect(waiting!.run_at.getTime()).toBeGreaterThan(Date.now());
+
+    // the invoice run reads its last page (its job still locked, as while it returns): the payment poll is due now, and lists
+    expect(await pollFlow({ db: t.db, flowId: woken.id, objectType: "invoice" })).toMatchObject({ status: "done", created: 1 });
+    expect((await job("payment"))!.run_at.getTime()).toBeLessThan(waiting!.run_at.getTime());
+    expect((await job("payment"))!.run_at.getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await job("invoice"))!.locked).toBe(true);
+    expect(await pollFlow({ db: t.db, flowId: woken.id, objectType: "payment" })).toMatchObject({ status: "done", created: 1 });
+
+    await t.db.$executeRaw`DELETE FROM graphile_worker._private_jobs
+      WHERE key LIKE ${`poll:${woken.id}:%`} OR key IN (SELECT 'record:' || id FROM "SyncRecord" WHERE "flowId" = ${woken.id}::uuid)`;
+    await t.db.flow.update({ where: { id: woken.id }, data: { enabled: false } });
+    world.source.delete("invoice:w1");
+    world.source.delete("payment:wp1");
+  });
 });
 
 describe("polling Zuora (sandbox over HTTP): a listing that carries its documents", () => {

@@ -117,13 +117,19 @@ export const pollFlow = async ({
   // one has a poll job alive (queued, running or to be retried: a run mid-way always has one, its
   // continuation), this poll waits for it. A poll queued but not started yet counts too: in a first
   // backfill the invoice poll waits for the accounts' and has no cursor yet, and a payment poll that
-  // looked just then listed every payment before its invoice (each held, then released).
+  // looked just then listed every payment before its invoice (each held, then released). A job whose
+  // run finished after it was locked is done listing (it is only returning), and the run's last page
+  // woke the polls waiting on it (below).
   const before = objectTypes.slice(0, Math.max(0, objectTypes.indexOf(objectType)));
+  const after = objectTypes.includes(objectType) ? objectTypes.slice(objectTypes.indexOf(objectType) + 1) : [];
   if (before.length > 0) {
     const [busy] = await db.$queryRaw<{ objectType: string }[]>`
       SELECT b."objectType" FROM unnest(${before}::text[]) WITH ORDINALITY AS b("objectType", ord)
       WHERE EXISTS (SELECT 1 FROM graphile_worker.jobs j
-                    WHERE j.key = 'poll:' || ${flowId}::text || ':' || b."objectType" AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL))
+                    WHERE j.key = 'poll:' || ${flowId}::text || ':' || b."objectType" AND (j.attempts < j.max_attempts OR j.locked_at IS NOT NULL)
+                      AND NOT (j.locked_at IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM "FlowRun" r WHERE r."flowId" = ${flowId}::uuid AND r."objectType" = b."objectType"
+                          AND r.status = 'succeeded' AND r."finishedAt" >= j.locked_at)))
       ORDER BY b.ord LIMIT 1`;
     if (busy) {
       await enqueueJob(db, pollFlowJob, { flowId, objectType, trigger }, {
@@ -214,9 +220,17 @@ export const pollFlow = async ({
             UPDATE "FlowRun" SET pages = pages + 1, listed = listed + ${listed.items.length}::int, created = created + ${outcomes.new}::int,
               updated = updated + ${outcomes.reprocess + outcomes["source-updated"]}::int, unchanged = unchanged + ${outcomes.unchanged}::int,
               status = CASE WHEN ${isLast}::boolean THEN 'succeeded' ELSE status END,
-              "finishedAt" = CASE WHEN ${isLast}::boolean THEN ${now()}::timestamptz ELSE "finishedAt" END,
+              "finishedAt" = CASE WHEN ${isLast}::boolean THEN now() ELSE "finishedAt" END,
               error = CASE WHEN ${isLast}::boolean THEN NULL ELSE error END
             WHERE id = ${state.runId}::uuid`;
+          if (isLast && after.length > 0) {
+            // the polls of later types waiting on this one run now, not at their next look (graphile-worker's reschedule_jobs)
+            await tx.$queryRaw`
+              SELECT count(*) FROM graphile_worker.reschedule_jobs(
+                ARRAY(SELECT j.id FROM graphile_worker.jobs j
+                      WHERE j.key = ANY(${after.map((type) => `poll:${flowId}:${type}`)}::text[]) AND j.locked_at IS NULL AND j.run_at > now()),
+                run_at => now())`;
+          }
           if (!isLast && page === options.pagesPerJob) {
             await enqueueJob(tx, pollFlowJob, { flowId, objectType, trigger: state.trigger }, { jobKey: `poll:${flowId}:${objectType}`, queueName: `poll:${flowId}` });
           }
