@@ -4,14 +4,10 @@ import type { RecordsInFlight } from "./pace-records-in-flight";
 import { processRecord, type ProcessOutcome } from "./process-record";
 
 /**
- * Records of one batch in flight at once without a pacer: one. Each job slot of a worker runs one
- * batch, so a worker has as many records in flight as with one job per record.
- */
-export const BATCH_CONCURRENCY = 1;
-
-/**
  * The records of one `process-records` batch job, each exactly as its own `process-record` job would
- * process it (claim, plan, write, settle: processRecord), at most `concurrency` at a time. The
+ * process it (claim, plan, write, settle: processRecord), one at a time, or more at once while the
+ * worker's pacer `inFlight` has room (without one, one at a time: each job slot of a worker runs one
+ * batch, so a worker has as many records in flight as with one job per record). The
  * records are claimed together in one statement first, each then holding its lease (renewed while it
  * waits its turn, see holdLease) until its own attempt settles it. Answers one
  * promise per record, in order, as graphile-worker's batch jobs expect: a rejected one (the database
@@ -27,7 +23,6 @@ export const processRecordBatch = ({
   attempt,
   maxAttempts,
   leaseOwner,
-  concurrency = BATCH_CONCURRENCY,
   inFlight,
 }: {
   db: Db;
@@ -37,7 +32,6 @@ export const processRecordBatch = ({
   maxAttempts: number;
   /** the batch job, in this worker pool: its next run may take back a claim its previous run left */
   leaseOwner: string;
-  concurrency?: number;
   /** the worker process's records in flight: posts more than one record at once while it allows */
   inFlight?: RecordsInFlight;
 }): Promise<ProcessOutcome>[] => {
@@ -78,7 +72,7 @@ export const processRecordBatch = ({
           }
         }
       };
-      for (let l = 0; l < (inFlight ? 1 : Math.min(concurrency, recordIds.length)); l++) lanes.push(lane(true));
+      lanes.push(lane(true));
       // lanes add lanes while they run: wait until none was added meanwhile
       for (let waited = 0; waited < lanes.length; ) {
         const upTo = lanes.length;

@@ -56,6 +56,25 @@ const newInvoice = (acu: ReturnType<typeof client>, amount = 10) => {
   return acu.createInvoice({ customerId: "C0001", externalRef: ref, date: DATE, lines: [{ account: "40000", description: "Fee", unitPrice: amount }] });
 };
 
+/**
+ * `jobs` jobs (the `job`-th starting `job * staggerMs` late) each create and release `each` invoices in
+ * turn, as the target posts (the create and its release counted in flight together); each comes out Open.
+ */
+const releaseInJobs = (acu: ReturnType<typeof client>, { jobs, each, staggerMs }: { jobs: number; each: number; staggerMs: number }) =>
+  Promise.all(
+    Array.from({ length: jobs }, async (_, job) => {
+      await new Promise((resolve) => setTimeout(resolve, job * staggerMs));
+      for (let i = 0; i < each; i++) {
+        const invoice = await acu.postForRelease("Invoice", async () => {
+          const created = await newInvoice(acu);
+          await acu.releaseArDocument("Invoice", created.ReferenceNbr ?? "");
+          return created;
+        });
+        expect(statusOf("Invoice", invoice.ReferenceNbr ?? "")).toBe("Open");
+      }
+    }),
+  );
+
 describe("release verification (Acumatica sandbox, releases running 20 ms as `npm start` runs them)", () => {
   it("confirms concurrently released invoices and payments with a few shared status reads, no Location polls", async () => {
     const acu = client();
@@ -91,20 +110,7 @@ describe("release verification (Acumatica sandbox, releases running 20 ms as `np
     const jobs = 8;
     const each = 10;
     const before = routes();
-    await Promise.all(
-      Array.from({ length: jobs }, async (_, job) => {
-        await new Promise((resolve) => setTimeout(resolve, job * 37)); // jobs out of step, as a worker's are
-        for (let i = 0; i < each; i++) {
-          // as the target posts: the create and its release counted in flight together
-          const invoice = await acu.postForRelease("Invoice", async () => {
-            const created = await newInvoice(acu);
-            await acu.releaseArDocument("Invoice", created.ReferenceNbr ?? "");
-            return created;
-          });
-          expect(statusOf("Invoice", invoice.ReferenceNbr ?? "")).toBe("Open");
-        }
-      }),
-    );
+    await releaseInJobs(acu, { jobs, each, staggerMs: 37 }); // jobs out of step, as a worker's are
     const calls = callsSince(before);
     const n = jobs * each;
     console.info(`[acumatica] ${n} invoices created and released by ${jobs} jobs in turn: ${JSON.stringify(calls)}; ${((calls["GET Invoice?$filter=ReferenceNbr"] ?? 0) / n).toFixed(2)} status reads per invoice`);
@@ -119,18 +125,7 @@ describe("release verification (Acumatica sandbox, releases running 20 ms as `np
     const jobs = 6;
     const each = 5;
     const before = routes();
-    await Promise.all(
-      Array.from({ length: jobs }, async () => {
-        for (let i = 0; i < each; i++) {
-          const invoice = await acu.postForRelease("Invoice", async () => {
-            const created = await newInvoice(acu);
-            await acu.releaseArDocument("Invoice", created.ReferenceNbr ?? "");
-            return created;
-          });
-          expect(statusOf("Invoice", invoice.ReferenceNbr ?? "")).toBe("Open");
-        }
-      }),
-    );
+    await releaseInJobs(acu, { jobs, each, staggerMs: 0 });
     const calls = callsSince(before);
     const n = jobs * each;
     console.info(`[acumatica] ${n} invoices at 1,200/min by ${jobs} jobs: ${JSON.stringify(calls)}; ${((calls["GET Invoice?$filter=ReferenceNbr"] ?? 0) / n).toFixed(2)} status reads per invoice`);
