@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { account, customer, ensureCanvasScaleFlow, heldOnKey, MAPPED, mappedTarget, partnerOf, TARGETS } from "./mappings-scale-seed";
+import { account, customer, ensureCanvasScaleFlow, heldOnKey, MAPPED, mappedTarget, partnerOf, TARGETS, unmapKeys } from "./mappings-scale-seed";
 import { SANDBOX_CONTROL } from "./records-support";
 
 /*
@@ -113,6 +113,8 @@ test("at 5,000 x 2,000 values a mapped pair is found by search and its partner i
 test("with both columns filtered, dragging with the mouse from a source's handle lands on the target under the cursor", async ({ adminPage: page }) => {
   test.setTimeout(180_000);
   const flowId = await ensureScaleFlow(page.request);
+  // the values this journey maps start unmapped, also when it runs again after a failure
+  await unmapKeys({ ...ports, flowId, kind: "customer", sourceKeys: ["ZA-04505", "ZA-04506", "ZA-04507"] });
   await openCanvas(page, flowId);
   await page.getByLabel("Search Zuora billing account").fill("ZA-0450");
   await page.getByLabel("Search Acumatica customer").fill("SC012");
@@ -152,6 +154,10 @@ test("with both columns filtered, dragging with the mouse from a source's handle
   await page.keyboard.press("Enter");
   await expect(page.getByRole("status").filter({ hasText: "Saved: “ZA-04507” → SC0124" })).toBeVisible();
   expect(await mappingOf(flowId, "ZA-04507")).toBe("SC0124");
+  // the save placed ZA-04507 among the mapped values at once: reading the board back moves no value under the pointer
+  const placed = await source.boundingBox();
+  await page.waitForLoadState("networkidle");
+  expect(await source.boundingBox()).toEqual(placed);
 
   // the confirm dialog (remove) opens centred on the viewport, not in the top-left corner
   await source.getByRole("button", { name: "Remove mapping of ZA-04505" }).click();
@@ -165,6 +171,7 @@ test("with both columns filtered, dragging with the mouse from a source's handle
 test("with both columns filtered and scrolled by the wheel, the drag line stays under the real mouse, the page holds still, and the drop lands on the value under the cursor", async ({ adminPage: page }) => {
   test.setTimeout(180_000);
   const flowId = await ensureScaleFlow(page.request);
+  await unmapKeys({ ...ports, flowId, kind: "customer", sourceKeys: ["ZA-04605"] });
   await openCanvas(page, flowId);
   // ZA-04600..ZA-04609 (unmapped) first, then the 200 accounts mapped to SC0100..SC0199: both columns scroll
   await page.getByLabel("Search Zuora billing account").fill("ZA-0460");

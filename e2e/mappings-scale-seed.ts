@@ -89,3 +89,7 @@ export const heldOnKey = ({ flowId, kind, sourceKey, ...appDb }: AppDb & { flowI
 /** The target value (kind, sourceKey) is mapped to in a flow, null when unmapped. */
 export const mappedTarget = ({ flowId, kind, sourceKey, ...appDb }: AppDb & { flowId: string; kind: string; sourceKey: string }) =>
   withDb(appDb, async (db) => (await db.query<{ targetValue: string }>(`SELECT "targetValue" FROM "ValueMap" WHERE "flowId" = $1 AND kind = $2 AND "sourceKey" = $3`, [flowId, kind, sourceKey])).rows[0]?.targetValue ?? null);
+
+/** Removes the mappings of these source keys, so a journey that maps them starts from "unmapped" on a retry too. */
+export const unmapKeys = ({ flowId, kind, sourceKeys, ...appDb }: AppDb & { flowId: string; kind: string; sourceKeys: string[] }) =>
+  withDb(appDb, (db) => db.query(`DELETE FROM "ValueMap" WHERE "flowId" = $1 AND kind = $2 AND "sourceKey" = ANY($3::text[])`, [flowId, kind, sourceKeys]));

@@ -1,4 +1,8 @@
+import { boardSourceGroup, partnersOfFoundTargets } from "@/lib/mapping-admin/board-order";
 import type { BoardSource, BoardTarget, MappingBoard } from "./types";
+
+/** Headings of the source groups, by boardSourceGroup. */
+const SOURCE_GROUPS = ["Unmapped, with held records", "Unmapped", "Mapped, records still held", "Mapped"];
 
 /** Row pitch of the two columns (a value and the gap below it), and of a group heading. */
 export const ROW_HEIGHT = 52;
@@ -7,18 +11,16 @@ export const HEADING_HEIGHT = 30;
 export type SourceRow = { type: "heading"; id: string; text: string } | { type: "value"; id: string; value: BoardSource };
 export type TargetRow = { type: "heading"; id: string; text: string } | { type: "value"; id: string; value: BoardTarget };
 
+/** Values as rows under a heading per group, groups in the order they first appear (a group is never split, so no heading repeats). */
 const withHeadings = <V, R>(values: V[], groupOf: (v: V) => string, row: (v: V) => R, heading: (text: string, count: number) => R): R[] => {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(groupOf(v), (counts.get(groupOf(v)) ?? 0) + 1);
-  const rows: R[] = [];
-  let current: string | null = null;
+  const groups = new Map<string, V[]>();
   for (const v of values) {
     const group = groupOf(v);
-    if (group !== current) rows.push(heading(group, counts.get(group) ?? 0));
-    current = group;
-    rows.push(row(v));
+    const members = groups.get(group);
+    if (members) members.push(v);
+    else groups.set(group, [v]);
   }
-  return rows;
+  return [...groups].flatMap(([text, members]) => [heading(text, members.length), ...members.map(row)]);
 };
 
 /**
@@ -28,21 +30,14 @@ const withHeadings = <V, R>(values: V[], groupOf: (v: V) => string, row: (v: V) 
  */
 export const buildRows = (board: MappingBoard, searching: { source: boolean; target: boolean }) => {
   const partnersOfSources = new Set(searching.source ? board.sources.flatMap((s) => (s.isPartner || s.target === null ? [] : [s.target])) : []);
-  const foundTargets = new Set(board.targets.flatMap((t) => (t.isPartner ? [] : [t.key])));
-  const partnersOfTargets = new Set(searching.target ? board.sources.flatMap((s) => (s.target !== null && foundTargets.has(s.target) ? [s.key] : [])) : []);
+  const partnersOfTargets = partnersOfFoundTargets(board, searching);
   // a partner of the other side's search: listed after this side's own matches, or first when it has no search (as the board orders them)
   const isSourcePartner = (s: BoardSource) => (searching.source ? s.isPartner : partnersOfTargets.has(s.key));
   const isTargetPartner = (t: BoardTarget) => (searching.target ? t.isPartner : partnersOfSources.has(t.key));
   const sourceGroup = (s: BoardSource) =>
     isSourcePartner(s)
       ? `Mapped to the ${board.targetLabel} found`
-      : s.target === null
-        ? s.waiting > 0
-          ? "Unmapped, with held records"
-          : "Unmapped"
-        : s.heldMapped > 0
-          ? "Mapped, records still held"
-          : "Mapped";
+      : SOURCE_GROUPS[boardSourceGroup(s)]!;
   const targetGroup = (t: BoardTarget) => (isTargetPartner(t) ? `Partners of the ${board.sourceLabel} found` : t.mappedCount > 0 ? "In use" : "Not used yet");
   const sources = withHeadings<BoardSource, SourceRow>(
     board.sources,

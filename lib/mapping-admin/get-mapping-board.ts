@@ -3,6 +3,7 @@ import { AppError } from "../errors";
 import type { UserRole } from "../users/schemas";
 import { listMissingMappings } from "../sync/list-missing-mappings";
 import { readCatalog } from "../sync/read-catalog";
+import { compareBoardSources } from "./board-order";
 import { listHeldOnMappedKeys } from "./list-held-on-mapped-keys";
 import { listValueMapKinds } from "./list-value-map-kinds";
 import { listValueMaps } from "./list-value-maps";
@@ -64,8 +65,6 @@ const matches = (q: string | undefined) => {
   return (v: { key: string; label: string | null }) => !needle || v.key.toLowerCase().includes(needle) || (v.label?.toLowerCase().includes(needle) ?? false);
 };
 
-const sourceGroup = (s: BoardSource) => (s.target !== null ? 2 : s.waiting > 0 ? 0 : 1);
-
 /**
  * What the mapping canvas shows for one of the flow kind's value-map kinds (its catalogue readers
  * give both sides): a window of sources and of targets, each filtered by its search, with the
@@ -74,7 +73,7 @@ const sourceGroup = (s: BoardSource) => (s.target !== null ? 2 : s.waiting > 0 ?
  * A search keeps the other side's match visible: targets that matched sources map to, and sources
  * mapped to matched targets, are shown too (`isPartner`), so a found pair is always on screen.
  * Order keeps lines short and parallel: unmapped sources with held records first, then unmapped
- * ones, then mapped ones in the order of their targets; targets in use first, by key.
+ * ones, then mapped ones with records still held, then mapped ones, each in the order of their targets; targets in use first, by key.
  * Catalogues come from the cache (`refresh`, admins only, reads them from the vendors again); maps
  * and holds are read live.
  */
@@ -138,12 +137,7 @@ export const getMappingBoard = async ({ db, flowId, query, role }: { db: Db; flo
   ].sort((a, b) => targetRank(a) - targetRank(b) || Number(b.mappedCount > 0) - Number(a.mappedCount > 0) || a.key.localeCompare(b.key));
   const targetOrder = new Map(shownTargets.map((t, i) => [t.key, i]));
   const shownSources = [...sourceMatches, ...allSources.filter((s) => partnersOfTargets.has(s.key) && !sourceMatchKeys.has(s.key)).filter(byShow).map((s) => ({ ...s, isPartner: true }))].sort(
-    (a, b) =>
-      sourceRank(a) - sourceRank(b) ||
-      sourceGroup(a) - sourceGroup(b) ||
-      b.waiting - a.waiting ||
-      (targetOrder.get(a.target ?? "") ?? Infinity) - (targetOrder.get(b.target ?? "") ?? Infinity) ||
-      a.key.localeCompare(b.key),
+    compareBoardSources({ rank: sourceRank, targetOrder }),
   );
   return {
     kind,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
+import { placeSavedSource } from "./board-order";
 import { exportValueMaps } from "./export-value-maps";
 import { getMappingBoard } from "./get-mapping-board";
 import { importValueMaps } from "./import-value-maps";
@@ -14,18 +15,21 @@ let t: TestDb;
 let flowId: string;
 const FLOW_NAME = `Zuora → Acumatica ${randomUUID().slice(0, 8)}`;
 
-const heldRecord = (sourceKey: string) =>
+const createFlow = async (name: string) => {
+  const conn = (vendor: "zuora" | "acumatica") => t.db.connection.create({ data: { vendor, name: `${vendor}-${randomUUID()}`, baseUrl: "http://127.0.0.1:9", credentials: "unused" } });
+  const [s, g] = [await conn("zuora"), await conn("acumatica")];
+  return (await t.db.flow.create({ data: { kind: "zuora-acumatica", name, sourceConnectionId: s.id, targetConnectionId: g.id } })).id;
+};
+const heldRecord = (sourceKey: string, flow = flowId) =>
   t.db.syncRecord.create({
-    data: { flowId, objectType: "invoice", sourceId: randomUUID(), naturalKey: `INV-${randomUUID().slice(0, 6)}`, status: "held", statusReason: "mapping-missing", missing: [{ kind: "customer", sourceKey }], amount: "10.00", currency: "USD" },
+    data: { flowId: flow, objectType: "invoice", sourceId: randomUUID(), naturalKey: `INV-${randomUUID().slice(0, 6)}`, status: "held", statusReason: "mapping-missing", missing: [{ kind: "customer", sourceKey }], amount: "10.00", currency: "USD" },
   });
-const board = (query: Record<string, string>) => getMappingBoard({ db: t.db, flowId, role: "admin", query: mappingBoardQuerySchema.parse({ kind: "customer", limit: "1000", ...query }) });
+const board = (query: Record<string, string>, flow = flowId) => getMappingBoard({ db: t.db, flowId: flow, role: "admin", query: mappingBoardQuerySchema.parse({ kind: "customer", limit: "1000", ...query }) });
 const keys = (values: { key: string }[]) => values.map((v) => v.key);
 
 beforeAll(async () => {
   t = await createTestDb();
-  const conn = (vendor: "zuora" | "acumatica") => t.db.connection.create({ data: { vendor, name: `${vendor}-${randomUUID()}`, baseUrl: "http://127.0.0.1:9", credentials: "unused" } });
-  const [s, g] = [await conn("zuora"), await conn("acumatica")];
-  flowId = (await t.db.flow.create({ data: { kind: "zuora-acumatica", name: FLOW_NAME, sourceConnectionId: s.id, targetConnectionId: g.id } })).id;
+  flowId = await createFlow(FLOW_NAME);
   await t.db.valueMap.createMany({
     data: [
       { flowId, kind: "customer", sourceKey: "A1", targetValue: "C1" },
@@ -91,4 +95,37 @@ describe("mapping board", () => {
     expect(one.csv.split("\n")[0]).toBe("kind,sourceKey,targetValue,sourceLabel,targetLabel");
     expect((await exportValueMaps({ db: t.db, flowId, now: new Date("2026-12-07T00:00:00Z") })).fileName).toMatch(/ - all mappings - 2026-12-07\.csv$/);
   });
+});
+
+// The canvas places a saved value at once (placeSavedSource); the board read back after the save must
+// list it in the same place, or the value jumps under the pointer a moment after the drop.
+describe("a value placed by a save", () => {
+  let placing: string;
+  beforeAll(async () => {
+    placing = await createFlow(`Placing ${randomUUID().slice(0, 8)}`);
+    await t.db.valueMap.createMany({
+      data: [
+        { flowId: placing, kind: "customer", sourceKey: "ZA-05", targetValue: "SC23" },
+        { flowId: placing, kind: "customer", sourceKey: "ZA-30", targetValue: "SC24" },
+        { flowId: placing, kind: "customer", sourceKey: "ZA-31", targetValue: "SC22" },
+      ],
+    });
+    for (const k of ["ZA-01", "ZA-02", "ZA-04", "ZA-06", "ZA-07", "ZA-07", "ZA-08"]) await heldRecord(k, placing);
+  });
+  const cases: { name: string; query: Record<string, string>; save: { sourceKey: string; targetValue: string } }[] = [
+    { name: "no search", query: {}, save: { sourceKey: "ZA-04", targetValue: "SC24" } },
+    { name: "both columns searched", query: { sourceQ: "ZA-0", targetQ: "SC2" }, save: { sourceKey: "ZA-07", targetValue: "SC24" } },
+    { name: "the target column searched", query: { targetQ: "SC23" }, save: { sourceKey: "ZA-06", targetValue: "SC23" } },
+    { name: "the source column searched", query: { sourceQ: "ZA-0" }, save: { sourceKey: "ZA-02", targetValue: "SC23" } },
+  ];
+  for (const c of cases) {
+    it(`stays where the board read back lists it (${c.name})`, async () => {
+      const searching = { source: "sourceQ" in c.query, target: "targetQ" in c.query };
+      const before = await board(c.query, placing);
+      const placed = placeSavedSource(before, searching, c.save);
+      expect(keys(placed), "the saved value moved").not.toEqual(keys(before.sources));
+      await saveValueMap({ db: t.db, input: { flowId: placing, kind: "customer", ...c.save } });
+      expect(keys(placed)).toEqual(keys((await board(c.query, placing)).sources));
+    });
+  }
 });

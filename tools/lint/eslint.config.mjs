@@ -12,7 +12,7 @@ const root = process.cwd();
 const importPlugin = nextVitals.find((config) => config.plugins?.import)?.plugins.import;
 
 /** Pure helpers (no I/O, no server dependency) that pages and components share with the server. */
-const PURE_LIB = ["connections/form-values", "records/reveal-bidi-controls", "auth/describe-login-error"];
+const PURE_LIB = ["mapping-admin/board-order", "connections/form-values", "records/reveal-bidi-controls", "auth/describe-login-error"];
 
 /**
  * Modules the browser bundle must never load. Type-only imports are allowed (they are erased); shared

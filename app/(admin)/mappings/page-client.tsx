@@ -16,6 +16,7 @@ import { importValueMapsAction } from "@/lib/actions/import-value-maps";
 import { releaseHeldRecordsAction } from "@/lib/actions/release-held-records";
 import { saveValueMapAction } from "@/lib/actions/save-value-map";
 import { setReleaseOnMappingAction } from "@/lib/actions/set-release-on-mapping";
+import { placeSavedSource } from "@/lib/mapping-admin/board-order";
 import type { ValueMapKindView } from "@/lib/mapping-admin/list-value-map-kinds";
 import type { MissingMapping } from "@/lib/sync/list-missing-mappings";
 
@@ -68,6 +69,7 @@ export const MappingsPageClient = ({
   const [isRefreshing, setIsRefreshing] = useState(false);
   const dSourceQ = useDeferredValue(sourceQ);
   const dTargetQ = useDeferredValue(targetQ);
+  const searching = { source: dSourceQ.trim() !== "", target: dTargetQ.trim() !== "" };
 
   const go = (next: { flowId?: string; kind?: string }) => {
     const q = new URLSearchParams(next.flowId && next.flowId !== flowId ? { flowId: next.flowId } : { flowId, kind: next.kind ?? kind });
@@ -124,8 +126,9 @@ export const MappingsPageClient = ({
     // the line is drawn at once; the board read after the save confirms it (or, on a refusal, takes it back)
     onMutate: ({ sourceKey, targetValue }) => {
       setNotice(null);
+      // the value takes its place in the board's order now, so reading the board back does not move it
       queryClient.setQueryData<MappingBoard>(["mapping-board", flowId, boardParams.toString()], (old) =>
-        old ? { ...old, sources: old.sources.map((s) => (s.key === sourceKey ? { ...s, target: targetValue } : s)) } : old,
+        old ? { ...old, sources: placeSavedSource(old, searching, { sourceKey, targetValue }) } : old,
       );
     },
     onSuccess: (d) => {
@@ -383,7 +386,7 @@ export const MappingsPageClient = ({
           </p>
           <MappingCanvas
             board={b}
-            searching={{ source: dSourceQ.trim() !== "", target: dTargetQ.trim() !== "" }}
+            searching={searching}
             isEditable={isAdmin}
             onMap={(sourceKey, targetValue) => save.mutate({ sourceKey, targetValue })}
             onUnmap={(sourceKey, targetValue) => setUnmap({ sourceKey, targetValue })}
