@@ -201,7 +201,8 @@ export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: Customer
       // long as a look-up of the process's own would (customerLookUpTtlMs). The create is insert-only, so a
       // customer keyed in meanwhile under the new id is refused (412), never overwritten or doubled.
       const [accountId, derivedId] = accountCustomerIds(settings, account.accountNumber) as [string, string];
-      const pageRows = record.targetLookUp && record.targetLookUp.ageMs < acumaticaConfig.customerLookUpTtlMs ? pageCustomersSchema.safeParse(record.targetLookUp.found) : undefined;
+      const fresh = record.targetLookUp && record.naturalKey === account.accountNumber && record.targetLookUp.ageMs < acumaticaConfig.customerLookUpTtlMs;
+      const pageRows = fresh ? pageCustomersSchema.safeParse(record.targetLookUp!.found) : undefined;
       if (pageRows?.success) {
         for (const id of [accountId, derivedId]) lookup.answer(id, pageRows.data.flatMap((hit) => (hit.read.CustomerID.toLowerCase() === id.toLowerCase() ? [hit.read] : [])));
       }
