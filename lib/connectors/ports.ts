@@ -46,6 +46,12 @@ export type SourcePort = {
 /** A document that exists in the target system; `version` is its ETag/timestamp where the target checks one on update. */
 export type TargetDocumentRef = { targetId: string; targetRef: string | null; version?: string | null };
 
+/**
+ * A document a batched look-up found (TargetPort.lookUpMany): its reference and, where the target
+ * gives it, what it read of the document (`read`, kept with the record for its planner).
+ */
+export type TargetLookUpHit = TargetDocumentRef & { read?: Record<string, unknown> };
+
 /** Summary of one call to the target, for the audit trail (never bodies or credentials). */
 export type TargetCallSummary = { operation: string; entity?: string; naturalKey?: string; status?: number | null };
 
@@ -58,9 +64,9 @@ export type TargetPort = {
    * `findDocument` would see for it (empty: it would answer null; more than one: duplicates exist). A
    * key missing from the answer was not looked up. Optional: the engine uses it to look a first-pass
    * poll page's documents up together, so that those the target does not hold are created without a
-   * look-up of their own.
+   * look-up of their own; the answer goes with each record to its planner (PlannedRecord.targetLookUp).
    */
-  lookUpMany?: (options: { entity: string; naturalKeys: readonly string[] }) => Promise<Map<string, TargetDocumentRef[]>>;
+  lookUpMany?: (options: { entity: string; naturalKeys: readonly string[] }) => Promise<Map<string, TargetLookUpHit[]>>;
   /**
    * Creates the document (and brings it to its final state, e.g. released). The caller looked it up
    * and found nothing, or knows the target cannot hold it yet (no earlier attempt may have written it,

@@ -87,6 +87,14 @@ export type PlannedRecord = {
   naturalKey: string | null;
   sourcePayload: unknown;
   posted?: { targetId: string; targetRef: string | null; mappedPayload: unknown } | null;
+  /**
+   * What a first-pass poll page's batched look-up (TargetPort.lookUpMany of the type's `targetEntity`,
+   * by this natural key) found at the target, `ageMs` ago: the hits as lookUpMany returned them (none:
+   * the target holds none of the record's documents). Given to the record's first attempt only (no
+   * attempt of it has run since); parse `found` before use. A planner may take it for the answer of
+   * look-ups of its own made that long ago (e.g. of the customers a page asked for).
+   */
+  targetLookUp?: { ageMs: number; found: readonly unknown[] };
 };
 
 /** A record of the ledger as a planner sees it. */

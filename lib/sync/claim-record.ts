@@ -26,6 +26,12 @@ export type ClaimedRecord = {
   attempt: number;
   /** the target may hold this record's documents: look each up before creating it */
   lookUp: boolean;
+  /**
+   * What a first-pass poll page's batched look-up found at the target for this record's natural key
+   * (empty: nothing) and how long ago it asked (ms, the database's clock), on the record's first
+   * attempt only (no attempt of it has run since); else null.
+   */
+  targetLookUp: TargetLookUp | null;
   flow: FlowRow;
   sourceUpdatedAt: Date;
   targetUpdatedAt: Date;
@@ -33,6 +39,9 @@ export type ClaimedRecord = {
 };
 
 export type ClaimedSource = { version: string | null; digest: string };
+
+const targetLookUpSchema = z.object({ ageMs: z.number(), found: z.array(z.unknown()) });
+export type TargetLookUp = z.output<typeof targetLookUpSchema>;
 
 export type ClaimResult =
   | { claimed: true; record: ClaimedRecord }
@@ -69,6 +78,7 @@ const claimRowSchema = z.object({
   status: z.string(),
   leaseUntil: z.date().nullable(),
   lookUp: z.boolean(),
+  targetLookUp: targetLookUpSchema.nullable(),
   attempt: z.number().int().nullable(),
   record: recordJsonSchema.nullable(),
   sourceVersion: z.string().nullable(),
@@ -84,7 +94,7 @@ const claimRowSchema = z.object({
 const CLAIM = prepared(
   "mlc_claim_records",
   `WITH cur AS (
-    SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst" FROM "SyncRecord" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+    SELECT id, status::text AS status, "leaseOwner", "leaseUntil", "lookUpFirst", attempts, "targetLookedUpAt", "targetFound" FROM "SyncRecord" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
   ), claimed AS (
     UPDATE "SyncRecord" r SET attempts = r.attempts + 1, "leaseOwner" = $2::text, "leaseUntil" = now() + make_interval(secs => $3::float8), "lookUpFirst" = true
     FROM cur
@@ -99,7 +109,10 @@ const CLAIM = prepared(
     FROM versions vs
     WHERE vs.held IS NULL OR (vs.version IS NOT NULL AND (vs.held = '${NO_VALUE_MAP_VERSION}' OR vs.version > vs.held::bigint))
   )
-  SELECT cur.id AS "recordId", cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp", c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
+  SELECT cur.id AS "recordId", cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp",
+    CASE WHEN cur.attempts = 0 AND cur."targetLookedUpAt" IS NOT NULL
+      THEN json_build_object('ageMs', (EXTRACT(EPOCH FROM clock_timestamp() - cur."targetLookedUpAt") * 1000)::float8, 'found', cur."targetFound") END AS "targetLookUp",
+    c.attempts AS attempt, c."sourceVersion", c."sourceDigest",
     CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'objectType', c."objectType", 'sourceId', c."sourceId", 'naturalKey', c."naturalKey",
       'sourcePayload', c."sourcePayload", 'targetId', c."targetId", 'targetRef', c."targetRef", 'mappedPayload', c."mappedPayload") END AS record,
     CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
@@ -124,6 +137,7 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
       source: { version: row.sourceVersion, digest: row.sourceDigest ?? "" },
       attempt: row.attempt,
       lookUp: row.lookUp,
+      targetLookUp: row.targetLookUp,
       flow: { ...row.flow, backfillFrom: row.flow.backfillFrom === null ? null : new Date(row.flow.backfillFrom), createdAt: new Date(row.flow.createdAt) },
       sourceUpdatedAt: row.sourceUpdatedAt!,
       targetUpdatedAt: row.targetUpdatedAt!,
@@ -142,6 +156,8 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
  * process's cache holds another version of them (they go into the cache, see value-map-cache.ts: no
  * statement of their own after every map a post writes). `lookUp` is the flag as it was before this claim: an
  * earlier attempt that may have written (or died without an outcome, or lost its lease) left it set.
+ * `targetLookUp`: a first-pass page's answer of what the target holds of the record, and its age, given
+ * to the record's first attempt only (nothing of the record written since the page asked).
  * Answers one result per id.
  */
 export const claimRecords = async ({ db, recordIds, owner }: { db: Db; recordIds: readonly string[]; owner: string }): Promise<Map<string, ClaimResult>> => {

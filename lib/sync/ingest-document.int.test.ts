@@ -82,11 +82,28 @@ describe("ingesting a page of documents at once", () => {
     // "f" exists already, pending, and an attempt of it may have written (its look-up flag is set)
     await ingest([doc("f", 1)]);
     expect((await recordOf("f")).lookUpFirst).toBe(true);
-    const absentAtTarget = new Set([doc("f", 2), doc("g", 1)].map(documentKey));
-    const outcomes = await t.db.$transaction((tx) => ingestDocuments({ tx, flow, documents: [doc("f", 2), doc("g", 1), doc("h", 1)], origin: "poll", absentAtTarget }));
-    expect(outcomes.map((r) => r.outcome)).toEqual(["reprocess", "new", "new"]);
-    // absent at the target: created at once; not asked (or found): looked up first, as any first-pass record
-    expect({ f: (await recordOf("f")).lookUpFirst, g: (await recordOf("g")).lookUpFirst, h: (await recordOf("h")).lookUpFirst }).toEqual({ f: true, g: false, h: true });
+    // the page's look-up, sent 2 s before the page is ingested: "f" and "g" absent, "j" found, "h" not asked
+    const found = [{ targetId: "T-j", targetRef: "R-j", read: { Status: "Open" } }];
+    const answers = new Map<string, typeof found>([...[doc("f", 2), doc("g", 1)].map((d) => [documentKey(d), []] as [string, typeof found]), [documentKey(doc("j", 1)), found]]);
+    const targetLookUp = { answers, askedAt: performance.now() - 2_000 };
+    const outcomes = await t.db.$transaction((tx) => ingestDocuments({ tx, flow, documents: [doc("f", 2), doc("g", 1), doc("h", 1), doc("j", 1)], origin: "poll", targetLookUp }));
+    expect(outcomes.map((r) => r.outcome)).toEqual(["reprocess", "new", "new", "new"]);
+    // absent at the target: created at once; not asked, or found: looked up first, as any first-pass record
+    const flags = async () => Object.fromEntries(await Promise.all(["f", "g", "h", "j"].map(async (id) => [id, (await recordOf(id)).lookUpFirst] as const)));
+    expect(await flags()).toEqual({ f: true, g: false, h: true, j: true });
+    // the new records the page asked about keep its answer and when it was asked, on the database's clock; the others have none
+    const asked = await t.db.$queryRaw<{ sourceId: string; askedMsAgo: number; found: unknown }[]>`
+      SELECT "sourceId", (EXTRACT(EPOCH FROM clock_timestamp() - "targetLookedUpAt") * 1000)::float8 AS "askedMsAgo", "targetFound" AS found
+      FROM "SyncRecord" WHERE "flowId" = ${flow.id}::uuid AND "sourceId" IN ('f', 'g', 'h', 'j') ORDER BY "sourceId"`;
+    expect(asked.map((r) => ({ ...r, askedMsAgo: r.askedMsAgo === null ? null : r.askedMsAgo >= 2_000 && r.askedMsAgo < 60_000 }))).toEqual([
+      { sourceId: "f", askedMsAgo: null, found: null },
+      { sourceId: "g", askedMsAgo: true, found: [] },
+      { sourceId: "h", askedMsAgo: null, found: null },
+      { sourceId: "j", askedMsAgo: true, found },
+    ]);
+    // a newer version of one is a document the target was not asked about
+    await ingest([doc("g", 3, { note: "newer" })]);
+    expect(await recordOf("g")).toMatchObject({ targetLookedUpAt: null, targetFound: null });
 
     // past the first pass nothing is looked up, whatever the page's look-up said
     await t.db.syncCursor.create({ data: { flowId: flow.id, objectType: "invoice", highWater: new Date() } });

@@ -1,7 +1,7 @@
 import { recordEventSchema, type RecordEventDetail, type RecordEventKind, type RecordOrigin } from "../audit/events";
 import type { SqlTx } from "../db/run-sql-transaction";
 import { enqueueRecords } from "./enqueue-records";
-import type { SourceDocument } from "../connectors/ports";
+import type { SourceDocument, TargetLookUpHit } from "../connectors/ports";
 import type { AnyFlowKind } from "../flows/types";
 import { diffFields } from "./diff-fields";
 import { syncModeOf } from "./flow-objects";
@@ -42,7 +42,7 @@ const columnsOf = (d: SourceDocument) => ({
   payload: json(d.payload),
 });
 
-/** A document's key in a page (and in `absentAtTarget`): its object type and source id. */
+/** A document's key in a page (and in `targetLookUp`): its object type and source id. */
 export const documentKey = (d: { objectType: string; sourceId: string }) => `${d.objectType}\u0000${d.sourceId}`;
 
 type Stored = { id: string; objectType: string; sourceId: string; status: string; sourceVersion: string | null; sourcePayload: unknown; samePayload: boolean };
@@ -64,7 +64,7 @@ export const ingestDocuments = async ({
   origin,
   inboundEventId,
   definition,
-  absentAtTarget,
+  targetLookUp,
   batched = false,
 }: {
   /** a Prisma transaction, or a driver transaction (runSqlTransaction): only raw statements run on it */
@@ -76,11 +76,14 @@ export const ingestDocuments = async ({
   /** the flow's kind, for the sync mode of each object type (all `document` without it) */
   definition?: AnyFlowKind;
   /**
-   * Documents (by `documentKey`) the target was just asked for and does not hold (a first-pass poll
-   * page's batched look-up): a record created for one of them now is created without a look-up of
-   * its own. Records that exist already keep their flag (an attempt of theirs may have written).
+   * What the target was just asked about documents (by `documentKey`) and answered (a first-pass poll
+   * page's batched look-up), and when that look-up was sent (`performance.now()` of this process). A
+   * record created now for a document the target does not hold (an empty answer) is created without a
+   * look-up of its own; every record created now for an answered document keeps the answer and when
+   * the target was asked (`targetFound`, `targetLookedUpAt`, for its planner). Records that exist
+   * already keep their flag (an attempt of theirs may have written).
    */
-  absentAtTarget?: ReadonlySet<string>;
+  targetLookUp?: { answers: ReadonlyMap<string, readonly TargetLookUpHit[]>; askedAt: number };
   /** queue the records in batch jobs (see enqueueRecords): for callers that never address a record's job by its key */
   batched?: boolean;
 }): Promise<{ outcome: IngestOutcome; recordId: string }[]> => {
@@ -101,17 +104,23 @@ export const ingestDocuments = async ({
   const toQueue: string[] = [];
 
   if (docs.length > 0) {
-    const rows = docs.map((d, ord) => ({ ord, objectType: d.objectType, sourceId: d.sourceId, absent: absentAtTarget?.has(documentKey(d)) ?? false, ...columnsOf(d) }));
+    const rows = docs.map((d, ord) => {
+      const found = targetLookUp?.answers.get(documentKey(d));
+      return { ord, objectType: d.objectType, sourceId: d.sourceId, absent: found?.length === 0, found: found ? JSON.stringify(found) : null, ...columnsOf(d) };
+    });
+    // how long ago the target was asked, on this process's monotonic clock: the database dates it on its own
+    const askedSecondsAgo = targetLookUp ? Math.max(0, performance.now() - targetLookUp.askedAt) / 1000 : 0;
     const inserted = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
-      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "sourceSeenDigest", "lookUpFirst")
+      INSERT INTO "SyncRecord" ("flowId", "objectType", "sourceId", "naturalKey", "sourceVersion", "status", "amount", "currency", "documentDate", "sourcePayload", "sourceSeenDigest", "lookUpFirst", "targetLookedUpAt", "targetFound")
       SELECT ${flow.id}::uuid, d."objectType", d."sourceId", d."naturalKey", d."sourceVersion", 'pending'::"RecordStatus",
              d.amount, d.currency, d."documentDate", d.payload::jsonb, md5(d.payload::jsonb::text),
              -- before the flow's first complete pass over this object type, the target may already hold
              -- the document (entered before the flow existed): look it up before creating it, unless
              -- the target was just asked and does not hold it
-             NOT d.absent AND NOT EXISTS (SELECT 1 FROM "SyncCursor" c WHERE c."flowId" = ${flow.id}::uuid AND c."objectType" = d."objectType" AND c."highWater" IS NOT NULL)
+             NOT d.absent AND NOT EXISTS (SELECT 1 FROM "SyncCursor" c WHERE c."flowId" = ${flow.id}::uuid AND c."objectType" = d."objectType" AND c."highWater" IS NOT NULL),
+             CASE WHEN d.found IS NOT NULL THEN clock_timestamp() - make_interval(secs => ${askedSecondsAgo}::float8) END, d.found::jsonb
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS d(ord int, "objectType" text, "sourceId" text, absent boolean, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
+        AS d(ord int, "objectType" text, "sourceId" text, absent boolean, found text, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
       ORDER BY d.ord
       ON CONFLICT ("flowId", "objectType", "sourceId") DO NOTHING
       RETURNING id, "objectType", "sourceId"`;
@@ -187,7 +196,7 @@ export const ingestDocuments = async ({
       await tx.$executeRaw`
         UPDATE "SyncRecord" s SET "sourceVersion" = u."sourceVersion", "naturalKey" = u."naturalKey", "amount" = u.amount,
           "currency" = u.currency, "documentDate" = u."documentDate", "sourcePayload" = u.payload::jsonb, "sourceSeenDigest" = md5(u.payload::jsonb::text),
-          "status" = 'pending'::"RecordStatus", "statusReason" = NULL, "missing" = NULL, "updatedAt" = now()
+          "status" = 'pending'::"RecordStatus", "statusReason" = NULL, "missing" = NULL, "targetLookedUpAt" = NULL, "targetFound" = NULL, "updatedAt" = now()
         FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
           AS u(id uuid, "naturalKey" text, "sourceVersion" text, amount numeric, currency text, "documentDate" date, payload text)
         WHERE s.id = u.id`;

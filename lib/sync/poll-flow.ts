@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Prisma, type Db } from "../db";
 import { dbRows, prepared } from "../db/pool";
 import { runSqlTransaction } from "../db/run-sql-transaction";
-import type { SourceDocument } from "../connectors/ports";
+import type { SourceDocument, TargetLookUpHit } from "../connectors/ports";
 import { getFlowKind } from "../flows/registry";
 import type { FlowRuntime } from "../flows/types";
 import { connectFlow } from "./connect-flow";
@@ -62,16 +62,23 @@ const knownRowSchema = z.object({ sourceId: z.string(), sourceVersion: z.string(
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
 /**
- * The documents of a first-pass page the target does not hold, asked for all at once (TargetPort.lookUpMany),
- * as `documentKey`s. Only documents new to the ledger with a natural key are asked for; a key the
- * target left unanswered, or answered with a document, keeps its record's look-up.
+ * What the target holds of a first-pass page's documents, asked for all at once (TargetPort.lookUpMany):
+ * its answer by `documentKey` (empty: it holds none), and when the look-up was sent (`performance.now()`).
+ * Only documents new to the ledger with a natural key are asked for; a key the target left unanswered,
+ * or answered with a document, keeps its record's look-up.
  */
-const findAbsentAtTarget = async ({ rt, entity, documents }: { rt: FlowRuntime; entity: string; documents: SourceDocument[] }): Promise<Set<string>> => {
+const askTarget = async ({ rt, entity, documents }: { rt: FlowRuntime; entity: string; documents: SourceDocument[] }) => {
   const lookUpMany = rt.target.lookUpMany;
   const keyed = documents.filter((d): d is SourceDocument & { naturalKey: string } => d.naturalKey !== null && d.naturalKey !== "");
-  if (!lookUpMany || keyed.length === 0) return new Set();
+  const askedAt = performance.now();
+  const answers = new Map<string, TargetLookUpHit[]>();
+  if (!lookUpMany || keyed.length === 0) return { answers, askedAt };
   const found = await lookUpMany({ entity, naturalKeys: [...new Set(keyed.map((d) => d.naturalKey))] });
-  return new Set(keyed.filter((d) => found.get(d.naturalKey)?.length === 0).map(documentKey));
+  for (const d of keyed) {
+    const hits = found.get(d.naturalKey);
+    if (hits) answers.set(documentKey(d), hits);
+  }
+  return { answers, askedAt };
 };
 
 /**
@@ -192,7 +199,7 @@ export const pollFlow = async ({
       // before the flow existed). One batched look-up for the page's new documents; those absent are
       // created without a look-up of their own (no one but the flow creates them from now on).
       const lookUpEntity = cursor.highWater === null ? batchLookUpEntity(definition, objectType) : undefined;
-      const absentAtTarget = lookUpEntity ? await findAbsentAtTarget({ rt, entity: lookUpEntity, documents: documents.filter((d) => !known.has(d.sourceId)) }) : undefined;
+      const targetLookUp = lookUpEntity ? await askTarget({ rt, entity: lookUpEntity, documents: documents.filter((d) => !known.has(d.sourceId)) }) : undefined;
 
       const isLast = listed.nextCursor === null;
       const maxVersion = later(state.maxVersion, listed.maxVersion);
@@ -208,7 +215,7 @@ export const pollFlow = async ({
         db,
         async (tx) => {
           const outcomes: Record<IngestOutcome, number> = { new: 0, reprocess: 0, "source-updated": 0, unchanged: skipped };
-          for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, absentAtTarget, batched: true })) outcomes[outcome] += 1;
+          for (const { outcome } of await ingestDocuments({ tx, flow, documents, origin: "poll", definition, targetLookUp, batched: true })) outcomes[outcome] += 1;
           // the cursor (next page's state, or the new high-water mark after the last page) and the run's counts, in one statement
           const highWater = next.maxVersion ? new Date(next.maxVersion) : cursor.highWater;
           await tx.$executeRaw`

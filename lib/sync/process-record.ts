@@ -318,7 +318,16 @@ export const processRecord = async ({
     const posted = isMaster && record.targetId ? { targetId: record.targetId, targetRef: record.targetRef, mappedPayload: record.mappedPayload } : null;
     isUpdate = posted !== null;
     plan = await rt.plan({
-      record: { id: record.id, objectType: record.objectType, sourceId: record.sourceId, naturalKey, sourcePayload, posted },
+      record: {
+        id: record.id,
+        objectType: record.objectType,
+        sourceId: record.sourceId,
+        naturalKey,
+        sourcePayload,
+        posted,
+        // the page's answer was about the natural key it read (a re-fetched document may name another)
+        ...(record.targetLookUp && naturalKey === record.naturalKey ? { targetLookUp: record.targetLookUp } : {}),
+      },
       maps,
       ledger,
       partnerMaps,

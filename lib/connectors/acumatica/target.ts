@@ -4,7 +4,7 @@
 // natural key it keeps in a reference field before it creates one whenever Acumatica may hold it
 // already (one by one, or a poll page's keys together with lookUpMany).
 import { VendorHttpError } from "../../http";
-import type { TargetDocumentRef } from "../ports";
+import type { TargetDocumentRef, TargetLookUpHit } from "../ports";
 import type { AcumaticaClient, ArDocumentInput, CustomerInput, PaymentInput } from "./client";
 import { acumaticaConfig } from "./config";
 import { acumaticaCustomerSchema, type AcumaticaCustomer } from "./schemas";
@@ -29,10 +29,24 @@ export const createCustomerLookup = (client: AcumaticaClient) => {
     },
     /** What this runtime has asked already (no call), or undefined. */
     known: (customerId: string) => seen.get(customerId),
+    /** Takes `rows` for this runtime's answer of a look-up of `customerId` not made yet (read by the caller moments ago). */
+    answer: (customerId: string, rows: AcumaticaCustomer[]) => {
+      if (!seen.has(customerId)) seen.set(customerId, Promise.resolve(rows));
+    },
     forget: (customerId: string) => void seen.delete(customerId),
   };
 };
 export type CustomerLookup = ReturnType<typeof createCustomerLookup>;
+
+/** The fields of a customer the planner checks and a create completes (see the target's lookUpMany). */
+const customerAsChecked = (row: AcumaticaCustomer): AcumaticaCustomer => ({
+  id: row.id,
+  CustomerID: row.CustomerID,
+  CustomerName: row.CustomerName ?? null,
+  CurrencyID: row.CurrencyID ?? null,
+  AccountRef: row.AccountRef ?? null,
+  TaxZone: row.TaxZone ?? null,
+});
 
 /** A financial period's state in Acumatica's AR: Open, Closed, or absent from the calendar. */
 export type PeriodState = "Open" | "Closed" | "absent";
@@ -154,7 +168,7 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
      * the rows findDocument reads for it (of the same Type). Customers are looked up by every id of
      * the account (`customerIdsOf`), when the flow gives them. Other entities are not looked up (no key answered).
      */
-    lookUpMany: async ({ entity, naturalKeys }: { entity: string; naturalKeys: readonly string[] }): Promise<Map<string, TargetDocumentRef[]>> => {
+    lookUpMany: async ({ entity, naturalKeys }: { entity: string; naturalKeys: readonly string[] }): Promise<Map<string, TargetLookUpHit[]>> => {
       const e = entity as Entity;
       const batchSize = acumaticaConfig.lookUpManyBatchSize;
       const refs = <T extends { id: string; ReferenceNbr?: string | null }>(found: Map<string, T[]>) =>
@@ -166,11 +180,14 @@ export const createAcumaticaTarget = (client: AcumaticaClient, customers: Custom
       if (e === "Payment") return refs(await client.findPayments(naturalKeys, { select: `Type,ReferenceNbr,Status,${acumaticaConfig.naturalKeyFields.Payment}`, batchSize }));
       if (e === "Customer" && customerIdsOf) {
         // Each account answers the customers of all its ids (empty: none exists, it is created without a
-        // look-up); the rows answer this process's planners' look-ups of those ids for a while.
+        // look-up), with what the planner checks of each (`read`, kept with the account's record); the rows
+        // also answer this process's planners' look-ups of those ids for a while.
         const idsOf = new Map(naturalKeys.map((key) => [key, customerIdsOf(key)]));
         const found = await client.findCustomers([...new Set([...idsOf.values()].flat())], { batchSize });
         client.rememberCustomers(found);
-        return new Map([...idsOf].map(([key, ids]) => [key, ids.flatMap((id) => found.get(id) ?? []).map((row) => ({ targetId: row.id, targetRef: row.CustomerID }))]));
+        return new Map(
+          [...idsOf].map(([key, ids]) => [key, ids.flatMap((id) => found.get(id) ?? []).map((row) => ({ targetId: row.id, targetRef: row.CustomerID, read: customerAsChecked(row) }))]),
+        );
       }
       return new Map();
     },

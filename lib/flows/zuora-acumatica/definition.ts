@@ -18,12 +18,11 @@ import {
 import { createAcumaticaTarget, createCustomerLookup, createPeriodLookup } from "../../connectors/acumatica/target";
 import { listZuoraBillingAccounts, type ZuoraClient } from "../../connectors/zuora";
 import { createZuoraSource } from "../../connectors/zuora/source";
-import { deriveCustomerId } from "../../mapping/derive-customer-id";
 import { defineFlow } from "../types";
 import { periodOf, zuoraAcumaticaSettingsSchema, type ZuoraAcumaticaSettings } from "./mapping";
 import { withPeriods } from "./periods";
 import { readZuoraAcumaticaBalances } from "./reconcile";
-import { createPlanner } from "./planner";
+import { accountCustomerIds, createPlanner } from "./planner";
 import { withRefundsAndVoids } from "./refund-target";
 import { zuoraAcumaticaSettingsFields } from "./settings-fields";
 
@@ -176,7 +175,7 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
       source: withPeriods(zuora, periods),
       target: withRefundsAndVoids(
         createAcumaticaTarget(target, customers, {
-          customerIdsOf: (accountNumber) => [accountNumber, deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber })],
+          customerIdsOf: (accountNumber) => accountCustomerIds(settings, accountNumber),
         }),
         target,
       ),

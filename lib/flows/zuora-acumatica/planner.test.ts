@@ -12,11 +12,15 @@ import { createPlanner } from "./planner";
  * answers are given as tables; the end-to-end tests run the same decisions against the sandbox.
  */
 
-const customers = (rows: Partial<AcumaticaCustomer>[]): CustomerLookup => ({
-  find: async (id: string) => rows.filter((r) => r.CustomerID === id).map((r) => ({ id: `guid-${r.CustomerID}`, CustomerID: r.CustomerID!, ...r })),
-  known: () => undefined,
-  forget: () => {},
-});
+const customers = (rows: Partial<AcumaticaCustomer>[]): CustomerLookup => {
+  const answered = new Map<string, AcumaticaCustomer[]>();
+  return {
+    find: async (id: string) => answered.get(id) ?? rows.filter((r) => r.CustomerID === id).map((r) => ({ id: `guid-${r.CustomerID}`, CustomerID: r.CustomerID!, ...r })),
+    known: () => undefined,
+    forget: () => {},
+    answer: (id, found) => void (answered.has(id) || answered.set(id, found)),
+  };
+};
 const calendar = (states: Record<string, PeriodState>): PeriodLookup => ({
   state: async (id: string) => states[id] ?? "absent",
   all: async () => Object.entries(states),

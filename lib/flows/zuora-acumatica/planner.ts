@@ -2,8 +2,9 @@
 // or fail), from its document, the value maps, the settings, the ledger and reads of Acumatica
 // (customers, financial periods).
 import { z } from "zod";
+import { acumaticaConfig } from "../../connectors/acumatica/config";
 import type { CustomerLookup, PeriodLookup } from "../../connectors/acumatica/target";
-import type { AcumaticaCustomer } from "../../connectors/acumatica/schemas";
+import { acumaticaCustomerSchema, type AcumaticaCustomer } from "../../connectors/acumatica/schemas";
 import {
   zuoraAccountDocumentSchema,
   zuoraCreditMemoDocumentSchema,
@@ -110,6 +111,19 @@ export const planCustomerUpdate = ({
   );
 };
 
+/**
+ * The CustomerIDs a billing account's customer may have: its account number (matched) and the id a
+ * new customer gets. A first-pass poll page asks Acumatica for both of each account in one call
+ * (the target's lookUpMany).
+ */
+export const accountCustomerIds = (settings: Pick<ZuoraAcumaticaSettings, "customerIdPrefix">, accountNumber: string) => [
+  accountNumber,
+  deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber }),
+];
+
+/** What a first-pass page found of an account's customers (the Acumatica target's lookUpMany hits). */
+const pageCustomersSchema = z.array(z.object({ read: acumaticaCustomerSchema }));
+
 /** `maps` with the account's customer set (an update keeps the customer it posted to). */
 const withCustomer = (maps: ValueMapIndex, accountNumber: string, customerId: string): ValueMapIndex =>
   new Map([...maps, ["customer", new Map([...(maps.get("customer") ?? []), [accountNumber, customerId]])]]);
@@ -182,11 +196,20 @@ export const createPlanner = (settings: ZuoraAcumaticaSettings, lookup: Customer
       const account = zuoraAccountDocumentSchema.parse(record.sourcePayload);
       if (record.posted) return planCustomerUpdate({ account, posted: record.posted, maps, settings });
       const mapped = maps.get("customer")?.get(account.accountNumber);
+      // The first-pass page that listed the account asked Acumatica for both its ids: that answer stands for
+      // this attempt's look-ups of them (the planner's and the engine's), in whichever process it runs, as
+      // long as a look-up of the process's own would (customerLookUpTtlMs). The create is insert-only, so a
+      // customer keyed in meanwhile under the new id is refused (412), never overwritten or doubled.
+      const [accountId, derivedId] = accountCustomerIds(settings, account.accountNumber) as [string, string];
+      const fresh = record.targetLookUp && record.naturalKey === account.accountNumber && record.targetLookUp.ageMs < acumaticaConfig.customerLookUpTtlMs;
+      const pageRows = fresh ? pageCustomersSchema.safeParse(record.targetLookUp!.found) : undefined;
+      if (pageRows?.success) {
+        for (const id of [accountId, derivedId]) lookup.answer(id, pageRows.data.flatMap((hit) => (hit.read.CustomerID.toLowerCase() === id.toLowerCase() ? [hit.read] : [])));
+      }
       let matched: AcumaticaCustomer | undefined;
       if (settings.matchExistingCustomers && !mapped) {
         // the id a new customer would get goes in the same call (its check below reads it without one)
-        const derivedId = deriveCustomerId({ prefix: settings.customerIdPrefix, accountNumber: account.accountNumber });
-        const [existing] = await Promise.all([lookup.find(account.accountNumber), lookup.find(derivedId)]);
+        const [existing] = await Promise.all([lookup.find(accountId), lookup.find(derivedId)]);
         if (existing.length > 1) return { action: "fail", reason: `Acumatica has ${existing.length} customers ${account.accountNumber}; resolve the duplicate there first` };
         matched = existing[0];
       }
