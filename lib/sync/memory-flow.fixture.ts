@@ -86,6 +86,7 @@ export const registerMemoryFlow = (world: MemoryWorld) => {
       settings: { schema: z.record(z.string(), z.unknown()), fields: [] },
       valueMapKinds: [],
       pollOptions: (s) => ({ pageSize: 2, pagesPerJob: 2, overlapSeconds: 60, ...s }),
+      ledgerReads: { payment: [{ objectType: "invoice", path: "$.invoiceId" }] },
       connect: ({ source }) => createMemoryRuntime(source()),
     }),
   );
