@@ -235,6 +235,20 @@ describe("record claims and the look-up before create", () => {
     }
   });
 
+  it("parses a flow's settings once per process, and again once they change", async () => {
+    const note = `v-${n}`;
+    await t.db.flow.update({ where: { id: flow.id }, data: { settings: { note } } });
+    try {
+      for (let i = 0; i < 2; i++) expect(await processRecord({ db: t.db, recordId: (await newInvoice()).recordId })).toMatchObject({ status: "posted" });
+      expect({ parses: world.settingsParses, settings: world.lastSettings }).toEqual({ parses: 1, settings: { note } });
+      await t.db.flow.update({ where: { id: flow.id }, data: { settings: { note: `${note}-edited` } } });
+      expect(await processRecord({ db: t.db, recordId: (await newInvoice()).recordId })).toMatchObject({ status: "posted" });
+      expect({ parses: world.settingsParses, settings: world.lastSettings }).toEqual({ parses: 2, settings: { note: `${note}-edited` } });
+    } finally {
+      await t.db.flow.update({ where: { id: flow.id }, data: { settings: {} } });
+    }
+  });
+
   it("a value map written since this process read the flow's maps comes with the next claim, not in a statement of its own", async () => {
     const warm = await newInvoice();
     const { counted, sent } = countingDb();
