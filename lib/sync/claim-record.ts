@@ -105,12 +105,17 @@ const CLAIM = prepared(
     FROM versions vs
     WHERE vs.held IS NULL OR (vs.version IS NOT NULL AND (vs.held = '${NO_VALUE_MAP_VERSION}' OR vs.version > vs.held::bigint))
   ), reads AS (
-    SELECT c.id, json_agg(json_build_array(d."objectType", d."sourceId", d."targetId", d."targetRef", d."mappedPayload")) AS ledger
+    -- one look-up by the unique (flowId, objectType, sourceId) per key (LIMIT 1 keeps the planner from
+    -- turning it into a scan of the flow's records)
+    SELECT c.id, json_agg(json_build_array(spec.read ->> 0, found.key #>> '{}', d."targetId", d."targetRef", d."mappedPayload")) AS ledger
     FROM claimed c
       JOIN "Flow" rf ON rf.id = c."flowId"
       CROSS JOIN LATERAL jsonb_array_elements($5::jsonb -> rf.kind -> c."objectType") AS spec(read)
       CROSS JOIN LATERAL jsonb_path_query(c."sourcePayload", (spec.read ->> 1)::jsonpath) AS found(key)
-      JOIN "SyncRecord" d ON d."flowId" = c."flowId" AND d."objectType" = spec.read ->> 0 AND d."sourceId" = found.key #>> '{}'
+      CROSS JOIN LATERAL (
+        SELECT s."targetId", s."targetRef", s."mappedPayload" FROM "SyncRecord" s
+        WHERE s."flowId" = c."flowId" AND s."objectType" = spec.read ->> 0 AND s."sourceId" = found.key #>> '{}' LIMIT 1
+      ) d
     WHERE d."targetId" IS NOT NULL
     GROUP BY c.id
   )
