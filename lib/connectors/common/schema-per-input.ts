@@ -1,8 +1,8 @@
 /**
  * Makes a schema factory build its schema once per input (a record schema), then hand back the same
  * one: building a zod schema costs more than parsing with it (zod 4 sets every instance up and
- * compiles an object's parser on its first parse), and answer schemas built per request were ~1 % of
- * a backfill worker's CPU samples (bench/README.md, "Postgres over a Unix-domain socket").
+ * compiles an object's parser on its first parse), and answer schemas built per request put that
+ * work in a backfill worker's profile (bench/README.md, "Worker CPU per record, round five").
  */
 export const schemaPerInput = <F extends (input: never) => unknown>(build: F): F => {
   const make = build as unknown as (input: object) => unknown;
