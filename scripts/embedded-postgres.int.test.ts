@@ -57,9 +57,11 @@ describe("embedded Postgres of npm start", () => {
     expect(await serverAddress(`postgresql://postgres:socket-password-123@127.0.0.1:${port}/postgres`)).toBe("127.0.0.1");
 
     const deep = path.join(await tempDir(), "d".repeat(100), "pg");
-    const tcpOnly = await startEmbeddedPostgres({ dataDir: deep, port: await freePort(), password: "socket-password-123", persistent: false });
+    const said: string[] = [];
+    const tcpOnly = await startEmbeddedPostgres({ dataDir: deep, port: await freePort(), password: "socket-password-123", persistent: false, log: (m) => said.push(m) });
     cleanup.push(() => tcpOnly.stop());
     expect(tcpOnly.socketDir).toBeUndefined();
+    expect(said.join("\n")).toContain(`clients reach Postgres over TCP on 127.0.0.1:${tcpOnly.port}`);
     expect(await serverAddress(tcpOnly.connectionString())).toBe("127.0.0.1");
   });
 

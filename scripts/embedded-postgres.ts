@@ -208,9 +208,12 @@ const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
  * is private to us. Undefined, and clients use TCP, when the socket's path would be too long for
  * sockaddr_un or holds characters the server's command line would need quoted.
  */
-const prepareSocketDir = async ({ dir, port, user }: { dir: string; port: number; user: PgUser | undefined }) => {
+const prepareSocketDir = async ({ dir, port, user, log }: { dir: string; port: number; user: PgUser | undefined; log: (m: string) => void }) => {
   const folder = `${dir}-socket`;
-  if (`${folder}/.s.PGSQL.${port}`.length > MAX_SOCKET_PATH || !/^[\w./-]+$/.test(folder)) return undefined;
+  if (`${folder}/.s.PGSQL.${port}`.length > MAX_SOCKET_PATH || !/^[\w./-]+$/.test(folder)) {
+    log(`clients reach Postgres over TCP on 127.0.0.1:${port}: a Unix-domain socket in ${folder} would need a path that is too long or needs quoting`);
+    return undefined;
+  }
   await mkdir(folder, { recursive: true });
   if (user) await chown(folder, user.uid, user.gid);
   await chmod(folder, user ? 0o755 : 0o700);
@@ -301,7 +304,7 @@ export const startEmbeddedPostgres = async ({
     await initialise({ dir, password, user, initdb });
   }
 
-  const socketDir = withSocket ? await prepareSocketDir({ dir, port, user }) : undefined;
+  const socketDir = withSocket ? await prepareSocketDir({ dir, port, user, log }) : undefined;
   const logFile = path.join(dir, "server.log");
   const extra = Object.entries(settings).map(([name, value]) => {
     if (!/^[a-z_.]+$/.test(name) || !/^[\w.,-]+$/.test(value)) throw new EmbeddedPgError(`Unsupported Postgres setting ${name}=${value}`);
