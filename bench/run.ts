@@ -28,6 +28,7 @@ import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
  * npm run bench -- --only invoices-only        the n8n comparison's job: a bill run of invoices alone (1,000 at each
  *                                              latency and 300 at 0 ms with --full; 300 quick; --invoices N)
  * npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"   a CPU profile per worker
+ * npm run bench -- --only backfill --pg-tcp     Postgres reached over TCP, not its Unix-domain socket (to compare)
  * npx next build && npm run bench -- --only ledger-browser   records page and dashboard in Chromium at 1,000,000 records
  *                                              (--ledger-records N for another size, --ledger-runs N runs each)
  * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
@@ -52,6 +53,8 @@ const { values } = parseArgs({
     "ledger-records": { type: "string", default: "1000000" },
     /** timed runs of each ledger-browser navigation (after one warm-up) */
     "ledger-runs": { type: "string", default: "7" },
+    /** the bench's Postgres over TCP instead of its Unix-domain socket (to compare the two) */
+    "pg-tcp": { type: "boolean", default: false },
     /** per-scenario time limit in seconds (default 900) */
     timeout: { type: "string", default: "900" },
   },
@@ -109,7 +112,7 @@ const save = async (scenario: string, rows: object[], extra: object = {}) => {
 };
 
 const main = async () => {
-  const ctx = await createBenchContext();
+  const ctx = await createBenchContext({ pgOverTcp: values["pg-tcp"] });
   // Ctrl-C reaches npm, tsx and this process, and tsx relays it: a second signal must not cut the
   // clean-up short (an interrupted run left its worker and its Postgres running).
   let stopping = false;

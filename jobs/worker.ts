@@ -13,10 +13,15 @@ const LATE_REPORTS_MS = 60_000;
 /** The longest a starting worker waits for its warm-up (warmFlows) before it takes jobs: a vendor that does not answer must not keep it idle. */
 const WARM_UP_MAX_MS = 5_000;
 
-/** Postgres went away (restart, failover, network): pg's admin-shutdown codes, class 08, socket errors. */
+/**
+ * Postgres went away (restart, failover, network): pg's admin-shutdown codes, class 08, socket errors,
+ * and a Unix-domain socket whose file is gone while the server is down (connect ENOENT).
+ */
 const isConnectionLoss = (err: unknown): boolean => {
-  const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
+  const field = (name: string) => (typeof err === "object" && err !== null && name in err ? String((err as Record<string, unknown>)[name]) : "");
+  const code = field("code");
   if (/^(57P0[123]|08...)$/.test(code) || ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(code)) return true;
+  if (code === "ENOENT" && field("syscall") === "connect") return true;
   const message = err instanceof Error ? err.message : String(err);
   return /terminating connection|Connection terminated|connection error|server closed the connection|the database system is (starting up|shutting down)|ECONNREFUSED|ECONNRESET|57P01/i.test(message);
 };

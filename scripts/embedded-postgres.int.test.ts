@@ -38,6 +38,33 @@ describe("embedded Postgres of npm start", () => {
     expect(rows).toEqual([{ v: "still here" }]);
   });
 
+  it("takes its clients over a Unix-domain socket beside its data, keeps TCP on 127.0.0.1, and uses TCP alone where a socket's path would be too long", async () => {
+    const parent = await tempDir();
+    const port = await freePort();
+    const server = await startEmbeddedPostgres({ dataDir: path.join(parent, "pg"), port, password: "socket-password-123", persistent: false });
+    cleanup.push(() => server.stop());
+    expect(server.socketDir).toBe(path.join(parent, "pg-socket"));
+    expect((await stat(path.join(parent, "pg-socket", `.s.PGSQL.${port}`))).isSocket()).toBe(true);
+    const serverAddress = async (connectionString: string) => {
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      const { rows } = await client.query<{ addr: string | null }>("SELECT host(inet_server_addr()) AS addr");
+      await client.end();
+      return rows[0]!.addr;
+    };
+    // no server address: the connection came through the socket
+    expect(await serverAddress(server.connectionString())).toBeNull();
+    expect(await serverAddress(`postgresql://postgres:socket-password-123@127.0.0.1:${port}/postgres`)).toBe("127.0.0.1");
+
+    const deep = path.join(await tempDir(), "d".repeat(100), "pg");
+    const said: string[] = [];
+    const tcpOnly = await startEmbeddedPostgres({ dataDir: deep, port: await freePort(), password: "socket-password-123", persistent: false, log: (m) => said.push(m) });
+    cleanup.push(() => tcpOnly.stop());
+    expect(tcpOnly.socketDir).toBeUndefined();
+    expect(said.join("\n")).toContain(`clients reach Postgres over TCP on 127.0.0.1:${tcpOnly.port}`);
+    expect(await serverAddress(tcpOnly.connectionString())).toBe("127.0.0.1");
+  });
+
   it("says clearly when its port is taken", async () => {
     const server = net.createServer().listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));

@@ -28,10 +28,13 @@ import { z } from "zod";
  */
 
 export type EmbeddedPg = {
+  /** Over the server's Unix-domain socket when it has one (`?host=<folder>`), else TCP on 127.0.0.1. */
   connectionString: (database?: string) => string;
   /** Where the cluster lives: the folder asked for, or its stand-in under the runtime root (as root). */
   dataDir: string;
   port: number;
+  /** The folder of the server's Unix-domain socket; undefined when clients connect over TCP only. */
+  socketDir: string | undefined;
   stop: () => Promise<void>;
 };
 
@@ -193,6 +196,30 @@ export const freePort = () =>
     });
   });
 
+/** The longest path a Unix-domain socket may have (sockaddr_un's sun_path holds 108 bytes on Linux, 104 elsewhere, with its NUL). */
+const MAX_SOCKET_PATH = process.platform === "linux" ? 107 : 103;
+
+/**
+ * The folder for the server's Unix-domain socket, beside the data folder: the app and the worker
+ * reach a local Postgres through it, which costs each statement less CPU than loopback TCP in both
+ * the client and the kernel (bench/README.md, "Postgres over a Unix-domain socket"). The TCP port on
+ * 127.0.0.1 stays open for other tools. As root the postgres user owns the folder and every user may
+ * traverse it, as every local user may reach the TCP port (both ask for the password); otherwise it
+ * is private to us. Undefined, and clients use TCP, when the socket's path would be too long for
+ * sockaddr_un or holds characters the server's command line would need quoted.
+ */
+const prepareSocketDir = async ({ dir, port, user, log }: { dir: string; port: number; user: PgUser | undefined; log: (m: string) => void }) => {
+  const folder = `${dir}-socket`;
+  if (`${folder}/.s.PGSQL.${port}`.length > MAX_SOCKET_PATH || !/^[\w./-]+$/.test(folder)) {
+    log(`clients reach Postgres over TCP on 127.0.0.1:${port}: a Unix-domain socket in ${folder} would need a path that is too long or needs quoting`);
+    return undefined;
+  }
+  await mkdir(folder, { recursive: true });
+  if (user) await chown(folder, user.uid, user.gid);
+  await chmod(folder, user ? 0o755 : 0o700);
+  return folder;
+};
+
 const initialise = async ({ dir, password, user, initdb }: { dir: string; password: string; user?: PgUser; initdb: string }) => {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const pwfile = path.join(os.tmpdir(), `mlc-pg-${process.pid}-${Date.now()}`);
@@ -239,6 +266,7 @@ export const startEmbeddedPostgres = async ({
   runtimeRoot = DEFAULT_RUNTIME_ROOT,
   packaged,
   settings = {},
+  socket: withSocket = true,
 }: {
   dataDir: string;
   port: number;
@@ -252,6 +280,8 @@ export const startEmbeddedPostgres = async ({
   packaged?: Binaries;
   /** Server settings passed as `-c name=value` (e.g. the bench's shared_preload_libraries=pg_stat_statements). */
   settings?: Record<string, string>;
+  /** false: clients connect over TCP only (the bench compares the two) */
+  socket?: boolean;
 }): Promise<EmbeddedPg> => {
   const user = await postgresUser();
   const { initdb, pg_ctl } = await reachableBinaries({ user, runtimeRoot, log, source: packaged });
@@ -274,12 +304,14 @@ export const startEmbeddedPostgres = async ({
     await initialise({ dir, password, user, initdb });
   }
 
+  const socketDir = withSocket ? await prepareSocketDir({ dir, port, user, log }) : undefined;
   const logFile = path.join(dir, "server.log");
   const extra = Object.entries(settings).map(([name, value]) => {
     if (!/^[a-z_.]+$/.test(name) || !/^[\w.,-]+$/.test(value)) throw new EmbeddedPgError(`Unsupported Postgres setting ${name}=${value}`);
     return ` -c ${name}=${value}`;
   });
-  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200${extra.join("")}`;
+  const socket = socketDir ? ` -c unix_socket_directories=${socketDir}` : "";
+  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1${socket} -c max_connections=200${extra.join("")}`;
   try {
     await execFileAsync(pg_ctl, ["start", "-D", dir, "-w", "-t", "60", "-l", logFile, "-o", serverOptions], { ...user });
   } catch {
@@ -294,9 +326,16 @@ export const startEmbeddedPostgres = async ({
       const detail = String((error as { stderr?: string }).stderr || error).trim();
       throw new EmbeddedPgError(`The embedded Postgres in ${dir} did not stop: ${detail}`);
     }
-    if (!persistent) await rm(dir, { recursive: true, force: true });
+    if (!persistent) {
+      await rm(dir, { recursive: true, force: true });
+      if (socketDir) await rm(socketDir, { recursive: true, force: true });
+    }
   };
-  const connectionString = (database = "postgres") =>
-    `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  return { connectionString, port, stop, dataDir: dir };
+  // node-postgres (and libpq) take the `host` parameter, a folder, over the URL's host: the port
+  // names the socket file in it (.s.PGSQL.<port>)
+  const connectionString = (database = "postgres") => {
+    const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+    return socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url;
+  };
+  return { connectionString, port, socketDir, stop, dataDir: dir };
 };

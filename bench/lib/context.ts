@@ -19,13 +19,15 @@ export type BenchContext = {
   cleanup: () => Promise<void>;
 };
 
-export const createBenchContext = async (): Promise<BenchContext> => {
+/** `pgOverTcp`: the workers and the bench reach its Postgres over TCP, not its Unix-domain socket (to compare the two). */
+export const createBenchContext = async ({ pgOverTcp = false }: { pgOverTcp?: boolean } = {}): Promise<BenchContext> => {
   // A key for this run only: connection secrets in the bench databases are encrypted with it.
   process.env.ML_CONNECTOR_KEY ??= randomBytes(32).toString("base64");
   // pg_stat_statements counts the workers' statements; a Postgres that cannot load it runs without
-  const own = await startOwnPostgres({ settings: SQL_STATS_SETTINGS }).catch((err: unknown) => {
+  const socket = !pgOverTcp;
+  const own = await startOwnPostgres({ settings: SQL_STATS_SETTINGS, socket }).catch((err: unknown) => {
     console.warn(`bench: Postgres without pg_stat_statements (${String(err).slice(0, 200)}): no statement counts`);
-    return startOwnPostgres();
+    return startOwnPostgres({ socket });
   });
   const sqlStats = await prepareSqlStats(own.connectionString()).catch(() => undefined);
   const opened: { db: Db; name: string }[] = [];

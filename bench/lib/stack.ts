@@ -94,15 +94,16 @@ const postgresCpuSeconds = (clusterDir: string) => {
 
 /**
  * A throw-away embedded Postgres with one migrated database; `restart` stops and starts the same
- * cluster. `settings`: server settings (the bench loads pg_stat_statements).
+ * cluster. `settings`: server settings (the bench loads pg_stat_statements); `socket: false`: clients
+ * connect over TCP instead of the server's Unix-domain socket.
  */
-export const startOwnPostgres = async ({ settings }: { settings?: Record<string, string> } = {}): Promise<OwnPostgres> => {
+export const startOwnPostgres = async ({ settings, socket }: { settings?: Record<string, string>; socket?: boolean } = {}): Promise<OwnPostgres> => {
   const parent = await mkdtemp(path.join(os.tmpdir(), "mlc-rel-pg-"));
   await chmod(parent, 0o755);
   const dataDir = path.join(parent, "pg");
   const password = randomBytes(12).toString("hex");
   const port = await freePort();
-  let server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true, settings });
+  let server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true, settings, socket });
   const admin = new pg.Client({ connectionString: server.connectionString() });
   await admin.connect();
   await admin.query("CREATE DATABASE mlc");
@@ -113,6 +114,9 @@ export const startOwnPostgres = async ({ settings }: { settings?: Record<string,
     get port() {
       return server.port;
     },
+    get socketDir() {
+      return server.socketDir;
+    },
     connectionString: (db?: string) => server.connectionString(db),
     url,
     dataDir,
@@ -120,7 +124,7 @@ export const startOwnPostgres = async ({ settings }: { settings?: Record<string,
     restart: async (downMs = 0) => {
       await server.stop();
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true, settings });
+      server = await startEmbeddedPostgres({ dataDir, port, password, persistent: true, settings, socket });
     },
     cpuSeconds: () => postgresCpuSeconds(server.dataDir),
     destroy: async () => {

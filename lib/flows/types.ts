@@ -100,6 +100,9 @@ export type PlannedRecord = {
 /** A record of the ledger as a planner sees it. */
 export type LedgerRecord = { targetId: string; targetRef: string | null; mappedPayload: unknown };
 
+/** Ledger records of `objectType` a planner reads, their source ids at `path` (SQL/JSON, e.g. "$.lines[*].invoiceId") in a record's sourcePayload. */
+export type LedgerRead = { objectType: string; path: string };
+
 /** Reads of our own ledger a planner may make (e.g. "is invoice X posted, and as what?"). */
 export type LedgerReader = {
   postedRecord: (options: { objectType: string; sourceId: string }) => Promise<LedgerRecord | null>;
@@ -229,6 +232,13 @@ export type FlowKind<TSourceClient = unknown, TTargetClient = unknown, TSettings
   valueMapKinds: readonly ValueMapKindDeclaration<TSourceClient, TTargetClient, TSettings>[];
   /** the kind of the reverse flow between the same two connections, whose ledger and maps this one reads */
   partner?: string;
+  /**
+   * The ledger records (LedgerReader.postedRecord) its planner reads for a record, by the record's
+   * object type: each an object type and an SQL/JSON path to their source ids in the record's
+   * sourcePayload. The record's claim brings those already posted in its own statement, so those
+   * reads send none; any other read goes to the database as before.
+   */
+  ledgerReads?: Readonly<Record<string, readonly LedgerRead[]>>;
   pollOptions: (settings: TSettings) => PollOptions;
   /** The runtime of one job: adapters over the ready clients and the planner. Caches inside live for that job. */
   connect: (options: ConnectOptions<TSourceClient, TTargetClient, TSettings>) => FlowRuntime;

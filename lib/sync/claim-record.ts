@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Db } from "../db";
 import { dbExecute, dbRows, prepared } from "../db/pool";
-import type { FlowRow } from "../flows/types";
+import { listFlowKinds } from "../flows/registry";
+import type { AnyFlowKind, FlowRow } from "../flows/types";
+import { ledgerKey, type KnownLedger } from "./ledger-reader";
 import { cacheValueMaps, NO_VALUE_MAP_VERSION, valueMapCacheOf } from "./value-map-cache";
 
 /** How long a claim lasts without renewal; renewed every LEASE_RENEW_MS while its holder works. */
@@ -36,6 +38,8 @@ export type ClaimedRecord = {
   sourceUpdatedAt: Date;
   targetUpdatedAt: Date;
   valueMapVersion: string | null;
+  /** the posted records among those its flow kind's planner reads for it (FlowKind.ledgerReads), as the claim found them */
+  ledger: KnownLedger;
 };
 
 export type ClaimedSource = { version: string | null; digest: string };
@@ -89,6 +93,8 @@ const claimRowSchema = z.object({
   valueMapVersion: z.string().nullable(),
   /** the flow's value maps at `valueMapVersion`, on one row per flow, when the caller's cache holds another version */
   valueMaps: z.array(z.tuple([z.string(), z.string(), z.string()])).nullable(),
+  /** posted records its planner reads: objectType, sourceId, targetId, targetRef, mappedPayload */
+  ledger: z.array(z.tuple([z.string(), z.string(), z.string(), z.string().nullable(), z.unknown()])).nullable(),
 });
 
 const CLAIM = prepared(
@@ -108,6 +114,20 @@ const CLAIM = prepared(
     SELECT vs.id, COALESCE((SELECT json_agg(json_build_array(m.kind, m."sourceKey", m."targetValue")) FROM "ValueMap" m WHERE m."flowId" = vs."flowId"), '[]'::json) AS maps
     FROM versions vs
     WHERE vs.held IS NULL OR (vs.version IS NOT NULL AND (vs.held = '${NO_VALUE_MAP_VERSION}' OR vs.version > vs.held::bigint))
+  ), reads AS (
+    -- one look-up by the unique (flowId, objectType, sourceId) per key (LIMIT 1 keeps the planner from
+    -- turning it into a scan of the flow's records)
+    SELECT c.id, json_agg(json_build_array(spec.read ->> 0, found.key #>> '{}', d."targetId", d."targetRef", d."mappedPayload")) AS ledger
+    FROM claimed c
+      JOIN "Flow" rf ON rf.id = c."flowId"
+      CROSS JOIN LATERAL jsonb_array_elements($5::jsonb -> rf.kind -> c."objectType") AS spec(read)
+      CROSS JOIN LATERAL jsonb_path_query(c."sourcePayload", (spec.read ->> 1)::jsonpath) AS found(key)
+      CROSS JOIN LATERAL (
+        SELECT s."targetId", s."targetRef", s."mappedPayload" FROM "SyncRecord" s
+        WHERE s."flowId" = c."flowId" AND s."objectType" = spec.read ->> 0 AND s."sourceId" = found.key #>> '{}' LIMIT 1
+      ) d
+    WHERE d."targetId" IS NOT NULL
+    GROUP BY c.id
   )
   SELECT cur.id AS "recordId", cur.status, cur."leaseUntil", cur."lookUpFirst" AS "lookUp",
     CASE WHEN cur.attempts = 0 AND cur."targetLookedUpAt" IS NOT NULL
@@ -118,8 +138,8 @@ const CLAIM = prepared(
     CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('id', f.id, 'kind', f.kind, 'sourceConnectionId', f."sourceConnectionId", 'targetConnectionId', f."targetConnectionId",
       'enabled', f.enabled, 'schedule', f.schedule, 'backfillFrom', f."backfillFrom", 'settings', f.settings, 'createdAt', f."createdAt") END AS flow,
     sc."updatedAt" AS "sourceUpdatedAt", tc."updatedAt" AS "targetUpdatedAt",
-    (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS "valueMapVersion", vm.maps AS "valueMaps"
-  FROM cur LEFT JOIN claimed c ON c.id = cur.id LEFT JOIN maps vm ON vm.id = cur.id
+    (SELECT v.version::text FROM "ValueMapVersion" v WHERE v."flowId" = c."flowId") AS "valueMapVersion", vm.maps AS "valueMaps", lr.ledger
+  FROM cur LEFT JOIN claimed c ON c.id = cur.id LEFT JOIN maps vm ON vm.id = cur.id LEFT JOIN reads lr ON lr.id = cur.id
     LEFT JOIN "Flow" f ON f.id = c."flowId"
     LEFT JOIN "Connection" sc ON sc.id = f."sourceConnectionId" LEFT JOIN "Connection" tc ON tc.id = f."targetConnectionId"`,
 );
@@ -142,8 +162,22 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
       sourceUpdatedAt: row.sourceUpdatedAt!,
       targetUpdatedAt: row.targetUpdatedAt!,
       valueMapVersion: row.valueMapVersion,
+      ledger: new Map((row.ledger ?? []).map(([objectType, sourceId, targetId, targetRef, mappedPayload]) => [ledgerKey(objectType, sourceId), { targetId, targetRef, mappedPayload }])),
     },
   };
+};
+
+let readsOfKinds: { kinds: readonly AnyFlowKind[]; json: string } | undefined;
+
+/** Every flow kind's ledgerReads as the claim's parameter: {kind: {objectType: [[objectType, path], ...]}} (made again when the kinds change). */
+const ledgerReadsParam = (): string => {
+  const kinds = listFlowKinds();
+  if (readsOfKinds && readsOfKinds.kinds.length === kinds.length && readsOfKinds.kinds.every((k, i) => k === kinds[i])) return readsOfKinds.json;
+  const byKind = Object.fromEntries(
+    kinds.flatMap((k) => (k.ledgerReads ? [[k.kind, Object.fromEntries(Object.entries(k.ledgerReads).map(([type, reads]) => [type, reads.map((r) => [r.objectType, r.path])]))]] : [])),
+  );
+  readsOfKinds = { kinds, json: JSON.stringify(byKind) };
+  return readsOfKinds.json;
 };
 
 /**
@@ -154,7 +188,8 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
  * with its flow, the connections' updatedAt and the version of the flow's value maps (what the
  * per-process caches are checked against); the maps themselves too, once per flow, when this
  * process's cache holds another version of them (they go into the cache, see value-map-cache.ts: no
- * statement of their own after every map a post writes). `lookUp` is the flag as it was before this claim: an
+ * statement of their own after every map a post writes), and the posted records its flow kind's
+ * planner reads for it (FlowKind.ledgerReads, see createLedgerReader). `lookUp` is the flag as it was before this claim: an
  * earlier attempt that may have written (or died without an outcome, or lost its lease) left it set.
  * `targetLookUp`: a first-pass page's answer of what the target holds of the record, and its age, given
  * to the record's first attempt only (nothing of the record written since the page asked).
@@ -162,7 +197,7 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
  */
 export const claimRecords = async ({ db, recordIds, owner }: { db: Db; recordIds: readonly string[]; owner: string }): Promise<Map<string, ClaimResult>> => {
   const cached = Object.fromEntries([...valueMapCacheOf(db)].map(([flowId, { version }]) => [flowId, version]));
-  const rows = await dbRows(db, CLAIM, [recordIds, owner, LEASE_MS / 1000, JSON.stringify(cached)], claimRowSchema);
+  const rows = await dbRows(db, CLAIM, [recordIds, owner, LEASE_MS / 1000, JSON.stringify(cached), ledgerReadsParam()], claimRowSchema);
   for (const row of rows) {
     if (row.valueMaps && row.flow) cacheValueMaps(db, row.flow.id, row.valueMapVersion ?? NO_VALUE_MAP_VERSION, row.valueMaps);
   }

@@ -35,6 +35,25 @@ const clientFor = async (db: Db, vendor: string, connectionId: string, updatedAt
 };
 
 /**
+ * A flow's settings parsed with its kind's schema, kept per process by their JSON: a record's job
+ * reads the flow with its claim and would otherwise parse the same settings again for every record.
+ * Settings that do not parse throw, and are not kept.
+ */
+const parsedSettings = new WeakMap<AnyFlowKind, Map<string, unknown>>();
+const SETTINGS_CACHE_MAX = 64;
+
+const settingsOf = (definition: AnyFlowKind, raw: unknown): unknown => {
+  let cache = parsedSettings.get(definition);
+  if (!cache) parsedSettings.set(definition, (cache = new Map()));
+  const key = JSON.stringify(raw ?? {});
+  if (cache.has(key)) return cache.get(key);
+  const settings: unknown = definition.settings.schema.parse(raw ?? {});
+  while (cache.size >= SETTINGS_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, settings);
+  return settings;
+};
+
+/**
  * The runtime of one job of a flow: the clients of its source and target connections (built by the
  * connectors its kind names, cached per process), handed to the kind's `connect` with the parsed
  * settings. `connectionsUpdatedAt`: the connections' updatedAt as the caller just read them (with the
@@ -55,5 +74,5 @@ export const connectFlow = async ({
     clientFor(db, definition.source, flow.sourceConnectionId, connectionsUpdatedAt?.source),
     clientFor(db, definition.target, flow.targetConnectionId, connectionsUpdatedAt?.target),
   ]);
-  return definition.connect({ source, target, settings: definition.settings.schema.parse(flow.settings ?? {}), flow });
+  return definition.connect({ source, target, settings: settingsOf(definition, flow.settings), flow });
 };

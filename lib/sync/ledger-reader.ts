@@ -20,21 +20,31 @@ const atTargetRowSchema = z.object({ targetId: z.string().nullable(), targetRef:
 const findPartnerFlowId = async (db: Db, flow: Pick<FlowRow, "sourceConnectionId" | "targetConnectionId">, partnerKind: string): Promise<string | null> =>
   (await db.flow.findFirst({ where: { kind: partnerKind, sourceConnectionId: flow.targetConnectionId, targetConnectionId: flow.sourceConnectionId }, select: { id: true }, orderBy: { createdAt: "asc" } }))?.id ?? null;
 
+/** Posted records of a flow by ledgerKey, as a record's claim brought them (FlowKind.ledgerReads). */
+export type KnownLedger = ReadonlyMap<string, LedgerRecord>;
+
+export const ledgerKey = (objectType: string, sourceId: string) => `${objectType}\u0000${sourceId}`;
+
+const NOTHING_KNOWN: KnownLedger = new Map();
+
 /** A record of `flowId` that exists at its target (posted, or being updated or failed after its post). */
 const atTarget = (row: { targetId: string | null; targetRef: string | null; mappedPayload: unknown } | null): LedgerRecord | null =>
   row?.targetId ? { targetId: row.targetId, targetRef: row.targetRef, mappedPayload: row.mappedPayload } : null;
 
 /**
  * The ledger reads of one job of `flow`: its own records, and those of its partner flow (found once
- * per job) when its kind names one.
+ * per job) when its kind names one. `known`: posted records the record's claim brought, answered
+ * without a statement (a posted record keeps its target id and ref; its mappedPayload is as of the
+ * claim, moments old, as any read's may be by the time it is used); any other record is read, so
+ * one posted after the claim is seen.
  */
-export const createLedgerReader = ({ db, flow, partnerKind }: { db: Db; flow: FlowRow; partnerKind?: string }): LedgerReader => {
+export const createLedgerReader = ({ db, flow, partnerKind, known = NOTHING_KNOWN }: { db: Db; flow: FlowRow; partnerKind?: string; known?: KnownLedger }): LedgerReader => {
   let partner: Promise<string | null> | undefined;
   const partnerFlowId = () => (partner ??= partnerKind ? findPartnerFlowId(db, flow, partnerKind) : Promise.resolve(null));
   const recordOf = async (flowId: string, objectType: string, sourceId: string) =>
     atTarget((await dbRows(db, RECORD_AT_TARGET, [flowId, objectType, sourceId], atTargetRowSchema))[0] ?? null);
   return {
-    postedRecord: ({ objectType, sourceId }) => recordOf(flow.id, objectType, sourceId),
+    postedRecord: async ({ objectType, sourceId }) => known.get(ledgerKey(objectType, sourceId)) ?? recordOf(flow.id, objectType, sourceId),
     partnerRecord: async ({ objectType, sourceId }) => {
       const id = await partnerFlowId();
       return id ? recordOf(id, objectType, sourceId) : null;

@@ -32,6 +32,9 @@ export type MemoryWorld = {
   warmFault?: Error;
   /** runs after each listChanged call (tests change the source between pages) */
   onList?: (call: number) => void;
+  /** how many times a flow's settings were parsed, and the settings the last runtime was given */
+  settingsParses?: number;
+  lastSettings?: unknown;
 };
 
 export const createMemoryWorld = (): MemoryWorld => ({ source: new Map(), target: new Map(), writeFaults: [], creates: 0, finds: 0, listCalls: 0, fetches: 0 });
@@ -83,10 +86,20 @@ export const registerMemoryFlow = (world: MemoryWorld) => {
         // events that are records themselves (never polled): source id = the event id
         { type: "subscription-event", label: "Subscription events", mode: "document", fromEvents: true },
       ],
-      settings: { schema: z.record(z.string(), z.unknown()), fields: [] },
+      settings: {
+        schema: z.record(z.string(), z.unknown()).transform((settings) => {
+          current.settingsParses = (current.settingsParses ?? 0) + 1;
+          return settings;
+        }),
+        fields: [],
+      },
       valueMapKinds: [],
       pollOptions: (s) => ({ pageSize: 2, pagesPerJob: 2, overlapSeconds: 60, ...s }),
-      connect: ({ source }) => createMemoryRuntime(source()),
+      ledgerReads: { payment: [{ objectType: "invoice", path: "$.invoiceId" }] },
+      connect: ({ source, settings }) => {
+        current.lastSettings = settings;
+        return createMemoryRuntime(source());
+      },
     }),
   );
 };

@@ -291,7 +291,7 @@ export const processRecord = async ({
     const definition = getFlowKind(flow.kind);
     const rt = runtime ?? (await connectFlow({ db, flow, definition, connectionsUpdatedAt: { source: record.sourceUpdatedAt, target: record.targetUpdatedAt } }));
     const maps = await loadValueMaps(db, flow.id, record.valueMapVersion);
-    const ledger = createLedgerReader({ db, flow, partnerKind: definition.partner });
+    const ledger = createLedgerReader({ db, flow, partnerKind: definition.partner, known: record.ledger });
     const partnerMaps = await loadPartnerMaps({ db, flow, partnerKind: definition.partner });
     const isMaster = syncModeOf(definition, record.objectType) === "master";
 

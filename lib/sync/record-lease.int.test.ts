@@ -204,6 +204,51 @@ describe("record claims and the look-up before create", () => {
     }
   });
 
+  it("a payment's claim brings the posted invoice its planner reads; an invoice not posted at the claim is read from the ledger", async () => {
+    const invoice = await newInvoice();
+    expect(await processRecord({ db: t.db, recordId: invoice.recordId })).toMatchObject({ status: "posted" });
+    const newPayment = async (invoiceId: string) => {
+      n += 1;
+      const doc = memoryDocument("payment", `p${n}`, "2026-11-01T10:00:00.000Z", { number: `PAY-${n}`, invoiceId, amount: 10 });
+      world.source.set(`payment:p${n}`, doc);
+      const { recordId } = await t.db.$transaction((tx) => ingestDocument({ tx, flow, document: doc, origin: "poll" }));
+      return { recordId, number: `PAY-${n}` };
+    };
+    const { counted, sent } = countingDb();
+    try {
+      // the first record of a process fills its caches (connection clients, value maps)
+      expect(await processRecord({ db: counted, recordId: (await newInvoice()).recordId })).toMatchObject({ status: "posted" });
+      const payment = await newPayment(invoice.number.replace("INV-", "i"));
+      sent.length = 0;
+      expect(await processRecord({ db: counted, recordId: payment.recordId })).toMatchObject({ status: "posted", via: "created" });
+      // the claim and the settle: the planner's read of the invoice needed no statement
+      expect(sent.map((q) => q.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH", "WITH"]);
+      expect(world.target.get(`Payment:${payment.number}`)?.document).toEqual({ number: payment.number, appliedTo: invoice.number, amount: 10 });
+
+      // its invoice is not posted: the planner asks the ledger, and the payment waits for the invoice
+      const early = await newPayment("i-not-yet");
+      sent.length = 0;
+      expect(await processRecord({ db: counted, recordId: early.recordId })).toMatchObject({ status: "held" });
+      expect(sent.filter((q) => q.includes("FROM \"SyncRecord\" WHERE \"flowId\" = $1::uuid AND \"objectType\" = $2::text"))).toHaveLength(1);
+    } finally {
+      await counted.$disconnect();
+    }
+  });
+
+  it("parses a flow's settings once per process, and again once they change", async () => {
+    const note = `v-${n}`;
+    await t.db.flow.update({ where: { id: flow.id }, data: { settings: { note } } });
+    try {
+      for (let i = 0; i < 2; i++) expect(await processRecord({ db: t.db, recordId: (await newInvoice()).recordId })).toMatchObject({ status: "posted" });
+      expect({ parses: world.settingsParses, settings: world.lastSettings }).toEqual({ parses: 1, settings: { note } });
+      await t.db.flow.update({ where: { id: flow.id }, data: { settings: { note: `${note}-edited` } } });
+      expect(await processRecord({ db: t.db, recordId: (await newInvoice()).recordId })).toMatchObject({ status: "posted" });
+      expect({ parses: world.settingsParses, settings: world.lastSettings }).toEqual({ parses: 2, settings: { note: `${note}-edited` } });
+    } finally {
+      await t.db.flow.update({ where: { id: flow.id }, data: { settings: {} } });
+    }
+  });
+
   it("a value map written since this process read the flow's maps comes with the next claim, not in a statement of its own", async () => {
     const warm = await newInvoice();
     const { counted, sent } = countingDb();

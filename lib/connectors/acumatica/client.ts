@@ -17,7 +17,7 @@ import {
   type AcumaticaSettings,
 } from "./schemas";
 import { andFilters, anyOfFilter, odataDateTimeOffset, odataString } from "../common/odata";
-import { collectFieldErrors, describeFieldError, wrap, wrapped, type PlainRecord } from "./values";
+import { collectFieldErrors, describeFieldError, wrap, wrapped, wrappedList, type PlainRecord } from "./values";
 
 /** A customer as ml-connector creates or updates it. */
 export type CustomerInput = {
@@ -268,7 +268,7 @@ export class AcumaticaClient extends BearerTokenClient {
       method: "GET",
       path: entity,
       query: { $filter: opts.filter, $select: opts.select, $expand: opts.expand, $top: opts.top, $skip: opts.skip },
-      outputSchema: wrapped(z.array(schema)),
+      outputSchema: wrappedList(schema),
     });
   }
 
@@ -448,7 +448,7 @@ export class AcumaticaClient extends BearerTokenClient {
         const refs = [...new Set(keys.map((k) => k.slice(k.indexOf("\u0000") + 1)))];
         return { $filter: anyOfFilter("ReferenceNbr", refs), $select: "Type,ReferenceNbr,Status" };
       },
-      outputSchema: wrapped(z.array(documentStatusSchema)),
+      outputSchema: wrappedList(documentStatusSchema),
     });
     const found = new Map<string, DocumentStatus[]>(keys.map((k) => [k, []]));
     for (const row of rows) if (row.Type && row.ReferenceNbr) found.get(documentKey(row.Type, row.ReferenceNbr))?.push(row);

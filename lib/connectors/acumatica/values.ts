@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schemaPerInput } from "../common/schema-per-input";
 
 /**
  * Acumatica wraps every field value as `{ "value": ... }` (a flat value answers 400) and reports
@@ -45,8 +46,11 @@ export const unwrap = (raw: unknown): unknown => {
   return out;
 };
 
-/** A response schema for an entity: unwraps, then checks the plain shape with `schema`. */
-export const wrapped = <T extends z.ZodType>(schema: T) => z.unknown().transform(unwrap).pipe(schema);
+/** A response schema for an entity: unwraps, then checks the plain shape with `schema` (one per schema). */
+export const wrapped = schemaPerInput(<T extends z.ZodType>(schema: T) => z.unknown().transform(unwrap).pipe(schema));
+
+/** A response schema for a list of an entity's records (one per record schema). */
+export const wrappedList = schemaPerInput(<T extends z.ZodType>(schema: T) => wrapped(z.array(schema)));
 
 /** One validation error Acumatica put inside a record. */
 export type FieldError = {

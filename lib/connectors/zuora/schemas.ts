@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schemaPerInput } from "../common/schema-per-input";
 
 // Connection settings and secrets are persisted JSON: changing these schemas needs a data migration.
 
@@ -377,5 +378,5 @@ export type ZuoraQueryPaymentApplication = z.infer<typeof zuoraQueryPaymentAppli
 export const zuoraQueryProductSchema = z.looseObject({ id: text, name: text });
 export type ZuoraQueryProduct = z.infer<typeof zuoraQueryProductSchema>;
 
-export const zuoraQueryPageSchema = <T extends z.ZodType>(record: T) =>
-  z.object({ data: z.array(record), nextPage: z.string().nullish() });
+/** A page of Object Query records checked with `record` (one schema per record schema). */
+export const zuoraQueryPageSchema = schemaPerInput(<T extends z.ZodType>(record: T) => z.object({ data: z.array(record), nextPage: z.string().nullish() }));

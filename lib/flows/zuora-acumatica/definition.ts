@@ -166,6 +166,24 @@ export const zuoraAcumatica = defineFlow<ZuoraClient, AcumaticaClient, ZuoraAcum
     },
   ],
   pollOptions: (s) => ({ pageSize: s.pollPageSize, pagesPerJob: s.pollPagesPerJob, overlapSeconds: s.pollOverlapSeconds }),
+  // what the planner reads of the ledger: the customer posted for the account, the invoices a payment
+  // or credit memo refers to, what a refund took its money from
+  ledgerReads: {
+    invoice: [{ objectType: "account", path: "$.account.id" }],
+    payment: [
+      { objectType: "account", path: "$.account.id" },
+      { objectType: "invoice", path: "$.applications[*].invoiceId" },
+    ],
+    "credit-memo": [
+      { objectType: "account", path: "$.account.id" },
+      { objectType: "invoice", path: "$.referredInvoiceId" },
+    ],
+    refund: [
+      { objectType: "account", path: "$.account.id" },
+      { objectType: "payment", path: "$.sources[*].paymentId" },
+      { objectType: "credit-memo", path: "$.sources[*].creditMemoId" },
+    ],
+  },
   connect: ({ source, target, settings }) => {
     // Look-up caches are per runtime (one job): a customer created in Acumatica meanwhile is seen by the next job.
     const customers = createCustomerLookup(target);

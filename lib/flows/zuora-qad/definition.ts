@@ -90,5 +90,10 @@ export const zuoraQad = defineFlow<ZuoraClient, QadClient, ZuoraQadSettings>({
     },
   ],
   pollOptions: (s) => ({ pageSize: s.pollPageSize, pagesPerJob: s.pollPagesPerJob, overlapSeconds: s.pollOverlapSeconds }),
+  // the planner reads the posted invoices a payment or credit memo refers to
+  ledgerReads: {
+    payment: [{ objectType: "invoice", path: "$.applications[*].invoiceId" }],
+    "credit-memo": [{ objectType: "invoice", path: "$.referredInvoiceId" }],
+  },
   connect: ({ source, target, settings }) => ({ source: createZuoraSource(source, settings), target: createQadTarget(target), plan: createPlanner(settings, target) }),
 });
