@@ -38,7 +38,50 @@ const pct = (xs: number[], p: number) => {
 };
 const r1 = (n: number) => Number(n.toFixed(1));
 
-export const recordTimeline = async ({ db, flowId, seconds }: { db: Db; flowId: string; seconds: number }) => {
+/**
+ * Acumatica calls in flight over the run, from every posted record's recorded calls (a call's duration
+ * starts once it holds its concurrency slot and ends with its answer): the share of the time from the
+ * first call to the last answer with n calls in flight (n = 0 .. `cap`, the last bucket "cap or more"),
+ * and their time-weighted mean. With the connection's cap, it says whether the run kept every slot busy.
+ */
+const callsInFlightShares = (calls: { at: number; ms: number }[], cap: number) => {
+  const edges = calls.flatMap((c) => [{ at: c.at, d: 1 }, { at: c.at + c.ms, d: -1 }]).sort((a, b) => a.at - b.at || a.d - b.d);
+  const msAt = new Array<number>(cap + 1).fill(0);
+  let n = 0;
+  let weighted = 0;
+  for (let i = 0; i < edges.length; i++) {
+    n += edges[i]!.d;
+    const next = edges[i + 1];
+    if (!next) break;
+    const ms = next.at - edges[i]!.at;
+    msAt[Math.min(cap, n)]! += ms;
+    weighted += n * ms;
+  }
+  const total = msAt.reduce((a, b) => a + b, 0);
+  const t0 = edges[0]?.at ?? 0;
+  const perSecond: number[] = [];
+  for (const c of calls) {
+    // a call's time in each whole second of the run it overlaps
+    for (let at = c.at; at < c.at + c.ms; ) {
+      const sec = Math.floor((at - t0) / 1000);
+      const end = Math.min(c.at + c.ms, t0 + (sec + 1) * 1000);
+      perSecond[sec] = (perSecond[sec] ?? 0) + (end - at) / 1000;
+      at = end;
+    }
+  }
+  return {
+    startedAt: new Date(t0).toISOString(),
+    /** mean calls in flight in each second from the first call */
+    perSecond: Array.from(perSecond, (v) => r1(v ?? 0)),
+    spanS: r1(total / 1000),
+    meanInFlight: r1(total === 0 ? 0 : weighted / total),
+    shareAtCap: Number((total === 0 ? 0 : msAt[cap]! / total).toFixed(3)),
+    /** share of the span with 0, 1, ..., cap (or more) calls in flight, in % */
+    sharePct: msAt.map((ms) => r1(total === 0 ? 0 : (100 * ms) / total)),
+  };
+};
+
+export const recordTimeline = async ({ db, flowId, seconds, cap = 16 }: { db: Db; flowId: string; seconds: number; cap?: number }) => {
   const rows = z.array(rowSchema).parse(
     await db.$queryRaw`
       SELECT r."objectType", e."createdAt", r."createdAt" AS "ingestedAt", e.detail
@@ -48,6 +91,7 @@ export const recordTimeline = async ({ db, flowId, seconds }: { db: Db; flowId: 
   const byType = new Map<string, typeof rows>();
   for (const row of rows) byType.set(row.objectType, [...(byType.get(row.objectType) ?? []), row]);
   const summary = [];
+  const acumaticaCalls: { at: number; ms: number }[] = [];
   for (const [objectType, list] of byType) {
     const attemptMs = list.map((r) => r.detail.durationMs);
     const callMsByKind = new Map<string, number>();
@@ -60,6 +104,7 @@ export const recordTimeline = async ({ db, flowId, seconds }: { db: Db; flowId: 
       const start = end - r.detail.durationMs;
       queueMs.push(start - r.ingestedAt.getTime());
       const calls = (r.detail.calls ?? []).map((c) => ({ kind: kindOf(c.method, c.url), at: Date.parse(c.startedAt), ms: c.durationMs })).sort((a, b) => a.at - b.at);
+      for (const c of r.detail.calls ?? []) if (c.url.includes("/entity/")) acumaticaCalls.push({ at: Date.parse(c.startedAt), ms: c.durationMs });
       for (const c of calls) {
         callMsByKind.set(c.kind, (callMsByKind.get(c.kind) ?? 0) + c.ms);
         callsByKind.set(c.kind, (callsByKind.get(c.kind) ?? 0) + 1);
@@ -88,5 +133,55 @@ export const recordTimeline = async ({ db, flowId, seconds }: { db: Db; flowId: 
       callsInFlightAvg: r1(callMsAll / 1000 / seconds),
     });
   }
-  return summary;
+  return { byType: summary, acumaticaCallsInFlight: callsInFlightShares(acumaticaCalls, cap) };
+};
+
+/**
+ * Samples how many of the connection's concurrency slots are held (leased in "VendorCallSlot", in a call
+ * or kept idle by a process for its next call) every `everyMs` until `stop`, which returns their
+ * distribution like callsInFlightShares: held slots beside the calls in flight show the slots kept idle.
+ */
+export const sampleSlotsHeld = ({ db, key, cap = 16, everyMs = 20 }: { db: Db; key: string; cap?: number; everyMs?: number }) => {
+  const held: number[] = [];
+  const ats: number[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const [row] = z
+        .array(z.object({ held: z.coerce.number() }))
+        .parse(await db.$queryRaw`SELECT count(*) AS held FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL AND "expiresAt" > clock_timestamp()`);
+      held.push(row?.held ?? 0);
+      ats.push(Date.now());
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      // from the first sample with a slot held to the last one
+      const first = held.findIndex((n) => n > 0);
+      const last = held.findLastIndex((n) => n > 0);
+      const span = first === -1 ? [] : held.slice(first, last + 1);
+      const at = new Array<number>(cap + 1).fill(0);
+      for (const n of span) at[Math.min(cap, n)]! += 1;
+      const t0 = ats[first] ?? 0;
+      const sums: number[] = [];
+      const counts: number[] = [];
+      for (let i = Math.max(0, first); i <= last; i++) {
+        const sec = Math.floor((ats[i]! - t0) / 1000);
+        sums[sec] = (sums[sec] ?? 0) + held[i]!;
+        counts[sec] = (counts[sec] ?? 0) + 1;
+      }
+      return {
+        startedAt: new Date(t0).toISOString(),
+        /** mean slots held in each second from the first sample with one held */
+        perSecond: Array.from(sums, (v, i) => r1((v ?? 0) / Math.max(1, counts[i] ?? 0))),
+        samples: span.length,
+        meanHeld: r1(avg(span)),
+        shareAtCap: Number((span.length === 0 ? 0 : at[cap]! / span.length).toFixed(3)),
+        sharePct: at.map((c) => r1(span.length === 0 ? 0 : (100 * c) / span.length)),
+      };
+    },
+  };
 };

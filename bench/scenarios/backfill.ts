@@ -1,7 +1,7 @@
 import { acumaticaCallsByOperation, formatOperations } from "../lib/acumatica-operations";
 import { mb, type BenchContext } from "../lib/context";
 import { runBackfillWorkers, type BackfillObserver } from "../lib/run-backfill-workers";
-import { recordTimeline } from "../lib/record-timeline";
+import { recordTimeline, sampleSlotsHeld } from "../lib/record-timeline";
 import { createSandboxFlow } from "../lib/stack";
 
 export type BackfillResult = {
@@ -115,7 +115,7 @@ export const backfillMeasured = async (
     accounts = 300,
     label = "backfill",
     licence,
-    acumaticaLimits = { requestsPerMinute: 600_000, maxConcurrent: 16 },
+    acumaticaLimits = { requestsPerMinute: 600_000, maxConcurrent: Number(process.env.BENCH_ACUMATICA_MAX_CONCURRENT ?? 16) },
     paymentRates = { electronicPaymentRate: 0.4, externalPaymentRate: 0.3, creditMemoRate: 0.1 },
     workerNodeArgs,
     observe,
@@ -126,7 +126,7 @@ export const backfillMeasured = async (
   const { url, db, name } = await ctx.freshDb(label);
   const sandbox = await ctx.freshSandbox({ latencyMs, accounts });
   if (licence) await sandbox.control.acumatica.setLicence({ requestsPerMinute: licence.requestsPerMinute, sendRetryAfter: true });
-  const { flowId } = await createSandboxFlow({ db, sandbox, acumaticaLimits });
+  const { flowId, targetConnectionId } = await createSandboxFlow({ db, sandbox, acumaticaLimits });
   const run = await sandbox.control.zuora.billRun({ invoices, seed: 42, ...paymentRates });
   const expected = { invoice: run.invoices.length, payment: run.payments.length, "credit-memo": run.creditMemos.length };
   const z0 = (await sandbox.control.zuora.stats()).requests ?? 0;
@@ -156,6 +156,18 @@ export const backfillMeasured = async (
         },
       }
     : observe;
+  // with BENCH_TIMELINE, the Acumatica connection's slots held are sampled from Sync now on
+  let slotsSampler: ReturnType<typeof sampleSlotsHeld> | undefined;
+  const sampled: BackfillObserver | undefined =
+    process.env.BENCH_TIMELINE && acumaticaLimits.maxConcurrent
+      ? {
+          ...observed,
+          syncStarted: () => {
+            observed?.syncStarted?.();
+            slotsSampler = sampleSlotsHeld({ db, key: targetConnectionId, cap: acumaticaLimits.maxConcurrent });
+          },
+        }
+      : observed;
   const out = await runBackfillWorkers({
     db,
     url,
@@ -166,12 +178,13 @@ export const backfillMeasured = async (
     concurrency,
     timeoutMs,
     workerNodeArgs,
-    observe: observed,
+    observe: sampled,
     probeIntervalMs,
     stallMs,
     measure: { database: name, sqlStats: ctx.sqlStats, postgresCpuSeconds: () => ctx.pg.cpuSeconds() },
   });
   clearInterval(sampler);
+  const slotsHeld = await slotsSampler?.stop();
   const { procs, counts, complete, note, seconds, posted: records, failed } = out;
   const z1 = (await sandbox.control.zuora.stats()).requests ?? 0;
   const a1 = await sandbox.control.acumatica.stats();
@@ -182,7 +195,7 @@ export const backfillMeasured = async (
   const byRoute = Object.fromEntries(Object.entries(a1.byRoute).map(([route, n]) => [route, n - (a0.byRoute[route] ?? 0)] as const).filter(([, n]) => n > 0));
   const byOperation = acumaticaCallsByOperation(byRoute, documents);
   const perMinute = ((a1.requests - a0.requests) / seconds) * 60;
-  const recordsTimeline = process.env.BENCH_TIMELINE ? await recordTimeline({ db, flowId, seconds }) : undefined;
+  const recordsTimeline = process.env.BENCH_TIMELINE ? { ...(await recordTimeline({ db, flowId, seconds, cap: acumaticaLimits.maxConcurrent })), acumaticaSlotsHeld: slotsHeld } : undefined;
   if (recordsTimeline) console.log(`\n${label}: where the posted records' attempts spent their time\n${JSON.stringify(recordsTimeline, null, 1)}`);
   const row: BackfillResult = {
     scenario: label,
