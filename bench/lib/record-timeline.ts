@@ -44,7 +44,7 @@ const r1 = (n: number) => Number(n.toFixed(1));
  * first call to the last answer with n calls in flight (n = 0 .. `cap`, the last bucket "cap or more"),
  * and their time-weighted mean. With the connection's cap, it says whether the run kept every slot busy.
  */
-const callsInFlightShares = (calls: { at: number; ms: number }[], cap: number) => {
+export const callsInFlightShares = (calls: { at: number; ms: number }[], cap: number) => {
   const edges = calls.flatMap((c) => [{ at: c.at, d: 1 }, { at: c.at + c.ms, d: -1 }]).sort((a, b) => a.at - b.at || a.d - b.d);
   const msAt = new Array<number>(cap + 1).fill(0);
   let n = 0;
