@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { WebhookAck } from "../connectors/types";
+import type { WebhookAck, WebhookHeaders } from "../connectors/types";
 import type { Db } from "../db";
 import { toErrorBody } from "../errors";
 import { calloutIntakePoolOf } from "./callout-intake-pool";
@@ -37,14 +37,11 @@ const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | n
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 };
 
+/** An answer with a body declares its length: sent in one write, not chunked (writeHead leaves Node no chance to count it). */
 const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  if (body === undefined) {
-    res.writeHead(status, headers).end();
-  } else if (typeof body === "string") {
-    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers }).end(body);
-  } else {
-    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
-  }
+  if (body === undefined) return void res.writeHead(status, headers).end();
+  const [type, text] = typeof body === "string" ? ["text/plain; charset=utf-8", body] : ["application/json", JSON.stringify(body)];
+  res.writeHead(status, { "content-type": type, "content-length": String(Buffer.byteLength(text)), ...headers }).end(text);
 };
 
 /** The vendor's expected answer: JSON for objects, text for strings (e.g. a handshake echo). */
@@ -67,12 +64,23 @@ const fullUrlOf = (req: IncomingMessage) => {
   return `${proto}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
 };
 
-const headersOf = (req: IncomingMessage) => {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  return headers;
-};
+/**
+ * The request's headers as the verifier reads them, answered as web Headers would (every value of the
+ * name in arrival order, joined by ", "; null when absent), read from Node's raw header list on demand
+ * instead of copied into a Headers object per request.
+ */
+const headersOf = (req: IncomingMessage): WebhookHeaders => ({
+  get: (name) => {
+    const raw = req.rawHeaders;
+    const wanted = name.toLowerCase();
+    let value: string | null = null;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i]!;
+      if (key.length === wanted.length && key.toLowerCase() === wanted) value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+    }
+    return value;
+  },
+});
 
 /**
  * POST /api/webhooks/[vendor]/[connectionId] on Node's own request and response: verified by the
