@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection } from "../connections/create-connection";
@@ -43,7 +44,11 @@ describe("the webhook route's answer", () => {
       })
     ).id;
     served = await serveNodeRoute(
-      (req, res, { vendor = "", connectionId: id = "" }) => answerCalloutRequest({ db: () => t.db, req, res, vendor, connectionId: id }),
+      // called a turn after the request arrives, as after Next's routing: a small body is then already parsed
+      async (req, res, { vendor = "", connectionId: id = "" }) => {
+        await new Promise((r) => setImmediate(r));
+        await answerCalloutRequest({ db: () => t.db, req, res, vendor, connectionId: id });
+      },
       /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/,
     );
   });
@@ -67,6 +72,25 @@ describe("the webhook route's answer", () => {
     expect(refused.headers["content-length"]).toBe(String(refused.body.length));
     const get = await fetch(url());
     expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
+  });
+
+  it("reads a body that arrives after its headers, in parts, as one sent with them", async () => {
+    const b = body(4);
+    const { port } = new URL(served.url);
+    const socket = net.connect(Number(port), "127.0.0.1");
+    const answered = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (d: Buffer) => (text += d.toString("utf8")));
+      socket.on("end", () => resolve(text));
+    });
+    const head = `POST /api/webhooks/zuora/${connectionId} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nZuora-Notification-Id: answer-late\r\nX-Zuora-Signature: ${sign(b)}\r\nContent-Length: ${Buffer.byteLength(b)}\r\n\r\n`;
+    socket.write(head);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(b.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(b.slice(10)); // the server closes after answering (Connection: close)
+    expect(await answered).toMatch(/^HTTP\/1\.1 200 [\s\S]*\r\n\r\n\{"success":true\}$/);
+    expect((await t.db.inboundEvent.findFirstOrThrow({ where: { vendorEventId: "answer-late" } })).payload).toEqual(JSON.parse(b));
   });
 
   it("reads a header as web Headers would: any spelling of its name, repeated values joined by a comma", async () => {
