@@ -98,10 +98,13 @@ export type InboundEvent = {
   payload?: unknown;
 };
 
+/** A request's headers as a verifier reads them: `get` answers every value of a name joined by ", " (as web Headers do), null when absent. */
+export type WebhookHeaders = Pick<Headers, "get">;
+
 /** What a verifier is given: everything of the request, and the connection's decrypted settings and secrets. */
 export type WebhookRequest = {
   rawBody: Uint8Array;
-  headers: Headers;
+  headers: WebhookHeaders;
   /** the full request URL (some vendors put their shared secret or a token in it) */
   url: string;
   /** the sender's address as the server saw it (socket, or the trusted proxy's forwarded address), when known */
@@ -124,9 +127,18 @@ export type SubscriptionState = {
   state: unknown;
 };
 
+/** A verifier bound to one connection version: what `ConnectorWebhooks.prepare` gives. */
+export type WebhookVerifier = (request: Omit<WebhookRequest, "connection">) => WebhookVerification | Promise<WebhookVerification>;
+
 export type ConnectorWebhooks = {
   /** Verifies one request (constant-time compares; a bad signature returns ok: false, never throws). */
   verify: (request: WebhookRequest) => WebhookVerification | Promise<WebhookVerification>;
+  /**
+   * Optional: `verify` bound to one version of a connection, its settings and secrets parsed once. The
+   * webhook route keeps it for as long as it keeps that connection row and uses it for every request to
+   * the connection; it must answer as `verify` would with that connection. Never throws.
+   */
+  prepare?: (connection: WebhookRequest["connection"]) => WebhookVerifier;
   /**
    * For vendors whose subscriptions expire: (re)creates them and returns the new expiry and state.
    * Run by a scheduled job per connection; `callbackUrl` is this connection's webhook URL.

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { WebhookAck } from "../connectors/types";
+import type { WebhookAck, WebhookHeaders } from "../connectors/types";
 import type { Db } from "../db";
 import { toErrorBody } from "../errors";
 import { calloutIntakePoolOf } from "./callout-intake-pool";
@@ -20,12 +20,27 @@ const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer>
     });
   });
 
+/**
+ * The body when Node's parser already holds all of it (a small callout arrives with its headers, and
+ * Next's routing runs before this): taken at once, with no listeners, promise or event per request.
+ */
+const bufferedBody = (req: IncomingMessage, length: number): Buffer | undefined => {
+  if (!req.complete || req.readableFlowing || req.readableLength !== length) return undefined;
+  if (length === 0) return Buffer.alloc(0);
+  const body: unknown = req.read(length);
+  return Buffer.isBuffer(body) && body.length === length ? body : undefined;
+};
+
 /** The body, or null as soon as it exceeds `limit` bytes (a chunked body declares no length: never buffer it whole). */
-const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
+const readBody = (req: IncomingMessage, limit: number): Buffer | null | Promise<Buffer | null> => {
   const declared = req.headers["content-length"];
   if (declared !== undefined && req.headers["transfer-encoding"] === undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
-    return readDeclaredBody(req, Number(declared));
+    return bufferedBody(req, Number(declared)) ?? readDeclaredBody(req, Number(declared));
   }
+  return readUndeclaredBody(req, limit);
+};
+
+const readUndeclaredBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -37,14 +52,11 @@ const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | n
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 };
 
+/** An answer with a body declares its length: sent in one write, not chunked (writeHead leaves Node no chance to count it). */
 const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  if (body === undefined) {
-    res.writeHead(status, headers).end();
-  } else if (typeof body === "string") {
-    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers }).end(body);
-  } else {
-    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
-  }
+  if (body === undefined) return void res.writeHead(status, headers).end();
+  const [type, text] = typeof body === "string" ? ["text/plain; charset=utf-8", body] : ["application/json", JSON.stringify(body)];
+  res.writeHead(status, { "content-type": type, "content-length": String(Buffer.byteLength(text)), ...headers }).end(text);
 };
 
 /** The vendor's expected answer: JSON for objects, text for strings (e.g. a handshake echo). */
@@ -67,12 +79,23 @@ const fullUrlOf = (req: IncomingMessage) => {
   return `${proto}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
 };
 
-const headersOf = (req: IncomingMessage) => {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  return headers;
-};
+/**
+ * The request's headers as the verifier reads them, answered as web Headers would (every value of the
+ * name in arrival order, joined by ", "; null when absent), read from Node's raw header list on demand
+ * instead of copied into a Headers object per request.
+ */
+const headersOf = (req: IncomingMessage): WebhookHeaders => ({
+  get: (name) => {
+    const raw = req.rawHeaders;
+    const wanted = name.toLowerCase();
+    let value: string | null = null;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i]!;
+      if (key.length === wanted.length && key.toLowerCase() === wanted) value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+    }
+    return value;
+  },
+});
 
 /**
  * POST /api/webhooks/[vendor]/[connectionId] on Node's own request and response: verified by the
@@ -88,7 +111,8 @@ export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId 
     const declared = Number(req.headers["content-length"] ?? "0");
     const tooLarge = () => send(res, 413, { success: false, error: "payload too large" }, { connection: "close" });
     if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
-    const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
+    const reading = readBody(req, MAX_CALLOUT_BODY_BYTES);
+    const rawBody = reading instanceof Promise ? await reading : reading;
     if (!rawBody) return tooLarge();
     const client = db();
     const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });

@@ -1,15 +1,34 @@
+import type { ConnectorWebhooks, WebhookVerifier } from "../connectors/types";
 import { decryptJson } from "../crypto";
 import type { Db } from "../db";
 
 /** What verifying a callout needs of its connection (credentials still encrypted). */
 export type CalloutConnection = { id: string; vendor: string; baseUrl: string; settings: unknown; credentials: string; updatedAt: Date };
 
-/** A cached row; `secrets()` decrypts its credentials once per row version (server side only). */
-type Entry = { row: CalloutConnection; loadedAt: number; secrets: () => unknown };
+/**
+ * A cached row; `secrets()` decrypts its credentials once per row version (server side only), and
+ * `verifierFor` binds a connector's verification to this row version once (its `prepare`, when it has
+ * one), so that settings and secrets are parsed again only when the row changes.
+ */
+export type CalloutConnectionEntry = { row: CalloutConnection; loadedAt: number; secrets: () => unknown; verifierFor: (webhooks: ConnectorWebhooks) => WebhookVerifier };
+type Entry = CalloutConnectionEntry;
 
 const entryOf = (row: CalloutConnection, loadedAt: number): Entry => {
   let secrets: { value: unknown } | undefined;
-  return { row, loadedAt, secrets: () => (secrets ??= { value: decryptJson(row.credentials, { context: row.id }) }).value };
+  let bound: { webhooks: ConnectorWebhooks; verify: WebhookVerifier } | undefined;
+  const entry: Entry = {
+    row,
+    loadedAt,
+    secrets: () => (secrets ??= { value: decryptJson(row.credentials, { context: row.id }) }).value,
+    verifierFor: (webhooks) => {
+      if (bound?.webhooks !== webhooks) {
+        const connection = { id: row.id, baseUrl: row.baseUrl, settings: row.settings, secrets: entry.secrets() };
+        bound = { webhooks, verify: webhooks.prepare ? webhooks.prepare(connection) : (request) => webhooks.verify({ ...request, connection }) };
+      }
+      return bound.verify;
+    },
+  };
+  return entry;
 };
 
 /**
@@ -55,12 +74,14 @@ export class CalloutConnectionCache {
     return this.reload(id);
   };
 
-  /** The cached row while fresh, else one read shared by every caller asking meanwhile. */
-  get = async (id: string): Promise<Entry | null> => {
+  /** The cached row while fresh (undefined when it must be read: `get`). */
+  fresh = (id: string): Entry | undefined => {
     const entry = this.entries.get(id);
-    if (entry && Date.now() - entry.loadedAt < this.ttlMs) return entry;
-    return this.loading.get(id) ?? this.reload(id);
+    return entry && Date.now() - entry.loadedAt < this.ttlMs ? entry : undefined;
   };
+
+  /** The cached row while fresh, else one read shared by every caller asking meanwhile. */
+  get = async (id: string): Promise<Entry | null> => this.fresh(id) ?? this.loading.get(id) ?? this.reload(id);
 
   /** Reads the row now (not joining an earlier read, which may predate the change the caller suspects). */
   reload = (id: string): Promise<Entry | null> => {

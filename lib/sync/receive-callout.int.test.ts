@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, type TestDb } from "../../test/db";
 import { createConnection } from "../connections/create-connection";
-import { signCallout } from "../connectors/zuora";
+import { signCallout, zuora } from "../connectors/zuora";
 import { encryptJson } from "../crypto";
 import { calloutIntakePoolOf } from "./callout-intake-pool";
 import { receiveCallout } from "./receive-callout";
@@ -114,11 +114,49 @@ describe.each([
     const writer = new CalloutEventWriter(statement(), 1);
     const event = (id: string, payload: unknown) => ({ vendorEventId: id, eventType: "InvoicePosted", objectType: "invoice", objectId: id, payload });
     const { updatedAt } = await t.db.connection.findUniqueOrThrow({ where: { id: connectionId } });
-    const record = (id: string, payload: unknown) => writer.record({ connectionId, connectionUpdatedAt: updatedAt, events: [event(id, payload)] });
-    // the first goes alone; the next four wait for it and share one statement, which jsonb refuses (NUL in a string)
-    const results = await Promise.allSettled([record("p-0", {}), record("p-1", {}), record("p-2", { bad: "\u0000" }), record("p-3", {}), record("p-4", {})]);
+    const record = (id: string, on = connectionId) => writer.record({ connectionId: on, connectionUpdatedAt: updatedAt, events: [event(id, {})] });
+    // the first goes alone; the next four wait for it and share one statement, which Postgres refuses (a connection id that is no uuid)
+    const results = await Promise.allSettled([record("p-0"), record("p-1"), record("p-2", "not-a-uuid"), record("p-3"), record("p-4")]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(await counts()).toEqual({ events: before.events + 4, jobs: before.jobs + 4 });
+  });
+
+  it("binds the Zuora verifier once per connection version: not per callout, and again after the connection changes", async () => {
+    const prepare = vi.spyOn(zuora.webhooks, "prepare");
+    try {
+      await t.db.connection.update({ where: { id: connectionId }, data: { name: "zuora (renamed)" } }); // a new row version
+      expect(await send("v-first", "version-1-first")).toMatchObject({ status: 200, accepted: 1 }); // found stale, read again, bound
+      const first = await Promise.all(Array.from({ length: 30 }, (_, i) => send(`v${i}`, `version-1-${i}`)));
+      expect(first.every((r) => r.status === 200)).toBe(true);
+      expect(prepare).toHaveBeenCalledTimes(1);
+      // settings edited: the new header is read at once, the old one no longer
+      await t.db.connection.update({ where: { id: connectionId }, data: { settings: { callout: { headerName: "X-Signed-By-Zuora" } } } });
+      const rawBody = body("hdr");
+      const sig = signCallout({ rawBody, settings: { headerName: "X-Signed-By-Zuora" }, secret: SECRET });
+      expect(sig.name).toBe("X-Signed-By-Zuora");
+      const withHeader = (name: string) => new Headers({ "Zuora-Notification-Id": `hdr-${name}`, [name]: sig.value });
+      const receive = (headers: Headers) => receiveCallout({ db: t.db, pool: prepared ? calloutIntakePoolOf(t.db) : undefined, connectionId, rawBody, headers });
+      expect(await receive(withHeader("X-Zuora-Signature"))).toEqual({ status: 401 });
+      expect(await receive(withHeader("X-Signed-By-Zuora"))).toMatchObject({ status: 200, accepted: 1 });
+      expect(await Promise.all(Array.from({ length: 10 }, () => receive(withHeader("X-Signed-By-Zuora"))))).toEqual(Array(10).fill({ status: 200, accepted: 0, duplicates: 1, ack: ZUORA_ACK }));
+      expect(prepare).toHaveBeenCalledTimes(2);
+    } finally {
+      prepare.mockRestore();
+      await t.db.connection.update({ where: { id: connectionId }, data: { settings: {} } });
+    }
+  });
+
+  it("refuses a callout with a NUL character alone, before its statement: those waiting with it are recorded", async () => {
+    const before = await counts();
+    const writer = new CalloutEventWriter(statement(), 1);
+    const { updatedAt } = await t.db.connection.findUniqueOrThrow({ where: { id: connectionId } });
+    const record = (id: string, payload: unknown) =>
+      writer.record({ connectionId, connectionUpdatedAt: updatedAt, events: [{ vendorEventId: id, eventType: "InvoicePosted", objectType: "invoice", objectId: id, payload }] });
+    const results = await Promise.all([record("n-0", {}), record("n-1", {}), record("n-2", { bad: "inv-\u0000" }), record("n-3", { fine: "\\u0000" }), record("n-4", {})]);
+    expect(results.map((r) => r.status)).toEqual(["recorded", "recorded", "refused", "recorded", "recorded"]);
+    expect(results[2]).toEqual({ status: "refused", reason: expect.stringContaining("NUL") });
+    expect(await counts()).toEqual({ events: before.events + 4, jobs: before.jobs + 4 });
+    expect((await t.db.inboundEvent.findFirstOrThrow({ where: { vendorEventId: "n-3" } })).payload).toEqual({ fine: "\\u0000" });
   });
 
   it("answers 400 to a signed callout with a NUL character and stores nothing (never a 5xx)", async () => {

@@ -12,9 +12,28 @@ export type RecordedCallout =
   /** every event is stored (now or by an earlier delivery) and each new one has its job queued */
   | { status: "recorded"; accepted: number; duplicates: number }
   /** the connection changed or went away after the callout was verified: nothing stored, verify again */
-  | { status: "stale" };
+  | { status: "stale" }
+  /** it cannot be stored as it is (a NUL character): nothing stored */
+  | { status: "refused"; reason: string };
 
-type Pending = { callout: VerifiedCallout; resolve: (r: RecordedCallout) => void; reject: (e: unknown) => void };
+/** A callout as the statement takes it: each event's row serialized once (JSON text), without its place and connection. */
+type SerializedCallout = { callout: VerifiedCallout; rows: string[] };
+
+type Pending = SerializedCallout & { resolve: (r: RecordedCallout) => void; reject: (e: unknown) => void };
+
+/**
+ * Whether a row's JSON text holds U+0000, which JSON.stringify writes as a backslash and "u0000" (the
+ * regex tells it from an escaped backslash followed by the text "u0000"; the cheap includes first).
+ */
+const hasNulCharacter = (text: string) => text.includes("\\u0000") && /(?:^|[^\\])(?:\\\\)*\\u0000/.test(text);
+
+/** Each event's row as JSON text (its payload inside as JSON, sent to Postgres as jsonb), or why it cannot be stored. */
+const serialize = (callout: VerifiedCallout): SerializedCallout | { refused: string } => {
+  const rows = callout.events.map(({ vendorEventId, eventType, objectType, objectId, payload }) => JSON.stringify({ vendorEventId, eventType, objectType, objectId, payload: payload ?? null }));
+  // Postgres text and jsonb cannot hold U+0000; refused alone here rather than failing the statement.
+  if (rows.some(hasNulCharacter)) return { refused: "the callout contains a NUL character (U+0000), which cannot be stored" };
+  return { callout, rows };
+};
 
 /*
  * ONE statement records a batch of callouts: each event inserted once per (connection, vendor event
@@ -27,7 +46,7 @@ type Pending = { callout: VerifiedCallout; resolve: (r: RecordedCallout) => void
 const RECORD_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS t(i int, "connectionId" uuid, "connectionUpdatedAt" timestamptz, "vendorEventId" text, "eventType" text, "objectType" text, "objectId" text, payload text)
+    AS t(i int, "connectionId" uuid, "connectionUpdatedAt" timestamptz, "vendorEventId" text, "eventType" text, "objectType" text, "objectId" text, payload jsonb)
 ),
 verified AS (
   SELECT input.* FROM input
@@ -35,7 +54,7 @@ verified AS (
 ),
 ins AS (
   INSERT INTO "InboundEvent" ("connectionId", "vendorEventId", "eventType", "objectType", "objectId", "payload")
-  SELECT "connectionId", "vendorEventId", "eventType", "objectType", "objectId", payload::jsonb FROM verified
+  SELECT "connectionId", "vendorEventId", "eventType", "objectType", "objectId", payload FROM verified
   ORDER BY "connectionId", "vendorEventId"
   ON CONFLICT ("connectionId", "vendorEventId") DO NOTHING
   RETURNING id, "connectionId", "vendorEventId"
@@ -59,34 +78,27 @@ const rowSchema = z.object({ i: z.number(), inboundEventId: z.string().nullable(
 export type RunRecordStatement = (values: unknown[]) => Promise<unknown[]>;
 
 /** Runs RECORD_SQL over some callouts; the answer per callout, in order. */
-const recordNow = async (run: RunRecordStatement, callouts: VerifiedCallout[]): Promise<RecordedCallout[]> => {
-  const input: Record<string, unknown>[] = [];
+const recordNow = async (run: RunRecordStatement, callouts: SerializedCallout[]): Promise<RecordedCallout[]> => {
+  const input: string[] = [];
   /** per callout, the input rows its events are: its own, or an earlier identical event's in this batch */
   const rowsOf: { own: number[]; shared: number[] }[] = callouts.map(() => ({ own: [], shared: [] }));
   const indexOf = new Map<string, number>();
-  callouts.forEach((c, k) =>
-    c.events.forEach((e) => {
+  callouts.forEach(({ callout: c, rows }, k) => {
+    const head = `,"connectionId":${JSON.stringify(c.connectionId)},"connectionUpdatedAt":"${c.connectionUpdatedAt.toISOString()}",`;
+    c.events.forEach((e, n) => {
       const key = `${c.connectionId}\n${e.vendorEventId}`;
       const earlier = indexOf.get(key);
       if (earlier !== undefined) return void rowsOf[k]!.shared.push(earlier);
       indexOf.set(key, input.length);
       rowsOf[k]!.own.push(input.length);
-      input.push({
-        i: input.length,
-        connectionId: c.connectionId,
-        connectionUpdatedAt: c.connectionUpdatedAt.toISOString(),
-        vendorEventId: e.vendorEventId,
-        eventType: e.eventType,
-        objectType: e.objectType,
-        objectId: e.objectId,
-        payload: JSON.stringify(e.payload ?? null),
-      });
-    }),
-  );
-  const rows = (await run([JSON.stringify(input), processCalloutJob.name, processCalloutJob.maxAttempts])).map((row) => rowSchema.parse(row));
+      // the event's own row text with its place and connection put in front of its first field
+      input.push(`{"i":${input.length}${head}${rows[n]!.slice(1)}`);
+    });
+  });
+  const rows = (await run([`[${input.join(",")}]`, processCalloutJob.name, processCalloutJob.maxAttempts])).map((row) => rowSchema.parse(row));
   const verified = new Set(rows.map((r) => r.i));
   const inserted = new Set(rows.filter((r) => r.inboundEventId).map((r) => r.i));
-  return callouts.map((c, k): RecordedCallout => {
+  return callouts.map(({ callout: c }, k): RecordedCallout => {
     const { own, shared } = rowsOf[k]!;
     if (![...own, ...shared].every((i) => verified.has(i))) return { status: "stale" };
     const accepted = own.filter((i) => inserted.has(i)).length;
@@ -97,7 +109,8 @@ const recordNow = async (run: RunRecordStatement, callouts: VerifiedCallout[]): 
 /**
  * Group commit for webhook intake: callouts arriving while a statement is in flight wait and go
  * together in the next one (at most `maxInFlight` statements at once, `maxBatch` callouts each), so
- * under load a callout costs a share of one round trip and one commit. One statement in flight by
+ * under load a callout costs a share of one round trip and one commit. A callout is serialized once, when
+ * it arrives (a callout holding a NUL character, which Postgres cannot store, is refused there alone). One statement in flight by
  * default: batches twice as large as with two, ~25 % less server CPU per callout (in-process probe,
  * 20 concurrent callouts), and each statement is one WAL flush. Each caller is answered when
  * the statement holding its callout has committed. When a batch fails, its callouts are tried one by
@@ -113,11 +126,14 @@ export class CalloutEventWriter {
     private readonly maxBatch = 200,
   ) {}
 
-  record = (callout: VerifiedCallout): Promise<RecordedCallout> =>
-    new Promise((resolve, reject) => {
-      this.queue.push({ callout, resolve, reject });
+  record = (callout: VerifiedCallout): Promise<RecordedCallout> => {
+    const serialized = serialize(callout);
+    if ("refused" in serialized) return Promise.resolve({ status: "refused", reason: serialized.refused });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...serialized, resolve, reject });
       this.pump();
     });
+  };
 
   private pump() {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
@@ -132,13 +148,13 @@ export class CalloutEventWriter {
 
   private async flush(batch: Pending[]) {
     try {
-      const results = await recordNow(this.run, batch.map((p) => p.callout));
+      const results = await recordNow(this.run, batch);
       batch.forEach((p, k) => p.resolve(results[k]!));
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       await Promise.all(
         batch.map((p) =>
-          recordNow(this.run, [p.callout]).then(
+          recordNow(this.run, [p]).then(
             ([r]) => p.resolve(r!),
             (e: unknown) => p.reject(e),
           ),

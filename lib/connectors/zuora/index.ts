@@ -13,7 +13,7 @@ import { zuoraConfig } from "./config";
 import { buildZuoraDocumentLink } from "./document-link";
 import { zuoraQueryAccountSchema, zuoraQueryPageSchema, zuoraSecretsSchema, zuoraSettingsSchema } from "./schemas";
 import { zuoraForm } from "./form";
-import { parseCallout, verifyCallout, verifyZuoraWebhook } from "./webhooks";
+import { parseCallout, prepareZuoraWebhook, verifyCallout, verifyZuoraWebhook } from "./webhooks";
 import { parseTestInput } from "../common/parse-test-input";
 
 export { ZuoraClient, type ZuoraChangesPage } from "./client";
@@ -78,7 +78,7 @@ export const zuora = {
   form: zuoraForm,
   createClient: createZuoraClient,
   testConnection: testZuoraConnection,
-  webhooks: { verify: verifyZuoraWebhook },
+  webhooks: { verify: verifyZuoraWebhook, prepare: prepareZuoraWebhook },
   receivesCallouts: true,
   /** verify + parse a callout with the connection's settings and secrets */
   verifyWebhook: ({ rawBody, headers, settings, secrets }: { rawBody: Buffer | string; headers: Record<string, string | string[] | undefined>; settings: unknown; secrets: unknown }) => {

@@ -1,6 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { WebhookRequest, WebhookVerification } from "../types";
+import type { WebhookHeaders, WebhookRequest, WebhookVerification } from "../types";
 import { zuoraConfig } from "./config";
 import { zuoraCalloutSettingsSchema, type ZuoraCalloutSettings } from "./schemas";
 
@@ -27,7 +27,7 @@ export type VerifyCalloutResult =
   | { ok: true; events: ZuoraCalloutEvent[]; verified: true }
   | { ok: false; reason: string };
 
-type Headers = Record<string, string | string[] | undefined> | globalThis.Headers;
+type Headers = Record<string, string | string[] | undefined> | WebhookHeaders;
 
 const NODE_ALGORITHMS: Record<ZuoraCalloutSettings["algorithm"], string> = {
   MD5: "md5",
@@ -38,8 +38,11 @@ const NODE_ALGORITHMS: Record<ZuoraCalloutSettings["algorithm"], string> = {
   "SHA-512": "sha512",
 };
 
+/** A header reader (web Headers, the webhook route's) rather than a plain record (tests, Node's `req.headers`). */
+const isHeaderReader = (headers: Headers): headers is WebhookHeaders => typeof headers.get === "function";
+
 const headerOf = (headers: Headers, name: string): string | undefined => {
-  if (headers instanceof globalThis.Headers) return headers.get(name) ?? undefined;
+  if (isHeaderReader(headers)) return headers.get(name) ?? undefined;
   const lower = name.toLowerCase();
   for (const [k, v] of Object.entries(headers)) {
     if (k.toLowerCase() === lower) return Array.isArray(v) ? v[0] : v;
@@ -49,24 +52,36 @@ const headerOf = (headers: Headers, name: string): string | undefined => {
 
 const PLACEHOLDER = /\{\{\s*Request\.(Body|Headers\.([A-Za-z0-9_-]+))\s*\}\}/g;
 
-/** The signed message: the template with the raw body bytes and header values put in. */
-const signedBytes = (template: string, rawBody: Buffer, headers: Headers): Buffer | { missing: string } => {
-  const parts: Buffer[] = [];
+/** The signed message of one callout: the template with the raw body bytes and header values put in. */
+type SignedData = (rawBody: Buffer, headers: Headers) => Buffer | { missing: string };
+
+/**
+ * A signed-data template compiled once: its literal text encoded, its placeholders listed. The
+ * default template, the body alone, signs the body's own bytes (no copy).
+ */
+const compileSignedData = (template: string): SignedData => {
+  const parts: ({ text: Buffer } | { header: string } | "body")[] = [];
   let last = 0;
   for (const m of template.matchAll(PLACEHOLDER)) {
-    parts.push(Buffer.from(template.slice(last, m.index), "utf8"));
-    if (m[1] === "Body") {
-      parts.push(rawBody);
-    } else {
-      const name = m[2] ?? "";
-      const value = headerOf(headers, name);
-      if (value === undefined) return { missing: name };
-      parts.push(Buffer.from(value, "utf8"));
-    }
-    last = (m.index ?? 0) + m[0].length;
+    if (m.index > last) parts.push({ text: Buffer.from(template.slice(last, m.index), "utf8") });
+    parts.push(m[1] === "Body" ? "body" : { header: m[2] ?? "" });
+    last = m.index + m[0].length;
   }
-  parts.push(Buffer.from(template.slice(last), "utf8"));
-  return Buffer.concat(parts);
+  if (last < template.length) parts.push({ text: Buffer.from(template.slice(last), "utf8") });
+  if (parts.length === 1 && parts[0] === "body") return (rawBody) => rawBody;
+  return (rawBody, headers) => {
+    const bytes: Buffer[] = [];
+    for (const part of parts) {
+      if (part === "body") bytes.push(rawBody);
+      else if ("text" in part) bytes.push(part.text);
+      else {
+        const value = headerOf(headers, part.header);
+        if (value === undefined) return { missing: part.header };
+        bytes.push(Buffer.from(value, "utf8"));
+      }
+    }
+    return Buffer.concat(bytes);
+  };
 };
 
 /** Reads a timestamp header: HTTP date, ISO-8601, or epoch seconds/milliseconds. */
@@ -80,12 +95,14 @@ const parseTimestamp = (value: string): number | undefined => {
   return Number.isNaN(t) ? undefined : t;
 };
 
-/** Extracts the signature from a header value built by the template around `{{Request.HMAC.Signed}}`. */
-const extractSignature = (headerValue: string, template: string): string | undefined => {
-  const [prefix = "", suffix = ""] = template.split("{{Request.HMAC.Signed}}");
-  const v = headerValue.trim();
-  if (!v.startsWith(prefix.trim()) || !v.endsWith(suffix.trim())) return undefined;
-  return v.slice(prefix.trim().length, v.length - suffix.trim().length).trim();
+/** Reads the signature out of a header value built by the template around `{{Request.HMAC.Signed}}`. */
+const compileSignatureExtractor = (template: string) => {
+  const [prefix = "", suffix = ""] = template.split("{{Request.HMAC.Signed}}").map((part) => part.trim());
+  return (headerValue: string): string | undefined => {
+    const v = headerValue.trim();
+    if (!v.startsWith(prefix) || !v.endsWith(suffix)) return undefined;
+    return v.slice(prefix.length, v.length - suffix.length).trim();
+  };
 };
 
 const decodeSignature = (signature: string, encoding: ZuoraCalloutSettings["encoding"]): Buffer | undefined => {
@@ -167,35 +184,82 @@ export const parseCallout = ({ rawBody, headers }: { rawBody: Buffer | string; h
   return { ok: true, events };
 };
 
-const parsedSettingsCache = new WeakMap<object, ReturnType<typeof zuoraCalloutSettingsSchema.safeParse>>();
-const defaultSettings = zuoraCalloutSettingsSchema.safeParse({});
+/** Verifies one callout's signature, then parses it; bound to one connection's callout settings and secret. */
+export type CalloutVerifier = (request: { rawBody: Buffer; headers: Headers; now?: number }) => VerifyCalloutResult;
 
 /**
- * A connection's callout settings, parsed once per settings object (a connection row read is never
- * changed in place: an edited connection is a new row read, so a new object).
- */
-const calloutSettingsOf = (settings: unknown) => {
-  if (settings === undefined || settings === null) return defaultSettings;
-  if (typeof settings !== "object") return zuoraCalloutSettingsSchema.safeParse(settings);
-  let parsed = parsedSettingsCache.get(settings);
-  if (!parsed) parsedSettingsCache.set(settings, (parsed = zuoraCalloutSettingsSchema.safeParse(settings)));
-  return parsed;
-};
-
-/**
- * Verifies a Zuora callout over the RAW request bytes, as the tenant's callout template signs it
+ * Compiles the verification of a connection's callouts once (settings parsed, templates compiled, the
+ * secret made a key), so that a callout costs its HMAC and its parse and nothing that depends on the
+ * connection alone. The verifier over the RAW request bytes follows the tenant's callout template
  * (algorithm, output encoding, header name, signed-data and header-value templates), compares in
  * constant time, optionally checks a timestamp header against a tolerance, then parses the body.
  * Without a configured HMAC secret every callout is refused: an unsigned callout would let anyone
  * who guesses a connection id and a document number make us fetch and post it (polling still syncs).
- * Never throws.
+ * The verifier never throws.
  */
+export const compileCalloutVerifier = ({
+  settings,
+  secret,
+}: {
+  /** the connection's `callout` settings (unparsed is fine: defaults apply) */
+  settings: unknown;
+  /** the connection's `calloutHmacSecret` */
+  secret: string | undefined;
+}): CalloutVerifier => {
+  const refuse = (reason: string): CalloutVerifier => () => ({ ok: false, reason });
+  try {
+    const parsedSettings = zuoraCalloutSettingsSchema.safeParse(settings ?? {});
+    if (!parsedSettings.success) return refuse("callout settings are invalid");
+    const s = parsedSettings.data;
+    if (!secret) return refuse("this connection has no callout signing secret: callouts are refused until one is set on the connection");
+    const algorithm = NODE_ALGORITHMS[s.algorithm];
+    const key = createSecretKey(Buffer.from(secret, "utf8"));
+    const signatureOf = compileSignatureExtractor(s.headerValue);
+    const signedData = compileSignedData(s.signedData);
+    const tsHeader = s.timestampToleranceSeconds ? (s.timestampHeader ?? [...s.signedData.matchAll(PLACEHOLDER)].find((m) => m[2])?.[2]) : undefined;
+    return ({ rawBody, headers, now = Date.now() }) => {
+      try {
+        const headerValue = headerOf(headers, s.headerName);
+        if (!headerValue) return { ok: false, reason: `missing signature header ${s.headerName}` };
+        const signature = signatureOf(headerValue);
+        const provided = signature ? decodeSignature(signature, s.encoding) : undefined;
+        if (!provided || provided.length === 0) return { ok: false, reason: `malformed signature in ${s.headerName}` };
+
+        const message = signedData(rawBody, headers);
+        if (!Buffer.isBuffer(message)) return { ok: false, reason: `missing header ${message.missing}, which the signature covers` };
+        const expected = createHmac(algorithm, key).update(message).digest();
+        if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
+          return { ok: false, reason: "signature does not match" };
+        }
+
+        if (s.timestampToleranceSeconds) {
+          if (!tsHeader) return { ok: false, reason: "a timestamp tolerance is set but no timestamp header is signed" };
+          const value = headerOf(headers, tsHeader);
+          const at = value ? parseTimestamp(value) : undefined;
+          if (at === undefined) return { ok: false, reason: `missing or unreadable timestamp header ${tsHeader}` };
+          if (Math.abs(now - at) > s.timestampToleranceSeconds * 1000) {
+            return { ok: false, reason: `timestamp in ${tsHeader} is outside the ${s.timestampToleranceSeconds} s tolerance` };
+          }
+        }
+
+        const parsed = parseCallout({ rawBody, headers });
+        return parsed.ok ? { ...parsed, verified: true } : parsed;
+      } catch {
+        return { ok: false, reason: "callout could not be verified" };
+      }
+    };
+  } catch {
+    return refuse("callout could not be verified");
+  }
+};
+
+/** Verifies one Zuora callout (compileCalloutVerifier, for a single call). Never throws. */
 export const verifyCallout = ({
   rawBody,
   headers,
   settings,
   secret,
-  now = Date.now(),
+  now,
 }: {
   rawBody: Buffer | string;
   headers: Headers;
@@ -204,45 +268,8 @@ export const verifyCallout = ({
   /** the connection's `calloutHmacSecret` */
   secret: string | undefined;
   now?: number;
-}): VerifyCalloutResult => {
-  try {
-    const parsedSettings = calloutSettingsOf(settings);
-    if (!parsedSettings.success) return { ok: false, reason: "callout settings are invalid" };
-    const s = parsedSettings.data;
-    const raw = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
-
-    if (!secret) return { ok: false, reason: "this connection has no callout signing secret: callouts are refused until one is set on the connection" };
-
-    const headerValue = headerOf(headers, s.headerName);
-    if (!headerValue) return { ok: false, reason: `missing signature header ${s.headerName}` };
-    const signature = extractSignature(headerValue, s.headerValue);
-    const provided = signature ? decodeSignature(signature, s.encoding) : undefined;
-    if (!provided || provided.length === 0) return { ok: false, reason: `malformed signature in ${s.headerName}` };
-
-    const message = signedBytes(s.signedData, raw, headers);
-    if (!Buffer.isBuffer(message)) return { ok: false, reason: `missing header ${message.missing}, which the signature covers` };
-    const expected = createHmac(NODE_ALGORITHMS[s.algorithm], secret).update(message).digest();
-    if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
-      return { ok: false, reason: "signature does not match" };
-    }
-
-    if (s.timestampToleranceSeconds) {
-      const tsHeader = s.timestampHeader ?? [...s.signedData.matchAll(PLACEHOLDER)].find((m) => m[2])?.[2];
-      if (!tsHeader) return { ok: false, reason: "a timestamp tolerance is set but no timestamp header is signed" };
-      const value = headerOf(headers, tsHeader);
-      const at = value ? parseTimestamp(value) : undefined;
-      if (at === undefined) return { ok: false, reason: `missing or unreadable timestamp header ${tsHeader}` };
-      if (Math.abs(now - at) > s.timestampToleranceSeconds * 1000) {
-        return { ok: false, reason: `timestamp in ${tsHeader} is outside the ${s.timestampToleranceSeconds} s tolerance` };
-      }
-    }
-
-    const parsed = parseCallout({ rawBody: raw, headers });
-    return parsed.ok ? { ...parsed, verified: true } : parsed;
-  } catch {
-    return { ok: false, reason: "callout could not be verified" };
-  }
-};
+}): VerifyCalloutResult =>
+  compileCalloutVerifier({ settings, secret })({ rawBody: typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody, headers, now });
 
 /** Signs a body the way a callout template with these settings would (tests, demo callouts). */
 export const signCallout = ({
@@ -258,7 +285,7 @@ export const signCallout = ({
 }): { name: string; value: string } => {
   const s = zuoraCalloutSettingsSchema.parse(settings ?? {});
   const raw = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
-  const message = signedBytes(s.signedData, raw, headers);
+  const message = compileSignedData(s.signedData)(raw, headers);
   if (!Buffer.isBuffer(message)) throw new Error(`missing header ${message.missing}`);
   const digest = createHmac(NODE_ALGORITHMS[s.algorithm], secret).update(message).digest(s.encoding === "HEX" ? "hex" : "base64");
   return { name: s.headerName, value: s.headerValue.replace("{{Request.HMAC.Signed}}", digest) };
@@ -275,15 +302,20 @@ const connectionCalloutSecretSchema = z.object({ calloutHmacSecret: z.string().o
 const ZUORA_ACK = { status: 200, body: { success: true } } as const;
 
 /**
- * The Zuora verifier of the webhook route: the callout template's HMAC over the raw bytes, with the
- * connection's callout settings and `calloutHmacSecret` (a connection without that secret refuses
- * every callout).
+ * The Zuora verifier of the webhook route for one connection version: the callout template's HMAC over
+ * the raw bytes, with the connection's callout settings and `calloutHmacSecret` (a connection without
+ * that secret refuses every callout). The route keeps it while the connection row is unchanged.
  */
-export const verifyZuoraWebhook = ({ rawBody, headers, connection }: WebhookRequest): WebhookVerification => {
+export const prepareZuoraWebhook = (connection: WebhookRequest["connection"]): ((request: Omit<WebhookRequest, "connection">) => WebhookVerification) => {
   const settings = connectionCalloutSettingsSchema.safeParse(connection.settings ?? {});
   const secrets = connectionCalloutSecretSchema.safeParse(connection.secrets ?? {});
-  if (!settings.success || !secrets.success) return { ok: false, reason: "connection settings are invalid" };
-  const result = verifyCallout({ rawBody: Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength), headers, settings: settings.data.callout, secret: secrets.data.calloutHmacSecret });
-  if (!result.ok) return result;
-  return { ok: true, events: result.events.map(({ vendorEventId, eventType, objectType, objectId, payload }) => ({ vendorEventId, eventType, objectType, objectId, payload })), ack: ZUORA_ACK };
+  if (!settings.success || !secrets.success) return () => ({ ok: false, reason: "connection settings are invalid" });
+  const verify = compileCalloutVerifier({ settings: settings.data.callout, secret: secrets.data.calloutHmacSecret });
+  return ({ rawBody, headers }) => {
+    const result = verify({ rawBody: Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength), headers });
+    return result.ok ? { ok: true, events: result.events, ack: ZUORA_ACK } : result;
+  };
 };
+
+/** The Zuora verifier of the webhook route for a single call (prepareZuoraWebhook). */
+export const verifyZuoraWebhook = (request: WebhookRequest): WebhookVerification => prepareZuoraWebhook(request.connection)(request);
