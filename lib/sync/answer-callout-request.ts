@@ -22,7 +22,7 @@ const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer>
 
 /**
  * The body when Node's parser already holds all of it (a small callout arrives with its headers, and
- * Next's routing runs before this): taken at once, with no listeners, promise or event per request.
+ * Next's routing runs before this): taken at once, with no listeners or events per request.
  */
 const bufferedBody = (req: IncomingMessage, length: number): Buffer | undefined => {
   if (!req.complete || req.readableFlowing || req.readableLength !== length) return undefined;
@@ -32,15 +32,11 @@ const bufferedBody = (req: IncomingMessage, length: number): Buffer | undefined 
 };
 
 /** The body, or null as soon as it exceeds `limit` bytes (a chunked body declares no length: never buffer it whole). */
-const readBody = (req: IncomingMessage, limit: number): Buffer | null | Promise<Buffer | null> => {
+const readBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
   const declared = req.headers["content-length"];
   if (declared !== undefined && req.headers["transfer-encoding"] === undefined && /^\d+$/.test(declared) && Number(declared) <= limit) {
     return bufferedBody(req, Number(declared)) ?? readDeclaredBody(req, Number(declared));
   }
-  return readUndeclaredBody(req, limit);
-};
-
-const readUndeclaredBody = async (req: IncomingMessage, limit: number): Promise<Buffer | null> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -111,8 +107,7 @@ export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId 
     const declared = Number(req.headers["content-length"] ?? "0");
     const tooLarge = () => send(res, 413, { success: false, error: "payload too large" }, { connection: "close" });
     if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
-    const reading = readBody(req, MAX_CALLOUT_BODY_BYTES);
-    const rawBody = reading instanceof Promise ? await reading : reading;
+    const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
     if (!rawBody) return tooLarge();
     const client = db();
     const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });

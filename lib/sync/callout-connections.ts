@@ -10,8 +10,7 @@ export type CalloutConnection = { id: string; vendor: string; baseUrl: string; s
  * `verifierFor` binds a connector's verification to this row version once (its `prepare`, when it has
  * one), so that settings and secrets are parsed again only when the row changes.
  */
-export type CalloutConnectionEntry = { row: CalloutConnection; loadedAt: number; secrets: () => unknown; verifierFor: (webhooks: ConnectorWebhooks) => WebhookVerifier };
-type Entry = CalloutConnectionEntry;
+type Entry = { row: CalloutConnection; loadedAt: number; secrets: () => unknown; verifierFor: (webhooks: ConnectorWebhooks) => WebhookVerifier };
 
 const entryOf = (row: CalloutConnection, loadedAt: number): Entry => {
   let secrets: { value: unknown } | undefined;
@@ -74,14 +73,12 @@ export class CalloutConnectionCache {
     return this.reload(id);
   };
 
-  /** The cached row while fresh (undefined when it must be read: `get`). */
-  fresh = (id: string): Entry | undefined => {
-    const entry = this.entries.get(id);
-    return entry && Date.now() - entry.loadedAt < this.ttlMs ? entry : undefined;
-  };
-
   /** The cached row while fresh, else one read shared by every caller asking meanwhile. */
-  get = async (id: string): Promise<Entry | null> => this.fresh(id) ?? this.loading.get(id) ?? this.reload(id);
+  get = async (id: string): Promise<Entry | null> => {
+    const entry = this.entries.get(id);
+    if (entry && Date.now() - entry.loadedAt < this.ttlMs) return entry;
+    return this.loading.get(id) ?? this.reload(id);
+  };
 
   /** Reads the row now (not joining an earlier read, which may predate the change the caller suspects). */
   reload = (id: string): Promise<Entry | null> => {

@@ -66,12 +66,8 @@ export const receiveCallout = async ({
 }): Promise<ReceiveCalloutResult> => {
   const connections = calloutConnectionsOf(db);
   const arrivedAt = Date.now();
-  // a cached row (only existing connections are cached) is used at once: no id check, no await, which costs a promise and a turn of the event loop
-  let entry = connections.fresh(connectionId) ?? null;
-  if (!entry) {
-    if (!connectionIdSchema.safeParse(connectionId).success) return { status: 404 };
-    entry = await connections.get(connectionId);
-  }
+  if (!connectionIdSchema.safeParse(connectionId).success) return { status: 404 };
+  let entry = await connections.get(connectionId);
 
   for (let attempt = 1; ; attempt++) {
     if (!entry) return { status: 404 };
@@ -80,8 +76,7 @@ export const receiveCallout = async ({
     if (vendor !== undefined && vendor !== vendorId) return { status: 404 };
     const webhooks = findConnector(vendorId)?.webhooks;
     if (!webhooks) return { status: 404 };
-    const verifying = entry.verifierFor(webhooks)({ rawBody, headers, url, remoteAddress });
-    const verified = verifying instanceof Promise ? await verifying : verifying;
+    const verified = await entry.verifierFor(webhooks)({ rawBody, headers, url, remoteAddress });
 
     if (!verified.ok) {
       if (attempt < MAX_ATTEMPTS) {
