@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { account, customer, ensureCanvasScaleFlow, heldOnKey, MAPPED, mappedTarget, partnerOf, TARGETS, unmapKeys } from "./mappings-scale-seed";
+import { account, customer, ensureCanvasScaleFlow, heldOnKey, MAPPED, mappedTarget, partnerOf, resetHeldKeys, TARGETS, unmapKeys } from "./mappings-scale-seed";
 import { SANDBOX_CONTROL } from "./records-support";
 
 /*
@@ -254,6 +254,7 @@ test("with both columns filtered and scrolled by the wheel, the drag line stays 
 test("after saving a mapping the admin keeps the records held, releases them later from the canvas, then lets the flow release by itself", async ({ adminPage: page }) => {
   test.setTimeout(180_000);
   const flowId = await ensureScaleFlow(page.request);
+  await resetHeldKeys({ ...ports, flowId, sourceKeys: ["ZA-HELD-1", "ZA-HELD-2"] });
   await openCanvas(page, flowId);
   await page.getByLabel("Search Zuora billing account").fill("ZA-HELD");
   await page.getByLabel("Search Acumatica customer").fill("SC0007");

@@ -93,3 +93,20 @@ export const mappedTarget = ({ flowId, kind, sourceKey, ...appDb }: AppDb & { fl
 /** Removes the mappings of these source keys, so a journey that maps them starts from "unmapped" on a retry too. */
 export const unmapKeys = ({ flowId, kind, sourceKeys, ...appDb }: AppDb & { flowId: string; kind: string; sourceKeys: string[] }) =>
   withDb(appDb, (db) => db.query(`DELETE FROM "ValueMap" WHERE "flowId" = $1 AND kind = $2 AND "sourceKey" = ANY($3::text[])`, [flowId, kind, sourceKeys]));
+
+/**
+ * Puts the held journey's records back where the seed left them: these keys unmapped, their invoices held on
+ * them, and the flow asking after each saved mapping. A retry of the journey then starts from the same state.
+ */
+export const resetHeldKeys = ({ flowId, sourceKeys, ...appDb }: AppDb & { flowId: string; sourceKeys: string[] }) =>
+  withDb(appDb, async (db) => {
+    await db.query(`DELETE FROM "ValueMap" WHERE "flowId" = $1 AND kind = 'customer' AND "sourceKey" = ANY($2::text[])`, [flowId, sourceKeys]);
+    await db.query(`UPDATE "Flow" SET "releaseOnMapping" = false WHERE id = $1`, [flowId]);
+    await db.query(
+      `UPDATE "SyncRecord" r SET status = 'held', "statusReason" = 'mapping-missing',
+              missing = jsonb_build_array(jsonb_build_object('kind', 'customer', 'sourceKey', k.key, 'label', 'Held Account'))
+         FROM unnest($2::text[]) k(key)
+        WHERE r."flowId" = $1 AND r."objectType" = 'invoice' AND r."sourceId" LIKE 'held-' || k.key || '-%'`,
+      [flowId, sourceKeys],
+    );
+  });
