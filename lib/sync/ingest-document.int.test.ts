@@ -143,4 +143,29 @@ describe("ingesting a page of documents at once", () => {
     expect((await ingest([doc("old", 7)])).map((x) => x.outcome)).toEqual(["unchanged"]);
     expect((await ingest([doc("old", 7, { note: "same second" })])).map((x) => x.outcome)).toEqual(["reprocess"]);
   });
+
+  it("with newOnly, records a document the ledger lacks and leaves an existing record as it is and unlocked while the caller's transaction stays open (a hold's dependencies)", async () => {
+    await ingest([doc("dep", 1)]);
+    const before = await recordOf("dep");
+    /** whether another transaction can lock the record's row at once while `ingested` is open */
+    const lockableWhileOpen = async (newOnly: boolean) =>
+      t.db.$transaction(async (tx) => {
+        const outcomes = await ingestDocuments({ tx, flow, documents: [doc("dep", 2, { note: "newer" }), doc(`fresh-${String(newOnly)}`, 1)], origin: "dependency", batched: true, newOnly });
+        const other = await t.db
+          .$transaction((o) => o.$queryRaw`SELECT id FROM "SyncRecord" WHERE id = ${before.id}::uuid FOR UPDATE NOWAIT`)
+          .then(
+            () => "lockable",
+            (err: unknown) => (String(err).includes("55P03") || String(err).includes("could not obtain lock") ? "locked" : Promise.reject(err)),
+          );
+        return { outcomes: outcomes.map((r) => r.outcome), other };
+      });
+    expect(await lockableWhileOpen(true)).toEqual({ outcomes: ["unchanged", "new"], other: "lockable" });
+    // the record kept its version, payload and trail; the new one was recorded and queued as any dependency
+    const after = await recordOf("dep");
+    expect(after).toMatchObject({ sourceVersion: before.sourceVersion, sourcePayload: before.sourcePayload, status: "pending" });
+    expect(after.events).toHaveLength(before.events.length);
+    expect((await recordOf("fresh-true")).events.map((e) => e.kind)).toEqual(["received", "fetched"]);
+    // without it the existing record is compared under its row lock, held until the caller commits
+    expect(await lockableWhileOpen(false)).toEqual({ outcomes: ["reprocess", "new"], other: "locked" });
+  });
 });

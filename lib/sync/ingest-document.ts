@@ -66,6 +66,7 @@ export const ingestDocuments = async ({
   definition,
   targetLookUp,
   batched = false,
+  newOnly = false,
 }: {
   /** a Prisma transaction, or a driver transaction (runSqlTransaction): only raw statements run on it */
   tx: SqlTx;
@@ -86,6 +87,14 @@ export const ingestDocuments = async ({
   targetLookUp?: { answers: ReadonlyMap<string, readonly TargetLookUpHit[]>; askedAt: number };
   /** queue the records in batch jobs (see enqueueRecords): for callers that never address a record's job by its key */
   batched?: boolean;
+  /**
+   * Only documents the ledger does not hold yet are recorded; a record that exists is left as it is,
+   * unlocked and `unchanged` (its version is not compared). For a hold's dependencies, fetched because
+   * the flow had not seen them a moment before: when another hold ingested the same one meanwhile,
+   * locking its row would make every hold that raced it wait for the one before, and the dependency's
+   * own claim wait for them all (the first records of a new customer).
+   */
+  newOnly?: boolean;
 }): Promise<{ outcome: IngestOutcome; recordId: string }[]> => {
   // One document per (objectType, sourceId): the newest wins.
   const unique = new Map<string, SourceDocument>();
@@ -128,7 +137,14 @@ export const ingestDocuments = async ({
 
     const rest = docs.filter((d) => !created.has(documentKey(d)));
     const stored = new Map<string, Stored>();
-    if (rest.length > 0) {
+    if (rest.length > 0 && newOnly) {
+      const existing = await tx.$queryRaw<{ id: string; objectType: string; sourceId: string }[]>`
+        SELECT s.id, s."objectType", s."sourceId" FROM "SyncRecord" s
+        JOIN unnest(${rest.map((d) => d.objectType)}::text[], ${rest.map((d) => d.sourceId)}::text[]) AS k("objectType", "sourceId")
+          ON s."objectType" = k."objectType" AND s."sourceId" = k."sourceId"
+        WHERE s."flowId" = ${flow.id}::uuid`;
+      for (const r of existing) results.set(documentKey(r), { outcome: "unchanged", recordId: r.id });
+    } else if (rest.length > 0) {
       // samePayload: the document read now equals the newest one read before (rows from before the
       // digest column compare with the stored payload)
       const locked = await tx.$queryRaw<Stored[]>`
@@ -156,6 +172,7 @@ export const ingestDocuments = async ({
         results.set(k, { outcome: "new", recordId: newId });
         continue;
       }
+      if (newOnly && results.has(k)) continue;
       const s = stored.get(k);
       if (!s) throw new Error(`SyncRecord ${d.objectType}/${d.sourceId} vanished during ingest`);
       if (!isNewer(d, s, () => s.samePayload)) {

@@ -351,7 +351,8 @@ export const processRecord = async ({
     if (plan.action === "hold") {
       const hold = plan;
       // Dependencies the flow has not seen are fetched from the source now (no transaction open) and
-      // ingested with the hold.
+      // ingested with the hold; one another hold ingested meanwhile is left as it is (newOnly), so the
+      // holds of a new customer's first documents neither queue on its row nor keep it from its claim.
       const ensure = hold.ensure ?? [];
       const dependencies: SourceDocument[] = [];
       if (ensure.length > 0) {
@@ -368,7 +369,7 @@ export const processRecord = async ({
         }
       }
       return await db.$transaction(async (tx): Promise<ProcessOutcome> => {
-        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition, batched: true });
+        if (dependencies.length > 0) await ingestDocuments({ tx, flow, documents: dependencies, origin: "dependency", definition, batched: true, newOnly: true });
         // Held, with the SHARE locks of the keys it waits on taken after its row (see lockFlowDependencies) ...
         const settled = await settleRecordIn(tx, {
           recordId,
