@@ -8,6 +8,9 @@ import { receiveCallout } from "./receive-callout";
 /** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
 export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
 
+/** The floor's answer: the bytes Zuora's acknowledgement sends (lib/connectors/zuora/webhooks.ts), so both answers cost Node alike. */
+const BENCH_FLOOR_ACK = { success: true };
+
 /** A body of a declared length: Node's parser never delivers more than the length declared. */
 const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -101,7 +104,25 @@ const headersOf = (req: IncomingMessage): WebhookHeaders => ({
  * web Request with a stream body and pipes a web Response back, which alone cost about as much
  * server CPU as Next's whole 405 answer (bench/README.md, Webhook intake); this runs on node:http's objects directly.
  */
-export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId }: { db: () => Db; req: IncomingMessage; res: ServerResponse; vendor: string; connectionId: string }) => {
+export const answerCalloutRequest = async ({
+  db,
+  req,
+  res,
+  vendor,
+  connectionId,
+  benchFloor = false,
+}: {
+  db: () => Db;
+  req: IncomingMessage;
+  res: ServerResponse;
+  vendor: string;
+  connectionId: string;
+  /**
+   * The bench's framework floor (BENCH_INTAKE_FLOOR, never in production): the body read as a callout's is,
+   * then answered as Zuora's acknowledgement is, with nothing verified or stored (bench/scenarios/intake.ts).
+   */
+  benchFloor?: boolean;
+}) => {
   try {
     if (req.method !== "POST") return send(res, 405, undefined, { allow: "POST" });
     const declared = Number(req.headers["content-length"] ?? "0");
@@ -109,6 +130,7 @@ export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId 
     if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
     const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
     if (!rawBody) return tooLarge();
+    if (benchFloor) return send(res, 200, BENCH_FLOOR_ACK);
     const client = db();
     const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
     if (result.status === 404) return send(res, 404, { success: false, error: "not found" });
