@@ -109,11 +109,15 @@ const median = (xs: number[]) => {
  * Webhook intake: autocannon against the PRODUCTION build (`next start`), each request a signed
  * Zuora callout with its own Zuora-Notification-Id (so each one is verified, recorded and queued, not
  * deduplicated), acknowledged = HTTP 200; against the same load as GETs on the same URL, which the
- * route answers 405 at once: the framework's own ceiling. The two kinds alternate on ONE server for
- * `rounds` rounds each (after a warm-up of both, so the JIT has compiled both paths), so that the
- * load other processes put on a shared machine hits both alike; the figure is the median of the
- * per-round ratios, with the server's and Postgres's CPU per request (steadier than rates on a shared
- * machine) and the load average of each round. Builds the app first when .next holds no build.
+ * route answers 405 at once: the framework's own ceiling; and the same signed POSTs on the route's
+ * bench-only floor (the server is started with BENCH_INTAKE_FLOOR), which reads the body as a callout's
+ * and answers as a callout is answered, verifying and storing nothing: what Next and Node alone cost a
+ * POST with a body and a 200 with one. The three kinds alternate on ONE server for `rounds` rounds each,
+ * their order rotated every round (after a warm-up of each, so the JIT has compiled every path), so that
+ * the load other processes put on a shared machine hits all alike; the figures are medians of the
+ * per-round ratios (callouts to the 405, the floor to the 405, callouts to the floor), with the
+ * server's and Postgres's CPU per request (steadier than rates on a shared machine) and the load
+ * average of each round. Builds the app first when .next holds no build.
  *
  * BENCH_INTAKE_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`): node flags of
  * the server (a CPU profile is written when it stops at the end).

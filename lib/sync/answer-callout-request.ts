@@ -8,7 +8,8 @@ import { receiveCallout } from "./receive-callout";
 /** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
 export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
 
-/** The floor's answer: the bytes Zuora's acknowledgement sends (lib/connectors/zuora/webhooks.ts), so both answers cost Node alike. */
+/** The bench floor's vendor name in the route's URL, and its answer: the bytes of Zuora's acknowledgement (lib/connectors/zuora/webhooks.ts), so both answers cost Node alike. */
+const BENCH_FLOOR_VENDOR = "bench-floor";
 const BENCH_FLOOR_ACK = { success: true };
 
 /** A body of a declared length: Node's parser never delivers more than the length declared. */
@@ -118,8 +119,10 @@ export const answerCalloutRequest = async ({
   vendor: string;
   connectionId: string;
   /**
-   * The bench's framework floor (BENCH_INTAKE_FLOOR, never in production): the body read as a callout's is,
-   * then answered as Zuora's acknowledgement is, with nothing verified or stored (bench/scenarios/intake.ts).
+   * Whether the bench's framework floor is served (BENCH_INTAKE_FLOOR, never in production): a request
+   * naming the vendor `bench-floor` then has its body read as a callout's is and is answered as Zuora's
+   * acknowledgement is, with nothing verified or stored (bench/scenarios/intake.ts). Otherwise that name
+   * is an unknown vendor like any other (404).
    */
   benchFloor?: boolean;
 }) => {
@@ -130,7 +133,7 @@ export const answerCalloutRequest = async ({
     if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
     const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
     if (!rawBody) return tooLarge();
-    if (benchFloor) return send(res, 200, BENCH_FLOOR_ACK);
+    if (benchFloor && vendor === BENCH_FLOOR_VENDOR) return send(res, 200, BENCH_FLOOR_ACK);
     const client = db();
     const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
     if (result.status === 404) return send(res, 404, { success: false, error: "not found" });
