@@ -11,9 +11,11 @@ import { freePort } from "../../scripts/embedded-postgres";
 
 /**
  * callouts: signed Zuora callouts on the webhook route; ceiling: GETs on the same URL (405); floor: the same
- * POSTs (body, headers) on the route's bench-only floor, which reads the body and answers as the callout does.
+ * POSTs (body, headers) on the route's bench-only floor, which reads the body and answers as the callout does;
+ * deferredFloor: the same answered 3 ms later, after the handler has returned, as a callout is answered once
+ * its statement commits (under `next start` that costs Next less than answering inside the handler: bench/README.md).
  */
-export type IntakeKind = "callouts" | "ceiling" | "floor";
+export type IntakeKind = "callouts" | "ceiling" | "floor" | "deferredFloor";
 
 export type IntakeRound = {
   round: number;
@@ -64,10 +66,15 @@ export type IntakeResult = {
   floorToCeilingRatio: number;
   /** median over the rounds of (callouts/s) / (floor/s of the same round): what verifying and the durable write keep of the floor */
   calloutsToFloorRatio: number;
+  /** the floor answered 3 ms later, after the handler returned (deferredFloor), and the same two ratios for it */
+  deferredFloorPerSecond: number;
+  deferredFloorToCeilingRatio: number;
+  calloutsToDeferredFloorRatio: number;
   /** CPU time of the server process per request: callouts, and the 405 ceiling (less noisy than rates on a shared machine) */
   serverCpuUsPerCallout: number;
   serverCpuUsPerCeilingRequest: number;
   serverCpuUsPerFloorRequest: number;
+  serverCpuUsPerDeferredFloorRequest: number;
   /** serverCpuUsPerCeilingRequest / serverCpuUsPerCallout */
   cpuRatio: number;
   /** Postgres CPU per acknowledged callout (all backends: the insert, the job, the commit) */
@@ -97,7 +104,7 @@ const rssOf = (pid: number) => {
   }
 };
 
-const KINDS: IntakeKind[] = ["callouts", "ceiling", "floor"];
+const KINDS: IntakeKind[] = ["callouts", "ceiling", "floor", "deferredFloor"];
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -112,7 +119,7 @@ const median = (xs: number[]) => {
  * route answers 405 at once: the framework's own ceiling; and the same signed POSTs on the route's
  * bench-only floor (the server is started with BENCH_INTAKE_FLOOR), which reads the body as a callout's
  * and answers as a callout is answered, verifying and storing nothing: what Next and Node alone cost a
- * POST with a body and a 200 with one. The three kinds alternate on ONE server for `rounds` rounds each,
+ * POST with a body and a 200 with one; and that floor answered 3 ms later (deferredFloor). The four kinds alternate on ONE server for `rounds` rounds each,
  * their order rotated every round (after a warm-up of each, so the JIT has compiled every path), so that
  * the load other processes put on a shared machine hits all alike; the figures are medians of the
  * per-round ratios (callouts to the 405, the floor to the 405, callouts to the floor), with the
@@ -188,6 +195,7 @@ export const webhookIntake = async (
       callouts: (load) => signedPosts(target, load),
       ceiling: (load) => autocannon({ url: target, method: "GET", connections, ...load }),
       floor: (load) => signedPosts(`${base}/api/webhooks/bench-floor/${connection.id}`, load),
+      deferredFloor: (load) => signedPosts(`${base}/api/webhooks/bench-floor-deferred/${connection.id}`, load),
     };
     const answeredOf = (kind: IntakeKind, result: autocannon.Result) => (kind === "ceiling" ? result["4xx"] : result["2xx"]);
     // warm-up of every path (production compiles nothing on a request, but pools open and the JIT warms)
@@ -198,7 +206,7 @@ export const webhookIntake = async (
 
     const before = await db.inboundEvent.count();
     const detail: IntakeRound[] = [];
-    const results: Record<IntakeKind, autocannon.Result[]> = { callouts: [], ceiling: [], floor: [] };
+    const results: Record<IntakeKind, autocannon.Result[]> = { callouts: [], ceiling: [], floor: [], deferredFloor: [] };
     const calloutResults = results.callouts;
     const ceilingResults = results.ceiling;
     const measure = async (round: number, kind: IntakeKind) => {
@@ -268,9 +276,13 @@ export const webhookIntake = async (
       floorPerSecond: Math.round(sum(results.floor, (r) => r["2xx"]) / measuredSeconds),
       floorToCeilingRatio: ratioOf("floor", "ceiling"),
       calloutsToFloorRatio: ratioOf("callouts", "floor"),
+      deferredFloorPerSecond: Math.round(sum(results.deferredFloor, (r) => r["2xx"]) / measuredSeconds),
+      deferredFloorToCeilingRatio: ratioOf("deferredFloor", "ceiling"),
+      calloutsToDeferredFloorRatio: ratioOf("callouts", "deferredFloor"),
       serverCpuUsPerCallout: cpuPerCallout,
       serverCpuUsPerCeilingRequest: cpuPerCeiling,
       serverCpuUsPerFloorRequest: median(ofKind("floor").map((d) => d.serverCpuUsPerRequest)),
+      serverCpuUsPerDeferredFloorRequest: median(ofKind("deferredFloor").map((d) => d.serverCpuUsPerRequest)),
       cpuRatio: Number((cpuPerCeiling / Math.max(1, cpuPerCallout)).toFixed(3)),
       postgresCpuUsPerCallout: median(ofKind("callouts").map((d) => d.postgresCpuUsPerRequest)),
       loadAverage: `${Math.min(...loads)}-${Math.max(...loads)}`,

@@ -117,6 +117,9 @@ describe("the webhook route's answer", () => {
     const floor = await post(`${floorUrl}?floor`, { ...headers, "X-Zuora-Signature": "not-a-signature" }, b);
     expect(floor).toMatchObject({ status: 200, body: '{"success":true}' });
     expect(floor.headers["content-length"]).toBe(String(Buffer.byteLength('{"success":true}')));
+    // the deferred floor answers the same, later; without the setting it is an unknown vendor too
+    expect(await post(`${served.url}/api/webhooks/bench-floor-deferred/${connectionId}?floor`, headers, b)).toMatchObject({ status: 200, body: '{"success":true}' });
+    expect(await post(`${served.url}/api/webhooks/bench-floor-deferred/${connectionId}`, headers, b)).toMatchObject({ status: 404 });
     // the size limit and the method check still come first; a real vendor's callout is still verified
     expect(await post(`${floorUrl}?floor`, { "Content-Type": "application/json" }, "x".repeat(64 * 1024 + 1))).toMatchObject({ status: 413 });
     expect((await fetch(`${floorUrl}?floor`)).status).toBe(405);

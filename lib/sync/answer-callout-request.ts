@@ -10,6 +10,9 @@ export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
 
 /** The bench floor's vendor name in the route's URL, and its answer: the bytes of Zuora's acknowledgement (lib/connectors/zuora/webhooks.ts), so both answers cost Node alike. */
 const BENCH_FLOOR_VENDOR = "bench-floor";
+/** The same floor answered a few ms later, after the handler has returned, as a callout is answered once its statement commits. */
+const BENCH_DEFERRED_FLOOR_VENDOR = "bench-floor-deferred";
+const BENCH_DEFERRED_FLOOR_MS = 3;
 const BENCH_FLOOR_ACK = { success: true };
 
 /** A body of a declared length: Node's parser never delivers more than the length declared. */
@@ -119,10 +122,10 @@ export const answerCalloutRequest = async ({
   vendor: string;
   connectionId: string;
   /**
-   * Whether the bench's framework floor is served (BENCH_INTAKE_FLOOR, never in production): a request
+   * Whether the bench's framework floors are served (BENCH_INTAKE_FLOOR, never in production): a request
    * naming the vendor `bench-floor` then has its body read as a callout's is and is answered as Zuora's
-   * acknowledgement is, with nothing verified or stored (bench/scenarios/intake.ts). Otherwise that name
-   * is an unknown vendor like any other (404).
+   * acknowledgement is, with nothing verified or stored (bench/scenarios/intake.ts); `bench-floor-deferred`
+   * the same, answered 3 ms later. Otherwise those names are unknown vendors like any other (404).
    */
   benchFloor?: boolean;
 }) => {
@@ -134,6 +137,7 @@ export const answerCalloutRequest = async ({
     const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
     if (!rawBody) return tooLarge();
     if (benchFloor && vendor === BENCH_FLOOR_VENDOR) return send(res, 200, BENCH_FLOOR_ACK);
+    if (benchFloor && vendor === BENCH_DEFERRED_FLOOR_VENDOR) return void setTimeout(() => send(res, 200, BENCH_FLOOR_ACK), BENCH_DEFERRED_FLOOR_MS);
     const client = db();
     const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
     if (result.status === 404) return send(res, 404, { success: false, error: "not found" });
