@@ -54,6 +54,12 @@ const envSchema = z.object({
   INBOUND_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** At most this many processed inbound events are kept per connection (the newest). */
   INBOUND_EVENT_BUDGET_PER_CONNECTION: z.coerce.number().int().min(100).default(100_000),
+  /**
+   * Bench only (`npm run bench -- --only intake` sets it on the server it starts): also serve the webhook
+   * route's framework floor, a POST whose body is read and answered 200 with nothing verified or stored
+   * (lib/sync/answer-intake-floor-request.ts). Never set it on a server vendors can reach.
+   */
+  BENCH_INTAKE_FLOOR: booleanString.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -9,9 +9,17 @@ import { mb, type BenchContext } from "../lib/context";
 import { BENCH_CALLOUT_SECRET, root } from "../lib/stack";
 import { freePort } from "../../scripts/embedded-postgres";
 
+/**
+ * callouts: signed Zuora callouts on the webhook route; ceiling: GETs on the same URL (405); floor: the same
+ * POSTs (body, headers) on the route's bench-only floor, which reads the body and answers as the callout does;
+ * deferredFloor: the same answered 3 ms later, after the handler has returned, as a callout is answered once
+ * its statement commits (under `next start` that costs Next less than answering inside the handler: bench/README.md).
+ */
+export type IntakeKind = "callouts" | "ceiling" | "floor" | "deferredFloor";
+
 export type IntakeRound = {
   round: number;
-  kind: "callouts" | "ceiling";
+  kind: IntakeKind;
   seconds: number;
   perSecond: number;
   p99Ms: number;
@@ -22,7 +30,7 @@ export type IntakeRound = {
 
 export type IntakeResult = {
   scenario: string;
-  /** rounds of each kind, alternated on one server (callouts, ceiling, callouts, ...) */
+  /** rounds of each kind, alternated on one server (the order rotated every round) */
   rounds: number;
   secondsPerRound: number;
   connections: number;
@@ -45,11 +53,28 @@ export type IntakeResult = {
    */
   ceilingPerSecond: number;
   ceilingP99Ms: number;
-  /** median over the rounds of (callouts/s) / (ceiling/s of the round next to it): the issue's figure */
+  /** median over the rounds of (callouts/s) / (ceiling/s of the same round): the issue's figure */
   throughputRatio: number;
+  /**
+   * The framework's floor for a POST with a body on the same route (BENCH_INTAKE_FLOOR): the callout's own
+   * request read by the route's own body reader and answered with the callout's acknowledgement, nothing
+   * verified or stored. What Next and Node cost a callout before any of its work: the part of the 405's
+   * rate no handler can keep.
+   */
+  floorPerSecond: number;
+  /** median over the rounds of (floor/s) / (ceiling/s of the same round) */
+  floorToCeilingRatio: number;
+  /** median over the rounds of (callouts/s) / (floor/s of the same round): what verifying and the durable write keep of the floor */
+  calloutsToFloorRatio: number;
+  /** the floor answered 3 ms later, after the handler returned (deferredFloor), and the same two ratios for it */
+  deferredFloorPerSecond: number;
+  deferredFloorToCeilingRatio: number;
+  calloutsToDeferredFloorRatio: number;
   /** CPU time of the server process per request: callouts, and the 405 ceiling (less noisy than rates on a shared machine) */
   serverCpuUsPerCallout: number;
   serverCpuUsPerCeilingRequest: number;
+  serverCpuUsPerFloorRequest: number;
+  serverCpuUsPerDeferredFloorRequest: number;
   /** serverCpuUsPerCeilingRequest / serverCpuUsPerCallout */
   cpuRatio: number;
   /** Postgres CPU per acknowledged callout (all backends: the insert, the job, the commit) */
@@ -79,6 +104,8 @@ const rssOf = (pid: number) => {
   }
 };
 
+const KINDS: IntakeKind[] = ["callouts", "ceiling", "floor", "deferredFloor"];
+
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -89,11 +116,15 @@ const median = (xs: number[]) => {
  * Webhook intake: autocannon against the PRODUCTION build (`next start`), each request a signed
  * Zuora callout with its own Zuora-Notification-Id (so each one is verified, recorded and queued, not
  * deduplicated), acknowledged = HTTP 200; against the same load as GETs on the same URL, which the
- * route answers 405 at once: the framework's own ceiling. The two kinds alternate on ONE server for
- * `rounds` rounds each (after a warm-up of both, so the JIT has compiled both paths), so that the
- * load other processes put on a shared machine hits both alike; the figure is the median of the
- * per-round ratios, with the server's and Postgres's CPU per request (steadier than rates on a shared
- * machine) and the load average of each round. Builds the app first when .next holds no build.
+ * route answers 405 at once: the framework's own ceiling; and the same signed POSTs on the route's
+ * bench-only floor (the server is started with BENCH_INTAKE_FLOOR), which reads the body as a callout's
+ * and answers as a callout is answered, verifying and storing nothing: what Next and Node alone cost a
+ * POST with a body and a 200 with one; and that floor answered 3 ms later (deferredFloor). The four kinds alternate on ONE server for `rounds` rounds each,
+ * their order rotated every round (after a warm-up of each, so the JIT has compiled every path), so that
+ * the load other processes put on a shared machine hits all alike; the figures are medians of the
+ * per-round ratios (callouts to the 405, the floor to the 405, callouts to the floor), with the
+ * server's and Postgres's CPU per request (steadier than rates on a shared machine) and the load
+ * average of each round. Builds the app first when .next holds no build.
  *
  * BENCH_INTAKE_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`): node flags of
  * the server (a CPU profile is written when it stops at the end).
@@ -123,6 +154,7 @@ export const webhookIntake = async (
       NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: "warn",
+      BENCH_INTAKE_FLOOR: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -148,9 +180,10 @@ export const webhookIntake = async (
     const target = `${base}/api/webhooks/zuora/${connection.id}`;
     const headers = { "content-type": "application/json", "x-zuora-signature": signature };
     let n = 0;
-    const callouts = (load: { duration: number } | { amount: number }) =>
+    type Load = { duration: number } | { amount: number };
+    const signedPosts = (url: string, load: Load) =>
       autocannon({
-        url: target,
+        url,
         method: "POST",
         connections,
         ...load,
@@ -158,26 +191,35 @@ export const webhookIntake = async (
         headers,
         requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, "zuora-notification-id": `bench-${process.pid}-${n++}` } }) }],
       });
-    const ceiling = (load: { duration: number } | { amount: number }) => autocannon({ url: target, method: "GET", connections, ...load });
-    // warm-up of both paths (production compiles nothing on a request, but pools open and the JIT warms)
-    await callouts({ amount: 2_000 });
-    await ceiling({ amount: 2_000 });
+    const run: Record<IntakeKind, (load: Load) => Promise<autocannon.Result>> = {
+      callouts: (load) => signedPosts(target, load),
+      ceiling: (load) => autocannon({ url: target, method: "GET", connections, ...load }),
+      floor: (load) => signedPosts(`${base}/api/webhooks/bench-floor/${connection.id}`, load),
+      deferredFloor: (load) => signedPosts(`${base}/api/webhooks/bench-floor-deferred/${connection.id}`, load),
+    };
+    const answeredOf = (kind: IntakeKind, result: autocannon.Result) => (kind === "ceiling" ? result["4xx"] : result["2xx"]);
+    // warm-up of every path (production compiles nothing on a request, but pools open and the JIT warms)
+    for (const kind of KINDS) {
+      const warm = await run[kind]({ amount: 2_000 });
+      if (answeredOf(kind, warm) === 0) throw new Error(`intake bench: the ${kind} requests got no expected answer (${warm.non2xx} non-2xx)`);
+    }
 
     const before = await db.inboundEvent.count();
     const detail: IntakeRound[] = [];
-    const calloutResults: autocannon.Result[] = [];
-    const ceilingResults: autocannon.Result[] = [];
-    const measure = async (round: number, kind: IntakeRound["kind"]) => {
+    const results: Record<IntakeKind, autocannon.Result[]> = { callouts: [], ceiling: [], floor: [], deferredFloor: [] };
+    const calloutResults = results.callouts;
+    const ceilingResults = results.ceiling;
+    const measure = async (round: number, kind: IntakeKind) => {
       const cpu0 = cpuMsOf(server.pid!);
       const pg0 = ctx.pg.cpuSeconds();
       const from = process.hrtime.bigint() / 1000n;
-      const result = kind === "callouts" ? await callouts({ duration: seconds }) : await ceiling({ duration: seconds });
+      const result = await run[kind]({ duration: seconds });
       // CLOCK_MONOTONIC in µs, the clock of a --cpu-prof profile's timestamps: to cut the server's profile by round
       if (nodeArgs.length > 0) console.log(`  round ${round} ${kind}: monotonic µs ${from}-${process.hrtime.bigint() / 1000n}`);
       const cpuMs = cpuMsOf(server.pid!) - cpu0;
       const pgMs = (ctx.pg.cpuSeconds() - pg0) * 1000;
-      (kind === "callouts" ? calloutResults : ceilingResults).push(result);
-      const answered = kind === "callouts" ? result["2xx"] : result["4xx"];
+      results[kind].push(result);
+      const answered = answeredOf(kind, result);
       const total = Math.max(1, result.requests.total);
       detail.push({
         round,
@@ -191,8 +233,8 @@ export const webhookIntake = async (
       });
     };
     for (let round = 1; round <= rounds; round++) {
-      // the order flips every round, so neither kind always runs first after the other
-      const order: IntakeRound["kind"][] = round % 2 ? ["callouts", "ceiling"] : ["ceiling", "callouts"];
+      // the order rotates every round, so no kind always runs first or after the same other
+      const order = KINDS.map((_, k) => KINDS[(k + round - 1) % KINDS.length]!);
       for (const kind of order) await measure(round, kind);
     }
     console.table(detail);
@@ -204,8 +246,10 @@ export const webhookIntake = async (
       `SELECT count(*) AS lost FROM "InboundEvent" e WHERE NOT EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'callout:' || e.id)`,
     );
     const sum = (rs: autocannon.Result[], f: (r: autocannon.Result) => number) => rs.reduce((s, r) => s + f(r), 0);
-    const ofKind = (kind: IntakeRound["kind"]) => detail.filter((d) => d.kind === kind);
-    const ratios = ofKind("callouts").map((c) => c.perSecond / Math.max(1, ofKind("ceiling").find((x) => x.round === c.round)!.perSecond));
+    const ofKind = (kind: IntakeKind) => detail.filter((d) => d.kind === kind);
+    /** median over the rounds of kind a's rate over kind b's in the same round */
+    const ratioOf = (a: IntakeKind, b: IntakeKind) =>
+      Number(median(ofKind(a).map((x) => x.perSecond / Math.max(1, ofKind(b).find((y) => y.round === x.round)!.perSecond))).toFixed(3));
     const cpuPerCallout = median(ofKind("callouts").map((d) => d.serverCpuUsPerRequest));
     const cpuPerCeiling = median(ofKind("ceiling").map((d) => d.serverCpuUsPerRequest));
     const loads = detail.map((d) => d.loadAverage1m);
@@ -228,9 +272,17 @@ export const webhookIntake = async (
       serverPeakRssMb: mb(peak),
       ceilingPerSecond: Math.round(sum(ceilingResults, (r) => r["4xx"]) / measuredSeconds),
       ceilingP99Ms: median(ceilingResults.map((r) => r.latency.p99)),
-      throughputRatio: Number(median(ratios).toFixed(3)),
+      throughputRatio: ratioOf("callouts", "ceiling"),
+      floorPerSecond: Math.round(sum(results.floor, (r) => r["2xx"]) / measuredSeconds),
+      floorToCeilingRatio: ratioOf("floor", "ceiling"),
+      calloutsToFloorRatio: ratioOf("callouts", "floor"),
+      deferredFloorPerSecond: Math.round(sum(results.deferredFloor, (r) => r["2xx"]) / measuredSeconds),
+      deferredFloorToCeilingRatio: ratioOf("deferredFloor", "ceiling"),
+      calloutsToDeferredFloorRatio: ratioOf("callouts", "deferredFloor"),
       serverCpuUsPerCallout: cpuPerCallout,
       serverCpuUsPerCeilingRequest: cpuPerCeiling,
+      serverCpuUsPerFloorRequest: median(ofKind("floor").map((d) => d.serverCpuUsPerRequest)),
+      serverCpuUsPerDeferredFloorRequest: median(ofKind("deferredFloor").map((d) => d.serverCpuUsPerRequest)),
       cpuRatio: Number((cpuPerCeiling / Math.max(1, cpuPerCallout)).toFixed(3)),
       postgresCpuUsPerCallout: median(ofKind("callouts").map((d) => d.postgresCpuUsPerRequest)),
       loadAverage: `${Math.min(...loads)}-${Math.max(...loads)}`,

@@ -47,7 +47,8 @@ describe("the webhook route's answer", () => {
       // called a turn after the request arrives, as after Next's routing: a small body is then already parsed
       async (req, res, { vendor = "", connectionId: id = "" }) => {
         await new Promise((r) => setImmediate(r));
-        await answerCalloutRequest({ db: () => t.db, req, res, vendor, connectionId: id });
+        // a query string `?floor` stands for BENCH_INTAKE_FLOOR on the server (the bench floor served)
+        await answerCalloutRequest({ db: () => t.db, req, res, vendor, connectionId: id, benchFloor: (req.url ?? "").endsWith("?floor") });
       },
       /^\/api\/webhooks\/(?<vendor>[^/]*)\/(?<connectionId>[^/]*)$/,
     );
@@ -103,5 +104,26 @@ describe("the webhook route's answer", () => {
     expect(await t.db.inboundEvent.count({ where: { vendorEventId: "answer-a, answer-b" } })).toBe(1);
     expect(await post(url(), { "Zuora-Notification-Id": "answer-3", "X-Zuora-Signature": [sign(b), sign(b)] }, b)).toMatchObject({ status: 401 });
     expect(await t.db.inboundEvent.count({ where: { vendorEventId: "answer-3" } })).toBe(0);
+  });
+
+  it("serves the bench's floor only when the server is told to: a body read and answered as a callout's, nothing stored", async () => {
+    const b = body(5);
+    const floorUrl = `${served.url}/api/webhooks/bench-floor/${connectionId}`;
+    const headers = { "Content-Type": "application/json", "Zuora-Notification-Id": "answer-floor", "X-Zuora-Signature": sign(b) };
+    const before = await t.db.inboundEvent.count();
+    // without the setting, bench-floor is an unknown vendor
+    expect(await post(floorUrl, headers, b)).toMatchObject({ status: 404 });
+    // with it: Zuora's acknowledgement, whatever the signature, and nothing recorded
+    const floor = await post(`${floorUrl}?floor`, { ...headers, "X-Zuora-Signature": "not-a-signature" }, b);
+    expect(floor).toMatchObject({ status: 200, body: '{"success":true}' });
+    expect(floor.headers["content-length"]).toBe(String(Buffer.byteLength('{"success":true}')));
+    // the deferred floor answers the same, later; without the setting it is an unknown vendor too
+    expect(await post(`${served.url}/api/webhooks/bench-floor-deferred/${connectionId}?floor`, headers, b)).toMatchObject({ status: 200, body: '{"success":true}' });
+    expect(await post(`${served.url}/api/webhooks/bench-floor-deferred/${connectionId}`, headers, b)).toMatchObject({ status: 404 });
+    // the size limit and the method check still come first; a real vendor's callout is still verified
+    expect(await post(`${floorUrl}?floor`, { "Content-Type": "application/json" }, "x".repeat(64 * 1024 + 1))).toMatchObject({ status: 413 });
+    expect((await fetch(`${floorUrl}?floor`)).status).toBe(405);
+    expect(await post(`${url()}?floor`, { ...headers, "X-Zuora-Signature": "not-a-signature" }, b)).toMatchObject({ status: 401 });
+    expect(await t.db.inboundEvent.count()).toBe(before);
   });
 });

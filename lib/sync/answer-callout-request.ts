@@ -8,6 +8,13 @@ import { receiveCallout } from "./receive-callout";
 /** Callouts and webhooks carry ids (or one small event); anything larger is refused unread. */
 export const MAX_CALLOUT_BODY_BYTES = 64 * 1024;
 
+/** The bench floor's vendor name in the route's URL, and its answer: the bytes of Zuora's acknowledgement (lib/connectors/zuora/webhooks.ts), so both answers cost Node alike. */
+const BENCH_FLOOR_VENDOR = "bench-floor";
+/** The same floor answered a few ms later, after the handler has returned, as a callout is answered once its statement commits. */
+const BENCH_DEFERRED_FLOOR_VENDOR = "bench-floor-deferred";
+const BENCH_DEFERRED_FLOOR_MS = 3;
+const BENCH_FLOOR_ACK = { success: true };
+
 /** A body of a declared length: Node's parser never delivers more than the length declared. */
 const readDeclaredBody = (req: IncomingMessage, length: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -101,7 +108,27 @@ const headersOf = (req: IncomingMessage): WebhookHeaders => ({
  * web Request with a stream body and pipes a web Response back, which alone cost about as much
  * server CPU as Next's whole 405 answer (bench/README.md, Webhook intake); this runs on node:http's objects directly.
  */
-export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId }: { db: () => Db; req: IncomingMessage; res: ServerResponse; vendor: string; connectionId: string }) => {
+export const answerCalloutRequest = async ({
+  db,
+  req,
+  res,
+  vendor,
+  connectionId,
+  benchFloor = false,
+}: {
+  db: () => Db;
+  req: IncomingMessage;
+  res: ServerResponse;
+  vendor: string;
+  connectionId: string;
+  /**
+   * Whether the bench's framework floors are served (BENCH_INTAKE_FLOOR, never in production): a request
+   * naming the vendor `bench-floor` then has its body read as a callout's is and is answered as Zuora's
+   * acknowledgement is, with nothing verified or stored (bench/scenarios/intake.ts); `bench-floor-deferred`
+   * the same, answered 3 ms later. Otherwise those names are unknown vendors like any other (404).
+   */
+  benchFloor?: boolean;
+}) => {
   try {
     if (req.method !== "POST") return send(res, 405, undefined, { allow: "POST" });
     const declared = Number(req.headers["content-length"] ?? "0");
@@ -109,6 +136,8 @@ export const answerCalloutRequest = async ({ db, req, res, vendor, connectionId 
     if (declared > MAX_CALLOUT_BODY_BYTES) return tooLarge();
     const rawBody = await readBody(req, MAX_CALLOUT_BODY_BYTES);
     if (!rawBody) return tooLarge();
+    if (benchFloor && vendor === BENCH_FLOOR_VENDOR) return send(res, 200, BENCH_FLOOR_ACK);
+    if (benchFloor && vendor === BENCH_DEFERRED_FLOOR_VENDOR) return void setTimeout(() => send(res, 200, BENCH_FLOOR_ACK), BENCH_DEFERRED_FLOOR_MS);
     const client = db();
     const result = await receiveCallout({ db: client, pool: calloutIntakePoolOf(client), vendor, connectionId, rawBody, headers: headersOf(req), url: fullUrlOf(req), remoteAddress: callerAddressOf(req) });
     if (result.status === 404) return send(res, 404, { success: false, error: "not found" });
