@@ -57,7 +57,7 @@ const envSchema = z.object({
   /**
    * Bench only (`npm run bench -- --only intake` sets it on the server it starts): also serve the webhook
    * route's framework floor, a POST whose body is read and answered 200 with nothing verified or stored
-   * (lib/sync/answer-intake-floor-request.ts). Never set it on a server vendors can reach.
+   * (answerCalloutRequest's `benchFloor`, lib/sync/answer-callout-request.ts). Never set it on a server vendors can reach.
    */
   BENCH_INTAKE_FLOOR: booleanString.optional(),
 });
