@@ -13,6 +13,16 @@ import { spawnWorker, waitForSync, type WorkerProcess } from "./stack";
 
 export type BackfillObserver = { workers?: (procs: WorkerProcess[]) => void; syncStarted?: () => void; progress?: (counts: Record<string, number>) => void };
 
+/**
+ * Rows updated in "SyncRecord" so far, and how many of them as HOT updates (the new row version in the
+ * same heap page, no index written): Postgres's own counters, flushed by each backend at the latest when
+ * it exits (the workers are stopped before the second read).
+ */
+const syncRecordWrites = async (db: Db) => {
+  const [row] = await db.$queryRaw<{ updates: bigint; hot: bigint }[]>`SELECT n_tup_upd AS updates, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'SyncRecord'`;
+  return { updates: Number(row?.updates ?? 0), hot: Number(row?.hot ?? 0) };
+};
+
 export const runBackfillWorkers = async ({
   db,
   url,
@@ -57,6 +67,8 @@ export const runBackfillWorkers = async ({
   }
 
   if (measure?.sqlStats) await measure.sqlStats.reset(measure.database);
+  const writes0 = await syncRecordWrites(db);
+  const benchCpu0 = process.cpuUsage();
   const cpu0 = procs.map((p) => p.cpuSeconds());
   const pgCpu0 = measure?.postgresCpuSeconds?.() ?? NaN;
   const started = Date.now();
@@ -92,15 +104,19 @@ export const runBackfillWorkers = async ({
     );
   }
   const seconds = (Date.now() - started) / 1000;
+  const benchCpu = process.cpuUsage(benchCpu0);
+  const benchProcessCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
   const workerCpuSeconds = procs.reduce((n, p, i) => n + p.cpuSeconds() - cpu0[i]!, 0);
   const postgresCpuSeconds = (measure?.postgresCpuSeconds?.() ?? NaN) - pgCpu0;
   const statementCounts = measure?.sqlStats ? await measure.sqlStats.read(measure.database).catch(() => undefined) : undefined;
   if (!complete || process.env.BENCH_DEBUG) for (const p of procs) console.log(p.output().slice(-3000));
   await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+  const writes1 = await syncRecordWrites(db);
+  const syncRecordUpdates = { updates: writes1.updates - writes0.updates, hot: writes1.hot - writes0.hot };
   const posted = Object.entries(counts).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
   const failed = Object.entries(counts).filter(([k]) => k.endsWith("/failed")).reduce((n, [, v]) => n + v, 0);
   const last = await db.syncRecord.aggregate({ where: { flowId, status: "posted" }, _max: { postedAt: true } });
   const secondsToLastPosted = last._max.postedAt ? (last._max.postedAt.getTime() - started) / 1000 : NaN;
   const statements: StatementSummary | undefined = statementCounts ? summariseStatements(statementCounts, posted) : undefined;
-  return { procs, counts, complete, note, seconds, posted, failed, workerCpuSeconds, postgresCpuSeconds, statements, secondsToLastPosted };
+  return { procs, counts, complete, note, seconds, posted, failed, workerCpuSeconds, postgresCpuSeconds, statements, secondsToLastPosted, syncRecordUpdates, benchProcessCpuSeconds };
 };

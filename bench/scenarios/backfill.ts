@@ -45,6 +45,10 @@ export type BackfillDetail = {
   scenario: string;
   statementsByKind?: { kind: string; calls: number; perRecord: number; totalMs: number }[];
   topStatements?: { query: string; calls: number; perRecord: number }[];
+  /** rows of "SyncRecord" updated during the run, and how many as HOT updates (no index written) */
+  syncRecordUpdates?: { updates: number; hot: number; perRecord: number; hotShare: number };
+  /** CPU of the bench's own process per posted record, Sync now to the end: the in-process sandboxes (Zuora, Acumatica) and the bench's probes */
+  benchProcessCpuMsPerRecord?: number;
   acumaticaByRoute: Record<string, number>;
   acumaticaPerDocumentByOperation: Record<string, number>;
   /** with BENCH_TIMELINE=1: where the posted records' attempts spent their time (bench/lib/record-timeline.ts) */
@@ -235,6 +239,12 @@ export const backfillMeasured = async (
       scenario: label,
       statementsByKind: out.statements?.byKind,
       topStatements: out.statements?.top,
+      syncRecordUpdates: {
+        ...out.syncRecordUpdates,
+        perRecord: fixed(out.syncRecordUpdates.updates / Math.max(1, out.posted), 2),
+        hotShare: fixed(out.syncRecordUpdates.hot / Math.max(1, out.syncRecordUpdates.updates), 2),
+      },
+      benchProcessCpuMsPerRecord: fixed((out.benchProcessCpuSeconds * 1000) / Math.max(1, out.posted), 2),
       acumaticaByRoute: byRoute,
       acumaticaPerDocumentByOperation: byOperation,
       ...(licenceTimeline ? { licenceTimeline } : {}),

@@ -173,27 +173,39 @@ const documentKey = (type: string, referenceNbr: string) => `${type}\u0000${refe
 /** A query string's length as sent: buildQuery's, with the quotes fetch's URL parser percent-encodes too. */
 const sentQueryLength = (query: Query) => buildQuery(query).replaceAll("'", "%27").length;
 
+/** What a piece of a query value adds to the query string as sent (percent-encoding is per character). */
+const sentValueLength = (piece: string) => encodeURIComponent(piece).replaceAll("'", "%27").length;
+
 /**
  * The `$filter`s of a look-up of `values` (without repeats) on `field`: `Field eq 'a' or ...` (OData v3
  * has no `in`), each with at most `batchSize` values and a query string (with `$select`, `$expand`)
  * within acumaticaConfig.maxQueryStringBytes. A single value too long for a query still gets one.
+ * From the second value of a batch on, its `or` part is parenthesised (andFilters) and each further
+ * value adds ` or Field eq '…'` to the query string: its length grows by that piece's, so a poll page's
+ * keys are measured once each instead of building every batch's whole query string again per key.
  */
 export const filterBatches = (
   field: string,
   values: readonly string[],
   { batchSize, extraFilter, select, expand }: { batchSize: number; extraFilter?: string; select?: string; expand?: string },
 ): string[] => {
-  const lengthOf = (batch: readonly string[]) => sentQueryLength({ $filter: andFilters(anyOfFilter(field, batch), extraFilter), $select: select, $expand: expand });
+  const filterOf = (batch: readonly string[]) => andFilters(anyOfFilter(field, batch), extraFilter)!;
+  const lengthOf = (batch: readonly string[]) => sentQueryLength({ $filter: filterOf(batch), $select: select, $expand: expand });
   const filters: string[] = [];
   let batch: string[] = [];
+  let length = 0;
   for (const value of new Set(values)) {
-    const next = [...batch, value];
-    if (batch.length > 0 && (next.length > batchSize || lengthOf(next) > acumaticaConfig.maxQueryStringBytes)) {
-      filters.push(andFilters(anyOfFilter(field, batch), extraFilter)!);
+    const nextLength = batch.length < 2 ? lengthOf([...batch, value]) : length + sentValueLength(` or ${field} eq ${odataString(value)}`);
+    if (batch.length > 0 && (batch.length + 1 > batchSize || nextLength > acumaticaConfig.maxQueryStringBytes)) {
+      filters.push(filterOf(batch));
       batch = [value];
-    } else batch = next;
+      length = lengthOf(batch);
+    } else {
+      batch.push(value);
+      length = nextLength;
+    }
   }
-  if (batch.length > 0) filters.push(andFilters(anyOfFilter(field, batch), extraFilter)!);
+  if (batch.length > 0) filters.push(filterOf(batch));
   return filters;
 };
 

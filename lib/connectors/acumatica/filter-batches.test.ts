@@ -31,4 +31,23 @@ describe("filterBatches (a poll page's look-up in as few calls as the query stri
     expect(filterBatches("ExternalRef", ["O'Brien"], { batchSize: 25 })).toEqual(["ExternalRef eq 'O''Brien'"]);
     expect(filterBatches("ExternalRef", [], { batchSize: 25 })).toEqual([]);
   });
+
+  it("fills each filter exactly to the limit with keys that percent-encode to several bytes, quotes and the word `or`", () => {
+    const select = "Type,ReferenceNbr";
+    const odd = Array.from({ length: 300 }, (_, i) => [`INV${i}`, `Café ${i}`, `O'Neil or ${i}`, `€${i} 😀`, `a&b=${i}/?`][i % 5]!);
+    for (const extraFilter of [undefined, "Type eq 'Invoice'"]) {
+      const filters = filterBatches("CustomerOrder", odd, { batchSize: 100, extraFilter, select });
+      const asked = filters.flatMap((f) => [...f.matchAll(/CustomerOrder eq '((?:[^']|'')*)'/g)].map((m) => m[1]!.replaceAll("''", "'")));
+      expect(asked).toEqual(odd);
+      for (const [i, f] of filters.entries()) {
+        expect(sent(f, select).length).toBeLessThanOrEqual(acumaticaConfig.maxQueryStringBytes);
+        if (i === filters.length - 1) continue;
+        // the next key would not have fitted: the batch with it measured as a whole query string
+        const batch = [...f.matchAll(/CustomerOrder eq '((?:[^']|'')*)'/g)].map((m) => m[1]!.replaceAll("''", "'"));
+        const next = odd[odd.indexOf(batch.at(-1)!) + 1]!;
+        const whole = [...batch, next].map((v) => `CustomerOrder eq '${v.replaceAll("'", "''")}'`).join(" or ");
+        expect(sent(extraFilter ? `(${whole}) and ${extraFilter}` : whole, select).length).toBeGreaterThan(acumaticaConfig.maxQueryStringBytes);
+      }
+    }
+  });
 });
