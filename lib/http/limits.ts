@@ -307,7 +307,8 @@ type SharePool = {
   leaseMs: number;
   held: Set<number>;
   idle: number[];
-  inUse: number;
+  /** slots in a call (a slot lost while in a call and taken again stays in it until the call ends) */
+  busy: Set<number>;
   waiting: SlotWaiter[];
   giveBack: number[];
   keep: number;
@@ -339,7 +340,8 @@ const shareSyncRowSchema = z.object({
 /**
  * A process's whole exchange with the table, one statement: gives back `$6` (comma-separated slots),
  * holds the rest of its slots afresh, takes up to `$5` free or lapsed ones, publishes its demand
- * (`$7`), and reads the other live processes' demands and how many slots they hold.
+ * (`$7`), and reads the other live processes' demands and how many slots they hold. Demands of
+ * processes gone for a minute are deleted.
  */
 const SYNC_SHARE = prepared(
   "mlc_limits_sync_share",
@@ -361,7 +363,9 @@ const SYNC_SHARE = prepared(
    demand AS (
      INSERT INTO "VendorCallShare" ("key", "holder", "demand", "expiresAt")
      VALUES ($1::text, $2::text, $7::int, clock_timestamp() + $3::float8 * interval '1 millisecond')
-     ON CONFLICT ("key", "holder") DO UPDATE SET "demand" = EXCLUDED."demand", "expiresAt" = EXCLUDED."expiresAt")
+     ON CONFLICT ("key", "holder") DO UPDATE SET "demand" = EXCLUDED."demand", "expiresAt" = EXCLUDED."expiresAt"),
+   gone AS (
+     DELETE FROM "VendorCallShare" WHERE "key" = $1::text AND "expiresAt" < clock_timestamp() - interval '1 minute')
    SELECT ARRAY(SELECT "slot" FROM kept UNION ALL SELECT "slot" FROM taken) AS "mine",
           (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots",
           ARRAY(SELECT "demand" FROM "VendorCallShare" WHERE "key" = $1::text AND "holder" <> $2::text AND "expiresAt" > clock_timestamp()) AS "others",
@@ -401,7 +405,7 @@ const sharePoolOf = (limits: SharedLimits & { maxConcurrent: number }): SharePoo
         leaseMs: limits.slotLeaseMs ?? 5_000,
         held: new Set(),
         idle: [],
-        inUse: 0,
+        busy: new Set(),
         waiting: [],
         giveBack: [],
         keep: max,
@@ -425,7 +429,7 @@ const sharePoolOf = (limits: SharedLimits & { maxConcurrent: number }): SharePoo
 /** Accounts the pool's load (calls in flight and callers waiting) up to now, before it changes. */
 const noteLoad = (pool: SharePool) => {
   const now = Date.now();
-  const load = pool.inUse + pool.waiting.length;
+  const load = pool.busy.size + pool.waiting.length;
   pool.loadArea += load * (now - pool.changedAt);
   pool.changedAt = now;
   if (load > 0) pool.lastBusyAt = now;
@@ -462,9 +466,10 @@ const serveWaiters = (pool: SharePool) => {
   while (pool.waiting.length > 0 && pool.idle.length > 0) {
     noteLoad(pool);
     const waiter = pool.waiting.shift()!;
-    pool.inUse++;
+    const slot = pool.idle.pop()!;
+    pool.busy.add(slot);
     waiter.done?.();
-    waiter.resolve(pool.idle.pop()!);
+    waiter.resolve(slot);
   }
 };
 
@@ -479,7 +484,7 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   const startedAt = Date.now();
   noteLoad(pool);
   const span = Math.max(1, startedAt - pool.areaSince);
-  const load = pool.inUse + pool.waiting.length;
+  const load = pool.busy.size + pool.waiting.length;
   // demand: calls it had in flight or waiting, on average since the last sync; one more than it holds while callers wait
   const demand = Math.max(Math.ceil(pool.loadArea / span - 0.05), pool.waiting.length > 0 ? pool.held.size + 1 : 0, load > 0 ? 1 : 0);
   pool.loadArea = 0;
@@ -505,7 +510,7 @@ const syncShare = async (pool: SharePool): Promise<void> => {
     for (const slot of mine) {
       if (pool.held.has(slot)) continue;
       pool.held.add(slot);
-      pool.idle.push(slot);
+      if (!pool.busy.has(slot)) pool.idle.push(slot);
     }
     const level = fairLevel(pool.max, [...row.others, demand]);
     pool.keep = Math.min(pool.max, Math.max(1, Math.ceil(Math.min(demand, level) - 1e-9)));
@@ -527,7 +532,7 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   }
   shedIdle(pool);
   serveWaiters(pool);
-  const busy = pool.inUse + pool.waiting.length > 0;
+  const busy = pool.busy.size + pool.waiting.length > 0;
   if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
   else if (pool.waiting.length > 0 && (pool.tableFree > 0 || pool.held.size < pool.keep)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
   else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
@@ -546,8 +551,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
   let slot: number;
   if (pool.waiting.length === 0 && pool.idle.length > 0 && Date.now() < pool.leaseUntil) {
     noteLoad(pool);
-    pool.inUse++;
     slot = pool.idle.pop()!;
+    pool.busy.add(slot);
   } else {
     const waitMs = limits.maxQueueWaitMs ?? 60_000;
     slot = await new Promise<number>((resolve, reject) => {
@@ -581,7 +586,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       if (released) return;
       released = true;
       noteLoad(pool);
-      pool.inUse--;
+      pool.busy.delete(slot);
       // a slot lost meanwhile (its lease lapsed and another process took it) is not used again
       if (!pool.held.has(slot)) return;
       if (pool.othersShort && pool.held.size > pool.keep) {
