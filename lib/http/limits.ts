@@ -22,10 +22,12 @@ import { sleep } from "./retry";
  * afresh, publishes the process's demand (calls in flight or waiting, on average since its last sync;
  * "VendorCallShare") and reads the others'. The cap is split max-min fairly by demand: a process holding
  * more than its fair share while another holds less than its own gives the difference back as its
- * slots go idle; a process whose callers wait takes free rows (at once when the table had some, else
- * every SYNC_STARVED_MS while it holds less than its fair share). A crashed process's rows and demand
- * lapse with their lease (`slotLeaseMs`), and the others take them. A process that made no call for
- * QUIET_MS gives its share back and stops renewing it.
+ * slots go idle. While the processes together want no more than the cap, each keeps only the most
+ * slots it used since its last sync, so the rest stay free in the table for whoever needs one. A
+ * process whose callers wait takes free rows (at once when the table had some, else every
+ * SYNC_STARVED_MS while it holds less than its fair share or nobody is short). A crashed process's rows
+ * and demand lapse with their lease (`slotLeaseMs`), and the others take them. A process that made no
+ * call for QUIET_MS gives its share back and stops renewing it.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -317,6 +319,8 @@ type SharePool = {
   /** slots nobody held at the last sync */
   tableFree: number;
   loadArea: number;
+  /** the most calls in flight and waiting at once since the last sync */
+  peakLoad: number;
   areaSince: number;
   changedAt: number;
   lastBusyAt: number;
@@ -413,6 +417,7 @@ const sharePoolOf = (limits: SharedLimits & { maxConcurrent: number }): SharePoo
         contended: false,
         tableFree: max,
         loadArea: 0,
+        peakLoad: 0,
         areaSince: now,
         changedAt: now,
         lastBusyAt: now,
@@ -433,6 +438,7 @@ const noteLoad = (pool: SharePool) => {
   pool.loadArea += load * (now - pool.changedAt);
   pool.changedAt = now;
   if (load > 0) pool.lastBusyAt = now;
+  pool.peakLoad = Math.max(pool.peakLoad, load);
 };
 
 /** Runs the pool's sync at `now + ms` at the latest (an earlier one already planned stands). */
@@ -489,14 +495,20 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   const demand = Math.max(Math.ceil(pool.loadArea / span - 0.05), pool.waiting.length > 0 ? pool.held.size + 1 : 0, load > 0 ? 1 : 0);
   pool.loadArea = 0;
   pool.areaSince = startedAt;
-  // a process that made no call for QUIET_MS gives its whole share back
-  if (load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS) {
-    for (const slot of pool.idle) pool.held.delete(slot);
-    pool.giveBack.push(...pool.idle.splice(0));
+  // a process that made no call for QUIET_MS gives its whole share back; while the processes want no
+  // more than the cap, slots beyond the most this one used since its last sync go back too, so that a
+  // process that wants one more finds it free in the table (at once) instead of waiting for this one's sync
+  const spare = load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS ? pool.held.size : pool.contended ? 0 : pool.held.size - Math.max(1, pool.peakLoad, load);
+  for (let i = 0; i < spare && pool.idle.length > 0; i++) {
+    const slot = pool.idle.shift()!;
+    pool.held.delete(slot);
+    pool.giveBack.push(slot);
   }
+  pool.peakLoad = load;
   const shortfall = Math.max(0, load - pool.held.size);
   const take = Math.min(pool.max - pool.held.size, pool.othersShort ? Math.min(shortfall, Math.max(0, pool.keep - pool.held.size)) : shortfall);
   const sent = pool.giveBack.splice(0);
+  let failed = false;
   try {
     await ensureSlots(pool.db, pool.key, pool.max);
     const [row] = await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, take, sent.join(","), demand], shareSyncRowSchema);
@@ -520,12 +532,13 @@ const syncShare = async (pool: SharePool): Promise<void> => {
     pool.tableFree = Math.max(0, row.slots - row.othersHeld - row.mine.length);
     if (row.slots < pool.max) await ensureSlots(pool.db, pool.key, pool.max, true);
   } catch {
-    // the database is away: what was sent back goes again; the share is used until its lease would have lapsed
-    pool.giveBack.push(...sent);
+    // the database is away: the share is used until its lease would have lapsed, and what was to go
+    // back goes at the next sync (after its lease the table frees it anyway)
+    failed = true;
     if (Date.now() >= pool.leaseUntil) {
       pool.held.clear();
       pool.idle = [];
-    }
+    } else pool.giveBack.push(...sent);
   } finally {
     pool.lastSyncAt = Date.now();
     pool.syncing = false;
@@ -533,8 +546,10 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   shedIdle(pool);
   serveWaiters(pool);
   const busy = pool.busy.size + pool.waiting.length > 0;
-  if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
-  else if (pool.waiting.length > 0 && (pool.tableFree > 0 || pool.held.size < pool.keep)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
+  if (failed) {
+    if (pool.held.size > 0 || busy || pool.giveBack.length > 0) syncSoon(pool, SYNC_CALM_MS);
+  } else if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
+  else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
   else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
 };
 
@@ -576,7 +591,8 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       pool.waiting.push(waiter);
       serveWaiters(pool);
       // the table may have a slot for this process: asked at once; else the planned sync (or a call's end) serves it
-      if (pool.waiting.includes(waiter) && (pool.tableFree > 0 || pool.held.size < pool.keep || pool.leaseUntil <= Date.now())) syncSoon(pool, 0);
+      const mayGrow = pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended);
+      if (pool.waiting.includes(waiter) && (mayGrow || pool.leaseUntil <= Date.now())) syncSoon(pool, 0);
     });
   }
   if (!pool.timer && !pool.syncing) syncSoon(pool, SYNC_CALM_MS);
