@@ -495,7 +495,7 @@ describe("shared limits across processes", () => {
     expect(first).toBeGreaterThanOrEqual(1);
     for (let i = 0; i < 30; i++) await c.request({ method: "GET", path: "x", outputSchema: okSchema });
     expect(server.seen).toHaveLength(31);
-    // 30 calls, at most one sync per 500 ms while calling (a slot per call took two statements or more)
+    // 30 calls, at most one sync a second while calling (a slot per call took two statements or more)
     expect(counts.syncs - first).toBeLessThanOrEqual(3);
     expect(await slotsHeld(key)).toBeGreaterThanOrEqual(1);
     // quiet for longer than QUIET_MS (1 s) and a sync: the share is back in the table, and no sync follows
