@@ -16,7 +16,7 @@ import { startOwnPostgres } from "./stack";
  * (graphile-worker's concurrency in the bench), and each does what a callout's job does to the
  * vendors: one Zuora call (its default limits, 40/s, burst 20, 20 at once), then 3.6 Acumatica calls
  * in a row (the bench's 600,000/min and 16 at once) with 5 ms of other work before each. It prints the
- * limiter's statements per job by kind. The counts depend on timing (lingers, holds): compare runs
+ * limiter's statements per job by kind. The counts depend on timing (the processes' syncs): compare runs
  * made at the same load.
  */
 
@@ -89,8 +89,8 @@ const main = async () => {
     // the slots given back once the processes went quiet count too
     await pause(2_500);
     const rows = await stats.read("mlc");
-    const limiter = rows.filter((r) => /"Vendor(RateLimit|CallSlot)"/.test(r.query));
-    const byKind = limiter.map((r) => ({ statement: /mlc_limits_\w+|INSERT INTO "VendorRateLimit"|UPDATE "VendorCallSlot"[^\n]{0,60}|WITH taken|INSERT INTO "VendorCallSlot"/.exec(r.query)?.[0] ?? r.query.slice(0, 60), calls: r.calls, perJob: Math.round((r.calls / total) * 100) / 100 }));
+    const limiter = rows.filter((r) => /"Vendor(RateLimit|CallSlot|CallShare)"/.test(r.query));
+    const byKind = limiter.map((r) => ({ statement: /mlc_limits_\w+|INSERT INTO "VendorRateLimit"|UPDATE "VendorCallSlot"[^\n]{0,60}|WITH freed|INSERT INTO "VendorCallSlot"/.exec(r.query)?.[0] ?? r.query.slice(0, 60), calls: r.calls, perJob: Math.round((r.calls / total) * 100) / 100 }));
     const [load1] = (await import("node:os")).loadavg();
     console.log(
       JSON.stringify(

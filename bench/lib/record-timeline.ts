@@ -137,9 +137,10 @@ export const recordTimeline = async ({ db, flowId, seconds, cap = 16 }: { db: Db
 };
 
 /**
- * Samples how many of the connection's concurrency slots are held (leased in "VendorCallSlot", in a call
- * or kept idle by a process for its next call) every `everyMs` until `stop`, which returns their
- * distribution like callsInFlightShares: held slots beside the calls in flight show the slots kept idle.
+ * Samples how many of the connection's concurrency slots are held (leased in "VendorCallSlot" as part of
+ * a process's share, in a call or idle) every `everyMs` until `stop`, which returns their distribution
+ * like callsInFlightShares. The processes hold their shares between calls, so this shows how much of the
+ * cap they hold, not how much they use: the calls in flight say that.
  */
 export const sampleSlotsHeld = ({ db, key, cap = 16, everyMs = 20 }: { db: Db; key: string; cap?: number; everyMs?: number }) => {
   const held: number[] = [];

@@ -14,20 +14,20 @@ import { sleep } from "./retry";
  * send time while a reservation is on its way to the database are served together by the next one
  * (n consecutive send times in one upsert, exactly what n upserts in a row would have reserved).
  *
- * Concurrency: N lease rows per key in "VendorCallSlot". A call takes a free or expired slot with
- * `FOR UPDATE SKIP LOCKED`; a crashed process's lease lapses at `expiresAt`. A finished call hands its
- * slot to a caller of the same process that waits for one, or keeps it idle for `slotLingerMs` for the
- * next call of the process; a slot goes back to the table after that, and, when another process
- * waits for one, at the end of its hold (`slotHoldMs` after it was taken), so it gets its turn. A slot taken while at least half of the
- * key's slots stayed free lingers until its hold ends instead: nobody was short of one, and on a
- * loaded machine a job's next call often comes later than 250 ms, which sent every call's slot back
- * to the table (two statements per call, bench/README.md "Vendor limiter"). A slot still in use when
- * its hold ends, or a spare one that served more than one call in its hold, is held afresh in place
- * (one statement, where giving it back and taking one again cost two; a process that goes quiet pays
- * one renewal too many), unless another process marked the key as wanted: a process that meets no free slot marks
- * it (in the same statement) for as long as it keeps asking, holders give their slots back at the end
- * of their holds, and take none from the table for a moment so that the waiting process's next poll
- * finds one. So another process that meets no free slot waits about `slotHoldMs` at most.
+ * Concurrency: N lease rows per key in "VendorCallSlot", split between the live processes. Each process
+ * leases its share of the rows (a few seconds, held afresh while it lives) and runs that many calls at
+ * once from memory: a call takes an idle slot of the share with no statement, and a call that ends
+ * hands its slot to the process's next waiting caller. One statement per process (SYNC_SHARE), every
+ * SYNC_CALM_MS (SYNC_CONTENDED_MS while the processes together want more than the cap), holds the share
+ * afresh, publishes the process's demand (calls in flight or waiting, on average since its last sync;
+ * "VendorCallShare") and reads the others'. The cap is split max-min fairly by demand: a process holding
+ * more than its fair share while another holds less than its own gives the difference back as its
+ * slots go idle. While the processes together want no more than the cap, each keeps only the most
+ * slots it used since its last sync, so the rest stay free in the table for whoever needs one. A
+ * process whose callers wait takes free rows (at once when the table had some, else every
+ * SYNC_STARVED_MS while it holds less than its fair share or nobody is short). A crashed process's rows
+ * and demand lapse with their lease (`slotLeaseMs`), and the others take them. A process that made no
+ * call for QUIET_MS gives its share back and stops renewing it.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -42,9 +42,8 @@ import { sleep } from "./retry";
  * after a crash Postgres empties them, and a process that finds its key's slots gone inserts them again.
  *
  * Cost: one statement per reservation for the rate (one per bank or per call, whichever is rarer,
- * fewer when the process sends concurrently); for the concurrency limit two statements per
- * slot taken from the table, shared by the calls that reuse it, and one per `slotHoldMs` while the
- * process keeps it busy.
+ * fewer when the process sends concurrently); for the concurrency limit none per call, one per process
+ * per sync interval while it makes calls.
  */
 export type SharedLimits = {
   db: Db;
@@ -61,16 +60,12 @@ export type SharedLimits = {
    * with a retryable "rate-limited" error instead of queueing without bound. Default 60 s.
    */
   maxQueueWaitMs?: number;
-  /** lease length of a concurrency slot; must exceed the call's timeout. Default 120 s. */
-  slotLeaseMs?: number;
   /**
-   * How long a process keeps a slot idle for its next call before giving it back. Default 250 ms:
-   * a job's next call comes after a few statements of its own, and with 10 ms most slots went back
-   * to the table between two calls of the same process (bench/README.md, "Vendor limiter").
+   * Lease of a process's share of the concurrency slots, held afresh every SYNC_CALM_MS at most while
+   * the process lives; a crashed process's share goes to the others this long after its last sync.
+   * Default 5 s.
    */
-  slotLingerMs?: number;
-  /** longest a process reuses one slot for successive calls before giving it back (other processes' turn). Default 2 s. */
-  slotHoldMs?: number;
+  slotLeaseMs?: number;
 };
 
 /** A wait that exceeds the caller's budget; `waitMs` is how long the queue currently is. */
@@ -90,8 +85,6 @@ export class QueueFullError extends Error {
 
 const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
-const renewRowSchema = z.object({ renewed: z.boolean() });
-const slotRowSchema = z.object({ slot: z.coerce.number().int().nullable(), slots: z.coerce.number().int(), free: z.coerce.number().int() });
 
 /*
  * The limiter's statements, prepared once per connection (lib/db/pool.ts): they run around vendor
@@ -126,61 +119,6 @@ const ENSURE_SLOTS = prepared(
    SELECT $1::text, s, '-infinity'::timestamptz FROM generate_series(0, $2::int - 1) AS s
    ON CONFLICT DO NOTHING`,
 );
-const GIVE_BACK = prepared(
-  "mlc_limits_give_back",
-  `UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
-   WHERE "key" = $1::text AND "slot" = $2::int AND "holder" = $3::text`,
-);
-/**
- * At the end of a slot's hold, while its process still uses it: the lease starts afresh in place (one
- * statement instead of a give-back and a take), unless another process marked the key as wanted
- * (WANT_SLOT), then the slot is given back. `renewed` false: given back; no row: the slot was not ours
- * any more (its lease lapsed, or a crash emptied the table).
- */
-const RENEW_OR_GIVE_BACK = prepared(
-  "mlc_limits_renew_or_give_back",
-  `UPDATE "VendorCallSlot" AS s
-   SET "holder" = CASE WHEN w.wanted THEN NULL ELSE s."holder" END,
-       "expiresAt" = CASE WHEN w.wanted THEN '-infinity'::timestamptz ELSE clock_timestamp() + $4::float8 * interval '1 millisecond' END
-   FROM (SELECT EXISTS (SELECT 1 FROM "VendorCallSlot" WHERE "key" = $5::text AND "slot" = 0 AND "expiresAt" > clock_timestamp()) AS wanted) AS w
-   WHERE s."key" = $1::text AND s."slot" = $2::int AND s."holder" = $3::text
-   RETURNING NOT w.wanted AS "renewed"`,
-);
-/**
- * The slot taken (null: none free), how many slots the key has (fewer than asked after a crash emptied
- * the table) and how many were free before this take. Taking none marks the key as wanted for
- * WANTED_MS: the row (wantedKey, 0), which RENEW_OR_GIVE_BACK reads.
- */
-const TAKE_SLOT = prepared(
-  "mlc_limits_take_slot",
-  `WITH taken AS (
-     UPDATE "VendorCallSlot" SET "holder" = $2::text,
-       "expiresAt" = clock_timestamp() + $3::float8 * interval '1 millisecond'
-     WHERE "key" = $1::text AND "slot" = (
-       SELECT "slot" FROM "VendorCallSlot"
-       WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()
-       ORDER BY "slot" LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING "slot"),
-   wanted AS (
-     INSERT INTO "VendorCallSlot" AS w ("key", "slot", "expiresAt")
-     SELECT $5::text, 0, clock_timestamp() + $6::float8 * interval '1 millisecond' WHERE NOT EXISTS (SELECT 1 FROM taken)
-     ON CONFLICT ("key", "slot") DO UPDATE SET "expiresAt" = EXCLUDED."expiresAt")
-   SELECT (SELECT "slot" FROM taken) AS "slot",
-          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots",
-          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp()) AS "free"`,
-);
-
-/**
- * How long a key stays marked as wanted after a process met no free slot. Such a process asks again
- * at least every 250 ms while it waits, so the mark lasts while it waits, and a holder whose hold ends
- * meanwhile gives its slot back instead of renewing it.
- */
-const WANTED_MS = 1_000;
-/** Longer than the longest wait between two polls of a waiting process (1.5 × 250 ms). */
-const YIELD_MS = 400;
-/** The row that marks `key` as wanted: its own key, never one of a connection (those are ids without "/"). */
-const wantedKey = (key: string) => `${key}/wanted`;
-
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
 
@@ -343,157 +281,342 @@ const ensureSlots = async (db: Db, key: string, count: number, again = false) =>
 
 export type SlotLease = { release: () => Promise<void> };
 
-/** A slot this process holds in the table. */
-/** `spare`: taken while at least half of the key's slots stayed free (see above); `calls`: calls it served in this hold */
-type HeldSlot = { slot: number; holder: string; takenAt: number; spare: boolean; calls: number; linger?: NodeJS.Timeout };
-type SlotWaiter = { given?: HeldSlot; wake: () => void };
-/** `yieldUntil`: after giving a slot back to a process that waits for one, this process takes none from the table until then */
-type SlotPool = { idle: HeldSlot[]; waiting: SlotWaiter[]; yieldUntil: number };
+/**
+ * A process's share is held afresh at least this often while it holds one (a fifth of the default
+ * lease). At 500 ms a 600/min licence run spent as many statements on the shares' syncs as per-call
+ * slots had (0.9 a record): its calls are few and its run long.
+ */
+const SYNC_CALM_MS = 1_000;
+/** ... and this often while the processes together want more calls than the cap (so an idle share moves soon). */
+const SYNC_CONTENDED_MS = 100;
+/** A caller waits for a slot and this process holds less than its fair share: the table is asked again this soon. */
+const SYNC_STARVED_MS = 50;
+/** A slot that goes back to the table goes at most this late (slots given back together share one statement). */
+const SYNC_GIVE_BACK_MS = 5;
+/** A process that made no call for this long gives its whole share back and stops renewing it. */
+const QUIET_MS = 1_000;
 
-/** Per Db (like a process), per key and limit: slots held idle, and callers waiting for one. */
-const slotPools = new WeakMap<Db, Map<string, SlotPool>>();
+type SlotWaiter = { resolve: (slot: number) => void; reject: (err: unknown) => void; done?: () => void };
 
-const slotPoolOf = (db: Db, id: string): SlotPool => {
-  const perDb = slotPools.get(db) ?? new Map<string, SlotPool>();
-  slotPools.set(db, perDb);
+/**
+ * One process's share of a key's slots (see SharedLimits): `held` are leased to it in the table,
+ * `idle` are held and not in a call; `giveBack` left `held` and go back at the next sync. `load` is
+ * calls in flight plus callers waiting, and its time integral since the last sync is the demand the
+ * process publishes. `keep` is its fair share (max-min over the live processes' demands) and
+ * `othersShort` says another process holds less than its own.
+ */
+type SharePool = {
+  db: Db;
+  key: string;
+  max: number;
+  holder: string;
+  leaseMs: number;
+  held: Set<number>;
+  idle: number[];
+  /** slots in a call (a slot lost while in a call and taken again stays in it until the call ends) */
+  busy: Set<number>;
+  waiting: SlotWaiter[];
+  giveBack: number[];
+  keep: number;
+  othersShort: boolean;
+  contended: boolean;
+  /** slots nobody held at the last sync */
+  tableFree: number;
+  loadArea: number;
+  /** the most calls in flight and waiting at once since the last sync */
+  peakLoad: number;
+  areaSince: number;
+  changedAt: number;
+  lastBusyAt: number;
+  leaseUntil: number;
+  syncing: boolean;
+  lastSyncAt: number;
+  timer?: NodeJS.Timeout;
+  timerAt: number;
+};
+
+/** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
+const sharePools = new WeakMap<Db, Map<string, SharePool>>();
+
+const shareSyncRowSchema = z.object({
+  mine: z.array(z.coerce.number().int()),
+  slots: z.coerce.number().int(),
+  others: z.array(z.coerce.number().int()),
+  othersHeld: z.coerce.number().int(),
+});
+
+/**
+ * A process's whole exchange with the table, one statement: gives back `$6` (comma-separated slots),
+ * holds the rest of its slots afresh, takes up to `$5` free or lapsed ones, publishes its demand
+ * (`$7`), and reads the other live processes' demands and how many slots they hold. Demands of
+ * processes gone for a minute are deleted.
+ */
+const SYNC_SHARE = prepared(
+  "mlc_limits_sync_share",
+  `WITH freed AS (
+     UPDATE "VendorCallSlot" SET "holder" = NULL, "expiresAt" = '-infinity'::timestamptz
+     WHERE "key" = $1::text AND "holder" = $2::text AND "slot" = ANY(string_to_array($6::text, ',')::int[])
+     RETURNING "slot"),
+   kept AS (
+     UPDATE "VendorCallSlot" SET "expiresAt" = clock_timestamp() + $3::float8 * interval '1 millisecond'
+     WHERE "key" = $1::text AND "holder" = $2::text AND "slot" < $4::int AND NOT ("slot" = ANY(string_to_array($6::text, ',')::int[]))
+     RETURNING "slot"),
+   taken AS (
+     UPDATE "VendorCallSlot" SET "holder" = $2::text, "expiresAt" = clock_timestamp() + $3::float8 * interval '1 millisecond'
+     WHERE "key" = $1::text AND "slot" = ANY(ARRAY(
+       SELECT "slot" FROM "VendorCallSlot"
+       WHERE "key" = $1::text AND "slot" < $4::int AND "expiresAt" < clock_timestamp() AND "holder" IS DISTINCT FROM $2::text
+       ORDER BY "slot" LIMIT $5::int FOR UPDATE SKIP LOCKED))
+     RETURNING "slot"),
+   demand AS (
+     INSERT INTO "VendorCallShare" ("key", "holder", "demand", "expiresAt")
+     VALUES ($1::text, $2::text, $7::int, clock_timestamp() + $3::float8 * interval '1 millisecond')
+     ON CONFLICT ("key", "holder") DO UPDATE SET "demand" = EXCLUDED."demand", "expiresAt" = EXCLUDED."expiresAt"),
+   gone AS (
+     DELETE FROM "VendorCallShare" WHERE "key" = $1::text AND "expiresAt" < clock_timestamp() - interval '1 minute')
+   SELECT ARRAY(SELECT "slot" FROM kept UNION ALL SELECT "slot" FROM taken) AS "mine",
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int) AS "slots",
+          ARRAY(SELECT "demand" FROM "VendorCallShare" WHERE "key" = $1::text AND "holder" <> $2::text AND "expiresAt" > clock_timestamp()) AS "others",
+          (SELECT count(*) FROM "VendorCallSlot" WHERE "key" = $1::text AND "slot" < $4::int AND "holder" <> $2::text AND "expiresAt" > clock_timestamp()) AS "othersHeld"`,
+);
+
+/**
+ * Max-min fair shares of `max` slots among demands: every demand below the level gets what it asks,
+ * the others the level. Answers the level (a real number; `max` when everybody fits).
+ */
+export const fairLevel = (max: number, demands: number[]): number => {
+  const sorted = [...demands].sort((a, b) => a - b);
+  let left = max;
+  for (let i = 0; i < sorted.length; i++) {
+    const level = left / (sorted.length - i);
+    if (sorted[i]! >= level) return level;
+    left -= sorted[i]!;
+  }
+  return max;
+};
+
+const sharePoolOf = (limits: SharedLimits & { maxConcurrent: number }): SharePool => {
+  const { db, key, maxConcurrent: max } = limits;
+  const perDb = sharePools.get(db) ?? new Map<string, SharePool>();
+  sharePools.set(db, perDb);
+  const id = `${key}\u0000${max}`;
   let pool = perDb.get(id);
-  if (!pool) perDb.set(id, (pool = { idle: [], waiting: [], yieldUntil: 0 }));
+  if (!pool) {
+    const now = Date.now();
+    perDb.set(
+      id,
+      (pool = {
+        db,
+        key,
+        max,
+        holder: randomUUID(),
+        leaseMs: limits.slotLeaseMs ?? 5_000,
+        held: new Set(),
+        idle: [],
+        busy: new Set(),
+        waiting: [],
+        giveBack: [],
+        keep: max,
+        othersShort: false,
+        contended: false,
+        tableFree: max,
+        loadArea: 0,
+        peakLoad: 0,
+        areaSince: now,
+        changedAt: now,
+        lastBusyAt: now,
+        leaseUntil: 0,
+        syncing: false,
+        lastSyncAt: 0,
+        timerAt: Infinity,
+      }),
+    );
+  }
   return pool;
 };
 
-const giveBack = async (db: Db, key: string, held: HeldSlot) => {
-  await dbExecute(db, GIVE_BACK, [key, held.slot, held.holder]);
+/** Accounts the pool's load (calls in flight and callers waiting) up to now, before it changes. */
+const noteLoad = (pool: SharePool) => {
+  const now = Date.now();
+  const load = pool.busy.size + pool.waiting.length;
+  pool.loadArea += load * (now - pool.changedAt);
+  pool.changedAt = now;
+  if (load > 0) pool.lastBusyAt = now;
+  pool.peakLoad = Math.max(pool.peakLoad, load);
+};
+
+/** Runs the pool's sync at `now + ms` at the latest (an earlier one already planned stands). */
+const syncSoon = (pool: SharePool, ms: number) => {
+  // a sync under way plans the next one when it ends, from what is waiting then
+  if (pool.syncing) return;
+  const at = Math.max(Date.now() + ms, pool.lastSyncAt + Math.min(ms, SYNC_GIVE_BACK_MS));
+  if (pool.timer && pool.timerAt <= at) return;
+  clearTimeout(pool.timer);
+  pool.timerAt = at;
+  pool.timer = setTimeout(() => {
+    pool.timer = undefined;
+    pool.timerAt = Infinity;
+    void syncShare(pool);
+  }, at - Date.now());
+  pool.timer.unref();
+};
+
+/** Idle slots beyond the fair share go back while another process is short of its own. */
+const shedIdle = (pool: SharePool) => {
+  if (!pool.othersShort) return;
+  while (pool.held.size > pool.keep && pool.idle.length > 0) {
+    const slot = pool.idle.pop()!;
+    pool.held.delete(slot);
+    pool.giveBack.push(slot);
+  }
+};
+
+/** Hands idle slots to waiting callers. */
+const serveWaiters = (pool: SharePool) => {
+  while (pool.waiting.length > 0 && pool.idle.length > 0) {
+    noteLoad(pool);
+    const waiter = pool.waiting.shift()!;
+    const slot = pool.idle.pop()!;
+    pool.busy.add(slot);
+    waiter.done?.();
+    waiter.resolve(slot);
+  }
 };
 
 /**
- * Takes one of `maxConcurrent` slots under the key: one this process holds idle, else a free one from
- * the table, polling with jittered waits (10 ms growing to 250 ms) while all are busy, unless a call of
- * this process finishes first and hands its slot over. Throws QueueFullError after `maxQueueWaitMs`.
+ * One exchange with the table (SYNC_SHARE), then the share's bookkeeping: slots this process lost
+ * (lapsed and taken by another) are forgotten, slots it took serve its waiting callers, and the next
+ * sync is planned; a process with no slot and no call plans none.
+ */
+const syncShare = async (pool: SharePool): Promise<void> => {
+  if (pool.syncing) return;
+  pool.syncing = true;
+  const startedAt = Date.now();
+  noteLoad(pool);
+  const span = Math.max(1, startedAt - pool.areaSince);
+  const load = pool.busy.size + pool.waiting.length;
+  // demand: calls it had in flight or waiting, on average since the last sync; one more than it holds while callers wait
+  const demand = Math.max(Math.ceil(pool.loadArea / span - 0.05), pool.waiting.length > 0 ? pool.held.size + 1 : 0, load > 0 ? 1 : 0);
+  pool.loadArea = 0;
+  pool.areaSince = startedAt;
+  // a process that made no call for QUIET_MS gives its whole share back; while the processes want no
+  // more than the cap, slots beyond the most this one used since its last sync go back too, so that a
+  // process that wants one more finds it free in the table (at once) instead of waiting for this one's sync
+  const spare = load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS ? pool.held.size : pool.contended ? 0 : pool.held.size - Math.max(1, pool.peakLoad, load);
+  for (let i = 0; i < spare && pool.idle.length > 0; i++) {
+    const slot = pool.idle.shift()!;
+    pool.held.delete(slot);
+    pool.giveBack.push(slot);
+  }
+  pool.peakLoad = load;
+  const shortfall = Math.max(0, load - pool.held.size);
+  const take = Math.min(pool.max - pool.held.size, pool.othersShort ? Math.min(shortfall, Math.max(0, pool.keep - pool.held.size)) : shortfall);
+  const sent = pool.giveBack.splice(0);
+  let failed = false;
+  try {
+    await ensureSlots(pool.db, pool.key, pool.max);
+    const [row] = await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, take, sent.join(","), demand], shareSyncRowSchema);
+    if (!row) throw new Error("the share's sync returned no row");
+    pool.leaseUntil = startedAt + pool.leaseMs;
+    const mine = new Set(row.mine);
+    // slots given back meanwhile stay given back; slots not ours any more are forgotten
+    for (const slot of pool.giveBack) mine.delete(slot);
+    for (const slot of pool.held) if (!mine.has(slot)) pool.held.delete(slot);
+    pool.idle = pool.idle.filter((slot) => mine.has(slot));
+    for (const slot of mine) {
+      if (pool.held.has(slot)) continue;
+      pool.held.add(slot);
+      if (!pool.busy.has(slot)) pool.idle.push(slot);
+    }
+    const level = fairLevel(pool.max, [...row.others, demand]);
+    pool.keep = Math.min(pool.max, Math.max(1, Math.ceil(Math.min(demand, level) - 1e-9)));
+    const othersDue = row.others.reduce((n, d) => n + Math.min(d, level), 0);
+    pool.othersShort = row.othersHeld < Math.floor(othersDue + 1e-9);
+    pool.contended = row.others.length > 0 && row.others.reduce((n, d) => n + d, demand) > pool.max;
+    pool.tableFree = Math.max(0, row.slots - row.othersHeld - row.mine.length);
+    if (row.slots < pool.max) await ensureSlots(pool.db, pool.key, pool.max, true);
+  } catch {
+    // the database is away: the share is used until its lease would have lapsed, and what was to go
+    // back goes at the next sync (after its lease the table frees it anyway)
+    failed = true;
+    if (Date.now() >= pool.leaseUntil) {
+      pool.held.clear();
+      pool.idle = [];
+    } else pool.giveBack.push(...sent);
+  } finally {
+    pool.lastSyncAt = Date.now();
+    pool.syncing = false;
+  }
+  shedIdle(pool);
+  serveWaiters(pool);
+  const busy = pool.busy.size + pool.waiting.length > 0;
+  if (failed) {
+    if (pool.held.size > 0 || busy || pool.giveBack.length > 0) syncSoon(pool, SYNC_CALM_MS);
+  } else if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
+  else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
+  else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
+};
+
+/**
+ * Takes one of `maxConcurrent` slots under the key from this process's share: an idle one at once
+ * (no statement), else the caller waits until a call of this process ends or the share grows.
+ * Throws QueueFullError after `maxQueueWaitMs`.
  */
 export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): Promise<SlotLease> => {
-  const { db, key } = limits;
   const max = limits.maxConcurrent;
   if (!max) return { release: async () => {} };
-  const pool = slotPoolOf(db, `${key}\u0000${max}`);
-  const holdMs = limits.slotHoldMs ?? 2000;
-  /** an explicit slotLingerMs; else 250 ms, or the rest of its hold for a spare slot (at least 250 ms) */
-  const lingerOf = (held: HeldSlot) => limits.slotLingerMs ?? Math.max(250, held.spare ? holdMs - (Date.now() - held.takenAt) : 0);
-
-  const leaseMs = limits.slotLeaseMs ?? 120_000;
-  /** A slot held longer than this is not used for another call (the call must end well inside the lease). */
-  const reusableMs = leaseMs / 2;
-
-  /**
-   * Keeps a slot idle for the process's next call, and gives it back after `lingerMs`. A give-back
-   * that fails (the database is away) keeps the slot, which is still ours in the table, to try again
-   * later, so a database restart does not strand every slot until its lease lapses.
-   */
-  const keepIdle = (held: HeldSlot) => {
-    pool.idle.push(held);
-    held.linger = setTimeout(() => {
-      const at = pool.idle.indexOf(held);
-      if (at === -1) return;
-      pool.idle.splice(at, 1);
-      // a spare slot that served more than one call this hold is in steady use: held afresh (or given to a waiting process)
-      if (held.spare && held.calls > 1 && limits.slotLingerMs === undefined) {
-        void endHold(held).then((renewed) => {
-          if (renewed) keepIdle(held);
-        });
+  const pool = sharePoolOf({ ...limits, maxConcurrent: max });
+  signal?.throwIfAborted();
+  let slot: number;
+  if (pool.waiting.length === 0 && pool.idle.length > 0 && Date.now() < pool.leaseUntil) {
+    noteLoad(pool);
+    slot = pool.idle.pop()!;
+    pool.busy.add(slot);
+  } else {
+    const waitMs = limits.maxQueueWaitMs ?? 60_000;
+    slot = await new Promise<number>((resolve, reject) => {
+      const waiter: SlotWaiter = { resolve, reject };
+      const leave = (err: unknown) => {
+        const at = pool.waiting.indexOf(waiter);
+        if (at === -1) return;
+        noteLoad(pool);
+        pool.waiting.splice(at, 1);
+        waiter.done?.();
+        reject(err);
+      };
+      const timer = setTimeout(() => leave(new QueueFullError("concurrency", waitMs)), waitMs);
+      const onAbort = () => leave(Object.assign(new Error("The operation was aborted"), { name: "AbortError", cause: signal?.reason }));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      waiter.done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      noteLoad(pool);
+      pool.waiting.push(waiter);
+      serveWaiters(pool);
+      // the table may have a slot for this process: asked at once; else the planned sync (or a call's end) serves it
+      const mayGrow = pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended);
+      if (pool.waiting.includes(waiter) && (mayGrow || pool.leaseUntil <= Date.now())) syncSoon(pool, 0);
+    });
+  }
+  if (!pool.timer && !pool.syncing) syncSoon(pool, SYNC_CALM_MS);
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      noteLoad(pool);
+      pool.busy.delete(slot);
+      // a slot lost meanwhile (its lease lapsed and another process took it) is not used again
+      if (!pool.held.has(slot)) return;
+      if (pool.othersShort && pool.held.size > pool.keep) {
+        pool.held.delete(slot);
+        pool.giveBack.push(slot);
+        syncSoon(pool, SYNC_GIVE_BACK_MS);
         return;
       }
-      giveBack(db, key, held).catch(() => {
-        if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
-      });
-    }, lingerOf(held));
+      pool.idle.push(slot);
+      serveWaiters(pool);
+    },
   };
-
-  /**
-   * The end of a slot's hold: held afresh in place (true), unless another process waits for a slot,
-   * then given back, and this process takes none for YIELD_MS. A slot that is not ours any more (its
-   * lease lapsed, or a crash emptied the table) is forgotten; when the database is away the slot, still
-   * ours in the table, is kept idle to give back later.
-   */
-  const endHold = async (held: HeldSlot): Promise<boolean> => {
-    let renewed: boolean | undefined;
-    try {
-      const [row] = await dbRows(db, RENEW_OR_GIVE_BACK, [key, held.slot, held.holder, leaseMs, wantedKey(key)], renewRowSchema);
-      renewed = row?.renewed;
-    } catch {
-      if (Date.now() - held.takenAt < reusableMs) keepIdle(held);
-      return false;
-    }
-    if (renewed === false) pool.yieldUntil = Date.now() + YIELD_MS;
-    if (!renewed) return false;
-    held.takenAt = Date.now();
-    held.calls = 0;
-    return true;
-  };
-
-  const leaseOf = (held: HeldSlot): SlotLease => {
-    let released = false;
-    return {
-      release: async () => {
-        if (released) return;
-        released = true;
-        held.calls++;
-        if (Date.now() - held.takenAt >= holdMs && !(await endHold(held))) return;
-        const waiter = pool.waiting.shift();
-        if (waiter) {
-          waiter.given = held;
-          waiter.wake();
-          return;
-        }
-        keepIdle(held);
-      },
-    };
-  };
-
-  for (let idle = pool.idle.pop(); idle; idle = pool.idle.pop()) {
-    clearTimeout(idle.linger);
-    if (Date.now() - idle.takenAt < reusableMs) return leaseOf(idle);
-    // too old to start a call on: give it back (or let its lease lapse)
-    giveBack(db, key, idle).catch(() => {});
-  }
-
-  await ensureSlots(db, key, max);
-  const holder = randomUUID();
-  const deadline = Date.now() + (limits.maxQueueWaitMs ?? 60_000);
-  let pollMs = 10;
-  for (;;) {
-    const yieldMs = pool.yieldUntil - Date.now();
-    if (yieldMs <= 0) {
-      const [got] = await dbRows(db, TAKE_SLOT, [key, holder, leaseMs, max, wantedKey(key), WANTED_MS], slotRowSchema);
-      if (got?.slot != null) return leaseOf({ slot: got.slot, holder, takenAt: Date.now(), spare: got.free - 1 >= max / 2, calls: 0 });
-      if (got && got.slots < max) {
-        await ensureSlots(db, key, max, true);
-        continue;
-      }
-    }
-    // a call of this process may have finished meanwhile and kept its slot idle for the next one
-    const idle = pool.idle.pop();
-    if (idle) {
-      clearTimeout(idle.linger);
-      if (Date.now() - idle.takenAt < reusableMs) return leaseOf(idle);
-      giveBack(db, key, idle).catch(() => {});
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) throw new QueueFullError("concurrency", limits.maxQueueWaitMs ?? 60_000);
-
-    // Wait for the next poll, or for a call of this process to hand its slot over.
-    const waiter: SlotWaiter = { wake: () => {} };
-    const handedOver = new Promise<void>((resolve) => (waiter.wake = resolve));
-    pool.waiting.push(waiter);
-    try {
-      const waitMs = yieldMs > 0 ? yieldMs : Math.floor(pollMs / 2 + Math.random() * pollMs);
-      await Promise.race([sleep(Math.min(left, waitMs), signal), handedOver]);
-    } catch (err) {
-      if (waiter.given) await leaseOf(waiter.given).release();
-      throw err;
-    } finally {
-      const at = pool.waiting.indexOf(waiter);
-      if (at !== -1) pool.waiting.splice(at, 1);
-    }
-    if (waiter.given) return leaseOf(waiter.given);
-    if (yieldMs <= 0) pollMs = Math.min(250, pollMs * 2);
-  }
 };

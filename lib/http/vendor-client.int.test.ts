@@ -380,7 +380,7 @@ describe("shared limits across processes", () => {
 
   /** The db as one process sees it, counting the limit statements it runs. */
   const counting = (db: Db) => {
-    const counts = { rate: 0, slotTaken: 0, slotFreed: 0, renewed: 0, givenBackWanted: 0 };
+    const counts = { rate: 0, syncs: 0 };
     const proxy = new Proxy(db, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
@@ -389,22 +389,51 @@ describe("shared limits across processes", () => {
           const sql = strings.join("?");
           const result = await (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
           if (sql.includes('INSERT INTO "VendorRateLimit"')) counts.rate++;
-          // a slot taken from the table (a poll finding none returns no row)
-          if (sql.includes('UPDATE "VendorCallSlot" SET "holder" = ?') && Array.isArray(result) && result.some((r: { slot: unknown }) => r.slot !== null)) counts.slotTaken++;
-          if (sql.includes('"holder" = NULL')) counts.slotFreed++;
-          // the end of a hold: held afresh, or given back to a process that waits
-          if (sql.includes("AS wanted") && Array.isArray(result)) {
-            for (const r of result as { renewed: unknown }[]) {
-              if (r.renewed) counts.renewed++;
-              else counts.givenBackWanted++;
-            }
-          }
+          // a process's exchange with the slots' table: its share held afresh, taken or given back, its demand published
+          if (sql.includes('INTO "VendorCallShare"')) counts.syncs++;
           return result;
         };
       },
     });
     return { db: proxy as Db, counts };
   };
+
+  /** Slots leased to any process under `key`. */
+  const slotsHeld = async (key: string) =>
+    Number((await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL AND "expiresAt" > clock_timestamp()`)[0]!.n);
+
+  /** A server that answers after `ms` and records the calls in flight, in all and per process (the `p` query parameter). */
+  const countInFlight = (ms: number) => {
+    const seen = { inFlight: 0, max: 0, byProcess: new Map<string, { inFlight: number; calls: number }>() };
+    server.setHandler((req, res) => {
+      const p = new URL(req.url ?? "/", "http://x").searchParams.get("p") ?? "";
+      const mine = seen.byProcess.get(p) ?? { inFlight: 0, calls: 0 };
+      seen.byProcess.set(p, mine);
+      seen.inFlight++;
+      mine.inFlight++;
+      mine.calls++;
+      seen.max = Math.max(seen.max, seen.inFlight);
+      setTimeout(() => {
+        seen.inFlight--;
+        mine.inFlight--;
+        sendJson(res, 200, { ok: true });
+      }, ms);
+    });
+    return seen;
+  };
+
+  /** `callers` loops of calls by one process's client until `stop()` says so; answers how many it made. */
+  const keepCalling = (c: PlainHttpClient, p: string, callers: number, stop: () => boolean) =>
+    Promise.all(
+      Array.from({ length: callers }, async () => {
+        let n = 0;
+        while (!stop()) {
+          await c.request({ method: "GET", path: "x", query: { p }, outputSchema: okSchema });
+          n++;
+        }
+        return n;
+      }),
+    ).then((ns) => ns.reduce((a, b) => a + b, 0));
 
   it("serves a process's concurrent callers with shared reservations, spaced as single ones would be", async () => {
     server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
@@ -443,90 +472,134 @@ describe("shared limits across processes", () => {
   it("takes slots again after Postgres emptied the unlogged table (a crash)", async () => {
     server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
     const key = `crash-${Math.random()}`;
-    const c = client({ limits: { db: testDb.db, key, maxConcurrent: 2, slotLingerMs: 0 } });
+    const c = client({ limits: { db: testDb.db, key, maxConcurrent: 2 } });
     await c.request({ method: "GET", path: "x", outputSchema: okSchema });
     const [persistence] = await testDb.db.$queryRaw<{ p: string }[]>`SELECT relpersistence::text AS p FROM pg_class WHERE relname = 'VendorCallSlot'`;
     expect(persistence!.p).toBe("u");
-    await new Promise((r) => setTimeout(r, 50));
-    // what a crash leaves: the process believes the slots exist, the table is empty
+    // what a crash leaves: the process believes it holds a slot, the table is empty
     await testDb.db.$executeRaw`DELETE FROM "VendorCallSlot" WHERE "key" = ${key}`;
+    await new Promise((r) => setTimeout(r, 700));
     await Promise.all(Array.from({ length: 4 }, () => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
     expect(server.seen).toHaveLength(5);
     const [row] = await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "VendorCallSlot" WHERE "key" = ${key}`;
     expect(Number(row!.n)).toBe(2);
   });
 
-  it("reuses a process's slot for its successive calls, and gives it back when the process goes quiet", async () => {
+  it("runs a process's calls on its share with no statement per call, and gives the share back when the process goes quiet", async () => {
     server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
-    const key = `reuse-${Math.random()}`;
+    const key = `share-${Math.random()}`;
     const { db, counts } = counting(testDb.db);
-    const c = client({ limits: { db, key, maxConcurrent: 2, slotLingerMs: 200, slotHoldMs: 60_000 } });
-    for (let i = 0; i < 10; i++) await c.request({ method: "GET", path: "x", outputSchema: okSchema });
-    expect(counts.slotTaken).toBe(1);
-    // quiet for longer than the linger: the slot is free for any process
-    await new Promise((r) => setTimeout(r, 400));
-    expect(counts.slotFreed).toBe(1);
-    const [row] = await testDb.db.$queryRaw<{ held: bigint }[]>`SELECT count(*) AS held FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL`;
-    expect(Number(row!.held)).toBe(0);
-  });
-
-  it("holds a busy slot afresh at the end of its hold in one statement, and gives it back when another process waits", async () => {
-    server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 5));
-    const key = `renew-${Math.random()}`;
-    const one = counting(testDb.db);
-    const a = client({ limits: { db: one.db, key, maxConcurrent: 1, slotHoldMs: 100, slotLingerMs: 5_000 } });
-    // one process alone: its slot's hold ends several times, and each time it is held afresh, never taken again
-    await a.request({ method: "GET", path: "x", outputSchema: okSchema });
-    const until = performance.now() + 600;
-    while (performance.now() < until) await a.request({ method: "GET", path: "x", outputSchema: okSchema });
-    expect(one.counts.slotTaken).toBe(1);
-    expect(one.counts.slotFreed).toBe(0);
-    expect(one.counts.renewed).toBeGreaterThanOrEqual(3);
-
-    // another process meets no free slot: at the end of the hold the slot goes to it, within about one hold
-    const two = counting(second);
-    const b = client({ limits: { db: two.db, key, maxConcurrent: 1, slotHoldMs: 100, slotLingerMs: 20, maxQueueWaitMs: 30_000 } });
-    let stop = false;
-    const busy = (async () => {
-      while (!stop) await a.request({ method: "GET", path: "x", outputSchema: okSchema });
-    })();
-    const started = performance.now();
-    await b.request({ method: "GET", path: "x", outputSchema: okSchema });
-    const waited = performance.now() - started;
-    stop = true;
-    await busy;
-    expect(two.counts.slotTaken).toBe(1);
-    expect(one.counts.givenBackWanted).toBeGreaterThanOrEqual(1);
-    // given back at the end of a hold (100 ms), not when the other process happens to pause
-    expect(waited).toBeLessThan(10_000);
-  });
-
-  it("holds a spare slot afresh at the end of a hold in which it served several calls, and gives it back after a quiet one", async () => {
-    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
-    const key = `spare-${Math.random()}`;
-    const { db, counts } = counting(testDb.db);
-    // four slots, one in use: spare, so it lingers until its hold ends
-    const c = client({ limits: { db, key, maxConcurrent: 4, slotHoldMs: 600 } });
-    await db.$queryRaw`SELECT 1`; // a cold first statement could outlast the hold
-    for (let i = 0; i < 3; i++) await c.request({ method: "GET", path: "x", outputSchema: okSchema });
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(counts).toMatchObject({ slotTaken: 1, renewed: 1, slotFreed: 0 });
+    const c = client({ limits: { db, key, maxConcurrent: 2 } });
     await c.request({ method: "GET", path: "x", outputSchema: okSchema });
-    expect(counts.slotTaken).toBe(1);
-    // one call in the new hold: at its end the slot goes back
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(counts).toMatchObject({ slotTaken: 1, renewed: 1, slotFreed: 1 });
-    const [row] = await testDb.db.$queryRaw<{ held: bigint }[]>`SELECT count(*) AS held FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL`;
-    expect(Number(row!.held)).toBe(0);
+    const first = counts.syncs;
+    expect(first).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 30; i++) await c.request({ method: "GET", path: "x", outputSchema: okSchema });
+    expect(server.seen).toHaveLength(31);
+    // 30 calls, at most one sync a second while calling (a slot per call took two statements or more)
+    expect(counts.syncs - first).toBeLessThanOrEqual(3);
+    expect(await slotsHeld(key)).toBeGreaterThanOrEqual(1);
+    // quiet for longer than QUIET_MS (1 s) and a sync: the share is back in the table, and no sync follows
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(await slotsHeld(key)).toBe(0);
+    const quiet = counts.syncs;
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(counts.syncs).toBe(quiet);
+  });
+
+  it("splits the cap between two busy processes: never above it, each with about half, a few statements in all", async () => {
+    const seen = countInFlight(10);
+    const key = `split-${Math.random()}`;
+    const one = counting(testDb.db);
+    const two = counting(second);
+    const a = client({ limits: { db: one.db, key, maxConcurrent: 4 } });
+    const b = client({ limits: { db: two.db, key, maxConcurrent: 4 } });
+    const until = performance.now() + 3_000;
+    const stop = () => performance.now() > until;
+    // the first process alone takes the whole cap
+    const busyA = keepCalling(a, "a", 6, stop);
+    while ((seen.byProcess.get("a")?.inFlight ?? 0) < 4 && performance.now() < until) await new Promise((r) => setTimeout(r, 2));
+    expect(seen.byProcess.get("a")!.inFlight).toBe(4);
+    // the second one, as busy, gets about half within a few syncs
+    const started = performance.now();
+    const busyB = keepCalling(b, "b", 6, stop);
+    while ((seen.byProcess.get("b")?.inFlight ?? 0) < 2 && performance.now() < until) await new Promise((r) => setTimeout(r, 2));
+    expect(performance.now() - started).toBeLessThan(1_500);
+    const [a0, b0] = [seen.byProcess.get("a")!.calls, seen.byProcess.get("b")!.calls];
+    const [callsA, callsB] = await Promise.all([busyA, busyB]);
+    expect(seen.max).toBeLessThanOrEqual(4);
+    // once both were busy, they made about as many calls each (2 slots each)
+    const sharedA = seen.byProcess.get("a")!.calls - a0;
+    const sharedB = seen.byProcess.get("b")!.calls - b0;
+    expect(sharedB / sharedA).toBeGreaterThan(0.6);
+    expect(sharedB / sharedA).toBeLessThan(1.6);
+    // hundreds of calls, tens of statements (a slot per call took one or two each)
+    expect(callsA + callsB).toBeGreaterThan(200);
+    expect(one.counts.syncs + two.counts.syncs).toBeLessThan((callsA + callsB) / 4);
+  });
+
+  it("lends a share the process leaves idle to another process that is short, and takes it back when it needs it", async () => {
+    const seen = countInFlight(10);
+    const key = `lend-${Math.random()}`;
+    const a = client({ limits: { db: testDb.db, key, maxConcurrent: 4 } });
+    const b = client({ limits: { db: second, key, maxConcurrent: 4 } });
+    let stopA = false;
+    let stopB = false;
+    // one call at a time from the first process, four at once from the second
+    const busyA = keepCalling(a, "a", 1, () => stopA);
+    const busyB = keepCalling(b, "b", 4, () => stopB);
+    const until = performance.now() + 3_000;
+    while (seen.byProcess.get("b")?.inFlight !== 3 && performance.now() < until) await new Promise((r) => setTimeout(r, 2));
+    expect(seen.byProcess.get("b")?.inFlight).toBe(3);
+    // the first process wants four again: it gets back its half
+    const moreA = keepCalling(a, "a", 3, () => stopA);
+    const back = performance.now() + 3_000;
+    while (seen.byProcess.get("a")?.inFlight !== 2 && performance.now() < back) await new Promise((r) => setTimeout(r, 2));
+    expect(seen.byProcess.get("a")?.inFlight).toBe(2);
+    stopA = stopB = true;
+    await Promise.all([busyA, busyB, moreA]);
+    expect(seen.max).toBeLessThanOrEqual(4);
+  });
+
+  it("gives a dead process's share to the others once its lease lapses", async () => {
+    server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 5));
+    const key = `dead-${Math.random()}`;
+    // a process as the table sees it: once killed, it sends nothing more (its timers may still run, as a frozen process's would not)
+    let killed = false;
+    const doomed = new Proxy(createDb(testDb.url, { max: 2 }), {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
+        return (strings: TemplateStringsArray, ...values: unknown[]) =>
+          killed ? Promise.reject(new Error("the process is dead")) : (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
+      },
+    });
+    const dead = client({ limits: { db: doomed, key, maxConcurrent: 2, slotLeaseMs: 1_500 } });
+    await Promise.all([1, 2].map(() => dead.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    expect(await slotsHeld(key)).toBe(2);
+    // the process dies holding its share: nothing of it gives the share back
+    killed = true;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await slotsHeld(key)).toBe(2);
+    const [lease] = await testDb.db.$queryRaw<{ leftMs: number }[]>`SELECT (EXTRACT(EPOCH FROM max("expiresAt") - clock_timestamp()) * 1000)::float8 AS "leftMs" FROM "VendorCallSlot" WHERE "key" = ${key}`;
+    const started = performance.now();
+    const alive = client({ limits: { db: second, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 10_000 } });
+    await Promise.all([1, 2].map(() => alive.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    const waited = performance.now() - started;
+    // the two calls waited for the dead share's lease to lapse, and not much longer (a sync every 50 ms while short)
+    expect(lease!.leftMs).toBeGreaterThan(0);
+    expect(waited).toBeGreaterThanOrEqual(lease!.leftMs - 20);
+    expect(waited).toBeLessThan(lease!.leftMs + 2_000);
+    expect(server.seen).toHaveLength(4);
+    await doomed.$disconnect();
   });
 
   it("hands a finished call's slot to a caller of the same process waiting for one", async () => {
     server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 20));
     const { db, counts } = counting(testDb.db);
-    const c = client({ limits: { db, key: `handoff-${Math.random()}`, maxConcurrent: 1, slotHoldMs: 60_000 } });
+    const c = client({ limits: { db, key: `handoff-${Math.random()}`, maxConcurrent: 1 } });
     await Promise.all(Array.from({ length: 8 }, () => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
     expect(server.seen).toHaveLength(8);
-    expect(counts.slotTaken).toBe(1);
+    expect(counts.syncs).toBeLessThanOrEqual(2);
   });
 
   it("a vendor's Retry-After pauses the other process too", async () => {
