@@ -602,6 +602,22 @@ describe("shared limits across processes", () => {
     expect(counts.syncs).toBeLessThanOrEqual(2);
   });
 
+  it("gives a call's slot back when the call fails before it is sent (no auth headers to be had)", async () => {
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    class FlakyAuthClient extends VendorHttpClient {
+      failures = 2;
+      protected async authHeaders() {
+        if (this.failures-- > 0) throw new Error("the token endpoint is down");
+        return {};
+      }
+    }
+    const c = new FlakyAuthClient({ vendor: "test", baseUrl: server.url, limits: { db: testDb.db, key: `auth-${Math.random()}`, maxConcurrent: 2, maxQueueWaitMs: 2_000 } });
+    for (let i = 0; i < 2; i++) await expect(c.request({ method: "GET", path: "x", outputSchema: okSchema })).rejects.toThrow("the token endpoint is down");
+    // both slots are free again: two calls at once go through (slots kept by the failed calls would make them wait, then fail "rate-limited")
+    await Promise.all([1, 2].map(() => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    expect(server.seen).toHaveLength(2);
+  });
+
   it("a vendor's Retry-After pauses the other process too", async () => {
     const key = `pause-${Math.random()}`;
     let calls = 0;
