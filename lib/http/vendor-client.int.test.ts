@@ -593,6 +593,64 @@ describe("shared limits across processes", () => {
     await doomed.$disconnect();
   });
 
+  it("starts no call on a share whose lease lapsed while its sync hung (another process takes the rows then)", async () => {
+    const arrivals: { p: string; at: number }[] = [];
+    server.setHandler((req, res) => {
+      arrivals.push({ p: new URL(req.url ?? "/", "http://x").searchParams.get("p") ?? "", at: performance.now() });
+      sendJson(res, 200, { ok: true });
+    });
+    const key = `stuck-${Math.random()}`;
+    // the first process's share syncs stop coming back once `stuck` is set (a lock wait, a lost connection); its other statements still run
+    let unstick = () => {};
+    let stuck: Promise<void> | undefined = undefined;
+    const own = createDb(testDb.url, { max: 4 });
+    const stalling = new Proxy(own, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
+        return async (strings: TemplateStringsArray, ...values: unknown[]) => {
+          if (stuck && strings.join("?").includes('INTO "VendorCallShare"')) await stuck;
+          return (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
+        };
+      },
+    });
+    const a = client({ limits: { db: stalling, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 1_000 } });
+    const b = client({ limits: { db: second, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 10_000 } });
+    let stop = false;
+    // two callers a process; a call that waited longer than maxQueueWaitMs fails "rate-limited" and is made again
+    const loop = (c: PlainHttpClient, p: string) =>
+      Promise.all(
+        [1, 2].map(async () => {
+          while (!stop) {
+            await c.request({ method: "GET", path: "x", query: { p }, outputSchema: okSchema }).catch((err: unknown) => {
+              if (!(err instanceof VendorHttpError && err.code === "rate-limited")) throw err;
+            });
+          }
+        }),
+      );
+    const callsOf = (p: string) => arrivals.filter((x) => x.p === p);
+    const busyA = loop(a, "a");
+    const until = performance.now() + 5_000;
+    while (callsOf("a").length < 10 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+    stuck = new Promise((r) => (unstick = r));
+    const busyB = loop(b, "b");
+    // the first process's lease lapses 1.5 s after its last sync; the second one takes the rows then
+    const deadline = performance.now() + 6_000;
+    while (callsOf("b").length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const firstOfB = callsOf("b")[0]?.at;
+    expect(firstOfB).toBeDefined();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const unstuckAt = performance.now();
+    stop = true;
+    unstick();
+    await Promise.all([busyA, busyB]);
+    // until its sync came back, none of the first process's calls came after the second one's first (but one
+    // already on its way: 500 ms of margin); once back, its sync takes a fair share again
+    expect(callsOf("a").filter((x) => x.at > firstOfB! + 500 && x.at < unstuckAt)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    await own.$disconnect();
+  });
+
   it("hands a finished call's slot to a caller of the same process waiting for one", async () => {
     server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 20));
     const { db, counts } = counting(testDb.db);
