@@ -283,8 +283,8 @@ export type SlotLease = { release: () => Promise<void> };
 
 /**
  * A process's share is held afresh at least this often while it holds one (a fifth of the default
- * lease). At 500 ms a 600/min licence run spent as many statements on the shares' syncs as per-call
- * slots had (0.9 a record): its calls are few and its run long.
+ * lease). Not shorter: a licence-bound run (600/min) makes few calls over a long run, and at 500 ms its
+ * syncs alone cost 0.9 statements a record (bench/README.md, "Slots as per-process shares").
  */
 const SYNC_CALM_MS = 1_000;
 /** ... and this often while the processes together want more calls than the cap (so an idle share moves soon). */
