@@ -378,24 +378,28 @@ describe("shared limits across processes", () => {
     expect(maxInFlight).toBeGreaterThanOrEqual(2);
   });
 
-  /** The db as one process sees it, counting the limit statements it runs. */
-  const counting = (db: Db) => {
-    const counts = { rate: 0, syncs: 0 };
-    const proxy = new Proxy(db, {
+  /** The db as one process sees it, each raw statement it runs handed to `around` with its text (`?` for the values). */
+  const aroundStatements = (db: Db, around: (sql: string, run: () => Promise<unknown>) => Promise<unknown>): Db =>
+    new Proxy(db, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
-        return async (strings: TemplateStringsArray, ...values: unknown[]) => {
-          const sql = strings.join("?");
-          const result = await (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
-          if (sql.includes('INSERT INTO "VendorRateLimit"')) counts.rate++;
-          // a process's exchange with the slots' table: its share held afresh, taken or given back, its demand published
-          if (sql.includes('INTO "VendorCallShare"')) counts.syncs++;
-          return result;
-        };
+        return (strings: TemplateStringsArray, ...values: unknown[]) =>
+          around(strings.join("?"), () => (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values));
       },
     });
-    return { db: proxy as Db, counts };
+
+  /** The db as one process sees it, counting the limit statements it runs. */
+  const counting = (db: Db) => {
+    const counts = { rate: 0, syncs: 0 };
+    const proxy = aroundStatements(db, async (sql, run) => {
+      const result = await run();
+      if (sql.includes('INSERT INTO "VendorRateLimit"')) counts.rate++;
+      // a process's exchange with the slots' table: its share held afresh, taken or given back, its demand published
+      if (sql.includes('INTO "VendorCallShare"')) counts.syncs++;
+      return result;
+    });
+    return { db: proxy, counts };
   };
 
   /** Slots leased to any process under `key`. */
@@ -565,14 +569,7 @@ describe("shared limits across processes", () => {
     const key = `dead-${Math.random()}`;
     // a process as the table sees it: once killed, it sends nothing more (its timers may still run, as a frozen process's would not)
     let killed = false;
-    const doomed = new Proxy(createDb(testDb.url, { max: 2 }), {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
-        return (strings: TemplateStringsArray, ...values: unknown[]) =>
-          killed ? Promise.reject(new Error("the process is dead")) : (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
-      },
-    });
+    const doomed = aroundStatements(createDb(testDb.url, { max: 2 }), (_sql, run) => (killed ? Promise.reject(new Error("the process is dead")) : run()));
     const dead = client({ limits: { db: doomed, key, maxConcurrent: 2, slotLeaseMs: 1_500 } });
     await Promise.all([1, 2].map(() => dead.request({ method: "GET", path: "x", outputSchema: okSchema })));
     expect(await slotsHeld(key)).toBe(2);
@@ -604,15 +601,9 @@ describe("shared limits across processes", () => {
     let unstick = () => {};
     let stuck: Promise<void> | undefined = undefined;
     const own = createDb(testDb.url, { max: 4 });
-    const stalling = new Proxy(own, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
-        return async (strings: TemplateStringsArray, ...values: unknown[]) => {
-          if (stuck && strings.join("?").includes('INTO "VendorCallShare"')) await stuck;
-          return (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
-        };
-      },
+    const stalling = aroundStatements(own, async (sql, run) => {
+      if (stuck && sql.includes('INTO "VendorCallShare"')) await stuck;
+      return run();
     });
     const a = client({ limits: { db: stalling, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 1_000 } });
     const b = client({ limits: { db: second, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 10_000 } });
