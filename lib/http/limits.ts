@@ -283,8 +283,8 @@ export type SlotLease = { release: () => Promise<void> };
 
 /**
  * A process's share is held afresh at least this often while it holds one (a fifth of the default
- * lease). Not shorter: a licence-bound run (600/min) makes few calls over a long run, and at 500 ms its
- * syncs alone cost 0.9 statements a record (bench/README.md, "Slots as per-process shares").
+ * lease). Not shorter: a licence-bound run makes few calls over a long run, and shorter syncs cost it
+ * nearly a statement a record (bench/README.md, "Slots as per-process shares").
  */
 const SYNC_CALM_MS = 1_000;
 /** ... and this often while the processes together want more calls than the cap (so an idle share moves soon). */
