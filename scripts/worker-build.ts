@@ -22,15 +22,16 @@ export const root = path.resolve(import.meta.dirname, "..");
  * How the worker process is run, measured in bench/README.md ("Worker memory", "A larger young
  * generation against the memory target"):
  * - `--min-semi-space-size=2 --max-semi-space-size=2`: a young generation of 2 × 2 MB. A record's
- *   objects live across its vendor calls; in V8's 1 MB minimum (what `--optimize-for-size`, used before,
- *   implies) they were promoted and collected again by the old generation's GC: ~15-20 % less worker CPU
- *   per record with 2 MB.
+ *   objects live across its vendor calls; in V8's 1 MB minimum (which `--optimize-for-size` implies, so
+ *   that flag is not used) they are promoted and collected again by the old generation's GC, which costs
+ *   the worker CPU per record.
  * - `--heap-growing-percent=10`: the old generation's limit 10 % above what survived its last GC. The
  *   worker's live heap under load is 30-40 MB, but with V8's default factor (up to 4×) the heap grew to
- *   ~130 MB before collecting: 310-370 MB resident at concurrency 8 (`--optimize-for-size` did the same
- *   with its conservative factor, and also held the young generation at 1 MB).
+ *   ~130 MB before collecting: 310-370 MB resident at concurrency 8 (`--optimize-for-size`'s conservative
+ *   factor does the same, with the 1 MB young generation above).
  * - `--no-wasm-dynamic-tiering`: Prisma's wasm query compiler stays on the baseline compiler: its optimized
- *   code took ~25-40 MB at start, in about half the runs (idle 117 MB without it, 152-187 with it).
+ *   code, when V8 tiers it up at start, takes tens of MB that the worker keeps (the worker's hot path sends
+ *   its own prepared statements, not Prisma queries).
  * - `--single-threaded`: no V8 helper threads (concurrent compilation and marking): ~30-40 MB less at
  *   idle (their stacks and malloc arenas); the worker waits on I/O, its GC and compilation fit its thread.
  * - MALLOC_ARENA_MAX=1: glibc's allocations of all threads (libuv pool included) in one arena, so freed

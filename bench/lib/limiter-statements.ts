@@ -2,6 +2,8 @@ import http from "node:http";
 import { z } from "zod";
 import { createDb, type Db } from "../../lib/db";
 import { PlainHttpClient } from "../../lib/http/vendor-client";
+import { listenLocally } from "./listen-locally";
+import { numberArg } from "./number-arg";
 import { prepareSqlStats, SQL_STATS_SETTINGS } from "./sql-stats";
 import { startOwnPostgres } from "./stack";
 
@@ -20,24 +22,16 @@ import { startOwnPostgres } from "./stack";
  * made at the same load.
  */
 
-const argOf = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : Number(process.argv[at + 1]);
-};
-
 const main = async () => {
-  const jobsPerSecond = argOf("jobs-per-second", 20);
-  const seconds = argOf("seconds", 20);
+  const jobsPerSecond = numberArg("jobs-per-second", 20);
+  const seconds = numberArg("seconds", 20);
   const pg = await startOwnPostgres({ settings: SQL_STATS_SETTINGS });
   const stats = await prepareSqlStats(pg.connectionString());
   const server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'), 2));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address !== "object") throw new Error("no server address");
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const baseUrl = await listenLocally(server);
   const dbs: Db[] = [createDb(stats.workerUrl(pg.url), { max: 10 }), createDb(stats.workerUrl(pg.url), { max: 10 })];
   try {
     const okSchema = z.object({ ok: z.literal(true) });

@@ -2,6 +2,8 @@ import http from "node:http";
 import { z } from "zod";
 import { createDb, type Db } from "../../lib/db";
 import { PlainHttpClient } from "../../lib/http/vendor-client";
+import { listenLocally } from "./listen-locally";
+import { numberArg } from "./number-arg";
 import { prepareSqlStats, SQL_STATS_SETTINGS } from "./sql-stats";
 import { startOwnPostgres } from "./stack";
 
@@ -20,17 +22,12 @@ import { startOwnPostgres } from "./stack";
  * share of time at the cap, and the limiter's statements per call.
  */
 
-const argOf = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : Number(process.argv[at + 1]);
-};
-
 const main = async () => {
-  const cap = argOf("cap", 16);
-  const latencyMs = argOf("latency", 50);
-  const callers = argOf("callers", 12);
-  const gapMs = argOf("gap", 20);
-  const seconds = argOf("seconds", 10);
+  const cap = numberArg("cap", 16);
+  const latencyMs = numberArg("latency", 50);
+  const callers = numberArg("callers", 12);
+  const gapMs = numberArg("gap", 20);
+  const seconds = numberArg("seconds", 10);
   const pg = await startOwnPostgres({ settings: SQL_STATS_SETTINGS });
   const stats = await prepareSqlStats(pg.connectionString());
   let inFlight = 0;
@@ -54,10 +51,7 @@ const main = async () => {
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     }, latencyMs);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address !== "object") throw new Error("no server address");
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const baseUrl = await listenLocally(server);
   const dbs: Db[] = [createDb(stats.workerUrl(pg.url), { max: 10 }), createDb(stats.workerUrl(pg.url), { max: 10 })];
   try {
     const okSchema = z.object({ ok: z.literal(true) });

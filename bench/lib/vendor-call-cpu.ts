@@ -5,6 +5,7 @@ import { z } from "zod";
 import { createCallRecorder } from "../../lib/http/call-recorder";
 import { PlainHttpClient } from "../../lib/http/vendor-client";
 import { createBundler, WORKER_ENV, WORKER_NODE_FLAGS } from "../../scripts/worker-build";
+import { numberArg } from "./number-arg";
 
 /*
  * CPU per vendor call of lib/http's client, alone (issue 17 item 4): no database, no limiter.
@@ -18,11 +19,6 @@ import { createBundler, WORKER_ENV, WORKER_NODE_FLAGS } from "../../scripts/work
  * user+system CPU (process.cpuUsage) per call, sequential and `concurrency` at a time, after a warm-up.
  * CPU per call stays comparable on a loaded machine (wall times do not): report the load average with it.
  */
-
-const argOf = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : Number(process.argv[at + 1]);
-};
 
 const entity = (id: string) => ({
   id: "5b7e1f0a-1d2c-4e3f-9a8b-7c6d5e4f3a2b",
@@ -104,8 +100,8 @@ const measure = async (baseUrl: string, calls: number, concurrency: number) => {
 };
 
 const main = async () => {
-  const calls = argOf("calls", 3000);
-  const concurrency = argOf("concurrency", 8);
+  const calls = numberArg("calls", 3000);
+  const concurrency = numberArg("concurrency", 8);
   const root = path.resolve(import.meta.dirname, "../..");
   const server: ChildProcess = fork(import.meta.filename, ["--serve"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
@@ -116,7 +112,7 @@ const main = async () => {
     const outFile = path.join(root, "dist", "bench-vendor-call-cpu.mjs");
     await createBundler({ base: root, entry: path.relative(root, import.meta.filename), outFile }).ensure();
     const rounds: unknown[] = [];
-    for (let round = 0; round < argOf("rounds", 3); round++) {
+    for (let round = 0; round < numberArg("rounds", 3); round++) {
       const profDir = process.argv.indexOf("--cpu-prof-dir");
       const profile = profDir === -1 ? [] : ["--cpu-prof", `--cpu-prof-dir=${process.argv[profDir + 1]}`];
       const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...profile, outFile, "--client", `http://127.0.0.1:${port}/AcumaticaERP`, "--calls", String(calls), "--concurrency", String(concurrency)], {
@@ -138,5 +134,5 @@ const main = async () => {
 if (process.argv.includes("--serve")) serve();
 else if (process.argv.includes("--client")) {
   const at = process.argv.indexOf("--client");
-  void measure(process.argv[at + 1]!, argOf("calls", 3000), argOf("concurrency", 8)).then((r) => process.stdout.write(JSON.stringify(r)));
+  void measure(process.argv[at + 1]!, numberArg("calls", 3000), numberArg("concurrency", 8)).then((r) => process.stdout.write(JSON.stringify(r)));
 } else await main();

@@ -283,8 +283,8 @@ export type SlotLease = { release: () => Promise<void> };
 
 /**
  * A process's share is held afresh at least this often while it holds one (a fifth of the default
- * lease). At 500 ms a 600/min licence run spent as many statements on the shares' syncs as per-call
- * slots had (0.9 a record): its calls are few and its run long.
+ * lease). Not shorter: a licence-bound run makes few calls over a long run, and shorter syncs cost it
+ * nearly a statement a record (bench/README.md, "Slots as per-process shares").
  */
 const SYNC_CALM_MS = 1_000;
 /** ... and this often while the processes together want more calls than the cap (so an idle share moves soon). */
@@ -471,9 +471,12 @@ const shedIdle = (pool: SharePool) => {
   }
 };
 
-/** Hands idle slots to waiting callers. */
+/**
+ * Hands idle slots to waiting callers, while the share's lease holds: past it another process may have
+ * taken the rows, so the callers wait for a sync that holds the share afresh.
+ */
 const serveWaiters = (pool: SharePool) => {
-  while (pool.waiting.length > 0 && pool.idle.length > 0) {
+  while (pool.waiting.length > 0 && pool.idle.length > 0 && Date.now() < pool.leaseUntil) {
     noteLoad(pool);
     const waiter = pool.waiting.shift()!;
     const slot = pool.idle.pop()!;
@@ -553,6 +556,7 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   if (failed) {
     if (pool.held.size > 0 || busy || pool.giveBack.length > 0) syncSoon(pool, SYNC_CALM_MS);
   } else if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
+  else if (pool.waiting.length > 0 && pool.leaseUntil <= Date.now()) syncSoon(pool, SYNC_GIVE_BACK_MS);
   else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
   else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
 };

@@ -378,24 +378,28 @@ describe("shared limits across processes", () => {
     expect(maxInFlight).toBeGreaterThanOrEqual(2);
   });
 
-  /** The db as one process sees it, counting the limit statements it runs. */
-  const counting = (db: Db) => {
-    const counts = { rate: 0, syncs: 0 };
-    const proxy = new Proxy(db, {
+  /** The db as one process sees it, each raw statement it runs handed to `around` with its text (`?` for the values). */
+  const aroundStatements = (db: Db, around: (sql: string, run: () => Promise<unknown>) => Promise<unknown>): Db =>
+    new Proxy(db, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
-        return async (strings: TemplateStringsArray, ...values: unknown[]) => {
-          const sql = strings.join("?");
-          const result = await (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
-          if (sql.includes('INSERT INTO "VendorRateLimit"')) counts.rate++;
-          // a process's exchange with the slots' table: its share held afresh, taken or given back, its demand published
-          if (sql.includes('INTO "VendorCallShare"')) counts.syncs++;
-          return result;
-        };
+        return (strings: TemplateStringsArray, ...values: unknown[]) =>
+          around(strings.join("?"), () => (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values));
       },
     });
-    return { db: proxy as Db, counts };
+
+  /** The db as one process sees it, counting the limit statements it runs. */
+  const counting = (db: Db) => {
+    const counts = { rate: 0, syncs: 0 };
+    const proxy = aroundStatements(db, async (sql, run) => {
+      const result = await run();
+      if (sql.includes('INSERT INTO "VendorRateLimit"')) counts.rate++;
+      // a process's exchange with the slots' table: its share held afresh, taken or given back, its demand published
+      if (sql.includes('INTO "VendorCallShare"')) counts.syncs++;
+      return result;
+    });
+    return { db: proxy, counts };
   };
 
   /** Slots leased to any process under `key`. */
@@ -495,7 +499,7 @@ describe("shared limits across processes", () => {
     expect(first).toBeGreaterThanOrEqual(1);
     for (let i = 0; i < 30; i++) await c.request({ method: "GET", path: "x", outputSchema: okSchema });
     expect(server.seen).toHaveLength(31);
-    // 30 calls, at most one sync a second while calling (a slot per call took two statements or more)
+    // 30 calls, at most one sync a second while calling: no statement per call
     expect(counts.syncs - first).toBeLessThanOrEqual(3);
     expect(await slotsHeld(key)).toBeGreaterThanOrEqual(1);
     // quiet for longer than QUIET_MS (1 s) and a sync: the share is back in the table, and no sync follows
@@ -532,7 +536,7 @@ describe("shared limits across processes", () => {
     const sharedB = seen.byProcess.get("b")!.calls - b0;
     expect(sharedB / sharedA).toBeGreaterThan(0.6);
     expect(sharedB / sharedA).toBeLessThan(1.6);
-    // hundreds of calls, tens of statements (a slot per call took one or two each)
+    // hundreds of calls, tens of statements: none per call
     expect(callsA + callsB).toBeGreaterThan(200);
     expect(one.counts.syncs + two.counts.syncs).toBeLessThan((callsA + callsB) / 4);
   });
@@ -565,14 +569,7 @@ describe("shared limits across processes", () => {
     const key = `dead-${Math.random()}`;
     // a process as the table sees it: once killed, it sends nothing more (its timers may still run, as a frozen process's would not)
     let killed = false;
-    const doomed = new Proxy(createDb(testDb.url, { max: 2 }), {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop !== "$queryRaw" && prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
-        return (strings: TemplateStringsArray, ...values: unknown[]) =>
-          killed ? Promise.reject(new Error("the process is dead")) : (value as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>).call(target, strings, ...values);
-      },
-    });
+    const doomed = aroundStatements(createDb(testDb.url, { max: 2 }), (_sql, run) => (killed ? Promise.reject(new Error("the process is dead")) : run()));
     const dead = client({ limits: { db: doomed, key, maxConcurrent: 2, slotLeaseMs: 1_500 } });
     await Promise.all([1, 2].map(() => dead.request({ method: "GET", path: "x", outputSchema: okSchema })));
     expect(await slotsHeld(key)).toBe(2);
@@ -593,6 +590,58 @@ describe("shared limits across processes", () => {
     await doomed.$disconnect();
   });
 
+  it("starts no call on a share whose lease lapsed while its sync hung (another process takes the rows then)", async () => {
+    const arrivals: { p: string; at: number }[] = [];
+    server.setHandler((req, res) => {
+      arrivals.push({ p: new URL(req.url ?? "/", "http://x").searchParams.get("p") ?? "", at: performance.now() });
+      sendJson(res, 200, { ok: true });
+    });
+    const key = `stuck-${Math.random()}`;
+    // the first process's share syncs stop coming back once `stuck` is set (a lock wait, a lost connection); its other statements still run
+    let unstick = () => {};
+    let stuck: Promise<void> | undefined = undefined;
+    const own = createDb(testDb.url, { max: 4 });
+    const stalling = aroundStatements(own, async (sql, run) => {
+      if (stuck && sql.includes('INTO "VendorCallShare"')) await stuck;
+      return run();
+    });
+    const a = client({ limits: { db: stalling, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 1_000 } });
+    const b = client({ limits: { db: second, key, maxConcurrent: 2, slotLeaseMs: 1_500, maxQueueWaitMs: 10_000 } });
+    let stop = false;
+    // two callers a process; a call that waited longer than maxQueueWaitMs fails "rate-limited" and is made again
+    const loop = (c: PlainHttpClient, p: string) =>
+      Promise.all(
+        [1, 2].map(async () => {
+          while (!stop) {
+            await c.request({ method: "GET", path: "x", query: { p }, outputSchema: okSchema }).catch((err: unknown) => {
+              if (!(err instanceof VendorHttpError && err.code === "rate-limited")) throw err;
+            });
+          }
+        }),
+      );
+    const callsOf = (p: string) => arrivals.filter((x) => x.p === p);
+    const busyA = loop(a, "a");
+    const until = performance.now() + 5_000;
+    while (callsOf("a").length < 10 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+    stuck = new Promise((r) => (unstick = r));
+    const busyB = loop(b, "b");
+    // the first process's lease lapses 1.5 s after its last sync; the second one takes the rows then
+    const deadline = performance.now() + 6_000;
+    while (callsOf("b").length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const firstOfB = callsOf("b")[0]?.at;
+    expect(firstOfB).toBeDefined();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const unstuckAt = performance.now();
+    stop = true;
+    unstick();
+    await Promise.all([busyA, busyB]);
+    // until its sync came back, none of the first process's calls came after the second one's first (but one
+    // already on its way: 500 ms of margin); once back, its sync takes a fair share again
+    expect(callsOf("a").filter((x) => x.at > firstOfB! + 500 && x.at < unstuckAt)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    await own.$disconnect();
+  });
+
   it("hands a finished call's slot to a caller of the same process waiting for one", async () => {
     server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 20));
     const { db, counts } = counting(testDb.db);
@@ -600,6 +649,22 @@ describe("shared limits across processes", () => {
     await Promise.all(Array.from({ length: 8 }, () => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
     expect(server.seen).toHaveLength(8);
     expect(counts.syncs).toBeLessThanOrEqual(2);
+  });
+
+  it("gives a call's slot back when the call fails before it is sent (no auth headers to be had)", async () => {
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    class FlakyAuthClient extends VendorHttpClient {
+      failures = 2;
+      protected async authHeaders() {
+        if (this.failures-- > 0) throw new Error("the token endpoint is down");
+        return {};
+      }
+    }
+    const c = new FlakyAuthClient({ vendor: "test", baseUrl: server.url, limits: { db: testDb.db, key: `auth-${Math.random()}`, maxConcurrent: 2, maxQueueWaitMs: 2_000 } });
+    for (let i = 0; i < 2; i++) await expect(c.request({ method: "GET", path: "x", outputSchema: okSchema })).rejects.toThrow("the token endpoint is down");
+    // both slots are free again: two calls at once go through (slots kept by the failed calls would make them wait, then fail "rate-limited")
+    await Promise.all([1, 2].map(() => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    expect(server.seen).toHaveLength(2);
   });
 
   it("a vendor's Retry-After pauses the other process too", async () => {

@@ -285,11 +285,19 @@ export abstract class VendorHttpClient {
         }
       }
 
-      const auth = useAuth ? await this.authHeaders() : {};
-      if (lateQuery) {
-        url = urlWith(lateQuery());
-        ({ url: safeUrl, path: safePath } = redactUrlParts(url, redacted));
-        lateQuery = undefined;
+      // The slot goes back whatever fails before the exchange too (a token endpoint that is down): a
+      // slot never released stays in its process's share, held afresh for as long as the process lives.
+      let auth: Record<string, string>;
+      try {
+        auth = useAuth ? await this.authHeaders() : {};
+        if (lateQuery) {
+          url = urlWith(lateQuery());
+          ({ url: safeUrl, path: safePath } = redactUrlParts(url, redacted));
+          lateQuery = undefined;
+        }
+      } catch (err) {
+        await lease.release();
+        throw err;
       }
       const started = performance.now();
       const startedAt = new Date();
