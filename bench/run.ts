@@ -16,54 +16,81 @@ import { memoryRun, printCurve } from "./scenarios/memory";
 import { netsuiteFlows } from "./scenarios/netsuite";
 import { zohoCrmRoundTrip } from "./scenarios/zoho-crm";
 
-/*
- * npm run bench                 quick sizes (a few minutes on a 2-core machine)
- * npm run bench -- --full       the issue's sizes (10,000-invoice backfill, 100,000 for memory, ...)
- * npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill;
- *                                              ifs-backfill: Zuora -> IFS Cloud vouchers)
- * npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
- * npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
- * npm run bench -- --only callouts --full --new-account-every 20   callouts with a new account's first invoice every
- *                                              20th callout throughout the run (held first, then released by its customer's post)
- * npm run bench -- --only invoices-only        the n8n comparison's job: a bill run of invoices alone (1,000 at each
- *                                              latency and 300 at 0 ms with --full; 300 quick; --invoices N)
- * npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"   a CPU profile per worker
- * npm run bench -- --only backfill --pg-tcp     Postgres reached over TCP, not its Unix-domain socket (to compare)
- * npx next build && npm run bench -- --only ledger-browser   records page and dashboard in Chromium at 1,000,000 records
- *                                              (--ledger-records N for another size, --ledger-runs N runs each)
- * Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
- */
+/** What --only takes. */
+const SCENARIOS = ["backfill", "invoices-only", "callouts", "licence", "intake", "memory", "records", "canvas", "ledger-browser", "backfill-qad", "ifs-backfill", "netsuite", "zoho-crm"];
 
-const { values } = parseArgs({
-  options: {
-    full: { type: "boolean", default: false },
-    only: { type: "string" },
-    latency: { type: "string", default: "0,50" },
-    invoices: { type: "string" },
-    /** size of the memory scenario (default 2,000 quick, 100,000 with --full) */
-    "memory-invoices": { type: "string" },
-    /** node flags of the spawned workers instead of WORKER_NODE_FLAGS (scripts/worker-build.ts), space-separated */
-    "worker-node-args": { type: "string" },
-    /** callouts scenario: how many and how many per second (default 300 at 10/s quick, 2,000 at 20/s full) */
-    callouts: { type: "string" },
-    rate: { type: "string" },
-    /** callouts scenario: also bill a new account (Zuora only: its customer is created on its first invoice) every N callouts */
-    "new-account-every": { type: "string" },
-    /** records seeded for the ledger-browser scenario (default 1,000,000) */
-    "ledger-records": { type: "string", default: "1000000" },
-    /** timed runs of each ledger-browser navigation (after one warm-up) */
-    "ledger-runs": { type: "string", default: "7" },
-    /** the bench's Postgres over TCP instead of its Unix-domain socket (to compare the two) */
-    "pg-tcp": { type: "boolean", default: false },
-    /** per-scenario time limit in seconds (default 900) */
-    timeout: { type: "string", default: "900" },
-  },
-});
+/** What `npm run bench -- --help` prints. */
+const USAGE = `npm run bench                 quick sizes (a few minutes on a 2-core machine)
+npm run bench -- --full       the issue's sizes (10,000-invoice backfill, 100,000 for memory, ...)
+npm run bench -- --only backfill,callouts   some scenarios (backfill-qad: the Zuora -> QAD flow's backfill;
+                                             ifs-backfill: Zuora -> IFS Cloud vouchers)
+npm run bench -- --only memory --memory-invoices 20000   the streaming proof at another size
+npm run bench -- --only memory --worker-node-args="--max-semi-space-size=4"   worker flags to compare (with "=")
+npm run bench -- --only callouts --full --new-account-every 20   callouts with a new account's first invoice every
+                                             20th callout throughout the run (held first, then released by its customer's post)
+npm run bench -- --only invoices-only        the n8n comparison's job: a bill run of invoices alone (1,000 at each
+                                             latency and 300 at 0 ms with --full; 300 quick; --invoices N)
+npm run bench -- --only backfill --worker-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof ..."   a CPU profile per worker
+                                             (the flags replace WORKER_NODE_FLAGS of scripts/worker-build.ts: repeat those)
+npm run bench -- --only backfill --pg-tcp     Postgres reached over TCP, not its Unix-domain socket (to compare)
+npx next build && npm run bench -- --only ledger-browser   records page and dashboard in Chromium at 1,000,000 records
+                                             (--ledger-records N for another size, --ledger-runs N runs each)
+Scenarios for --only: ${SCENARIOS.join(", ")}.
+Other options: --latency 0,50 (ms per vendor answer), --rate N,
+--callouts N, --timeout SECONDS (per scenario, default 900), --help.
+Each scenario prints a table and writes bench/results/<scenario>.json (with the machine and sizes).
+`;
+
+/** The options, or a clear line and the usage for an option the bench does not know (never a stack trace). */
+const parseOptions = () => {
+  try {
+    return parseArgs({
+      options: {
+        full: { type: "boolean", default: false },
+        only: { type: "string" },
+        latency: { type: "string", default: "0,50" },
+        invoices: { type: "string" },
+        /** size of the memory scenario (default 2,000 quick, 100,000 with --full) */
+        "memory-invoices": { type: "string" },
+        /** node flags of the spawned workers instead of WORKER_NODE_FLAGS (scripts/worker-build.ts), space-separated */
+        "worker-node-args": { type: "string" },
+        /** callouts scenario: how many and how many per second (default 300 at 10/s quick, 2,000 at 20/s full) */
+        callouts: { type: "string" },
+        rate: { type: "string" },
+        /** callouts scenario: also bill a new account (Zuora only: its customer is created on its first invoice) every N callouts */
+        "new-account-every": { type: "string" },
+        /** records seeded for the ledger-browser scenario (default 1,000,000) */
+        "ledger-records": { type: "string", default: "1000000" },
+        /** timed runs of each ledger-browser navigation (after one warm-up) */
+        "ledger-runs": { type: "string", default: "7" },
+        /** the bench's Postgres over TCP instead of its Unix-domain socket (to compare the two) */
+        "pg-tcp": { type: "boolean", default: false },
+        /** per-scenario time limit in seconds (default 900) */
+        timeout: { type: "string", default: "900" },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+};
+const { values } = parseOptions();
+
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const full = values.full;
 const timeoutMs = Number(values.timeout) * 1000;
 const latencies = values.latency!.split(",").map(Number);
 const only = values.only ? new Set(values.only.split(",")) : undefined;
+const unknown = [...(only ?? [])].filter((name) => !SCENARIOS.includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`No scenario named ${unknown.join(", ")}: --only takes ${SCENARIOS.join(", ")}.\n`);
+  process.exit(2);
+}
 const wanted = (name: string) => !only || only.has(name);
 /** the 100,000-invoice memory run takes long: only with --full or --only memory */
 const wantedMemory = () => (only ? only.has("memory") : full);
