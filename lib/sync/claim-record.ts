@@ -3,7 +3,8 @@ import type { Db } from "../db";
 import { dbExecute, dbRows, prepared } from "../db/pool";
 import { listFlowKinds } from "../flows/registry";
 import type { AnyFlowKind, FlowRow } from "../flows/types";
-import { ledgerKey, type KnownLedger } from "./ledger-reader";
+import { documentKey } from "./ingest-document";
+import type { KnownLedger } from "./ledger-reader";
 import { cacheValueMaps, NO_VALUE_MAP_VERSION, valueMapCacheOf } from "./value-map-cache";
 
 /** How long a claim lasts without renewal; renewed every LEASE_RENEW_MS while its holder works. */
@@ -162,7 +163,7 @@ const toClaimResult = (row: z.output<typeof claimRowSchema> | undefined): ClaimR
       sourceUpdatedAt: row.sourceUpdatedAt!,
       targetUpdatedAt: row.targetUpdatedAt!,
       valueMapVersion: row.valueMapVersion,
-      ledger: new Map((row.ledger ?? []).map(([objectType, sourceId, targetId, targetRef, mappedPayload]) => [ledgerKey(objectType, sourceId), { targetId, targetRef, mappedPayload }])),
+      ledger: new Map((row.ledger ?? []).map(([objectType, sourceId, targetId, targetRef, mappedPayload]) => [documentKey({ objectType, sourceId }), { targetId, targetRef, mappedPayload }])),
     },
   };
 };

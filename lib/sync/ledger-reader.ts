@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { dbRows, prepared } from "../db/pool";
 import type { FlowRow, LedgerReader, LedgerRecord } from "../flows/types";
+import { documentKey } from "./ingest-document";
 import { indexValueMaps, type ValueMapIndex } from "../mapping/value-map-index";
 
 const EMPTY_MAPS: ValueMapIndex = new Map();
@@ -20,10 +21,8 @@ const atTargetRowSchema = z.object({ targetId: z.string().nullable(), targetRef:
 const findPartnerFlowId = async (db: Db, flow: Pick<FlowRow, "sourceConnectionId" | "targetConnectionId">, partnerKind: string): Promise<string | null> =>
   (await db.flow.findFirst({ where: { kind: partnerKind, sourceConnectionId: flow.targetConnectionId, targetConnectionId: flow.sourceConnectionId }, select: { id: true }, orderBy: { createdAt: "asc" } }))?.id ?? null;
 
-/** Posted records of a flow by ledgerKey, as a record's claim brought them (FlowKind.ledgerReads). */
+/** Posted records of a flow by documentKey, as a record's claim brought them (FlowKind.ledgerReads). */
 export type KnownLedger = ReadonlyMap<string, LedgerRecord>;
-
-export const ledgerKey = (objectType: string, sourceId: string) => `${objectType}\u0000${sourceId}`;
 
 const NOTHING_KNOWN: KnownLedger = new Map();
 
@@ -44,7 +43,7 @@ export const createLedgerReader = ({ db, flow, partnerKind, known = NOTHING_KNOW
   const recordOf = async (flowId: string, objectType: string, sourceId: string) =>
     atTarget((await dbRows(db, RECORD_AT_TARGET, [flowId, objectType, sourceId], atTargetRowSchema))[0] ?? null);
   return {
-    postedRecord: async ({ objectType, sourceId }) => known.get(ledgerKey(objectType, sourceId)) ?? recordOf(flow.id, objectType, sourceId),
+    postedRecord: async ({ objectType, sourceId }) => known.get(documentKey({ objectType, sourceId })) ?? recordOf(flow.id, objectType, sourceId),
     partnerRecord: async ({ objectType, sourceId }) => {
       const id = await partnerFlowId();
       return id ? recordOf(id, objectType, sourceId) : null;
