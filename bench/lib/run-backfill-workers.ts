@@ -23,6 +23,37 @@ const syncRecordWrites = async (db: Db) => {
   return { updates: Number(row?.updates ?? 0), hot: Number(row?.hot ?? 0) };
 };
 
+/** Buffers each index of "SyncRecord" touched so far (hit or read): how much of the writes each index takes. */
+const syncRecordIndexBlocks = async (db: Db) => {
+  const rows = await db.$queryRaw<{ index: string; blocks: bigint }[]>`
+    SELECT indexrelname AS index, idx_blks_hit + idx_blks_read AS blocks FROM pg_statio_user_indexes WHERE relname = 'SyncRecord'`;
+  return new Map(rows.map((r) => [r.index, Number(r.blocks)]));
+};
+
+/** Where the WAL stands now (pg_walinspect reads it from there on, see walStats). */
+const walInsertLsn = async (db: Db) => {
+  await db.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+  const [row] = await db.$queryRaw<{ lsn: string }[]>`SELECT pg_current_wal_insert_lsn()::text AS lsn`;
+  return row!.lsn;
+};
+
+/** WAL written since `from` by record type (Heap/UPDATE, Btree/INSERT_LEAF, Gin/...): records, bytes, full-page images' bytes. */
+const walStats = async (db: Db, from: string) =>
+  (
+    await db.$queryRaw<{ type: string; count: bigint; bytes: bigint; fpiBytes: bigint }[]>`
+      SELECT "resource_manager/record_type" AS type, count, record_size + fpi_size AS bytes, fpi_size AS "fpiBytes"
+      FROM pg_get_wal_stats(${from}::pg_lsn, pg_current_wal_insert_lsn(), true) WHERE count > 0 ORDER BY record_size + fpi_size DESC`
+  ).map((r) => ({ type: r.type, count: Number(r.count), bytes: Number(r.bytes), fpiBytes: Number(r.fpiBytes) }));
+
+/**
+ * With BENCH_STATEMENTS_FILE=<path>: the workers' statements with their execution time, buffers and WAL
+ * bytes (pg_stat_statements), and the buffers each index of "SyncRecord" touched during the run, as JSON.
+ */
+const writeStatementsFile = async (file: string, data: unknown) => {
+  const { writeFile } = await import("node:fs/promises");
+  await writeFile(file, JSON.stringify(data, null, 1));
+};
+
 export const runBackfillWorkers = async ({
   db,
   url,
@@ -68,6 +99,8 @@ export const runBackfillWorkers = async ({
 
   if (measure?.sqlStats) await measure.sqlStats.reset(measure.database);
   const writes0 = await syncRecordWrites(db);
+  const indexBlocks0 = process.env.BENCH_STATEMENTS_FILE ? await syncRecordIndexBlocks(db) : undefined;
+  const walStart = process.env.BENCH_STATEMENTS_FILE ? await walInsertLsn(db) : undefined;
   const benchCpu0 = process.cpuUsage();
   const cpu0 = procs.map((p) => p.cpuSeconds());
   const pgCpu0 = measure?.postgresCpuSeconds?.() ?? NaN;
@@ -113,6 +146,18 @@ export const runBackfillWorkers = async ({
   await Promise.all(procs.map((p) => p.kill("SIGTERM")));
   const writes1 = await syncRecordWrites(db);
   const syncRecordUpdates = { updates: writes1.updates - writes0.updates, hot: writes1.hot - writes0.hot };
+  if (process.env.BENCH_STATEMENTS_FILE && indexBlocks0) {
+    const indexBlocks1 = await syncRecordIndexBlocks(db);
+    const wal = walStart ? await walStats(db, walStart) : undefined;
+    await writeStatementsFile(process.env.BENCH_STATEMENTS_FILE, {
+      label,
+      syncRecordUpdates,
+      postgresCpuSeconds,
+      wal,
+      indexBlocks: [...indexBlocks1].map(([index, n]) => ({ index, blocks: n - (indexBlocks0.get(index) ?? 0) })).sort((a, b) => b.blocks - a.blocks),
+      statements: [...(statementCounts ?? [])].sort((a, b) => b.totalMs - a.totalMs),
+    });
+  }
   const posted = Object.entries(counts).filter(([k]) => k.endsWith("/posted")).reduce((n, [, v]) => n + v, 0);
   const failed = Object.entries(counts).filter(([k]) => k.endsWith("/failed")).reduce((n, [, v]) => n + v, 0);
   const last = await db.syncRecord.aggregate({ where: { flowId, status: "posted" }, _max: { postedAt: true } });

@@ -29,7 +29,14 @@ export type SqlStats = {
   read: (database: string) => Promise<StatementCount[]>;
 };
 
-export type StatementCount = { query: string; calls: number; totalMs: number; rows: number };
+export type StatementCount = {
+  query: string;
+  calls: number;
+  totalMs: number;
+  rows: number;
+  /** buffers hit, read and dirtied and WAL bytes written by the statement's executions (pg_stat_statements) */
+  blocks?: { hit: number; read: number; dirtied: number; walBytes: number };
+};
 
 /** The extension and the worker role in the cluster behind `adminUrl` (a superuser's URL). */
 export const prepareSqlStats = async (adminUrl: string): Promise<SqlStats> => {
@@ -67,13 +74,20 @@ export const prepareSqlStats = async (adminUrl: string): Promise<SqlStats> => {
       }),
     read: (database) =>
       withAdmin(async (c) => {
-        const { rows } = await c.query<{ query: string; calls: string; total: number; rows: string }>(
-          `SELECT s.query, s.calls, s.total_exec_time AS total, s.rows FROM pg_stat_statements s
+        const { rows } = await c.query<{ query: string; calls: string; total: number; rows: string; hit: string; read: string; dirtied: string; wal: string }>(
+          `SELECT s.query, s.calls, s.total_exec_time AS total, s.rows, s.shared_blks_hit AS hit, s.shared_blks_read AS read,
+             s.shared_blks_dirtied AS dirtied, s.wal_bytes AS wal FROM pg_stat_statements s
            JOIN pg_roles r ON r.oid = s.userid JOIN pg_database d ON d.oid = s.dbid
            WHERE r.rolname = $1 AND d.datname = $2`,
           [WORKER_ROLE, database],
         );
-        return rows.map((r) => ({ query: r.query, calls: Number(r.calls), totalMs: Number(r.total), rows: Number(r.rows) }));
+        return rows.map((r) => ({
+          query: r.query,
+          calls: Number(r.calls),
+          totalMs: Number(r.total),
+          rows: Number(r.rows),
+          blocks: { hit: Number(r.hit), read: Number(r.read), dirtied: Number(r.dirtied), walBytes: Number(r.wal) },
+        }));
       }),
   };
 };
