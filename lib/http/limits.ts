@@ -83,7 +83,7 @@ export class QueueFullError extends Error {
   }
 }
 
-const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
+const aheadRowSchema = z.object({ aheadMs: z.coerce.number(), tatMs: z.coerce.number().optional() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
 
 /*
@@ -93,13 +93,14 @@ const waitRowSchema = z.object({ waitMs: z.coerce.number() });
 const RESERVE = prepared(
   "mlc_limits_reserve",
   `INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-   VALUES ($1::text, clock_timestamp() + $2::float8 * interval '1 millisecond')
+   VALUES ($1::text, $2::float8 * interval '1 millisecond' + GREATEST(clock_timestamp(), to_timestamp($6::float8 / 1000)))
    ON CONFLICT ("key") DO UPDATE
-     SET "tat" = GREATEST(r."tat", clock_timestamp()) + $2::float8 * interval '1 millisecond'
-     WHERE GREATEST(r."tat", clock_timestamp()) + $3::float8 * interval '1 millisecond'
+     SET "tat" = $2::float8 * interval '1 millisecond' + GREATEST(r."tat", clock_timestamp(), to_timestamp($6::float8 / 1000))
+     WHERE GREATEST(r."tat", clock_timestamp(), to_timestamp($6::float8 / 1000)) + $3::float8 * interval '1 millisecond'
            - $4::float8 * interval '1 millisecond' - clock_timestamp()
            <= $5::float8 * interval '1 millisecond'
-   RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "aheadMs"`,
+   RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "aheadMs",
+             (EXTRACT(EPOCH FROM r."tat") * 1000)::float8 AS "tatMs"`,
 );
 const CURRENT_WAIT = prepared(
   "mlc_limits_current_wait",
@@ -141,6 +142,11 @@ type RateQueue = {
   banked: number[];
   /** with no rate: no pause was found, callers go without asking until then (this process's clock, ms) */
   clearUntil: number;
+  /**
+   * The key's theoretical arrival time right after this process's last reservation (the database's
+   * clock, epoch ms): its next reservation starts no earlier, even when the row is gone (see RESERVE).
+   */
+  lastTatMs: number | null;
 };
 
 /** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
@@ -155,13 +161,14 @@ const rateShapeOf = (limits: SharedLimits): RateShape => {
  * Reserves `n` consecutive send times (one upsert) and returns each one's wait, as n single
  * reservations in a row would; refuses all (QueueFullError) when the last would wait beyond `maxWaitMs`.
  */
-const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, n: number): Promise<number[]> => {
+const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, queue: RateQueue, n: number): Promise<number[]> => {
   const spanMs = intervalMs * n;
-  const [reserved] = await dbRows(db, RESERVE, [key, spanMs, spanMs - intervalMs, toleranceMs, maxWaitMs], aheadRowSchema);
+  const [reserved] = await dbRows(db, RESERVE, [key, spanMs, spanMs - intervalMs, toleranceMs, maxWaitMs, queue.lastTatMs], aheadRowSchema);
   if (!reserved) {
     const [current] = await dbRows(db, CURRENT_WAIT, [key, toleranceMs], waitRowSchema);
     throw new QueueFullError("rate", current?.waitMs ?? maxWaitMs);
   }
+  if (reserved.tatMs !== undefined) queue.lastTatMs = Math.max(queue.lastTatMs ?? 0, reserved.tatMs);
   return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
 };
 
@@ -187,10 +194,10 @@ const reserveWithBank = async (limits: SharedLimits, shape: RateShape, queue: Ra
   const ahead = aheadOf(shape, n);
   let waits: number[];
   try {
-    waits = await reserveSendTimes(limits, shape, n + ahead);
+    waits = await reserveSendTimes(limits, shape, queue, n + ahead);
   } catch (err) {
     if (!(err instanceof QueueFullError) || ahead === 0) throw err;
-    waits = await reserveSendTimes(limits, shape, n);
+    waits = await reserveSendTimes(limits, shape, queue, n);
   }
   const now = Date.now();
   queue.banked.push(...waits.slice(n).map((ms) => now + ms));
@@ -218,7 +225,7 @@ const drainRateQueue = async (limits: SharedLimits, shape: RateShape, queue: Rat
           continue;
         }
         // Too long together: each one alone, so the first ones still get the times that fit.
-        for (const w of batch) await reserveSendTimes(limits, shape, 1).then(([ms]) => w.resolve(ms ?? 0), w.reject);
+        for (const w of batch) await reserveSendTimes(limits, shape, queue, 1).then(([ms]) => w.resolve(ms ?? 0), w.reject);
       }
     }
   } finally {
@@ -237,7 +244,7 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
   const perDb = rateQueues.get(limits.db) ?? new Map<string, RateQueue>();
   rateQueues.set(limits.db, perDb);
   let queue = perDb.get(id);
-  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false, banked: [], clearUntil: 0 }));
+  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false, banked: [], clearUntil: 0, lastTatMs: null }));
   const q = queue;
   const banked = q.waiting.length === 0 ? fromBank(shape, q) : undefined;
   const waitMs =
@@ -348,8 +355,8 @@ const shareSyncRowSchema = z.object({
 /**
  * A process's whole exchange with the table, one statement: gives back `$6` (comma-separated slots),
  * holds the rest of its slots afresh, takes up to `$5` free or lapsed ones, publishes its demand
- * (`$7`), and reads the other live processes' demands and how many slots they hold. Demands of
- * processes gone for a minute are deleted.
+ * (`$7`; a negative demand deletes the process's row: it left), and reads the other live processes'
+ * demands and how many slots they hold. Demands of processes gone for a minute are deleted.
  */
 const SYNC_SHARE = prepared(
   "mlc_limits_sync_share",
@@ -370,8 +377,10 @@ const SYNC_SHARE = prepared(
      RETURNING "slot"),
    demand AS (
      INSERT INTO "VendorCallShare" ("key", "holder", "demand", "expiresAt")
-     VALUES ($1::text, $2::text, $7::int, clock_timestamp() + $3::float8 * interval '1 millisecond')
+     SELECT $1::text, $2::text, $7::int, clock_timestamp() + $3::float8 * interval '1 millisecond' WHERE $7::int >= 0
      ON CONFLICT ("key", "holder") DO UPDATE SET "demand" = EXCLUDED."demand", "expiresAt" = EXCLUDED."expiresAt"),
+   departed AS (
+     DELETE FROM "VendorCallShare" WHERE "key" = $1::text AND "holder" = $2::text AND $7::int < 0),
    gone AS (
      DELETE FROM "VendorCallShare" WHERE "key" = $1::text AND "expiresAt" < clock_timestamp() - interval '1 minute')
    SELECT ARRAY(SELECT "slot" FROM kept UNION ALL SELECT "slot" FROM taken) AS "mine",
@@ -502,10 +511,12 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   const demand = Math.max(Math.ceil(pool.loadArea / span - 0.05), pool.waiting.length > 0 ? pool.held.size + 1 : 0, load > 0 ? 1 : 0);
   pool.loadArea = 0;
   pool.areaSince = startedAt;
-  // a process that made no call for QUIET_MS gives its whole share back; while the processes want no
-  // more than the cap, slots beyond the most this one used since its last sync go back too, so that a
-  // process that wants one more finds it free in the table (at once) instead of waiting for this one's sync
-  const spare = load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS ? pool.held.size : pool.contended ? 0 : pool.held.size - Math.max(1, pool.peakLoad, load);
+  // a process that made no call for QUIET_MS gives its whole share back and deletes its demand (it
+  // leaves); while the processes want no more than the cap, slots beyond the most this one used since
+  // its last sync go back too, so that a process that wants one more finds it free in the table (at
+  // once) instead of waiting for this one's sync
+  const quiet = load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS;
+  const spare = quiet ? pool.held.size : pool.contended ? 0 : pool.held.size - Math.max(1, pool.peakLoad, load);
   for (let i = 0; i < spare && pool.idle.length > 0; i++) {
     const slot = pool.idle.shift()!;
     pool.held.delete(slot);
@@ -518,7 +529,8 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   let failed = false;
   try {
     await ensureSlots(pool.db, pool.key, pool.max);
-    const [row] = await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, take, sent.join(","), demand], shareSyncRowSchema);
+    const leaving = quiet && pool.held.size === 0;
+    const [row] = await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, take, sent.join(","), leaving ? -1 : demand], shareSyncRowSchema);
     if (!row) throw new Error("the share's sync returned no row");
     pool.leaseUntil = startedAt + pool.leaseMs;
     const mine = new Set(row.mine);
@@ -623,4 +635,34 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       serveWaiters(pool);
     },
   };
+};
+
+/**
+ * Gives back every share this process holds under `db` (a graceful shutdown: the others need not wait
+ * for its lease to lapse): waits for its calls in flight to end (at most `waitMs`), then frees its slot
+ * rows and deletes its demand, one statement per key. A slot still in a call after `waitMs` stays leased
+ * until its lease lapses. A call made afterwards takes a share again as usual.
+ */
+export const releaseShares = async ({ db, waitMs = 30_000 }: { db: Db; waitMs?: number }): Promise<void> => {
+  const deadline = Date.now() + waitMs;
+  await Promise.all(
+    [...(sharePools.get(db)?.values() ?? [])].map(async (pool) => {
+      while ((pool.busy.size > 0 || pool.syncing) && Date.now() < deadline) await sleep(10);
+      if (pool.lastSyncAt === 0 || pool.syncing) return;
+      clearTimeout(pool.timer);
+      pool.timer = undefined;
+      pool.timerAt = Infinity;
+      pool.syncing = true;
+      const freed = Array.from({ length: pool.max }, (_, slot) => slot).filter((slot) => !pool.busy.has(slot));
+      try {
+        await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, 0, freed.join(","), -1], shareSyncRowSchema);
+        for (const slot of freed) pool.held.delete(slot);
+        pool.idle = [];
+        pool.giveBack = [];
+      } finally {
+        pool.lastSyncAt = Date.now();
+        pool.syncing = false;
+      }
+    }),
+  );
 };
