@@ -13,6 +13,8 @@ import { sleep } from "./retry";
  * ratelimit-remaining 0) push the same row forward for everybody. Callers of one process that want a
  * send time while a reservation is on its way to the database are served together by the next one
  * (n consecutive send times in one upsert, exactly what n upserts in a row would have reserved).
+ * VendorHttpClient takes a call's slot first and its send time then (vendor-client.ts), so send times
+ * are reserved just before they are used: at most one per call in flight, never spent late in a crowd.
  *
  * Concurrency: N lease rows per key in "VendorCallSlot", split between the live processes. Each process
  * leases its share of the rows (a few seconds, held afresh while it lives) and runs that many calls at
@@ -27,7 +29,20 @@ import { sleep } from "./retry";
  * process whose callers wait takes free rows (at once when the table had some, else every
  * SYNC_STARVED_MS while it holds less than its fair share or nobody is short). A crashed process's rows
  * and demand lapse with their lease (`slotLeaseMs`), and the others take them. A process that made no
- * call for QUIET_MS gives its share back and stops renewing it.
+ * call for QUIET_MS gives its share back, deletes its demand and stops renewing it; a process that stops
+ * gracefully gives its shares back at once (`releaseShares`, after its calls in flight). Rows no live
+ * process uses (a killed process's demand, keys nobody calls any more) go with pruneVendorLimits, a
+ * deleted connection's with forgetVendorLimits.
+ *
+ * A lost lease: a process whose syncs do not come back for `slotLeaseMs` (Postgres unreachable from it
+ * alone, a sync stuck in a lock wait, its event loop blocked that long) starts no call on its share once
+ * the lease would have lapsed (`leaseUntil`, counted from before the sync was sent, so never after the
+ * table's), and another process takes the rows once they lapsed. Its calls already running go on,
+ * each until it is answered or its attempt timeout (VendorHttpClient's `timeoutMs`, 30 s by default)
+ * ends it: for that long the connection may have up to the cap plus those calls in flight. Not closed:
+ * the rows are all the other processes see, so only a lease as long as the attempt timeout would close
+ * it, and that would keep a killed process's slots from the others for 30 s instead of 5; ending the
+ * calls instead would lose the answer of a create that may have been made.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -40,6 +55,12 @@ import { sleep } from "./retry";
  *
  * The tables are UNLOGGED (their state is ephemeral), so these statements do not wait for a WAL flush;
  * after a crash Postgres empties them, and a process that finds its key's slots gone inserts them again.
+ * A rate row gone in a crash would start afresh (a full bucket at the database's now) while send times
+ * handed out before it are still to be used: so each process passes the key's time as its own last
+ * reservation left it (RESERVE's `$6`), and its next send times follow its own earlier ones, with no
+ * burst credit, as if the row had not gone. Another process's send times handed out before the crash
+ * are not known to it: at most one per slot that process held (with no concurrency cap, as many as its
+ * callers were waiting for), plus one bank (fast rates) and `burst`, may go out beside them, once.
  *
  * Cost: one statement per reservation for the rate (one per bank or per call, whichever is rarer,
  * fewer when the process sends concurrently); for the concurrency limit none per call, one per process
