@@ -173,6 +173,15 @@ type RateQueue = {
 /** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
 const rateQueues = new WeakMap<Db, Map<string, RateQueue>>();
 
+/**
+ * Per Db and key: until when the rate, not the slots, holds the key's calls back (this process's last
+ * reservation handed out a send time SYNC_CONTENDED_MS or more ahead). Its callers then wait with a
+ * slot for their send time, so the processes together want more slots than the cap while the slots
+ * are not what limits them: the share syncs at the calm pace instead of the contended one.
+ */
+const rateBoundUntil = new WeakMap<Db, Map<string, number>>();
+const isRateBound = (db: Db, key: string) => (rateBoundUntil.get(db)?.get(key) ?? 0) > Date.now();
+
 const rateShapeOf = (limits: SharedLimits): RateShape => {
   const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
   return { intervalMs, toleranceMs: intervalMs * Math.max(0, (limits.burst ?? 1) - 1), maxWaitMs: limits.maxQueueWaitMs ?? 60_000 };
@@ -190,7 +199,13 @@ const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleran
     throw new QueueFullError("rate", current?.waitMs ?? maxWaitMs);
   }
   if (reserved.tatMs !== undefined) queue.lastTatMs = Math.max(queue.lastTatMs ?? 0, reserved.tatMs);
-  return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
+  const waits = Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
+  if (waits[n - 1]! >= SYNC_CONTENDED_MS) {
+    const perDb = rateBoundUntil.get(db) ?? new Map<string, number>();
+    rateBoundUntil.set(db, perDb);
+    perDb.set(key, Date.now() + waits[n - 1]! + SYNC_CALM_MS);
+  }
+  return waits;
 };
 
 /** Send times of a fast rate worth reserving ahead besides `n` (0 for a rate slower than two per RATE_BANK_MS). */
@@ -346,6 +361,12 @@ type SharePool = {
   waiting: SlotWaiter[];
   giveBack: number[];
   keep: number;
+  /**
+   * its fair share rounded down (at least one): what it asks the table for while callers wait. With a
+   * fractional fair share (3 slots, two busy processes: 1.5 each) both keep 2 and only one can hold them;
+   * asking up to `keep` would have the other ask the table at every call for a slot it cannot get.
+   */
+  due: number;
   othersShort: boolean;
   contended: boolean;
   /** slots nobody held at the last sync */
@@ -447,6 +468,7 @@ const sharePoolOf = (limits: SharedLimits & { maxConcurrent: number }): SharePoo
         waiting: [],
         giveBack: [],
         keep: max,
+        due: max,
         othersShort: false,
         contended: false,
         tableFree: max,
@@ -566,6 +588,7 @@ const syncShare = async (pool: SharePool): Promise<void> => {
     }
     const level = fairLevel(pool.max, [...row.others, demand]);
     pool.keep = Math.min(pool.max, Math.max(1, Math.ceil(Math.min(demand, level) - 1e-9)));
+    pool.due = Math.min(pool.keep, Math.max(1, Math.floor(Math.min(demand, level) + 1e-9)));
     const othersDue = row.others.reduce((n, d) => n + Math.min(d, level), 0);
     pool.othersShort = row.othersHeld < Math.floor(othersDue + 1e-9);
     pool.contended = row.others.length > 0 && row.others.reduce((n, d) => n + d, demand) > pool.max;
@@ -590,8 +613,8 @@ const syncShare = async (pool: SharePool): Promise<void> => {
     if (pool.held.size > 0 || busy || pool.giveBack.length > 0) syncSoon(pool, SYNC_CALM_MS);
   } else if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
   else if (pool.waiting.length > 0 && pool.leaseUntil <= Date.now()) syncSoon(pool, SYNC_GIVE_BACK_MS);
-  else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
-  else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
+  else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.due || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
+  else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended && !isRateBound(pool.db, pool.key) ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
 };
 
 /**
@@ -632,7 +655,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       pool.waiting.push(waiter);
       serveWaiters(pool);
       // the table may have a slot for this process: asked at once; else the planned sync (or a call's end) serves it
-      const mayGrow = pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended);
+      const mayGrow = pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.due || !pool.contended);
       if (pool.waiting.includes(waiter) && (mayGrow || pool.leaseUntil <= Date.now())) syncSoon(pool, 0);
     });
   }
