@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { db } from "../lib/db";
+import { releaseShares } from "../lib/http/limits";
 import { env } from "../lib/env";
 import { logger } from "../lib/logger";
 import { recordHeartbeat } from "../lib/workers/record-heartbeat";
@@ -135,6 +136,11 @@ const main = async () => {
     clearInterval(beat);
     await restarting?.catch(() => {});
     await Promise.resolve(runner.stop()).catch(() => {});
+    // the jobs' vendor calls have ended: this process's shares of the connections' concurrency slots go
+    // back now, so the other workers need not wait for their leases to lapse
+    await releaseShares({ db: db(), waitMs: 5_000 }).catch((err: unknown) =>
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, "ml-connector worker: could not give its vendor slots back; they lapse with their lease"),
+    );
     await runnerPool.end().catch(() => {});
     await liveness.stop();
     await db().$disconnect();

@@ -146,9 +146,16 @@ describe("connections for the admin UI", () => {
 
     const spare = await saveConnection({ db: t.db, form: parse(zuoraForm()) });
     await t.db.vendorToken.create({ data: { key: spare.id } });
+    // its shared limiter state, as a process that called it leaves it (a share still leased, a demand, a rate row)
+    await t.db.vendorRateLimit.create({ data: { key: spare.id, tat: new Date() } });
+    await t.db.vendorCallSlot.create({ data: { key: spare.id, slot: 0, holder: "a-process", expiresAt: new Date(Date.now() + 5_000) } });
+    await t.db.vendorCallShare.create({ data: { key: spare.id, holder: "a-process", demand: 1, expiresAt: new Date(Date.now() + 5_000) } });
     await deleteConnection({ db: t.db, connectionId: spare.id });
     expect(await t.db.connection.count({ where: { id: spare.id } })).toBe(0);
     expect(await t.db.vendorToken.count({ where: { key: spare.id } })).toBe(0);
+    expect(await t.db.vendorRateLimit.count({ where: { key: spare.id } })).toBe(0);
+    expect(await t.db.vendorCallSlot.count({ where: { key: spare.id } })).toBe(0);
+    expect(await t.db.vendorCallShare.count({ where: { key: spare.id } })).toBe(0);
   });
 });
 

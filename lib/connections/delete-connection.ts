@@ -3,9 +3,11 @@ import { recordConfigChange } from "../audit/record-config-change";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { TokenCache } from "../http";
+import { forgetVendorLimits } from "../http/forget-vendor-limits";
 
 /**
- * Deletes a connection that no flow uses (its callouts go with it) and forgets its cached token.
+ * Deletes a connection that no flow uses (its callouts go with it) and forgets its cached token and
+ * its shared rate and concurrency state.
  * A connection a flow reads from or posts to is refused with AppError CONNECTION_IN_USE (409),
  * naming the flows.
  */
@@ -29,5 +31,6 @@ export const deleteConnection = async ({ db, connectionId, actor }: { db: Db; co
     return { id: row.id, name: row.name };
   });
   await TokenCache.forget(db, connectionId);
+  await forgetVendorLimits({ db, key: connectionId });
   return deleted;
 };

@@ -13,6 +13,8 @@ import { sleep } from "./retry";
  * ratelimit-remaining 0) push the same row forward for everybody. Callers of one process that want a
  * send time while a reservation is on its way to the database are served together by the next one
  * (n consecutive send times in one upsert, exactly what n upserts in a row would have reserved).
+ * VendorHttpClient takes a call's slot first and its send time then (vendor-client.ts), so send times
+ * are reserved just before they are used: at most one per call in flight, never spent late in a crowd.
  *
  * Concurrency: N lease rows per key in "VendorCallSlot", split between the live processes. Each process
  * leases its share of the rows (a few seconds, held afresh while it lives) and runs that many calls at
@@ -27,7 +29,20 @@ import { sleep } from "./retry";
  * process whose callers wait takes free rows (at once when the table had some, else every
  * SYNC_STARVED_MS while it holds less than its fair share or nobody is short). A crashed process's rows
  * and demand lapse with their lease (`slotLeaseMs`), and the others take them. A process that made no
- * call for QUIET_MS gives its share back and stops renewing it.
+ * call for QUIET_MS gives its share back, deletes its demand and stops renewing it; a process that stops
+ * gracefully gives its shares back at once (`releaseShares`, after its calls in flight). Rows no live
+ * process uses (a killed process's demand, keys nobody calls any more) go with pruneVendorLimits, a
+ * deleted connection's with forgetVendorLimits.
+ *
+ * A lost lease: a process whose syncs do not come back for `slotLeaseMs` (Postgres unreachable from it
+ * alone, a sync stuck in a lock wait, its event loop blocked that long) starts no call on its share once
+ * the lease would have lapsed (`leaseUntil`, counted from before the sync was sent, so never after the
+ * table's), and another process takes the rows once they lapsed. Its calls already running go on,
+ * each until it is answered or its attempt timeout (VendorHttpClient's `timeoutMs`, 30 s by default)
+ * ends it: for that long the connection may have up to the cap plus those calls in flight. Not closed:
+ * the rows are all the other processes see, so only a lease as long as the attempt timeout would close
+ * it, and that would keep a killed process's slots from the others for 30 s instead of 5; ending the
+ * calls instead would lose the answer of a create that may have been made.
  *
  * Fast rates: when the rate allows two or more sends within RATE_BANK_MS, a reservation also takes
  * the send times of the next RATE_BANK_MS, and the process keeps them for its next callers; the bank
@@ -40,6 +55,12 @@ import { sleep } from "./retry";
  *
  * The tables are UNLOGGED (their state is ephemeral), so these statements do not wait for a WAL flush;
  * after a crash Postgres empties them, and a process that finds its key's slots gone inserts them again.
+ * A rate row gone in a crash would start afresh (a full bucket at the database's now) while send times
+ * handed out before it are still to be used: so each process passes the key's time as its own last
+ * reservation left it (RESERVE's `$6`), and its next send times follow its own earlier ones, with no
+ * burst credit, as if the row had not gone. Another process's send times handed out before the crash
+ * are not known to it: at most one per slot that process held (with no concurrency cap, as many as its
+ * callers were waiting for), plus one bank (fast rates) and `burst`, may go out beside them, once.
  *
  * Cost: one statement per reservation for the rate (one per bank or per call, whichever is rarer,
  * fewer when the process sends concurrently); for the concurrency limit none per call, one per process
@@ -83,7 +104,7 @@ export class QueueFullError extends Error {
   }
 }
 
-const aheadRowSchema = z.object({ aheadMs: z.coerce.number() });
+const aheadRowSchema = z.object({ aheadMs: z.coerce.number(), tatMs: z.coerce.number().optional() });
 const waitRowSchema = z.object({ waitMs: z.coerce.number() });
 
 /*
@@ -93,13 +114,14 @@ const waitRowSchema = z.object({ waitMs: z.coerce.number() });
 const RESERVE = prepared(
   "mlc_limits_reserve",
   `INSERT INTO "VendorRateLimit" AS r ("key", "tat")
-   VALUES ($1::text, clock_timestamp() + $2::float8 * interval '1 millisecond')
+   VALUES ($1::text, $2::float8 * interval '1 millisecond' + GREATEST(clock_timestamp(), to_timestamp($6::float8 / 1000)))
    ON CONFLICT ("key") DO UPDATE
-     SET "tat" = GREATEST(r."tat", clock_timestamp()) + $2::float8 * interval '1 millisecond'
-     WHERE GREATEST(r."tat", clock_timestamp()) + $3::float8 * interval '1 millisecond'
+     SET "tat" = $2::float8 * interval '1 millisecond' + GREATEST(r."tat", clock_timestamp(), to_timestamp($6::float8 / 1000))
+     WHERE GREATEST(r."tat", clock_timestamp(), to_timestamp($6::float8 / 1000)) + $3::float8 * interval '1 millisecond'
            - $4::float8 * interval '1 millisecond' - clock_timestamp()
            <= $5::float8 * interval '1 millisecond'
-   RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "aheadMs"`,
+   RETURNING GREATEST(0, EXTRACT(EPOCH FROM (r."tat" - clock_timestamp())) * 1000 - $2::float8)::float8 AS "aheadMs",
+             (EXTRACT(EPOCH FROM r."tat") * 1000)::float8 AS "tatMs"`,
 );
 const CURRENT_WAIT = prepared(
   "mlc_limits_current_wait",
@@ -122,6 +144,9 @@ const ENSURE_SLOTS = prepared(
 /** Send times asked for by one process's callers while a reservation is on its way, served by the next. */
 const MAX_RESERVATION = 64;
 
+/** A send time less than this far away is used at once (see takeRateToken). */
+const SUB_MS_WAIT = 1;
+
 /** How far ahead a process reserves send times of a fast rate for its next callers (see above). */
 export const RATE_BANK_MS = 20;
 /**
@@ -141,10 +166,24 @@ type RateQueue = {
   banked: number[];
   /** with no rate: no pause was found, callers go without asking until then (this process's clock, ms) */
   clearUntil: number;
+  /**
+   * The key's theoretical arrival time right after this process's last reservation (the database's
+   * clock, epoch ms): its next reservation starts no earlier, even when the row is gone (see RESERVE).
+   */
+  lastTatMs: number | null;
 };
 
 /** Per Db (two Prisma clients in one test behave like two processes), per key and limit. */
 const rateQueues = new WeakMap<Db, Map<string, RateQueue>>();
+
+/**
+ * Per Db and key: until when the rate, not the slots, holds the key's calls back (this process's last
+ * reservation handed out a send time SYNC_CONTENDED_MS or more ahead). Its callers then wait with a
+ * slot for their send time, so the processes together want more slots than the cap while the slots
+ * are not what limits them: the share syncs at the calm pace instead of the contended one.
+ */
+const rateBoundUntil = new WeakMap<Db, Map<string, number>>();
+const isRateBound = (db: Db, key: string) => (rateBoundUntil.get(db)?.get(key) ?? 0) > Date.now();
 
 const rateShapeOf = (limits: SharedLimits): RateShape => {
   const intervalMs = limits.requestsPerSecond ? 1000 / limits.requestsPerSecond : 0;
@@ -155,14 +194,21 @@ const rateShapeOf = (limits: SharedLimits): RateShape => {
  * Reserves `n` consecutive send times (one upsert) and returns each one's wait, as n single
  * reservations in a row would; refuses all (QueueFullError) when the last would wait beyond `maxWaitMs`.
  */
-const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, n: number): Promise<number[]> => {
+const reserveSendTimes = async ({ db, key }: SharedLimits, { intervalMs, toleranceMs, maxWaitMs }: RateShape, queue: RateQueue, n: number): Promise<number[]> => {
   const spanMs = intervalMs * n;
-  const [reserved] = await dbRows(db, RESERVE, [key, spanMs, spanMs - intervalMs, toleranceMs, maxWaitMs], aheadRowSchema);
+  const [reserved] = await dbRows(db, RESERVE, [key, spanMs, spanMs - intervalMs, toleranceMs, maxWaitMs, queue.lastTatMs], aheadRowSchema);
   if (!reserved) {
     const [current] = await dbRows(db, CURRENT_WAIT, [key, toleranceMs], waitRowSchema);
     throw new QueueFullError("rate", current?.waitMs ?? maxWaitMs);
   }
-  return Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
+  if (reserved.tatMs !== undefined) queue.lastTatMs = Math.max(queue.lastTatMs ?? 0, reserved.tatMs);
+  const waits = Array.from({ length: n }, (_, i) => Math.max(0, reserved.aheadMs + i * intervalMs - toleranceMs));
+  if (waits[n - 1]! >= SYNC_CONTENDED_MS) {
+    const perDb = rateBoundUntil.get(db) ?? new Map<string, number>();
+    rateBoundUntil.set(db, perDb);
+    perDb.set(key, Date.now() + waits[n - 1]! + SYNC_CALM_MS);
+  }
+  return waits;
 };
 
 /** Send times of a fast rate worth reserving ahead besides `n` (0 for a rate slower than two per RATE_BANK_MS). */
@@ -187,10 +233,10 @@ const reserveWithBank = async (limits: SharedLimits, shape: RateShape, queue: Ra
   const ahead = aheadOf(shape, n);
   let waits: number[];
   try {
-    waits = await reserveSendTimes(limits, shape, n + ahead);
+    waits = await reserveSendTimes(limits, shape, queue, n + ahead);
   } catch (err) {
     if (!(err instanceof QueueFullError) || ahead === 0) throw err;
-    waits = await reserveSendTimes(limits, shape, n);
+    waits = await reserveSendTimes(limits, shape, queue, n);
   }
   const now = Date.now();
   queue.banked.push(...waits.slice(n).map((ms) => now + ms));
@@ -218,7 +264,7 @@ const drainRateQueue = async (limits: SharedLimits, shape: RateShape, queue: Rat
           continue;
         }
         // Too long together: each one alone, so the first ones still get the times that fit.
-        for (const w of batch) await reserveSendTimes(limits, shape, 1).then(([ms]) => w.resolve(ms ?? 0), w.reject);
+        for (const w of batch) await reserveSendTimes(limits, shape, queue, 1).then(([ms]) => w.resolve(ms ?? 0), w.reject);
       }
     }
   } finally {
@@ -237,7 +283,7 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
   const perDb = rateQueues.get(limits.db) ?? new Map<string, RateQueue>();
   rateQueues.set(limits.db, perDb);
   let queue = perDb.get(id);
-  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false, banked: [], clearUntil: 0 }));
+  if (!queue) perDb.set(id, (queue = { waiting: [], reserving: false, banked: [], clearUntil: 0, lastTatMs: null }));
   const q = queue;
   const banked = q.waiting.length === 0 ? fromBank(shape, q) : undefined;
   const waitMs =
@@ -246,7 +292,11 @@ export const takeRateToken = async (limits: SharedLimits, signal?: AbortSignal):
       q.waiting.push({ resolve, reject });
       if (!q.reserving) void drainRateQueue(limits, shape, q);
     }));
-  await sleep(waitMs, signal);
+  // A wait under a millisecond is not slept: a timer wakes no sooner than 1 ms (later on a busy machine),
+  // and the caller holds its slot meanwhile. So a process sends at most a millisecond's worth of a fast
+  // rate's send times early.
+  if (waitMs >= SUB_MS_WAIT) await sleep(waitMs, signal);
+  else signal?.throwIfAborted();
   return waitMs;
 };
 
@@ -318,6 +368,12 @@ type SharePool = {
   waiting: SlotWaiter[];
   giveBack: number[];
   keep: number;
+  /**
+   * its fair share rounded down (at least one): what it asks the table for while callers wait. With a
+   * fractional fair share (3 slots, two busy processes: 1.5 each) both keep 2 and only one can hold them;
+   * asking up to `keep` would have the other ask the table at every call for a slot it cannot get.
+   */
+  due: number;
   othersShort: boolean;
   contended: boolean;
   /** slots nobody held at the last sync */
@@ -348,8 +404,8 @@ const shareSyncRowSchema = z.object({
 /**
  * A process's whole exchange with the table, one statement: gives back `$6` (comma-separated slots),
  * holds the rest of its slots afresh, takes up to `$5` free or lapsed ones, publishes its demand
- * (`$7`), and reads the other live processes' demands and how many slots they hold. Demands of
- * processes gone for a minute are deleted.
+ * (`$7`; a negative demand deletes the process's row: it left), and reads the other live processes'
+ * demands and how many slots they hold. Demands of processes gone for a minute are deleted.
  */
 const SYNC_SHARE = prepared(
   "mlc_limits_sync_share",
@@ -370,8 +426,10 @@ const SYNC_SHARE = prepared(
      RETURNING "slot"),
    demand AS (
      INSERT INTO "VendorCallShare" ("key", "holder", "demand", "expiresAt")
-     VALUES ($1::text, $2::text, $7::int, clock_timestamp() + $3::float8 * interval '1 millisecond')
+     SELECT $1::text, $2::text, $7::int, clock_timestamp() + $3::float8 * interval '1 millisecond' WHERE $7::int >= 0
      ON CONFLICT ("key", "holder") DO UPDATE SET "demand" = EXCLUDED."demand", "expiresAt" = EXCLUDED."expiresAt"),
+   departed AS (
+     DELETE FROM "VendorCallShare" WHERE "key" = $1::text AND "holder" = $2::text AND $7::int < 0),
    gone AS (
      DELETE FROM "VendorCallShare" WHERE "key" = $1::text AND "expiresAt" < clock_timestamp() - interval '1 minute')
    SELECT ARRAY(SELECT "slot" FROM kept UNION ALL SELECT "slot" FROM taken) AS "mine",
@@ -417,6 +475,7 @@ const sharePoolOf = (limits: SharedLimits & { maxConcurrent: number }): SharePoo
         waiting: [],
         giveBack: [],
         keep: max,
+        due: max,
         othersShort: false,
         contended: false,
         tableFree: max,
@@ -502,10 +561,12 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   const demand = Math.max(Math.ceil(pool.loadArea / span - 0.05), pool.waiting.length > 0 ? pool.held.size + 1 : 0, load > 0 ? 1 : 0);
   pool.loadArea = 0;
   pool.areaSince = startedAt;
-  // a process that made no call for QUIET_MS gives its whole share back; while the processes want no
-  // more than the cap, slots beyond the most this one used since its last sync go back too, so that a
-  // process that wants one more finds it free in the table (at once) instead of waiting for this one's sync
-  const spare = load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS ? pool.held.size : pool.contended ? 0 : pool.held.size - Math.max(1, pool.peakLoad, load);
+  // a process that made no call for QUIET_MS gives its whole share back and deletes its demand (it
+  // leaves); while the processes want no more than the cap, slots beyond the most this one used since
+  // its last sync go back too, so that a process that wants one more finds it free in the table (at
+  // once) instead of waiting for this one's sync
+  const quiet = load === 0 && startedAt - pool.lastBusyAt >= QUIET_MS;
+  const spare = quiet ? pool.held.size : pool.contended ? 0 : pool.held.size - Math.max(1, pool.peakLoad, load);
   for (let i = 0; i < spare && pool.idle.length > 0; i++) {
     const slot = pool.idle.shift()!;
     pool.held.delete(slot);
@@ -518,7 +579,8 @@ const syncShare = async (pool: SharePool): Promise<void> => {
   let failed = false;
   try {
     await ensureSlots(pool.db, pool.key, pool.max);
-    const [row] = await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, take, sent.join(","), demand], shareSyncRowSchema);
+    const leaving = quiet && pool.held.size === 0;
+    const [row] = await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, take, sent.join(","), leaving ? -1 : demand], shareSyncRowSchema);
     if (!row) throw new Error("the share's sync returned no row");
     pool.leaseUntil = startedAt + pool.leaseMs;
     const mine = new Set(row.mine);
@@ -533,6 +595,7 @@ const syncShare = async (pool: SharePool): Promise<void> => {
     }
     const level = fairLevel(pool.max, [...row.others, demand]);
     pool.keep = Math.min(pool.max, Math.max(1, Math.ceil(Math.min(demand, level) - 1e-9)));
+    pool.due = Math.min(pool.keep, Math.max(1, Math.floor(Math.min(demand, level) + 1e-9)));
     const othersDue = row.others.reduce((n, d) => n + Math.min(d, level), 0);
     pool.othersShort = row.othersHeld < Math.floor(othersDue + 1e-9);
     pool.contended = row.others.length > 0 && row.others.reduce((n, d) => n + d, demand) > pool.max;
@@ -557,8 +620,8 @@ const syncShare = async (pool: SharePool): Promise<void> => {
     if (pool.held.size > 0 || busy || pool.giveBack.length > 0) syncSoon(pool, SYNC_CALM_MS);
   } else if (pool.giveBack.length > 0) syncSoon(pool, SYNC_GIVE_BACK_MS);
   else if (pool.waiting.length > 0 && pool.leaseUntil <= Date.now()) syncSoon(pool, SYNC_GIVE_BACK_MS);
-  else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
-  else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
+  else if (pool.waiting.length > 0 && pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.due || !pool.contended)) syncSoon(pool, pool.tableFree > 0 ? SYNC_GIVE_BACK_MS : SYNC_STARVED_MS);
+  else if (pool.held.size > 0 || busy) syncSoon(pool, Math.min(pool.contended && !isRateBound(pool.db, pool.key) ? SYNC_CONTENDED_MS : SYNC_CALM_MS, pool.leaseMs / 3));
 };
 
 /**
@@ -599,7 +662,7 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       pool.waiting.push(waiter);
       serveWaiters(pool);
       // the table may have a slot for this process: asked at once; else the planned sync (or a call's end) serves it
-      const mayGrow = pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.keep || !pool.contended);
+      const mayGrow = pool.held.size < pool.max && (pool.tableFree > 0 || pool.held.size < pool.due || !pool.contended);
       if (pool.waiting.includes(waiter) && (mayGrow || pool.leaseUntil <= Date.now())) syncSoon(pool, 0);
     });
   }
@@ -623,4 +686,34 @@ export const acquireSlot = async (limits: SharedLimits, signal?: AbortSignal): P
       serveWaiters(pool);
     },
   };
+};
+
+/**
+ * Gives back every share this process holds under `db` (a graceful shutdown: the others need not wait
+ * for its lease to lapse): waits for its calls in flight to end (at most `waitMs`), then frees its slot
+ * rows and deletes its demand, one statement per key. A slot still in a call after `waitMs` stays leased
+ * until its lease lapses. A call made afterwards takes a share again as usual.
+ */
+export const releaseShares = async ({ db, waitMs = 30_000 }: { db: Db; waitMs?: number }): Promise<void> => {
+  const deadline = Date.now() + waitMs;
+  await Promise.all(
+    [...(sharePools.get(db)?.values() ?? [])].map(async (pool) => {
+      while ((pool.busy.size > 0 || pool.syncing) && Date.now() < deadline) await sleep(10);
+      if (pool.lastSyncAt === 0 || pool.syncing) return;
+      clearTimeout(pool.timer);
+      pool.timer = undefined;
+      pool.timerAt = Infinity;
+      pool.syncing = true;
+      const freed = Array.from({ length: pool.max }, (_, slot) => slot).filter((slot) => !pool.busy.has(slot));
+      try {
+        await dbRows(pool.db, SYNC_SHARE, [pool.key, pool.holder, pool.leaseMs, pool.max, 0, freed.join(","), -1], shareSyncRowSchema);
+        for (const slot of freed) pool.held.delete(slot);
+        pool.idle = [];
+        pool.giveBack = [];
+      } finally {
+        pool.lastSyncAt = Date.now();
+        pool.syncing = false;
+      }
+    }),
+  );
 };

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createTestDb, type TestDb } from "../../test/db";
 import { createDb, type Db } from "../db";
 import { VendorHttpError } from "./errors";
+import { releaseShares } from "./limits";
 import { parseRetryAfter } from "./retry";
 import { sendJson, startLoopbackServer } from "./test-server";
 import { PlainHttpClient, VendorHttpClient, type VendorHttpClientOptions } from "./vendor-client";
@@ -406,6 +407,16 @@ describe("shared limits across processes", () => {
   const slotsHeld = async (key: string) =>
     Number((await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "VendorCallSlot" WHERE "key" = ${key} AND "holder" IS NOT NULL AND "expiresAt" > clock_timestamp()`)[0]!.n);
 
+  /** Demand rows of any process under `key`, lapsed or not. */
+  const demandRows = async (key: string) =>
+    Number((await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "VendorCallShare" WHERE "key" = ${key}`)[0]!.n);
+
+  /** The most of `times` (ms) within any window of `ms`. */
+  const mostWithin = (times: number[], ms: number) => {
+    const sorted = [...times].sort((x, y) => x - y);
+    return Math.max(0, ...sorted.map((t) => sorted.filter((u) => u >= t && u < t + ms).length));
+  };
+
   /** A server that answers after `ms` and records the calls in flight, in all and per process (the `p` query parameter). */
   const countInFlight = (ms: number) => {
     const seen = { inFlight: 0, max: 0, byProcess: new Map<string, { inFlight: number; calls: number }>() };
@@ -485,8 +496,11 @@ describe("shared limits across processes", () => {
     await new Promise((r) => setTimeout(r, 700));
     await Promise.all(Array.from({ length: 4 }, () => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
     expect(server.seen).toHaveLength(5);
-    const [row] = await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "VendorCallSlot" WHERE "key" = ${key}`;
-    expect(Number(row!.n)).toBe(2);
+    // the calls may all have run on the slot the process still held; the sync they asked for puts the rows back
+    const rows = async () => Number((await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "VendorCallSlot" WHERE "key" = ${key}`)[0]!.n);
+    const until = performance.now() + 3_000;
+    while ((await rows()) < 2 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(await rows()).toBe(2);
   });
 
   it("runs a process's calls on its share with no statement per call, and gives the share back when the process goes quiet", async () => {
@@ -502,9 +516,11 @@ describe("shared limits across processes", () => {
     // 30 calls, at most one sync a second while calling: no statement per call
     expect(counts.syncs - first).toBeLessThanOrEqual(3);
     expect(await slotsHeld(key)).toBeGreaterThanOrEqual(1);
-    // quiet for longer than QUIET_MS (1 s) and a sync: the share is back in the table, and no sync follows
+    // quiet for longer than QUIET_MS (1 s) and a sync: the share is back in the table, the process's
+    // demand is gone from it (not left to lapse), and no sync follows
     await new Promise((r) => setTimeout(r, 2_500));
     expect(await slotsHeld(key)).toBe(0);
+    expect(await demandRows(key)).toBe(0);
     const quiet = counts.syncs;
     await new Promise((r) => setTimeout(r, 1_200));
     expect(counts.syncs).toBe(quiet);
@@ -640,6 +656,70 @@ describe("shared limits across processes", () => {
     expect(callsOf("a").filter((x) => x.at > firstOfB! + 500 && x.at < unstuckAt)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
     await own.$disconnect();
+  });
+
+  it("gives a process's share back when it releases it (a graceful shutdown), once its calls in flight end", async () => {
+    const key = `release-${Math.random()}`;
+    server.setHandler((_req, res) => void setTimeout(() => sendJson(res, 200, { ok: true }), 300));
+    const own = createDb(testDb.url, { max: 2 });
+    const leaving = client({ limits: { db: own, key, maxConcurrent: 2, slotLeaseMs: 5_000 } });
+    const calls = Promise.all([1, 2].map(() => leaving.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    while (server.seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    let answered = false;
+    void calls.then(() => (answered = true));
+    // the release waits for the two calls in flight, then frees their rows and the process's demand
+    await releaseShares({ db: own });
+    expect(answered).toBe(true);
+    expect(await slotsHeld(key)).toBe(0);
+    expect(await demandRows(key)).toBe(0);
+    // another process has both slots at once, not after the 5 s lease
+    server.setHandler((_req, res) => sendJson(res, 200, { ok: true }));
+    const started = performance.now();
+    const staying = client({ limits: { db: second, key, maxConcurrent: 2, slotLeaseMs: 5_000 } });
+    await Promise.all([1, 2].map(() => staying.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    expect(performance.now() - started).toBeLessThan(2_500);
+    await own.$disconnect();
+  });
+
+  it("takes a call's slot before its send time, so calls freed together by slow answers still go out spaced by the rate", async () => {
+    const key = `spaced-${Math.random()}`;
+    // 10/s with no burst, 4 slots, 12 callers: the first four answers come back together, late
+    const arrivals: number[] = [];
+    let releaseAt = Infinity;
+    server.setHandler((_req, res) => {
+      arrivals.push(performance.now());
+      if (arrivals.length > 4) return sendJson(res, 200, { ok: true });
+      if (arrivals.length === 1) releaseAt = performance.now() + 1_500;
+      setTimeout(() => sendJson(res, 200, { ok: true }), releaseAt - performance.now());
+    });
+    const c = client({ limits: { db: testDb.db, key, requestsPerSecond: 10, burst: 1, maxConcurrent: 4 } });
+    await Promise.all(Array.from({ length: 12 }, () => c.request({ method: "GET", path: "x", outputSchema: okSchema })));
+    expect(arrivals).toHaveLength(12);
+    // send times taken first would all be past when the four slots free at once: four sends together.
+    // Taken with the slot, they are 100 ms apart (one late timer may bring two within 100 ms)
+    expect(mostWithin(arrivals, 100)).toBeLessThanOrEqual(2);
+    expect(mostWithin(arrivals.filter((at) => at >= releaseAt - 5), 100)).toBeLessThanOrEqual(2);
+  });
+
+  it("keeps a process's own send times apart after Postgres emptied the unlogged rate table (a crash)", async () => {
+    const key = `rate-crash-${Math.random()}`;
+    const arrivals: number[] = [];
+    server.setHandler((_req, res) => {
+      arrivals.push(performance.now());
+      sendJson(res, 200, { ok: true });
+    });
+    const c = client({ limits: { db: testDb.db, key, requestsPerSecond: 10, burst: 1 } });
+    const call = () => c.request({ method: "GET", path: "x", outputSchema: okSchema });
+    // ten calls at once: send times reserved up to 900 ms ahead
+    const first = Promise.all(Array.from({ length: 10 }, call));
+    while (arrivals.length < 2) await new Promise((r) => setTimeout(r, 5));
+    // what a crash leaves: the calls already given their send times wait for them; the row is gone
+    await testDb.db.$executeRaw`DELETE FROM "VendorRateLimit" WHERE "key" = ${key}`;
+    await Promise.all([first, Promise.all(Array.from({ length: 10 }, call))]);
+    expect(arrivals).toHaveLength(20);
+    // a row started afresh would hand out send times among the first ten's: up to 18 sends in a second.
+    // This process's next send times follow its own last one (one late timer may bring one more)
+    expect(mostWithin(arrivals, 1_000)).toBeLessThanOrEqual(11);
   });
 
   it("hands a finished call's slot to a caller of the same process waiting for one", async () => {

@@ -263,16 +263,10 @@ export abstract class VendorHttpClient {
     };
 
     for (let attempt = 1; ; attempt++) {
-      if (this.options.limits) {
-        try {
-          await takeRateToken(this.options.limits, opts.signal);
-        } catch (err) {
-          if (err instanceof QueueFullError) {
-            fail({ code: "rate-limited", status: null, message: err.message, bodySnippet: "", retryable: true, retryAfterMs: err.waitMs });
-          }
-          throw err;
-        }
-      }
+      // The slot first, then the send time: a send time taken first and then held through a long wait
+      // for a slot is spent late, and several of them freed with the slots at once go out together.
+      // Taken by a caller that holds a slot, send times are reserved just before they are used, so the
+      // sends keep the rate's spacing, and at most as many are reserved ahead as calls can run at once.
       let lease: { release: () => Promise<void> } = { release: async () => {} };
       if (this.options.limits?.maxConcurrent) {
         try {
@@ -280,6 +274,17 @@ export abstract class VendorHttpClient {
         } catch (err) {
           if (err instanceof QueueFullError) {
             fail({ code: "rate-limited", status: null, message: err.message, bodySnippet: "", retryable: true, retryAfterMs: 1000 });
+          }
+          throw err;
+        }
+      }
+      if (this.options.limits) {
+        try {
+          await takeRateToken(this.options.limits, opts.signal);
+        } catch (err) {
+          await lease.release();
+          if (err instanceof QueueFullError) {
+            fail({ code: "rate-limited", status: null, message: err.message, bodySnippet: "", retryable: true, retryAfterMs: err.waitMs });
           }
           throw err;
         }

@@ -75,3 +75,10 @@ export const pruneInboundEventsJob = {
   schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
   maxAttempts: 1,
 } satisfies JobSpec<z.ZodType>;
+
+/** Cron (hourly): delete the shared vendor limiter's rows that no live process uses (lib/http/prune-vendor-limits.ts). */
+export const pruneVendorLimitsJob = {
+  name: "prune-vendor-limits",
+  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  maxAttempts: 1,
+} satisfies JobSpec<z.ZodType>;
