@@ -38,10 +38,24 @@ const serialize = (callout: VerifiedCallout): SerializedCallout | { refused: str
 /*
  * ONE statement records a batch of callouts: each event inserted once per (connection, vendor event
  * id), only if its connection still has the `updatedAt` it was verified against, and one
- * process-callout job per new row through graphile_worker.add_jobs. A single statement is atomic, so
- * a row exists exactly when its job does. Rows go in key order, so two batches holding the same
- * notification ids (Zuora retrying) wait on each other instead of deadlocking. The `jobs` CTE is
- * read by the final SELECT, so it runs whenever a row was inserted (and not at all otherwise).
+ * process-callout job (key `callout:<row id>`) per new row. A single statement is atomic, so a row
+ * exists exactly when its job does. Rows go in key order, so two batches holding the same
+ * notification ids (Zuora retrying) wait on each other instead of deadlocking.
+ *
+ * The jobs go into graphile-worker's jobs table directly (graphile-worker 0.17's `_private_jobs`, as
+ * process-callout.ts already reads and updates it), with the NOTIFY graphile_worker.add_jobs sends,
+ * and the row add_jobs would write for this job spec (no queue, run now, priority 0, no flags:
+ * record-callout-events.int.test.ts compares the two rows column by column). What add_jobs does besides
+ * cannot apply to a new row's job: its key names a row id this statement has just drawn, so no job holds
+ * it (add_jobs' UPDATE of locked jobs with the key, its ON CONFLICT). add_jobs is PL/pgSQL, whose cached
+ * generic plan scans the whole job table once a burst has grown it, so calling it needed a custom plan
+ * per execution, the whole statement planned again each time; without it the prepared statement keeps
+ * its generic plan (Postgres CPU per callout about half; bench/README.md, Webhook intake). The task row
+ * is inserted only when missing (before any worker has started: an insert tried every time would draw
+ * an identity value per statement); a concurrent statement's insert of it, not in this statement's
+ * snapshot, is waited for and its id taken (DO UPDATE). `notified` is read by the final SELECT, so it
+ * runs once. The answer is one row: the input rows whose connection was still as verified, and those
+ * inserted now (not duplicates).
  */
 const RECORD_SQL = `
 WITH input AS (
@@ -59,20 +73,29 @@ ins AS (
   ON CONFLICT ("connectionId", "vendorEventId") DO NOTHING
   RETURNING id, "connectionId", "vendorEventId"
 ),
+new_task AS (
+  INSERT INTO graphile_worker._private_tasks (identifier)
+  SELECT $2::text WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_tasks WHERE identifier = $2::text)
+  ON CONFLICT (identifier) DO UPDATE SET identifier = excluded.identifier
+  RETURNING id
+),
 jobs AS (
-  SELECT (SELECT count(*) FROM graphile_worker.add_jobs(specs)) AS queued
-  FROM (
-    SELECT array_agg(ROW($2::text, json_build_object('inboundEventId', ins.id), NULL::text, NULL::timestamptz, $3::smallint, 'callout:' || ins.id, NULL::smallint, NULL::text[])::graphile_worker.job_spec) AS specs
-    FROM ins
-  ) AS batch
-  WHERE specs IS NOT NULL
+  INSERT INTO graphile_worker._private_jobs (task_id, payload, max_attempts, key)
+  SELECT COALESCE((SELECT id FROM new_task), (SELECT id FROM graphile_worker._private_tasks WHERE identifier = $2::text)),
+    json_build_object('inboundEventId', ins.id), $3::smallint, 'callout:' || ins.id
+  FROM ins
+  RETURNING 1
+),
+notified AS (
+  SELECT count(*) AS queued, pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":' || count(*)::text || '}')
+  FROM jobs HAVING count(*) > 0
 )
-SELECT verified.i, ins.id AS "inboundEventId", (SELECT queued FROM jobs) AS queued
+SELECT array_agg(verified.i) AS verified, array_agg(verified.i) FILTER (WHERE ins.id IS NOT NULL) AS inserted, (SELECT queued FROM notified) AS queued
 FROM verified LEFT JOIN ins ON ins."connectionId" = verified."connectionId" AND ins."vendorEventId" = verified."vendorEventId"`;
 
 const RECORD_STATEMENT = prepared("record-callout-events", RECORD_SQL);
 
-const rowSchema = z.object({ i: z.number(), inboundEventId: z.string().nullable() });
+const answerSchema = z.object({ verified: z.array(z.number()).nullable(), inserted: z.array(z.number()).nullable() });
 
 /** Runs RECORD_SQL with these values and answers its rows. */
 export type RunRecordStatement = (values: unknown[]) => Promise<unknown[]>;
@@ -95,9 +118,10 @@ const recordNow = async (run: RunRecordStatement, callouts: SerializedCallout[])
       input.push(`{"i":${input.length}${head}${rows[n]!.slice(1)}`);
     });
   });
-  const rows = (await run([`[${input.join(",")}]`, processCalloutJob.name, processCalloutJob.maxAttempts])).map((row) => rowSchema.parse(row));
-  const verified = new Set(rows.map((r) => r.i));
-  const inserted = new Set(rows.filter((r) => r.inboundEventId).map((r) => r.i));
+  const [answer] = await run([`[${input.join(",")}]`, processCalloutJob.name, processCalloutJob.maxAttempts]);
+  const parsed = answerSchema.parse(answer);
+  const verified = new Set(parsed.verified);
+  const inserted = new Set(parsed.inserted);
   return callouts.map(({ callout: c }, k): RecordedCallout => {
     const { own, shared } = rowsOf[k]!;
     if (![...own, ...shared].every((i) => verified.has(i))) return { status: "stale" };
