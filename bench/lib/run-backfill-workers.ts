@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import type { Db } from "../../lib/db";
 import { syncFlowNow } from "../../lib/sync/sync-flow-now";
 import { summariseStatements, type SqlStats, type StatementSummary } from "./sql-stats";
@@ -49,10 +50,7 @@ const walStats = async (db: Db, from: string) =>
  * With BENCH_STATEMENTS_FILE=<path>: the workers' statements with their execution time, buffers and WAL
  * bytes (pg_stat_statements), and the buffers each index of "SyncRecord" touched during the run, as JSON.
  */
-const writeStatementsFile = async (file: string, data: unknown) => {
-  const { writeFile } = await import("node:fs/promises");
-  await writeFile(file, JSON.stringify(data, null, 1));
-};
+const writeStatementsFile = (file: string, data: unknown) => writeFile(file, JSON.stringify(data, null, 1));
 
 export const runBackfillWorkers = async ({
   db,
@@ -99,8 +97,9 @@ export const runBackfillWorkers = async ({
 
   if (measure?.sqlStats) await measure.sqlStats.reset(measure.database);
   const writes0 = await syncRecordWrites(db);
-  const indexBlocks0 = process.env.BENCH_STATEMENTS_FILE ? await syncRecordIndexBlocks(db) : undefined;
-  const walStart = process.env.BENCH_STATEMENTS_FILE ? await walInsertLsn(db) : undefined;
+  const statementsFile = process.env.BENCH_STATEMENTS_FILE;
+  const indexBlocks0 = statementsFile ? await syncRecordIndexBlocks(db) : undefined;
+  const walStart = statementsFile ? await walInsertLsn(db) : undefined;
   const benchCpu0 = process.cpuUsage();
   const cpu0 = procs.map((p) => p.cpuSeconds());
   const pgCpu0 = measure?.postgresCpuSeconds?.() ?? NaN;
@@ -146,10 +145,10 @@ export const runBackfillWorkers = async ({
   await Promise.all(procs.map((p) => p.kill("SIGTERM")));
   const writes1 = await syncRecordWrites(db);
   const syncRecordUpdates = { updates: writes1.updates - writes0.updates, hot: writes1.hot - writes0.hot };
-  if (process.env.BENCH_STATEMENTS_FILE && indexBlocks0) {
+  if (statementsFile && indexBlocks0) {
     const indexBlocks1 = await syncRecordIndexBlocks(db);
     const wal = walStart ? await walStats(db, walStart) : undefined;
-    await writeStatementsFile(process.env.BENCH_STATEMENTS_FILE, {
+    await writeStatementsFile(statementsFile, {
       label,
       syncRecordUpdates,
       postgresCpuSeconds,

@@ -48,17 +48,20 @@ export const processCalloutJob = {
   maxAttempts: 10,
 } satisfies JobSpec<z.ZodType>;
 
+/** The payload graphile-worker gives a cron job: its `_cron` timestamp (absent when queued by hand), and nothing we read. */
+const cronPayloadSchema = z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose();
+
 /** Cron sweep (every minute): fan out `poll-flow` for each enabled flow whose schedule is due. */
 export const pollDueFlowsJob = {
   name: "poll-due-flows",
-  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  schema: cronPayloadSchema,
   maxAttempts: 1,
 } satisfies JobSpec<z.ZodType>;
 
 /** Cron sweep: queue `renew-subscriptions` for each connection whose vendor subscriptions expire soon (or were never made). */
 export const renewDueSubscriptionsJob = {
   name: "renew-due-subscriptions",
-  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  schema: cronPayloadSchema,
   maxAttempts: 1,
 } satisfies JobSpec<z.ZodType>;
 
@@ -72,13 +75,13 @@ export const renewSubscriptionsJob = {
 /** Cron (daily): delete stored inbound events past their retention and beyond each connection's budget. */
 export const pruneInboundEventsJob = {
   name: "prune-inbound-events",
-  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  schema: cronPayloadSchema,
   maxAttempts: 1,
 } satisfies JobSpec<z.ZodType>;
 
 /** Cron (hourly): delete the shared vendor limiter's rows that no live process uses (lib/http/prune-vendor-limits.ts). */
 export const pruneVendorLimitsJob = {
   name: "prune-vendor-limits",
-  schema: z.object({ _cron: z.object({ ts: z.string() }).optional() }).loose(),
+  schema: cronPayloadSchema,
   maxAttempts: 1,
 } satisfies JobSpec<z.ZodType>;
